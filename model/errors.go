@@ -1,0 +1,130 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sentinel errors the UI matches with errors.Is, whatever the provider.
+var (
+	ErrUnauthorized = errors.New("unauthorized")
+	ErrForbidden    = errors.New("forbidden")
+	ErrNotFound     = errors.New("not found")
+	ErrConflict     = errors.New("conflict")
+	ErrReadOnly     = errors.New("read-only mode: mutations are disabled")
+	ErrUnsupported  = errors.New("not supported by this provider")
+	ErrBadResponse  = errors.New("malformed response")
+	ErrTooLarge     = errors.New("response too large")
+)
+
+// Problem is an RFC 7807 problem document (also used to carry other
+// providers' structured error bodies in a common shape).
+type Problem struct {
+	Type       string
+	Title      string
+	Status     int
+	Detail     string
+	Instance   string
+	Properties []ProblemProperty // validation errors, per field
+}
+
+// ProblemProperty is one invalid field of a validation problem.
+type ProblemProperty struct {
+	Name   string
+	Reason string
+}
+
+// APIError is a provider's error response, mapped to one shape.
+type APIError struct {
+	Provider      string
+	Method        string
+	Path          string // no query string: queries may carry signatures
+	Status        int
+	Code          string // provider error code (EQ-3040010 ...)
+	Message       string // the human message the provider gave
+	Details       string
+	CorrelationID string
+	Problem       *Problem
+}
+
+func (e *APIError) Error() string {
+	var b strings.Builder
+	if e.Provider != "" {
+		b.WriteString(e.Provider)
+		b.WriteString(": ")
+	}
+	fmt.Fprintf(&b, "%s %s: %d", e.Method, e.Path, e.Status)
+	if e.Code != "" {
+		b.WriteString(" " + e.Code)
+	}
+	msg := e.Message
+	if msg == "" && e.Problem != nil {
+		msg = e.Problem.Title
+	}
+	if msg != "" {
+		b.WriteString(": " + msg)
+	}
+	details := e.Details
+	if details == "" && e.Problem != nil {
+		details = e.Problem.Detail
+	}
+	if details != "" && details != msg {
+		b.WriteString(" (" + details + ")")
+	}
+	if e.Problem != nil {
+		for _, p := range e.Problem.Properties {
+			fmt.Fprintf(&b, "; %s: %s", p.Name, p.Reason)
+		}
+	}
+	if e.CorrelationID != "" {
+		b.WriteString(" [correlation id " + e.CorrelationID + "]")
+	}
+	return b.String()
+}
+
+// Is maps HTTP statuses onto the sentinel errors.
+func (e *APIError) Is(target error) bool {
+	switch target {
+	case ErrUnauthorized:
+		return e.Status == 401
+	case ErrForbidden:
+		return e.Status == 403
+	case ErrNotFound:
+		return e.Status == 404
+	case ErrConflict:
+		return e.Status == 409
+	}
+	return false
+}
+
+// RateLimited is returned when the provider throttles us and the wait it asks
+// for is longer than we are willing to sleep inside one request.
+type RateLimited struct {
+	Provider   string
+	RetryAfter time.Duration
+}
+
+func (e *RateLimited) Error() string {
+	p := ""
+	if e.Provider != "" {
+		p = e.Provider + ": "
+	}
+	if e.RetryAfter > 0 {
+		return fmt.Sprintf("%srate limited: retry after %s", p, e.RetryAfter.Round(time.Second))
+	}
+	return p + "rate limited"
+}
+
+// ErrorSummary is a one-line message for a pane or status bar.
+func ErrorSummary(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}

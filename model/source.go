@@ -1,0 +1,28 @@
+package model
+
+// Source is one configured provider as the UI sees it: its identity and the
+// capabilities it has (nil means not supported). The registry builds it once
+// by type assertion on the provider and wraps Runner with the audit log and
+// the read-only guard, so the UI cannot reach an unguarded runner.
+type Source struct {
+	Name        string
+	Kind        string
+	Connections ConnectionSource
+	Connection  ConnectionReader
+	Inventory   InventorySource
+	Planner     ActionPlanner
+	Runner      ActionRunner
+	Stats       StatsSource
+}
+
+// SourceOf discovers p's capabilities by type assertion.
+func SourceOf(p Provider) Source {
+	s := Source{Name: p.Name(), Kind: p.Kind()}
+	s.Connections, _ = p.(ConnectionSource)
+	s.Connection, _ = p.(ConnectionReader)
+	s.Inventory, _ = p.(InventorySource)
+	s.Planner, _ = p.(ActionPlanner)
+	s.Runner, _ = p.(ActionRunner)
+	s.Stats, _ = p.(StatsSource)
+	return s
+}
