@@ -1,0 +1,189 @@
+// Package audit records every mutation noctop attempts, and enforces
+// read-only mode, at the one place all mutations pass: model.ActionRunner.
+// The registry wraps every provider's runner, so no code path can mutate
+// without being recorded or without honouring --read-only.
+package audit
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/noctop/noctop/model"
+)
+
+// Entry is one JSON line of the audit log. Two lines are written per
+// action: phase "request" before anything is sent (so a crash mid-request
+// still leaves a trace) and phase "result" with the outcome.
+type Entry struct {
+	Time     time.Time `json:"time"`
+	ID       string    `json:"id"` // ties the request and result lines together
+	Phase    string    `json:"phase"`
+	Provider string    `json:"provider"`
+	Action   string    `json:"action"`
+	Target   Target    `json:"target"`
+	Reason   string    `json:"reason,omitempty"`
+	Request  Request   `json:"request"`
+	Outcome  string    `json:"outcome,omitempty"` // ok | error | refused
+	Status   int       `json:"status,omitempty"`
+	Message  string    `json:"message,omitempty"`
+}
+
+// Target is what the action was aimed at.
+type Target struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Request summarises the HTTP request: method, path, and the body when it is
+// small (else its size and SHA-256). Credentials are never part of it: the
+// transport adds them after planning.
+type Request struct {
+	Method     string          `json:"method"`
+	Path       string          `json:"path"`
+	Body       json.RawMessage `json:"body,omitempty"`
+	BodyBytes  int             `json:"body_bytes,omitempty"`
+	BodySHA256 string          `json:"body_sha256,omitempty"`
+}
+
+// maxInlineBody is the largest body copied into the log verbatim.
+const maxInlineBody = 4 << 10
+
+// Log is an append-only JSON-lines file.
+type Log struct {
+	mu     sync.Mutex
+	f      *os.File
+	path   string
+	now    func() time.Time
+	seq    atomic.Uint64
+	redact func(string) string
+}
+
+// Open opens (creating it and its directory, owner-only) the log at path.
+// redact, when set, is applied to every free-text field (error messages).
+func Open(path string, redact func(string) string) (*Log, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("audit log: %w", err)
+	}
+	if redact == nil {
+		redact = func(s string) string { return s }
+	}
+	return &Log{f: f, path: path, now: time.Now, redact: redact}, nil
+}
+
+// Path is where the log lives (shown to the operator).
+func (l *Log) Path() string { return l.path }
+
+// Close closes the file.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.f.Close()
+}
+
+func (l *Log) write(e Entry) error {
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	b = append(b, '\n')
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	// One write per line with O_APPEND keeps lines whole even with several
+	// noctop processes sharing the file.
+	_, err = l.f.Write(b)
+	return err
+}
+
+func (l *Log) entry(provider string, a model.Action, phase string) Entry {
+	req := Request{Method: a.HTTP.Method, Path: l.redact(a.HTTP.Path)}
+	if n := len(a.HTTP.Body); n > 0 {
+		if n <= maxInlineBody && json.Valid(a.HTTP.Body) {
+			var buf bytes.Buffer
+			if json.Compact(&buf, a.HTTP.Body) == nil {
+				req.Body = json.RawMessage(l.redact(buf.String()))
+			}
+		}
+		if req.Body == nil {
+			sum := sha256.Sum256(a.HTTP.Body)
+			req.BodyBytes, req.BodySHA256 = n, hex.EncodeToString(sum[:])
+		}
+	}
+	return Entry{
+		Time:     l.now().UTC(),
+		Phase:    phase,
+		Provider: provider,
+		Action:   string(a.Request.Kind),
+		Target:   Target{Type: a.Request.Target.Type, ID: a.Request.Target.ID, Name: a.Request.Target.Name},
+		Reason:   l.redact(a.Request.Reason),
+		Request:  req,
+	}
+}
+
+// Wrap returns a runner that records every action before and after next runs
+// it. A failure to write the "request" line stops the action: an unrecorded
+// mutation is worse than a refused one.
+func (l *Log) Wrap(provider string, next model.ActionRunner) model.ActionRunner {
+	return &audited{log: l, provider: provider, next: next}
+}
+
+type audited struct {
+	log      *Log
+	provider string
+	next     model.ActionRunner
+}
+
+func (r *audited) Do(ctx context.Context, a model.Action) (model.Result, error) {
+	id := strconv.FormatInt(r.log.now().UnixNano(), 36) + "-" + strconv.FormatUint(r.log.seq.Add(1), 10)
+	e := r.log.entry(r.provider, a, "request")
+	e.ID = id
+	if err := r.log.write(e); err != nil {
+		return model.Result{Action: a}, fmt.Errorf("not sent: cannot write audit log %s: %w", r.log.path, err)
+	}
+	res, err := r.next.Do(ctx, a)
+	out := r.log.entry(r.provider, a, "result")
+	out.ID = id
+	out.Status = res.Status
+	switch {
+	case errors.Is(err, model.ErrReadOnly):
+		out.Outcome, out.Message = "refused", err.Error()
+	case err != nil:
+		out.Outcome, out.Message = "error", r.log.redact(err.Error())
+		var ae *model.APIError
+		if errors.As(err, &ae) && out.Status == 0 {
+			out.Status = ae.Status
+		}
+	default:
+		out.Outcome, out.Message = "ok", r.log.redact(res.Message)
+	}
+	out.Request = Request{Method: e.Request.Method, Path: e.Request.Path} // body already in the request line
+	if werr := r.log.write(out); werr != nil && err == nil {
+		err = fmt.Errorf("action done (status %d) but the audit log could not be written: %w", res.Status, werr)
+	}
+	return res, err
+}
+
+// ReadOnly is a runner that refuses everything. The registry uses it in
+// place of a provider's runner under --read-only (wrapped by the audit log,
+// so refused attempts are recorded too).
+type ReadOnly struct{}
+
+// Do always refuses.
+func (ReadOnly) Do(_ context.Context, a model.Action) (model.Result, error) {
+	return model.Result{Action: a}, model.ErrReadOnly
+}

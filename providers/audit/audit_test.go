@@ -1,0 +1,156 @@
+package audit
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/noctop/noctop/model"
+)
+
+type fakeRunner struct {
+	calls int
+	res   model.Result
+	err   error
+}
+
+func (f *fakeRunner) Do(_ context.Context, a model.Action) (model.Result, error) {
+	f.calls++
+	r := f.res
+	r.Action = a
+	return r, f.err
+}
+
+func readLines(t *testing.T, path string) []Entry {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []Entry
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var e Entry
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatalf("bad line %q: %v", sc.Text(), err)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func action() model.Action {
+	return model.Action{
+		Request: model.ActionRequest{Kind: model.ActionReject, Reason: "wrong vlan",
+			Target: model.Ref{Provider: "fab", Type: "connection", ID: "c-1", Name: "Conn-1"}},
+		HTTP: model.HTTPRequest{Method: "POST", Path: "/fabric/v4/connections/c-1/actions",
+			Body: []byte("{\n  \"type\": \"CONNECTION_CREATION_REJECTION\",\n  \"description\": \"wrong vlan\"\n}")},
+	}
+}
+
+func TestAuditWritesRequestAndResult(t *testing.T) {
+	cases := []struct {
+		name    string
+		runner  *fakeRunner
+		outcome string
+		status  int
+	}{
+		{"ok", &fakeRunner{res: model.Result{Status: 202, Message: "accepted"}}, "ok", 202},
+		{"api error", &fakeRunner{err: &model.APIError{Status: 409, Message: "conflict"}}, "error", 409},
+		{"read-only", &fakeRunner{err: model.ErrReadOnly}, "refused", 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "sub", "audit.log")
+			l, err := Open(path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			_, _ = l.Wrap("fab", tc.runner).Do(context.Background(), action())
+			if tc.runner.calls != 1 {
+				t.Fatalf("runner called %d times", tc.runner.calls)
+			}
+			lines := readLines(t, path)
+			if len(lines) != 2 {
+				t.Fatalf("want 2 lines, got %d", len(lines))
+			}
+			req, res := lines[0], lines[1]
+			if req.Phase != "request" || res.Phase != "result" || req.ID == "" || req.ID != res.ID {
+				t.Errorf("phases/ids wrong: %+v %+v", req, res)
+			}
+			if req.Provider != "fab" || req.Action != "reject" || req.Target.ID != "c-1" || req.Reason != "wrong vlan" {
+				t.Errorf("request line = %+v", req)
+			}
+			if !strings.Contains(string(req.Request.Body), `"CONNECTION_CREATION_REJECTION"`) || strings.Contains(string(req.Request.Body), "\n") {
+				t.Errorf("body not compacted inline: %s", req.Request.Body)
+			}
+			if res.Outcome != tc.outcome || res.Status != tc.status {
+				t.Errorf("result = %+v, want outcome %s status %d", res, tc.outcome, tc.status)
+			}
+			st, _ := os.Stat(path)
+			if st.Mode().Perm() != 0o600 {
+				t.Errorf("audit log mode = %v", st.Mode().Perm())
+			}
+		})
+	}
+}
+
+func TestAuditRedactsAndAppends(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	redact := func(s string) string { return strings.ReplaceAll(s, "hunter2", "[REDACTED]") }
+	for i := 0; i < 2; i++ { // reopen: append, never truncate
+		l, err := Open(path, redact)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := action()
+		a.HTTP.Path += "?token=hunter2"
+		_, _ = l.Wrap("fab", &fakeRunner{err: errors.New("bad token hunter2")}).Do(context.Background(), a)
+		l.Close()
+	}
+	raw, _ := os.ReadFile(path)
+	if strings.Contains(string(raw), "hunter2") {
+		t.Fatalf("secret in audit log: %s", raw)
+	}
+	if n := len(readLines(t, path)); n != 4 {
+		t.Fatalf("want 4 lines after two runs, got %d", n)
+	}
+}
+
+func TestLargeBodyHashed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	l, _ := Open(path, nil)
+	defer l.Close()
+	a := action()
+	a.HTTP.Body = []byte(`{"x":"` + strings.Repeat("a", maxInlineBody) + `"}`)
+	_, _ = l.Wrap("fab", &fakeRunner{}).Do(context.Background(), a)
+	e := readLines(t, path)[0]
+	if e.Request.Body != nil || e.Request.BodySHA256 == "" || e.Request.BodyBytes != len(a.HTTP.Body) {
+		t.Errorf("large body not summarised: %+v", e.Request)
+	}
+}
+
+func TestUnwritableLogStopsAction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	l, _ := Open(path, nil)
+	l.Close() // writes now fail
+	r := &fakeRunner{}
+	_, err := l.Wrap("fab", r).Do(context.Background(), action())
+	if err == nil || r.calls != 0 {
+		t.Fatalf("action ran without an audit record: err=%v calls=%d", err, r.calls)
+	}
+}
+
+func TestReadOnlyRefuses(t *testing.T) {
+	_, err := ReadOnly{}.Do(context.Background(), action())
+	if !errors.Is(err, model.ErrReadOnly) {
+		t.Fatalf("err = %v", err)
+	}
+}

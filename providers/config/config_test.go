@@ -1,0 +1,146 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+const good = `
+[ui]
+refresh = "10s"
+read_only = true
+
+[[provider]]
+name = "fabric-prod"
+kind = "fabric"
+base_url = "https://api.equinix.com"
+client_id_env = "EQ_ID"
+client_secret_env = "EQ_SECRET"
+
+[[provider]]
+name = "ix"
+kind = "ixapi"
+base_url = "https://ix.example.net/api/v2"
+token_env = "IX_TOKEN"
+`
+
+func TestParseGood(t *testing.T) {
+	c, err := Parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.UI.Refresh.Duration != 10*time.Second || !c.UI.ReadOnly {
+		t.Errorf("ui = %+v", c.UI)
+	}
+	if len(c.Providers) != 2 || c.Providers[0].Secrets["client_secret"].Value() != "s3cr3t-value" {
+		t.Fatalf("providers = %+v", c.Providers)
+	}
+	if c.Providers[1].Timeout.Duration != 30*time.Second {
+		t.Errorf("default timeout not applied: %v", c.Providers[1].Timeout)
+	}
+	if c.UI.PoolThreshold != 80 {
+		t.Errorf("default pool threshold = %v", c.UI.PoolThreshold)
+	}
+}
+
+func TestSecretsNeverPrint(t *testing.T) {
+	c, err := Parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		out := strings.Join([]string{sprintf(format, c.Providers[0]), sprintf(format, c.Providers[0].Secrets)}, " ")
+		if strings.Contains(out, "s3cr3t-value") {
+			t.Errorf("%s leaked the secret: %s", format, out)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	base := "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"T\"\n"
+	cases := []struct {
+		name     string
+		src      string
+		env      map[string]string
+		wantLine int
+		wantIn   []string
+	}{
+		{"syntax", "[ui]\nrefresh = \n", nil, 2, []string{"c.toml:2"}},
+		{"unknown key ui", "[ui]\nrefersh = \"1s\"\n", nil, 2, []string{"ui.refersh", "unknown key"}},
+		{"unknown key provider", base + "colour = \"red\"\n", map[string]string{"T": "x"}, 6, []string{"provider.colour", "unknown key"}},
+		{"unknown kind", "[[provider]]\nname = \"a\"\nkind = \"azure\"\nbase_url = \"https://x\"\n", nil, 3, []string{"provider[1].kind", "unknown kind \"azure\""}},
+		{"duplicate name", base + base, map[string]string{"T": "x"}, 7, []string{"duplicate provider name \"a\""}},
+		{"missing env", base, nil, 5, []string{"provider[1].token_env", "environment variable T is not set"}},
+		{"bad duration", "[ui]\nrefresh = \"soon\"\n", nil, 2, []string{"not a duration"}},
+		{"wrong type", "[ui]\nread_only = \"yes\"\n", nil, 2, []string{"c.toml:2"}},
+		{"bad url", "[[provider]]\nname = \"a\"\nkind = \"metal\"\nbase_url = \"ftp://x\"\ntoken_env = \"T\"\n", map[string]string{"T": "x"}, 4, []string{"base_url", "not an http(s) URL"}},
+		{"missing creds", "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\nclient_id_env = \"I\"\n", map[string]string{"I": "x"}, 3, []string{"needs credentials", "client_secret_env"}},
+		{"no name", "[[provider]]\nkind = \"fabric\"\n", nil, 1, []string{"no name"}},
+		{"threshold", "[ui]\npool_threshold = 120.0\n", nil, 2, []string{"pool_threshold"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("c.toml", []byte(tc.src), env(tc.env))
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("want *config.Error, got %v", err)
+			}
+			if ce.Line != tc.wantLine {
+				t.Errorf("line = %d, want %d (%v)", ce.Line, tc.wantLine, err)
+			}
+			for _, w := range tc.wantIn {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestSecretFile(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "tok")
+	if err := os.WriteFile(f, []byte("  file-token\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	src := "[[provider]]\nname = \"m\"\nkind = \"metal\"\nbase_url = \"https://api.equinix.com/metal/v1\"\ntoken_file = \"" + f + "\"\n"
+	c, err := Parse("c.toml", []byte(src), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Providers[0].Secrets["token"].Value(); got != "file-token" {
+		t.Errorf("token = %q", got)
+	}
+	big := filepath.Join(dir, "big")
+	os.WriteFile(big, make([]byte, maxSecretFile+10), 0o600)
+	_, err = Parse("c.toml", []byte(strings.Replace(src, f, big, 1)), env(nil))
+	if err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("oversized secret file: %v", err)
+	}
+}
+
+func TestExampleConfigParses(t *testing.T) {
+	src, err := os.ReadFile("../../config.example.toml")
+	if err != nil {
+		t.Skip("config.example.toml not found")
+	}
+	// Every *_env in the example resolves to a dummy value.
+	_, err = Parse("config.example.toml", src, func(string) string { return "dummy" })
+	if err != nil {
+		t.Fatalf("config.example.toml does not parse: %v", err)
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(good))
+	f.Add([]byte("[ui]\nrefresh = \"1s\"\n[[provider]]\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		_, _ = Parse("f.toml", src, func(string) string { return "v" })
+	})
+}

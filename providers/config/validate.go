@@ -1,0 +1,150 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+)
+
+// secretRef names one credential and where the config points for it.
+type secretRef struct {
+	name      string // "client_secret"
+	env, file string
+}
+
+func (p *Provider) refs() []secretRef {
+	return []secretRef{
+		{"client_id", p.ClientIDEnv, p.ClientIDFile},
+		{"client_secret", p.ClientSecretEnv, p.ClientSecretFile},
+		{"token", p.TokenEnv, p.TokenFile},
+		{"api_key", p.APIKeyEnv, p.APIKeyFile},
+		{"api_secret", p.APISecretEnv, p.APISecretFile},
+		{"secret_key", p.SecretKeyEnv, p.SecretKeyFile},
+	}
+}
+
+// credentialSets lists, per kind, the alternative sets of secrets that
+// authenticate it; one complete set is required.
+var credentialSets = map[string][][]string{
+	"fabric":    {{"client_id", "client_secret"}, {"token"}},
+	"ixapi":     {{"api_key", "api_secret"}, {"token"}},
+	"metal":     {{"token"}},
+	"packet":    {{"token"}},
+	"provision": {{"api_key", "secret_key"}},
+}
+
+// maxSecretFile bounds a *_file read: a credential is never megabytes.
+const maxSecretFile = 64 << 10
+
+func (c *Config) validate(path string, loc *locator, getenv func(string) string) error {
+	fail := func(k []string, format string, args ...any) error {
+		line, key := loc.find(k)
+		return &Error{File: path, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
+	}
+	if c.UI.PoolThreshold < 0 || c.UI.PoolThreshold > 100 {
+		return fail([]string{"ui", "pool_threshold"}, "must be a percentage between 0 and 100, got %v", c.UI.PoolThreshold)
+	}
+	seen := map[string]int{}
+	for i := range c.Providers {
+		p := &c.Providers[i]
+		at := func(key string) []string { return []string{fmt.Sprintf("provider#%d", i), key} }
+		if p.Name == "" {
+			return fail(at(""), "provider #%d has no name (every [[provider]] needs a unique name)", i+1)
+		}
+		if j, dup := seen[p.Name]; dup {
+			return fail(at("name"), "duplicate provider name %q (also provider #%d)", p.Name, j+1)
+		}
+		seen[p.Name] = i
+		if p.Kind == "" {
+			return fail(at(""), "provider %q has no kind (one of %s)", p.Name, strings.Join(Kinds, ", "))
+		}
+		if !slices.Contains(Kinds, p.Kind) {
+			return fail(at("kind"), "unknown kind %q (one of %s)", p.Kind, strings.Join(Kinds, ", "))
+		}
+		if p.BaseURL == "" {
+			return fail(at(""), "provider %q has no base_url", p.Name)
+		}
+		u, err := url.Parse(p.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fail(at("base_url"), "not an http(s) URL: %q", p.BaseURL)
+		}
+		if u.User != nil {
+			return fail(at("base_url"), "credentials in base_url are not allowed; use *_env or *_file")
+		}
+		p.Secrets = map[string]Secret{}
+		for _, r := range p.refs() {
+			if r.env != "" && r.file != "" {
+				return fail(at(r.name+"_env"), "set %s_env or %s_file, not both", r.name, r.name)
+			}
+			switch {
+			case r.env != "":
+				v := getenv(r.env)
+				if v == "" {
+					return fail(at(r.name+"_env"), "environment variable %s is not set (provider %q needs it for %s)", r.env, p.Name, r.name)
+				}
+				p.Secrets[r.name] = Secret(v)
+			case r.file != "":
+				v, err := readSecretFile(r.file)
+				if err != nil {
+					return fail(at(r.name+"_file"), "%v", err)
+				}
+				p.Secrets[r.name] = Secret(v)
+			}
+		}
+		if err := p.checkCredentials(); err != nil {
+			return fail(at("kind"), "provider %q: %v", p.Name, err)
+		}
+	}
+	return nil
+}
+
+func (p *Provider) checkCredentials() error {
+	sets := credentialSets[p.Kind]
+	for _, set := range sets {
+		complete := true
+		for _, name := range set {
+			if _, ok := p.Secrets[name]; !ok {
+				complete = false
+			}
+		}
+		if complete {
+			return nil
+		}
+	}
+	var alts []string
+	for _, set := range sets {
+		var names []string
+		for _, n := range set {
+			names = append(names, n+"_env")
+		}
+		alts = append(alts, strings.Join(names, " + "))
+	}
+	return fmt.Errorf("kind %s needs credentials: %s (or the *_file forms)", p.Kind, strings.Join(alts, ", or "))
+}
+
+func readSecretFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("cannot read secret file: %v", err)
+	}
+	defer f.Close()
+	buf := make([]byte, maxSecretFile+1)
+	n, _ := f.Read(buf)
+	for n < len(buf) {
+		m, err := f.Read(buf[n:])
+		n += m
+		if err != nil || m == 0 {
+			break
+		}
+	}
+	if n > maxSecretFile {
+		return "", fmt.Errorf("secret file %s is larger than %d bytes", path, maxSecretFile)
+	}
+	v := strings.TrimSpace(string(buf[:n]))
+	if v == "" {
+		return "", fmt.Errorf("secret file %s is empty", path)
+	}
+	return v, nil
+}
