@@ -1,0 +1,225 @@
+package model
+
+import (
+	"strings"
+)
+
+// Filter query language shared by every table pane:
+//
+//	ams            substring over all columns (case-insensitive)
+//	state=pend     substring within one column; the field is a column name,
+//	               case-insensitive, any unique or shared prefix ("st" means
+//	               STATE or STATUS), punctuation ignored ("aside" = "A-SIDE")
+//	state==active  the whole cell equals the value
+//	!active        negation, also "!state=active"
+//	a b            several terms are ANDed
+//	name="x y"     double quotes keep spaces inside one term
+//
+// A field that names no column makes the term a plain substring, so values
+// that merely contain '=' still work.
+
+// Term is one parsed filter term.
+type Term struct {
+	Negate bool
+	Fields []int  // column indices the term looks at; nil means all columns
+	Value  string // lower-cased needle
+	Exact  bool   // cell must equal Value (field==value)
+}
+
+// Filter is a parsed query; the zero value matches everything.
+type Filter struct {
+	Query string
+	Terms []Term
+}
+
+// Empty reports whether the filter keeps every row.
+func (f Filter) Empty() bool { return len(f.Terms) == 0 }
+
+// ParseFilter parses q against the given column names. It never fails: a
+// half-typed query (a lone "!", "state=") simply matches broadly.
+func ParseFilter(q string, columns []string) Filter {
+	f := Filter{Query: q}
+	norm := make([]string, len(columns))
+	for i, c := range columns {
+		norm[i] = normField(c)
+	}
+	for _, tok := range tokenize(q) {
+		t := Term{}
+		if strings.HasPrefix(tok, "!") {
+			t.Negate = true
+			tok = tok[1:]
+		}
+		if tok == "" {
+			continue
+		}
+		if i := strings.IndexByte(tok, '='); i > 0 {
+			field, val := tok[:i], tok[i+1:]
+			exact := false
+			if strings.HasPrefix(val, "=") {
+				exact, val = true, val[1:]
+			}
+			if cols := resolveField(normField(field), norm); cols != nil {
+				t.Fields, t.Value, t.Exact = cols, strings.ToLower(unquote(val)), exact
+				f.Terms = append(f.Terms, t)
+				continue
+			}
+		}
+		t.Value = strings.ToLower(unquote(tok))
+		f.Terms = append(f.Terms, t)
+	}
+	return f
+}
+
+// tokenize splits on spaces outside double quotes; quotes stay in the token
+// and are removed from values by unquote.
+func tokenize(q string) []string {
+	var out []string
+	var b strings.Builder
+	inQ := false
+	for _, r := range q {
+		switch {
+		case r == '"':
+			inQ = !inQ
+			b.WriteRune(r)
+		case (r == ' ' || r == '\t') && !inQ:
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
+
+func unquote(s string) string { return strings.ReplaceAll(s, `"`, "") }
+
+// normField lower-cases and keeps only letters and digits.
+func normField(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') || r > 127 {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// resolveField finds the columns a typed field means: an exact name wins,
+// otherwise every column the field is a prefix of.
+func resolveField(field string, cols []string) []int {
+	if field == "" {
+		return nil
+	}
+	for i, c := range cols {
+		if c == field {
+			return []int{i}
+		}
+	}
+	var out []int
+	for i, c := range cols {
+		if strings.HasPrefix(c, field) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// Match reports whether r passes every term.
+func (f Filter) Match(r *Row) bool {
+	for i := range f.Terms {
+		if f.Terms[i].match(r) == f.Terms[i].Negate {
+			return false
+		}
+	}
+	return true
+}
+
+func (t *Term) match(r *Row) bool {
+	if t.Fields == nil {
+		return strings.Contains(r.lower, t.Value)
+	}
+	for _, c := range t.Fields {
+		cell := r.lowerCell(c)
+		if t.Exact {
+			if cell == t.Value {
+				return true
+			}
+		} else if strings.Contains(cell, t.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// Narrows reports whether every row f matches is also matched by old, so a
+// table may rescan only old's matches. It is conservative: false means
+// "rescan everything", never a wrong answer.
+func (f Filter) Narrows(old Filter) bool {
+	for i := range old.Terms {
+		implied := false
+		for j := range f.Terms {
+			if implies(&f.Terms[j], &old.Terms[i]) {
+				implied = true
+				break
+			}
+		}
+		if !implied {
+			return false
+		}
+	}
+	return true
+}
+
+// implies reports whether a row matching n always matches o.
+func implies(n, o *Term) bool {
+	if n.Negate != o.Negate {
+		return false
+	}
+	if !n.Negate {
+		// n's cells ⊆ o's cells and o's needle is found wherever n's is.
+		if !fieldsSubset(n.Fields, o.Fields) {
+			return false
+		}
+		if o.Exact {
+			return n.Exact && n.Value == o.Value
+		}
+		return strings.Contains(n.Value, o.Value)
+	}
+	// !n excludes more than !o: o's cells ⊆ n's cells and wherever o's
+	// needle occurs, n's does too.
+	if !fieldsSubset(o.Fields, n.Fields) {
+		return false
+	}
+	if n.Exact {
+		return o.Exact && n.Value == o.Value
+	}
+	return strings.Contains(o.Value, n.Value)
+}
+
+// fieldsSubset reports whether a's columns are all within b's (nil = all).
+func fieldsSubset(a, b []int) bool {
+	if b == nil {
+		return true
+	}
+	if a == nil {
+		return false
+	}
+	for _, x := range a {
+		found := false
+		for _, y := range b {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,149 @@
+package model
+
+import (
+	"fmt"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+var tcols = []Column{{Name: "NAME"}, {Name: "STATE"}, {Name: "BW", Kind: ColNumber}, {Name: "UPDATED", Kind: ColTime}}
+
+func mk(name, state string, bw, t int64) *Row {
+	return NewRow(name, []string{name, state, fmt.Sprint(bw), fmt.Sprint(t)}, []int64{0, 0, bw, t}, nil)
+}
+
+func keys(t *Table) []string {
+	var out []string
+	for _, r := range t.Visible() {
+		out = append(out, r.Key)
+	}
+	return out
+}
+
+func TestTableSortNaturalNumericTime(t *testing.T) {
+	tb := NewTable(tcols)
+	tb.SetRows([]*Row{
+		mk("et-0/0/10", "active", 10000, 3),
+		mk("et-0/0/9", "pending", 500, 1),
+		mk("et-0/0/1", "active", 1000, 2),
+	})
+	if got, want := keys(tb), []string{"et-0/0/1", "et-0/0/9", "et-0/0/10"}; !slices.Equal(got, want) {
+		t.Errorf("by name: %v want %v", got, want)
+	}
+	tb.SetSort(2, false)
+	if got, want := keys(tb), []string{"et-0/0/9", "et-0/0/1", "et-0/0/10"}; !slices.Equal(got, want) {
+		t.Errorf("by bw: %v want %v (numeric, not text)", got, want)
+	}
+	tb.SetSort(3, true)
+	if got, want := keys(tb), []string{"et-0/0/10", "et-0/0/1", "et-0/0/9"}; !slices.Equal(got, want) {
+		t.Errorf("by time desc: %v want %v", got, want)
+	}
+}
+
+func TestTableSortStable(t *testing.T) {
+	tb := NewTable(tcols)
+	var rows []*Row
+	for i := 0; i < 50; i++ {
+		st := []string{"active", "pending", "failed"}[i%3]
+		rows = append(rows, mk(fmt.Sprintf("c%02d", i), st, 0, 0))
+	}
+	tb.SetRows(rows)
+	for _, desc := range []bool{false, true} {
+		tb.SetSort(1, desc)
+		// Within equal states the input order must be kept, in both directions.
+		last := map[string]int{}
+		for _, r := range tb.Visible() {
+			var n int
+			fmt.Sscanf(r.Key, "c%d", &n)
+			if p, ok := last[r.Cells[1]]; ok && n < p {
+				t.Fatalf("desc=%v: %s after c%02d within %s: not stable", desc, r.Key, p, r.Cells[1])
+			}
+			last[r.Cells[1]] = n
+		}
+		if desc && tb.At(0).Cells[1] != "pending" {
+			t.Errorf("desc sort should start with pending, got %s", tb.At(0).Cells[1])
+		}
+	}
+}
+
+func TestTableFilterIncremental(t *testing.T) {
+	tb := NewTable(tcols)
+	var rows []*Row
+	for i := 0; i < 1000; i++ {
+		rows = append(rows, mk(fmt.Sprintf("conn-%d", i), []string{"active", "pending"}[i%2], int64(i), 0))
+	}
+	tb.SetRows(rows)
+	tb.SetFilter("conn-1")
+	if tb.Scanned != 1000 {
+		t.Errorf("first filter scanned %d, want 1000", tb.Scanned)
+	}
+	n1 := tb.Len()
+	tb.SetFilter("conn-12")
+	if tb.Scanned != n1 {
+		t.Errorf("narrowing scanned %d rows, want only the %d previous matches", tb.Scanned, n1)
+	}
+	tb.SetFilter("conn-12 state=pend")
+	want := 0
+	for i := 0; i < 1000; i++ {
+		if s := fmt.Sprintf("conn-%d", i); i%2 == 1 && len(s) >= 7 && s[:7] == "conn-12" {
+			want++
+		}
+	}
+	if tb.Len() != want {
+		t.Errorf("len = %d, want %d", tb.Len(), want)
+	}
+	tb.SetFilter("conn-1")
+	if tb.Scanned != 1000 || tb.Len() != n1 {
+		t.Errorf("widening: scanned %d len %d, want full rescan and %d", tb.Scanned, tb.Len(), n1)
+	}
+	// Sorting keeps the filter without re-evaluating it.
+	tb.SetSort(2, true)
+	if tb.Len() != n1 || tb.At(0).Key != "conn-199" {
+		t.Errorf("after sort: len %d first %s", tb.Len(), tb.At(0).Key)
+	}
+	if tb.Index("conn-150") < 0 || tb.Index("conn-2") != -1 {
+		t.Errorf("Index wrong")
+	}
+}
+
+// Incremental filtering must always agree with a fresh full scan.
+func TestTableFilterIncrementalAgreesWithFullScan(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	words := []string{"ams", "fra", "active", "pending", "et-0/0/1", "x"}
+	var rows []*Row
+	for i := 0; i < 300; i++ {
+		rows = append(rows, mk(words[rng.Intn(len(words))]+fmt.Sprint(i), words[rng.Intn(len(words))], int64(i), 0))
+	}
+	queries := []string{"", "a", "am", "ams", "ams ", "ams s", "ams st", "ams state", "ams state=", "ams state=a", "!", "!a", "!ac", "state=p", "state=pe", "!state=pe", "!state=pen", "1", "12", "name==ams12", "e"}
+	inc := NewTable(tcols)
+	inc.SetRows(rows)
+	for step := 0; step < 2000; step++ {
+		q := queries[rng.Intn(len(queries))]
+		inc.SetFilter(q)
+		fresh := NewTable(tcols)
+		var cp []*Row
+		for _, r := range rows {
+			cp = append(cp, NewRow(r.Key, r.Cells, r.Nums, nil))
+		}
+		fresh.SetRows(cp)
+		fresh.SetFilter(q)
+		if !slices.Equal(keys(inc), keys(fresh)) {
+			t.Fatalf("step %d query %q: incremental %d rows, full %d rows", step, q, inc.Len(), fresh.Len())
+		}
+	}
+}
+
+func TestTableSetRowsKeepsFilterAndSort(t *testing.T) {
+	tb := NewTable(tcols)
+	tb.SetRows([]*Row{mk("b", "active", 1, 0), mk("a", "pending", 2, 0)})
+	tb.SetSort(2, true)
+	tb.SetFilter("!state=failed")
+	tb.SetRows([]*Row{mk("c", "failed", 9, 0), mk("b", "active", 1, 0), mk("d", "pending", 5, 0)})
+	if got, want := keys(tb), []string{"d", "b"}; !slices.Equal(got, want) {
+		t.Errorf("got %v want %v", got, want)
+	}
+	if tb.Total() != 3 {
+		t.Errorf("total %d", tb.Total())
+	}
+}
