@@ -118,6 +118,7 @@ type tokenCache struct {
 
 	mu        sync.Mutex
 	tok       Token     // last token obtained (kept after invalidation for prev.Refresh)
+	old       Token     // the one before: late requests may still quote it
 	fetchedAt time.Time // when tok was obtained
 	valid     bool      // tok may be used
 	flight    *flight   // the fetch in progress, if any
@@ -200,6 +201,7 @@ func (t *tokenCache) token(ctx context.Context) (Token, error) {
 		t.mu.Lock()
 		t.flight = nil
 		if f.err == nil {
+			t.old = t.tok
 			t.tok, t.fetchedAt, t.valid, t.rejected = f.tok, t.now(), true, nil
 		} else if isRejection(f.err) {
 			t.rejected, t.rejectAt = f.err, t.now()
@@ -254,11 +256,11 @@ func (t *tokenCache) invalidateFor(r *http.Request) bool {
 	return true
 }
 
-// Secrets returns the current access and refresh tokens for redaction.
+// Secrets returns the current and previous tokens for redaction.
 func (t *tokenCache) Secrets() []string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return []string{t.tok.Access, t.tok.Refresh}
+	return []string{t.tok.Access, t.tok.Refresh, t.old.Access, t.old.Refresh}
 }
 
 // isRejection reports whether the token endpoint refused the credentials.

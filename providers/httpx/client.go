@@ -78,7 +78,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		o(c)
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{Transport: defaultTransport()}
+		c.hc = &http.Client{Transport: defaultTransport(), CheckRedirect: sameOriginRedirects}
 	}
 	return c, nil
 }
@@ -89,6 +89,20 @@ func defaultTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 16
 	return t
+}
+
+// sameOriginRedirects follows redirects only within the same scheme and host:
+// net/http drops Authorization on a cross-host redirect but would forward
+// other credential headers (X-Auth-Token). A refused redirect comes back as
+// the 3xx response, i.e. an *model.APIError.
+func sameOriginRedirects(r *http.Request, via []*http.Request) error {
+	if len(via) >= 5 {
+		return http.ErrUseLastResponse
+	}
+	if o := via[0].URL; r.URL.Scheme != o.Scheme || r.URL.Host != o.Host {
+		return http.ErrUseLastResponse
+	}
+	return nil
 }
 
 // BaseURL returns the normalised base URL (no trailing slash).
@@ -233,10 +247,7 @@ func (c *Client) prepare(req Request) (*operation, error) {
 		op.path = pathOnly(req.Path)
 		return nil, c.opErr(op, errors.New("invalid request path"))
 	}
-	op.path = ref.Path
-	if op.path == "" {
-		op.path = "/"
-	}
+	op.path = "/" + strings.TrimLeft(ref.Path, "/")
 	if op.url, err = c.resolve(ref); err != nil {
 		return nil, c.opErr(op, err)
 	}
