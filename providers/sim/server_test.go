@@ -1,0 +1,61 @@
+package sim
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+)
+
+func TestServerServesAndClosesWithoutLeaks(t *testing.T) {
+	defer goleak.VerifyNone(t)
+	f := NewFaults(FaultSpec{}, 1)
+	srv, err := Start(f.Wrap(okJSON(), FaultHooks{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+
+	resp, err := client.Get(srv.URL() + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || len(b) == 0 {
+		t.Fatalf("status %d body %q", resp.StatusCode, b)
+	}
+
+	// A stalled request must not keep Close waiting.
+	f.Set(FaultSpec{Stall: 1})
+	errc := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+"/stall", nil)
+		resp, err := client.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	time.Sleep(100 * time.Millisecond)
+	start := time.Now()
+	if err := srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("Close took %v with a stalled request", d)
+	}
+	if err := <-errc; err == nil {
+		t.Fatal("stalled request got an answer instead of a dropped connection")
+	}
+	if err := srv.Close(); err != nil {
+		t.Fatal("second Close:", err)
+	}
+	client.CloseIdleConnections()
+}

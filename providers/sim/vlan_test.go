@@ -1,0 +1,63 @@
+package sim
+
+import "testing"
+
+func TestVLANPool(t *testing.T) {
+	p := NewVLANPool(10, 14)
+	if v, ok := p.TakeNear(12); !ok || v != 12 {
+		t.Fatalf("TakeNear(12) = %d, %v", v, ok)
+	}
+	if v, ok := p.TakeNear(12); !ok || v != 13 {
+		t.Fatalf("second TakeNear(12) = %d, %v; want the next free tag 13", v, ok)
+	}
+	if v, _ := p.TakeNear(14); v != 14 {
+		t.Fatalf("TakeNear(14) = %d", v)
+	}
+	if v, _ := p.TakeNear(14); v != 10 {
+		t.Fatalf("TakeNear(14) on a taken tag should wrap to 10, got %d", v)
+	}
+	if v, _ := p.TakeLowest(); v != 11 {
+		t.Fatalf("TakeLowest = %d, want 11", v)
+	}
+	if _, ok := p.TakeLowest(); ok || p.Free() != 0 {
+		t.Fatal("pool should be full")
+	}
+	p.Release(12)
+	if p.InUse(12) || p.Free() != 1 {
+		t.Fatal("Release did not free 12")
+	}
+	if p.Reserve(9) || p.Reserve(15) {
+		t.Fatal("Reserve accepted a tag out of range")
+	}
+	if !p.Reserve(12) || p.Reserve(12) {
+		t.Fatal("Reserve of a free tag must succeed exactly once")
+	}
+}
+
+func TestVLANPoolRangeAndRandom(t *testing.T) {
+	r := NewRand(3, "vlan")
+	p := NewVLANPool(MinVLAN, MaxVLAN)
+	lo, hi, ok := p.TakeRange(r, 100)
+	if !ok || hi-lo != 99 {
+		t.Fatalf("TakeRange = %d..%d %v", lo, hi, ok)
+	}
+	for v := lo; v <= hi; v++ {
+		if !p.InUse(v) {
+			t.Fatalf("tag %d of the range is free", v)
+		}
+	}
+	seen := map[int]bool{}
+	for i := 0; i < 500; i++ {
+		v, ok := p.Take(r)
+		if !ok || v < MinVLAN || v > MaxVLAN || seen[v] || (v >= lo && v <= hi) {
+			t.Fatalf("Take returned %d (%v), duplicate or in the taken range", v, ok)
+		}
+		seen[v] = true
+	}
+	if p.Used() != 600 {
+		t.Fatalf("Used = %d, want 600", p.Used())
+	}
+	if _, _, ok := NewVLANPool(1, 5).TakeRange(r, 6); ok {
+		t.Fatal("TakeRange larger than the pool succeeded")
+	}
+}
