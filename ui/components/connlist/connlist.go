@@ -1,0 +1,612 @@
+// Package connlist is the engine behind every pane that lists connections
+// (Connections, Approvals): it turns the shared state into table rows once
+// per refresh (reusing unchanged rows by fingerprint), sorts and filters them
+// through model.Table, keeps the cursor on the same connection, marks rows
+// new or changed since the previous refresh, and hosts the filter input, the
+// detail view and the approve/reject flow.
+package connlist
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/components/actionflow"
+	"github.com/noctop/noctop/ui/components/detail"
+	"github.com/noctop/noctop/ui/components/vtable"
+	"github.com/noctop/noctop/ui/conns"
+	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+// Column is one column: how it sorts and how it is laid out.
+type Column struct {
+	Name   string // also the filter field name
+	Kind   model.ColumnKind
+	Layout vtable.Column
+}
+
+// Config describes one list pane.
+type Config struct {
+	Title   string
+	Columns []Column
+	// Include selects the connections the pane lists (nil = all).
+	Include func(c *model.Connection) bool
+	// Cells renders one connection: display text and numeric sort values
+	// (len(Columns) each; nums may be nil for text-only tables).
+	Cells func(c *model.Connection, loc *time.Location) (cells []string, nums []int64)
+	// Dynamic, when set, overrides a cell at render time (ages).
+	Dynamic func(c *model.Connection, col int, now time.Time) (string, bool)
+	// StateCol is the column coloured by connection state (-1 for none).
+	StateCol int
+	// SortCol / SortDesc is the initial sort.
+	SortCol  int
+	SortDesc bool
+	// Empty is the message when there is nothing to list at all.
+	Empty string
+}
+
+// provider holds one provider's rows between refreshes.
+type provState struct {
+	data   []model.Connection // the slice the rows were built from
+	rows   []*model.Row
+	byKey  map[string]*model.Row
+	fps    map[string]uint64
+	marked map[string]bool
+	built  int // how many refreshes were turned into rows
+}
+
+// Model is the list engine.
+type Model struct {
+	ctx   *pane.Context
+	cfg   Config
+	table *model.Table
+	view  vtable.Model
+	provs map[string]*provState
+
+	filtering bool
+	input     textinput.Model
+	detail    *detail.Model
+	Flow      *actionflow.Flow
+	w, h      int
+	loc       *time.Location
+}
+
+// New builds an empty list.
+func New(ctx *pane.Context, cfg Config) *Model {
+	cols := make([]model.Column, len(cfg.Columns))
+	vcols := make([]vtable.Column, len(cfg.Columns))
+	for i, c := range cfg.Columns {
+		cols[i] = model.Column{Name: c.Name, Kind: c.Kind}
+		vcols[i] = c.Layout
+		if vcols[i].Title == "" {
+			vcols[i].Title = c.Name
+		}
+	}
+	t := model.NewTable(cols)
+	t.SetSort(cfg.SortCol, cfg.SortDesc)
+	in := textinput.New()
+	in.Prompt = "/"
+	in.Placeholder = "text  field=value  !negate"
+	in.CharLimit = 200
+	loc := time.Local
+	if ctx.Now != nil {
+		loc = ctx.Now().Location()
+	}
+	return &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
+		input: in, Flow: actionflow.New(ctx), loc: loc}
+}
+
+// Table exposes the sorted, filtered rows (tests, benchmarks).
+func (m *Model) Table() *model.Table { return m.table }
+
+// View exposes the table view (cursor, widths) for tests.
+func (m *Model) TableView() *vtable.Model { return &m.view }
+
+// Selected returns the connection under the cursor.
+func (m *Model) Selected() (*model.Connection, bool) {
+	if m.table.Len() == 0 {
+		return nil, false
+	}
+	c, ok := m.table.At(m.view.Cursor()).Item.(*model.Connection)
+	return c, ok
+}
+
+// Capturing reports whether the list needs every key.
+func (m *Model) Capturing() bool { return m.filtering || m.Flow.Active() }
+
+// InDetail reports whether the detail view is open.
+func (m *Model) InDetail() bool { return m.detail != nil }
+
+// Filtering reports whether the filter input is open.
+func (m *Model) Filtering() bool { return m.filtering }
+
+// Len is the number of rows shown.
+func (m *Model) Len() int { return m.table.Len() }
+
+// SetSize sets the size of the whole list area.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = w, h
+	m.view.SetSize(w, max(h-m.chrome(), 0))
+	if m.detail != nil {
+		m.detail.SetSize(w, max(h-1, 0))
+	}
+	m.input.Width = max(w-30, 10)
+}
+
+// chrome is the number of lines above the table.
+func (m *Model) chrome() int {
+	n := 1 // title
+	if m.Flow.Last != "" {
+		n++
+	}
+	return n
+}
+
+// Refresh rebuilds rows from the shared state for provider (or all when
+// provider is ""), keeping the cursor on the same connection.
+func (m *Model) Refresh(provider string) {
+	sel := ""
+	if m.table.Len() > 0 {
+		sel = m.table.At(m.view.Cursor()).Key
+	}
+	changed := false
+	for _, s := range m.ctx.Sources {
+		if provider != "" && s.Name != provider {
+			continue
+		}
+		e := m.ctx.Store.Get(conns.Key(s.Name))
+		if e == nil {
+			continue
+		}
+		cs, _ := e.Data.([]model.Connection)
+		p := m.provs[s.Name]
+		if p == nil {
+			p = &provState{}
+			m.provs[s.Name] = p
+		}
+		if cs == nil && p.data == nil {
+			continue
+		}
+		if len(cs) == len(p.data) && (len(cs) == 0 || &cs[0] == &p.data[0]) {
+			continue // same slice: nothing new
+		}
+		m.rebuild(p, cs)
+		changed = true
+	}
+	if !changed {
+		return
+	}
+	var all []*model.Row
+	n := 0
+	for _, p := range m.provs {
+		n += len(p.rows)
+	}
+	all = make([]*model.Row, 0, n)
+	for _, s := range m.ctx.Sources {
+		if p := m.provs[s.Name]; p != nil {
+			all = append(all, p.rows...)
+		}
+	}
+	m.table.SetRows(all)
+	m.view.SetContentWidths(vtable.ContentWidths(all, len(m.cfg.Columns)))
+	m.afterChange(sel)
+	if m.detail != nil {
+		// Keep the detail view current when its connection was refreshed.
+		key := m.detail.Conn().Key()
+		if p := m.provs[m.detail.Conn().Provider]; p != nil {
+			if r := p.byKey[key]; r != nil {
+				if c, ok := r.Item.(*model.Connection); ok && c.FingerprintKey != m.detail.Conn().FingerprintKey {
+					d := detail.New(*c, m.now(), m.ctx.Styles)
+					d.SetSize(m.w, max(m.h-1, 0))
+					m.detail = &d
+				}
+			}
+		}
+	}
+}
+
+// rebuild turns one provider's connections into rows, reusing rows whose
+// fingerprint did not change.
+func (m *Model) rebuild(p *provState, cs []model.Connection) {
+	first := p.built == 0
+	rows := make([]*model.Row, 0, len(cs))
+	byKey := make(map[string]*model.Row, len(cs))
+	fps := make(map[string]uint64, len(cs))
+	marked := map[string]bool{}
+	for i := range cs {
+		c := &cs[i]
+		if m.cfg.Include != nil && !m.cfg.Include(c) {
+			continue
+		}
+		fp := c.FingerprintKey
+		if fp == 0 {
+			fp = c.Fingerprint()
+		}
+		k := c.Key()
+		if _, dup := byKey[k]; dup {
+			continue // a provider listing one id twice must not break the table
+		}
+		r := p.byKey[k]
+		if r != nil && p.fps[k] == fp {
+			r.Item = c // fresh data for the detail view and actions
+		} else {
+			cells, nums := m.cfg.Cells(c, m.loc)
+			for j := range cells {
+				cells[j] = text.Clean(cells[j])
+			}
+			r = model.NewRow(k, cells, nums, c)
+			if !first {
+				marked[k] = true
+			}
+		}
+		rows = append(rows, r)
+		byKey[k] = r
+		fps[k] = fp
+	}
+	p.data, p.rows, p.byKey, p.fps, p.marked = cs, rows, byKey, fps, marked
+	p.built++
+}
+
+// afterChange puts the cursor back on key when it is still listed.
+func (m *Model) afterChange(key string) {
+	m.view.SetLen(m.table.Len())
+	if key == "" {
+		return
+	}
+	if i := m.table.Index(key); i >= 0 {
+		m.view.SetCursor(i)
+	}
+}
+
+func (m *Model) selectedKey() string {
+	if m.table.Len() == 0 {
+		return ""
+	}
+	return m.table.At(m.view.Cursor()).Key
+}
+
+func (m *Model) now() time.Time {
+	if m.ctx.Now != nil {
+		return m.ctx.Now()
+	}
+	return time.Now()
+}
+
+// SetFilter applies a filter query (as typed in the input).
+func (m *Model) SetFilter(q string) {
+	sel := m.selectedKey()
+	m.table.SetFilter(q)
+	m.afterChange(sel)
+}
+
+// CycleSort moves the sort to the next column (ascending).
+func (m *Model) CycleSort() {
+	col, _ := m.table.SortBy()
+	sel := m.selectedKey()
+	m.table.SetSort((col+1)%len(m.cfg.Columns), false)
+	m.afterChange(sel)
+}
+
+// ReverseSort flips the sort direction.
+func (m *Model) ReverseSort() {
+	col, desc := m.table.SortBy()
+	sel := m.selectedKey()
+	m.table.SetSort(col, !desc)
+	m.afterChange(sel)
+}
+
+// Update handles a message for the list.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	km := m.ctx.Keys
+	switch msg := msg.(type) {
+	case state.ChangedMsg:
+		if msg.Key.Resource == state.Connections && msg.DataChanged {
+			m.Refresh(msg.Key.Provider)
+		}
+		return nil
+	case actionflow.DoneMsg:
+		hadLast := m.Flow.Last != ""
+		cmd := m.Flow.Update(msg)
+		if !hadLast && m.Flow.Last != "" {
+			m.SetSize(m.w, m.h)
+		}
+		return cmd
+	case tea.KeyMsg:
+		if m.Flow.Active() {
+			return m.Flow.Update(msg)
+		}
+		if m.filtering {
+			return m.filterKey(msg)
+		}
+		if m.detail != nil {
+			switch {
+			case key.Matches(msg, km.Back):
+				m.detail = nil
+				return nil
+			case key.Matches(msg, km.Approve):
+				return m.Flow.Begin(model.ActionApprove, m.detail.Conn())
+			case key.Matches(msg, km.Reject):
+				return m.Flow.Begin(model.ActionReject, m.detail.Conn())
+			}
+			m.detail.HandleKey(msg, km)
+			return nil
+		}
+		if m.view.HandleKey(msg, km) {
+			return nil
+		}
+		switch {
+		case key.Matches(msg, km.Open):
+			if c, ok := m.Selected(); ok {
+				d := detail.New(*c, m.now(), m.ctx.Styles)
+				d.SetSize(m.w, max(m.h-1, 0))
+				m.detail = &d
+			}
+		case key.Matches(msg, km.Filter):
+			m.filtering = true
+			m.input.SetValue(m.table.Filter().Query)
+			m.input.CursorEnd()
+			return m.input.Focus()
+		case key.Matches(msg, km.Back):
+			if m.table.Filter().Query != "" {
+				m.SetFilter("")
+			} else if m.Flow.Last != "" {
+				m.Flow.Last = ""
+				m.SetSize(m.w, m.h)
+			}
+		case key.Matches(msg, km.Sort):
+			m.CycleSort()
+		case key.Matches(msg, km.SortReverse):
+			m.ReverseSort()
+		case key.Matches(msg, km.Approve):
+			if c, ok := m.Selected(); ok {
+				return m.Flow.Begin(model.ActionApprove, *c)
+			}
+		case key.Matches(msg, km.Reject):
+			if c, ok := m.Selected(); ok {
+				return m.Flow.Begin(model.ActionReject, *c)
+			}
+		}
+		return nil
+	}
+	// Other messages (cursor blink ...) go to whichever input is live.
+	if m.Flow.Active() {
+		return m.Flow.Update(msg)
+	}
+	if m.filtering {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "enter":
+		m.filtering = false
+		m.input.Blur()
+		return nil
+	case "esc":
+		m.filtering = false
+		m.input.Blur()
+		m.SetFilter("")
+		return nil
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	if v := m.input.Value(); v != m.table.Filter().Query {
+		m.SetFilter(v)
+	}
+	return cmd
+}
+
+// decor adapts the list to vtable.Decor.
+type decor struct{ m *Model }
+
+func (d decor) CellPaint(r *model.Row, col int) styles.Paint {
+	if col == d.m.cfg.StateCol {
+		if c, ok := r.Item.(*model.Connection); ok {
+			return d.m.ctx.Styles.StatePaint(c.State)
+		}
+	}
+	return styles.Paint{}
+}
+
+func (d decor) Marked(r *model.Row) bool {
+	if c, ok := r.Item.(*model.Connection); ok {
+		if p := d.m.provs[c.Provider]; p != nil {
+			return p.marked[r.Key]
+		}
+	}
+	return false
+}
+
+func (d decor) Cell(r *model.Row, col int) string {
+	if d.m.cfg.Dynamic != nil {
+		if c, ok := r.Item.(*model.Connection); ok {
+			if s, ok := d.m.cfg.Dynamic(c, col, d.m.now()); ok {
+				return s
+			}
+		}
+	}
+	return r.Cells[col]
+}
+
+// Title is the pane title: "Connections (42/380) /state=pending".
+func (m *Model) Title() string {
+	t := fmt.Sprintf("%s (%d/%d)", m.cfg.Title, m.table.Len(), m.table.Total())
+	if m.table.Len() == m.table.Total() {
+		t = fmt.Sprintf("%s (%d)", m.cfg.Title, m.table.Total())
+	}
+	return t
+}
+
+// View renders the list (or the detail view / dialog) in w×h.
+func (m *Model) View() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	st := m.ctx.Styles
+	var body string
+	if m.detail != nil {
+		c := m.detail.Conn()
+		title := st.PaneTitle.Render(fmt.Sprintf("%s › %s", m.cfg.Title, nameOf(c)))
+		if pos := m.detail.Position(); pos != "" {
+			title += "  " + st.Dim.Render(pos)
+		}
+		title += "  " + st.Dim.Render("esc back")
+		body = text.Truncate(title, m.w) + "\n" + m.detail.View()
+	} else {
+		var b strings.Builder
+		title := st.PaneTitle.Render(m.Title())
+		if m.filtering {
+			title += " " + m.input.View()
+		} else if q := m.table.Filter().Query; q != "" {
+			title += " " + st.Key.Render("/"+q)
+		}
+		if r := m.Flow.Running(); r != "" {
+			title += "  " + st.Info.Render(m.spin()+" "+r+"…")
+		} else if l := m.loadingNote(); l != "" && m.table.Total() > 0 {
+			title += "  " + st.Dim.Render(l)
+		}
+		b.WriteString(text.Truncate(title, m.w))
+		if m.Flow.Last != "" {
+			b.WriteByte('\n')
+			ls := st.Good
+			if m.Flow.LastErr {
+				ls = st.Error
+			}
+			b.WriteString(ls.Render(text.Truncate(m.Flow.Last, m.w)))
+		}
+		b.WriteByte('\n')
+		if m.table.Len() == 0 {
+			b.WriteString(m.emptyView())
+		} else {
+			b.WriteString(m.view.View(m.table, decor{m}))
+		}
+		body = b.String()
+	}
+	if m.Flow.Active() {
+		return m.Flow.Dialog().View(m.w, m.h)
+	}
+	return body
+}
+
+func (m *Model) spin() string {
+	if m.ctx.Spinner != nil {
+		return m.ctx.Spinner()
+	}
+	return "…"
+}
+
+// loadingNote says which providers are refreshing, with page progress.
+func (m *Model) loadingNote() string {
+	var parts []string
+	for _, s := range m.ctx.Sources {
+		e := m.ctx.Store.Get(conns.Key(s.Name))
+		if e == nil || !e.Loading {
+			continue
+		}
+		parts = append(parts, s.Name+progress(e))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return m.spin() + " refreshing " + strings.Join(parts, ", ")
+}
+
+func progress(e *state.Entry) string {
+	switch {
+	case e.Total > 0:
+		return fmt.Sprintf(" %d/%d pages", e.Done, e.Total)
+	case e.Done > 0:
+		return fmt.Sprintf(" %d pages", e.Done)
+	}
+	return ""
+}
+
+// emptyView explains why there are no rows: loading, errors, or a filter.
+func (m *Model) emptyView() string {
+	st := m.ctx.Styles
+	var lines []string
+	if m.table.Total() > 0 {
+		lines = append(lines, "", st.Dim.Render(fmt.Sprintf("  Nothing matches /%s — esc clears the filter.", m.table.Filter().Query)))
+		return strings.Join(lines, "\n")
+	}
+	found := false
+	for _, s := range m.ctx.Sources {
+		e := m.ctx.Store.Get(conns.Key(s.Name))
+		if e == nil {
+			continue
+		}
+		found = true
+		switch {
+		case e.Loading:
+			lines = append(lines, fmt.Sprintf("  %s Loading connections from %s…%s", m.spin(), s.Name, progress(e)))
+		case e.Err != nil:
+			lines = append(lines, st.Error.Render(text.Truncate(fmt.Sprintf("  ✗ %s: %s", s.Name, text.Clean(model.ErrorSummary(e.Err))), m.w)))
+			if !e.NextAt.IsZero() {
+				lines = append(lines, st.Dim.Render(fmt.Sprintf("    retrying at %s · r retries now", e.NextAt.In(m.loc).Format("15:04:05"))))
+			}
+		case e.Loads > 0:
+			if m.cfg.Empty != "" {
+				lines = append(lines, st.Dim.Render(fmt.Sprintf("  %s: %s", s.Name, m.cfg.Empty)))
+			} else {
+				lines = append(lines, st.Dim.Render(fmt.Sprintf("  %s: no connections.", s.Name)))
+			}
+		default:
+			lines = append(lines, st.Dim.Render(fmt.Sprintf("  %s: waiting to load…", s.Name)))
+		}
+	}
+	if !found {
+		lines = append(lines, st.Dim.Render("  No configured provider can list connections."))
+	}
+	return "\n" + strings.Join(lines, "\n")
+}
+
+func nameOf(c model.Connection) string {
+	if c.Name != "" {
+		return c.Name
+	}
+	return c.ID
+}
+
+// ShortHelp is the footer's bindings.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.ctx.Keys
+	switch {
+	case m.Flow.Active():
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch button")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		}
+	case m.filtering:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	case m.detail != nil:
+		back := km.Back
+		back.SetHelp(km.Back.Help().Key, "back")
+		return []key.Binding{km.Up, km.Down, km.PageDown, back, km.Approve, km.Reject}
+	}
+	return []key.Binding{km.Up, km.Down, km.Open, km.Filter, km.Sort, km.SortReverse, km.Approve, km.Reject}
+}
+
+// FullHelp is the ? overlay's bindings for this list.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.ctx.Keys
+	return [][]key.Binding{
+		km.Nav(),
+		{km.Open, km.Back, km.Filter, km.Sort, km.SortReverse},
+		{km.Approve, km.Reject},
+	}
+}

@@ -1,0 +1,370 @@
+// Package vtable is a virtualised table view over a model.Table: it keeps a
+// cursor and a scroll offset and renders only the rows in the window, so its
+// cost does not depend on how many rows exist. Column widths are computed
+// when the size or the data changes, never in View.
+package vtable
+
+import (
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+// Column is one column's layout.
+type Column struct {
+	Title    string
+	Min, Max int  // width bounds; Max 0 = no bound
+	Flex     int  // share of spare width
+	Priority int  // columns with the lowest priority are dropped first
+	Right    bool // right-align (numbers)
+}
+
+// Decor lets a pane colour and annotate rows without the table knowing
+// what they hold.
+type Decor interface {
+	// CellPaint colours one cell (zero Paint for none).
+	CellPaint(r *model.Row, col int) styles.Paint
+	// Marked flags a row as new or changed.
+	Marked(r *model.Row) bool
+	// Cell returns the text of a cell; most panes return r.Cells[col],
+	// some compute time-dependent cells ("waiting 3m") here.
+	Cell(r *model.Row, col int) string
+}
+
+const (
+	gutter = 2 // cursor mark + change mark
+	sep    = 2
+)
+
+// Model is the table view state.
+type Model struct {
+	cols    []Column
+	content []int // widest cell seen per column
+	widths  []int // laid-out width per column, 0 = hidden
+	w, h    int
+	cursor  int
+	offset  int
+	n       int
+	st      *styles.Styles
+}
+
+// New makes a table view with the given columns.
+func New(cols []Column, st *styles.Styles) Model {
+	m := Model{cols: cols, st: st, content: make([]int, len(cols))}
+	m.layout()
+	return m
+}
+
+// SetSize sets the outer size; the header takes one line.
+func (m *Model) SetSize(w, h int) {
+	m.w, m.h = max(w, 0), max(h, 0)
+	m.layout()
+	m.clamp()
+}
+
+// SetContentWidths records the widest cell of each column (call after data
+// changes) and re-lays out the columns.
+func (m *Model) SetContentWidths(ws []int) {
+	copy(m.content, ws)
+	m.layout()
+}
+
+// ContentWidths measures the widest cell per column of rows.
+func ContentWidths(rows []*model.Row, ncols int) []int {
+	ws := make([]int, ncols)
+	for _, r := range rows {
+		for c := 0; c < ncols && c < len(r.Cells); c++ {
+			if l := len(r.Cells[c]); l > ws[c] {
+				// len >= width for UTF-8; measure exactly only when it could matter.
+				if w := text.Width(r.Cells[c]); w > ws[c] {
+					ws[c] = w
+				}
+			}
+		}
+	}
+	return ws
+}
+
+// SetLen tells the view how many rows there are.
+func (m *Model) SetLen(n int) {
+	m.n = n
+	m.clamp()
+}
+
+// Len is the row count last set.
+func (m *Model) Len() int { return m.n }
+
+// Cursor is the selected row index (0 when empty).
+func (m *Model) Cursor() int { return m.cursor }
+
+// SetCursor selects row i (clamped) and scrolls it into view.
+func (m *Model) SetCursor(i int) {
+	m.cursor = i
+	m.clamp()
+}
+
+// Offset is the first row shown.
+func (m *Model) Offset() int { return m.offset }
+
+// Rows is how many rows fit below the header.
+func (m *Model) Rows() int { return max(m.h-1, 0) }
+
+func (m *Model) clamp() {
+	if m.cursor >= m.n {
+		m.cursor = m.n - 1
+	}
+	if m.cursor < 0 {
+		m.cursor = 0
+	}
+	rows := m.Rows()
+	if rows <= 0 {
+		m.offset = m.cursor
+		return
+	}
+	if m.cursor < m.offset {
+		m.offset = m.cursor
+	}
+	if m.cursor >= m.offset+rows {
+		m.offset = m.cursor - rows + 1
+	}
+	if m.offset > m.n-rows {
+		m.offset = max(m.n-rows, 0)
+	}
+	if m.offset < 0 {
+		m.offset = 0
+	}
+}
+
+// HandleKey applies a movement key and reports whether it was one.
+func (m *Model) HandleKey(msg tea.KeyMsg, km *keys.Map) bool {
+	page := max(m.Rows(), 1)
+	switch {
+	case key.Matches(msg, km.Up):
+		m.SetCursor(m.cursor - 1)
+	case key.Matches(msg, km.Down):
+		m.SetCursor(m.cursor + 1)
+	case key.Matches(msg, km.PageUp):
+		m.SetCursor(m.cursor - page)
+	case key.Matches(msg, km.PageDown):
+		m.SetCursor(m.cursor + page)
+	case key.Matches(msg, km.HalfUp):
+		m.SetCursor(m.cursor - max(page/2, 1))
+	case key.Matches(msg, km.HalfDown):
+		m.SetCursor(m.cursor + max(page/2, 1))
+	case key.Matches(msg, km.Top):
+		m.SetCursor(0)
+	case key.Matches(msg, km.Bottom):
+		m.SetCursor(m.n - 1)
+	default:
+		return false
+	}
+	return true
+}
+
+// layout decides column widths: wanted = widest content (or title), within
+// Min/Max; spare width goes to Flex columns; when too narrow, Flex columns
+// shrink to Min and then the lowest-priority columns are dropped.
+func (m *Model) layout() {
+	n := len(m.cols)
+	if m.widths == nil {
+		m.widths = make([]int, n)
+	}
+	want := make([]int, n)
+	for i, c := range m.cols {
+		w := max(m.content[i], text.Width(c.Title)+2) // room for the sort arrow
+		if c.Max > 0 && w > c.Max {
+			w = c.Max
+		}
+		w = max(w, c.Min)
+		want[i] = w
+	}
+	shown := make([]bool, n)
+	for i := range shown {
+		shown[i] = true
+	}
+	avail := m.w - gutter
+	total := func(ws []int) int {
+		t, k := 0, 0
+		for i, w := range ws {
+			if shown[i] {
+				t += w
+				k++
+			}
+		}
+		if k > 1 {
+			t += sep * (k - 1)
+		}
+		return t
+	}
+	ws := append([]int(nil), want...)
+	for {
+		over := total(ws) - avail
+		if over <= 0 {
+			break
+		}
+		// Shrink flexible columns towards Min first.
+		shrunk := false
+		for i, c := range m.cols {
+			if over <= 0 {
+				break
+			}
+			if shown[i] && c.Flex > 0 && ws[i] > c.Min {
+				d := min(ws[i]-c.Min, over)
+				ws[i] -= d
+				over -= d
+				shrunk = true
+			}
+		}
+		if over <= 0 {
+			break
+		}
+		if shrunk {
+			continue
+		}
+		// Drop the lowest-priority visible column, keeping at least one.
+		drop, vis := -1, 0
+		for i, c := range m.cols {
+			if !shown[i] {
+				continue
+			}
+			vis++
+			if drop < 0 || c.Priority < m.cols[drop].Priority {
+				drop = i
+			}
+		}
+		if vis <= 1 || drop < 0 {
+			// One column left: it gets whatever there is.
+			for i := range ws {
+				if shown[i] {
+					ws[i] = max(avail, 0)
+				}
+			}
+			break
+		}
+		shown[drop] = false
+	}
+	if spare := avail - total(ws); spare > 0 {
+		flex := 0
+		for i, c := range m.cols {
+			if shown[i] {
+				flex += c.Flex
+			}
+		}
+		if flex > 0 {
+			given := 0
+			last := -1
+			for i, c := range m.cols {
+				if shown[i] && c.Flex > 0 {
+					d := spare * c.Flex / flex
+					ws[i] += d
+					given += d
+					last = i
+				}
+			}
+			if last >= 0 {
+				ws[last] += spare - given
+			}
+		}
+	}
+	for i := range ws {
+		if !shown[i] {
+			ws[i] = 0
+		}
+	}
+	m.widths = ws
+}
+
+// Widths returns the laid-out width per column (0 = hidden).
+func (m *Model) Widths() []int { return m.widths }
+
+// View renders the header and the visible window of t.
+func (m *Model) View(t *model.Table, d Decor) string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.Grow((m.w + 16) * m.h)
+	sortCol, desc := t.SortBy()
+	// Header.
+	var hb strings.Builder
+	hb.WriteString("  ")
+	first := true
+	for i, c := range m.cols {
+		w := m.widths[i]
+		if w == 0 {
+			continue
+		}
+		if !first {
+			hb.WriteString("  ")
+		}
+		first = false
+		title := c.Title
+		if i == sortCol {
+			if desc {
+				title += "▼"
+			} else {
+				title += "▲"
+			}
+		}
+		text.WriteFit(&hb, title, w, c.Right)
+	}
+	b.WriteString(m.st.HeaderRow.Wrap(hb.String()))
+
+	rows := m.Rows()
+	end := min(m.offset+rows, t.Len())
+	var lb strings.Builder
+	for i := m.offset; i < end; i++ {
+		r := t.At(i)
+		b.WriteByte('\n')
+		selected := i == m.cursor
+		lb.Reset()
+		if selected {
+			lb.WriteByte('>')
+		} else {
+			lb.WriteByte(' ')
+		}
+		if d.Marked(r) {
+			if selected {
+				lb.WriteString("●")
+			} else {
+				lb.WriteString(m.st.Marker.Wrap("●"))
+			}
+		} else {
+			lb.WriteByte(' ')
+		}
+		first := true
+		for c, col := range m.cols {
+			w := m.widths[c]
+			if w == 0 {
+				continue
+			}
+			if !first {
+				lb.WriteString("  ")
+			}
+			first = false
+			cell := d.Cell(r, c)
+			p := styles.Paint{}
+			if !selected {
+				p = d.CellPaint(r, c)
+			}
+			lb.WriteString(p.Pre)
+			text.WriteFit(&lb, cell, w, col.Right)
+			lb.WriteString(p.Post)
+		}
+		if selected {
+			line := lb.String()
+			if pad := m.w - text.Width(line); pad > 0 {
+				line += strings.Repeat(" ", pad)
+			}
+			b.WriteString(m.st.Selected.Wrap(line))
+		} else {
+			b.WriteString(lb.String())
+		}
+	}
+	return b.String()
+}

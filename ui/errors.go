@@ -1,0 +1,13 @@
+package ui
+
+import (
+	"errors"
+
+	"github.com/noctop/noctop/model"
+)
+
+func asRate(err error, rl **model.RateLimited) bool { return errors.As(err, rl) }
+
+func isUnauthorized(err error) bool {
+	return errors.Is(err, model.ErrUnauthorized) || errors.Is(err, model.ErrForbidden)
+}

@@ -1,0 +1,94 @@
+// Package pane is the contract between the root app and its panes. A pane is
+// a tea.Model-like value with its own key help and a size; it declares the
+// shared resources it reads and the root fetches each resource once, however
+// many panes need it.
+//
+// Adding a pane: write a package with a constructor of type Factory, and add
+// it to the panes list in ui/app.go. Nothing else changes.
+package pane
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+// Pane is one screen behind a tab.
+type Pane interface {
+	// help.KeyMap: ShortHelp feeds the footer, FullHelp the ? overlay.
+	help.KeyMap
+	// Title is the tab label ("Connections").
+	Title() string
+	// Badge is a short count shown after the title ("3"), "" for none.
+	Badge() string
+	// Resources are the shared resources this pane reads; the root
+	// registers them (deduplicated) and keeps them refreshed.
+	Resources() []state.Spec
+	Init() tea.Cmd
+	// Update receives key messages only while the pane is active, and every
+	// other message always (state.ChangedMsg, its own results ...).
+	Update(msg tea.Msg) (Pane, tea.Cmd)
+	// View renders exactly the size given to SetSize.
+	View() string
+	SetSize(w, h int)
+	// Capturing is true while the pane needs every key (a text input or a
+	// dialog is open): the root then skips its global keys, except ctrl+c.
+	Capturing() bool
+}
+
+// Factory builds a pane; app.go lists them in tab order.
+type Factory func(ctx *Context) Pane
+
+// Context is what every pane shares. Store is read-only for panes: they
+// change shared state only by returning messages (UpdateMsg, RefreshMsg).
+type Context struct {
+	Sources   []model.Source
+	Store     *state.Store
+	Keys      *keys.Map
+	Styles    *styles.Styles
+	Now       func() time.Time
+	ReadOnly  bool
+	AuditPath string
+	Logger    *slog.Logger
+	// Spinner returns the current spinner frame (animated while loading).
+	Spinner func() string
+}
+
+// Source returns the source named name, or false.
+func (c *Context) Source(name string) (model.Source, bool) {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return model.Source{}, false
+}
+
+// ToastMsg asks the root to show a one-line message for a few seconds.
+type ToastMsg struct {
+	Text string
+	Err  bool
+}
+
+// Toast returns a command emitting a ToastMsg.
+func Toast(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return ToastMsg{Text: text, Err: isErr} }
+}
+
+// RefreshMsg asks the root to refetch every resource of Provider now
+// ("" = everything).
+type RefreshMsg struct{ Provider string }
+
+// UpdateMsg asks the root to replace an entry's data with Apply(old data);
+// the root then broadcasts state.ChangedMsg. Apply runs on the Update
+// goroutine and must be quick and pure.
+type UpdateMsg struct {
+	Key   state.Key
+	Apply func(old any) any
+}
