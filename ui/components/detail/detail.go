@@ -101,6 +101,9 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 		}
 		out = append(out, "  "+st.Dim.Render(fmt.Sprintf("%-16s", k))+text.Clean(v))
 	}
+	kvStyled := func(k, v string, p styles.Paint) {
+		out = append(out, "  "+st.Dim.Render(fmt.Sprintf("%-16s", k))+p.Wrap(text.Clean(v)))
+	}
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -116,7 +119,7 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 	if c.RawState != "" && !strings.EqualFold(c.RawState, state) {
 		state += "  (raw: " + c.RawState + ")"
 	}
-	kv("state", st.StatePaint(c.State).Wrap(state))
+	kvStyled("state", state, st.StatePaint(c.State))
 	kv("status", c.Status)
 	kv("bandwidth", conns.FormatBandwidth(c.BandwidthMbps))
 	kv("vlans", c.VLANString())

@@ -1,0 +1,239 @@
+// Package fake is an in-memory provider for UI tests, benchmarks and local
+// demos: deterministic connections, a planner that builds Fabric-like
+// requests, and a runner that records every call and changes the world the
+// way a provider would.
+package fake
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand"
+	"sync"
+	"time"
+
+	"github.com/noctop/noctop/model"
+)
+
+// World is one fake provider.
+type World struct {
+	Name string
+
+	mu    sync.Mutex
+	conns []model.Connection
+	// ListErr / DoErr / ReadErr make the next calls fail.
+	ListErr error
+	DoErr   error
+	ReadErr error
+	// ListDelay slows Connections (honouring ctx); Pages reports progress.
+	ListDelay time.Duration
+	Pages     int
+
+	ListCalls int
+	ReadCalls int
+	Done      []model.Action // every action Do received, in order
+	Plans     []model.ActionRequest
+}
+
+// Base is the fixed time the generated data is relative to.
+var Base = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+
+// New makes a world with n connections; every pendingEvery-th waits for
+// our approval (0 = none).
+func New(name string, n, pendingEvery int, seed int64) *World {
+	rng := rand.New(rand.NewSource(seed))
+	metros := []string{"AM", "FR", "LD", "DC", "SV", "SG", "TY", "SY"}
+	types := []string{"EVPL_VC", "EPL_VC", "IP_VC", "IPWAN_VC"}
+	states := []model.State{model.StateActive, model.StateActive, model.StateActive, model.StateProvisioning, model.StateDeprovisioned, model.StateFailed}
+	raw := map[model.State]string{model.StateActive: "ACTIVE", model.StateProvisioning: "PROVISIONING",
+		model.StateDeprovisioned: "DEPROVISIONED", model.StateFailed: "FAILED", model.StatePending: "PENDING"}
+	bws := []int64{50, 100, 500, 1000, 2000, 5000, 10000}
+	w := &World{Name: name, Pages: 1}
+	for i := 0; i < n; i++ {
+		st := states[rng.Intn(len(states))]
+		c := model.Connection{
+			Provider: name, ProviderKind: "fake",
+			ID:            fmt.Sprintf("%08x-%04x-4000-8000-%012x", seed*1000003+int64(i), i%65536, i),
+			Name:          fmt.Sprintf("%s-%s-%d", []string{"Conn", "Cust", "Peer"}[i%3], metros[i%len(metros)], i),
+			Type:          types[rng.Intn(len(types))],
+			BandwidthMbps: bws[rng.Intn(len(bws))],
+			A: model.Endpoint{Type: "COLO", PortName: fmt.Sprintf("et-%d/%d/%d", rng.Intn(3), rng.Intn(2), rng.Intn(24)),
+				Metro: metros[rng.Intn(len(metros))], VLANs: []int{1000 + rng.Intn(3000)}},
+			Z: model.Endpoint{Type: "SP", Name: fmt.Sprintf("%s-profile-%d", []string{"aws", "azure", "gcp", "oracle"}[i%4], i%7),
+				Metro: metros[rng.Intn(len(metros))]},
+			Created: Base.Add(-time.Duration(rng.Intn(90*24)) * time.Hour),
+		}
+		c.Updated = c.Created.Add(time.Duration(rng.Intn(48)) * time.Hour)
+		if pendingEvery > 0 && i%pendingEvery == 0 {
+			st = model.StatePending
+			c.Pending = &model.PendingChange{Kind: model.ChangeCreation, Status: "SUBMITTED_FOR_APPROVAL",
+				Since: Base.Add(-time.Duration(1+rng.Intn(600)) * time.Minute), WaitingOnUs: true,
+				Description: "new connection requested by the remote side"}
+			c.Actions = []model.ActionKind{model.ActionApprove, model.ActionReject}
+		}
+		c.State, c.RawState = st, raw[st]
+		c.Status = "PROVISIONED"
+		if st == model.StatePending {
+			c.Status = "PENDING_APPROVAL"
+		}
+		c.Raw = rawOf(c)
+		w.conns = append(w.conns, c)
+	}
+	return w
+}
+
+func rawOf(c model.Connection) json.RawMessage {
+	b, _ := json.Marshal(map[string]any{
+		"uuid": c.ID, "name": c.Name, "type": c.Type, "bandwidth": c.BandwidthMbps,
+		"operation": map[string]any{"equinixStatus": c.RawState, "providerStatus": c.Status},
+		"aSide":     map[string]any{"accessPoint": map[string]any{"port": map[string]any{"name": c.A.PortName}, "location": map[string]any{"metroCode": c.A.Metro}, "linkProtocol": map[string]any{"type": "DOT1Q", "vlanTag": c.A.VLANs}}},
+		"zSide":     map[string]any{"serviceToken": nil, "accessPoint": map[string]any{"profile": map[string]any{"name": c.Z.Name}, "location": map[string]any{"metroCode": c.Z.Metro}}},
+	})
+	return b
+}
+
+// Source is the world as the UI sees it.
+func (w *World) Source() model.Source {
+	return model.Source{Name: w.Name, Kind: "fake", Connections: w, Connection: w, Planner: w, Runner: w}
+}
+
+// Set replaces the connections (tests).
+func (w *World) Set(cs []model.Connection) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.conns = cs
+}
+
+// Mutate changes connection id in place (tests simulating the provider).
+func (w *World) Mutate(id string, f func(c *model.Connection)) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for i := range w.conns {
+		if w.conns[i].ID == id {
+			f(&w.conns[i])
+			w.conns[i].Raw = rawOf(w.conns[i])
+		}
+	}
+}
+
+// Snapshot returns a copy of the connections.
+func (w *World) Snapshot() []model.Connection {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]model.Connection(nil), w.conns...)
+}
+
+// Connections implements model.ConnectionSource.
+func (w *World) Connections(ctx context.Context, p *model.Progress) ([]model.Connection, error) {
+	w.mu.Lock()
+	w.ListCalls++
+	err, delay, pages := w.ListErr, w.ListDelay, max(w.Pages, 1)
+	w.mu.Unlock()
+	p.SetTotal(pages)
+	for i := 0; i < pages; i++ {
+		if delay > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(delay / time.Duration(pages)):
+			}
+		}
+		p.Add(1)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w.Snapshot(), nil
+}
+
+// Connection implements model.ConnectionReader.
+func (w *World) Connection(ctx context.Context, id string) (model.Connection, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ReadCalls++
+	if w.ReadErr != nil {
+		return model.Connection{}, w.ReadErr
+	}
+	for _, c := range w.conns {
+		if c.ID == id {
+			return c, nil
+		}
+	}
+	return model.Connection{}, &model.APIError{Provider: w.Name, Method: "GET", Path: "/fabric/v4/connections/" + id, Status: 404, Message: "not found"}
+}
+
+// Plan implements model.ActionPlanner with Fabric-shaped requests.
+func (w *World) Plan(req model.ActionRequest) (model.Action, error) {
+	w.mu.Lock()
+	w.Plans = append(w.Plans, req)
+	w.mu.Unlock()
+	change := req.Params["change"]
+	if change == "" {
+		change = "creation"
+	}
+	var typ string
+	a := model.Action{Request: req, Risk: model.RiskMedium}
+	switch req.Kind {
+	case model.ActionApprove:
+		typ = map[string]string{"creation": "CONNECTION_CREATION_ACCEPTANCE", "update": "CONNECTION_UPDATE_ACCEPTANCE", "deletion": "CONNECTION_DELETION_ACCEPTANCE"}[change]
+		a.Title = fmt.Sprintf("Approve %s of %s", change, req.Target.Name)
+	case model.ActionReject:
+		typ = map[string]string{"creation": "CONNECTION_CREATION_REJECTION", "update": "CONNECTION_UPDATE_REJECTION"}[change]
+		a.Title = fmt.Sprintf("Reject %s of %s", change, req.Target.Name)
+		a.NeedsReason = true
+		a.Risk = model.RiskHigh
+	default:
+		return model.Action{}, model.ErrUnsupported
+	}
+	if typ == "" {
+		return model.Action{}, fmt.Errorf("cannot %s a %s change: %w", req.Kind, change, model.ErrUnsupported)
+	}
+	body := map[string]any{"type": typ}
+	if req.Reason != "" {
+		body["description"] = req.Reason
+	}
+	b, _ := json.MarshalIndent(body, "", "  ")
+	a.HTTP = model.HTTPRequest{Method: "POST", Path: "/fabric/v4/connections/" + req.Target.ID + "/actions", Body: b}
+	return a, nil
+}
+
+// Do implements model.ActionRunner: records a and applies it.
+func (w *World) Do(ctx context.Context, a model.Action) (model.Result, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.Done = append(w.Done, a)
+	if w.DoErr != nil {
+		return model.Result{}, w.DoErr
+	}
+	for i := range w.conns {
+		c := &w.conns[i]
+		if c.ID != a.Request.Target.ID {
+			continue
+		}
+		switch a.Request.Kind {
+		case model.ActionApprove:
+			c.State, c.RawState, c.Status = model.StateProvisioning, "PROVISIONING", "PROVISIONING"
+		case model.ActionReject:
+			c.State, c.RawState, c.Status = model.StateRejected, "REJECTED", "REJECTED"
+		}
+		c.Pending, c.Actions = nil, nil
+		c.Updated = c.Updated.Add(time.Minute)
+		c.Raw = rawOf(*c)
+		return model.Result{Action: a, Status: 202, Message: "accepted"}, nil
+	}
+	return model.Result{}, &model.APIError{Provider: w.Name, Method: a.HTTP.Method, Path: a.HTTP.Path, Status: 404, Message: "connection not found"}
+}
+
+// Calls returns a copy of the recorded actions.
+func (w *World) Calls() []model.Action {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]model.Action(nil), w.Done...)
+}
+
+// Counts returns list and read call counts.
+func (w *World) Counts() (list, read int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.ListCalls, w.ReadCalls
+}
