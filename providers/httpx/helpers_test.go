@@ -105,3 +105,12 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// newBenchServer starts a server under /api/v2 for a benchmark.
+func newBenchServer(b *testing.B, h http.Handler) string {
+	mux := http.NewServeMux()
+	mux.Handle("/api/v2/", http.StripPrefix("/api/v2", h))
+	srv := httptest.NewServer(mux)
+	b.Cleanup(srv.Close)
+	return srv.URL
+}

@@ -225,6 +225,12 @@ func (g *group) Go(f func() error) bool {
 	case <-g.ctx.Done():
 		return false
 	}
+	// A failing function cancels before it frees its slot, so this check
+	// guarantees nothing new starts after the first error.
+	if g.ctx.Err() != nil {
+		<-g.sem
+		return false
+	}
 	g.wg.Add(1)
 	go func() {
 		defer g.wg.Done()
