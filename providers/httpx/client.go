@@ -190,7 +190,8 @@ type Request struct {
 	NoAuth bool // do not apply Auth (token endpoints)
 }
 
-// Response is a received response with its (size-capped) body.
+// Response is a received response with its size-capped body (for non-2xx
+// statuses at most the first 64 KiB, which is all an error decoder needs).
 type Response struct {
 	Status int
 	Header http.Header
@@ -267,6 +268,9 @@ func (c *Client) prepare(req Request) (*operation, error) {
 	}
 	switch b := req.Body.(type) {
 	case nil:
+	case io.Reader:
+		// A reader cannot be resent on retry and would JSON-encode as {}.
+		return nil, c.opErr(op, errors.New("request body must be []byte, json.RawMessage or a value to JSON-encode, not an io.Reader"))
 	case []byte:
 		op.body, op.hasBody = b, true
 	case json.RawMessage:
@@ -316,6 +320,10 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 	}
 	r, err := http.NewRequestWithContext(ctx, op.method, op.url.String(), body)
 	if err != nil {
+		var ue *url.Error // quotes the URL, query included
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, nil, &attemptError{kind: failRequest, err: err}
 	}
 	r.Header = op.header.Clone()
@@ -344,7 +352,7 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 	if !ok && limit > errorBodyCap {
 		limit = errorBodyCap
 	}
-	if ok && hr.ContentLength > limit {
+	if ok && hr.ContentLength > limit && op.method != http.MethodHead {
 		return nil, r, &attemptError{kind: failTooLarge, err: fmt.Errorf("%w: Content-Length %d exceeds the %d byte cap", model.ErrTooLarge, hr.ContentLength, limit)}
 	}
 	b, err := io.ReadAll(io.LimitReader(hr.Body, limit+1))

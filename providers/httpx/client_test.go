@@ -708,3 +708,46 @@ func TestLogLines(t *testing.T) {
 		t.Fatalf("log carries query, headers or body:\n%s", buf)
 	}
 }
+
+func TestReaderBodyRefused(t *testing.T) {
+	c, _ := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { t.Error("sent") }))
+	_, err := c.Do(context.Background(), Request{Method: "POST", Path: "/x", Body: strings.NewReader("{}")}, nil)
+	if err == nil || !strings.Contains(err.Error(), "io.Reader") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestHeadWithLargeContentLength(t *testing.T) {
+	h := &scripted{steps: steps(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "999999999")
+	})}
+	c, _ := newServer(t, h, WithMaxBody(10))
+	if resp, err := c.Do(context.Background(), Request{Method: "HEAD", Path: "/x"}, nil); err != nil || resp.Status != 200 {
+		t.Fatalf("HEAD: resp %+v err %v", resp, err)
+	}
+}
+
+func TestRequestErrorsAreSanitised(t *testing.T) {
+	// Causes may carry server-controlled text (a token endpoint's message
+	// wrapped by a provider's TokenFunc, say): no terminal escapes may pass.
+	c, err := New("http://127.0.0.1:1/api", WithProvider("p"), WithSecrets("sekrit-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	op := &operation{method: "GET", path: "/x"}
+	for _, e := range []error{
+		c.opErr(op, errors.New("bad \x1b[2J\x1b]0;pwned\x07 reply with sekrit-1")),
+		c.attemptErr(op, &attemptError{kind: failAuth, err: errors.New("p: login \x1b[31mfailed\r\nsekrit-1")}, 1),
+		c.attemptErr(op, &attemptError{kind: failTransport, err: errors.New("reset\x00\x1b")}, 3),
+	} {
+		msg := e.Error()
+		for _, r := range msg {
+			if r < 0x20 || r == 0x7f {
+				t.Fatalf("control character %#x reaches the operator: %q", r, msg)
+			}
+		}
+		if strings.Contains(msg, "sekrit-1") || !strings.HasPrefix(msg, "p: GET /x: ") {
+			t.Fatalf("message %q", msg)
+		}
+	}
+}

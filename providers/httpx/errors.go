@@ -103,15 +103,19 @@ func (c *Client) transportError(ctx, actx context.Context, err error) *attemptEr
 	return &attemptError{kind: failTransport, err: err}
 }
 
-// Error is a redacted failure that names provider, method and path and keeps
-// its cause for errors.Is / errors.As.
-type Error struct {
+// requestError is a redacted failure that names provider, method and path and
+// keeps its cause for errors.Is / errors.As.
+type requestError struct {
 	msg string
 	err error
 }
 
-func (e *Error) Error() string { return e.msg }
-func (e *Error) Unwrap() error { return e.err }
+func (e *requestError) Error() string { return e.msg }
+func (e *requestError) Unwrap() error { return e.err }
+
+// clean makes a message safe for an operator's screen and logs: secrets
+// redacted, control characters (a hostile server's terminal escapes) removed.
+func (c *Client) clean(s string) string { return sanitize(c.redact(s)) }
 
 func (c *Client) prefix(op *operation) string {
 	p := op.method + " " + op.path
@@ -123,7 +127,7 @@ func (c *Client) prefix(op *operation) string {
 
 // opErr wraps err with the request's identity, redacted.
 func (c *Client) opErr(op *operation, err error) error {
-	return &Error{msg: c.redact(c.prefix(op) + ": " + err.Error()), err: err}
+	return &requestError{msg: c.clean(c.prefix(op) + ": " + err.Error()), err: err}
 }
 
 func (c *Client) attemptErr(op *operation, ae *attemptError, attempts int) error {
@@ -131,13 +135,13 @@ func (c *Client) attemptErr(op *operation, ae *attemptError, attempts int) error
 		// The cause is usually the token endpoint's own *model.APIError:
 		// keep it reachable (errors.As) and avoid repeating the provider.
 		msg := strings.TrimPrefix(ae.err.Error(), c.provider+": ")
-		return &Error{msg: c.redact(c.prefix(op) + ": getting credentials: " + msg), err: ae.err}
+		return &requestError{msg: c.clean(c.prefix(op) + ": getting credentials: " + msg), err: ae.err}
 	}
 	msg := c.prefix(op) + ": " + ae.err.Error()
 	if attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", attempts)
 	}
-	return &Error{msg: c.redact(msg), err: ae.err}
+	return &requestError{msg: c.clean(msg), err: ae.err}
 }
 
 func (c *Client) rateLimited(ctx context.Context, op *operation, d time.Duration) error {

@@ -24,7 +24,7 @@ func (c *Client) logAttempt(ctx context.Context, op *operation, attempt, status 
 		slog.Duration("duration", d),
 	}
 	if ae != nil {
-		attrs = append(attrs, slog.String("error", c.redact(ae.Error())))
+		attrs = append(attrs, slog.String("error", c.clean(ae.Error())))
 	} else {
 		attrs = append(attrs, slog.Int("status", status))
 	}
