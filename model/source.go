@@ -13,6 +13,7 @@ type Source struct {
 	Planner     ActionPlanner
 	Runner      ActionRunner
 	Stats       StatsSource
+	Peers       PeerSource
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -24,5 +25,6 @@ func SourceOf(p Provider) Source {
 	s.Planner, _ = p.(ActionPlanner)
 	s.Runner, _ = p.(ActionRunner)
 	s.Stats, _ = p.(StatsSource)
+	s.Peers, _ = p.(PeerSource)
 	return s
 }
