@@ -144,7 +144,7 @@ func WithRetry(p RetryPolicy) Option { return func(c *Client) { c.retry = p.with
 func WithMaxBody(n int64) Option {
 	return func(c *Client) {
 		if n > 0 {
-			c.maxBody = n
+			c.maxBody = min(n, 1<<40) // leaves room for the cap+1 read
 		}
 	}
 }
@@ -365,6 +365,11 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 		err = nil
 	}
 	resp.Body = b
+	if err != nil && !ok && ctx.Err() == nil {
+		// The status is what matters; a cut-off error page is still decodable
+		// enough, and the status decides about retries.
+		err = nil
+	}
 	if err != nil {
 		if ctx.Err() == nil && actx.Err() == nil && (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) {
 			msg := fmt.Sprintf("truncated body after %d bytes", len(b))

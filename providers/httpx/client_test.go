@@ -751,3 +751,17 @@ func TestRequestErrorsAreSanitised(t *testing.T) {
 		}
 	}
 }
+
+func TestTruncatedErrorBodyIsStillAnAPIError(t *testing.T) {
+	h := &scripted{steps: steps(func(w http.ResponseWriter, r *http.Request) {
+		conn, buf, _ := w.(http.Hijacker).Hijack()
+		defer conn.Close()
+		buf.WriteString("HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"message\":\"no such")
+		buf.Flush()
+	})}
+	c, _ := newServer(t, h)
+	_, err := c.Do(context.Background(), Request{Path: "/x"}, nil)
+	if !errors.Is(err, model.ErrNotFound) || h.calls.Load() != 1 {
+		t.Fatalf("err = %v after %d calls, want a 404 APIError", err, h.calls.Load())
+	}
+}
