@@ -19,6 +19,7 @@ import (
 	"github.com/noctop/noctop/ui/approvals"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/conns"
+	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
@@ -468,9 +469,9 @@ func (a *app) providerStatus(name string) string {
 	case worst != nil && isUnauthorized(worst.Err):
 		health = st.Error.Render("✗ unauthorized")
 	case worst != nil && worst.Data != nil:
-		health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", worst.FetchedAt.In(loc).Format("15:04"), shortErr(worst.Err)))
+		health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", worst.FetchedAt.In(loc).Format("15:04"), shortErr(worst.Err, name)))
 	case worst != nil:
-		health = st.Error.Render("✗ " + shortErr(worst.Err))
+		health = st.Error.Render("✗ " + shortErr(worst.Err, name))
 	case loading && !loaded:
 		health = st.Info.Render(a.spin.View() + " loading…")
 	case loading:
@@ -495,8 +496,8 @@ func (a *app) providerStatus(name string) string {
 	return out
 }
 
-func shortErr(err error) string {
-	return text.Truncate(text.Clean(model.ErrorSummary(err)), 60)
+func shortErr(err error, provider string) string {
+	return text.Truncate(errtext.Short(err, provider), 50)
 }
 
 func (a *app) footerView() string {

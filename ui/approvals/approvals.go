@@ -35,15 +35,15 @@ const (
 // ascending) and renders as an age.
 var Columns = []connlist.Column{
 	{Name: "WAITING", Kind: model.ColTime, Layout: vtable.Column{Min: 8, Max: 9, Priority: 10, Right: true}},
-	{Name: "PROVIDER", Layout: vtable.Column{Min: 6, Max: 18, Priority: 3}},
-	{Name: "NAME", Layout: vtable.Column{Min: 12, Max: 48, Flex: 3, Priority: 10}},
+	{Name: "PROVIDER", Layout: vtable.Column{Min: 8, Max: 18, Priority: 3}},
+	{Name: "NAME", Layout: vtable.Column{Min: 14, Max: 48, Flex: 3, Priority: 10}},
 	{Name: "CHANGE", Layout: vtable.Column{Min: 8, Max: 10, Priority: 8}},
 	{Name: "STATE", Layout: vtable.Column{Min: 7, Max: 14, Priority: 5}},
 	{Name: "BW", Kind: model.ColNumber, Layout: vtable.Column{Min: 4, Max: 7, Priority: 6, Right: true}},
-	{Name: "A-SIDE", Layout: vtable.Column{Min: 10, Max: 32, Flex: 2, Priority: 7}},
-	{Name: "Z-SIDE", Layout: vtable.Column{Min: 10, Max: 32, Flex: 2, Priority: 6}},
+	{Name: "A-SIDE", Layout: vtable.Column{Min: 14, Max: 32, Flex: 2, Priority: 7}},
+	{Name: "Z-SIDE", Layout: vtable.Column{Min: 14, Max: 32, Flex: 2, Priority: 6}},
 	{Name: "VLAN", Layout: vtable.Column{Min: 4, Max: 14, Priority: 4}},
-	{Name: "CAN", Layout: vtable.Column{Min: 5, Max: 16, Priority: 2}},
+	{Name: "CAN", Layout: vtable.Column{Min: 7, Max: 14, Priority: 1}},
 }
 
 // Waiting reports whether c waits for this side's decision.

@@ -32,14 +32,14 @@ const (
 
 // Columns of the pane; priorities decide what is dropped first when narrow.
 var Columns = []connlist.Column{
-	{Name: "PROVIDER", Layout: vtable.Column{Min: 6, Max: 18, Priority: 3}},
-	{Name: "NAME", Layout: vtable.Column{Min: 12, Max: 48, Flex: 3, Priority: 10}},
+	{Name: "PROVIDER", Layout: vtable.Column{Min: 8, Max: 18, Priority: 4}},
+	{Name: "NAME", Layout: vtable.Column{Min: 14, Max: 48, Flex: 3, Priority: 10}},
 	{Name: "TYPE", Layout: vtable.Column{Min: 6, Max: 16, Priority: 2}},
 	{Name: "STATE", Layout: vtable.Column{Min: 7, Max: 14, Priority: 9}},
-	{Name: "STATUS", Layout: vtable.Column{Min: 8, Max: 22, Flex: 1, Priority: 4}},
+	{Name: "STATUS", Layout: vtable.Column{Min: 12, Max: 22, Flex: 1, Priority: 3}},
 	{Name: "BW", Kind: model.ColNumber, Layout: vtable.Column{Min: 4, Max: 7, Priority: 6, Right: true}},
-	{Name: "A-SIDE", Layout: vtable.Column{Min: 10, Max: 32, Flex: 2, Priority: 8}},
-	{Name: "Z-SIDE", Layout: vtable.Column{Min: 10, Max: 32, Flex: 2, Priority: 7}},
+	{Name: "A-SIDE", Layout: vtable.Column{Min: 14, Max: 32, Flex: 2, Priority: 8}},
+	{Name: "Z-SIDE", Layout: vtable.Column{Min: 14, Max: 32, Flex: 2, Priority: 7}},
 	{Name: "VLAN", Layout: vtable.Column{Min: 4, Max: 14, Priority: 5}},
 	{Name: "UPDATED", Kind: model.ColTime, Layout: vtable.Column{Min: 16, Max: 16, Priority: 1}},
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/noctop/noctop/ui/components/detail"
 	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/conns"
+	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
@@ -551,7 +552,7 @@ func (m *Model) emptyView() string {
 		case e.Loading:
 			lines = append(lines, fmt.Sprintf("  %s Loading connections from %s…%s", m.spin(), s.Name, progress(e)))
 		case e.Err != nil:
-			lines = append(lines, st.Error.Render(text.Truncate(fmt.Sprintf("  ✗ %s: %s", s.Name, text.Clean(model.ErrorSummary(e.Err))), m.w)))
+			lines = append(lines, st.Error.Render(text.Truncate(fmt.Sprintf("  ✗ %s: %s", s.Name, errtext.Long(e.Err, s.Name)), m.w)))
 			if !e.NextAt.IsZero() {
 				lines = append(lines, st.Dim.Render(fmt.Sprintf("    retrying at %s · r retries now", e.NextAt.In(m.loc).Format("15:04:05"))))
 			}

@@ -36,16 +36,16 @@ type Decor interface {
 	Cell(r *model.Row, col int) string
 }
 
-const (
-	gutter = 2 // cursor mark + change mark
-	sep    = 2
-)
+const gutter = 2 // cursor mark + change mark
+
+const gapStr = "  "
 
 // Model is the table view state.
 type Model struct {
 	cols    []Column
 	content []int // widest cell seen per column
 	widths  []int // laid-out width per column, 0 = hidden
+	sep     int   // gap between columns (2, or 1 when that avoids truncation)
 	w, h    int
 	cursor  int
 	offset  int
@@ -170,10 +170,19 @@ func (m *Model) HandleKey(msg tea.KeyMsg, km *keys.Map) bool {
 // Min/Max; spare width goes to Flex columns; when too narrow, Flex columns
 // shrink to Min and then the lowest-priority columns are dropped.
 func (m *Model) layout() {
-	n := len(m.cols)
-	if m.widths == nil {
-		m.widths = make([]int, n)
+	w2, c2 := m.layoutWith(2)
+	w1, c1 := m.layoutWith(1)
+	if c1 < c2 {
+		m.widths, m.sep = w1, 1
+		return
 	}
+	m.widths, m.sep = w2, 2
+}
+
+// layoutWith lays out with a column gap of sep and returns the widths and
+// a cost: 1000 per dropped column plus one per truncated cell.
+func (m *Model) layoutWith(sep int) ([]int, int) {
+	n := len(m.cols)
 	want := make([]int, n)
 	for i, c := range m.cols {
 		w := max(m.content[i], text.Width(c.Title)+2) // room for the sort arrow
@@ -201,30 +210,33 @@ func (m *Model) layout() {
 		}
 		return t
 	}
-	ws := append([]int(nil), want...)
+	var ws []int
 	for {
+		ws = append(ws[:0], want...)
 		over := total(ws) - avail
 		if over <= 0 {
 			break
 		}
-		// Shrink flexible columns towards Min first.
-		shrunk := false
+		// Shrink flexible columns towards Min, in proportion to their slack.
+		slack := 0
 		for i, c := range m.cols {
-			if over <= 0 {
-				break
+			if shown[i] && c.Flex > 0 {
+				slack += ws[i] - min(c.Min, ws[i])
 			}
-			if shown[i] && c.Flex > 0 && ws[i] > c.Min {
-				d := min(ws[i]-c.Min, over)
+		}
+		if slack >= over {
+			left := over
+			for i, c := range m.cols {
+				if !shown[i] || c.Flex == 0 {
+					continue
+				}
+				sl := ws[i] - min(c.Min, ws[i])
+				d := (over*sl + slack - 1) / slack // round up so it adds up
+				d = min(d, sl, left)
 				ws[i] -= d
-				over -= d
-				shrunk = true
+				left -= d
 			}
-		}
-		if over <= 0 {
 			break
-		}
-		if shrunk {
-			continue
 		}
 		// Drop the lowest-priority visible column, keeping at least one.
 		drop, vis := -1, 0
@@ -271,12 +283,16 @@ func (m *Model) layout() {
 			}
 		}
 	}
+	cost := 0
 	for i := range ws {
 		if !shown[i] {
 			ws[i] = 0
+			cost += 1000
+		} else if ws[i] < want[i] {
+			cost += want[i] - ws[i]
 		}
 	}
-	m.widths = ws
+	return ws, cost
 }
 
 // Widths returns the laid-out width per column (0 = hidden).
@@ -300,7 +316,7 @@ func (m *Model) View(t *model.Table, d Decor) string {
 			continue
 		}
 		if !first {
-			hb.WriteString("  ")
+			hb.WriteString(gapStr[:m.sep])
 		}
 		first = false
 		title := c.Title
@@ -344,7 +360,7 @@ func (m *Model) View(t *model.Table, d Decor) string {
 				continue
 			}
 			if !first {
-				lb.WriteString("  ")
+				lb.WriteString(gapStr[:m.sep])
 			}
 			first = false
 			cell := d.Cell(r, c)
