@@ -76,4 +76,7 @@ type Result struct {
 	Status  int // HTTP status
 	Message string
 	At      time.Time
+	// Affected names the objects the provider reported as created or
+	// changed (the block a smart assignment chose), so the UI can show them.
+	Affected []Ref
 }

@@ -14,6 +14,7 @@ type Source struct {
 	Runner      ActionRunner
 	Stats       StatsSource
 	Peers       PeerSource
+	IPAM        IPAMSource
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -26,5 +27,6 @@ func SourceOf(p Provider) Source {
 	s.Runner, _ = p.(ActionRunner)
 	s.Stats, _ = p.(StatsSource)
 	s.Peers, _ = p.(PeerSource)
+	s.IPAM, _ = p.(IPAMSource)
 	return s
 }
