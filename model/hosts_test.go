@@ -86,7 +86,6 @@ func TestHostsArithmetic(t *testing.T) {
 	}
 }
 
-
 func TestHostsCompact(t *testing.T) {
 	tests := map[string]Hosts{
 		"0":     {},
