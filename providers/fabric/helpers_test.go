@@ -1,0 +1,73 @@
+package fabric
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+	"github.com/noctop/noctop/providers/sim"
+)
+
+var simEpoch = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+type testEnv struct {
+	clock *sim.FakeClock
+	world *sim.World
+	sim   *Simulator
+	srv   *sim.Server
+	log   *exchangeLog // nil when not validating
+}
+
+// newEnv starts a simulator (fake clock, still timing unless timing given)
+// on a real loopback server.
+func newEnv(t *testing.T, scale int, timing sim.Timing, opts ...SimOption) *testEnv {
+	t.Helper()
+	if timing == (sim.Timing{}) {
+		timing = sim.StillTiming()
+	}
+	clk := sim.NewFakeClock(simEpoch)
+	w := sim.NewWorld(sim.Config{Seed: 7, Scale: scale, Clock: clk, Timing: timing})
+	s := NewSimulator(w, opts...)
+	srv, err := sim.Start(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Close() })
+	return &testEnv{clock: clk, world: w, sim: s, srv: srv}
+}
+
+// provider returns a provider on the env with the demo credentials; with
+// validate, every exchange is checked against the specs (skipping the test
+// when they are absent).
+func (e *testEnv) provider(t *testing.T, validate bool, opts ...Option) *Provider {
+	t.Helper()
+	hc := &http.Client{Transport: &http.Transport{}}
+	if validate {
+		hc, e.log = newValidatingClient(t)
+	} else {
+		t.Cleanup(hc.CloseIdleConnections)
+	}
+	all := append([]Option{WithHTTPClient(hc), WithRetry(noSleepRetry())}, opts...)
+	p, err := New("fabric-test", e.srv.URL(), Credentials{ClientID: DemoClientID, ClientSecret: DemoClientSecret}, all...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// noSleepRetry keeps httpx's retry decisions but does not wait.
+func noSleepRetry() httpx.RetryPolicy {
+	return httpx.RetryPolicy{MaxAttempts: 3, Sleep: func(context.Context, time.Duration) error { return nil }}
+}
+
+func findConn(cs []model.Connection, pred func(model.Connection) bool) (model.Connection, bool) {
+	for _, c := range cs {
+		if pred(c) {
+			return c, true
+		}
+	}
+	return model.Connection{}, false
+}

@@ -1,0 +1,583 @@
+package fabric
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/noctop/noctop/providers/sim"
+)
+
+// The simulated Fabric account: our ports and service profiles, and
+// connections to and from other companies of the sim.World. This file
+// builds the initial world and holds the state machine; sim.go serves it.
+
+// simPort is one of our ports.
+type simPort struct {
+	wire  Port
+	metro sim.Metro
+	vlans *sim.VLANPool // DOT1Q tags or QINQ S-tags in use
+}
+
+// simProfile is one of our service profiles (the Z side of incoming SP
+// connections).
+type simProfile struct {
+	uuid, name, typ string
+}
+
+// simConn is one connection with the sim's bookkeeping.
+type simConn struct {
+	c        Connection
+	seq      int        // creation order, for deterministic picks
+	ourPorts []*simPort // ports of ours carrying it (for VLAN release)
+	ourTags  []int      // tags reserved on ourPorts[i]
+	tagRange [2]int     // reserved range on ourPorts[0], if any
+}
+
+// phases of the simulated lifecycle.
+type phase int
+
+const (
+	phActive phase = iota
+	phPendingUs
+	phPendingRemote
+	phProvisioning
+	phRejecting
+	phRejected
+	phUpdatePending
+	phDeletePending
+	phDeprovisioning
+	phDeprovisioned
+	phFailed
+	phDraft
+)
+
+var simBandwidths = []int64{50, 100, 200, 500, 1000, 2000, 5000, 10000}
+var simBandwidthWeights = []float64{3, 6, 4, 6, 8, 3, 2, 2}
+
+var purposeWords = []string{"transit", "backup", "cloud", "dr", "core", "edge", "replication", "voice", "peering", "storage"}
+
+func (s *Simulator) build() {
+	w := s.world
+	s.self = w.Self()
+	nPorts := 12 + w.Scale()/25
+	if nPorts > 4000 {
+		nPorts = 4000
+	}
+	metros := sim.Metros()
+	for i := 0; i < nPorts; i++ {
+		s.addPort(i, metros[i%len(metros)])
+	}
+	for i, pn := range []string{"Transit L2", "Cloud Connect", "Backhaul"} {
+		r := w.Rand("fabric", "profile", strconv.Itoa(i))
+		s.profiles = append(s.profiles, simProfile{uuid: sim.UUID(r), name: "Noctop " + pn, typ: "L2_PROFILE"})
+	}
+	for i := 0; i < w.Scale(); i++ {
+		s.generate(i)
+	}
+	t := w.Timing()
+	s.engine.Run(func(time.Time) {
+		for _, sc := range s.order {
+			s.scheduleInitial(sc)
+		}
+		s.engine.Every(w.Rand("fabric", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
+	})
+}
+
+func (s *Simulator) addPort(i int, m sim.Metro) {
+	r := s.world.Rand("fabric", "port", strconv.Itoa(i))
+	ibx := sim.Pick(r, m.Facilities)
+	speed := sim.Pick(r, []int64{1000, 10000, 10000, 10000, 100000})
+	enc := "DOT1Q"
+	if sim.Chance(r, 0.2) {
+		enc = "QINQ"
+	}
+	prio := "PRIMARY"
+	if i%2 == 1 {
+		prio = "SECONDARY"
+	}
+	encName := map[string]string{"DOT1Q": "Dot1q", "QINQ": "Qinq"}[enc]
+	speedName := map[int64]string{1000: "1G", 10000: "10G", 100000: "100G"}[speed]
+	uuid := sim.UUID(r)
+	name := fmt.Sprintf("%s-%s-NL-%s-STD-%s-%s-JN-%d", s.self.Slug, ibx, encName, prio[:3], speedName, i+1)
+	enabled := true
+	p := &simPort{
+		metro: m,
+		vlans: sim.NewVLANPool(sim.MinVLAN, sim.MaxVLAN),
+		wire: Port{
+			Href: s.href(PortsPath + "/" + uuid), Type: "XF_PORT", UUID: uuid, Name: name,
+			Description:        "to " + sim.InterfaceName(r, speed) + " on " + strings.ToLower(ibx) + "-edge" + strconv.Itoa(1+r.IntN(2)),
+			PhysicalPortsSpeed: speed, PhysicalPortsType: map[int64]string{1000: "1000BASE_LX", 10000: "10GBASE_LR", 100000: "100GBASE_LR4"}[speed],
+			PhysicalPortsCount: 1, State: "ACTIVE", ServiceCode: "CX",
+			Account:       s.selfAccount(),
+			Location:      location(m),
+			Device:        &PortDevice{Name: strings.ToLower(ibx) + "-fab-" + strconv.Itoa(1+r.IntN(4)), Redundancy: &PortDeviceRedundancy{Priority: prio}},
+			Redundancy:    &PortRedundancy{Enabled: &enabled, Priority: prio},
+			Encapsulation: &PortEncapsulation{Type: enc, TagProtocolID: "0x8100"},
+			Package:       &PortPackage{Code: "STANDARD"},
+			Operation:     &PortOperation{OperationalStatus: "UP"},
+		},
+	}
+	s.ports = append(s.ports, p)
+	s.portByID[uuid] = p
+}
+
+func (s *Simulator) selfAccount() *SimplifiedAccount {
+	return &SimplifiedAccount{
+		AccountNumber: FlexInt(s.self.AccountNumber), OrgID: FlexInt(s.self.OrgID),
+		OrganizationName: s.self.Name, GlobalOrgID: s.self.GlobalOrgID,
+	}
+}
+
+func companyAccount(c sim.Company) *SimplifiedAccount {
+	return &SimplifiedAccount{
+		AccountNumber: FlexInt(c.AccountNumber), OrgID: FlexInt(c.OrgID),
+		OrganizationName: c.Name, GlobalOrgID: c.GlobalOrgID,
+	}
+}
+
+func location(m sim.Metro) *SimplifiedLocation {
+	return &SimplifiedLocation{MetroHref: "https://api.equinix.com/fabric/v4/metros/" + m.Code, Region: m.Region, MetroName: m.Name, MetroCode: m.Code}
+}
+
+func (s *Simulator) href(path string) string { return "https://api.equinix.com" + path }
+
+// portsIn returns our ports in metro code (all ports if none there).
+func (s *Simulator) portsIn(code string) []*simPort {
+	var out []*simPort
+	for _, p := range s.ports {
+		if p.metro.Code == code {
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return s.ports
+	}
+	return out
+}
+
+// generate creates connection i of the initial world. Everything about it
+// comes from its own random stream, so it does not depend on the others
+// (except VLAN tags on shared ports, taken near a hash-chosen tag).
+func (s *Simulator) generate(i int) {
+	w := s.world
+	r := w.Rand("fabric", "connection", strconv.Itoa(i))
+	created := w.Epoch().Add(-time.Duration(1+r.IntN(900*24)) * time.Hour).Add(-time.Duration(r.IntN(3600)) * time.Second)
+	dirRoll := r.Float64()
+	var sc *simConn
+	switch {
+	case dirRoll < 0.65:
+		sc = s.newIncoming(r, created, r.Float64() < 0.05)
+		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{84, 4, 2, 1, 3, 3, 2, 1}), []phase{
+			phActive, phPendingUs, phUpdatePending, phDeletePending, phProvisioning, phDeprovisioned, phRejected, phFailed})
+	case dirRoll < 0.95:
+		sc = s.newOutgoing(r, created)
+		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{85, 5, 3, 3, 2, 2}), []phase{
+			phActive, phPendingRemote, phProvisioning, phDeprovisioned, phDraft, phFailed})
+	default:
+		sc = s.newInternal(r, created)
+		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{95, 5}), []phase{phActive, phDeprovisioned})
+	}
+	s.add(sc)
+}
+
+func (s *Simulator) add(sc *simConn) {
+	sc.seq = len(s.order)
+	s.order = append(s.order, sc)
+	s.conns[sc.c.UUID] = sc
+	s.version++
+}
+
+func bandwidth(r *rand.Rand) int64 {
+	return simBandwidths[sim.Weighted(r, simBandwidthWeights)]
+}
+
+// foreignPort is a port of another company, named the Fabric way.
+func foreignPort(r *rand.Rand, c sim.Company, m sim.Metro) *SimplifiedPort {
+	ibx := sim.Pick(r, m.Facilities)
+	uuid := sim.UUID(r)
+	prio := sim.Pick(r, []string{"PRIMARY", "SECONDARY"})
+	return &SimplifiedPort{
+		Href: "https://api.equinix.com" + PortsPath + "/" + uuid, UUID: uuid,
+		Name:       fmt.Sprintf("%s-%s-L-Dot1q-STD-%s-10G-JN-%d", c.Slug, ibx, prio[:3], 1+r.IntN(900)),
+		Redundancy: &PortRedundancy{Priority: prio},
+	}
+}
+
+// reserve takes a VLAN on our port near a hash-chosen tag.
+func (s *Simulator) reserve(sc *simConn, p *simPort, r *rand.Rand) (int, bool) {
+	v, ok := p.vlans.TakeNear(sim.IntBetween(r, 100, sim.MaxVLAN))
+	if ok {
+		sc.ourPorts = append(sc.ourPorts, p)
+		sc.ourTags = append(sc.ourTags, v)
+	}
+	return v, ok
+}
+
+// ourSide builds an access point on one of our ports with a VLAN.
+func (s *Simulator) ourSide(sc *simConn, r *rand.Rand, m sim.Metro) *AccessPoint {
+	p := sim.Pick(r, s.portsIn(m.Code))
+	ap := &AccessPoint{
+		Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
+		Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name, Redundancy: &PortRedundancy{Priority: p.wire.Redundancy.Priority}},
+	}
+	v, ok := s.reserve(sc, p, r)
+	if !ok {
+		return ap // port full: leave the link protocol out (seen as "needs data")
+	}
+	if p.wire.Encapsulation.Type == "QINQ" {
+		ap.LinkProtocol = &LinkProtocol{Type: "QINQ", VlanSTag: v, VlanCTag: sim.IntBetween(r, sim.MinVLAN, sim.MaxVLAN)}
+	} else {
+		ap.LinkProtocol = &LinkProtocol{Type: "DOT1Q", VlanTag: v}
+	}
+	return ap
+}
+
+func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) Connection {
+	uuid := sim.UUID(r)
+	remote := false
+	return Connection{
+		Href: s.href(ConnPath + uuid), Type: typ, UUID: uuid, Name: name,
+		Bandwidth:     bandwidth(r),
+		Order:         &Order{PurchaseOrderNumber: fmt.Sprintf("PO-%06d", r.IntN(1000000))},
+		Account:       s.selfAccount(),
+		ChangeLog:     &Changelog{CreatedBy: sim.UserName(r), CreatedDateTime: stamp(created)},
+		IsRemote:      &remote,
+		Project:       &Project{ProjectID: "noctop-demo-project"},
+		Notifications: []SimplifiedNotification{{Type: "ALL", Emails: []string{"noc@" + s.self.Domain}}},
+	}
+}
+
+// newIncoming: another company connects to us (we are the Z side). With
+// fromVD the A side is a Network Edge device and our side takes a VLAN
+// range.
+func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *simConn {
+	w := s.world
+	other := w.Company(r.IntN(w.CompanyCount()))
+	ms := sim.Metros()
+	ma := sim.Pick(r, ms)
+	mz := ma
+	if sim.Chance(r, 0.3) {
+		mz = sim.Pick(r, ms)
+	}
+	typ := "EVPL_VC"
+	if sim.Chance(r, 0.12) {
+		typ = "EPL_VC"
+	}
+	name := fmt.Sprintf("%s-%s-%s-%02d", other.Slug, mz.Code, sim.Pick(r, purposeWords), 1+r.IntN(40))
+	sc := &simConn{}
+	sc.c = s.baseConn(r, typ, name, created)
+	sc.c.Direction = dirIncoming
+	sc.c.Account = companyAccount(other)
+	sc.c.ChangeLog.CreatedBy = strings.SplitN(sim.Email(r, other), "@", 2)[0]
+	remote := ma.Code != mz.Code
+	sc.c.IsRemote = &remote
+	sc.c.Redundancy = &ConnectionRedundancy{Group: sim.UUID(r), Priority: sim.Pick(r, []string{"PRIMARY", "PRIMARY", "SECONDARY"})}
+	a := &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(ma), Port: foreignPort(r, other, ma),
+		LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.IntBetween(r, 100, 3999)}}
+	if fromVD {
+		a = &AccessPoint{Type: "VD", Account: companyAccount(other), Location: location(ma),
+			VirtualDevice: &VirtualDevice{Href: s.href("/ne/v1/devices/" + sim.UUID(r)), UUID: sim.UUID(r), Name: other.Slug + "-" + strings.ToLower(ma.Code) + "-vsrx-" + strconv.Itoa(1+r.IntN(9)), Type: "EDGE"},
+			Interface:     &Interface{ID: FlexInt(2 + r.IntN(20)), Type: "NETWORK"}}
+		sc.c.ASide = ConnectionSide{AccessPoint: a}
+		p := sim.Pick(r, s.portsIn(mz.Code))
+		n := sim.IntBetween(r, 4, 20)
+		z := &AccessPoint{Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
+			Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name}}
+		if p.wire.Encapsulation.Type == "DOT1Q" {
+			if lo, hi, ok := p.vlans.TakeRange(r, n); ok {
+				sc.ourPorts, sc.tagRange = []*simPort{p}, [2]int{lo, hi}
+				z.LinkProtocol = &LinkProtocol{Type: "DOT1Q", VlanTagMin: lo, VlanTagMax: hi}
+			}
+		} else if v, ok := s.reserve(sc, p, r); ok {
+			z.LinkProtocol = &LinkProtocol{Type: "QINQ", VlanSTag: v, VlanCTagMin: 100, VlanCTagMax: 100 + n}
+		}
+		sc.c.ZSide = ConnectionSide{AccessPoint: z}
+		return sc
+	}
+	sc.c.ASide = ConnectionSide{AccessPoint: a}
+	if sim.Chance(r, 0.6) {
+		// To our service profile: the port and VLAN on our side are chosen
+		// when we accept (filled in by the state machine when active).
+		prof := sim.Pick(r, s.profiles)
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{
+			Type: "SP", Account: s.selfAccount(), Location: location(mz),
+			Profile: &SimplifiedServiceProfile{Href: s.href("/fabric/v4/serviceProfiles/" + prof.uuid), Type: prof.typ, Name: prof.name, UUID: prof.uuid},
+		}}
+	} else {
+		sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
+	}
+	return sc
+}
+
+// newOutgoing: we connect to another company's profile or port.
+func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
+	w := s.world
+	other := w.Company(r.IntN(w.CompanyCount()))
+	ms := sim.Metros()
+	ma := sim.Pick(r, ms)
+	mz := ma
+	if sim.Chance(r, 0.3) {
+		mz = sim.Pick(r, ms)
+	}
+	typ := sim.Pick(r, []string{"EVPL_VC", "EVPL_VC", "EVPL_VC", "EVPL_VC", "EPL_VC", "IP_VC", "EVPLAN_VC"})
+	name := fmt.Sprintf("%s-%s-to-%s-%02d", s.self.Slug, strings.ToLower(ma.Code), other.Slug, 1+r.IntN(40))
+	sc := &simConn{}
+	sc.c = s.baseConn(r, typ, name, created)
+	sc.c.Direction = dirOutgoing
+	remote := ma.Code != mz.Code
+	sc.c.IsRemote = &remote
+	switch typ {
+	case "IP_VC":
+		sc.c.ASide = ConnectionSide{AccessPoint: &AccessPoint{Type: "CLOUD_ROUTER", Account: s.selfAccount(), Location: location(ma),
+			Router: &CloudRouter{Href: s.href("/fabric/v4/routers/" + sim.UUID(r)), UUID: sim.UUID(r), Name: s.self.Slug + "-fcr-" + strings.ToLower(ma.Code)}}}
+	default:
+		sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
+	}
+	switch {
+	case typ == "EVPLAN_VC":
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "NETWORK",
+			Network: &SimplifiedNetwork{Href: s.href("/fabric/v4/networks/" + sim.UUID(r)), UUID: sim.UUID(r), Name: s.self.Slug + "-evplan-" + strings.ToLower(mz.Region), Type: "EVPLAN", Scope: "REGIONAL"}}}
+	case sim.Chance(r, 0.6):
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "SP", Account: companyAccount(other), Location: location(mz),
+			Profile:      &SimplifiedServiceProfile{Href: s.href("/fabric/v4/serviceProfiles/" + sim.UUID(r)), Type: map[bool]string{true: "L3_PROFILE", false: "L2_PROFILE"}[typ == "IP_VC"], Name: other.Name + " " + sim.Pick(r, []string{"Cloud", "Transit", "Exchange"}), UUID: sim.UUID(r)},
+			SellerRegion: strings.ToLower(mz.Region) + "-" + strings.ToLower(mz.Code) + "1"}}
+	default:
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(mz), Port: foreignPort(r, other, mz),
+			LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.IntBetween(r, 100, 3999)}}}
+	}
+	return sc
+}
+
+// newInternal: both ends are ours.
+func (s *Simulator) newInternal(r *rand.Rand, created time.Time) *simConn {
+	ms := sim.Metros()
+	ma, mz := sim.Pick(r, ms), sim.Pick(r, ms)
+	sc := &simConn{}
+	sc.c = s.baseConn(r, "EVPL_VC", fmt.Sprintf("%s-%s-%s-backbone-%02d", s.self.Slug, strings.ToLower(ma.Code), strings.ToLower(mz.Code), 1+r.IntN(20)), created)
+	sc.c.Direction = "INTERNAL"
+	remote := ma.Code != mz.Code
+	sc.c.IsRemote = &remote
+	sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
+	sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
+	return sc
+}
+
+// setInitialPhase puts a generated connection in phase choices[i], with
+// timestamps in the recent past.
+func (s *Simulator) setInitialPhase(sc *simConn, r *rand.Rand, i int, choices []phase) {
+	ph := choices[i]
+	created := parseTime(sc.c.ChangeLog.CreatedDateTime)
+	epoch := s.world.Epoch()
+	recent := epoch.Add(-time.Duration(1+r.IntN(6*3600)) * time.Second)
+	if recent.Before(created) {
+		recent = created
+	}
+	switch ph {
+	case phPendingUs, phPendingRemote, phProvisioning, phDraft:
+		// A request is young: re-date the connection.
+		sc.c.ChangeLog.CreatedDateTime = stamp(recent)
+		created = recent
+	}
+	if ph != phActive && sc.c.ZSide.AccessPoint != nil && sc.c.ZSide.AccessPoint.Type == "SP" && sc.c.Direction == dirIncoming && ph != phPendingUs {
+		s.landOnOurPort(sc, r)
+	}
+	if ph == phActive && sc.c.ZSide.AccessPoint != nil && sc.c.ZSide.AccessPoint.Type == "SP" && sc.c.Direction == dirIncoming {
+		s.landOnOurPort(sc, r)
+	}
+	at := created
+	if ph == phActive || ph == phDeprovisioned || ph == phRejected || ph == phFailed || ph == phUpdatePending || ph == phDeletePending {
+		at = created.Add(time.Duration(r.Int64N(int64(epoch.Sub(created)) + 1)))
+	}
+	s.setPhase(sc, ph, at, r)
+}
+
+// landOnOurPort gives an incoming SP connection its port and VLAN on our
+// side (what the acceptance chose).
+func (s *Simulator) landOnOurPort(sc *simConn, r *rand.Rand) {
+	z := sc.c.ZSide.AccessPoint
+	m, _ := sim.MetroByCode(z.Location.MetroCode)
+	our := s.ourSide(sc, r, m)
+	z.Port, z.LinkProtocol = our.Port, our.LinkProtocol
+}
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }
+
+// setPhase sets state, operation, change and changelog for phase ph at t.
+func (s *Simulator) setPhase(sc *simConn, ph phase, t time.Time, r *rand.Rand) {
+	c := &sc.c
+	setOp := func(state, eqx, prov, opStatus string) {
+		c.State = state
+		c.Operation = &ConnectionOperation{EquinixStatus: eqx, ProviderStatus: prov, OperationalStatus: opStatus}
+		if opStatus != "" {
+			c.Operation.OpStatusChangedAt = stamp(t)
+		}
+	}
+	change := func(typ, status string, data json.RawMessage) {
+		created := t
+		if c.Change != nil && c.Change.Type == typ && c.Change.Status != "COMPLETED" && c.Change.Status != "REJECTED" {
+			created = parseTime(c.Change.CreatedDateTime) // same change, progressing
+		} else {
+			c.Change = &Change{UUID: sim.UUID(r), Type: typ}
+		}
+		c.Change.Status, c.Change.CreatedDateTime, c.Change.UpdatedDateTime = status, stamp(created), stamp(t)
+		if data != nil {
+			c.Change.Data = data
+		}
+	}
+	c.ChangeLog.UpdatedDateTime = stamp(t)
+	switch ph {
+	case phActive:
+		setOp("ACTIVE", "PROVISIONED", "AVAILABLE", "UP")
+		if c.Change == nil {
+			change("CONNECTION_CREATION", "COMPLETED", nil)
+			c.Change.CreatedDateTime = c.ChangeLog.CreatedDateTime
+		} else if c.Change.Status != "REJECTED" {
+			change(c.Change.Type, "COMPLETED", nil)
+		}
+		if c.Direction == dirOutgoing && c.ZSide.AccessPoint != nil && c.ZSide.AccessPoint.Type == "SP" {
+			c.ZSide.AccessPoint.ProviderConnID = "prov-" + strconv.Itoa(10000+r.IntN(90000))
+		}
+	case phPendingUs:
+		setOp("PENDING", statusPendingApproval, statusPendingApproval, "")
+		change("CONNECTION_CREATION", changeSubmittedForApprove, nil)
+	case phPendingRemote:
+		setOp("PENDING", statusPendingApproval, statusPendingApproval, "")
+		change("CONNECTION_CREATION", changeSubmittedForApprove, nil)
+	case phProvisioning:
+		setOp("PROVISIONING", "PROVISIONING", "PROVISIONING", "")
+		change("CONNECTION_CREATION", "APPROVED", nil)
+	case phRejecting:
+		setOp("PENDING", "REJECTED", "REJECTED", "")
+		change("CONNECTION_CREATION", "REJECTED", nil)
+	case phRejected:
+		setOp("CANCELLED", "REJECTED_ACK", "REJECTED", "")
+		change("CONNECTION_CREATION", "REJECTED", nil)
+		s.releaseVLANs(sc)
+	case phUpdatePending:
+		setOp("ACTIVE", "PROVISIONED", "AVAILABLE", "UP")
+		nb := c.Bandwidth
+		for nb == c.Bandwidth {
+			nb = bandwidth(r)
+		}
+		data, _ := json.Marshal(ConnectionChangeOperation{Op: "replace", Path: "/bandwidth", Value: json.RawMessage(`{"bandwidth":` + strconv.FormatInt(nb, 10) + `}`)})
+		change("CONNECTION_UPDATE", changeSubmittedForApprove, data)
+	case phDeletePending:
+		setOp("ACTIVE", statusPendingDelete, providerPendingDelete, "UP")
+		change("CONNECTION_DELETION", changeSubmittedForApprove, nil)
+		c.ChangeLog.UpdatedBy = c.ChangeLog.CreatedBy
+	case phDeprovisioning:
+		setOp("DEPROVISIONING", "DEPROVISIONING", "DEPROVISIONING", "UP")
+		change("CONNECTION_DELETION", "APPROVED", nil)
+	case phDeprovisioned:
+		setOp("DEPROVISIONED", "DEPROVISIONED", "DEPROVISIONED", "DOWN")
+		change("CONNECTION_DELETION", "COMPLETED", nil)
+		c.ChangeLog.DeletedBy, c.ChangeLog.DeletedDateTime = firstNonEmpty(c.ChangeLog.UpdatedBy, c.ChangeLog.CreatedBy), stamp(t)
+		s.releaseVLANs(sc)
+	case phFailed:
+		setOp("FAILED", "NOT_PROVISIONED", "ERROR", "DOWN")
+		change("CONNECTION_CREATION", "FAILED", nil)
+		c.Operation.Errors = []Error{{ErrorCode: "EQ-3142401", ErrorMessage: "Provider could not provision the connection", Details: "VLAN configuration rejected by the remote port", CorrelationID: sim.UUID(r)}}
+	case phDraft:
+		setOp("DRAFT", "DRAFT", "NOT_AVAILABLE", "")
+		c.Change = nil
+	}
+	s.version++
+}
+
+func (s *Simulator) releaseVLANs(sc *simConn) {
+	for i, p := range sc.ourPorts {
+		if i < len(sc.ourTags) {
+			p.vlans.Release(sc.ourTags[i])
+		}
+	}
+	if lo, hi := sc.tagRange[0], sc.tagRange[1]; lo > 0 && len(sc.ourPorts) > 0 {
+		for v := lo; v <= hi; v++ {
+			sc.ourPorts[0].vlans.Release(v)
+		}
+	}
+	sc.ourPorts, sc.ourTags, sc.tagRange = nil, nil, [2]int{}
+}
+
+// scheduleInitial queues what happens next to a generated connection.
+func (s *Simulator) scheduleInitial(sc *simConn) {
+	r := s.world.Rand("fabric", "initial-events", sc.c.UUID)
+	t := s.world.Timing()
+	switch {
+	case sc.c.State == "PROVISIONING":
+		s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), func(now time.Time) { s.setPhase(sc, phActive, now, r) })
+	case sc.c.State == "PENDING" && sc.c.Direction == dirOutgoing:
+		s.remoteAnswer(sc, r)
+	}
+}
+
+// remoteAnswer: the other party decides on our outgoing request.
+func (s *Simulator) remoteAnswer(sc *simConn, r *rand.Rand) {
+	t := s.world.Timing()
+	s.engine.After(sim.Between(r, t.RemoteMin, t.RemoteMax), func(now time.Time) {
+		if sc.c.State != "PENDING" {
+			return
+		}
+		if sim.Chance(r, 0.85) {
+			s.setPhase(sc, phProvisioning, now, r)
+			s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), func(now time.Time) { s.setPhase(sc, phActive, now, r) })
+			return
+		}
+		s.setPhase(sc, phRejecting, now, r)
+		s.engine.After(sim.Between(r, 2*time.Second, 5*time.Second), func(now time.Time) { s.setPhase(sc, phRejected, now, r) })
+	})
+}
+
+// arrive is the recurring event: a new request waiting for us (a new
+// connection most of the time, sometimes a bandwidth change or a deletion
+// of a live incoming connection), unless too many already wait.
+func (s *Simulator) arrive(now time.Time) {
+	k := s.arrivals
+	s.arrivals++
+	r := s.world.Rand("fabric", "arrival", strconv.Itoa(k))
+	if s.waitingOnUs() >= s.maxWaiting {
+		return
+	}
+	switch sim.Weighted(r, []float64{70, 20, 10}) {
+	case 0:
+		sc := s.newIncoming(r, now, sim.Chance(r, 0.05))
+		s.add(sc)
+		s.setPhase(sc, phPendingUs, now, r)
+		return
+	case 1:
+		if sc := s.pickActiveIncoming(r); sc != nil {
+			s.setPhase(sc, phUpdatePending, now, r)
+		}
+	case 2:
+		if sc := s.pickActiveIncoming(r); sc != nil {
+			s.setPhase(sc, phDeletePending, now, r)
+		}
+	}
+}
+
+func (s *Simulator) pickActiveIncoming(r *rand.Rand) *simConn {
+	if len(s.order) == 0 {
+		return nil
+	}
+	start := r.IntN(len(s.order))
+	for i := 0; i < len(s.order) && i < 500; i++ {
+		sc := s.order[(start+i)%len(s.order)]
+		if sc.c.Direction == dirIncoming && sc.c.State == "ACTIVE" && pendingOf(sc.c) == nil {
+			return sc
+		}
+	}
+	return nil
+}
+
+func (s *Simulator) waitingOnUs() int {
+	n := 0
+	for _, sc := range s.order {
+		if p := pendingOf(sc.c); p != nil && p.WaitingOnUs {
+			n++
+		}
+	}
+	return n
+}
