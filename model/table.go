@@ -34,12 +34,18 @@ type Row struct {
 	Cells []string // display text per column
 	Nums  []int64  // sort value per ColNumber/ColTime column (nil ok otherwise)
 	Item  any      // what the row shows, for the pane (e.g. *Connection)
+	// Version is the owner's change stamp (e.g. a fingerprint): a pane
+	// reuses a row across refreshes while its Version is unchanged.
+	Version uint64
 
 	lower   string
 	ends    []int32  // end offset of each cell in lower
 	natKeys []string // lazily computed NaturalKey per text column
 	ord     int      // input position: the tie-breaker that makes sorts stable
 	match   bool
+	gen     uint64 // the SetRows generation that last included this row
+	fgen    uint64 // the filter generation match was computed for
+	prevOrd int
 }
 
 // NewRow builds a row. nums may be nil when no column is numeric.
@@ -117,6 +123,9 @@ type Table struct {
 	sortCol int
 	desc    bool
 	filter  Filter
+	gen     uint64
+	fgen    uint64 // bumped whenever the filter changes
+	fbase   uint64 // fgen of the last change that was not a narrowing
 	// Scanned counts rows the last filter change evaluated; tests use it to
 	// prove narrowing does not rescan excluded rows.
 	Scanned int
@@ -135,14 +144,82 @@ func NewTable(cols []Column) *Table {
 func (t *Table) Columns() []Column { return t.cols }
 
 // SetRows replaces all rows (a refresh), then sorts and filters them. The
-// slice is owned by the table afterwards.
+// slice is owned by the table afterwards. Rows carried over from the last
+// SetRows (same *Row) keep their sorted order, so a refresh where few rows
+// changed sorts only the changed ones and merges them in.
 func (t *Table) SetRows(rows []*Row) {
+	t.gen++
 	for i, r := range rows {
+		r.prevOrd = r.ord
 		r.ord = i
+		r.gen = t.gen
 	}
-	t.all = rows
-	t.sort()
+	if merged, ok := t.mergeSorted(rows); ok {
+		t.all = merged
+	} else {
+		t.all = rows
+		t.sort()
+	}
 	t.refilter(true)
+}
+
+// mergeSorted is the cheap path of SetRows: rows kept from the previous
+// sorted order stay in that order and the new rows, sorted on their own,
+// are inserted by binary search. It refuses (false) when many rows are new
+// or when kept rows changed their relative input order (ties would move).
+func (t *Table) mergeSorted(rows []*Row) ([]*Row, bool) {
+	if len(t.all) == 0 || len(t.cols) == 0 {
+		return nil, false
+	}
+	// Kept rows are those of the previous sorted order that are in rows.
+	kept := make([]*Row, 0, len(rows))
+	for _, r := range t.all {
+		if r.gen == t.gen {
+			kept = append(kept, r)
+			r.gen = t.gen + 1 // mark as kept (undone below)
+		}
+	}
+	var fresh []*Row
+	last, inOrder := -1, true
+	for _, r := range rows {
+		if r.gen == t.gen {
+			fresh = append(fresh, r)
+			continue
+		}
+		if r.prevOrd < last {
+			inOrder = false
+		}
+		last = r.prevOrd
+	}
+	for _, r := range kept {
+		r.gen = t.gen
+	}
+	if !inOrder || len(fresh) > len(rows)/4 {
+		return nil, false
+	}
+	cmp := t.comparator()
+	if t.cols[t.sortCol].Kind == ColText {
+		for _, r := range fresh {
+			r.natKey(t.sortCol)
+		}
+	}
+	slices.SortFunc(fresh, cmp)
+	out := make([]*Row, 0, len(rows))
+	lo := 0
+	for _, f := range fresh {
+		// First kept row that sorts after f.
+		i, _ := slices.BinarySearchFunc(kept[lo:], f, func(k, f *Row) int {
+			if cmp(k, f) < 0 {
+				return -1
+			}
+			return 1
+		})
+		out = append(out, kept[lo:lo+i]...)
+		out = append(out, f)
+		lo += i
+	}
+	out = append(out, kept[lo:]...)
+	return out, true
 }
 
 // SetSort sorts by column col (clamped), descending when desc.
@@ -171,15 +248,21 @@ func (t *Table) SetFilter(q string) {
 	nf := ParseFilter(q, t.names)
 	narrowing := nf.Narrows(t.filter)
 	t.filter = nf
+	t.fgen++
+	if !narrowing {
+		t.fbase = t.fgen
+	}
 	if narrowing {
 		out := make([]*Row, 0, len(t.vis))
 		for _, r := range t.vis {
 			r.match = nf.Match(r)
+			r.fgen = t.fgen
 			if r.match {
 				out = append(out, r)
 			}
 		}
-		// Rows already excluded stay excluded; their flag is still false.
+		// Rows already excluded stay excluded and are not touched: their
+		// flag stays valid because this filter narrows the one since fbase.
 		t.Scanned = len(t.vis)
 		t.vis = out
 		return
@@ -216,51 +299,54 @@ func (t *Table) Index(key string) int {
 }
 
 // refilter rebuilds vis from all. With eval it evaluates the filter on
-// every row; without (after a sort) it reuses the match flags.
+// rows whose match flag is not current for this filter (new rows after a
+// refresh, or every row after a filter change); without, it reuses flags.
 func (t *Table) refilter(eval bool) {
-	if eval {
-		t.Scanned = len(t.all)
-	}
 	out := make([]*Row, 0, len(t.vis))
 	if t.filter.Empty() {
 		for _, r := range t.all {
-			r.match = true
+			r.match, r.fgen = true, t.fgen
+		}
+		if eval {
+			t.Scanned = len(t.all)
 		}
 		t.vis = append(out, t.all...)
 		return
 	}
+	scanned := 0
 	for _, r := range t.all {
-		if eval {
-			r.match = t.filter.Match(r)
+		if eval && !t.current(r) {
+			r.match, r.fgen = t.filter.Match(r), t.fgen
+			scanned++
 		}
 		if r.match {
 			out = append(out, r)
 		}
 	}
+	if eval {
+		t.Scanned = scanned
+	}
 	t.vis = out
 }
 
-func (t *Table) sort() {
+// current reports whether r's match flag holds for the active filter: it
+// was computed for it, or r was excluded by a filter the active one narrows.
+func (t *Table) current(r *Row) bool {
+	return r.fgen == t.fgen || (!r.match && r.fgen >= t.fbase && r.fgen != 0)
+}
+
+// comparator orders rows by the sort column, then by input order.
+func (t *Table) comparator() func(a, b *Row) int {
 	col, desc := t.sortCol, t.desc
-	if col >= len(t.cols) {
-		return
-	}
 	kind := t.cols[col].Kind
-	if kind == ColText {
-		for _, r := range t.all {
-			r.natKey(col)
-		}
-	}
-	slices.SortFunc(t.all, func(a, b *Row) int {
+	return func(a, b *Row) int {
 		var c int
-		switch kind {
-		case ColText:
+		if kind == ColText {
 			c = strings.Compare(a.natKeys[col], b.natKeys[col])
 			if c == 0 {
-				// Same in natural order ("a7" vs "a007", case): keep it total.
 				c = strings.Compare(a.Cells[col], b.Cells[col])
 			}
-		default:
+		} else {
 			x, y := a.num(col), b.num(col)
 			if x < y {
 				c = -1
@@ -275,5 +361,56 @@ func (t *Table) sort() {
 			c = a.ord - b.ord
 		}
 		return c
+	}
+}
+
+// sortItem keeps what a comparison needs next to each other in memory:
+// sorting 100k rows through pointers is dominated by cache misses.
+type sortItem struct {
+	key  string
+	num  int64
+	ord  int
+	text string
+	row  *Row
+}
+
+func (t *Table) sort() {
+	col, desc := t.sortCol, t.desc
+	if col >= len(t.cols) || len(t.all) == 0 {
+		return
+	}
+	kind := t.cols[col].Kind
+	items := make([]sortItem, len(t.all))
+	for i, r := range t.all {
+		it := sortItem{ord: r.ord, row: r}
+		if kind == ColText {
+			it.key, it.text = r.natKey(col), r.Cells[col]
+		} else {
+			it.num = r.num(col)
+		}
+		items[i] = it
+	}
+	slices.SortFunc(items, func(a, b sortItem) int {
+		var c int
+		if kind == ColText {
+			c = strings.Compare(a.key, b.key)
+			if c == 0 {
+				c = strings.Compare(a.text, b.text)
+			}
+		} else if a.num < b.num {
+			c = -1
+		} else if a.num > b.num {
+			c = 1
+		}
+		if desc {
+			c = -c
+		}
+		if c == 0 {
+			c = a.ord - b.ord
+		}
+		return c
 	})
+	for i := range items {
+		t.all[i] = items[i].row
+	}
 }

@@ -147,3 +147,71 @@ func TestTableSetRowsKeepsFilterAndSort(t *testing.T) {
 		t.Errorf("total %d", tb.Total())
 	}
 }
+
+// A refresh that reuses most rows takes the merge path; the result must be
+// exactly what a fresh table sorts, whatever changed, including ties whose
+// input order moved.
+func TestTableRefreshMergeAgreesWithFullSort(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	states := []string{"active", "pending", "failed"}
+	var rows []*Row
+	for i := 0; i < 400; i++ {
+		rows = append(rows, mk(fmt.Sprintf("c-%d", rng.Intn(300)), states[rng.Intn(3)], int64(rng.Intn(50)), int64(i)))
+	}
+	inc := NewTable(tcols)
+	inc.SetRows(append([]*Row(nil), rows...))
+	for step := 0; step < 300; step++ {
+		if step%50 == 0 {
+			inc.SetSort(rng.Intn(len(tcols)), rng.Intn(2) == 0)
+		}
+		// Replace a few rows, add one, drop one, sometimes swap two (ties move).
+		next := append([]*Row(nil), rows...)
+		for k := 0; k < 3; k++ {
+			i := rng.Intn(len(next))
+			next[i] = mk(fmt.Sprintf("c-%d", rng.Intn(300)), states[rng.Intn(3)], int64(rng.Intn(50)), int64(rng.Intn(1000)))
+		}
+		next = append(next, mk(fmt.Sprintf("n-%d", step), states[rng.Intn(3)], 7, 7))
+		next = append(next[:5], next[6:]...)
+		if step%3 == 0 {
+			i, j := rng.Intn(len(next)), rng.Intn(len(next))
+			next[i], next[j] = next[j], next[i]
+		}
+		rows = next
+		inc.SetRows(append([]*Row(nil), rows...))
+		col, desc := inc.SortBy()
+		fresh := NewTable(tcols)
+		var cp []*Row
+		for _, r := range rows {
+			cp = append(cp, NewRow(r.Key, r.Cells, r.Nums, nil))
+		}
+		fresh.SetRows(cp)
+		fresh.SetSort(col, desc)
+		a, b := inc.All(), fresh.All()
+		for i := range a {
+			if a[i].Key != b[i].Key || a[i].Cells[1] != b[i].Cells[1] || a[i].Nums[2] != b[i].Nums[2] {
+				t.Fatalf("step %d (sort %d desc=%v): row %d is %v, full sort has %v", step, col, desc, i, a[i].Cells, b[i].Cells)
+			}
+		}
+	}
+}
+
+func TestTableRefreshEvaluatesOnlyNewRows(t *testing.T) {
+	tb := NewTable(tcols)
+	var rows []*Row
+	for i := 0; i < 100; i++ {
+		rows = append(rows, mk(fmt.Sprintf("c%d", i), []string{"active", "pending"}[i%2], int64(i), 0))
+	}
+	tb.SetRows(rows)
+	tb.SetFilter("state=pend")
+	tb.SetFilter("state=pendi") // narrowing: excluded rows keep their flag
+	next := append([]*Row(nil), rows...)
+	next[3] = mk("c3", "pending", 3, 0)
+	next = append(next, mk("new", "pending", 1, 0))
+	tb.SetRows(next)
+	if tb.Scanned != 2 {
+		t.Errorf("refresh evaluated %d rows, want only the 2 new ones", tb.Scanned)
+	}
+	if tb.Len() != 51 {
+		t.Errorf("len %d, want 51", tb.Len())
+	}
+}

@@ -53,14 +53,22 @@ type Config struct {
 	Empty string
 }
 
-// provider holds one provider's rows between refreshes.
+// provState holds one provider's rows between refreshes.
 type provState struct {
 	data   []model.Connection // the slice the rows were built from
 	rows   []*model.Row
-	byKey  map[string]*model.Row
-	fps    map[string]uint64
+	byID   map[string]*slot // updated in place: a refresh costs lookups, not a new map
+	at     []*slot          // slot of each input position of data (nil = excluded)
 	marked map[string]bool
 	built  int // how many refreshes were turned into rows
+	fresh  []*model.Row
+}
+
+// slot is one connection's row and the refresh that last listed it.
+type slot struct {
+	id  string
+	row *model.Row
+	gen int
 }
 
 // Model is the list engine.
@@ -77,6 +85,7 @@ type Model struct {
 	Flow      *actionflow.Flow
 	w, h      int
 	loc       *time.Location
+	contentW  []int
 }
 
 // New builds an empty list.
@@ -101,7 +110,7 @@ func New(ctx *pane.Context, cfg Config) *Model {
 		loc = ctx.Now().Location()
 	}
 	return &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
-		input: in, Flow: actionflow.New(ctx), loc: loc}
+		input: in, Flow: actionflow.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns))}
 }
 
 // Table exposes the sorted, filtered rows (tests, benchmarks).
@@ -196,14 +205,28 @@ func (m *Model) Refresh(provider string) {
 		}
 	}
 	m.table.SetRows(all)
-	m.view.SetContentWidths(vtable.ContentWidths(all, len(m.cfg.Columns)))
+	// Only new rows can widen a column; a full re-measure happens when most
+	// rows are new anyway.
+	var fresh []*model.Row
+	for _, p := range m.provs {
+		fresh = append(fresh, p.fresh...)
+	}
+	if len(fresh)*4 > len(all) {
+		m.contentW = vtable.ContentWidths(all, len(m.cfg.Columns))
+	} else {
+		for c, w := range vtable.ContentWidths(fresh, len(m.cfg.Columns)) {
+			m.contentW[c] = max(m.contentW[c], w)
+		}
+	}
+	m.view.SetContentWidths(m.contentW)
 	m.afterChange(sel)
 	if m.detail != nil {
 		// Keep the detail view current when its connection was refreshed.
 		key := m.detail.Conn().Key()
 		if p := m.provs[m.detail.Conn().Provider]; p != nil {
-			if r := p.byKey[key]; r != nil {
-				if c, ok := r.Item.(*model.Connection); ok && c.FingerprintKey != m.detail.Conn().FingerprintKey {
+			if sl := p.byID[m.detail.Conn().ID]; sl != nil && sl.row != nil && sl.row.Key == key {
+				r := sl.row
+				if c, ok := r.Item.(*model.Connection); ok && r.Version != m.detail.Conn().FingerprintKey {
 					d := detail.New(*c, m.now(), m.ctx.Styles)
 					d.SetSize(m.w, max(m.h-1, 0))
 					m.detail = &d
@@ -214,45 +237,72 @@ func (m *Model) Refresh(provider string) {
 }
 
 // rebuild turns one provider's connections into rows, reusing rows whose
-// fingerprint did not change.
+// fingerprint did not change. Providers usually list connections in the
+// same order every time, so a row is first looked for at the same input
+// position, then by id.
 func (m *Model) rebuild(p *provState, cs []model.Connection) {
 	first := p.built == 0
+	p.built++
+	gen := p.built
+	if p.byID == nil {
+		p.byID = make(map[string]*slot, len(cs))
+	}
 	rows := make([]*model.Row, 0, len(cs))
-	byKey := make(map[string]*model.Row, len(cs))
-	fps := make(map[string]uint64, len(cs))
+	at := make([]*slot, len(cs))
 	marked := map[string]bool{}
+	p.fresh = p.fresh[:0]
+	listed := 0
 	for i := range cs {
 		c := &cs[i]
 		if m.cfg.Include != nil && !m.cfg.Include(c) {
 			continue
 		}
+		var sl *slot
+		if i < len(p.at) && p.at[i] != nil && p.at[i].id == c.ID {
+			sl = p.at[i]
+		} else {
+			sl = p.byID[c.ID]
+		}
+		if sl != nil && sl.gen == gen {
+			continue // a provider listing one id twice must not break the table
+		}
+		if sl == nil {
+			sl = &slot{id: c.ID}
+			p.byID[c.ID] = sl
+		}
+		sl.gen = gen
+		at[i] = sl
+		listed++
 		fp := c.FingerprintKey
 		if fp == 0 {
 			fp = c.Fingerprint()
 		}
-		k := c.Key()
-		if _, dup := byKey[k]; dup {
-			continue // a provider listing one id twice must not break the table
-		}
-		r := p.byKey[k]
-		if r != nil && p.fps[k] == fp {
+		r := sl.row
+		if r != nil && r.Version == fp {
 			r.Item = c // fresh data for the detail view and actions
 		} else {
 			cells, nums := m.cfg.Cells(c, m.loc)
 			for j := range cells {
 				cells[j] = text.Clean(cells[j])
 			}
-			r = model.NewRow(k, cells, nums, c)
+			r = model.NewRow(c.Key(), cells, nums, c)
+			r.Version = fp
+			sl.row = r
+			p.fresh = append(p.fresh, r)
 			if !first {
-				marked[k] = true
+				marked[r.Key] = true
 			}
 		}
 		rows = append(rows, r)
-		byKey[k] = r
-		fps[k] = fp
 	}
-	p.data, p.rows, p.byKey, p.fps, p.marked = cs, rows, byKey, fps, marked
-	p.built++
+	if len(p.byID) > listed {
+		for id, sl := range p.byID {
+			if sl.gen != gen {
+				delete(p.byID, id)
+			}
+		}
+	}
+	p.data, p.rows, p.at, p.marked = cs, rows, at, marked
 }
 
 // afterChange puts the cursor back on key when it is still listed.

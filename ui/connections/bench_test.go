@@ -1,0 +1,277 @@
+package connections_test
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/charmbracelet/bubbles/list"
+	"github.com/charmbracelet/bubbles/table"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/connections"
+	"github.com/noctop/noctop/ui/conns"
+	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+const benchRows = 100_000
+
+var (
+	downKey = tea.KeyMsg{Type: tea.KeyDown}
+	homeKey = tea.KeyMsg{Type: tea.KeyHome}
+)
+
+type fixture struct {
+	w     *fake.World
+	store *state.Store
+	p     *connections.Pane
+	key   state.Key
+}
+
+func now() time.Time { return fake.Base }
+
+// newFixture loads n connections into a Connections pane through the real
+// path: fetch command -> store.Apply -> state.ChangedMsg.
+func newFixture(tb testing.TB, n, w, h int) *fixture {
+	tb.Helper()
+	world := fake.New("bench", n, 50, 1)
+	st := state.NewStore(time.Hour, now)
+	ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+		Styles: styles.New(styles.DefaultTheme()), Now: now, Spinner: func() string { return "*" }}
+	p := connections.New(ctx).(*connections.Pane)
+	for _, sp := range p.Resources() {
+		st.Register(sp)
+	}
+	f := &fixture{w: world, store: st, p: p, key: conns.Key("bench")}
+	f.deliver(tb, f.fetch(tb))
+	p.SetSize(w, h)
+	if got := p.List().Table().Total(); got != n {
+		tb.Fatalf("loaded %d rows, want %d", got, n)
+	}
+	return f
+}
+
+// fetch runs the fetch command (off the UI goroutine in the app) and
+// returns its message.
+func (f *fixture) fetch(tb testing.TB) state.FetchedMsg {
+	msg := f.store.Start(f.key)()
+	return msg.(state.FetchedMsg)
+}
+
+// deliver is what Update does with a fetch result.
+func (f *fixture) deliver(tb testing.TB, m state.FetchedMsg) {
+	e := f.store.Get(f.key)
+	m.Seq = e.Seq
+	e.Loading = true
+	if cur, changed, _ := f.store.Apply(m); !cur || !changed {
+		tb.Fatal("result not applied")
+	}
+	f.p.Update(state.ChangedMsg{Key: f.key, DataChanged: true})
+}
+
+func BenchmarkConnectionsView100k(b *testing.B) {
+	f := newFixture(b, benchRows, 200, 60)
+	f.p.Update(tea.KeyMsg{Type: tea.KeyPgDown})
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = f.p.View()
+	}
+}
+
+func BenchmarkConnectionsMove100k(b *testing.B) {
+	f := newFixture(b, benchRows, 200, 60)
+	l := f.p.List()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := downKey
+		if l.TableView().Cursor() == benchRows-1 {
+			k = homeKey
+		}
+		f.p.Update(k)
+		_ = f.p.View()
+	}
+}
+
+// BenchmarkBubblesTableMove100k is the same move with bubbles/table on the
+// same rows and size, for comparison.
+func BenchmarkBubblesTableMove100k(b *testing.B) {
+	f := newFixture(b, benchRows, 200, 60)
+	widths := f.p.List().TableView().Widths()
+	var cols []table.Column
+	for i, c := range connections.Columns {
+		w := widths[i]
+		if w == 0 {
+			w = 8
+		}
+		cols = append(cols, table.Column{Title: c.Name, Width: w})
+	}
+	var rows []table.Row
+	for _, r := range f.p.List().Table().Visible() {
+		rows = append(rows, table.Row(r.Cells))
+	}
+	t := table.New(table.WithColumns(cols), table.WithRows(rows), table.WithHeight(58), table.WithWidth(200), table.WithFocused(true))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		k := downKey
+		if t.Cursor() == benchRows-1 {
+			k = homeKey
+		}
+		t, _ = t.Update(k)
+		_ = t.View()
+	}
+}
+
+// changedCopy returns a fresh slice as a refresh would deliver it: every
+// connection copied, every 100th changed, fingerprints computed (the fetch
+// command does that off the UI goroutine).
+func changedCopy(src []model.Connection, round int) []model.Connection {
+	out := make([]model.Connection, len(src))
+	copy(out, src)
+	for i := round % 100; i < len(out); i += 100 {
+		out[i].Status = fmt.Sprintf("CHANGED-%d", round)
+		out[i].FingerprintKey = 0
+	}
+	for i := range out {
+		if out[i].FingerprintKey == 0 {
+			out[i].FingerprintKey = out[i].Fingerprint()
+		}
+	}
+	return out
+}
+
+func BenchmarkConnectionsRefresh100k(b *testing.B) {
+	f := newFixture(b, benchRows, 200, 60)
+	l := f.p.List()
+	l.SetFilter("!state=deprov")
+	l.TableView().SetCursor(l.Len() / 2)
+	sel, _ := l.Selected()
+	selKey := sel.Key()
+	base := conns.Of(f.store, "bench")
+	// Pre-build the deliveries: fetching is not what this measures.
+	const variants = 4
+	var data [variants][]model.Connection
+	for v := range data {
+		data[v] = changedCopy(base, v+1)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.deliver(b, state.FetchedMsg{Key: f.key, Data: data[i%variants], At: now()})
+	}
+	b.StopTimer()
+	if c, _ := l.Selected(); c.Key() != selKey {
+		b.Fatalf("cursor moved off %s to %s", selKey, c.Key())
+	}
+}
+
+// BenchmarkConnectionsFirstLoad100k builds every row from scratch (first
+// load, or every connection changed).
+func BenchmarkConnectionsFirstLoad100k(b *testing.B) {
+	world := fake.New("bench", benchRows, 50, 1)
+	cs := changedCopy(world.Snapshot(), 0)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		st := state.NewStore(time.Hour, now)
+		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+			Styles: styles.New(styles.DefaultTheme()), Now: now}
+		p := connections.New(ctx).(*connections.Pane)
+		for _, sp := range p.Resources() {
+			st.Register(sp)
+		}
+		f := &fixture{store: st, p: p, key: conns.Key("bench")}
+		f.store.Start(f.key)
+		data := append([]model.Connection(nil), cs...)
+		b.StartTimer()
+		f.deliver(b, state.FetchedMsg{Key: f.key, Data: data, At: now()})
+	}
+}
+
+// filterQueries alternates a widening and a narrowing keystroke, so every
+// measured keystroke changes the result set.
+var filterQueries = []string{"et-1/", "et-1/0"}
+
+func typeFilter(p *connections.Pane, q string) {
+	// Replace the input's text the way a keystroke does: one rune added or
+	// removed through Update.
+	cur := p.List().Table().Filter().Query
+	if strings.HasPrefix(q, cur) {
+		for _, r := range q[len(cur):] {
+			p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		}
+		return
+	}
+	for len(cur) > len(q) {
+		p.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		cur = cur[:len(cur)-1]
+	}
+}
+
+func BenchmarkConnectionsFilter100k(b *testing.B) {
+	for _, mode := range []string{"alternating", "narrowing"} {
+		b.Run(mode, func(b *testing.B) {
+			f := newFixture(b, benchRows, 200, 60)
+			f.p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'/'}})
+			if !f.p.List().Filtering() {
+				b.Fatal("filter input did not open")
+			}
+			typeFilter(f.p, "et-1/")
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if mode == "alternating" {
+					// et-1/ -> et-1/0 (narrowing) and back (widening: full scan).
+					typeFilter(f.p, filterQueries[(i+1)%2])
+				} else {
+					// Each keystroke narrows: only previous matches are rescanned.
+					b.StopTimer()
+					f.p.List().SetFilter("e")
+					b.StartTimer()
+					typeFilter(f.p, "et")
+				}
+				_ = f.p.View()
+			}
+		})
+	}
+}
+
+type item string
+
+func (i item) FilterValue() string { return string(i) }
+
+type delegate struct{}
+
+func (delegate) Height() int                         { return 1 }
+func (delegate) Spacing() int                        { return 0 }
+func (delegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+func (delegate) Render(w io.Writer, m list.Model, index int, it list.Item) {
+	io.WriteString(w, string(it.(item)))
+}
+
+// BenchmarkBubblesListFilter100k is bubbles/list's built-in filter on the
+// same rows (FilterValue = all cells) and the same keystrokes.
+func BenchmarkBubblesListFilter100k(b *testing.B) {
+	f := newFixture(b, benchRows, 200, 60)
+	var items []list.Item
+	for _, r := range f.p.List().Table().Visible() {
+		items = append(items, item(strings.Join(r.Cells, " ")))
+	}
+	l := list.New(items, delegate{}, 200, 60)
+	l.SetFilterText("et-1/")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		l.SetFilterText(filterQueries[(i+1)%2])
+		_ = l.View()
+	}
+}
