@@ -24,6 +24,12 @@ type Map struct {
 	Approve, Reject                                           key.Binding
 	Help, Quit                                                key.Binding
 
+	// Traffic graphs, peers and the inventory tree.
+	Graph                                                         key.Binding
+	Range1h, Range6h, Range24h, Range7d, Range30d                 key.Binding
+	RangeShorter, RangeLonger, Fit, Direction, Units, Peers, Mark key.Binding
+	Expand, Collapse, Sparklines                                  key.Binding
+
 	// ReadOnly is set when mutating keys are unbound.
 	ReadOnly bool
 	// approveRO and rejectRO still match the keys an operator would press
@@ -67,6 +73,22 @@ func defs() []def {
 		{"reject", []string{"x"}, "", "reject", func(m *Map) *key.Binding { return &m.Reject }},
 		{"help", []string{"?"}, "", "help", func(m *Map) *key.Binding { return &m.Help }},
 		{"quit", []string{"q", "ctrl+c"}, "q", "quit", func(m *Map) *key.Binding { return &m.Quit }},
+		{"graph", []string{"g"}, "", "traffic graph", func(m *Map) *key.Binding { return &m.Graph }},
+		{"range_1h", []string{"h"}, "", "last hour", func(m *Map) *key.Binding { return &m.Range1h }},
+		{"range_6h", []string{"H"}, "", "last 6 hours", func(m *Map) *key.Binding { return &m.Range6h }},
+		{"range_24h", []string{"d"}, "", "last 24 hours", func(m *Map) *key.Binding { return &m.Range24h }},
+		{"range_7d", []string{"w"}, "", "last 7 days", func(m *Map) *key.Binding { return &m.Range7d }},
+		{"range_30d", []string{"M"}, "", "last 30 days", func(m *Map) *key.Binding { return &m.Range30d }},
+		{"range_shorter", []string{"["}, "", "shorter range", func(m *Map) *key.Binding { return &m.RangeShorter }},
+		{"range_longer", []string{"]"}, "", "longer range", func(m *Map) *key.Binding { return &m.RangeLonger }},
+		{"fit", []string{"f"}, "", "scale: capacity/fit data", func(m *Map) *key.Binding { return &m.Fit }},
+		{"direction", []string{"i"}, "", "in+out / in / out", func(m *Map) *key.Binding { return &m.Direction }},
+		{"units", []string{"u"}, "", "bits/packets", func(m *Map) *key.Binding { return &m.Units }},
+		{"peers", []string{"p"}, "", "peers of this config", func(m *Map) *key.Binding { return &m.Peers }},
+		{"mark", []string{"m"}, "", "mark for comparison", func(m *Map) *key.Binding { return &m.Mark }},
+		{"expand", []string{"right", "l"}, "→/l", "expand", func(m *Map) *key.Binding { return &m.Expand }},
+		{"collapse", []string{"left"}, "←", "collapse", func(m *Map) *key.Binding { return &m.Collapse }},
+		{"sparklines", []string{"t"}, "", "24h trend column", func(m *Map) *key.Binding { return &m.Sparklines }},
 	}
 	for i := 0; i < 9; i++ {
 		i := i
