@@ -42,10 +42,8 @@ type Row struct {
 	ends    []int32  // end offset of each cell in lower
 	natKeys []string // lazily computed NaturalKey per text column
 	ord     int      // input position: the tie-breaker that makes sorts stable
-	match   bool
-	gen     uint64 // the SetRows generation that last included this row
-	fgen    uint64 // the filter generation match was computed for
-	prevOrd int
+	prevOrd int      // ord in the previous SetRows
+	gen     uint64   // the SetRows generation that last included this row
 }
 
 // NewRow builds a row. nums may be nil when no column is numeric.
@@ -113,27 +111,36 @@ func (r *Row) natKey(c int) string {
 	return k
 }
 
-// Table holds rows in sorted order and the filtered view of them. It is not
-// safe for concurrent use; the UI owns it on the Update goroutine.
+// Table holds rows, their sorted order and the filtered view. Rows are
+// addressed by their input position (ord); the sorted order, the filtered
+// view, match flags and haystacks are flat arrays indexed by ord, so filter
+// keystrokes walk contiguous memory and rarely touch a Row. It is not safe
+// for concurrent use; the UI owns it on the Update goroutine.
 type Table struct {
 	cols    []Column
 	names   []string
-	all     []*Row // every row, sorted
-	vis     []*Row // rows passing the filter, in sorted order
+	rows    []*Row   // input order: rows[ord]
+	hay     []string // hay[ord] = rows[ord].lower (points into the arena once built)
+	order   []int32  // every ord, sorted
+	vis     []int32  // ords passing the filter, in sorted order
+	match   []bool   // match[ord] under the filter generation fgenOf[ord]
+	fgenOf  []uint64 // filter generation match[ord] was computed for (0 = never)
 	sortCol int
 	desc    bool
 	filter  Filter
 	gen     uint64
 	fgen    uint64 // bumped whenever the filter changes
 	fbase   uint64 // fgen of the last change that was not a narrowing
-	// Scanned counts rows the last filter change evaluated; tests use it to
-	// prove narrowing does not rescan excluded rows.
+	arena   *arena // all haystacks in one string, for full scans; nil = not built
+	sortID  uint64 // bumped by every sort, so the arena knows its layout is stale
+	// Scanned counts rows the last filter change or refresh evaluated;
+	// tests use it to prove narrowing does not rescan excluded rows.
 	Scanned int
 }
 
 // NewTable makes an empty table sorted by column 0 ascending.
 func NewTable(cols []Column) *Table {
-	t := &Table{cols: cols}
+	t := &Table{cols: cols, fgen: 1, fbase: 1}
 	for _, c := range cols {
 		t.names = append(t.names, c.Name)
 	}
@@ -145,19 +152,37 @@ func (t *Table) Columns() []Column { return t.cols }
 
 // SetRows replaces all rows (a refresh), then sorts and filters them. The
 // slice is owned by the table afterwards. Rows carried over from the last
-// SetRows (same *Row) keep their sorted order, so a refresh where few rows
-// changed sorts only the changed ones and merges them in.
+// SetRows (same *Row) keep their sorted position and their filter result,
+// so a refresh where few rows changed sorts and filters only those.
 func (t *Table) SetRows(rows []*Row) {
 	t.gen++
+	prev, prevMatch, prevF := t.rows, t.match, t.fgenOf
+	n := len(rows)
+	t.hay = make([]string, n)
+	t.match = make([]bool, n)
+	t.fgenOf = make([]uint64, n)
 	for i, r := range rows {
 		r.prevOrd = r.ord
+		if r.gen == t.gen-1 && r.ord < len(prev) && prev[r.ord] == r {
+			// Kept row: carry its filter result over.
+			t.match[i], t.fgenOf[i] = prevMatch[r.ord], prevF[r.ord]
+		} else {
+			r.prevOrd = -1
+		}
 		r.ord = i
 		r.gen = t.gen
+		t.hay[i] = r.lower
 	}
-	if merged, ok := t.mergeSorted(rows); ok {
-		t.all = merged
+	oldOrder := t.order
+	t.rows = rows
+	t.arena = nil
+	if order, ok := t.mergeSorted(prev, oldOrder); ok {
+		t.order = order
 	} else {
-		t.all = rows
+		t.order = make([]int32, n)
+		for i := range t.order {
+			t.order[i] = int32(i)
+		}
 		t.sort()
 	}
 	t.refilter(true)
@@ -167,48 +192,44 @@ func (t *Table) SetRows(rows []*Row) {
 // sorted order stay in that order and the new rows, sorted on their own,
 // are inserted by binary search. It refuses (false) when many rows are new
 // or when kept rows changed their relative input order (ties would move).
-func (t *Table) mergeSorted(rows []*Row) ([]*Row, bool) {
-	if len(t.all) == 0 || len(t.cols) == 0 {
+func (t *Table) mergeSorted(prev []*Row, oldOrder []int32) ([]int32, bool) {
+	if len(prev) == 0 || len(t.cols) == 0 {
 		return nil, false
 	}
-	// Kept rows are those of the previous sorted order that are in rows.
-	kept := make([]*Row, 0, len(rows))
-	for _, r := range t.all {
-		if r.gen == t.gen {
-			kept = append(kept, r)
-			r.gen = t.gen + 1 // mark as kept (undone below)
+	kept := make([]int32, 0, len(t.rows))
+	for _, o := range oldOrder {
+		r := prev[o]
+		if r.gen == t.gen && r.prevOrd == int(o) {
+			kept = append(kept, int32(r.ord))
 		}
 	}
-	var fresh []*Row
-	last, inOrder := -1, true
-	for _, r := range rows {
-		if r.gen == t.gen {
-			fresh = append(fresh, r)
+	var fresh []int32
+	last := -1
+	for i, r := range t.rows {
+		if r.prevOrd < 0 {
+			fresh = append(fresh, int32(i))
 			continue
 		}
 		if r.prevOrd < last {
-			inOrder = false
+			return nil, false
 		}
 		last = r.prevOrd
 	}
-	for _, r := range kept {
-		r.gen = t.gen
-	}
-	if !inOrder || len(fresh) > len(rows)/4 {
+	if len(fresh) > len(t.rows)/4 {
 		return nil, false
 	}
 	cmp := t.comparator()
 	if t.cols[t.sortCol].Kind == ColText {
-		for _, r := range fresh {
-			r.natKey(t.sortCol)
+		for _, o := range fresh {
+			t.rows[o].natKey(t.sortCol)
 		}
 	}
 	slices.SortFunc(fresh, cmp)
-	out := make([]*Row, 0, len(rows))
+	out := make([]int32, 0, len(t.rows))
 	lo := 0
 	for _, f := range fresh {
 		// First kept row that sorts after f.
-		i, _ := slices.BinarySearchFunc(kept[lo:], f, func(k, f *Row) int {
+		i, _ := slices.BinarySearchFunc(kept[lo:], f, func(k, f int32) int {
 			if cmp(k, f) < 0 {
 				return -1
 			}
@@ -251,23 +272,32 @@ func (t *Table) SetFilter(q string) {
 	t.fgen++
 	if !narrowing {
 		t.fbase = t.fgen
-	}
-	if narrowing {
-		out := make([]*Row, 0, len(t.vis))
-		for _, r := range t.vis {
-			r.match = nf.Match(r)
-			r.fgen = t.fgen
-			if r.match {
-				out = append(out, r)
-			}
-		}
-		// Rows already excluded stay excluded and are not touched: their
-		// flag stays valid because this filter narrows the one since fbase.
-		t.Scanned = len(t.vis)
-		t.vis = out
+		t.refilter(true)
 		return
 	}
-	t.refilter(true)
+	// Rows already excluded stay excluded and are not looked at: their
+	// flags stay valid because this filter narrows every one since fbase.
+	plain := true
+	for i := range nf.Terms {
+		if nf.Terms[i].Fields != nil {
+			plain = false
+		}
+	}
+	out := t.vis[:0]
+	for _, o := range t.vis {
+		var ok bool
+		if plain {
+			ok = nf.matchHay(t.hay[o])
+		} else {
+			ok = nf.Match(t.rows[o])
+		}
+		t.match[o], t.fgenOf[o] = ok, t.fgen
+		if ok {
+			out = append(out, o)
+		}
+	}
+	t.Scanned = len(t.vis)
+	t.vis = out
 }
 
 // Filter returns the active filter.
@@ -277,69 +307,125 @@ func (t *Table) Filter() Filter { return t.filter }
 func (t *Table) Len() int { return len(t.vis) }
 
 // Total is the number of rows before filtering.
-func (t *Table) Total() int { return len(t.all) }
+func (t *Table) Total() int { return len(t.rows) }
 
 // At returns visible row i (0 <= i < Len()).
-func (t *Table) At(i int) *Row { return t.vis[i] }
+func (t *Table) At(i int) *Row { return t.rows[t.vis[i]] }
 
-// Visible returns the filtered rows in order; callers must not modify it.
-func (t *Table) Visible() []*Row { return t.vis }
+// Visible returns the filtered rows in order (a new slice).
+func (t *Table) Visible() []*Row {
+	out := make([]*Row, len(t.vis))
+	for i, o := range t.vis {
+		out[i] = t.rows[o]
+	}
+	return out
+}
 
-// All returns every row in sorted order; callers must not modify it.
-func (t *Table) All() []*Row { return t.all }
+// All returns every row in sorted order (a new slice).
+func (t *Table) All() []*Row {
+	out := make([]*Row, len(t.order))
+	for i, o := range t.order {
+		out[i] = t.rows[o]
+	}
+	return out
+}
 
 // Index returns the visible position of the row with key, or -1.
 func (t *Table) Index(key string) int {
-	for i, r := range t.vis {
-		if r.Key == key {
+	for i, o := range t.vis {
+		if t.rows[o].Key == key {
 			return i
 		}
 	}
 	return -1
 }
 
-// refilter rebuilds vis from all. With eval it evaluates the filter on
-// rows whose match flag is not current for this filter (new rows after a
-// refresh, or every row after a filter change); without, it reuses flags.
+// IndexNear is Index, looking around hint first: after a refresh or a
+// filter change the selected row is usually close to where it was.
+func (t *Table) IndexNear(key string, hint int) int {
+	n := len(t.vis)
+	if n == 0 {
+		return -1
+	}
+	hint = min(max(hint, 0), n-1)
+	for d := 0; d < n; d++ {
+		lo, hi := hint-d, hint+d
+		if lo < 0 && hi >= n {
+			break
+		}
+		if lo >= 0 && t.rows[t.vis[lo]].Key == key {
+			return lo
+		}
+		if d > 0 && hi < n && t.rows[t.vis[hi]].Key == key {
+			return hi
+		}
+	}
+	return -1
+}
+
+// current reports whether match[o] holds for the active filter: it was
+// computed for it, or the row was excluded by a filter the active one
+// narrows.
+func (t *Table) current(o int32) bool {
+	g := t.fgenOf[o]
+	return g == t.fgen || (!t.match[o] && g >= t.fbase && g != 0)
+}
+
+// refilter rebuilds vis from order. With eval it evaluates the filter on
+// rows whose flag is not current (new rows after a refresh, or every row
+// after a filter change); without, it reuses the flags (after a sort).
 func (t *Table) refilter(eval bool) {
-	out := make([]*Row, 0, len(t.vis))
+	out := make([]int32, 0, len(t.vis))
 	if t.filter.Empty() {
-		for _, r := range t.all {
-			r.match, r.fgen = true, t.fgen
+		for i := range t.match {
+			t.match[i], t.fgenOf[i] = true, t.fgen
 		}
 		if eval {
-			t.Scanned = len(t.all)
+			t.Scanned = len(t.rows)
 		}
-		t.vis = append(out, t.all...)
+		t.vis = append(out, t.order...)
 		return
 	}
-	scanned := 0
-	for _, r := range t.all {
-		if eval && !t.current(r) {
-			r.match, r.fgen = t.filter.Match(r), t.fgen
-			scanned++
-		}
-		if r.match {
-			out = append(out, r)
-		}
-	}
 	if eval {
+		scanned := 0
+		for o := range t.rows {
+			if !t.current(int32(o)) {
+				scanned++
+			}
+		}
+		if scanned > len(t.rows)/4 {
+			// Most rows need evaluating: one pass over the arena is faster.
+			if t.arena == nil || t.arena.sortID != t.sortID {
+				t.arena = buildArena(t.rows, t.hay, slices.Clone(t.order), t.sortID)
+			}
+			t.arena.scanAll(t.filter, t.match)
+			for o := range t.fgenOf {
+				t.fgenOf[o] = t.fgen
+			}
+		} else {
+			for o, r := range t.rows {
+				if !t.current(int32(o)) {
+					t.match[o], t.fgenOf[o] = t.filter.Match(r), t.fgen
+				}
+			}
+		}
 		t.Scanned = scanned
+	}
+	for _, o := range t.order {
+		if t.match[o] {
+			out = append(out, o)
+		}
 	}
 	t.vis = out
 }
 
-// current reports whether r's match flag holds for the active filter: it
-// was computed for it, or r was excluded by a filter the active one narrows.
-func (t *Table) current(r *Row) bool {
-	return r.fgen == t.fgen || (!r.match && r.fgen >= t.fbase && r.fgen != 0)
-}
-
-// comparator orders rows by the sort column, then by input order.
-func (t *Table) comparator() func(a, b *Row) int {
+// comparator orders rows (by ord) by the sort column, then by input order.
+func (t *Table) comparator() func(a, b int32) int {
 	col, desc := t.sortCol, t.desc
 	kind := t.cols[col].Kind
-	return func(a, b *Row) int {
+	rows := t.rows
+	return func(ai, bi int32) int {
+		a, b := rows[ai], rows[bi]
 		var c int
 		if kind == ColText {
 			c = strings.Compare(a.natKeys[col], b.natKeys[col])
@@ -358,7 +444,7 @@ func (t *Table) comparator() func(a, b *Row) int {
 			c = -c
 		}
 		if c == 0 {
-			c = a.ord - b.ord
+			c = int(ai) - int(bi)
 		}
 		return c
 	}
@@ -368,21 +454,21 @@ func (t *Table) comparator() func(a, b *Row) int {
 // sorting 100k rows through pointers is dominated by cache misses.
 type sortItem struct {
 	key  string
-	num  int64
-	ord  int
 	text string
-	row  *Row
+	num  int64
+	ord  int32
 }
 
 func (t *Table) sort() {
+	t.sortID++
 	col, desc := t.sortCol, t.desc
-	if col >= len(t.cols) || len(t.all) == 0 {
+	if col >= len(t.cols) || len(t.rows) == 0 {
 		return
 	}
 	kind := t.cols[col].Kind
-	items := make([]sortItem, len(t.all))
-	for i, r := range t.all {
-		it := sortItem{ord: r.ord, row: r}
+	items := make([]sortItem, len(t.rows))
+	for i, r := range t.rows {
+		it := sortItem{ord: int32(i)}
 		if kind == ColText {
 			it.key, it.text = r.natKey(col), r.Cells[col]
 		} else {
@@ -406,11 +492,14 @@ func (t *Table) sort() {
 			c = -c
 		}
 		if c == 0 {
-			c = a.ord - b.ord
+			c = int(a.ord - b.ord)
 		}
 		return c
 	})
+	if len(t.order) != len(items) {
+		t.order = make([]int32, len(items))
+	}
 	for i := range items {
-		t.all[i] = items[i].row
+		t.order[i] = items[i].ord
 	}
 }

@@ -215,3 +215,22 @@ func TestTableRefreshEvaluatesOnlyNewRows(t *testing.T) {
 		t.Errorf("len %d, want 51", tb.Len())
 	}
 }
+
+func TestTableIndexNear(t *testing.T) {
+	tb := NewTable(tcols)
+	var rows []*Row
+	for i := 0; i < 50; i++ {
+		rows = append(rows, mk(fmt.Sprintf("r%02d", i), "x", 0, 0))
+	}
+	tb.SetRows(rows)
+	for _, hint := range []int{-5, 0, 10, 25, 49, 99} {
+		for _, want := range []int{0, 7, 24, 49} {
+			if got := tb.IndexNear(fmt.Sprintf("r%02d", want), hint); got != want {
+				t.Errorf("IndexNear(r%02d, %d) = %d", want, hint, got)
+			}
+		}
+		if got := tb.IndexNear("nope", hint); got != -1 {
+			t.Errorf("missing key found at %d", got)
+		}
+	}
+}

@@ -307,11 +307,12 @@ func (m *Model) rebuild(p *provState, cs []model.Connection) {
 
 // afterChange puts the cursor back on key when it is still listed.
 func (m *Model) afterChange(key string) {
+	hint := m.view.Cursor()
 	m.view.SetLen(m.table.Len())
 	if key == "" {
 		return
 	}
-	if i := m.table.Index(key); i >= 0 {
+	if i := m.table.IndexNear(key, hint); i >= 0 {
 		m.view.SetCursor(i)
 	}
 }
