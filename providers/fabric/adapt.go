@@ -1,6 +1,7 @@
 package fabric
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -393,7 +394,12 @@ var secretFields = regexp.MustCompile(`("(?:authenticationKey|bgpAuthKey|authKey
 // maskSecrets replaces secret string values in raw JSON; everything else
 // is kept byte for byte.
 func maskSecrets(raw json.RawMessage) json.RawMessage {
-	if raw == nil || !secretFields.Match(raw) {
+	// A cheap scan first: almost no connection carries such a field, and
+	// the regexp would cost more than decoding the object.
+	if raw == nil || !(bytes.Contains(raw, []byte(`Key"`)) || bytes.Contains(raw, []byte(`password"`)) || bytes.Contains(raw, []byte(`secret"`))) {
+		return raw
+	}
+	if !secretFields.Match(raw) {
 		return raw
 	}
 	return secretFields.ReplaceAll(raw, []byte(`$1"[REDACTED]"`))

@@ -64,7 +64,7 @@ func TestAdaptFixtures(t *testing.T) {
 		"cancelled_plain.json":    {state: model.StateDeprovisioned, raw: "CANCELLED", status: "CANCELLED / NOT_AVAILABLE", needsZData: true},
 		"vd_vlan_range.json": {state: model.StateActive, raw: "ACTIVE", status: "PROVISIONED / AVAILABLE",
 			zExtra: "VLAN range 300-1099", aName: "amberpeak-fr-vsrx-2"},
-		"unknown_state.json": {state: model.StateUnknown, raw: "QUANTUM_ENTANGLED", status: "PROVISIONED / TELEPORTING", needsZData: true},
+		"unknown_state.json":              {state: model.StateUnknown, raw: "QUANTUM_ENTANGLED", status: "PROVISIONED / TELEPORTING", needsZData: true},
 		"empty_state_equinix_status.json": {state: model.StateProvisioning, raw: "PROVISIONING", status: "PROVISIONING / PROVISIONING", needsZData: true},
 		"string_org_id.json":              {state: model.StateDeprovisioning, raw: "DEPROVISIONING", status: "DEPROVISIONING / DEPROVISIONING", zExtra: "profile Azure ExpressRoute", needsZData: true},
 		"failed_and_draft.json":           {state: model.StateFailed, raw: "FAILED", status: "NOT_PROVISIONED / ERROR", aName: "noctopdemo-fcr-ld"},

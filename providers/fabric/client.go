@@ -125,7 +125,10 @@ func newConfig(opts []Option) config {
 		cfg.concurrency = 1
 	}
 	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// Keep a connection per page in flight (the default keeps 2).
+		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
+		cfg.httpClient = &http.Client{Transport: tr}
 	}
 	return cfg
 }
@@ -193,9 +196,15 @@ func truncate(s string, n int) string {
 // SearchConnections runs one search (one page). The search is read-only, so
 // it is retried like a GET.
 func (c *Client) SearchConnections(ctx context.Context, req SearchRequest) (ConnectionSearchResponse, error) {
-	var out ConnectionSearchResponse
-	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: SearchPath, Body: req, Retry: httpx.RetryAlways}, &out)
-	return out, err
+	resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: SearchPath, Body: req, Retry: httpx.RetryAlways}, nil)
+	if err != nil {
+		return ConnectionSearchResponse{}, err
+	}
+	out, err := decodeSearchPage(resp.Body)
+	if err != nil {
+		return ConnectionSearchResponse{}, fmt.Errorf("%s: POST %s: %w", c.cfg.name, SearchPath, err)
+	}
+	return out, nil
 }
 
 // GetConnection reads one connection.

@@ -1,6 +1,7 @@
 package fabric
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -274,8 +275,8 @@ func (p *Provider) landing(c Connection, params map[string]string, ports []Port)
 			return nil, errorf("no port of ours in metro %q is known to land %s on; pass the %q and %q parameters", metro, firstNonEmpty(c.Name, c.UUID), ParamPort, ParamVLAN)
 		}
 		slices.SortStableFunc(cands, func(a, b *Port) int {
-			if a.AvailableBandwidth != b.AvailableBandwidth {
-				return int(b.AvailableBandwidth - a.AvailableBandwidth)
+			if c := cmp.Compare(b.AvailableBandwidth, a.AvailableBandwidth); c != 0 {
+				return c
 			}
 			return strings.Compare(a.Name, b.Name)
 		})

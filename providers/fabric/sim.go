@@ -236,6 +236,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		http.Error(w, "simulator: encoding failed", http.StatusInternalServerError)
 		return
 	}
+	writeRaw(w, status, b)
+}
+
+func writeRaw(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
@@ -344,7 +348,7 @@ func (s *Simulator) getConnection(w http.ResponseWriter, r *http.Request, id str
 		s.fail(w, r, http.StatusNotFound, "EQ-3142102", "Connection not found", "uuid "+truncate(id, 60)+" not found")
 		return
 	}
-	writeJSON(w, http.StatusOK, sc.c)
+	writeRaw(w, http.StatusOK, s.encoded(sc))
 }
 
 // patchConnection supports renaming (replace /name), the one update that

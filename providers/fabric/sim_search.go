@@ -1,6 +1,7 @@
 package fabric
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -143,11 +144,27 @@ func (s *Simulator) searchHandler(w http.ResponseWriter, r *http.Request) {
 		s.search = searchCache{key: string(key), version: s.version, result: res}
 	}
 	res := s.search.result
-	data := make([]Connection, 0, limit)
+	head, _ := json.Marshal(ConnectionSearchResponse{Pagination: page(offset, limit, len(res), "/search"), Sort: sortBy, Data: []Connection{}})
+	// head ends in `"data":[]}`: splice the cached connection encodings in.
+	var b bytes.Buffer
+	b.Write(head[:len(head)-2])
 	for i := offset; i < len(res) && i < offset+limit; i++ {
-		data = append(data, res[i].c)
+		if i > offset {
+			b.WriteByte(',')
+		}
+		b.Write(s.encoded(res[i]))
 	}
-	writeJSON(w, http.StatusOK, ConnectionSearchResponse{Pagination: page(offset, limit, len(res), "/search"), Sort: sortBy, Data: data})
+	b.WriteString("]}")
+	writeRaw(w, http.StatusOK, b.Bytes())
+}
+
+// encoded returns sc as JSON, re-encoding only after the world changed.
+func (s *Simulator) encoded(sc *simConn) []byte {
+	if sc.enc == nil || sc.encAt != s.version {
+		sc.enc, _ = json.Marshal(sc.c)
+		sc.encAt = s.version
+	}
+	return sc.enc
 }
 
 type pred func(c *Connection) bool

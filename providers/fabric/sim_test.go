@@ -393,7 +393,9 @@ func TestOutgoingRequestCannotBeApproved(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
 	p := env.provider(t, true)
 	cs, _ := p.Connections(ctx, nil)
-	c, ok := findConn(cs, func(c model.Connection) bool { return c.Pending != nil && !c.Pending.WaitingOnUs && c.State == model.StatePending })
+	c, ok := findConn(cs, func(c model.Connection) bool {
+		return c.Pending != nil && !c.Pending.WaitingOnUs && c.State == model.StatePending
+	})
 	if !ok {
 		t.Fatal("no outgoing pending connection")
 	}
@@ -467,7 +469,9 @@ func TestSearchFilterSortAndPaging(t *testing.T) {
 		}
 		return r
 	}
-	cond := func(prop, op string, vals ...string) Expression { return Expression{Property: prop, Operator: op, Values: vals} }
+	cond := func(prop, op string, vals ...string) Expression {
+		return Expression{Property: prop, Operator: op, Values: vals}
+	}
 
 	tests := []struct {
 		name string
@@ -483,7 +487,9 @@ func TestSearchFilterSortAndPaging(t *testing.T) {
 		{"and/or nesting", Expression{And: []Expression{
 			cond("/state", "=", "ACTIVE"),
 			{Or: []Expression{cond("/bandwidth", ">=", "5000"), cond("/zSide/accessPoint/location/metroCode", "=", "FR")}},
-		}}, func(x model.Connection) bool { return x.RawState == "ACTIVE" && (x.BandwidthMbps >= 5000 || x.Z.Metro == "FR") }},
+		}}, func(x model.Connection) bool {
+			return x.RawState == "ACTIVE" && (x.BandwidthMbps >= 5000 || x.Z.Metro == "FR")
+		}},
 		{"change status", cond("/change/status", "=", "SUBMITTED_FOR_APPROVAL"),
 			func(x model.Connection) bool { return x.Pending != nil && x.Pending.Status == "SUBMITTED_FOR_APPROVAL" }},
 	}

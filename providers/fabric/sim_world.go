@@ -35,6 +35,8 @@ type simConn struct {
 	ourPorts []*simPort // ports of ours carrying it (for VLAN release)
 	ourTags  []int      // tags reserved on ourPorts[i]
 	tagRange [2]int     // reserved range on ourPorts[0], if any
+	enc      []byte     // c as JSON, valid while encAt == Simulator.version
+	encAt    uint64
 }
 
 // phases of the simulated lifecycle.

@@ -1,0 +1,93 @@
+package fabric
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+)
+
+// FuzzDecodeSearchResponse feeds arbitrary bytes through the search
+// response decoding and the adapter: no panic, and a decoded page always
+// yields one row per item with its raw JSON kept.
+func FuzzDecodeSearchResponse(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "connections", "*.json"))
+	for _, name := range files {
+		b, _ := os.ReadFile(name)
+		f.Add([]byte(`{"pagination":{"offset":0,"limit":100,"total":1},"data":[` + string(b) + `]}`))
+	}
+	f.Add([]byte(`{"data":null}`))
+	f.Add([]byte(`{"data":[1,"x",null,{}]}`))
+	f.Add([]byte(`{"data":[{"change":{"data":[{"op":"replace","path":"/bandwidth","value":5}]}}]}`))
+	f.Add([]byte(`[`))
+	f.Add([]byte(`{"DATA":[{"uuid":"a"}],"data":[{"uuid":"b","bandwidth":"x"}],"Pagination":{"total":3,"limit":1}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		// The streaming decoder used by the client must agree with plain
+		// encoding/json wherever the latter succeeds.
+		var ref ConnectionSearchResponse
+		refErr := httpx.DecodeJSON(b, &ref)
+		resp, err := decodeSearchPage(b)
+		if err != nil && !errors.Is(err, model.ErrBadResponse) {
+			t.Fatalf("untyped error %v", err)
+		}
+		if refErr == nil && err == nil {
+			if len(ref.Data) != len(resp.Data) || (ref.Pagination == nil) != (resp.Pagination == nil) ||
+				(ref.Pagination != nil && *ref.Pagination != *resp.Pagination) {
+				t.Fatalf("decoders disagree:\n%+v\n%+v", ref, resp)
+			}
+			for i := range ref.Data {
+				a, b := ref.Data[i], resp.Data[i]
+				if a.UUID != b.UUID || a.Name != b.Name || !bytes.Equal(a.Raw(), b.Raw()) || (a.DecodeError() == nil) != (b.DecodeError() == nil) {
+					t.Fatalf("item %d differs:\n%q %v\n%q %v", i, a.Raw(), a.DecodeError(), b.Raw(), b.DecodeError())
+				}
+			}
+		}
+		if refErr == nil && err != nil && string(bytes.TrimSpace(b)) != "null" {
+			t.Fatalf("streaming decoder refused what encoding/json accepts: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		for _, c := range resp.Data {
+			m := toModel("fz", c)
+			if m.State == "" {
+				t.Fatalf("empty state for %s", c.Raw())
+			}
+			_ = m.VLANString()
+			_ = m.Fingerprint()
+			if c.DecodeError() == nil && c.Raw() != nil && !json.Valid(m.Raw) {
+				t.Fatalf("masked raw JSON is not valid: %s", m.Raw)
+			}
+			_ = needsZSide(c)
+		}
+	})
+}
+
+// FuzzDecodeError: any error body decodes without panicking into fields
+// that are valid UTF-8 whenever the input is.
+func FuzzDecodeError(f *testing.F) {
+	f.Add(400, []byte(`[{"errorCode":"EQ-3040010","errorMessage":"bad","correlationId":"c","details":"d","additionalInfo":[{"property":"p","reason":"r"}]}]`))
+	f.Add(400, []byte(`{"error_code":"S401","error_message":"nope","developer_message":"x"}`))
+	f.Add(404, []byte(`{"errorCode":"EQ-3045811","errorMessage":"uuid not found"}`))
+	f.Add(500, []byte(`[]`))
+	f.Add(502, []byte(`<html>`))
+	f.Add(401, []byte(`[{"errorCode":1,"errorMessage":{"a":[]}}]`))
+	f.Add(400, []byte(`{"type":"about:blank","title":"t","status":400}`))
+	f.Fuzz(func(t *testing.T, status int, b []byte) {
+		for _, dec := range []httpx.ErrorDecoder{decodeError, decodeTokenError} {
+			var e model.APIError
+			dec(status, http.Header{}, b, &e)
+			if utf8.Valid(b) && !(utf8.ValidString(e.Message) && utf8.ValidString(e.Details) && utf8.ValidString(e.Code)) {
+				t.Fatalf("invalid UTF-8 out of valid input: %+v", e)
+			}
+			_ = e.Error()
+		}
+	})
+}
