@@ -1,0 +1,422 @@
+// Command noctop is a terminal dashboard for network-operations staff:
+// live interconnection state across providers, approvals, port traffic and
+// IP address utilisation. With no config file it runs in demo mode against
+// embedded simulators served over real HTTP on 127.0.0.1.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers"
+	"github.com/noctop/noctop/providers/audit"
+	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/ui"
+	"github.com/noctop/noctop/ui/export"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+// Exit statuses.
+const (
+	exitOK     = 0
+	exitFail   = 1 // a provider or the program failed
+	exitConfig = 2 // bad flags or configuration
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// globalFlags are accepted before (and by) every subcommand.
+type globalFlags struct {
+	configPath  string
+	demo        bool
+	readOnly    bool
+	logPath     string
+	showVersion bool
+	demoScale   int
+	demoFaults  string
+	demoSeed    int64
+}
+
+func (g *globalFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/noctop/config.toml; none found means demo mode)")
+	fs.BoolVar(&g.demo, "demo", false, "run against the embedded simulators even if a config file exists")
+	fs.BoolVar(&g.readOnly, "read-only", false, "disable every mutation (approve, reject, assign, delete ...)")
+	fs.StringVar(&g.logPath, "log", "", "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
+	fs.BoolVar(&g.showVersion, "version", false, "print the version and exit")
+	fs.IntVar(&g.demoScale, "demo-scale", 0, "demo: number of simulated Fabric connections (default a few hundred)")
+	fs.StringVar(&g.demoFaults, "demo-faults", "", `demo: inject faults, e.g. "chaos" or "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"`)
+	fs.Int64Var(&g.demoSeed, "demo-seed", 1, "demo: seed of the simulated world")
+}
+
+const usage = `noctop — a terminal dashboard for interconnection networks
+
+Usage:
+  noctop [flags]                          open the dashboard (demo mode when no config file exists)
+  noctop get connections [--provider NAME] [-o table|json|csv]
+  noctop sim [flags]                      run the simulators on 127.0.0.1 and print their URLs
+  noctop --version
+
+Flags:
+`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	var g globalFlags
+	fs := flag.NewFlagSet("noctop", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitConfig
+	}
+	if g.showVersion {
+		fmt.Fprintln(stdout, "noctop", version)
+		return exitOK
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return runDashboard(g, stderr)
+	}
+	switch rest[0] {
+	case "get":
+		return runGet(g, rest[1:], stdout, stderr)
+	case "sim":
+		return runSim(g, rest[1:], stdout, stderr)
+	default:
+		fmt.Fprintf(stderr, "noctop: unknown command %q\n\n", rest[0])
+		fs.Usage()
+		return exitConfig
+	}
+}
+
+// env is everything a run needs once flags and config are settled.
+type env struct {
+	cfg     *config.Config
+	demo    *providers.Demo
+	sources []model.Source
+	logger  *slog.Logger
+	audit   *audit.Log
+	closers []func()
+	notes   []string // warnings to show the operator
+}
+
+func (e *env) Close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+}
+
+// setup loads the config (or starts the demo), opens the log and audit log
+// and builds the providers. Config errors come back as *config.Error.
+func setup(g globalFlags, quietLog bool) (*env, error) {
+	e := &env{}
+	cfg, demoMode, err := loadConfig(g)
+	if err != nil {
+		return nil, err
+	}
+	if g.readOnly {
+		cfg.UI.ReadOnly = true
+	}
+	if g.logPath != "" {
+		cfg.UI.LogFile = g.logPath
+	}
+	e.cfg = cfg
+
+	secrets := collectSecrets(cfg.Providers)
+	e.logger = slog.New(slog.DiscardHandler)
+	if !quietLog || g.logPath != "" {
+		lf, lerr := openLog(cfg.UI.LogFile)
+		if lerr != nil {
+			e.notes = append(e.notes, "log disabled: "+lerr.Error())
+		} else {
+			e.closers = append(e.closers, func() { lf.Close() })
+			e.logger = slog.New(providers.NewRedactingHandler(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}), secrets))
+		}
+	}
+
+	if demoMode {
+		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults, Logger: e.logger})
+		if derr != nil {
+			e.Close()
+			return nil, fmt.Errorf("starting the demo simulators: %w", derr)
+		}
+		e.demo = d
+		e.closers = append(e.closers, d.Close)
+		cfg.Providers = d.Providers
+		secrets = collectSecrets(cfg.Providers)
+	}
+
+	al, aerr := audit.Open(cfg.UI.AuditLog, func(s string) string { return providers.Redact(s, secrets) })
+	if aerr != nil {
+		// Without an audit trail no mutation may happen: fall back to read-only, loudly.
+		cfg.UI.ReadOnly = true
+		e.notes = append(e.notes, "read-only: audit log unavailable ("+aerr.Error()+")")
+		e.logger.Warn("audit log unavailable, forcing read-only", "err", aerr)
+	} else {
+		e.audit = al
+		e.closers = append(e.closers, func() { al.Close() })
+	}
+
+	srcs, berr := providers.Build(cfg.Providers, providers.Options{ReadOnly: cfg.UI.ReadOnly, Audit: al, Logger: e.logger})
+	if berr != nil {
+		e.Close()
+		return nil, berr
+	}
+	e.sources = srcs
+	return e, nil
+}
+
+// loadConfig decides between a config file and the demo.
+func loadConfig(g globalFlags) (*config.Config, bool, error) {
+	if g.demo {
+		c := &config.Config{}
+		c.Defaults()
+		return c, true, nil
+	}
+	path := g.configPath
+	if path == "" {
+		path = config.DefaultPath()
+		if _, err := os.Stat(path); err != nil {
+			c := &config.Config{}
+			c.Defaults()
+			return c, true, nil
+		}
+	}
+	c, err := config.Load(path, os.Getenv)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := ui.ValidateKeys(c.Keys); err != nil {
+		return nil, false, &config.Error{File: path, Key: "keys", Msg: err.Error()}
+	}
+	if len(c.Providers) == 0 {
+		return nil, false, &config.Error{File: path, Msg: "no [[provider]] configured (remove the file or use --demo to try the simulators)"}
+	}
+	return c, false, nil
+}
+
+func collectSecrets(ps []config.Provider) []string {
+	var out []string
+	for _, p := range ps {
+		for _, s := range p.Secrets {
+			out = append(out, s.Value())
+		}
+	}
+	return out
+}
+
+func openLog(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+}
+
+func reportSetupError(stderr io.Writer, err error) int {
+	var ce *config.Error
+	if errors.As(err, &ce) {
+		fmt.Fprintln(stderr, "noctop: config error:", ce)
+		return exitConfig
+	}
+	fmt.Fprintln(stderr, "noctop:", err)
+	return exitFail
+}
+
+func runDashboard(g globalFlags, stderr io.Writer) int {
+	e, err := setup(g, false)
+	if err != nil {
+		return reportSetupError(stderr, err)
+	}
+	defer e.Close()
+	opts := ui.Options{
+		Refresh:  e.cfg.UI.Refresh.Duration,
+		ReadOnly: e.cfg.UI.ReadOnly,
+		Keys:     e.cfg.Keys,
+		Logger:   e.logger,
+		Now:      time.Now,
+	}
+	if e.audit != nil {
+		opts.AuditPath = e.audit.Path()
+	}
+	if e.demo != nil {
+		opts.Demo = true
+		opts.Banner = e.demo.Banner()
+	}
+	if len(e.notes) > 0 {
+		opts.Banner = strings.TrimSpace(opts.Banner + "  " + strings.Join(e.notes, "; "))
+	}
+	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
+	p := tea.NewProgram(ui.New(opts, e.sources), tea.WithAltScreen())
+	if _, err := p.Run(); err != nil {
+		fmt.Fprintln(stderr, "noctop:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("noctop get", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	provider := fs.String("provider", "", "only this provider (its name from the config)")
+	format := fs.String("o", "table", "output format: table, json or csv")
+	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: noctop get connections [--provider NAME] [-o table|json|csv]")
+		fs.PrintDefaults()
+	}
+	if len(args) == 0 {
+		fs.Usage()
+		return exitConfig
+	}
+	what := args[0]
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitConfig
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "noctop get: unexpected argument %q\n", fs.Arg(0))
+		return exitConfig
+	}
+	if what != "connections" {
+		fmt.Fprintf(stderr, "noctop get: unknown resource %q (known: connections)\n", what)
+		return exitConfig
+	}
+	if !validFormat(*format) {
+		fmt.Fprintf(stderr, "noctop get: unknown output format %q (one of %s)\n", *format, strings.Join(export.Formats, ", "))
+		return exitConfig
+	}
+	e, err := setup(g, true)
+	if err != nil {
+		return reportSetupError(stderr, err)
+	}
+	defer e.Close()
+
+	srcs, err := pickSources(e.sources, *provider)
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop get:", err)
+		return exitConfig
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, *timeout)
+	defer cancelT()
+
+	conns, failures := fetchAll(ctx, srcs)
+	if err := export.Connections(stdout, *format, conns); err != nil {
+		fmt.Fprintln(stderr, "noctop get:", err)
+		return exitFail
+	}
+	for _, f := range failures {
+		fmt.Fprintln(stderr, "noctop get:", f)
+	}
+	if len(failures) > 0 {
+		return exitFail
+	}
+	return exitOK
+}
+
+func validFormat(f string) bool {
+	for _, v := range export.Formats {
+		if v == f {
+			return true
+		}
+	}
+	return false
+}
+
+func pickSources(all []model.Source, name string) ([]model.Source, error) {
+	var names []string
+	var picked []model.Source
+	for _, s := range all {
+		if s.Connections == nil {
+			continue
+		}
+		names = append(names, s.Name)
+		if name == "" || s.Name == name {
+			picked = append(picked, s)
+		}
+	}
+	if name != "" && len(picked) == 0 {
+		return nil, fmt.Errorf("no provider named %q with connections (have: %s)", name, strings.Join(names, ", "))
+	}
+	return picked, nil
+}
+
+// fetchAll reads every source concurrently; one failing provider does not
+// stop the others. Output is sorted by provider then name for stable diffs.
+func fetchAll(ctx context.Context, srcs []model.Source) ([]model.Connection, []string) {
+	var (
+		mu       sync.Mutex
+		all      []model.Connection
+		failures []string
+		wg       sync.WaitGroup
+	)
+	for _, s := range srcs {
+		wg.Add(1)
+		go func(s model.Source) {
+			defer wg.Done()
+			conns, err := s.Connections.Connections(ctx, nil)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				failures = append(failures, s.Name+": "+model.ErrorSummary(err))
+				return
+			}
+			all = append(all, conns...)
+		}(s)
+	}
+	wg.Wait()
+	sort.SliceStable(all, func(i, j int) bool {
+		if all[i].Provider != all[j].Provider {
+			return all[i].Provider < all[j].Provider
+		}
+		if all[i].Name != all[j].Name {
+			return all[i].Name < all[j].Name
+		}
+		return all[i].ID < all[j].ID
+	})
+	sort.Strings(failures)
+	return all, failures
+}
+
+func runSim(g globalFlags, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("noctop sim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	g.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitConfig
+	}
+	d, err := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults})
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop sim:", err)
+		return exitFail
+	}
+	defer d.Close()
+	fmt.Fprintln(stdout, "noctop simulators running on 127.0.0.1 (ctrl+c to stop)")
+	d.Describe(stdout)
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	<-ctx.Done()
+	return exitOK
+}

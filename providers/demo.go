@@ -1,0 +1,130 @@
+package providers
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/fabric"
+	"github.com/noctop/noctop/providers/sim"
+)
+
+// DemoOptions shape the simulated world.
+type DemoOptions struct {
+	Seed   int64  // 0: the default seed
+	Scale  int    // Fabric connections; 0: a few hundred
+	Faults string // fault spec ("chaos", "latency=...,5xx=0.05"); empty: none
+	Clock  sim.Clock
+	Timing *sim.Timing // nil: the lively demo timing
+	Logger *slog.Logger
+}
+
+// Demo is the set of simulators running on 127.0.0.1 and the provider
+// configs that point at them. The clients reach them over real HTTP, exactly
+// as they would reach the real APIs.
+type Demo struct {
+	Providers []config.Provider
+	World     *sim.World
+	Faults    *sim.Faults
+	servers   []*sim.Server
+	entries   []demoEntry
+}
+
+type demoEntry struct {
+	name, kind, url string
+	creds           string // how to authenticate, for `noctop sim`
+}
+
+// simulator is one provider kind's part of the demo.
+type simulator struct {
+	kind  string
+	name  string
+	build func(w *sim.World) (http.Handler, sim.FaultHooks)
+	// secrets are the simulator's demo credentials (not secret).
+	secrets map[string]config.Secret
+	// path is appended to the server URL to form the provider's base URL.
+	path string
+}
+
+func demoSimulators() []simulator {
+	return []simulator{
+		{
+			kind: "fabric", name: "fabric-demo",
+			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
+				return fabric.NewSimulator(w), fabric.SimFaultHooks()
+			},
+			secrets: map[string]config.Secret{"client_id": fabric.DemoClientID, "client_secret": fabric.DemoClientSecret},
+		},
+	}
+}
+
+// StartDemo starts every simulator. Close stops them.
+func StartDemo(o DemoOptions) (*Demo, error) {
+	spec, err := sim.ParseFaults(o.Faults)
+	if err != nil {
+		return nil, fmt.Errorf("--demo-faults: %w", err)
+	}
+	cfg := sim.Config{Seed: o.Seed, Scale: o.Scale, Clock: o.Clock}
+	if o.Timing != nil {
+		cfg.Timing = *o.Timing
+	}
+	w := sim.NewWorld(cfg)
+	d := &Demo{World: w, Faults: sim.NewFaults(spec, uint64(w.Seed()))}
+	for _, s := range demoSimulators() {
+		h, hooks := s.build(w)
+		srv, err := sim.Start(d.Faults.Wrap(h, hooks))
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("starting the %s simulator: %w", s.kind, err)
+		}
+		d.servers = append(d.servers, srv)
+		base := srv.URL() + s.path
+		p := config.Provider{Name: s.name, Kind: s.kind, BaseURL: base, Secrets: s.secrets}
+		p.Timeout.Duration = 15 * time.Second
+		d.Providers = append(d.Providers, p)
+		d.entries = append(d.entries, demoEntry{name: s.name, kind: s.kind, url: base, creds: describeCreds(s.secrets)})
+	}
+	return d, nil
+}
+
+func describeCreds(m map[string]config.Secret) string {
+	var parts []string
+	for _, k := range []string{"client_id", "client_secret", "token", "api_key", "api_secret", "secret_key"} {
+		if v, ok := m[k]; ok {
+			parts = append(parts, k+"="+v.Value())
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// Banner is the one-line demo notice for the dashboard header.
+func (d *Demo) Banner() string {
+	b := "DEMO — simulated providers on 127.0.0.1"
+	if spec := d.Faults.Spec(); !spec.IsZero() {
+		b += " · faults: " + spec.String()
+	}
+	return b
+}
+
+// Describe prints each simulator's base URL and demo credentials (which are
+// public constants, not secrets).
+func (d *Demo) Describe(w io.Writer) {
+	for _, e := range d.entries {
+		fmt.Fprintf(w, "  %-14s %-10s %s\n  %-14s %-10s credentials: %s\n", e.name, e.kind, e.url, "", "", e.creds)
+	}
+	if spec := d.Faults.Spec(); !spec.IsZero() {
+		fmt.Fprintf(w, "  faults: %s\n", spec.String())
+	}
+}
+
+// Close stops every simulator.
+func (d *Demo) Close() {
+	for _, s := range d.servers {
+		s.Close()
+	}
+	d.servers = nil
+}

@@ -1,0 +1,62 @@
+// Package providers builds provider instances from configuration (registry),
+// starts the embedded simulators for demo mode (demo), and puts the
+// cross-cutting guards around every mutation: the audit log and read-only.
+package providers
+
+import (
+	"fmt"
+	"log/slog"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/audit"
+	"github.com/noctop/noctop/providers/config"
+)
+
+// Options are the cross-cutting settings applied to every provider.
+type Options struct {
+	ReadOnly bool
+	Audit    *audit.Log // nil forces read-only: no mutation without a record
+	Logger   *slog.Logger
+}
+
+// Build constructs every configured provider and returns them as the UI sees
+// them. Each Runner is wrapped so that mutations are audited and honour
+// read-only mode; the UI never receives a provider's own runner.
+func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	out := make([]model.Source, 0, len(cfgs))
+	for _, c := range cfgs {
+		p, err := construct(c, opts.Logger.With("provider", c.Name))
+		if err != nil {
+			return nil, fmt.Errorf("provider %q (%s): %w", c.Name, c.Kind, err)
+		}
+		out = append(out, guard(model.SourceOf(p), c.ReadOnly || opts.ReadOnly, opts.Audit))
+	}
+	return out, nil
+}
+
+// guard replaces the source's runner with an audited one, and with a refusing
+// one in read-only mode (refusals are audited too).
+func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
+	if s.Runner == nil {
+		return s
+	}
+	if readOnly || log == nil {
+		s.Runner = audit.ReadOnly{}
+	}
+	if log != nil {
+		s.Runner = log.Wrap(s.Name, s.Runner)
+	}
+	return s
+}
+
+func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
+	switch c.Kind {
+	case "fabric":
+		return newFabric(c, logger)
+	default:
+		return nil, fmt.Errorf("provider kind %q is not implemented yet in this version", c.Kind)
+	}
+}
