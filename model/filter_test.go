@@ -21,7 +21,7 @@ func TestFilterMatch(t *testing.T) {
 		{"conn", true, true},
 		{"state=pending", false, true},
 		{"STATE=pend", false, true},
-		{"sta=pend", false, true},      // STATE or STATUS
+		{"sta=pend", false, true}, // STATE or STATUS
 		{"state=provisioned", false, false},
 		{"status=provisioned", true, false},
 		{"state==active", true, false},
@@ -34,9 +34,9 @@ func TestFilterMatch(t *testing.T) {
 		{"aside=et-0", true, false},
 		{"a=xe", false, true},
 		{"vlan=2002", false, true},
-		{"bogus=x", false, false},   // unknown field: plain substring "bogus=x"
-		{"!", true, true},           // half-typed
-		{"state=", true, true},      // half-typed
+		{"bogus=x", false, false}, // unknown field: plain substring "bogus=x"
+		{"!", true, true},         // half-typed
+		{"state=", true, true},    // half-typed
 		{`name="conn-ams"`, true, false},
 		{"fabric-prod", true, true}, // cross-cell: no match across separator
 		{"prodconn", false, false},

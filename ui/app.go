@@ -161,7 +161,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.layout()
 		return m, nil
 	case tea.KeyMsg:
-		return m, a.key(msg)
+		cmd := a.key(msg)
+		if a.busy() {
+			// An action started: keep the spinner turning while it runs.
+			cmd = tea.Batch(cmd, a.startSpin())
+		}
+		return m, cmd
 	case state.FetchedMsg:
 		current, changed, next := a.store.Apply(msg)
 		if !current {
@@ -182,12 +187,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, a.startSpin(), a.broadcast(state.ChangedMsg{Key: msg.Key}))
 	case spinner.TickMsg:
 		busy := a.store.Snapshot()
-		for _, p := range a.panes {
-			if r, ok := p.(interface{ Busy() bool }); ok && r.Busy() {
-				busy = true
-			}
-		}
-		if !busy {
+		if !busy && !a.busy() {
 			a.spinning = false
 			return m, nil
 		}
@@ -216,6 +216,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, a.broadcast(state.ChangedMsg{Key: msg.Key, DataChanged: true})
 	}
 	return m, a.broadcast(msg)
+}
+
+// Busy is an optional pane method: true while the pane waits for
+// something other than a fetch (an action in flight).
+type Busy interface{ Busy() bool }
+
+func (a *app) busy() bool {
+	for _, p := range a.panes {
+		if b, ok := p.(Busy); ok && b.Busy() {
+			return true
+		}
+	}
+	return false
 }
 
 // broadcast sends a non-key message to every pane.

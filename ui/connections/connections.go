@@ -93,10 +93,11 @@ func (p *Pane) Badge() string {
 	return strconv.Itoa(p.list.Table().Total())
 }
 
-func (p *Pane) Resources() []state.Spec { return conns.Specs(p.ctx) }
+func (p *Pane) Resources() []state.Spec  { return conns.Specs(p.ctx) }
 func (p *Pane) Init() tea.Cmd            { return nil }
 func (p *Pane) SetSize(w, h int)         { p.list.SetSize(w, h) }
 func (p *Pane) Capturing() bool          { return p.list.Capturing() }
+func (p *Pane) Busy() bool               { return p.list.Flow.Running() != "" }
 func (p *Pane) View() string             { return p.list.View() }
 func (p *Pane) ShortHelp() []key.Binding { return p.list.ShortHelp() }
 func (p *Pane) FullHelp() [][]key.Binding {

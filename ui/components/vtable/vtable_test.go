@@ -13,9 +13,9 @@ import (
 
 type plain struct{}
 
-func (plain) CellPaint(*model.Row, int) styles.Paint  { return styles.Paint{} }
-func (plain) Marked(r *model.Row) bool                 { return r.Key == "r3" }
-func (plain) Cell(r *model.Row, c int) string          { return r.Cells[c] }
+func (plain) CellPaint(*model.Row, int) styles.Paint { return styles.Paint{} }
+func (plain) Marked(r *model.Row) bool               { return r.Key == "r3" }
+func (plain) Cell(r *model.Row, c int) string        { return r.Cells[c] }
 
 var cols = []Column{
 	{Title: "NAME", Min: 6, Max: 30, Flex: 2, Priority: 10},
