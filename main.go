@@ -57,14 +57,16 @@ type globalFlags struct {
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&g.configPath, "config", "", "config file (default $XDG_CONFIG_HOME/noctop/config.toml; none found means demo mode)")
-	fs.BoolVar(&g.demo, "demo", false, "run against the embedded simulators even if a config file exists")
-	fs.BoolVar(&g.readOnly, "read-only", false, "disable every mutation (approve, reject, assign, delete ...)")
-	fs.StringVar(&g.logPath, "log", "", "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
-	fs.BoolVar(&g.showVersion, "version", false, "print the version and exit")
-	fs.IntVar(&g.demoScale, "demo-scale", 0, "demo: number of simulated Fabric connections (default a few hundred)")
-	fs.StringVar(&g.demoFaults, "demo-faults", "", `demo: inject faults, e.g. "chaos" or "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"`)
-	fs.Int64Var(&g.demoSeed, "demo-seed", 1, "demo: seed of the simulated world")
+	// Current values are the defaults, so flags given before a subcommand
+	// survive the subcommand's own flag set.
+	fs.StringVar(&g.configPath, "config", g.configPath, "config file (default $XDG_CONFIG_HOME/noctop/config.toml; none found means demo mode)")
+	fs.BoolVar(&g.demo, "demo", g.demo, "run against the embedded simulators even if a config file exists")
+	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "disable every mutation (approve, reject, assign, delete ...)")
+	fs.StringVar(&g.logPath, "log", g.logPath, "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
+	fs.BoolVar(&g.showVersion, "version", g.showVersion, "print the version and exit")
+	fs.IntVar(&g.demoScale, "demo-scale", g.demoScale, "demo: number of simulated Fabric connections (default a few hundred)")
+	fs.StringVar(&g.demoFaults, "demo-faults", g.demoFaults, `demo: inject faults, e.g. "chaos" or "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"`)
+	fs.Int64Var(&g.demoSeed, "demo-seed", g.demoSeed, "demo: seed of the simulated world (0: the default world)")
 }
 
 const usage = `noctop — a terminal dashboard for interconnection networks

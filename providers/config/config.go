@@ -4,6 +4,7 @@
 package config
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -186,7 +187,13 @@ func Parse(path string, src []byte, getenv func(string) string) (*Config, error)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &Error{File: path, Line: pe.Position.Line, Key: pe.LastKey, Msg: pe.Message}
+			line := pe.Position.Line
+			// The parser counts an offending newline as the start of the
+			// next line; the byte offset points at the line it ends.
+			if st := pe.Position.Start; st > 0 && st < len(src) && src[st] == '\n' {
+				line = bytes.Count(src[:st], []byte{'\n'}) + 1
+			}
+			return nil, &Error{File: path, Line: line, Key: pe.LastKey, Msg: pe.Message}
 		}
 		if m := typeErr.FindStringSubmatch(err.Error()); m != nil {
 			line, _ := strconv.Atoi(m[1])

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// isolate points every XDG directory at a temp dir so tests never read the
+// developer's config or write to their state dir.
+func isolate(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, "state"))
+	return dir
+}
+
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestVersion(t *testing.T) {
+	code, out, _ := runCLI(t, "--version")
+	if code != 0 || !strings.HasPrefix(out, "noctop ") {
+		t.Fatalf("code=%d out=%q", code, out)
+	}
+}
+
+func TestGetConnectionsDemoJSON(t *testing.T) {
+	isolate(t)
+	code, out, stderr := runCLI(t, "get", "connections", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var recs []map[string]any
+	if err := json.Unmarshal([]byte(out), &recs); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out[:min(len(out), 300)])
+	}
+	if len(recs) < 100 {
+		t.Fatalf("demo served only %d connections", len(recs))
+	}
+	for _, k := range []string{"provider", "id", "name", "state", "bandwidth_mbps"} {
+		if _, ok := recs[0][k]; !ok {
+			t.Errorf("field %q missing", k)
+		}
+	}
+}
+
+func TestGetConnectionsProviderFilter(t *testing.T) {
+	isolate(t)
+	code, _, stderr := runCLI(t, "get", "connections", "--provider", "nope")
+	if code != exitConfig || !strings.Contains(stderr, `no provider named "nope"`) {
+		t.Fatalf("code=%d stderr=%q", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "get", "connections", "--provider", "fabric-demo", "-o", "csv")
+	if code != 0 || !strings.HasPrefix(out, "provider,") {
+		t.Fatalf("code=%d stderr=%q out=%.100q", code, stderr, out)
+	}
+}
+
+func TestBadConfigExit2(t *testing.T) {
+	dir := isolate(t)
+	cases := map[string]struct{ src, want string }{
+		"syntax":       {"[ui\n", "c.toml:1"},
+		"unknown kind": {"[[provider]]\nname = \"x\"\nkind = \"azure\"\nbase_url = \"https://x\"\n", "c.toml:3: provider[1].kind: unknown kind"},
+		"missing env":  {"[[provider]]\nname = \"x\"\nkind = \"metal\"\nbase_url = \"https://x\"\ntoken_env = \"NOCTOP_TEST_UNSET\"\n", "environment variable NOCTOP_TEST_UNSET is not set"},
+		"unknown key":  {"[ui]\nrefresh = \"1s\"\ncolour = 1\n", "c.toml:3: ui.colour: unknown key"},
+		"no providers": {"[ui]\nrefresh = \"1s\"\n", "no [[provider]] configured"},
+		"bad keys":     {"[keys]\nexplode = [\"x\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", "keys"},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, "c.toml")
+			if err := os.WriteFile(path, []byte(tc.src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"--config", path}, {"--config", path, "get", "connections"}, {"get", "connections", "--config", path}} {
+				code, _, stderr := runCLI(t, args...)
+				if code != exitConfig || !strings.Contains(stderr, tc.want) {
+					t.Errorf("%v: code=%d stderr=%q, want 2 and %q", args, code, stderr, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	isolate(t)
+	for _, args := range [][]string{{"get"}, {"get", "things"}, {"get", "connections", "-o", "yaml"}, {"frobnicate"}, {"--no-such-flag"}} {
+		if code, _, _ := runCLI(t, args...); code != exitConfig {
+			t.Errorf("%v: exit %d, want %d", args, code, exitConfig)
+		}
+	}
+}
