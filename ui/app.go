@@ -57,6 +57,14 @@ const toastTTL = 6 * time.Second
 
 type toastExpiredMsg struct{ seq int }
 
+// clockMsg re-renders once a second so the header clock and the ages in the
+// Approvals pane keep moving between refreshes.
+type clockMsg struct{}
+
+func clockTick() tea.Cmd {
+	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
+}
+
 type counts struct{ conns, pending int }
 
 // Model is the root tea.Model. It holds a pointer so that Update can
@@ -134,7 +142,9 @@ func (m Model) Active() int { return m.a.active }
 // Init starts the first fetch of every resource.
 func (m Model) Init() tea.Cmd {
 	a := m.a
-	cmds := []tea.Cmd{a.store.StartAll(), a.startSpin()}
+	// The alt screen is requested here too, so any caller gets a restored
+	// terminal on quit (Bubble Tea leaves it on exit).
+	cmds := []tea.Cmd{tea.EnterAltScreen, a.store.StartAll(), a.startSpin(), clockTick()}
 	for _, p := range a.panes {
 		cmds = append(cmds, p.Init())
 	}
@@ -199,6 +209,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.toast, a.toastErr = msg.Text, msg.Err
 		seq := a.toastSeq
 		return m, tea.Tick(toastTTL, func(time.Time) tea.Msg { return toastExpiredMsg{seq} })
+	case clockMsg:
+		if a.quitting {
+			return m, nil
+		}
+		return m, clockTick()
 	case toastExpiredMsg:
 		if msg.seq == a.toastSeq {
 			a.toast = ""
