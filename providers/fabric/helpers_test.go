@@ -39,15 +39,25 @@ func newEnv(t *testing.T, scale int, timing sim.Timing, opts ...SimOption) *test
 	return &testEnv{clock: clk, world: w, sim: s, srv: srv}
 }
 
-// provider returns a provider on the env with the demo credentials; with
-// validate, every exchange is checked against the specs (skipping the test
-// when they are absent).
-func (e *testEnv) provider(t *testing.T, validate bool, opts ...Option) *Provider {
+// Validation modes of testEnv.provider.
+const (
+	noValidation = iota
+	validateAll
+	validateResponses // for tests that send invalid requests on purpose
+)
+
+// provider returns a provider on the env with the demo credentials; unless
+// mode is noValidation, exchanges are checked against the specs (the test
+// is skipped when they are absent).
+func (e *testEnv) provider(t *testing.T, mode int, opts ...Option) *Provider {
 	t.Helper()
 	hc := &http.Client{Transport: &http.Transport{}}
-	if validate {
+	switch mode {
+	case validateAll:
 		hc, e.log = newValidatingClient(t)
-	} else {
+	case validateResponses:
+		hc, e.log = newResponseValidatingClient(t)
+	default:
 		t.Cleanup(hc.CloseIdleConnections)
 	}
 	all := append([]Option{WithHTTPClient(hc), WithRetry(noSleepRetry())}, opts...)

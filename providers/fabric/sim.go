@@ -1,6 +1,7 @@
 package fabric
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,21 +38,24 @@ type Simulator struct {
 	cfg    simConfig
 
 	// Everything below is guarded by engine (Lock/Unlock).
-	self       sim.Company
-	ports      []*simPort
-	portByID   map[string]*simPort
-	profiles   []simProfile
-	conns      map[string]*simConn
-	order      []*simConn
-	version    uint64 // bumped on every change: search results are cached per version
-	search     searchCache
-	arrivals   int
-	maxWaiting int
-	tokens     map[string]time.Time // access token -> expiry (simulated time)
-	badLogins  map[string]int       // client id -> successive failures
-	rnd        *rand.Rand           // ids for tokens, actions, correlation ids
+	self         sim.Company
+	metros       []sim.Metro
+	ports        []*simPort
+	portByID     map[string]*simPort
+	portsByMetro map[string][]*simPort
+	profiles     []simProfile
+	conns        map[string]*simConn
+	order        []*simConn
+	version      uint64 // bumped on every change: search results are cached per version
+	search       searchCache
+	arrivals     int
+	maxWaiting   int
+	tokens       map[string]time.Time // access token -> expiry (simulated time)
+	badLogins    map[string]int       // client id -> successive failures
+	rnd          *rand.Rand           // ids for tokens, actions, correlation ids
 
-	requests atomic.Int64
+	requests   atomic.Int64
+	tokenCalls atomic.Int64
 }
 
 type simConfig struct {
@@ -92,15 +96,16 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		cfg.maxWaiting = max(25, w.Scale()/10)
 	}
 	s := &Simulator{
-		world:      w,
-		engine:     w.NewEngine(),
-		cfg:        cfg,
-		portByID:   map[string]*simPort{},
-		conns:      map[string]*simConn{},
-		maxWaiting: cfg.maxWaiting,
-		tokens:     map[string]time.Time{},
-		badLogins:  map[string]int{},
-		rnd:        w.Rand("fabric", "server-ids"),
+		world:        w,
+		engine:       w.NewEngine(),
+		cfg:          cfg,
+		portByID:     map[string]*simPort{},
+		portsByMetro: map[string][]*simPort{},
+		conns:        map[string]*simConn{},
+		maxWaiting:   cfg.maxWaiting,
+		tokens:       map[string]time.Time{},
+		badLogins:    map[string]int{},
+		rnd:          w.Rand("fabric", "server-ids"),
 	}
 	s.build()
 	return s
@@ -129,6 +134,9 @@ func SimFaultHooks() sim.FaultHooks {
 		},
 	}
 }
+
+// TokenCalls returns how many requests reached the token endpoint.
+func (s *Simulator) TokenCalls() int64 { return s.tokenCalls.Load() }
 
 // Requests returns how many requests the simulator has served.
 func (s *Simulator) Requests() int64 { return s.requests.Load() }
@@ -161,11 +169,40 @@ func (s *Simulator) Snapshot(id string) (Connection, bool) {
 	return c, true
 }
 
-// ServeHTTP routes a request.
+// ServeHTTP serves one request. The answer is rendered into a buffer with
+// the world locked and written out after unlocking, so a client that reads
+// slowly never holds up the others.
 func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.requests.Add(1)
+	// Read the body before locking too (bounded: readJSON refuses more).
+	if r.Body != nil {
+		body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+		if err != nil {
+			return // the client went away mid-request
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	buf := &bufferedResponse{header: w.Header(), status: http.StatusOK}
 	now := s.engine.Lock()
-	defer s.engine.Unlock()
+	s.route(buf, r, now)
+	s.engine.Unlock()
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body.Bytes())
+}
+
+// bufferedResponse collects a response (headers go straight to the real
+// writer's map, which is not sent before WriteHeader).
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) WriteHeader(status int)      { b.status = status }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+
+func (s *Simulator) route(w http.ResponseWriter, r *http.Request, now time.Time) {
 	path := r.URL.Path
 	if path == TokenPath {
 		if r.Method != http.MethodPost {
@@ -262,6 +299,7 @@ func (s *Simulator) methodNotAllowed(w http.ResponseWriter, r *http.Request, all
 // --- authentication ---
 
 func (s *Simulator) token(w http.ResponseWriter, r *http.Request, now time.Time) {
+	s.tokenCalls.Add(1)
 	tokErr := func(status int, code, title, msg string) {
 		writeJSON(w, status, TokenError{ErrorDomain: "apigateway", ErrorTitle: title, ErrorCode: code, DeveloperMessage: msg, ErrorMessage: msg})
 	}
@@ -324,13 +362,15 @@ func (s *Simulator) unauthorized(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, http.StatusUnauthorized, "EQ-3000039", "Unauthorized", "missing, invalid or expired access token")
 }
 
+const maxRequestBody = 1 << 20
+
 // readJSON reads a JSON request body of at most 1 MiB.
 func readJSON(r *http.Request, v any) error {
-	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20+1))
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
 	if err != nil {
 		return err
 	}
-	if len(b) > 1<<20 {
+	if len(b) > maxRequestBody {
 		return errors.New("request body too large")
 	}
 	return json.Unmarshal(b, v)
@@ -584,7 +624,7 @@ func (s *Simulator) listMetros(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = n
 	}
-	all := sim.Metros()
+	all := s.metros
 	data := []Metro{}
 	for i := offset; i < len(all) && i < offset+limit; i++ {
 		m := all[i]

@@ -22,7 +22,7 @@ var ctx = context.Background()
 
 func TestConnectionsFromSimulatorAreCompleteAndSpecValid(t *testing.T) {
 	env := newEnv(t, 250, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	var prog model.Progress
 	cs, err := p.Connections(ctx, &prog)
 	if err != nil {
@@ -78,7 +78,8 @@ func TestSimulatorIsDeterministic(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer srv.Close()
-		p, err := New("x", srv.URL(), Credentials{Token: DemoToken})
+		hc, _ := newValidatingClient(t)
+		p, err := New("x", srv.URL(), Credentials{Token: DemoToken}, WithHTTPClient(hc))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,15 +104,15 @@ func TestSimulatorIsDeterministic(t *testing.T) {
 }
 
 func TestSimulatorArrivalsUnderFakeClock(t *testing.T) {
-	env := newEnv(t, 200, sim.DemoTiming())
-	p := env.provider(t, true)
+	env := newEnv(t, 120, sim.DemoTiming())
+	p := env.provider(t, validateAll)
 	before, err := p.Connections(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	w0 := env.sim.WaitingOnUs()
-	for i := 0; i < 20; i++ { // ten minutes, polled every 30s like the UI
-		env.clock.Advance(30 * time.Second)
+	for i := 0; i < 8; i++ { // ten minutes, polled every 75s
+		env.clock.Advance(75 * time.Second)
 		if _, err := p.Connections(ctx, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -146,7 +147,7 @@ func TestSimulatorArrivalsUnderFakeClock(t *testing.T) {
 
 func TestOutgoingRequestsAreAnsweredByTheOtherSide(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, false)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	var outgoing []string
 	for _, c := range cs {
@@ -195,7 +196,7 @@ func ptr[T any](v T) *T { return &v }
 
 func TestApproveCreationLandsOnOurPortAndBecomesActive(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, err := p.Connections(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -249,7 +250,7 @@ func TestApproveCreationLandsOnOurPortAndBecomesActive(t *testing.T) {
 
 func TestApproveCreationOnOurPortNeedsNoData(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	c := pendingWaiting(t, p, cs, model.ChangeCreation, ptr(false))
 	a, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}})
@@ -269,7 +270,7 @@ func TestApproveCreationOnOurPortNeedsNoData(t *testing.T) {
 
 func TestRejectCreationNeedsAReasonAndEndsRejected(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	c := pendingWaiting(t, p, cs, model.ChangeCreation, nil)
 	req := model.ActionRequest{Kind: model.ActionReject, Target: model.Ref{ID: c.ID}}
@@ -319,7 +320,7 @@ func TestRejectCreationNeedsAReasonAndEndsRejected(t *testing.T) {
 
 func TestUpdateAcceptanceAppliesBandwidthAndRejectionKeepsIt(t *testing.T) {
 	env := newEnv(t, 400, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	var ups []model.Connection
 	for _, c := range cs {
@@ -364,7 +365,7 @@ func TestUpdateAcceptanceAppliesBandwidthAndRejectionKeepsIt(t *testing.T) {
 
 func TestDeletionAcceptance(t *testing.T) {
 	env := newEnv(t, 600, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	c := pendingWaiting(t, p, cs, model.ChangeDeletion, nil)
 	if _, err := p.Plan(model.ActionRequest{Kind: model.ActionReject, Target: model.Ref{ID: c.ID}, Reason: "no"}); !errors.Is(err, model.ErrUnsupported) {
@@ -391,7 +392,7 @@ func TestDeletionAcceptance(t *testing.T) {
 
 func TestOutgoingRequestCannotBeApproved(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	c, ok := findConn(cs, func(c model.Connection) bool {
 		return c.Pending != nil && !c.Pending.WaitingOnUs && c.State == model.StatePending
@@ -410,7 +411,7 @@ func TestOutgoingRequestCannotBeApproved(t *testing.T) {
 
 func TestAcceptanceWithTakenVLANIsRefused(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	c := pendingWaiting(t, p, cs, model.ChangeCreation, ptr(true))
 	a, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}})
@@ -446,7 +447,7 @@ func TestAcceptanceWithTakenVLANIsRefused(t *testing.T) {
 
 func TestSearchFilterSortAndPaging(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	all, err := p.Connections(ctx, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -532,7 +533,7 @@ func TestSearchFilterSortAndPaging(t *testing.T) {
 
 func TestSearchRejectsInvalidRequests(t *testing.T) {
 	env := newEnv(t, 50, sim.Timing{})
-	p := env.provider(t, false) // these requests are invalid on purpose
+	p := env.provider(t, validateResponses) // these requests are invalid on purpose
 	c := p.Client()
 	tests := []struct {
 		name string
@@ -601,7 +602,7 @@ func TestSpecValidatorCatchesInvalidRequests(t *testing.T) {
 
 func TestGetConnectionErrors(t *testing.T) {
 	env := newEnv(t, 20, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	_, err := p.Connection(ctx, "00000000-0000-4000-8000-000000000000")
 	var ae *model.APIError
 	if !errors.Is(err, model.ErrNotFound) || !errors.As(err, &ae) || ae.Code != "EQ-3142102" || !strings.Contains(ae.Error(), "refresh the list") {
@@ -620,7 +621,7 @@ func TestGetConnectionErrors(t *testing.T) {
 
 func TestPortsMetrosValidateRename(t *testing.T) {
 	env := newEnv(t, 100, sim.Timing{})
-	p := env.provider(t, true)
+	p := env.provider(t, validateAll)
 	c := p.Client()
 	ports, err := c.ListPorts(ctx)
 	if err != nil || len(ports) != 12+100/25 {

@@ -69,9 +69,9 @@ func (s *Simulator) build() {
 	if nPorts > 4000 {
 		nPorts = 4000
 	}
-	metros := sim.Metros()
+	s.metros = sim.Metros()
 	for i := 0; i < nPorts; i++ {
-		s.addPort(i, metros[i%len(metros)])
+		s.addPort(i, s.metros[i%len(s.metros)])
 	}
 	for i, pn := range []string{"Transit L2", "Cloud Connect", "Backhaul"} {
 		r := w.Rand("fabric", "profile", strconv.Itoa(i))
@@ -125,6 +125,7 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 	}
 	s.ports = append(s.ports, p)
 	s.portByID[uuid] = p
+	s.portsByMetro[m.Code] = append(s.portsByMetro[m.Code], p)
 }
 
 func (s *Simulator) selfAccount() *SimplifiedAccount {
@@ -149,16 +150,10 @@ func (s *Simulator) href(path string) string { return "https://api.equinix.com" 
 
 // portsIn returns our ports in metro code (all ports if none there).
 func (s *Simulator) portsIn(code string) []*simPort {
-	var out []*simPort
-	for _, p := range s.ports {
-		if p.metro.Code == code {
-			out = append(out, p)
-		}
+	if ps := s.portsByMetro[code]; len(ps) > 0 {
+		return ps
 	}
-	if len(out) == 0 {
-		return s.ports
-	}
-	return out
+	return s.ports
 }
 
 // generate creates connection i of the initial world. Everything about it
@@ -259,7 +254,7 @@ func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) 
 func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *simConn {
 	w := s.world
 	other := w.Company(r.IntN(w.CompanyCount()))
-	ms := sim.Metros()
+	ms := s.metros
 	ma := sim.Pick(r, ms)
 	mz := ma
 	if sim.Chance(r, 0.3) {
@@ -319,7 +314,7 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 	w := s.world
 	other := w.Company(r.IntN(w.CompanyCount()))
-	ms := sim.Metros()
+	ms := s.metros
 	ma := sim.Pick(r, ms)
 	mz := ma
 	if sim.Chance(r, 0.3) {
@@ -356,7 +351,7 @@ func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 
 // newInternal: both ends are ours.
 func (s *Simulator) newInternal(r *rand.Rand, created time.Time) *simConn {
-	ms := sim.Metros()
+	ms := s.metros
 	ma, mz := sim.Pick(r, ms), sim.Pick(r, ms)
 	sc := &simConn{}
 	sc.c = s.baseConn(r, "EVPL_VC", fmt.Sprintf("%s-%s-%s-backbone-%02d", s.self.Slug, strings.ToLower(ma.Code), strings.ToLower(mz.Code), 1+r.IntN(20)), created)
