@@ -77,6 +77,7 @@ type Block struct {
 	Description  string
 	Notes        string
 	ASN          int64
+	OrgID        string // ProVision org_id (an RIR org handle)
 	AssignedAt   time.Time
 	UpdatedAt    time.Time
 }

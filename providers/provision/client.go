@@ -1,0 +1,454 @@
+package provision
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+)
+
+// Kind is the provider kind in configs.
+const Kind = "provision"
+
+// APIPath is appended to the configured base URL (the instance URL).
+const APIPath = "/api/v1/api.php"
+
+// Limits and defaults.
+const (
+	// MaxQuery is the longest request line sent as GET; longer requests
+	// are POSTed (the reference recommends POST above 8 KB).
+	MaxQuery = 8 << 10
+	// DefaultPageSize is selectCount for block listings.
+	DefaultPageSize = 500
+	// DefaultMaxBlocks bounds one listing (a server that never sends a
+	// short page must not exhaust memory).
+	DefaultMaxBlocks = 2_000_000
+)
+
+// Action names of API v1 (target=ipam).
+const (
+	ActGet            = "get"
+	ActUtilization    = "getHostUtilization"
+	ActMaskReport     = "maskReport"
+	ActProcessHolding = "processHoldingTank"
+	ActSmartAssign    = "smartAssign"
+	ActDeassign       = "deassign"
+	ActSimpleReassign = "simpleReassign"
+)
+
+// Client talks to ProVision API v1: one method per action, context first,
+// every request signed (Signer), answers checked for success=0 whatever
+// their HTTP status.
+type Client struct {
+	api     *httpx.Client
+	cfg     config
+	secrets []string
+}
+
+type config struct {
+	name         string
+	httpClient   *http.Client
+	timeout      time.Duration
+	logger       *slog.Logger
+	retry        *httpx.RetryPolicy
+	maxBody      int64
+	pageSize     int
+	maxBlocks    int
+	now          func() time.Time
+	userAgent    string
+	entityHandle string
+	holdingID    int64
+	previewTTL   time.Duration
+}
+
+// Option configures a Client or a Provider.
+type Option func(*config)
+
+// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithTimeout sets the per-attempt timeout (default 30s).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithLogger sets the logger (default: discard). Lines never carry secrets.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithRetry sets the retry policy of reads. Actions are never retried.
+func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
+
+// WithMaxBody caps response bodies (default 32 MiB; a million blocks need
+// more: raise it together with WithMaxBlocks).
+func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithPageSize sets selectCount for listings (default 500).
+func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
+
+// WithMaxBlocks bounds one listing (default 2,000,000).
+func WithMaxBlocks(n int) Option { return func(c *config) { c.maxBlocks = n } }
+
+// WithClock replaces time.Now (result timestamps, preview expiry).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithEntityHandle sets the LIR's org handle used by deassign and
+// simpleReassign when the request does not name one.
+func WithEntityHandle(h string) Option { return func(c *config) { c.entityHandle = h } }
+
+// WithHoldingResource names the resource id of the holding tank. Without
+// it, a block counts as held when its resource name contains "holding"
+// (ProVision's default resource is "6connect holding").
+func WithHoldingResource(id int64) Option { return func(c *config) { c.holdingID = id } }
+
+// WithPreviewTTL sets how long a holding tank preview may be used to plan
+// the processing (default 10 minutes).
+func WithPreviewTTL(d time.Duration) Option { return func(c *config) { c.previewTTL = d } }
+
+// withName labels errors and log lines with the provider instance name.
+func withName(n string) Option { return func(c *config) { c.name = n } }
+
+func newConfig(opts []Option) config {
+	cfg := config{
+		name:       Kind,
+		timeout:    30 * time.Second,
+		logger:     slog.New(slog.DiscardHandler),
+		pageSize:   DefaultPageSize,
+		maxBlocks:  DefaultMaxBlocks,
+		now:        time.Now,
+		userAgent:  "noctop (provision api v1 client)",
+		previewTTL: 10 * time.Minute,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.pageSize < 1 || cfg.pageSize > 100_000 {
+		cfg.pageSize = DefaultPageSize
+	}
+	if cfg.maxBlocks < 1 {
+		cfg.maxBlocks = DefaultMaxBlocks
+	}
+	if cfg.previewTTL <= 0 {
+		cfg.previewTTL = 10 * time.Minute
+	}
+	if cfg.httpClient == nil {
+		cfg.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	return cfg
+}
+
+// NewClient returns a client for the ProVision instance at baseURL
+// ("https://ipam.example.net/6c_375"; APIPath is appended to it).
+func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, error) {
+	cfg := newConfig(opts)
+	signer, err := NewSigner(creds)
+	if err != nil {
+		return nil, err
+	}
+	hopts := []httpx.Option{
+		httpx.WithProvider(cfg.name),
+		httpx.WithHTTPClient(cfg.httpClient),
+		httpx.WithTimeout(cfg.timeout),
+		httpx.WithLogger(cfg.logger),
+		httpx.WithErrorDecoder(decodeError),
+		httpx.WithAuth(signer),
+		httpx.WithSecrets(creds.APIKey, creds.SecretKey),
+		httpx.WithHeader("User-Agent", cfg.userAgent),
+	}
+	if cfg.retry != nil {
+		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
+	}
+	if cfg.maxBody > 0 {
+		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
+	}
+	api, err := httpx.New(baseURL, hopts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{api: api, cfg: cfg, secrets: []string{creds.APIKey, creds.SecretKey}}, nil
+}
+
+// BaseURL returns the instance URL.
+func (c *Client) BaseURL() string { return c.api.BaseURL() }
+
+// Params are request parameters in the order they were set, so a planned
+// request reads like the reference's examples (target, action, then the
+// rest) and is signed exactly as shown.
+type Params struct {
+	keys, vals []string
+}
+
+// Set replaces k's value (or adds it).
+func (p *Params) Set(k, v string) {
+	for i, x := range p.keys {
+		if x == k {
+			p.vals[i] = v
+			return
+		}
+	}
+	p.keys = append(p.keys, k)
+	p.vals = append(p.vals, v)
+}
+
+// SetInt sets an integer parameter.
+func (p *Params) SetInt(k string, v int64) { p.Set(k, strconv.FormatInt(v, 10)) }
+
+// SetBool sets "true" or "false".
+func (p *Params) SetBool(k string, v bool) { p.Set(k, strconv.FormatBool(v)) }
+
+// SetMulti sets a multi-value filter of getHostUtilization: one value as
+// is, several as a JSON array (["Customer","PTP"]).
+func (p *Params) SetMulti(k string, vs []string) {
+	switch len(vs) {
+	case 0:
+	case 1:
+		p.Set(k, vs[0])
+	default:
+		b, _ := json.Marshal(vs)
+		p.Set(k, string(b))
+	}
+}
+
+// Get returns k's value.
+func (p Params) Get(k string) string {
+	for i, x := range p.keys {
+		if x == k {
+			return p.vals[i]
+		}
+	}
+	return ""
+}
+
+// Len is the number of parameters.
+func (p Params) Len() int { return len(p.keys) }
+
+func (p Params) clone() Params {
+	return Params{keys: append([]string(nil), p.keys...), vals: append([]string(nil), p.vals...)}
+}
+
+// Encode is the parameters as an encoded query (no target/action).
+func (p Params) Encode() string {
+	var b strings.Builder
+	for i, k := range p.keys {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(k))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.vals[i]))
+	}
+	return b.String()
+}
+
+// Request is the unsigned HTTP request of one action: GET with everything
+// in the query, or POST with the parameters form-encoded in the body when
+// the query would be longer than MaxQuery. target and action always stay
+// in the URL. The transport adds apiKey and hash.
+func Request(action string, p Params) model.HTTPRequest {
+	head := APIPath + "?target=ipam&action=" + url.QueryEscape(action)
+	rest := p.Encode()
+	if rest == "" {
+		return model.HTTPRequest{Method: http.MethodGet, Path: head}
+	}
+	// Room for "&apiKey=…&hash=…" (a 44-byte hash, escaped) on top.
+	if len(head)+1+len(rest)+160 <= MaxQuery {
+		return model.HTTPRequest{Method: http.MethodGet, Path: head + "&" + rest}
+	}
+	return model.HTTPRequest{Method: http.MethodPost, Path: head, Body: []byte(rest)}
+}
+
+// actionOf returns the action parameter of a planned request path.
+func actionOf(path string) string {
+	_, q, _ := strings.Cut(path, "?")
+	v, _ := url.ParseQuery(q)
+	return v.Get("action")
+}
+
+// call sends one request and checks the envelope. It returns the body of
+// a successful answer and its envelope.
+func (c *Client) call(ctx context.Context, h model.HTTPRequest, retry httpx.RetryMode) (*httpx.Response, Envelope, error) {
+	req := httpx.Request{Method: h.Method, Path: h.Path, Retry: retry}
+	if len(h.Body) > 0 {
+		req.Body = h.Body
+		req.Header = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	}
+	action := actionOf(h.Path)
+	resp, err := c.api.Do(ctx, req, nil)
+	if err != nil {
+		return resp, Envelope{}, err
+	}
+	env, err := parseEnvelope(resp.Body, func(msg string) error {
+		return envelopeError(c.cfg.name, h.Method, action, resp.Status, msg, c.secrets)
+	})
+	if err != nil {
+		return resp, env, c.wrapBad(h.Method, action, err)
+	}
+	return resp, env, nil
+}
+
+// wrapBad names provider and action on malformed-answer errors (envelope
+// errors are already complete).
+func (c *Client) wrapBad(method, action string, err error) error {
+	if _, ok := err.(*Error); ok {
+		return err
+	}
+	return fmt.Errorf("%s: %s %s (action %s): %w", c.cfg.name, method, APIPath, action, err)
+}
+
+// read sends a read-only action (retried like a GET, also when POSTed).
+func (c *Client) read(ctx context.Context, action string, p Params) (*httpx.Response, Envelope, error) {
+	h := Request(action, p)
+	return c.call(ctx, h, httpx.RetryAlways)
+}
+
+// emptyListMessage recognises a "nothing found" failure of action=get:
+// some versions answer success=0 rather than an empty list, which would
+// otherwise break paging exactly when the total is a multiple of the page.
+var emptyListMessage = regexp.MustCompile(`(?i)^\s*(no|0) (ip )?blocks? (were )?found`)
+
+// GetBlocks reads one page of action=get.
+func (c *Client) GetBlocks(ctx context.Context, filter Params, offset, count int) ([]Block, error) {
+	p := filter.clone()
+	p.SetInt("selectCount", int64(count))
+	p.SetInt("selectOffset", int64(offset))
+	_, env, err := c.read(ctx, ActGet, p)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	blocks, err := phpList[Block](env.Data)
+	if err != nil {
+		return nil, errBadData(c.cfg.name, ActGet, err)
+	}
+	return blocks, nil
+}
+
+// EachPage reads every page of action=get (selectCount/selectOffset until
+// a short page), handing each page to fn as it arrives.
+func (c *Client) EachPage(ctx context.Context, filter Params, p *model.Progress, fn func([]Block) error) (int, error) {
+	n := 0
+	_, err := httpx.UntilShort(ctx, c.cfg.pageSize, c.cfg.maxBlocks, p, func(ctx context.Context, offset, limit int) ([]struct{}, error) {
+		page, err := c.GetBlocks(ctx, filter, offset, limit)
+		if err != nil {
+			return nil, err
+		}
+		n += len(page)
+		if err := fn(page); err != nil {
+			return nil, err
+		}
+		// UntilShort only needs the page length.
+		return make([]struct{}, len(page)), nil
+	})
+	return n, err
+}
+
+// HostUtilization runs getHostUtilization (filter must carry type).
+func (c *Client) HostUtilization(ctx context.Context, filter Params) (HostUtilization, error) {
+	if filter.Get("type") == "" {
+		return HostUtilization{}, errorf("getHostUtilization: type is required (ipv4 or ipv6)")
+	}
+	resp, _, err := c.read(ctx, ActUtilization, filter)
+	if err != nil {
+		return HostUtilization{}, err
+	}
+	var u HostUtilization
+	if err := httpx.DecodeJSON(resp.Body, &u); err != nil {
+		return HostUtilization{}, errBadData(c.cfg.name, ActUtilization, err)
+	}
+	return u, nil
+}
+
+// MaskReport runs maskReport.
+func (c *Client) MaskReport(ctx context.Context, filter Params) (MaskReport, error) {
+	_, env, err := c.read(ctx, ActMaskReport, filter)
+	if err != nil {
+		return nil, err
+	}
+	var r MaskReport
+	if len(bytes.TrimSpace(env.Data)) == 0 {
+		return MaskReport{}, nil
+	}
+	if err := httpx.DecodeJSON(env.Data, &r); err != nil {
+		return nil, errBadData(c.cfg.name, ActMaskReport, err)
+	}
+	return r, nil
+}
+
+// PreviewHoldingTank runs processHoldingTank with preview=true: the blocks
+// that processing would return to the available pool. Nothing changes.
+func (c *Client) PreviewHoldingTank(ctx context.Context) ([]Block, string, error) {
+	var p Params
+	p.Set("preview", "true")
+	_, env, err := c.read(ctx, ActProcessHolding, p)
+	if err != nil {
+		return nil, "", err
+	}
+	blocks, err := phpList[Block](env.Data)
+	if err != nil {
+		return nil, "", errBadData(c.cfg.name, ActProcessHolding, err)
+	}
+	return blocks, string(env.Message), nil
+}
+
+// send sends a planned action verbatim, once (actions are never retried).
+func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response, Envelope, error) {
+	return c.call(ctx, h, httpx.RetryNever)
+}
+
+// phpList decodes a list, also when PHP sent it as an object keyed by
+// position or id (values in key order), or as null.
+func phpList[T any](raw json.RawMessage) ([]T, error) {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 || string(b) == "null" || string(b) == "{}" {
+		return nil, nil
+	}
+	if b[0] == '[' {
+		var out []T
+		err := httpx.DecodeJSON(b, &out)
+		return out, err
+	}
+	if b[0] == '{' {
+		var probe map[string]json.RawMessage
+		if err := httpx.DecodeJSON(b, &probe); err != nil {
+			return nil, err
+		}
+		if _, one := probe["cidr"]; one {
+			// A single object rather than a list of one.
+			var v T
+			err := httpx.DecodeJSON(b, &v)
+			return []T{v}, err
+		}
+		// An object of objects: keep the server's key order.
+		dec := json.NewDecoder(bytes.NewReader(b))
+		if _, err := dec.Token(); err != nil {
+			return nil, err
+		}
+		var out []T
+		for dec.More() {
+			if _, err := dec.Token(); err != nil { // key
+				return nil, fmt.Errorf("%w: %v", model.ErrBadResponse, err)
+			}
+			var v T
+			if err := dec.Decode(&v); err != nil {
+				return nil, fmt.Errorf("%w: %v", model.ErrBadResponse, err)
+			}
+			out = append(out, v)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%w: data is neither a list nor an object", model.ErrBadResponse)
+}
