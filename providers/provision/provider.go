@@ -119,12 +119,10 @@ func BlockParams(q model.BlockQuery) Params {
 func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.Progress) ([]model.Block, error) {
 	ad := p.adapter()
 	var out []model.Block
-	var convErr error
 	_, err := p.client.EachPage(ctx, BlockParams(q), prog, func(page []Block) error {
 		for i := range page {
 			b, err := ad.block(&page[i])
 			if err != nil {
-				convErr = err
 				return errBadData(p.name, ActGet, err)
 			}
 			out = append(out, b)
@@ -134,7 +132,6 @@ func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.P
 	if err != nil {
 		return nil, err
 	}
-	_ = convErr
 	// A block moving between pages while we read shows up twice.
 	out = dedupe(out)
 	if isZeroQuery(q) {
