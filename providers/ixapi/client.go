@@ -1,0 +1,780 @@
+package ixapi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+)
+
+// Collection paths (relative to the base URL, which carries /api/v2).
+const (
+	PathMetroAreas        = "/metro-areas"
+	PathMetroAreaNetworks = "/metro-area-networks"
+	PathFacilities        = "/facilities"
+	PathPops              = "/pops"
+	PathDevices           = "/devices"
+	PathPorts             = "/ports"
+	PathPortReservations  = "/port-reservations" // 2.7
+	PathConnections       = "/connections"
+	PathNetworkServices   = "/network-services"
+	PathNSConfigs         = "/network-service-configs"
+	PathProductOfferings  = "/product-offerings"
+	PathAccounts          = "/accounts"
+	PathHealth            = "/health"
+	PathImplementation    = "/implementation"
+
+	changeRequestSuffix      = "/change-request"
+	cancellationPolicySuffix = "/cancellation-policy"
+)
+
+// Defaults.
+const (
+	DefaultConcurrency = 4
+	DefaultTokenSkew   = 60 * time.Second
+	maxPageLimit       = 10_000
+)
+
+// listFilters are the query filters each list operation takes (spec 2.1.0;
+// port-reservations from 2.7 by analogy). The client refuses others, so a
+// typo cannot silently list everything.
+var listFilters = map[string][]string{
+	PathMetroAreas:        {"id"},
+	PathMetroAreaNetworks: {"id", "name", "metro_area", "service_provider"},
+	PathFacilities: {"id", "capability_media_type", "capability_speed", "capability_speed__lt", "capability_speed__lte",
+		"capability_speed__gt", "capability_speed__gte", "organisation_name", "metro_area", "metro_area_network",
+		"address_country", "address_locality", "postal_code"},
+	PathPops: {"id", "facility", "metro_area_network", "capability_media_type", "capability_speed", "capability_speed__lt",
+		"capability_speed__lte", "capability_speed__gt", "capability_speed__gte"},
+	PathDevices: {"id", "name", "capability_media_type", "capability_speed", "capability_speed__lt", "capability_speed__lte",
+		"capability_speed__gt", "capability_speed__gte", "facility", "pop", "metro_area_network"},
+	PathPorts:            {"id", "state", "state__is_not", "media_type", "pop", "name", "external_ref", "device", "speed", "connection"},
+	PathPortReservations: {"id", "state", "state__is_not", "connection", "port", "external_ref"},
+	PathConnections:      {"id", "state", "state__is_not", "mode", "mode__is_not", "name", "metro_area_network", "pop", "facility", "external_ref"},
+	PathNetworkServices:  {"id", "state", "state__is_not", "managing_account", "consuming_account", "external_ref", "type", "pop", "product_offering"},
+	PathNSConfigs: {"id", "state", "state__is_not", "managing_account", "consuming_account", "external_ref", "type",
+		"inner_vlan", "outer_vlan", "capacity", "network_service", "connection", "product_offering"},
+	PathProductOfferings: {"id", "type", "name", "handover_metro_area", "handover_metro_area_network", "service_metro_area",
+		"service_metro_area_network", "service_provider", "downgrade_allowed", "upgrade_allowed", "bandwidth",
+		"physical_port_speed", "service_provider_region", "service_provider_pop", "delivery_method", "cloud_key", "fields"},
+	PathAccounts: {"id", "state", "state__is_not", "managing_account", "billable", "external_ref", "name"},
+}
+
+// Filter is a list query: filter name -> value (see the spec's parameters
+// for each list; "id" takes a comma-separated list, see IDList).
+type Filter map[string]string
+
+// IDList joins ids for the "id" filter (the spec's form style, explode
+// false).
+func IDList(ids ...string) string { return strings.Join(ids, ",") }
+
+// ObjectType names the IX-API objects noctop acts on; the values double as
+// model.Ref.Type.
+type ObjectType string
+
+const (
+	ObjPort                 ObjectType = "port"
+	ObjConnection           ObjectType = "connection"
+	ObjNetworkServiceConfig ObjectType = "network-service-config"
+	ObjNetworkService       ObjectType = "network-service"
+)
+
+// collection returns the collection path of t.
+func (t ObjectType) collection() (string, bool) {
+	switch t {
+	case ObjPort:
+		return PathPorts, true
+	case ObjConnection:
+		return PathConnections, true
+	case ObjNetworkServiceConfig:
+		return PathNSConfigs, true
+	case ObjNetworkService:
+		return PathNetworkServices, true
+	}
+	return "", false
+}
+
+// Client talks to one IX-API v2 server: one method per operation, context
+// first, typed errors from providers/httpx (model.APIError with the problem
+// document's title, detail and validation properties).
+type Client struct {
+	api *httpx.Client
+	cfg config
+}
+
+type config struct {
+	name        string
+	httpClient  *http.Client
+	timeout     time.Duration
+	logger      *slog.Logger
+	retry       *httpx.RetryPolicy
+	maxBody     int64
+	concurrency int
+	pageLimit   int
+	now         func() time.Time
+	userAgent   string
+	tokenSkew   time.Duration
+	refTTL      time.Duration
+	creds       *Credentials
+	auth        httpx.Auth
+}
+
+// Option configures a Client or a Provider.
+type Option func(*config)
+
+// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithTimeout sets the per-attempt timeout (default 30s).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithLogger sets the logger (default: discard). Lines never carry secrets.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithRetry sets the retry policy for reads (httpx defaults otherwise).
+// Mutations and logins are never retried whatever the policy.
+func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
+
+// WithMaxBody caps response bodies (default 32 MiB).
+func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithConcurrency bounds parallel requests (pages, statistics; default 4).
+func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+
+// WithPageLimit makes lists ask for pages of n (limit/offset). 0 (the
+// default) asks for the whole list as 2.1.0 does; an envelope sent anyway
+// is followed either way.
+func WithPageLimit(n int) Option { return func(c *config) { c.pageLimit = n } }
+
+// WithClock replaces time.Now (token expiry, staleness, timestamps).
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithTokenSkew sets how long before expiry a token is renewed (default 60s).
+func WithTokenSkew(d time.Duration) Option { return func(c *config) { c.tokenSkew = d } }
+
+// WithReferenceTTL sets how long reference data (metro areas, facilities,
+// pops, devices, product offerings, accounts) is reused (default 10m).
+func WithReferenceTTL(d time.Duration) Option { return func(c *config) { c.refTTL = d } }
+
+// WithCredentials authenticates the client (New does this for you).
+func WithCredentials(cr Credentials) Option { return func(c *config) { c.creds = &cr } }
+
+// WithAuth uses a ready-made httpx.Auth instead of Credentials.
+func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
+
+// withName labels errors and log lines with the provider instance name.
+func withName(n string) Option { return func(c *config) { c.name = n } }
+
+func newConfig(opts []Option) config {
+	cfg := config{
+		name:        "ixapi",
+		timeout:     30 * time.Second,
+		logger:      slog.New(slog.DiscardHandler),
+		concurrency: DefaultConcurrency,
+		now:         time.Now,
+		userAgent:   "noctop (ix-api v2 client)",
+		tokenSkew:   DefaultTokenSkew,
+		refTTL:      10 * time.Minute,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.concurrency < 1 {
+		cfg.concurrency = 1
+	}
+	if cfg.pageLimit < 0 || cfg.pageLimit > maxPageLimit {
+		cfg.pageLimit = 0
+	}
+	if cfg.httpClient == nil {
+		cfg.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	return cfg
+}
+
+// NewClient returns a client for baseURL, which includes the API root
+// ("https://ix.example/api/v2", or a simulator's URL + SimBasePath).
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	cfg := newConfig(opts)
+	auth := cfg.auth
+	var secrets []string
+	if cfg.creds != nil {
+		a, err := newAuth(baseURL, *cfg.creds, &cfg)
+		if err != nil {
+			return nil, err
+		}
+		auth = a
+		secrets = cfg.creds.secrets()
+	}
+	hopts := []httpx.Option{
+		httpx.WithProvider(cfg.name),
+		httpx.WithHTTPClient(cfg.httpClient),
+		httpx.WithTimeout(cfg.timeout),
+		httpx.WithLogger(cfg.logger),
+		httpx.WithErrorDecoder(decodeError),
+		httpx.WithSecrets(secrets...),
+		httpx.WithHeader("User-Agent", cfg.userAgent),
+		httpx.WithHeader("Accept", "application/json, application/problem+json"),
+	}
+	if auth != nil {
+		hopts = append(hopts, httpx.WithAuth(auth))
+	}
+	if cfg.retry != nil {
+		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
+	}
+	if cfg.maxBody > 0 {
+		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
+	}
+	api, err := httpx.New(baseURL, hopts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{api: api, cfg: cfg}, nil
+}
+
+// BaseURL returns the API base URL.
+func (c *Client) BaseURL() string { return c.api.BaseURL() }
+
+// validID accepts IX-API identifiers (strings of up to 80 characters in
+// the spec); anything that could change the request path is refused.
+var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.:@~+-]{0,79}$`)
+
+// validAggregate accepts aggregate names as a server might spell them.
+var validAggregate = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$`)
+
+func objectPath(collection, id, suffix string) (string, error) {
+	if !validID.MatchString(id) {
+		return "", fmt.Errorf("%w: ixapi: invalid id %q", model.ErrNotFound, truncate(id, 60))
+	}
+	return collection + "/" + url.PathEscape(id) + suffix, nil
+}
+
+func typedPath(t ObjectType, id, suffix string) (string, error) {
+	col, ok := t.collection()
+	if !ok {
+		return "", fmt.Errorf("%w: ixapi: object type %q", model.ErrUnsupported, t)
+	}
+	return objectPath(col, id, suffix)
+}
+
+// get reads one object into out.
+func (c *Client) get(ctx context.Context, path string, q url.Values) ([]byte, error) {
+	resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: q}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collection, id string) (T, error) {
+	var zero T
+	p, err := objectPath(collection, id, "")
+	if err != nil {
+		return zero, err
+	}
+	body, err := c.get(ctx, p, nil)
+	if err != nil {
+		return zero, err
+	}
+	v, err := decodeObject[T, PT](body)
+	if err != nil {
+		return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+	}
+	return v, nil
+}
+
+// listAll reads a whole list, following pages when the server paginates.
+func listAll[T any, PT metaObject[T]](ctx context.Context, c *Client, path string, f Filter, prog *model.Progress) ([]T, error) {
+	q, err := c.filterQuery(path, f)
+	if err != nil {
+		return nil, err
+	}
+	fetch := func(ctx context.Context, offset, limit int) (listPage, error) {
+		qq := url.Values{}
+		for k, v := range q {
+			qq[k] = v
+		}
+		if limit > 0 {
+			qq.Set("limit", strconv.Itoa(limit))
+			qq.Set("offset", strconv.Itoa(offset))
+		}
+		body, err := c.get(ctx, path, qq)
+		if err != nil {
+			return listPage{}, err
+		}
+		pg, err := decodeListPage(body)
+		if err != nil {
+			return listPage{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, path, err)
+		}
+		return pg, nil
+	}
+	first, err := fetch(ctx, 0, c.cfg.pageLimit)
+	if err != nil {
+		return nil, err
+	}
+	more := first.enveloped && len(first.items) > 0 &&
+		((first.total >= 0 && first.total > len(first.items)) || (first.total < 0 && first.next != nil && *first.next))
+	if !more {
+		prog.SetTotal(1)
+		prog.Add(1)
+		return decodeItems[T, PT](first.items), nil
+	}
+	// The server paginates: continue with its page size.
+	step := len(first.items)
+	total := first.total
+	raws, err := httpx.OffsetPages(ctx, step, c.cfg.concurrency, prog,
+		func(ctx context.Context, offset, limit int) ([]json.RawMessage, int, error) {
+			if offset == 0 {
+				return first.items, total, nil
+			}
+			pg, err := fetch(ctx, offset, limit)
+			if err != nil {
+				return nil, 0, err
+			}
+			return pg.items, total, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	return dedupe(decodeItems[T, PT](raws)), nil
+}
+
+// dedupe drops repeated objects (an object moving between pages while the
+// list is read) by id, keeping the first.
+func dedupe[T any](items []T) []T {
+	seen := make(map[string]bool, len(items))
+	out := items[:0]
+	for _, it := range items {
+		id := idOf(any(&it))
+		if id != "" {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+func idOf(v any) string {
+	switch x := v.(type) {
+	case *MetroArea:
+		return x.ID
+	case *MetroAreaNetwork:
+		return x.ID
+	case *Facility:
+		return x.ID
+	case *PointOfPresence:
+		return x.ID
+	case *Device:
+		return x.ID
+	case *Port:
+		return x.ID
+	case *PortReservation:
+		return x.ID
+	case *Connection:
+		return x.ID
+	case *NetworkService:
+		return x.ID
+	case *NetworkServiceConfig:
+		return x.ID
+	case *ProductOffering:
+		return x.ID
+	case *Account:
+		return x.ID
+	}
+	return ""
+}
+
+// filterQuery checks f against the list's filters and builds the query.
+func (c *Client) filterQuery(path string, f Filter) (url.Values, error) {
+	allowed := listFilters[path]
+	q := url.Values{}
+	for k, v := range f {
+		if !slices.Contains(allowed, k) {
+			return nil, errorf("%s has no filter %q (filters: %s)", path, k, strings.Join(allowed, ", "))
+		}
+		q.Set(k, v)
+	}
+	return q, nil
+}
+
+// PortReservation is a 2.7 port reservation (no 2.1.0 schema; only the
+// fields noctop shows).
+type PortReservation struct {
+	Meta
+	ID            string   `json:"id"`
+	State         string   `json:"state"`
+	Status        []Status `json:"status,omitempty"`
+	Connection    string   `json:"connection,omitempty"`
+	Port          *string  `json:"port,omitempty"`
+	ExternalRef   *string  `json:"external_ref,omitempty"`
+	PurchaseOrder string   `json:"purchase_order,omitempty"`
+}
+
+// Login exchanges an API key and secret for tokens (POST /auth/token).
+// Never retried.
+func (c *Client) Login(ctx context.Context, key, secret string) (AuthToken, error) {
+	var out AuthToken
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: TokenPath, NoAuth: true, Retry: httpx.RetryNever,
+		Body: AuthTokenRequest{APIKey: key, APISecret: secret}}, &out)
+	return out, err
+}
+
+// Refresh renews tokens with a refresh token (POST /auth/refresh).
+func (c *Client) Refresh(ctx context.Context, refresh string) (AuthToken, error) {
+	var out AuthToken
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: RefreshPath, NoAuth: true, Retry: httpx.RetryNever,
+		Body: RefreshTokenRequest{RefreshToken: refresh}}, &out)
+	return out, err
+}
+
+// Health reads GET /health.
+func (c *Client) Health(ctx context.Context) (Health, error) {
+	var out Health
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: PathHealth}, &out)
+	return out, err
+}
+
+// Implementation reads GET /implementation.
+func (c *Client) Implementation(ctx context.Context) (Implementation, error) {
+	var out Implementation
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: PathImplementation}, &out)
+	return out, err
+}
+
+// ListMetroAreas lists metro areas.
+func (c *Client) ListMetroAreas(ctx context.Context, f Filter, p *model.Progress) ([]MetroArea, error) {
+	return listAll[MetroArea](ctx, c, PathMetroAreas, f, p)
+}
+
+// GetMetroArea reads one metro area.
+func (c *Client) GetMetroArea(ctx context.Context, id string) (MetroArea, error) {
+	return getObject[MetroArea](ctx, c, PathMetroAreas, id)
+}
+
+// ListMetroAreaNetworks lists metro area networks.
+func (c *Client) ListMetroAreaNetworks(ctx context.Context, f Filter, p *model.Progress) ([]MetroAreaNetwork, error) {
+	return listAll[MetroAreaNetwork](ctx, c, PathMetroAreaNetworks, f, p)
+}
+
+// GetMetroAreaNetwork reads one metro area network.
+func (c *Client) GetMetroAreaNetwork(ctx context.Context, id string) (MetroAreaNetwork, error) {
+	return getObject[MetroAreaNetwork](ctx, c, PathMetroAreaNetworks, id)
+}
+
+// ListFacilities lists facilities.
+func (c *Client) ListFacilities(ctx context.Context, f Filter, p *model.Progress) ([]Facility, error) {
+	return listAll[Facility](ctx, c, PathFacilities, f, p)
+}
+
+// GetFacility reads one facility.
+func (c *Client) GetFacility(ctx context.Context, id string) (Facility, error) {
+	return getObject[Facility](ctx, c, PathFacilities, id)
+}
+
+// ListPops lists points of presence.
+func (c *Client) ListPops(ctx context.Context, f Filter, p *model.Progress) ([]PointOfPresence, error) {
+	return listAll[PointOfPresence](ctx, c, PathPops, f, p)
+}
+
+// GetPop reads one point of presence.
+func (c *Client) GetPop(ctx context.Context, id string) (PointOfPresence, error) {
+	return getObject[PointOfPresence](ctx, c, PathPops, id)
+}
+
+// ListDevices lists devices.
+func (c *Client) ListDevices(ctx context.Context, f Filter, p *model.Progress) ([]Device, error) {
+	return listAll[Device](ctx, c, PathDevices, f, p)
+}
+
+// GetDevice reads one device.
+func (c *Client) GetDevice(ctx context.Context, id string) (Device, error) {
+	return getObject[Device](ctx, c, PathDevices, id)
+}
+
+// ListPorts lists ports.
+func (c *Client) ListPorts(ctx context.Context, f Filter, p *model.Progress) ([]Port, error) {
+	return listAll[Port](ctx, c, PathPorts, f, p)
+}
+
+// GetPort reads one port.
+func (c *Client) GetPort(ctx context.Context, id string) (Port, error) {
+	return getObject[Port](ctx, c, PathPorts, id)
+}
+
+// ListPortReservations lists port reservations (2.7).
+func (c *Client) ListPortReservations(ctx context.Context, f Filter, p *model.Progress) ([]PortReservation, error) {
+	return listAll[PortReservation](ctx, c, PathPortReservations, f, p)
+}
+
+// GetPortReservation reads one port reservation (2.7).
+func (c *Client) GetPortReservation(ctx context.Context, id string) (PortReservation, error) {
+	return getObject[PortReservation](ctx, c, PathPortReservations, id)
+}
+
+// ListConnections lists connections.
+func (c *Client) ListConnections(ctx context.Context, f Filter, p *model.Progress) ([]Connection, error) {
+	return listAll[Connection](ctx, c, PathConnections, f, p)
+}
+
+// GetConnection reads one connection.
+func (c *Client) GetConnection(ctx context.Context, id string) (Connection, error) {
+	return getObject[Connection](ctx, c, PathConnections, id)
+}
+
+// ListNetworkServices lists network services.
+func (c *Client) ListNetworkServices(ctx context.Context, f Filter, p *model.Progress) ([]NetworkService, error) {
+	return listAll[NetworkService](ctx, c, PathNetworkServices, f, p)
+}
+
+// GetNetworkService reads one network service.
+func (c *Client) GetNetworkService(ctx context.Context, id string) (NetworkService, error) {
+	return getObject[NetworkService](ctx, c, PathNetworkServices, id)
+}
+
+// ListNetworkServiceConfigs lists network service configs.
+func (c *Client) ListNetworkServiceConfigs(ctx context.Context, f Filter, p *model.Progress) ([]NetworkServiceConfig, error) {
+	return listAll[NetworkServiceConfig](ctx, c, PathNSConfigs, f, p)
+}
+
+// GetNetworkServiceConfig reads one network service config.
+func (c *Client) GetNetworkServiceConfig(ctx context.Context, id string) (NetworkServiceConfig, error) {
+	return getObject[NetworkServiceConfig](ctx, c, PathNSConfigs, id)
+}
+
+// ListProductOfferings lists product offerings.
+func (c *Client) ListProductOfferings(ctx context.Context, f Filter, p *model.Progress) ([]ProductOffering, error) {
+	return listAll[ProductOffering](ctx, c, PathProductOfferings, f, p)
+}
+
+// GetProductOffering reads one product offering.
+func (c *Client) GetProductOffering(ctx context.Context, id string) (ProductOffering, error) {
+	return getObject[ProductOffering](ctx, c, PathProductOfferings, id)
+}
+
+// ListAccounts lists accounts.
+func (c *Client) ListAccounts(ctx context.Context, f Filter, p *model.Progress) ([]Account, error) {
+	return listAll[Account](ctx, c, PathAccounts, f, p)
+}
+
+// GetAccount reads one account.
+func (c *Client) GetAccount(ctx context.Context, id string) (Account, error) {
+	return getObject[Account](ctx, c, PathAccounts, id)
+}
+
+// Statistics reads the aggregates of a port, connection, network service
+// config or network service (2.7).
+func (c *Client) Statistics(ctx context.Context, t ObjectType, id string) (Statistics, error) {
+	p, err := typedPath(t, id, statisticsSuffix)
+	if err != nil {
+		return Statistics{}, err
+	}
+	body, err := c.get(ctx, p, nil)
+	if err != nil {
+		return Statistics{}, err
+	}
+	s, err := decodeStatistics(body)
+	if err != nil {
+		return Statistics{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+	}
+	return s, nil
+}
+
+// Timeseries reads the samples of one aggregate (2.7).
+func (c *Client) Timeseries(ctx context.Context, t ObjectType, id, aggregate string) (Timeseries, error) {
+	if !validAggregate.MatchString(aggregate) {
+		return Timeseries{}, errorf("invalid aggregate name %q", truncate(aggregate, 40))
+	}
+	p, err := typedPath(t, id, statisticsSuffix+"/"+url.PathEscape(aggregate)+timeseriesSuffix)
+	if err != nil {
+		return Timeseries{}, err
+	}
+	return c.timeseries(ctx, p, nil)
+}
+
+func (c *Client) timeseries(ctx context.Context, p string, q url.Values) (Timeseries, error) {
+	body, err := c.get(ctx, p, q)
+	if err != nil {
+		return Timeseries{}, err
+	}
+	ts, err := decodeTimeseries(body)
+	if err != nil {
+		return Timeseries{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+	}
+	return ts, nil
+}
+
+// PeerFilter selects peers of a network service config (all when empty).
+type PeerFilter struct {
+	ASN        int64
+	MACAddress string
+	IPAddress  string
+	IPVersion  int // 4 or 6
+}
+
+func (f PeerFilter) query() url.Values {
+	q := url.Values{}
+	if f.ASN > 0 {
+		q.Set(PeerFilterASN, strconv.FormatInt(f.ASN, 10))
+	}
+	if f.MACAddress != "" {
+		q.Set(PeerFilterMACAddress, f.MACAddress)
+	}
+	if f.IPAddress != "" {
+		q.Set(PeerFilterIPAddress, f.IPAddress)
+	}
+	if f.IPVersion == 4 || f.IPVersion == 6 {
+		q.Set(PeerFilterIPVersion, strconv.Itoa(f.IPVersion))
+	}
+	return q
+}
+
+// PeerStatistics lists the peers of a network service config with their
+// aggregates (2.7).
+func (c *Client) PeerStatistics(ctx context.Context, nscID string, f PeerFilter) ([]PeerStatistics, error) {
+	p, err := objectPath(PathNSConfigs, nscID, peerStatisticsSuffix)
+	if err != nil {
+		return nil, err
+	}
+	body, err := c.get(ctx, p, f.query())
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodePeerStatistics(body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+	}
+	return out, nil
+}
+
+// PeerTimeseries reads the samples of one aggregate for the peers f selects
+// (2.7).
+func (c *Client) PeerTimeseries(ctx context.Context, nscID, aggregate string, f PeerFilter) (Timeseries, error) {
+	if !validAggregate.MatchString(aggregate) {
+		return Timeseries{}, errorf("invalid aggregate name %q", truncate(aggregate, 40))
+	}
+	p, err := objectPath(PathNSConfigs, nscID, peerStatisticsSuffix+"/"+url.PathEscape(aggregate)+timeseriesSuffix)
+	if err != nil {
+		return Timeseries{}, err
+	}
+	return c.timeseries(ctx, p, f.query())
+}
+
+// RTTStatistics reads round-trip times of a network service (2.7).
+func (c *Client) RTTStatistics(ctx context.Context, serviceID string) (RTTStatistics, error) {
+	p, err := objectPath(PathNetworkServices, serviceID, rttStatisticsSuffix)
+	if err != nil {
+		return RTTStatistics{}, err
+	}
+	body, err := c.get(ctx, p, nil)
+	if err != nil {
+		return RTTStatistics{}, err
+	}
+	r, err := decodeRTT(body)
+	if err != nil {
+		return RTTStatistics{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+	}
+	return r, nil
+}
+
+// ChangeRequest reads the pending change request of a network service
+// (404 when there is none).
+func (c *Client) ChangeRequest(ctx context.Context, serviceID string) (NetworkServiceChangeRequest, error) {
+	p, err := objectPath(PathNetworkServices, serviceID, changeRequestSuffix)
+	if err != nil {
+		return NetworkServiceChangeRequest{}, err
+	}
+	var out NetworkServiceChangeRequest
+	_, err = c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: p}, &out)
+	return out, err
+}
+
+// CreateChangeRequest files a change request on a p2p_vc network service.
+// Never retried.
+func (c *Client) CreateChangeRequest(ctx context.Context, serviceID string, req NetworkServiceChangeRequest) (NetworkServiceChangeRequest, error) {
+	p, err := objectPath(PathNetworkServices, serviceID, changeRequestSuffix)
+	if err != nil {
+		return NetworkServiceChangeRequest{}, err
+	}
+	var out NetworkServiceChangeRequest
+	_, err = c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: p, Body: req, Retry: httpx.RetryNever}, &out)
+	return out, err
+}
+
+// DeleteChangeRequest withdraws a pending change request. Never retried.
+func (c *Client) DeleteChangeRequest(ctx context.Context, serviceID string) (NetworkServiceChangeRequest, error) {
+	p, err := objectPath(PathNetworkServices, serviceID, changeRequestSuffix)
+	if err != nil {
+		return NetworkServiceChangeRequest{}, err
+	}
+	var out NetworkServiceChangeRequest
+	_, err = c.api.Do(ctx, httpx.Request{Method: http.MethodDelete, Path: p, Retry: httpx.RetryNever}, &out)
+	return out, err
+}
+
+// CancellationPolicy reads when an object could be decommissioned and until
+// when it would be charged; decommissionAt (YYYY-MM-DD, optional) asks
+// about a specific date. Connections have this from 2.7 on.
+func (c *Client) CancellationPolicy(ctx context.Context, t ObjectType, id, decommissionAt string) (CancellationPolicy, error) {
+	if t == ObjPort {
+		return CancellationPolicy{}, fmt.Errorf("%w: ixapi: ports are decommissioned with their connection", model.ErrUnsupported)
+	}
+	p, err := typedPath(t, id, cancellationPolicySuffix)
+	if err != nil {
+		return CancellationPolicy{}, err
+	}
+	q := url.Values{}
+	if decommissionAt != "" {
+		if _, err := time.Parse(time.DateOnly, decommissionAt); err != nil {
+			return CancellationPolicy{}, errorf("decommission date %q is not YYYY-MM-DD", truncate(decommissionAt, 20))
+		}
+		q.Set("decommission_at", decommissionAt)
+	}
+	var out CancellationPolicy
+	_, err = c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: p, Query: q}, &out)
+	return out, err
+}
+
+// Decommission requests the decommissioning of a connection, network
+// service or network service config (DELETE). It answers with the object
+// in its new state (raw JSON). Never retried.
+func (c *Client) Decommission(ctx context.Context, t ObjectType, id string, req CancellationRequest) (json.RawMessage, error) {
+	if t == ObjPort {
+		return nil, fmt.Errorf("%w: ixapi: ports are decommissioned with their connection", model.ErrUnsupported)
+	}
+	p, err := typedPath(t, id, "")
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodDelete, Path: p, Body: req, Retry: httpx.RetryNever}, nil)
+	if err != nil {
+		return nil, err
+	}
+	return resp.Body, nil
+}
+
+// send sends a planned request verbatim, once.
+func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response, error) {
+	var body any
+	if h.Body != nil {
+		body = json.RawMessage(h.Body)
+	}
+	return c.api.Do(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}, nil)
+}

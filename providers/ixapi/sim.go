@@ -1,0 +1,558 @@
+package ixapi
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/noctop/noctop/providers/sim"
+)
+
+// The simulator: an IX-API v2 server for demo mode and tests, built on the
+// shared simulated world (providers/sim). It serves the 2.1.0 objects as
+// the spec describes them (tests validate that), the 2.7 additions noctop
+// uses (connection decommissioning, statistics, port reservations), token
+// auth with expiring JWTs, change requests and decommissioning with state
+// transitions driven by the world's event engine.
+//
+// Lists are bare arrays (2.1.0) unless the request carries limit or offset;
+// then they come in the envelope described in list.go.
+
+// SimBasePath is where the simulator serves the API: a client's base URL
+// is the server's URL + SimBasePath.
+const SimBasePath = "/api/v2"
+
+// Demo credentials the simulator accepts. The key and secret have the
+// lengths the spec requires (16 and 86 characters).
+const (
+	DemoAPIKey    = "noctop-demo-key1"
+	DemoAPISecret = "noctop-demo-secret-for-the-ix-api-simulator-only-never-a-real-credential-0123456789abc"
+	DemoToken     = "noctop-demo-static-ixapi-token"
+)
+
+// Token lifetimes of the simulator (change with WithSimTokenTTL).
+const (
+	DefaultSimAccessTTL  = 15 * time.Minute
+	DefaultSimRefreshTTL = 24 * time.Hour
+)
+
+// SimOption configures a Simulator.
+type SimOption func(*simConfig)
+
+type simConfig struct {
+	apiKey, apiSecret, staticToken string
+	accessTTL, refreshTTL          time.Duration
+	problemType                    string // Content-Type of problem documents
+	maxPage                        int
+}
+
+// WithSimCredentials sets the accepted API key and secret (default the
+// demo ones).
+func WithSimCredentials(key, secret string) SimOption {
+	return func(c *simConfig) { c.apiKey, c.apiSecret = key, secret }
+}
+
+// WithSimStaticToken sets a bearer token accepted forever ("" disables;
+// default DemoToken).
+func WithSimStaticToken(tok string) SimOption { return func(c *simConfig) { c.staticToken = tok } }
+
+// WithSimTokenTTL sets the lifetimes of access and refresh tokens.
+func WithSimTokenTTL(access, refresh time.Duration) SimOption {
+	return func(c *simConfig) { c.accessTTL, c.refreshTTL = access, refresh }
+}
+
+// WithSimProblemContentType serves problem documents with this content type
+// (default "application/json", as the 2.1.0 spec declares them;
+// "application/problem+json" is the RFC 7807 one).
+func WithSimProblemContentType(ct string) SimOption { return func(c *simConfig) { c.problemType = ct } }
+
+// Simulator serves IX-API v2 from a simulated world. It is an http.Handler.
+type Simulator struct {
+	w   *sim.World
+	e   *sim.Engine
+	cfg simConfig
+	key []byte // JWT signing key
+
+	// Everything below is guarded by the engine's lock.
+	st *simState
+
+	statsMu sync.Mutex
+	avgs    map[string][4]float64 // (key, aggregate, created_at) -> averages
+	series  map[string][]simSample
+}
+
+// NewSimulator builds the exchange from w. The result is deterministic for
+// a given seed, scale and clock.
+func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
+	cfg := simConfig{
+		apiKey: DemoAPIKey, apiSecret: DemoAPISecret, staticToken: DemoToken,
+		accessTTL: DefaultSimAccessTTL, refreshTTL: DefaultSimRefreshTTL,
+		problemType: "application/json", maxPage: 1000,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Simulator{
+		w: w, e: w.NewEngine(), cfg: cfg,
+		key:    []byte(fmt.Sprintf("ixapi-sim-%d", w.Hash("ixapi", "jwt-key"))),
+		avgs:   map[string][4]float64{},
+		series: map[string][]simSample{},
+	}
+	s.e.Run(func(now time.Time) {
+		s.st = buildState(w, now)
+		s.startEvents()
+	})
+	return s
+}
+
+// FaultHooks render injected errors as IX-API problem documents and tell
+// token requests apart (for sim.Faults.Wrap).
+func (s *Simulator) FaultHooks() sim.FaultHooks {
+	return sim.FaultHooks{
+		ErrorBody: func(status int, r *http.Request) (string, []byte) {
+			p := Problem{Type: ProblemServerError, Status: status, Title: http.StatusText(status), Detail: "simulated fault"}
+			if status == http.StatusTooManyRequests {
+				p.Title, p.Detail = "Too many requests", "request was throttled; retry later"
+			}
+			b, _ := json.Marshal(p)
+			return s.cfg.problemType, b
+		},
+		IsToken: func(r *http.Request) bool {
+			p := strings.TrimPrefix(r.URL.Path, SimBasePath)
+			return p == TokenPath || p == RefreshPath
+		},
+	}
+}
+
+// ServeHTTP routes a request.
+func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path, ok := strings.CutPrefix(r.URL.Path, SimBasePath)
+	if !ok {
+		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "the API lives under "+SimBasePath, nil)
+		return
+	}
+	if r.Body != nil {
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	}
+	switch path {
+	case TokenPath, RefreshPath:
+		if r.Method != http.MethodPost {
+			s.methodNotAllowed(w, "POST")
+			return
+		}
+		s.serveToken(w, r, path == RefreshPath)
+		return
+	}
+	now := s.e.Lock()
+	locked := true
+	unlock := func() {
+		if locked {
+			locked = false
+			s.e.Unlock()
+		}
+	}
+	defer unlock()
+	if !s.authorized(w, r, now) {
+		return
+	}
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	switch {
+	case path == PathHealth && r.Method == http.MethodGet:
+		s.json(w, http.StatusOK, Health{Status: "pass", Version: "2", ReleaseID: "2.7.1-noctop-sim",
+			ServiceID: "noctop-ixapi-sim", Checks: map[string]map[string]string{}})
+	case path == PathImplementation && r.Method == http.MethodGet:
+		s.json(w, http.StatusOK, Implementation{
+			SchemaVersion: "2.7.1", ServiceVersion: "noctop-sim",
+			SupportedNetworkServiceTypes:       []string{TypeExchangeLAN, TypeP2PVC, TypeCloudVC},
+			SupportedNetworkServiceConfigTypes: []string{TypeExchangeLAN, TypeP2PVC, TypeCloudVC},
+			SupportedNetworkFeatureTypes:       []string{},
+			SupportedNetworkFeatureConfigTypes: []string{},
+			SupportedOperations: []string{"connections_list", "connections_read", "connections_destroy",
+				"network_services_list", "network_service_change_request_create", "network_services_destroy",
+				"network_service_configs_destroy", "statistics_read", "peer_statistics_read"},
+		})
+	case len(seg) == 1 && r.Method == http.MethodGet:
+		s.serveList(w, r, seg[0], now)
+	case len(seg) == 2:
+		switch r.Method {
+		case http.MethodGet:
+			s.serveGet(w, seg[0], seg[1])
+		case http.MethodDelete:
+			s.serveDecommission(w, r, seg[0], seg[1], now)
+		default:
+			s.methodNotAllowed(w, "GET, DELETE")
+		}
+	case len(seg) == 3 && seg[2] == "cancellation-policy" && r.Method == http.MethodGet:
+		s.servePolicy(w, r, seg[0], seg[1], now)
+	case len(seg) == 3 && seg[0] == "network-services" && seg[2] == "change-request":
+		s.serveChangeRequest(w, r, seg[1], now)
+	case (len(seg) == 3 || len(seg) == 5) && (seg[2] == "statistics" || seg[2] == "peer-statistics" || seg[2] == "rtt-statistics") && r.Method == http.MethodGet:
+		if len(seg) == 5 && seg[4] != "timeseries" {
+			s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
+			return
+		}
+		job, ok := s.statsJob(w, r, seg, now)
+		unlock() // statistics are computed outside the world's lock
+		if ok {
+			job()
+		}
+	default:
+		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
+	}
+}
+
+func (s *Simulator) methodNotAllowed(w http.ResponseWriter, allow string) {
+	w.Header().Set("Allow", allow)
+	s.problem(w, http.StatusMethodNotAllowed, ProblemBase+"method-not-allowed.html", "Method not allowed", "allowed: "+allow, nil)
+}
+
+// json writes v as JSON.
+func (s *Simulator) json(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		s.problem(w, http.StatusInternalServerError, ProblemServerError, "Internal error", err.Error(), nil)
+		return
+	}
+	s.raw(w, status, b)
+}
+
+func (s *Simulator) raw(w http.ResponseWriter, status int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// problem writes an RFC 7807 document.
+func (s *Simulator) problem(w http.ResponseWriter, status int, typ, title, detail string, props []ProblemProperty) {
+	s.problemDoc(w, Problem{Type: typ, Title: title, Status: status, Detail: detail, Properties: props})
+}
+
+func (s *Simulator) problemDoc(w http.ResponseWriter, p Problem) {
+	b, _ := json.Marshal(p)
+	w.Header().Set("Content-Type", s.cfg.problemType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(p.Status)
+	_, _ = w.Write(b)
+}
+
+// --- auth ---------------------------------------------------------------
+
+type jwtClaims struct {
+	Sub string `json:"sub"`
+	Typ string `json:"typ"` // access | refresh
+	Iat int64  `json:"iat"`
+	Exp int64  `json:"exp"`
+	Jti string `json:"jti"`
+}
+
+func (s *Simulator) sign(c jwtClaims) string {
+	enc := base64.RawURLEncoding
+	head := enc.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	body, _ := json.Marshal(c)
+	msg := head + "." + enc.EncodeToString(body)
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(msg))
+	return msg + "." + enc.EncodeToString(m.Sum(nil))
+}
+
+// verify checks a JWT's signature and reads its claims (expiry is the
+// caller's business).
+func (s *Simulator) verify(tok string) (jwtClaims, bool) {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return jwtClaims{}, false
+	}
+	m := hmac.New(sha256.New, s.key)
+	m.Write([]byte(parts[0] + "." + parts[1]))
+	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
+	if err != nil || !hmac.Equal(sig, m.Sum(nil)) {
+		return jwtClaims{}, false
+	}
+	body, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return jwtClaims{}, false
+	}
+	var c jwtClaims
+	if json.Unmarshal(body, &c) != nil {
+		return jwtClaims{}, false
+	}
+	return c, true
+}
+
+// issue creates an access and a refresh token.
+func (s *Simulator) issue(now time.Time) AuthToken {
+	st := s.st
+	st.tokenSeq++
+	jti := strconv.FormatInt(st.tokenSeq, 10)
+	sub := st.self
+	at := s.sign(jwtClaims{Sub: sub, Typ: "access", Iat: now.Unix(), Exp: now.Add(s.cfg.accessTTL).Unix(), Jti: "a" + jti})
+	rt := s.sign(jwtClaims{Sub: sub, Typ: "refresh", Iat: now.Unix(), Exp: now.Add(s.cfg.refreshTTL).Unix(), Jti: "r" + jti})
+	st.tokensIssued++
+	return AuthToken{AccessToken: at, RefreshToken: rt}
+}
+
+func (s *Simulator) serveToken(w http.ResponseWriter, r *http.Request, refresh bool) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "request body too large or unreadable", nil)
+		return
+	}
+	now := s.e.Lock()
+	defer s.e.Unlock()
+	if !refresh {
+		var req map[string]any
+		if json.Unmarshal(body, &req) != nil {
+			s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "the body must be a JSON object", nil)
+			return
+		}
+		var props []ProblemProperty
+		key, _ := req["api_key"].(string)
+		secret, _ := req["api_secret"].(string)
+		if len(key) != 16 {
+			props = append(props, ProblemProperty{Name: "api_key", Reason: "must be exactly 16 characters"})
+		}
+		if len(secret) != 86 {
+			props = append(props, ProblemProperty{Name: "api_secret", Reason: "must be exactly 86 characters"})
+		}
+		if props != nil {
+			s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "", props)
+			return
+		}
+		if !hmac.Equal([]byte(key), []byte(s.cfg.apiKey)) || !hmac.Equal([]byte(secret), []byte(s.cfg.apiSecret)) {
+			s.st.loginsRefused++
+			s.problem(w, http.StatusUnauthorized, ProblemAuthentication, "Authentication failed", "invalid API key or secret", nil)
+			return
+		}
+		s.st.logins++
+		s.json(w, http.StatusCreated, s.issue(now))
+		return
+	}
+	var req RefreshTokenRequest
+	if json.Unmarshal(body, &req) != nil || req.RefreshToken == "" {
+		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "", []ProblemProperty{{Name: "refresh_token", Reason: "this field is required"}})
+		return
+	}
+	c, ok := s.verify(req.RefreshToken)
+	switch {
+	case !ok || c.Typ != "refresh" || s.st.usedRefresh[c.Jti]:
+		s.problem(w, http.StatusUnauthorized, ProblemAuthentication, "Authentication failed", "invalid or already used refresh token", nil)
+		return
+	case now.Unix() >= c.Exp:
+		s.problem(w, http.StatusUnauthorized, ProblemSignatureExpired, "Signature has expired", "the refresh token expired; log in again", nil)
+		return
+	}
+	s.st.usedRefresh[c.Jti] = true
+	s.st.refreshes++
+	s.json(w, http.StatusCreated, s.issue(now))
+}
+
+// authorized checks the bearer token; it answers 401 itself when not.
+func (s *Simulator) authorized(w http.ResponseWriter, r *http.Request, now time.Time) bool {
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	tok = strings.TrimSpace(tok)
+	if !ok || tok == "" {
+		s.problem(w, http.StatusUnauthorized, ProblemAuthentication, "Authentication failed", "authentication credentials were not provided", nil)
+		return false
+	}
+	if s.cfg.staticToken != "" && hmac.Equal([]byte(tok), []byte(s.cfg.staticToken)) {
+		return true
+	}
+	c, valid := s.verify(tok)
+	switch {
+	case !valid || c.Typ != "access" || s.st.revokedBefore > c.Iat:
+		s.problem(w, http.StatusUnauthorized, ProblemAuthentication, "Authentication failed", "invalid access token", nil)
+		return false
+	case now.Unix() >= c.Exp:
+		s.problem(w, http.StatusUnauthorized, ProblemSignatureExpired, "Signature has expired", "the access token expired; refresh it", nil)
+		return false
+	}
+	return true
+}
+
+// RevokeTokens makes every token issued so far invalid (tests: a server
+// that forgot its sessions).
+func (s *Simulator) RevokeTokens() {
+	s.e.Run(func(now time.Time) { s.st.revokedBefore = now.Unix() + 1 })
+}
+
+// SimCounters are what the simulator counted (tests).
+type SimCounters struct {
+	Logins, LoginsRefused, Refreshes, TokensIssued int
+}
+
+// Counters returns the simulator's counters.
+func (s *Simulator) Counters() SimCounters {
+	var c SimCounters
+	s.e.Run(func(time.Time) {
+		c = SimCounters{Logins: s.st.logins, LoginsRefused: s.st.loginsRefused, Refreshes: s.st.refreshes, TokensIssued: s.st.tokensIssued}
+	})
+	return c
+}
+
+// --- lists and objects --------------------------------------------------
+
+// collection returns the objects of a collection in id order, each with
+// its filter attributes.
+func (s *Simulator) collection(name string) ([]any, func(any, string) ([]string, bool), bool) {
+	st := s.st
+	switch name {
+	case "metro-areas":
+		return anySlice(st.metros), attrsMetro, true
+	case "metro-area-networks":
+		return anySlice(st.mans), attrsMAN, true
+	case "facilities":
+		return anySlice(st.facilities), attrsFacility(st), true
+	case "pops":
+		return anySlice(st.pops), attrsPop, true
+	case "devices":
+		return anySlice(st.devices), attrsDevice(st), true
+	case "ports":
+		return anySlice(st.ports), attrsPort, true
+	case "port-reservations":
+		return anySlice(st.reservations), attrsReservation, true
+	case "connections":
+		return anySlice(st.conns), attrsConnection(st), true
+	case "network-services":
+		return anySlice(st.services), attrsService, true
+	case "network-service-configs":
+		return anySlice(st.nscs), attrsNSC, true
+	case "product-offerings":
+		return anySlice(st.offerings), attrsOffering, true
+	case "accounts":
+		return anySlice(st.accounts), attrsAccount, true
+	}
+	return nil, nil, false
+}
+
+func anySlice[T any](xs []T) []any {
+	out := make([]any, len(xs))
+	for i := range xs {
+		out[i] = xs[i]
+	}
+	return out
+}
+
+func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name string, now time.Time) {
+	items, attrs, ok := s.collection(name)
+	if !ok {
+		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such collection", nil)
+		return
+	}
+	q := r.URL.Query()
+	var props []ProblemProperty
+	limit, offset, paged := 0, 0, q.Has("limit") || q.Has("offset")
+	if paged {
+		limit, offset = s.cfg.maxPage, 0
+		if v := q.Get("limit"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				props = append(props, ProblemProperty{Name: "limit", Reason: "must be a positive integer"})
+			}
+			limit = min(n, s.cfg.maxPage)
+		}
+		if v := q.Get("offset"); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				props = append(props, ProblemProperty{Name: "offset", Reason: "must be a non-negative integer"})
+			}
+			offset = n
+		}
+	}
+	if props != nil {
+		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "", props)
+		return
+	}
+	var kept []any
+	for _, it := range items {
+		if matches(it, attrs, q) {
+			kept = append(kept, it)
+		}
+	}
+	if kept == nil {
+		kept = []any{}
+	}
+	if !paged {
+		s.json(w, http.StatusOK, kept)
+		return
+	}
+	total := len(kept)
+	lo := min(offset, total)
+	hi := min(lo+limit, total)
+	link := func(off int) *string {
+		u := *r.URL
+		qq := u.Query()
+		qq.Set("limit", strconv.Itoa(limit))
+		qq.Set("offset", strconv.Itoa(off))
+		u.RawQuery = qq.Encode()
+		s := "http://" + r.Host + u.RequestURI()
+		return &s
+	}
+	env := struct {
+		Count    int     `json:"count"`
+		Next     *string `json:"next"`
+		Previous *string `json:"previous"`
+		Results  []any   `json:"results"`
+	}{Count: total, Results: kept[lo:hi]}
+	if hi < total {
+		env.Next = link(hi)
+	}
+	if lo > 0 {
+		env.Previous = link(max(0, lo-limit))
+	}
+	s.json(w, http.StatusOK, env)
+}
+
+// matches applies the query's filters; unknown parameters are ignored (as
+// the reference implementation does), limit/offset are paging.
+func matches(it any, attrs func(any, string) ([]string, bool), q map[string][]string) bool {
+	for k, vs := range q {
+		if k == "limit" || k == "offset" || len(vs) == 0 {
+			continue
+		}
+		want := vs[0]
+		base, negate := strings.CutSuffix(k, "__is_not")
+		have, ok := attrs(it, base)
+		if !ok {
+			continue
+		}
+		var hit bool
+		if base == "id" {
+			for _, id := range strings.Split(want, ",") {
+				if slices.Contains(have, strings.TrimSpace(id)) {
+					hit = true
+				}
+			}
+		} else {
+			hit = slices.Contains(have, want)
+		}
+		if hit == negate {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *Simulator) serveGet(w http.ResponseWriter, name, id string) {
+	items, attrs, ok := s.collection(name)
+	if !ok {
+		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such collection", nil)
+		return
+	}
+	for _, it := range items {
+		if ids, _ := attrs(it, "id"); len(ids) > 0 && ids[0] == id {
+			s.json(w, http.StatusOK, it)
+			return
+		}
+	}
+	s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", fmt.Sprintf("no %s with id %s", strings.TrimSuffix(name, "s"), truncate(id, 80)), nil)
+}
