@@ -30,16 +30,22 @@ type Map struct {
 	RangeShorter, RangeLonger, Fit, Direction, Units, Peers, Mark key.Binding
 	Expand, Collapse, Sparklines                                  key.Binding
 
+	// IPAM: views, copy, drill-down and the mutating IPAM actions.
+	NextView, PrevView, Copy, Drill      key.Binding
+	Assign, ProcessHolding, Delete, Swip key.Binding
+
 	// ReadOnly is set when mutating keys are unbound.
 	ReadOnly bool
 	// approveRO and rejectRO still match the keys an operator would press
 	// for approve/reject in read-only mode, only to explain why nothing
 	// happens. They never appear in help.
 	approveRO, rejectRO key.Binding
+	// ipamRO does the same for assign, process_holding, delete and swip.
+	ipamRO [4]key.Binding
 }
 
 // Mutating names the actions that change the world; read-only unbinds them.
-var Mutating = []string{"approve", "reject"}
+var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip"}
 
 // def is one action's default.
 type def struct {
@@ -89,6 +95,14 @@ func defs() []def {
 		{"expand", []string{"right", "l"}, "→/l", "expand", func(m *Map) *key.Binding { return &m.Expand }},
 		{"collapse", []string{"left"}, "←", "collapse", func(m *Map) *key.Binding { return &m.Collapse }},
 		{"sparklines", []string{"t"}, "", "24h trend column", func(m *Map) *key.Binding { return &m.Sparklines }},
+		{"next_view", []string{"v"}, "", "next view", func(m *Map) *key.Binding { return &m.NextView }},
+		{"prev_view", []string{"V"}, "", "previous view", func(m *Map) *key.Binding { return &m.PrevView }},
+		{"copy", []string{"y"}, "", "copy", func(m *Map) *key.Binding { return &m.Copy }},
+		{"drill", []string{"F"}, "", "drill into the fullest", func(m *Map) *key.Binding { return &m.Drill }},
+		{"assign", []string{"A"}, "", "smart-assign…", func(m *Map) *key.Binding { return &m.Assign }},
+		{"process_holding", []string{"P"}, "", "process holding tank…", func(m *Map) *key.Binding { return &m.ProcessHolding }},
+		{"delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }},
+		{"swip", []string{"W"}, "", "SWIP reassign…", func(m *Map) *key.Binding { return &m.Swip }},
 	}
 	for i := 0; i < 9; i++ {
 		i := i
@@ -135,9 +149,13 @@ func New(overrides map[string][]string, readOnly bool) (*Map, error) {
 	}
 	m.approveRO = m.Approve
 	m.rejectRO = m.Reject
+	m.ipamRO = [4]key.Binding{m.Assign, m.ProcessHolding, m.Delete, m.Swip}
 	if readOnly {
 		m.Approve.SetEnabled(false)
 		m.Reject.SetEnabled(false)
+		for _, b := range []*key.Binding{&m.Assign, &m.ProcessHolding, &m.Delete, &m.Swip} {
+			b.SetEnabled(false)
+		}
 	}
 	return m, nil
 }
@@ -153,6 +171,11 @@ func (m *Map) BlockedByReadOnly(k fmt.Stringer) (string, bool) {
 		return "read-only mode: approvals disabled (--read-only)", true
 	case key.Matches(k, m.rejectRO):
 		return "read-only mode: rejections disabled (--read-only)", true
+	}
+	for i, what := range []string{"smart assignment", "holding tank processing", "deassignment and deletion", "SWIP reassignment"} {
+		if key.Matches(k, m.ipamRO[i]) {
+			return "read-only mode: " + what + " disabled (--read-only)", true
+		}
 	}
 	return "", false
 }
