@@ -480,6 +480,9 @@ func (d decor) Marked(r *model.Row) bool {
 	return false
 }
 
+// Volatile disables the table's line cache when cells depend on the clock.
+func (d decor) Volatile() bool { return d.m.cfg.Dynamic != nil }
+
 func (d decor) Cell(r *model.Row, col int) string {
 	if d.m.cfg.Dynamic != nil {
 		if c, ok := r.Item.(*model.Connection); ok {

@@ -36,6 +36,17 @@ type Decor interface {
 	Cell(r *model.Row, col int) string
 }
 
+// Volatile is an optional Decor method: true when Cell output changes
+// without the row changing (ages), which disables the line cache.
+type Volatile interface{ Volatile() bool }
+
+// cached is one rendered, unselected row line.
+type cached struct {
+	line   string
+	layout int
+	marked bool
+}
+
 const gutter = 2 // cursor mark + change mark
 
 const gapStr = "  "
@@ -51,6 +62,8 @@ type Model struct {
 	offset  int
 	n       int
 	st      *styles.Styles
+	layoutN int // bumped whenever widths change
+	cache   map[*model.Row]cached
 }
 
 // New makes a table view with the given columns.
@@ -170,6 +183,7 @@ func (m *Model) HandleKey(msg tea.KeyMsg, km *keys.Map) bool {
 // Min/Max; spare width goes to Flex columns; when too narrow, Flex columns
 // shrink to Min and then the lowest-priority columns are dropped.
 func (m *Model) layout() {
+	m.layoutN++
 	w2, c2 := m.layoutWith(2)
 	w1, c1 := m.layoutWith(1)
 	if c1 < c2 {
@@ -333,54 +347,78 @@ func (m *Model) View(t *model.Table, d Decor) string {
 
 	rows := m.Rows()
 	end := min(m.offset+rows, t.Len())
-	var lb strings.Builder
+	volatile := false
+	if v, ok := d.(Volatile); ok {
+		volatile = v.Volatile()
+	}
+	if m.cache == nil || len(m.cache) > 4*rows+64 {
+		// Bounded: only recently shown rows stay cached.
+		m.cache = make(map[*model.Row]cached, 2*rows)
+	}
 	for i := m.offset; i < end; i++ {
 		r := t.At(i)
 		b.WriteByte('\n')
 		selected := i == m.cursor
-		lb.Reset()
-		if selected {
-			lb.WriteByte('>')
-		} else {
-			lb.WriteByte(' ')
-		}
-		if d.Marked(r) {
-			if selected {
-				lb.WriteString("●")
-			} else {
-				lb.WriteString(m.st.Marker.Wrap("●"))
-			}
-		} else {
-			lb.WriteByte(' ')
-		}
-		first := true
-		for c, col := range m.cols {
-			w := m.widths[c]
-			if w == 0 {
+		marked := d.Marked(r)
+		if !selected && !volatile {
+			if c, ok := m.cache[r]; ok && c.layout == m.layoutN && c.marked == marked {
+				b.WriteString(c.line)
 				continue
 			}
-			if !first {
-				lb.WriteString(gapStr[:m.sep])
-			}
-			first = false
-			cell := d.Cell(r, c)
-			p := styles.Paint{}
-			if !selected {
-				p = d.CellPaint(r, c)
-			}
-			lb.WriteString(p.Pre)
-			text.WriteFit(&lb, cell, w, col.Right)
-			lb.WriteString(p.Post)
 		}
-		if selected {
-			line := lb.String()
-			if pad := m.w - text.Width(line); pad > 0 {
-				line += strings.Repeat(" ", pad)
-			}
-			b.WriteString(m.st.Selected.Wrap(line))
-		} else {
-			b.WriteString(lb.String())
+		line := m.renderRow(r, selected, marked, d)
+		if !selected && !volatile {
+			m.cache[r] = cached{line: line, layout: m.layoutN, marked: marked}
 		}
+		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// renderRow renders one row; the selected row is painted as a whole (a
+// cell's reset sequence would end the selection background early).
+func (m *Model) renderRow(r *model.Row, selected, marked bool, d Decor) string {
+	var lb strings.Builder
+	lb.Grow(m.w + 32)
+	if selected {
+		lb.WriteByte('>')
+	} else {
+		lb.WriteByte(' ')
+	}
+	if marked {
+		if selected {
+			lb.WriteString("●")
+		} else {
+			lb.WriteString(m.st.Marker.Wrap("●"))
+		}
+	} else {
+		lb.WriteByte(' ')
+	}
+	first := true
+	for c, col := range m.cols {
+		w := m.widths[c]
+		if w == 0 {
+			continue
+		}
+		if !first {
+			lb.WriteString(gapStr[:m.sep])
+		}
+		first = false
+		cell := d.Cell(r, c)
+		p := styles.Paint{}
+		if !selected {
+			p = d.CellPaint(r, c)
+		}
+		lb.WriteString(p.Pre)
+		text.WriteFit(&lb, cell, w, col.Right)
+		lb.WriteString(p.Post)
+	}
+	if !selected {
+		return lb.String()
+	}
+	line := lb.String()
+	if pad := m.w - text.Width(line); pad > 0 {
+		line += strings.Repeat(" ", pad)
+	}
+	return m.st.Selected.Wrap(line)
 }
