@@ -219,6 +219,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.toast = ""
 		}
 		return m, nil
+	case pane.ShowMsg:
+		for i, p := range a.panes {
+			if p.Title() == msg.Pane {
+				a.setActive(i)
+				if msg.Msg == nil {
+					return m, nil
+				}
+				np, cmd := p.Update(msg.Msg)
+				a.panes[i] = np
+				return m, cmd
+			}
+		}
+		return m, pane.Toast("no "+msg.Pane+" pane in this build", true)
 	case pane.RefreshMsg:
 		return m, a.refresh(msg.Provider)
 	case pane.UpdateMsg:

@@ -92,3 +92,11 @@ type UpdateMsg struct {
 	Key   state.Key
 	Apply func(old any) any
 }
+
+// ShowMsg asks the root to switch to the pane titled Pane and deliver Msg
+// to it (e.g. the Connections pane's "g" opening the Traffic pane on the
+// selected connection). Unknown titles produce a toast.
+type ShowMsg struct {
+	Pane string
+	Msg  tea.Msg
+}
