@@ -48,6 +48,11 @@ func TestLoadsEverySource(t *testing.T) {
 	if l, _ := w1.Counts(); l != 1 {
 		t.Errorf("p1 listed %d times, want 1 (shared state)", l)
 	}
+	// Until the operator presses a key the cursor stays on the first row,
+	// whichever provider answered first.
+	if c := connList(h).TableView().Cursor(); c != 0 {
+		t.Errorf("untouched list: cursor %d, want 0", c)
+	}
 	if !strings.Contains(h.view(), "p1 ● ok · 50 conns · 10 pending") {
 		t.Errorf("status bar missing p1 health:\n%s", h.view())
 	}

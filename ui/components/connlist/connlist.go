@@ -86,6 +86,10 @@ type Model struct {
 	w, h      int
 	loc       *time.Location
 	contentW  []int
+	// touched turns true with the operator's first key in this list; until
+	// then refreshes keep the cursor on the first row (the oldest approval,
+	// the top of the sort) instead of following whichever row loaded first.
+	touched bool
 }
 
 // New builds an empty list.
@@ -309,7 +313,7 @@ func (m *Model) rebuild(p *provState, cs []model.Connection) {
 func (m *Model) afterChange(key string) {
 	hint := m.view.Cursor()
 	m.view.SetLen(m.table.Len())
-	if key == "" {
+	if key == "" || !m.touched {
 		return
 	}
 	if i := m.table.IndexNear(key, hint); i >= 0 {
@@ -371,6 +375,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return cmd
 	case tea.KeyMsg:
+		m.touched = true
 		if m.Flow.Active() {
 			return m.Flow.Update(msg)
 		}
