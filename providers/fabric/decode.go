@@ -49,7 +49,7 @@ func decodeSearchPage(body []byte) (ConnectionSearchResponse, error) {
 		key, _ := kt.(string)
 		switch {
 		case strings.EqualFold(key, "data"): // encoding/json matches keys case-insensitively too
-			out.Data = nil
+			out.Data = out.Data[:0]
 			if err := decodeData(dec, body, &out, wrap, bad); err != nil {
 				return out, err
 			}
@@ -59,6 +59,9 @@ func decodeSearchPage(body []byte) (ConnectionSearchResponse, error) {
 				return out, wrap(err)
 			}
 			out.Pagination = p
+			if p != nil && out.Data == nil && p.Limit > 0 && p.Limit <= 1000 {
+				out.Data = make([]Connection, 0, p.Limit)
+			}
 		default:
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {

@@ -146,9 +146,14 @@ func (s *Simulator) searchHandler(w http.ResponseWriter, r *http.Request) {
 	res := s.search.result
 	head, _ := json.Marshal(ConnectionSearchResponse{Pagination: page(offset, limit, len(res), "/search"), Sort: sortBy, Data: []Connection{}})
 	// head ends in `"data":[]}`: splice the cached connection encodings in.
-	var b bytes.Buffer
+	end := min(len(res), offset+limit)
+	size := len(head) + 2
+	for i := offset; i < end; i++ {
+		size += len(s.encoded(res[i])) + 1
+	}
+	b := bytes.NewBuffer(make([]byte, 0, size))
 	b.Write(head[:len(head)-2])
-	for i := offset; i < len(res) && i < offset+limit; i++ {
+	for i := offset; i < end; i++ {
 		if i > offset {
 			b.WriteByte(',')
 		}
