@@ -23,7 +23,8 @@
 //     global org id, ASN, domain), UserName, Email, InterfaceName
 //     ("xe-1/2/3", "et-0/0/10"), LAGName, PrivateASN.
 //   - VLANs: VLANPool (TakeNear for hash-derived stable tags, Take,
-//     TakeLowest, TakeRange, Reserve, Release).
+//     TakeLowest, TakeRange, Reserve, Release); ServiceVLAN(seed, metro,
+//     company) when objects of different simulators must share a tag.
 //   - Traffic: w.Traffic() gives in/out bits per second as a pure function
 //     of (seed, key, capacity, time) at one-minute resolution: a daily
 //     cycle, weekend dip, wander and noise, HotShare saturated keys,
