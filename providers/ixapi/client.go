@@ -1,6 +1,7 @@
 package ixapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -290,6 +291,21 @@ func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collecti
 	body, err := c.get(ctx, p, nil)
 	if err != nil {
 		return zero, err
+	}
+	if b := bytes.TrimSpace(body); len(b) > 0 && b[0] == '[' {
+		// The 2.1.0 spec declares GET /metro-areas/{id} and
+		// /facilities/{id} as answering a list; accept a list holding the
+		// object as well as the object itself.
+		var items []json.RawMessage
+		if err := json.Unmarshal(b, &items); err != nil {
+			return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, jsonError(err))
+		}
+		for _, it := range decodeItems[T, PT](items) {
+			if idOf(any(&it)) == id {
+				return it, nil
+			}
+		}
+		return zero, fmt.Errorf("%s: GET %s: %w: the answer is a list without object %s", c.cfg.name, p, model.ErrBadResponse, id)
 	}
 	v, err := decodeObject[T, PT](body)
 	if err != nil {

@@ -272,3 +272,11 @@ func must[T any](t testing.TB) func(T, error) T {
 }
 
 var _ = errors.New
+
+func newHTTPTest(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
+
+func fastRetryN(n int) httpx.RetryPolicy {
+	p := fastRetry
+	p.MaxAttempts = n
+	return p
+}

@@ -7,7 +7,9 @@ import (
 	"github.com/noctop/noctop/model"
 )
 
-func agg(precision, total int64) Aggregate { return Aggregate{Precision: precision, TotalSamples: total} }
+func agg(precision, total int64) Aggregate {
+	return Aggregate{Precision: precision, TotalSamples: total}
+}
 
 func TestChooseAggregate(t *testing.T) {
 	simLike := map[string]Aggregate{

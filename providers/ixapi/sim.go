@@ -550,6 +550,11 @@ func (s *Simulator) serveGet(w http.ResponseWriter, name, id string) {
 	}
 	for _, it := range items {
 		if ids, _ := attrs(it, "id"); len(ids) > 0 && ids[0] == id {
+			if name == "metro-areas" || name == "facilities" {
+				// The 2.1.0 spec declares these reads as answering a list.
+				s.json(w, http.StatusOK, []any{it})
+				return
+			}
 			s.json(w, http.StatusOK, it)
 			return
 		}
