@@ -25,6 +25,7 @@ type Provider struct {
 
 	mu       sync.Mutex
 	conns    map[string]Connection // last seen, for planning (no I/O in Plan)
+	claimed  map[string]bool       // "port/vlan" sent in acceptances since the last full listing
 	ports    []Port                // our ports, for choosing where to land an acceptance
 	portsAt  time.Time
 	portsTTL time.Duration
@@ -112,6 +113,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 	}
 	p.mu.Lock()
 	p.conns = cache
+	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
 	return out, nil
 }
@@ -333,6 +335,12 @@ func (p *Provider) lowestFreeVLAN(portUUID string) int {
 			}
 		}
 	}
+	for k := range p.claimed {
+		if port, v, ok := strings.Cut(k, "/"); ok && port == portUUID {
+			n, _ := strconv.Atoi(v)
+			used[n] = true
+		}
+	}
 	p.mu.Unlock()
 	for v := 2; v <= 4092; v++ {
 		if !used[v] {
@@ -340,6 +348,26 @@ func (p *Provider) lowestFreeVLAN(portUUID string) int {
 		}
 	}
 	return 0
+}
+
+// claim remembers the port and VLAN an acceptance asked for, so the next
+// plan does not propose them again before the listing shows them.
+func (p *Provider) claim(body []byte) {
+	var req ConnectionActionRequest
+	if json.Unmarshal(body, &req) != nil || req.Data == nil || req.Data.ZSide == nil || req.Data.ZSide.AccessPoint == nil {
+		return
+	}
+	ap := req.Data.ZSide.AccessPoint
+	if ap.Port == nil || ap.LinkProtocol == nil {
+		return
+	}
+	v := cmp.Or(ap.LinkProtocol.VlanTag, ap.LinkProtocol.VlanSTag)
+	p.mu.Lock()
+	if p.claimed == nil {
+		p.claimed = map[string]bool{}
+	}
+	p.claimed[ap.Port.UUID+"/"+strconv.Itoa(v)] = true
+	p.mu.Unlock()
 }
 
 // Do sends a planned action exactly as planned, once (actions are not
@@ -369,6 +397,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		}
 		return res, err
 	}
+	p.claim(a.HTTP.Body)
 	var ack ConnectionAction
 	if httpx.DecodeJSON(resp.Body, &ack) == nil && ack.UUID != "" {
 		res.Message = fmt.Sprintf("Fabric accepted %s (HTTP %d, action %s)", ack.Type, resp.Status, ack.UUID)

@@ -171,3 +171,15 @@ func TestCredentialsNeverPrint(t *testing.T) {
 		t.Error("bad URL accepted")
 	}
 }
+
+func TestPlanDoesNotReproposeAClaimedVLAN(t *testing.T) {
+	p := planProvider(t, "pending_creation_incoming_sp.json")
+	p.claim([]byte(`{"type":"CONNECTION_CREATION_ACCEPTANCE","data":{"zSide":{"accessPoint":{"type":"COLO","port":{"uuid":"port-am-big"},"linkProtocol":{"type":"DOT1Q","vlanTag":2}}}}}`))
+	a, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: spID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lp := planBody(t, a).Data.ZSide.AccessPoint.LinkProtocol; lp.VlanTag != 3 {
+		t.Fatalf("proposed VLAN %d, want 3 (2 was just requested)", lp.VlanTag)
+	}
+}

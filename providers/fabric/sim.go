@@ -40,6 +40,7 @@ type Simulator struct {
 	// Everything below is guarded by engine (Lock/Unlock).
 	self         sim.Company
 	metros       []sim.Metro
+	portMetros   []sim.Metro // metros where we have ports
 	ports        []*simPort
 	portByID     map[string]*simPort
 	portsByMetro map[string][]*simPort
@@ -501,8 +502,12 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 	case ActionUpdateAcceptance:
 		sc.c.Change.Status, sc.c.Change.UpdatedDateTime = "APPROVED", stamp(now)
 		s.version++
+		change := sc.c.Change
 		s.engine.After(sim.Between(rr, t.ProvisionMin, t.ProvisionMax), func(now time.Time) {
-			for _, op := range sc.c.Change.Ops() {
+			if sc.c.Change != change || sc.c.State != "ACTIVE" {
+				return // superseded
+			}
+			for _, op := range change.Ops() {
 				var v struct {
 					Bandwidth int64 `json:"bandwidth"`
 				}

@@ -650,3 +650,52 @@ func TestPortsMetrosValidateRename(t *testing.T) {
 		t.Fatalf("rename: %v %q", err, renamed.Name)
 	}
 }
+
+func TestSimulatorTwoHourSoak(t *testing.T) {
+	// Two simulated hours of the demo: arrivals, decisions taken along the
+	// way, everything the API serves stays decodable and consistent.
+	env := newEnv(t, 100, sim.DemoTiming(), WithSimMaxWaiting(15))
+	p := env.provider(t, noValidation)
+	decided := 0
+	for step := 0; step < 60; step++ {
+		env.clock.Advance(2 * time.Minute)
+		cs, err := p.Connections(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting := 0
+		for _, c := range cs {
+			if c.State == model.StateUnknown || c.Status == "" {
+				t.Fatalf("step %d: %s has state %s status %q", step, c.Name, c.State, c.Status)
+			}
+			if c.Pending == nil || !c.Pending.WaitingOnUs {
+				continue
+			}
+			waiting++
+			kind := model.ActionApprove
+			if decided%3 == 1 && c.Pending.Kind != model.ChangeDeletion {
+				kind = model.ActionReject
+			}
+			if step%4 == 0 { // leave most requests waiting for a while
+				a, err := p.Plan(model.ActionRequest{Kind: kind, Target: model.Ref{ID: c.ID}, Reason: "soak"})
+				if err != nil {
+					t.Fatalf("plan %s on %s: %v", kind, c.Name, err)
+				}
+				if _, err := p.Do(ctx, a); err != nil {
+					t.Fatalf("%s %s: %v", kind, c.Name, err)
+				}
+				decided++
+				got, err := p.Connection(ctx, c.ID) // re-read, as the UI does
+				if err != nil || (got.Pending != nil && got.Pending.WaitingOnUs) {
+					t.Fatalf("after %s of %s: %v, still waiting: %+v", kind, c.Name, err, got.Pending)
+				}
+			}
+		}
+		if waiting > 15 {
+			t.Fatalf("step %d: %d waiting, cap is 15", step, waiting)
+		}
+	}
+	if decided < 10 {
+		t.Fatalf("only %d decisions in two hours", decided)
+	}
+}

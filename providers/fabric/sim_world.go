@@ -73,6 +73,11 @@ func (s *Simulator) build() {
 	for i := 0; i < nPorts; i++ {
 		s.addPort(i, s.metros[i%len(s.metros)])
 	}
+	for _, m := range s.metros {
+		if len(s.portsByMetro[m.Code]) > 0 {
+			s.portMetros = append(s.portMetros, m)
+		}
+	}
 	for i, pn := range []string{"Transit L2", "Cloud Connect", "Backhaul"} {
 		r := w.Rand("fabric", "profile", strconv.Itoa(i))
 		s.profiles = append(s.profiles, simProfile{uuid: sim.UUID(r), name: "Noctop " + pn, typ: "L2_PROFILE"})
@@ -254,11 +259,12 @@ func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) 
 func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *simConn {
 	w := s.world
 	other := w.Company(r.IntN(w.CompanyCount()))
-	ms := s.metros
-	ma := sim.Pick(r, ms)
+	ma := sim.Pick(r, s.metros)
+	// Requests come only where we have ports (where our profiles are
+	// offered), mostly from the same metro.
 	mz := ma
-	if sim.Chance(r, 0.3) {
-		mz = sim.Pick(r, ms)
+	if len(s.portsByMetro[ma.Code]) == 0 || sim.Chance(r, 0.3) {
+		mz = sim.Pick(r, s.portMetros)
 	}
 	typ := "EVPL_VC"
 	if sim.Chance(r, 0.12) {
@@ -562,7 +568,8 @@ func (s *Simulator) pickActiveIncoming(r *rand.Rand) *simConn {
 	start := r.IntN(len(s.order))
 	for i := 0; i < len(s.order) && i < 500; i++ {
 		sc := s.order[(start+i)%len(s.order)]
-		if sc.c.Direction == dirIncoming && sc.c.State == "ACTIVE" && pendingOf(sc.c) == nil {
+		settled := sc.c.Change == nil || sc.c.Change.Status == "COMPLETED" || sc.c.Change.Status == "REJECTED" || sc.c.Change.Status == "FAILED"
+		if sc.c.Direction == dirIncoming && sc.c.State == "ACTIVE" && settled && pendingOf(sc.c) == nil {
 			return sc
 		}
 	}
