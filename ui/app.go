@@ -21,6 +21,7 @@ import (
 	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/ipam"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
@@ -31,6 +32,7 @@ import (
 var Panes = []pane.Factory{
 	connections.New,
 	approvals.New,
+	ipam.New,
 }
 
 // Options configure the UI; main fills them from flags and the config.
@@ -43,6 +45,9 @@ type Options struct {
 	Now       func() time.Time    // injectable clock (goldens use a fixed one)
 	Keys      map[string][]string // [keys] table: action name -> keys (see ValidateKeys)
 	Logger    *slog.Logger
+	// PoolThreshold: IPAM pools at or above this use (percent) are
+	// highlighted and counted in the status bar (default 80).
+	PoolThreshold float64
 }
 
 // ValidateKeys checks a [keys] table for config loading: unknown action
@@ -118,10 +123,14 @@ func New(opts Options, sources []model.Source) Model {
 	a.ctx = &pane.Context{
 		Sources: sources, Store: a.store, Keys: km, Styles: st, Now: opts.Now,
 		ReadOnly: opts.ReadOnly, AuditPath: opts.AuditPath, Logger: opts.Logger,
-		Spinner: func() string { return a.spin.View() },
+		Spinner:       func() string { return a.spin.View() },
+		PoolThreshold: opts.PoolThreshold,
 	}
 	for _, f := range Panes {
 		p := f(a.ctx)
+		if p == nil {
+			continue // no configured source has what this pane shows
+		}
 		a.panes = append(a.panes, p)
 		for _, sp := range p.Resources() {
 			a.store.Register(sp)
@@ -526,12 +535,21 @@ func (a *app) providerStatus(name string) string {
 		health += st.Info.Render(" (retrying…)")
 	}
 	out := st.Bold.Render(name) + " " + health
-	if c, ok := a.counts[name]; ok && loaded {
+	src, _ := a.ctx.Source(name)
+	if c, ok := a.counts[name]; ok && loaded && src.Connections != nil {
 		out += st.Dim.Render(fmt.Sprintf(" · %d conns", c.conns))
 		if c.pending > 0 {
 			out += " · " + st.Warn.Render(fmt.Sprintf("%d pending", c.pending))
 		} else {
 			out += st.Dim.Render(" · 0 pending")
+		}
+	}
+	// Panes may add a provider-specific note (IPAM: pools over threshold).
+	for _, p := range a.panes {
+		if ps, ok := p.(interface{ ProviderStatus(string) string }); ok {
+			if s := ps.ProviderStatus(name); s != "" {
+				out += st.Dim.Render(" · ") + s
+			}
 		}
 	}
 	return out

@@ -42,7 +42,9 @@ type Pane interface {
 	Capturing() bool
 }
 
-// Factory builds a pane; app.go lists them in tab order.
+// Factory builds a pane; app.go lists them in tab order. A factory returns
+// nil when no configured source has the capability its pane shows (the
+// IPAM pane without an IPAM provider): the tab is then left out.
 type Factory func(ctx *Context) Pane
 
 // Context is what every pane shares. Store is read-only for panes: they
@@ -58,6 +60,9 @@ type Context struct {
 	Logger    *slog.Logger
 	// Spinner returns the current spinner frame (animated while loading).
 	Spinner func() string
+	// PoolThreshold is the IPAM use (percent) from which pools are
+	// highlighted and counted in the status bar ([ui] pool_threshold).
+	PoolThreshold float64
 }
 
 // Source returns the source named name, or false.
