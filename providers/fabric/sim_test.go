@@ -657,8 +657,8 @@ func TestSimulatorTwoHourSoak(t *testing.T) {
 	env := newEnv(t, 100, sim.DemoTiming(), WithSimMaxWaiting(15))
 	p := env.provider(t, noValidation)
 	decided := 0
-	for step := 0; step < 60; step++ {
-		env.clock.Advance(2 * time.Minute)
+	for step := 0; step < 30; step++ {
+		env.clock.Advance(4 * time.Minute)
 		cs, err := p.Connections(ctx, nil)
 		if err != nil {
 			t.Fatal(err)
@@ -676,7 +676,7 @@ func TestSimulatorTwoHourSoak(t *testing.T) {
 			if decided%3 == 1 && c.Pending.Kind != model.ChangeDeletion {
 				kind = model.ActionReject
 			}
-			if step%4 == 0 { // leave most requests waiting for a while
+			if step%3 == 0 { // leave most requests waiting for a while
 				a, err := p.Plan(model.ActionRequest{Kind: kind, Target: model.Ref{ID: c.ID}, Reason: "soak"})
 				if err != nil {
 					t.Fatalf("plan %s on %s: %v", kind, c.Name, err)
