@@ -65,6 +65,9 @@ type Spec struct {
 	From, To time.Time
 	Loc      *time.Location
 	Color    bool // emit ANSI colours (off for the ASCII profile / NO_COLOR)
+	// Fit rounds Upper up to the next axis tick, so the top row is labelled
+	// (use when Upper is the data's maximum rather than a capacity).
+	Fit bool
 }
 
 // labelWidth is the width every value label is padded or cut to, so the
@@ -129,19 +132,24 @@ func Render(s Spec) string {
 	if label == nil {
 		label = func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 	}
+	rows := plotLines - 1 // asciigraph draws rows+1 lines
+	step := TickStep(upper, rows)
+	if s.Fit {
+		upper = math.Ceil(upper/step) * step
+	}
 	opts := []asciigraph.Option{
-		asciigraph.Height(plotLines - 1), // asciigraph draws Height+1 rows
+		asciigraph.Height(rows),
 		asciigraph.LowerBound(0),
 		asciigraph.UpperBound(upper),
 		asciigraph.Offset(2),
 		asciigraph.SeriesChars(chars...),
-		asciigraph.YAxisValueFormatter(func(v float64) string { return text.Fit(label(v), labelWidth, true) }),
+		asciigraph.YAxisValueFormatter(tickLabeler(upper, rows, step, label)),
 	}
 	if s.Color {
 		opts = append(opts, asciigraph.SeriesColors(colors...))
 	}
 	var out string
-	if plotLines-1 >= 1 {
+	if rows >= 1 {
 		out = asciigraph.PlotMany(data, opts...)
 	} else {
 		out = zeroLine(cols)
@@ -149,47 +157,92 @@ func Render(s Spec) string {
 	if timeAxis {
 		out += "\n" + TimeAxis(s.From, s.To, cols, labelWidth+1, s.Loc)
 	}
-	return text.Block(out, s.Width, s.Height)
+	// Every line is at most Width cells by construction (labels are fitted
+	// to labelWidth, Columns leaves room for label and axis), so only the
+	// line count needs clamping; measuring widths here would cost more
+	// than the plot. TestRenderFitsEverySize holds this to account.
+	return clampLines(out, s.Height)
+}
+
+// clampLines cuts s to at most h lines.
+func clampLines(s string, h int) string {
+	i, n := 0, 0
+	for n < h {
+		j := strings.IndexByte(s[i:], '\n')
+		if j < 0 {
+			return s
+		}
+		i += j + 1
+		n++
+	}
+	return s[:max(i-1, 0)]
+}
+
+// TickStep is a round distance between labelled rows ({1, 2, 2.5, 5} ×
+// 10^k) giving a label about every third row of a rows-high plot of
+// [0, upper].
+func TickStep(upper float64, rows int) float64 {
+	if upper <= 0 || rows <= 0 || math.IsNaN(upper) || math.IsInf(upper, 0) {
+		return 1
+	}
+	raw := upper / math.Max(float64(rows)/3, 1)
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*mag >= raw*(1-1e-9) {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// tickLabeler labels only the row nearest to each multiple of step, with
+// the round value itself: asciigraph spaces rows evenly (0, 312.5M, 625M
+// ...), and an operator reads "2.5 Gb/s" faster than "2.2 Gb/s" and
+// "2.5 Gb/s" and "2.8 Gb/s" on every row. The row is accurate to half a
+// row height, the plot's resolution anyway.
+func tickLabeler(upper float64, rows int, step float64, label func(float64) string) func(float64) string {
+	half := upper / float64(max(rows, 1)) / 2
+	return func(v float64) string {
+		t := math.Round(v/step) * step
+		// A tick belongs to the row whose band (v-half, v+half] holds it.
+		if t > v-half && t <= v+half+1e-9*upper {
+			return text.Fit(label(t), labelWidth, true)
+		}
+		return strings.Repeat(" ", labelWidth)
+	}
 }
 
 func zeroLine(cols int) string {
 	return strings.Repeat(" ", labelWidth) + "┼" + strings.Repeat("─", cols-1)
 }
 
-// TimeAxis draws "└┬────┬" and the tick labels under a plot whose first
+// TimeAxis draws "└──┬───┬" and tick labels under a plot whose first
 // bucket sits at column indent-1 (on the value axis) and whose cols buckets
-// span [from, to). Labels never run past the right edge.
+// span [from, to). Ticks fall on round local times (every 3h at :00, every
+// day at midnight ...), as many as fit without labels touching, and labels
+// never run past the right edge.
 func TimeAxis(from, to time.Time, cols, indent int, loc *time.Location) string {
 	if loc == nil {
 		loc = time.UTC
 	}
 	span := to.Sub(from)
-	layout := timeLayout(span)
-	lw := len(time.Date(2000, 12, 31, 23, 59, 0, 0, time.UTC).Format(layout))
-	// One tick every lw+3 columns at least, at "round" bucket indices.
-	ticks := max(min(cols/(lw+3), 8), 1)
-	axis := []rune(strings.Repeat(" ", indent-1) + "└" + strings.Repeat("─", cols-1))
-	labels := []rune(strings.Repeat(" ", indent+cols))
+	axis := []rune(strings.Repeat(" ", max(indent-1, 0)) + "└" + strings.Repeat("─", max(cols-1, 0)))
+	labels := []rune(strings.Repeat(" ", len(axis)))
+	if span <= 0 || cols < 2 {
+		return string(axis)
+	}
+	step, layout := tickStep(span, cols)
 	lastEnd := -1
-	for k := 0; k <= ticks; k++ {
-		c := k * (cols - 1) / ticks
-		at := from.Add(time.Duration(float64(span) * float64(c) / float64(cols)))
+	for t := alignUp(from, step, loc); t.Before(to); t = t.Add(step) {
+		c := int(float64(t.Sub(from)) / float64(span) * float64(cols))
 		pos := indent - 1 + c
-		if pos >= len(axis) {
+		if c <= 0 || pos >= len(axis) {
 			continue
 		}
-		if c > 0 {
-			axis[pos] = '┬'
-		}
-		lbl := []rune(at.In(loc).Format(layout))
-		start := pos - len(lbl)/2
-		if start+len(lbl) > len(labels) {
-			start = len(labels) - len(lbl)
-		}
-		if start < 0 {
-			start = 0
-		}
-		if start <= lastEnd || start+len(lbl) > len(labels) {
+		axis[pos] = '┬'
+		lbl := []rune(t.In(loc).Format(layout))
+		start := min(max(pos-len(lbl)/2, 0), len(labels)-len(lbl))
+		if start <= lastEnd || start < 0 {
 			continue
 		}
 		copy(labels[start:], lbl)
@@ -198,17 +251,53 @@ func TimeAxis(from, to time.Time, cols, indent int, loc *time.Location) string {
 	return string(axis) + "\n" + strings.TrimRight(string(labels), " ")
 }
 
-// timeLayout picks a tick label format for a window: clock times within a
-// day, day and hour within a fortnight, dates beyond.
-func timeLayout(span time.Duration) string {
-	switch {
-	case span <= 26*time.Hour:
-		return "15:04"
-	case span <= 15*24*time.Hour:
-		return "Mon 15h"
-	default:
-		return "Jan 02"
+var tickSteps = []time.Duration{
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour,
+	24 * time.Hour, 2 * 24 * time.Hour, 7 * 24 * time.Hour, 14 * 24 * time.Hour, 28 * 24 * time.Hour,
+}
+
+// tickStep picks the smallest round step whose labels fit, and the label
+// layout that goes with it.
+func tickStep(span time.Duration, cols int) (time.Duration, string) {
+	layoutFor := func(step time.Duration) string {
+		switch {
+		case step >= 24*time.Hour:
+			return "Jan 02"
+		case span > 26*time.Hour:
+			return "Mon 15h"
+		default:
+			return "15:04"
+		}
 	}
+	for _, st := range tickSteps {
+		lw := len(layoutFor(st)) + 2 // a label and a gap per tick
+		if float64(span)/float64(st)*float64(lw) <= float64(cols) {
+			return st, layoutFor(st)
+		}
+	}
+	st := tickSteps[len(tickSteps)-1]
+	return st, layoutFor(st)
+}
+
+// alignUp returns the first round multiple of step at or after t in loc:
+// local midnights for day steps, multiples of step since local midnight
+// otherwise.
+func alignUp(t time.Time, step time.Duration, loc *time.Location) time.Time {
+	lt := t.In(loc)
+	mid := time.Date(lt.Year(), lt.Month(), lt.Day(), 0, 0, 0, 0, loc)
+	if step >= 24*time.Hour {
+		if mid.Before(t) {
+			mid = mid.AddDate(0, 0, 1)
+		}
+		return mid
+	}
+	n := t.Sub(mid) / step
+	a := mid.Add(n * step)
+	if a.Before(t) {
+		a = a.Add(step)
+	}
+	return a
 }
 
 // sparkRunes are the eight block heights of a sparkline.

@@ -1,0 +1,465 @@
+// Package traffic is the Traffic pane: in and out traffic of one port,
+// connection, network service config or peer set as a terminal graph, with
+// ranges, capacity or fitted scale, a legend (now, average, max, 95th
+// percentile) and the peer list of a network service config.
+//
+// The pane is a stack of screens: a graph, the peers of the graphed config
+// on top of it, a peer graph on top of that; esc pops. Every fetch runs in a
+// tea.Cmd tagged with the screen's id and a sequence number, so a late
+// answer for a screen that is gone or was refetched is dropped.
+package traffic
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/state"
+)
+
+// Range is one selectable time range.
+type Range struct {
+	Name string
+	D    time.Duration
+}
+
+// Ranges in key order; the provider maps each onto its own aggregates.
+var Ranges = []Range{
+	{"1h", time.Hour},
+	{"6h", 6 * time.Hour},
+	{"24h", 24 * time.Hour},
+	{"7d", 7 * 24 * time.Hour},
+	{"30d", 30 * 24 * time.Hour},
+}
+
+// DefaultRange is 24h: a day shows the daily cycle an operator compares against.
+const DefaultRange = 2
+
+// Target is what the pane graphs.
+type Target struct {
+	Source string    // provider instance name
+	Ref    model.Ref // port, connection, network service config ...
+	Title  string    // how the operator knows it ("et-0/0/1 @ FRA")
+	// Capacity in bits per second when the caller knows it (a connection's
+	// bandwidth); a capacity the provider returns with the series wins.
+	Capacity float64
+	// Peers, when set, graphs these peers of the config Ref instead of the
+	// config itself (SeriesQuery.Peers).
+	Peers []model.Peer
+}
+
+func (t Target) label() string {
+	if t.Title != "" {
+		return t.Title
+	}
+	if t.Ref.Name != "" {
+		return t.Ref.Name
+	}
+	return t.Ref.ID
+}
+
+// OpenMsg asks the Traffic pane to graph Target; the root makes the pane
+// active when it sees one.
+type OpenMsg struct{ Target Target }
+
+// Open returns a command emitting OpenMsg.
+func Open(t Target) tea.Cmd { return func() tea.Msg { return OpenMsg{Target: t} } }
+
+// Selector is implemented by panes whose selection can be graphed; the root
+// asks the active pane on the graph key.
+type Selector interface {
+	GraphTarget() (Target, bool)
+}
+
+// Direction filters the lines shown.
+type Direction int
+
+const (
+	Both Direction = iota
+	In
+	Out
+)
+
+func (d Direction) String() string {
+	return [...]string{"in+out", "in only", "out only"}[d]
+}
+
+// screen is one level of the pane's stack.
+type screen interface {
+	id() int64
+	close() // cancel fetches in flight
+}
+
+// Pane is the Traffic pane.
+type Pane struct {
+	ctx   *pane.Context
+	w, h  int
+	stack []screen
+	ids   int64
+
+	rng     int
+	fit     bool
+	packets bool
+	color   bool
+
+	// Interval between automatic refreshes of the graph on top.
+	Interval time.Duration
+	// after delivers msg after d (tea.Tick; tests replace it so no timer
+	// runs inside a test).
+	after func(d time.Duration, msg tea.Msg) tea.Cmd
+}
+
+func teaAfter(d time.Duration, msg tea.Msg) tea.Cmd {
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+// New builds the pane (a pane.Factory).
+func New(ctx *pane.Context) pane.Pane { return NewPane(ctx) }
+
+// NewPane is New with the concrete type (tests, the root's routing).
+func NewPane(ctx *pane.Context) *Pane {
+	iv := 30 * time.Second
+	if ctx.Store != nil && ctx.Store.Interval() > iv {
+		iv = ctx.Store.Interval()
+	}
+	return &Pane{ctx: ctx, rng: DefaultRange, Interval: iv, after: teaAfter,
+		color: lipgloss.ColorProfile() != termenv.Ascii}
+}
+
+func (p *Pane) Title() string { return "Traffic" }
+
+func (p *Pane) Badge() string { return "" }
+
+// Resources: the pane fetches per target, outside the shared store.
+func (p *Pane) Resources() []state.Spec { return nil }
+
+func (p *Pane) Init() tea.Cmd { return nil }
+
+func (p *Pane) SetSize(w, h int) {
+	p.w, p.h = max(w, 0), max(h, 0)
+	for _, s := range p.stack {
+		if pv, ok := s.(*peerView); ok {
+			pv.setSize(p.w, p.h)
+		}
+	}
+}
+
+// Capturing is true while the peer filter input is open.
+func (p *Pane) Capturing() bool {
+	pv, ok := p.top().(*peerView)
+	return ok && pv.filtering
+}
+
+// Busy reports a fetch in flight (keeps the root's spinner turning).
+func (p *Pane) Busy() bool {
+	for _, s := range p.stack {
+		switch v := s.(type) {
+		case *graphView:
+			if v.loading {
+				return true
+			}
+		case *peerView:
+			if v.loading {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Range is the selected range.
+func (p *Pane) Range() Range { return Ranges[p.rng] }
+
+// Graph returns the graph on top of the stack (tests).
+func (p *Pane) Graph() (*graphView, bool) {
+	g, ok := p.top().(*graphView)
+	return g, ok
+}
+
+// Depth is the number of screens on the stack (tests).
+func (p *Pane) Depth() int { return len(p.stack) }
+
+func (p *Pane) top() screen {
+	if len(p.stack) == 0 {
+		return nil
+	}
+	return p.stack[len(p.stack)-1]
+}
+
+func (p *Pane) nextID() int64 {
+	p.ids++
+	return p.ids
+}
+
+func (p *Pane) now() time.Time {
+	if p.ctx.Now != nil {
+		return p.ctx.Now()
+	}
+	return time.Now()
+}
+
+func (p *Pane) loc() *time.Location { return p.now().Location() }
+
+// Open replaces whatever is shown with a graph of t and fetches it.
+func (p *Pane) Open(t Target) tea.Cmd {
+	for _, s := range p.stack {
+		s.close()
+	}
+	g := newGraphView(p.nextID(), t)
+	p.stack = []screen{g}
+	return p.fetch(g)
+}
+
+func (p *Pane) push(s screen) { p.stack = append(p.stack, s) }
+
+// pop returns to the screen below, refetching a graph whose range changed
+// while it was covered.
+func (p *Pane) pop() tea.Cmd {
+	if len(p.stack) <= 1 {
+		return nil
+	}
+	p.top().close()
+	p.stack = p.stack[:len(p.stack)-1]
+	if g, ok := p.top().(*graphView); ok && (g.rng != p.rng || g.series == nil && !g.loading) {
+		return p.fetch(g)
+	}
+	return nil
+}
+
+func (p *Pane) source(name string) (model.Source, bool) { return p.ctx.Source(name) }
+
+// Update handles keys (while active) and the pane's own results.
+func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case OpenMsg:
+		return p, p.Open(msg.Target)
+	case seriesMsg:
+		return p, p.applySeries(msg)
+	case peersMsg:
+		p.applyPeers(msg)
+		return p, nil
+	case tickMsg:
+		return p, p.tick(msg)
+	case tea.KeyMsg:
+		return p, p.key(msg)
+	}
+	if pv, ok := p.top().(*peerView); ok && pv.filtering {
+		return p, pv.updateInput(msg)
+	}
+	return p, nil
+}
+
+func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
+	switch v := p.top().(type) {
+	case *peerView:
+		return p.peerKey(v, msg)
+	case *graphView:
+		return p.graphKey(v, msg)
+	}
+	return nil
+}
+
+func (p *Pane) setRange(i int) tea.Cmd {
+	i = min(max(i, 0), len(Ranges)-1)
+	g, ok := p.top().(*graphView)
+	if i == p.rng && ok && (g.series != nil || g.loading) {
+		return nil
+	}
+	p.rng = i
+	if ok {
+		return p.fetch(g)
+	}
+	return nil
+}
+
+func (p *Pane) graphKey(g *graphView, msg tea.KeyMsg) tea.Cmd {
+	km := p.ctx.Keys
+	switch {
+	case key.Matches(msg, km.Range1h):
+		return p.setRange(0)
+	case key.Matches(msg, km.Range6h):
+		return p.setRange(1)
+	case key.Matches(msg, km.Range24h):
+		return p.setRange(2)
+	case key.Matches(msg, km.Range7d):
+		return p.setRange(3)
+	case key.Matches(msg, km.Range30d):
+		return p.setRange(4)
+	case key.Matches(msg, km.RangeShorter):
+		return p.setRange(p.rng - 1)
+	case key.Matches(msg, km.RangeLonger):
+		return p.setRange(p.rng + 1)
+	case key.Matches(msg, km.Fit):
+		p.fit = !p.fit
+	case key.Matches(msg, km.Direction):
+		g.dir = (g.dir + 1) % 3
+	case key.Matches(msg, km.Units):
+		p.packets = !p.packets
+	case key.Matches(msg, km.Peers):
+		return p.openPeers(g)
+	case key.Matches(msg, km.Back):
+		return p.pop()
+	}
+	return nil
+}
+
+// openPeers pushes the peer list of the graphed config.
+func (p *Pane) openPeers(g *graphView) tea.Cmd {
+	src, ok := p.source(g.target.Source)
+	if !ok || src.Peers == nil {
+		return pane.Toast(fmt.Sprintf("%s cannot list peers", g.target.Source), true)
+	}
+	if len(g.target.Peers) > 0 {
+		return pane.Toast("this graph already shows peers; esc goes back to the list", false)
+	}
+	pv := newPeerView(p.nextID(), g.target, p.ctx)
+	pv.setSize(p.w, p.h)
+	p.push(pv)
+	return p.fetchPeers(pv)
+}
+
+// graphPeers pushes a graph comparing peers of the list's config.
+func (p *Pane) graphPeers(pv *peerView, peers []model.Peer) tea.Cmd {
+	if len(peers) == 0 {
+		return nil
+	}
+	t := pv.config
+	t.Peers = peers
+	t.Capacity = 0 // a peer's share of a port has no capacity of its own
+	if len(peers) == 1 {
+		t.Title = peerLabel(peers[0]) + " on " + pv.config.label()
+	} else {
+		t.Title = fmt.Sprintf("%d peers on %s", len(peers), pv.config.label())
+	}
+	g := newGraphView(p.nextID(), t)
+	if len(peers) > 1 {
+		g.dir = In // several peers in both directions is a tangle; i cycles
+	}
+	p.push(g)
+	return p.fetch(g)
+}
+
+// ShortHelp is the footer's bindings for the screen on top.
+func (p *Pane) ShortHelp() []key.Binding {
+	km := p.ctx.Keys
+	switch v := p.top().(type) {
+	case *peerView:
+		if v.filtering {
+			return []key.Binding{
+				key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+				key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+			}
+		}
+		return []key.Binding{km.Up, km.Down, km.Mark, km.Graph, km.Filter, km.Sort, km.SortReverse, p.backHelp()}
+	case *graphView:
+		r := rangesHelp(km)
+		b := []key.Binding{r, km.Fit, km.Direction, km.Units}
+		if src, ok := p.source(v.target.Source); ok && src.Peers != nil && len(v.target.Peers) == 0 {
+			b = append(b, km.Peers)
+		}
+		if len(p.stack) > 1 {
+			b = append(b, p.backHelp())
+		}
+		return b
+	}
+	return nil
+}
+
+func (p *Pane) backHelp() key.Binding {
+	b := p.ctx.Keys.Back
+	b.SetHelp(b.Help().Key, "back")
+	return b
+}
+
+// rangesHelp is one footer entry for the five range keys ("h/H/d/w/M range").
+func rangesHelp(km *keys.Map) key.Binding {
+	var ks, labels []string
+	for _, b := range []key.Binding{km.Range1h, km.Range6h, km.Range24h, km.Range7d, km.Range30d} {
+		ks = append(ks, b.Keys()...)
+		labels = append(labels, b.Help().Key)
+	}
+	return key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(labels, "/"), "1h…30d"))
+}
+
+// FullHelp is the ? overlay's bindings.
+func (p *Pane) FullHelp() [][]key.Binding {
+	km := p.ctx.Keys
+	return [][]key.Binding{
+		{km.Range1h, km.Range6h, km.Range24h, km.Range7d, km.Range30d, km.RangeShorter, km.RangeLonger},
+		{km.Fit, km.Direction, km.Units, km.Peers, km.Back},
+		{km.Up, km.Down, km.Mark, km.Graph, km.Open, km.Filter, km.Sort, km.SortReverse},
+	}
+}
+
+// View renders the screen on top in exactly w×h.
+func (p *Pane) View() string {
+	if p.w <= 0 || p.h <= 0 {
+		return ""
+	}
+	var body string
+	switch v := p.top().(type) {
+	case *graphView:
+		body, exact := p.graphScreen(v)
+		if !exact || p.h < chrome+1 {
+			return text.Block(body, p.w, p.h)
+		}
+		// The plotted screen is sized line by line already; measuring
+		// every line again would cost more than building it.
+		if n := strings.Count(body, "\n") + 1; n < p.h {
+			body += strings.Repeat("\n", p.h-n)
+		}
+		return body
+	case *peerView:
+		body = v.render(p.spin())
+	default:
+		body = p.emptyView()
+	}
+	return text.Block(body, p.w, p.h)
+}
+
+func (p *Pane) spin() string {
+	if p.ctx.Spinner != nil {
+		return p.ctx.Spinner()
+	}
+	return "…"
+}
+
+func (p *Pane) emptyView() string {
+	st := p.ctx.Styles
+	km := p.ctx.Keys
+	lines := []string{
+		st.PaneTitle.Render("Traffic"),
+		"",
+		"  Nothing graphed yet.",
+		"",
+		"  Select a port, connection or network service config in a list or in the",
+		"  inventory and press " + st.Key.Render(km.Graph.Help().Key) + " to graph its traffic here.",
+	}
+	can := false
+	for _, s := range p.ctx.Sources {
+		if s.Stats != nil {
+			can = true
+		}
+	}
+	if !can {
+		lines = append(lines, "", st.Dim.Render("  No configured provider offers traffic statistics."))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// storeCtx is the parent context of every fetch (cancelled on quit).
+func (p *Pane) storeCtx() context.Context {
+	if p.ctx.Store != nil {
+		return p.ctx.Store.Context()
+	}
+	return context.Background()
+}
