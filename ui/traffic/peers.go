@@ -402,8 +402,8 @@ func peerLabel(pr model.Peer) string {
 type peerDecor struct{ v *peerView }
 
 func (d peerDecor) CellPaint(*model.Row, int) styles.Paint { return styles.Paint{} }
-func (d peerDecor) Marked(r *model.Row) bool              { return d.v.marked[r.Key] }
-func (d peerDecor) Cell(r *model.Row, col int) string     { return r.Cells[col] }
+func (d peerDecor) Marked(r *model.Row) bool               { return d.v.marked[r.Key] }
+func (d peerDecor) Cell(r *model.Row, col int) string      { return r.Cells[col] }
 
 func (v *peerView) render(spin string) string {
 	st := v.ctx.Styles
@@ -444,4 +444,3 @@ func (v *peerView) render(spin string) string {
 	}
 	return b.String()
 }
-

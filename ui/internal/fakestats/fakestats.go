@@ -192,11 +192,11 @@ func (s *Source) Peers(ctx context.Context, config model.Ref) ([]model.Peer, err
 		id := fmt.Sprintf("peer-%d", asn)
 		avg := 2e9 * (0.02 + 0.2*frac(hash(id)))
 		out[i] = model.Peer{
-			Ref:  model.Ref{Provider: s.Name, Type: "peer", ID: id, Name: fmt.Sprintf("Peer %d", i)},
-			ASN:  asn,
-			Name: fmt.Sprintf("%s Networks", []string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}[i%6]),
-			IPs:  []string{fmt.Sprintf("192.0.2.%d", 1+i%254), fmt.Sprintf("2001:db8::%x", 1+i)},
-			MAC:  fmt.Sprintf("02:00:00:00:%02x:%02x", i/256, i%256),
+			Ref:   model.Ref{Provider: s.Name, Type: "peer", ID: id, Name: fmt.Sprintf("Peer %d", i)},
+			ASN:   asn,
+			Name:  fmt.Sprintf("%s Networks", []string{"Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"}[i%6]),
+			IPs:   []string{fmt.Sprintf("192.0.2.%d", 1+i%254), fmt.Sprintf("2001:db8::%x", 1+i)},
+			MAC:   fmt.Sprintf("02:00:00:00:%02x:%02x", i/256, i%256),
 			AvgIn: avg, AvgOut: avg * 0.8,
 		}
 	}
