@@ -99,6 +99,14 @@ func (r *Row) num(c int) int64 {
 	return 0
 }
 
+// WarmSortKey precomputes the natural sort key of text column c, so a
+// builder running off the UI goroutine can take that cost too.
+func (r *Row) WarmSortKey(c int) {
+	if c >= 0 && c < len(r.Cells) {
+		r.natKey(c)
+	}
+}
+
 func (r *Row) natKey(c int) string {
 	if r.natKeys == nil {
 		r.natKeys = make([]string, len(r.Cells))

@@ -5,7 +5,7 @@ package conns
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/pane"
@@ -82,11 +82,11 @@ func FormatBandwidth(mbps int64) string {
 	case mbps <= 0:
 		return ""
 	case mbps >= 1000 && mbps%1000 == 0:
-		return fmt.Sprintf("%dG", mbps/1000)
+		return strconv.FormatInt(mbps/1000, 10) + "G"
 	case mbps >= 1000:
-		return fmt.Sprintf("%.1fG", float64(mbps)/1000)
+		return strconv.FormatFloat(float64(mbps)/1000, 'f', 1, 64) + "G"
 	default:
-		return fmt.Sprintf("%dM", mbps)
+		return strconv.FormatInt(mbps, 10) + "M"
 	}
 }
 

@@ -62,6 +62,9 @@ type provState struct {
 	marked map[string]bool
 	built  int // how many refreshes were turned into rows
 	fresh  []*model.Row
+	// building is the data whose rows are being built off the Update
+	// goroutine (nil when none); a newer refresh replaces it.
+	building []model.Connection
 }
 
 // slot is one connection's row and the refresh that last listed it.
@@ -165,12 +168,17 @@ func (m *Model) chrome() int {
 
 // Refresh rebuilds rows from the shared state for provider (or all when
 // provider is ""), keeping the cursor on the same connection.
-func (m *Model) Refresh(provider string) {
+//
+// When a refresh brings many new rows (a first load of a large account),
+// the rows are built in a command and installed when builtMsg arrives, so
+// Update stays short; the returned command must be run.
+func (m *Model) Refresh(provider string) tea.Cmd {
 	sel := ""
 	if m.table.Len() > 0 {
 		sel = m.table.At(m.view.Cursor()).Key
 	}
 	changed := false
+	var cmds []tea.Cmd
 	for _, s := range m.ctx.Sources {
 		if provider != "" && s.Name != provider {
 			continue
@@ -188,15 +196,128 @@ func (m *Model) Refresh(provider string) {
 		if cs == nil && p.data == nil {
 			continue
 		}
-		if len(cs) == len(p.data) && (len(cs) == 0 || &cs[0] == &p.data[0]) {
-			continue // same slice: nothing new
+		if sameSlice(cs, p.data) {
+			p.building = nil // an older build in flight is superseded
+			continue         // same slice: nothing new
 		}
-		m.rebuild(p, cs)
+		if p.building != nil && sameSlice(cs, p.building) {
+			continue // already being built
+		}
+		if need := m.needed(p, cs); len(need) >= AsyncBuild {
+			p.building = cs
+			cmds = append(cmds, m.buildCmd(s.Name, cs, need))
+			continue
+		}
+		p.building = nil
+		m.rebuild(p, cs, nil)
 		changed = true
 	}
-	if !changed {
-		return
+	if changed {
+		m.install(sel)
 	}
+	return tea.Batch(cmds...)
+}
+
+// AsyncBuild is the number of new rows from which a refresh builds them
+// in a command instead of in Update.
+var AsyncBuild = 20000
+
+func sameSlice(a, b []model.Connection) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
+}
+
+// builtMsg carries rows built by buildCmd.
+type builtMsg struct {
+	owner    *Model
+	provider string
+	data     []model.Connection
+	rows     map[int]*model.Row // index in data -> row
+}
+
+// needed lists the indices of cs that need a new row (read-only).
+func (m *Model) needed(p *provState, cs []model.Connection) []int {
+	var need []int
+	for i := range cs {
+		c := &cs[i]
+		if m.cfg.Include != nil && !m.cfg.Include(c) {
+			continue
+		}
+		var sl *slot
+		if i < len(p.at) && p.at[i] != nil && p.at[i].id == c.ID {
+			sl = p.at[i]
+		} else if p.byID != nil {
+			sl = p.byID[c.ID]
+		}
+		if sl == nil || sl.row == nil || sl.row.Version != fingerprint(c) {
+			need = append(need, i)
+		}
+	}
+	return need
+}
+
+func fingerprint(c *model.Connection) uint64 {
+	if c.FingerprintKey != 0 {
+		return c.FingerprintKey
+	}
+	return c.Fingerprint()
+}
+
+// buildCmd builds rows for cs[need] in a goroutine. It captures only
+// immutable values: the data slice is never modified after a fetch.
+func (m *Model) buildCmd(provider string, cs []model.Connection, need []int) tea.Cmd {
+	owner, cells, loc := m, m.cfg.Cells, m.loc
+	sortCol, _ := m.table.SortBy()
+	textSort := m.cfg.Columns[sortCol].Kind == model.ColText
+	return func() tea.Msg {
+		rows := make(map[int]*model.Row, len(need))
+		for _, i := range need {
+			r := newRow(&cs[i], cells, loc)
+			if textSort {
+				r.WarmSortKey(sortCol) // take this cost off the UI goroutine too
+			}
+			rows[i] = r
+		}
+		return builtMsg{owner: owner, provider: provider, data: cs, rows: rows}
+	}
+}
+
+func newRow(c *model.Connection, cellsOf func(*model.Connection, *time.Location) ([]string, []int64), loc *time.Location) *model.Row {
+	cells, nums := cellsOf(c, loc)
+	for j := range cells {
+		cells[j] = text.Clean(cells[j])
+	}
+	r := model.NewRow(c.Key(), cells, nums, c)
+	r.Version = fingerprint(c)
+	return r
+}
+
+// installBuilt applies a builtMsg when its data is still the newest.
+func (m *Model) installBuilt(msg builtMsg) {
+	p := m.provs[msg.provider]
+	if p == nil || p.building == nil || !sameSlice(p.building, msg.data) {
+		return // superseded by a newer refresh
+	}
+	sel := ""
+	if m.table.Len() > 0 {
+		sel = m.table.At(m.view.Cursor()).Key
+	}
+	p.building = nil
+	m.rebuild(p, msg.data, msg.rows)
+	m.install(sel)
+}
+
+// Building reports whether rows are being prepared off the UI goroutine.
+func (m *Model) Building() bool {
+	for _, p := range m.provs {
+		if p.building != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// install merges every provider's rows into the table.
+func (m *Model) install(sel string) {
 	var all []*model.Row
 	n := 0
 	for _, p := range m.provs {
@@ -244,7 +365,7 @@ func (m *Model) Refresh(provider string) {
 // fingerprint did not change. Providers usually list connections in the
 // same order every time, so a row is first looked for at the same input
 // position, then by id.
-func (m *Model) rebuild(p *provState, cs []model.Connection) {
+func (m *Model) rebuild(p *provState, cs []model.Connection, prebuilt map[int]*model.Row) {
 	first := p.built == 0
 	p.built++
 	gen := p.built
@@ -285,12 +406,9 @@ func (m *Model) rebuild(p *provState, cs []model.Connection) {
 		if r != nil && r.Version == fp {
 			r.Item = c // fresh data for the detail view and actions
 		} else {
-			cells, nums := m.cfg.Cells(c, m.loc)
-			for j := range cells {
-				cells[j] = text.Clean(cells[j])
+			if r = prebuilt[i]; r == nil || r.Version != fp {
+				r = newRow(c, m.cfg.Cells, m.loc)
 			}
-			r = model.NewRow(c.Key(), cells, nums, c)
-			r.Version = fp
 			sl.row = r
 			p.fresh = append(p.fresh, r)
 			if !first {
@@ -364,7 +482,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
 		if msg.Key.Resource == state.Connections && msg.DataChanged {
-			m.Refresh(msg.Key.Provider)
+			return m.Refresh(msg.Key.Provider)
+		}
+		return nil
+	case builtMsg:
+		if msg.owner == m {
+			m.installBuilt(msg)
 		}
 		return nil
 	case actionflow.DoneMsg:
@@ -570,6 +693,10 @@ func (m *Model) spin() string {
 func (m *Model) loadingNote() string {
 	var parts []string
 	for _, s := range m.ctx.Sources {
+		if p := m.provs[s.Name]; p != nil && p.building != nil {
+			parts = append(parts, s.Name+" (preparing rows)")
+			continue
+		}
 		e := m.ctx.Store.Get(conns.Key(s.Name))
 		if e == nil || !e.Loading {
 			continue
@@ -607,7 +734,10 @@ func (m *Model) emptyView() string {
 			continue
 		}
 		found = true
+		p := m.provs[s.Name]
 		switch {
+		case p != nil && p.building != nil:
+			lines = append(lines, fmt.Sprintf("  %s Preparing %d connections from %s…", m.spin(), len(p.building), s.Name))
 		case e.Loading:
 			lines = append(lines, fmt.Sprintf("  %s Loading connections from %s…%s", m.spin(), s.Name, progress(e)))
 		case e.Err != nil:

@@ -30,12 +30,23 @@ func Width(s string) int {
 func Clean(s string) string {
 	ok := true
 	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
+		// Bytes >= 0x80 may start a C1 control (U+0080-U+009F): check runes.
+		if c := s[i]; c < 0x20 || c >= 0x7f {
 			ok = false
 			break
 		}
 	}
-	if ok && !strings.ContainsRune(s, '\u009b') {
+	if ok {
+		return s
+	}
+	clean := true
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			clean = false
+			break
+		}
+	}
+	if clean {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
