@@ -40,6 +40,8 @@ type Model struct {
 	target  string
 	replan  Replan
 	reason  textinput.Model
+	typed   textinput.Model // the object's name, when Action.ConfirmText is set
+	onTyped bool            // keystrokes go to typed (up/down switch when both exist)
 	focus   int
 	err     string
 	planErr string
@@ -53,12 +55,23 @@ func New(a model.Action, target string, replan Replan, st *styles.Styles) Model 
 	ti.Prompt = "> "
 	ti.Placeholder = "why (sent to the provider)"
 	ti.CharLimit = 500
-	m := Model{action: a, target: target, replan: replan, reason: ti, focus: focusCancel, st: st}
-	if a.NeedsReason {
+	tc := textinput.New()
+	tc.Prompt = "> "
+	tc.Placeholder = a.ConfirmText
+	tc.CharLimit = 500
+	m := Model{action: a, target: target, replan: replan, reason: ti, typed: tc, focus: focusCancel, st: st}
+	switch {
+	case a.NeedsReason:
 		m.reason.Focus()
+	case a.ConfirmText != "":
+		m.onTyped = true
+		m.typed.Focus()
 	}
 	return m
 }
+
+// hasInput reports whether the dialog takes text.
+func (m Model) hasInput() bool { return m.action.NeedsReason || m.action.ConfirmText != "" }
 
 // Action is the action the dialog currently shows (what Confirm sends).
 func (m Model) Action() model.Action { return m.action }
@@ -73,12 +86,13 @@ func (m Model) FocusOnConfirm() bool { return m.focus == focusConfirm }
 func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
-		if m.action.NeedsReason {
-			var cmd tea.Cmd
+		var cmd tea.Cmd
+		if m.onTyped {
+			m.typed, cmd = m.typed.Update(msg)
+		} else if m.action.NeedsReason {
 			m.reason, cmd = m.reason.Update(msg)
-			return m, Open, cmd
 		}
-		return m, Open, nil
+		return m, Open, cmd
 	}
 	switch k.String() {
 	case "esc", "ctrl+c":
@@ -98,9 +112,29 @@ func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 			m.err = "a reason is required"
 			return m, Open, nil
 		}
+		if m.action.ConfirmText != "" && m.typed.Value() != m.action.ConfirmText {
+			m.err = fmt.Sprintf("type %q exactly to confirm", m.action.ConfirmText)
+			return m, Open, nil
+		}
 		return m, Confirmed, nil
+	case "up", "down":
+		if m.action.NeedsReason && m.action.ConfirmText != "" {
+			m.onTyped = !m.onTyped
+			if m.onTyped {
+				m.reason.Blur()
+				return m, Open, m.typed.Focus()
+			}
+			m.typed.Blur()
+			return m, Open, m.reason.Focus()
+		}
 	}
-	if !m.action.NeedsReason {
+	if m.onTyped {
+		var cmd tea.Cmd
+		m.typed, cmd = m.typed.Update(msg)
+		m.err = ""
+		return m, Open, cmd
+	}
+	if !m.hasInput() {
 		switch k.String() {
 		case "left", "right", "h", "l":
 			m.focus = 1 - m.focus
@@ -143,7 +177,14 @@ func (m Model) View(w, h int) string {
 	add(s.DialogTitle.Render(text.Truncate(title, inner-14)) + "  " + rs.Render("risk: "+risk.String()))
 	add("")
 	add(s.Dim.Render("Target   ") + text.Truncate(m.target, inner-9))
-	add(s.Dim.Render("Request  ") + s.Code.Render(text.Truncate(m.action.HTTP.Method+" "+m.action.HTTP.Path, inner-9)))
+	// The request is wrapped, never cut: what is confirmed must be seen whole.
+	for i, part := range wrapHard(m.action.HTTP.Method+" "+text.Clean(m.action.HTTP.Path), max(inner-9, 10)) {
+		label := "Request  "
+		if i > 0 {
+			label = "         "
+		}
+		add(s.Dim.Render(label) + s.Code.Render(part))
+	}
 	body := strings.TrimRight(string(m.action.HTTP.Body), "\n")
 	if body == "" {
 		add(s.Dim.Render("         (no body)"))
@@ -158,13 +199,19 @@ func (m Model) View(w, h int) string {
 			add("         " + s.Code.Render(text.Truncate(text.Clean(l), inner-9)))
 		}
 	}
-	if m.action.ConfirmText != "" {
-		add(s.Warn.Render("Type " + m.action.ConfirmText + " to confirm."))
-	}
 	if m.action.NeedsReason {
 		add("")
 		m.reason.Width = max(inner-12, 5)
 		add(s.Dim.Render("Reason   ") + m.reason.View())
+	}
+	if m.action.ConfirmText != "" {
+		add("")
+		add(s.Warn.Render(text.Truncate("Type "+m.action.ConfirmText+" to confirm:", inner)))
+		m.typed.Width = max(inner-12, 5)
+		add(s.Dim.Render("Name     ") + m.typed.View())
+		if m.action.NeedsReason {
+			add(s.Dim.Render("↑/↓ switch between reason and name"))
+		}
 	}
 	if m.planErr != "" {
 		add(s.Error.Render(text.Truncate("plan: "+m.planErr, inner)))
@@ -182,4 +229,25 @@ func (m Model) View(w, h int) string {
 	add(cancel + "  " + confirm + "   " + s.Dim.Render("tab switch · enter choose · esc cancel"))
 	box := s.Dialog.Width(inner + 2).Render(strings.Join(lines, "\n"))
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// wrapHard splits s into pieces of at most n cells (a URL has no spaces to
+// break at).
+func wrapHard(s string, n int) []string {
+	var out []string
+	var cur []rune
+	w := 0
+	for _, r := range s {
+		rw := text.Width(string(r))
+		if w+rw > n && len(cur) > 0 {
+			out = append(out, string(cur))
+			cur, w = cur[:0], 0
+		}
+		cur = append(cur, r)
+		w += rw
+	}
+	if len(cur) > 0 || len(out) == 0 {
+		out = append(out, string(cur))
+	}
+	return out
 }

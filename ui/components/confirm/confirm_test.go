@@ -1,0 +1,87 @@
+package confirm
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+func keys(m Model, ks ...string) (Model, Outcome) {
+	out := Open
+	for _, k := range ks {
+		var msg tea.KeyMsg
+		switch k {
+		case "tab":
+			msg = tea.KeyMsg{Type: tea.KeyTab}
+		case "enter":
+			msg = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			msg = tea.KeyMsg{Type: tea.KeyEsc}
+		case "down":
+			msg = tea.KeyMsg{Type: tea.KeyDown}
+		default:
+			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		m, out, _ = m.Update(msg)
+		if out != Open {
+			return m, out
+		}
+	}
+	return m, out
+}
+
+func TestCancelIsDefault(t *testing.T) {
+	st := styles.New(styles.DefaultTheme())
+	m := New(model.Action{Title: "Approve x", HTTP: model.HTTPRequest{Method: "POST", Path: "/a"}}, "t", nil, st)
+	if _, out := keys(m, "enter"); out != Cancelled {
+		t.Fatalf("enter on the default button = %v, want Cancelled", out)
+	}
+	if _, out := keys(m, "tab", "enter"); out != Confirmed {
+		t.Fatalf("tab enter = %v", out)
+	}
+	if _, out := keys(m, "tab", "esc"); out != Cancelled {
+		t.Fatalf("esc = %v", out)
+	}
+	if _, out := keys(m, "l", "enter"); out != Confirmed {
+		t.Fatalf("l moves focus when there is no input: %v", out)
+	}
+}
+
+func TestConfirmTextMustBeTypedExactly(t *testing.T) {
+	st := styles.New(styles.DefaultTheme())
+	a := model.Action{Title: "Decommission Conn-7", ConfirmText: "Conn-7", Risk: model.RiskHigh}
+	m := New(a, "t", nil, st)
+	m, out := keys(m, "C", "o", "n", "n", "tab", "enter")
+	if out != Open || !strings.Contains(m.View(100, 30), "exactly") {
+		t.Fatalf("partial name accepted: %v", out)
+	}
+	if _, out = keys(m, "-", "7", "enter"); out != Confirmed {
+		t.Fatalf("exact name refused: %v", out)
+	}
+}
+
+func TestReasonAndConfirmTextTogether(t *testing.T) {
+	st := styles.New(styles.DefaultTheme())
+	a := model.Action{Title: "Reject and delete", NeedsReason: true, ConfirmText: "z"}
+	var planned []string
+	replan := func(r string) (model.Action, error) {
+		planned = append(planned, r)
+		b := a
+		b.HTTP.Body = []byte(`{"reason":"` + r + `"}`)
+		return b, nil
+	}
+	m := New(a, "t", replan, st)
+	m, _ = keys(m, "w", "h", "y", "down", "z", "tab")
+	if m.Reason() != "why" {
+		t.Fatalf("reason = %q", m.Reason())
+	}
+	if len(planned) != 3 || !strings.Contains(string(m.Action().HTTP.Body), `"why"`) {
+		t.Fatalf("not re-planned per keystroke: %v", planned)
+	}
+	if _, out := keys(m, "enter"); out != Confirmed {
+		t.Fatalf("both given, still %v", out)
+	}
+}
