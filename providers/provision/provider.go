@@ -416,17 +416,20 @@ func (p *Provider) planSmartAssign(req model.ActionRequest, ps *Params) (string,
 	if code != "" {
 		ps.Set("code", code)
 	}
-	title := fmt.Sprintf("Smart-assign a /%d (%s, %s) to %s", mask, fam.Label(), rir, who)
+	// The title leads with what matters in a confirmation: size, who, and
+	// the block the assignment is expected to come from (family and RIR
+	// are in the request).
+	title := fmt.Sprintf("Smart-assign /%d to %s", mask, who)
 	p.mu.Lock()
 	src, found := PredictSmartAssign(p.blocks, fam, mask, rir, region, vlan, tags)
 	p.mu.Unlock()
 	if found {
-		title += " — expected from " + src.CIDR()
+		title += ", expected from " + src.CIDR()
 		if src.Region != "" {
 			title += " (" + src.Region + ")"
 		}
 	} else if p.blocks != nil {
-		title += " — no matching free block in the last listing"
+		title += ", no matching free block in the last listing"
 	}
 	return title, nil
 }

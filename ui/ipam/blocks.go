@@ -116,7 +116,12 @@ func (p *Pane) blockRow(x int32, selected bool, c blockCols) string {
 	paint(statusPaint(st, blk.Status), text.Fit(string(blk.Status), c.status, false))
 	b.WriteString("  ")
 	share := t.UsedShare(x)
-	paint(sharePaint(st, share, p.threshold), Bar(share, c.bar)+" "+text.Fit(Pct(share*100), 6, true)+hotMark(share, p.threshold))
+	if blk.Status == model.BlockSplit {
+		paint(sharePaint(st, share, p.threshold), Bar(share, c.bar)+" "+text.Fit(Pct(share*100), 6, true)+hotMark(share, p.threshold))
+	} else {
+		// A leaf is wholly used or free: its bar is a fact, not an alarm.
+		paint(st.DimPaint, Bar(share, c.bar)+" "+text.Fit(Pct(share*100), 6, true)+" ")
+	}
 	if c.region > 0 {
 		b.WriteString("  " + text.Fit(text.Clean(blk.Region), c.region, false))
 	}

@@ -124,7 +124,7 @@ func New(ctx *pane.Context) pane.Pane {
 		return nil // no IPAM configured: no tab
 	}
 	p.res = model.NewTable(resourceColumns)
-	p.res.SetSort(colHosts, true)
+	p.res.SetSort(colShare, true) // shares compare across families; counts do not
 	p.resV = vtable.New(resourceLayout, ctx.Styles)
 	in := textinput.New()
 	in.Prompt = "/"

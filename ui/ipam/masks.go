@@ -11,19 +11,19 @@ import (
 )
 
 // maskCols: PREFIX TOTAL ASSIGNED HOLDING AVAILABLE USED(bar pct).
-const maskSideW = 70
+const maskSideW = 66
 
 // maskLinesOf renders one family's mask report as table lines of width w.
 func (p *Pane) maskLinesOf(f model.MaskFamily, w int) []string {
 	st := p.ctx.Styles
-	barW := max(min(w-56, 16), 4)
+	barW := max(min(w-54, 12), 4)
 	head := st.Bold.Render(f.Family.Label() + " by prefix length")
 	if f.Unit != "" {
 		head += st.Dim.Render(" · " + f.Unit)
 	}
 	lines := []string{text.Truncate(head, w)}
-	hdr := text.Fit("PREFIX", 7, false) + text.Fit("TOTAL", 9, true) + text.Fit("ASSIGNED", 10, true) +
-		text.Fit("HOLDING", 9, true) + text.Fit("AVAILABLE", 11, true) + "  " + text.Fit("USED", barW+8, false)
+	hdr := text.Fit("PREFIX", 6, false) + text.Fit("TOTAL", 10, true) + text.Fit("ASSIGNED", 10, true) +
+		text.Fit("HOLDING", 9, true) + text.Fit("AVAILABLE", 10, true) + "  " + text.Fit("USED", barW+8, false)
 	lines = append(lines, st.HeaderRow.Wrap(text.Truncate(hdr, w)))
 	row := func(label string, r model.MaskRow, bold bool) string {
 		used := r.AssignedPct + r.HoldingPct
@@ -31,11 +31,11 @@ func (p *Pane) maskLinesOf(f model.MaskFamily, w int) []string {
 			used = model.Percent(r.Assigned.Add(r.Holding), r.Total)
 		}
 		var b strings.Builder
-		b.WriteString(text.Fit(label, 7, false))
-		b.WriteString(text.Fit(Count(r.Total), 9, true))
+		b.WriteString(text.Fit(label, 6, false))
+		b.WriteString(text.Fit(Count(r.Total), 10, true))
 		b.WriteString(text.Fit(Count(r.Assigned), 10, true))
 		b.WriteString(text.Fit(Count(r.Holding), 9, true))
-		b.WriteString(text.Fit(Count(r.Available), 11, true))
+		b.WriteString(text.Fit(Count(r.Available), 10, true))
 		b.WriteString("  ")
 		line := b.String()
 		bar := sharePaint(st, used/100, p.threshold).Wrap(Bar(used/100, barW)) + " " + text.Fit(Pct(used), 6, true)

@@ -78,8 +78,6 @@ func (p *Pane) summaryTop() []string {
 	return append(out, p.utilLines(u.V6, p.w)...)
 }
 
-const regionHeader = "  REGION  NAME            FAMILY  RIR            POOLS  ≥TH    USED"
-
 func (p *Pane) regionRows() int {
 	return max(p.bodyHeight()-len(p.summaryTop())-3, 1)
 }
@@ -118,7 +116,9 @@ func (p *Pane) summaryView() string {
 	}
 	title += st.Dim.Render("  · enter: browse the region's blocks")
 	lines = append(lines, text.Truncate(title, p.w))
-	lines = append(lines, st.HeaderRow.Wrap(text.Truncate(strings.Replace(regionHeader, "≥TH", text.Fit("≥"+th+"%", 5, false), 1), p.w)))
+	hdr := "  " + text.Fit("REGION", 6, false) + "  " + text.Fit("NAME", 14, false) + "  " + text.Fit("FAMILY", 6, false) + "  " +
+		text.Fit("RIR", 13, false) + "  " + text.Fit("POOLS", 5, true) + "  " + text.Fit("≥"+th+"%", 5, true) + "  USED"
+	lines = append(lines, st.HeaderRow.Wrap(text.Truncate(hdr, p.w)))
 	barW := 12
 	rows := p.regionRows()
 	for i := p.regOffset; i < len(p.regions) && i < p.regOffset+rows; i++ {
