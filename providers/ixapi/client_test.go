@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -14,7 +13,6 @@ import (
 	"testing"
 
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/providers/httpx"
 )
 
 // fakeAPI is an httptest server under /api/v2 with a static token.
@@ -411,6 +409,3 @@ func TestRequestBodiesOnTheWire(t *testing.T) {
 		t.Error("ports are not decommissioned on their own")
 	}
 }
-
-var _ = slices.Contains[[]string]
-var _ = httpx.RetryAlways

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -271,12 +270,19 @@ func must[T any](t testing.TB) func(T, error) T {
 	}
 }
 
-var _ = errors.New
-
 func newHTTPTest(h http.Handler) *httptest.Server { return httptest.NewServer(h) }
 
 func fastRetryN(n int) httpx.RetryPolicy {
 	p := fastRetry
 	p.MaxAttempts = n
 	return p
+}
+
+// extractSamples returns the raw "samples" array of a timeseries body.
+func extractSamples(body []byte) json.RawMessage {
+	var w struct {
+		Samples json.RawMessage `json:"samples"`
+	}
+	_ = json.Unmarshal(body, &w)
+	return w.Samples
 }

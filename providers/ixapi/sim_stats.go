@@ -220,34 +220,23 @@ func (s *Simulator) statistics(st simStream, now time.Time) Statistics {
 	return out
 }
 
-// timeseriesJSON renders a timeseries without reflection (8,640 samples).
+// timeseriesJSON renders a timeseries (8,640 samples) in the shape of
+// stats_shape.go without building it in memory.
 func (s *Simulator) timeseriesJSON(st simStream, a simAgg, now time.Time) []byte {
 	created := a.createdAt(now, st.stale)
 	samples := s.samples(st, a, created)
+	head := Timeseries{Title: a.title, Precision: int64(a.precision / time.Second), CreatedAt: FormatTimestamp(created),
+		NextUpdateAt: FormatTimestamp(a.nextUpdate(created, st.stale)), OriginTimezone: "UTC"}
 	b := make([]byte, 0, 256+len(samples)*72)
-	b = append(b, `{"title":`...)
-	b = strconv.AppendQuote(b, a.title)
-	b = append(b, `,"precision":`...)
-	b = strconv.AppendInt(b, int64(a.precision/time.Second), 10)
-	b = append(b, `,"created_at":"`...)
-	b = append(b, FormatTimestamp(created)...)
-	b = append(b, `","next_update_at":"`...)
-	b = append(b, FormatTimestamp(a.nextUpdate(created, st.stale))...)
-	b = append(b, `","origin_timezone":"UTC","samples":[`...)
-	n := 0
-	for _, smp := range samples {
+	return AppendTimeseries(b, head, len(samples), func(b []byte, i int) ([]byte, bool) {
+		smp := samples[i]
 		if smp.gap {
-			continue // a collector gap: the sample is absent
+			return b, false // a collector gap: the sample is absent
 		}
-		if n > 0 {
-			b = append(b, ',')
-		}
-		n++
 		oin, oout := smp.in/8, smp.out/8
 		pin, pout := oin/st.pkt, oout/st.pkt
-		b = AppendSampleTuple(b, smp.t, &pin, &pout, &oin, &oout)
-	}
-	return append(b, "]}"...)
+		return AppendSampleTuple(b, smp.t, &pin, &pout, &oin, &oout), true
+	})
 }
 
 // live reports whether an object in this state carries traffic.

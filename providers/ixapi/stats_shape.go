@@ -266,6 +266,33 @@ func AppendSampleTuple(b []byte, t time.Time, ppsIn, ppsOut, opsIn, opsOut *floa
 	return append(b, ']')
 }
 
+// AppendTimeseries writes a timeseries answer: head's fields as encoding/json
+// writes them, then n samples appended by sample (which returns false to
+// leave sample i out, a gap). The simulator writes 8,640-sample answers
+// with it without building them in memory.
+func AppendTimeseries(b []byte, head Timeseries, n int, sample func(b []byte, i int) ([]byte, bool)) []byte {
+	head.Samples = []TimeseriesSample{}
+	hb, err := json.Marshal(head)
+	if err != nil || !bytes.HasSuffix(hb, []byte(`[]}`)) {
+		return append(b, `{"samples":[]}`...) // cannot happen: Samples is the last field
+	}
+	b = append(b, hb[:len(hb)-2]...)
+	first := true
+	for i := 0; i < n; i++ {
+		mark := len(b)
+		if !first {
+			b = append(b, ',')
+		}
+		var ok bool
+		if b, ok = sample(b, i); ok {
+			first = false
+		} else {
+			b = b[:mark]
+		}
+	}
+	return append(b, "]}"...)
+}
+
 func sampleTime(raw json.RawMessage) (time.Time, error) {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {

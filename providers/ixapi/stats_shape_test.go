@@ -218,3 +218,29 @@ func TestUnitConversions(t *testing.T) {
 		t.Error("precision")
 	}
 }
+
+func TestAppendTimeseriesRoundTrip(t *testing.T) {
+	base := time.Date(2025, 3, 11, 11, 0, 0, 0, time.UTC)
+	head := Timeseries{Title: "5 minutes", Precision: 300, CreatedAt: FormatTimestamp(base.Add(time.Hour)), NextUpdateAt: FormatTimestamp(base.Add(65 * time.Minute)), OriginTimezone: "UTC"}
+	b := AppendTimeseries(nil, head, 12, func(b []byte, i int) ([]byte, bool) {
+		if i == 0 || i == 5 {
+			return b, false
+		}
+		v := float64(i)
+		return AppendSampleTuple(b, base.Add(time.Duration(i)*5*time.Minute), &v, &v, &v, &v), true
+	})
+	ts, err := decodeTimeseries(b)
+	if err != nil {
+		t.Fatalf("%v in %s", err, b)
+	}
+	if ts.Title != head.Title || ts.Precision != 300 || ts.CreatedAt != head.CreatedAt || ts.OriginTimezone != "UTC" || len(ts.Samples) != 10 || ts.Dropped != 0 {
+		t.Errorf("round trip: %+v (%d samples)", ts, len(ts.Samples))
+	}
+	if *ts.Samples[0].OPSIn != 1 || !ts.Samples[4].Timestamp.Equal(base.Add(30*time.Minute)) {
+		t.Errorf("samples %+v", ts.Samples[:5])
+	}
+	empty := AppendTimeseries(nil, head, 3, func(b []byte, i int) ([]byte, bool) { return b, false })
+	if ts, err := decodeTimeseries(empty); err != nil || len(ts.Samples) != 0 {
+		t.Errorf("all gaps: %s %v", empty, err)
+	}
+}
