@@ -18,12 +18,11 @@ import (
 
 // Notice periods the simulator's cancellation policies use.
 var simNotice = map[string]int{ // days
-	"connections":            30,
-	"network-services":       30,
-	TypeExchangeLAN:          0,
-	TypeP2PVC:                7,
-	TypeCloudVC:              0,
-	"network-service-config": 0,
+	"connections":      30,
+	"network-services": 30,
+	TypeExchangeLAN:    0,
+	TypeP2PVC:          7,
+	TypeCloudVC:        0,
 }
 
 // startEvents schedules what moves by itself. Called with the engine

@@ -286,7 +286,14 @@ func buildState(w *sim.World, now time.Time) *simState {
 		for _, pid := range ids {
 			pr := w.Rand("ixapi", "port", pid)
 			name := sim.InterfaceName(pr, speed)
-			for portsOnDevice[dev.ID][name] {
+			for try := 0; portsOnDevice[dev.ID][name]; try++ {
+				if try >= 20 {
+					// The device's usual name space is full (big scales):
+					// line cards 10 and up are never drawn above.
+					k := len(portsOnDevice[dev.ID])
+					name = fmt.Sprintf("%s-%d/%d/%d", name[:2], 10+k/2304, (k/48)%48, k%48)
+					continue
+				}
 				name = sim.InterfaceName(pr, speed)
 			}
 			portsOnDevice[dev.ID][name] = true

@@ -23,9 +23,6 @@ func (p *Provider) Series(ctx context.Context, q model.SeriesQuery) ([]model.Ser
 	if err != nil {
 		return nil, err
 	}
-	if t == ObjPort && len(q.Peers) == 0 && !validID.MatchString(id) {
-		return nil, fmt.Errorf("%w: ixapi: invalid id %q", model.ErrNotFound, truncate(id, 60))
-	}
 	capacity := p.capacityOf(ctx, t, id)
 	ref := q.Target
 	ref.Provider, ref.Type, ref.ID = p.name, string(t), ModelID(t, id)
