@@ -38,6 +38,9 @@ type Source struct {
 	GapFrom, GapTo time.Time
 	// NPeers is how many peers every config has.
 	NPeers int
+	// Vary gives every object its own level (some idle, some near
+	// capacity) instead of the same daily curve everywhere.
+	Vary bool
 
 	Queries   []model.SeriesQuery
 	PeerCalls int
@@ -127,9 +130,13 @@ func (s *Source) Series(ctx context.Context, q model.SeriesQuery) ([]model.Serie
 		}
 		return out, nil
 	}
+	level := 1.0
+	if s.Vary {
+		level = Level(q.Target.ID)
+	}
 	return []model.Series{
-		mk(q.Target.ID, "in", "in", s.Capacity, 1),
-		mk(q.Target.ID, "out", "out", s.Capacity, 0.7),
+		mk(q.Target.ID, "in", "in", s.Capacity, level),
+		mk(q.Target.ID, "out", "out", s.Capacity, level*0.7),
 	}, nil
 }
 
@@ -151,7 +158,7 @@ func (s *Source) sample(key string, t time.Time, prec time.Duration, scale float
 		return model.Sample{T: t, Missing: true}
 	}
 	v := s.Value(key, t, scale)
-	if !s.Burst.IsZero() && !t.After(s.Burst) && t.Add(prec).After(s.Burst) && scale == 1 {
+	if !s.Burst.IsZero() && !t.After(s.Burst) && t.Add(prec).After(s.Burst) && scale > 0.9 {
 		capa := s.Capacity
 		if capa <= 0 {
 			capa = 10e9
@@ -159,6 +166,19 @@ func (s *Source) sample(key string, t time.Time, prec time.Duration, scale float
 		v = capa * s.BurstFactor
 	}
 	return model.Sample{T: t, V: v}
+}
+
+// Level is an object's traffic relative to the default curve when Vary is
+// set: every tenth object is dead, every tenth busy enough to saturate.
+func Level(id string) float64 {
+	h := hash("level/" + id)
+	switch h % 10 {
+	case 0:
+		return 0
+	case 1:
+		return 1.6
+	}
+	return 0.1 + 1.2*frac(h/10)
 }
 
 func hash(s string) uint64 {
