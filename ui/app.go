@@ -21,11 +21,13 @@ import (
 	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/inventory"
 	"github.com/noctop/noctop/ui/ipam"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/traffic"
 )
 
 // Panes in tab order. Adding a pane: one new package and one line here.
@@ -33,6 +35,8 @@ var Panes = []pane.Factory{
 	connections.New,
 	approvals.New,
 	ipam.New,
+	inventory.New,
+	traffic.New,
 }
 
 // Options configure the UI; main fills them from flags and the config.
@@ -334,7 +338,8 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 		a.setActive((a.active + len(a.panes) - 1) % len(a.panes))
 		return nil
 	case key.Matches(msg, km.Refresh):
-		return tea.Batch(a.refresh(""), pane.Toast("refreshing all providers…", false))
+		// Panes that fetch outside the shared state (Traffic) hear it too.
+		return tea.Batch(a.refresh(""), a.broadcast(pane.RefreshMsg{}), pane.Toast("refreshing all providers…", false))
 	case key.Matches(msg, km.Pause):
 		paused := !a.store.Paused()
 		cmd := a.store.SetPaused(paused)

@@ -62,8 +62,16 @@ type Pane struct {
 	sparks     *sparks.Cache
 }
 
-// New builds the pane (a pane.Factory).
-func New(ctx *pane.Context) pane.Pane { return NewPane(ctx) }
+// New builds the pane (a pane.Factory); nil when no source has an
+// inventory.
+func New(ctx *pane.Context) pane.Pane {
+	for _, s := range ctx.Sources {
+		if s.Inventory != nil {
+			return NewPane(ctx)
+		}
+	}
+	return nil
+}
 
 // NewPane is New with the concrete type.
 func NewPane(ctx *pane.Context) *Pane {
@@ -140,8 +148,8 @@ func graphable(n *model.Node) bool {
 	return n != nil && n.Ref.ID != "" && !notGraphable[strings.ToLower(n.Kind)]
 }
 
-// GraphTarget implements traffic.Selector: the selected port, connection,
-// config ... when its provider offers statistics.
+// GraphTarget is the selected port, connection, config ... when its
+// provider offers statistics.
 func (p *Pane) GraphTarget() (traffic.Target, bool) {
 	n, src, ok := p.Selected()
 	if !ok || !graphable(n) {
@@ -327,6 +335,8 @@ func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, km.Back), key.Matches(msg, km.Open):
 			p.detail = nil
 			return p.wantSparks()
+		case key.Matches(msg, km.Graph):
+			return p.graph()
 		case key.Matches(msg, km.Up):
 			p.detailOffset--
 		case key.Matches(msg, km.Down):
@@ -392,11 +402,21 @@ func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
 			return tea.Batch(p.wantSparks(), pane.Toast("24h trend column on: one statistics request per visible port/connection", false))
 		}
 	case key.Matches(msg, km.Graph):
-		// The root routes g through GraphTarget; reaching here means the
-		// selection has no traffic of its own.
-		return pane.Toast("select a port, connection or service config to graph it", true)
+		return p.graph()
 	}
 	return p.wantSparks()
+}
+
+// graph opens the Traffic pane on the selection, or says why it cannot.
+func (p *Pane) graph() tea.Cmd {
+	if t, ok := p.GraphTarget(); ok {
+		return traffic.Show(t)
+	}
+	n, src, ok := p.Selected()
+	if ok && graphable(n) {
+		return pane.Toast(src+" offers no traffic statistics", true)
+	}
+	return pane.Toast("select a port, connection or service config to graph it", true)
 }
 
 func (p *Pane) expand() {

@@ -74,10 +74,38 @@ type OpenMsg struct{ Target Target }
 // Open returns a command emitting OpenMsg.
 func Open(t Target) tea.Cmd { return func() tea.Msg { return OpenMsg{Target: t} } }
 
-// Selector is implemented by panes whose selection can be graphed; the root
-// asks the active pane on the graph key.
-type Selector interface {
-	GraphTarget() (Target, bool)
+// PaneTitle is the Traffic pane's title, which pane.ShowMsg addresses.
+const PaneTitle = "Traffic"
+
+// Show returns the command other panes run on the graph key: switch to the
+// Traffic pane and graph t there.
+func Show(t Target) tea.Cmd {
+	return func() tea.Msg { return pane.ShowMsg{Pane: PaneTitle, Msg: OpenMsg{Target: t}} }
+}
+
+// ConnectionTarget is how a listed connection is graphed: its provider's
+// id with Ref.Type "connection" (providers resolve their own qualified
+// ids, e.g. IX-API's "nsc:42"), its bandwidth as the capacity hint.
+func ConnectionTarget(c model.Connection) Target {
+	name := c.Name
+	if name == "" {
+		name = c.ID
+	}
+	return Target{
+		Source:   c.Provider,
+		Ref:      model.Ref{Provider: c.Provider, Type: "connection", ID: c.ID, Name: c.Name},
+		Title:    name,
+		Capacity: float64(c.BandwidthMbps) * 1e6,
+	}
+}
+
+// ShowConnection graphs c when its provider offers statistics, and says
+// so in a toast otherwise.
+func ShowConnection(ctx *pane.Context, c model.Connection) tea.Cmd {
+	if s, ok := ctx.Source(c.Provider); !ok || s.Stats == nil {
+		return pane.Toast(c.Provider+" offers no traffic statistics", true)
+	}
+	return Show(ConnectionTarget(c))
 }
 
 // Direction filters the lines shown.
@@ -122,8 +150,16 @@ func teaAfter(d time.Duration, msg tea.Msg) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
-// New builds the pane (a pane.Factory).
-func New(ctx *pane.Context) pane.Pane { return NewPane(ctx) }
+// New builds the pane (a pane.Factory); nil when no source offers
+// statistics.
+func New(ctx *pane.Context) pane.Pane {
+	for _, s := range ctx.Sources {
+		if s.Stats != nil {
+			return NewPane(ctx)
+		}
+	}
+	return nil
+}
 
 // NewPane is New with the concrete type (tests, the root's routing).
 func NewPane(ctx *pane.Context) *Pane {
@@ -135,7 +171,7 @@ func NewPane(ctx *pane.Context) *Pane {
 		color: lipgloss.ColorProfile() != termenv.Ascii}
 }
 
-func (p *Pane) Title() string { return "Traffic" }
+func (p *Pane) Title() string { return PaneTitle }
 
 func (p *Pane) Badge() string { return "" }
 
@@ -221,6 +257,17 @@ func (p *Pane) Open(t Target) tea.Cmd {
 
 func (p *Pane) push(s screen) { p.stack = append(p.stack, s) }
 
+// current is the target of the screen on top.
+func (p *Pane) current() (Target, bool) {
+	switch v := p.top().(type) {
+	case *graphView:
+		return v.target, true
+	case *peerView:
+		return v.config, true
+	}
+	return Target{}, false
+}
+
 // pop returns to the screen below, refetching a graph whose range changed
 // while it was covered.
 func (p *Pane) pop() tea.Cmd {
@@ -249,6 +296,12 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return p, nil
 	case tickMsg:
 		return p, p.tick(msg)
+	case pane.RefreshMsg:
+		// r: the root refreshes the shared state and tells panes.
+		if t, ok := p.current(); ok && (msg.Provider == "" || msg.Provider == t.Source) {
+			return p, p.Refresh()
+		}
+		return p, nil
 	case tea.KeyMsg:
 		return p, p.key(msg)
 	}
@@ -442,7 +495,7 @@ func (p *Pane) emptyView() string {
 		"  Nothing graphed yet.",
 		"",
 		"  Select a port, connection or network service config in a list or in the",
-		"  inventory and press " + st.Key.Render(km.Graph.Help().Key) + " to graph its traffic here.",
+		"  Inventory and press " + st.Key.Render(km.Graph.Help().Key) + " to graph its traffic here.",
 	}
 	can := false
 	for _, s := range p.ctx.Sources {

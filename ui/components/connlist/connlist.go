@@ -24,6 +24,7 @@ import (
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/traffic"
 )
 
 // Column is one column: how it sorts and how it is laid out.
@@ -514,6 +515,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return m.Flow.Begin(model.ActionApprove, m.detail.Conn())
 			case key.Matches(msg, km.Reject):
 				return m.Flow.Begin(model.ActionReject, m.detail.Conn())
+			case key.Matches(msg, km.Graph):
+				return traffic.ShowConnection(m.ctx, m.detail.Conn())
 			}
 			m.detail.HandleKey(msg, km)
 			return nil
@@ -551,6 +554,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, km.Reject):
 			if c, ok := m.Selected(); ok {
 				return m.Flow.Begin(model.ActionReject, *c)
+			}
+		case key.Matches(msg, km.Graph):
+			if c, ok := m.Selected(); ok {
+				return traffic.ShowConnection(m.ctx, *c)
 			}
 		}
 		return nil
