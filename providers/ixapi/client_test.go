@@ -300,7 +300,7 @@ func TestUnknownEnumValuesOverHTTP(t *testing.T) {
 			writeJSON(w, []any{})
 		}
 	})
-	p := &Provider{name: "ix", client: cl, ix: newIndex(), policies: map[string]CancellationPolicy{}}
+	p := &Provider{name: "ix", client: cl, ix: newIndex(), policies: map[string]preparedPolicy{}}
 	rows, err := p.Connections(ctxT(t), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -22,10 +22,20 @@ type Provider struct {
 	client *Client
 
 	mu       sync.Mutex
-	ix       *index                        // everything seen by the last reads, for Plan (no I/O)
-	refAt    time.Time                     // when reference data was last read
-	policies map[string]CancellationPolicy // by model id, from Prepare
+	ix       *index                    // everything seen by the last reads, for Plan (no I/O)
+	refAt    time.Time                 // when reference data was last read
+	policies map[string]preparedPolicy // by model id, from Prepare
 }
+
+// preparedPolicy is a cancellation policy Prepare read, and when.
+type preparedPolicy struct {
+	CancellationPolicy
+	at time.Time
+}
+
+// policyTTL bounds how long a prepared policy is planned with: its dates
+// move as days pass.
+const policyTTL = 10 * time.Minute
 
 var (
 	_ model.Provider         = (*Provider)(nil)
@@ -51,7 +61,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{name: name, client: c, ix: newIndex(), policies: map[string]CancellationPolicy{}}, nil
+	return &Provider{name: name, client: c, ix: newIndex(), policies: map[string]preparedPolicy{}}, nil
 }
 
 // Name is the instance label.
@@ -370,7 +380,7 @@ func (p *Provider) Prepare(ctx context.Context, req model.ActionRequest) (model.
 	params[ParamChargedUntil] = pol.ChargedUntil
 	req.Params = params
 	p.mu.Lock()
-	p.policies[policyKey(req.Target)] = pol
+	p.policies[policyKey(req.Target)] = preparedPolicy{pol, p.now()}
 	p.mu.Unlock()
 	return req, nil
 }
@@ -395,7 +405,8 @@ func policyKey(r model.Ref) string {
 //   - ActionDecommission on a connection, network service config or
 //     network service: DELETE /{collection}/{id} with {decommission_at}.
 //     It needs the cancellation policy: Params decommission_at and
-//     charged_until as filled by Prepare (or a policy Prepare cached);
+//     charged_until as filled by Prepare (or a policy Prepare read in the
+//     last ten minutes);
 //     without one Plan returns model.ErrPrepareFirst. The operator must
 //     type the object's name to confirm.
 func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
@@ -405,8 +416,10 @@ func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 	}
 	p.mu.Lock()
 	ix := p.ix
-	pol, havePol := p.policies[policyKey(req.Target)]
+	prepared, havePol := p.policies[policyKey(req.Target)]
 	p.mu.Unlock()
+	pol := prepared.CancellationPolicy
+	havePol = havePol && p.now().Sub(prepared.at) < policyTTL
 	switch req.Kind {
 	case model.ActionFileChangeRequest, model.ActionWithdrawChangeRequest:
 		return p.planChange(req, t, id, ix)

@@ -326,9 +326,14 @@ func TestDecommissionWithCancellationPolicy(t *testing.T) {
 	if a.ConfirmText != row.Name || a.Risk != model.RiskHigh || !strings.Contains(a.Title, at) || !strings.Contains(a.Title, "charged until "+charged) {
 		t.Errorf("confirmation: %q / %q / %v", a.ConfirmText, a.Title, a.Risk)
 	}
-	// Plan also works from the policy Prepare cached (the UI may re-plan).
+	// Plan also works from the policy Prepare read (the UI may re-plan),
+	// but not from one read long ago.
 	if _, err := p.Plan(req); err != nil {
 		t.Errorf("re-plan after Prepare: %v", err)
+	}
+	e.clock.Advance(policyTTL + time.Second)
+	if _, err := p.Plan(req); !errors.Is(err, model.ErrPrepareFirst) {
+		t.Errorf("re-plan with an old policy: %v", err)
 	}
 	res, err := p.Do(ctx, a)
 	if err != nil || res.Status != http.StatusAccepted || !strings.Contains(res.Message, StateDecommissionRequested) {
