@@ -35,15 +35,28 @@ type Filter struct {
 // Empty reports whether the filter keeps every row.
 func (f Filter) Empty() bool { return len(f.Terms) == 0 }
 
+// Limits that keep a pasted or hostile query cheap: terms past MaxTerms
+// are ignored, and so is text past MaxQuery bytes.
+const (
+	MaxTerms = 32
+	MaxQuery = 1024
+)
+
 // ParseFilter parses q against the given column names. It never fails: a
 // half-typed query (a lone "!", "state=") simply matches broadly.
 func ParseFilter(q string, columns []string) Filter {
 	f := Filter{Query: q}
+	if len(q) > MaxQuery {
+		q = q[:MaxQuery]
+	}
 	norm := make([]string, len(columns))
 	for i, c := range columns {
 		norm[i] = normField(c)
 	}
 	for _, tok := range tokenize(q) {
+		if len(f.Terms) == MaxTerms {
+			break
+		}
 		t := Term{}
 		if strings.HasPrefix(tok, "!") {
 			t.Negate = true

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -98,5 +99,51 @@ func TestFilterNarrows(t *testing.T) {
 		if got := n.Narrows(o); got != tt.want {
 			t.Errorf("%q narrows %q = %v, want %v", tt.new, tt.old, got, tt.want)
 		}
+	}
+}
+
+// Any two queries typed one after the other: the incremental result must
+// equal a fresh scan, and nothing may panic.
+func FuzzFilterIncremental(f *testing.F) {
+	f.Add("state=pe", "state=pen")
+	f.Add("!a", "!ab")
+	f.Add(`name="x y`, `name="x y"`)
+	f.Add("a==", "=")
+	rows := func() []*Row {
+		return []*Row{
+			testRow("p", "Conn-AMS-1", "active", "PROVISIONED", "et-0/0/1@AM", "1001"),
+			testRow("p", "conn ams 2", "pending", "PENDING", "xe-0/0/2@AM", ""),
+			testRow("q", "Ünïcode-3", "failed", "", "", "2001.2002"),
+			testRow("q", "", "", "", "", ""),
+		}
+	}
+	cols := make([]Column, len(testCols))
+	for i, c := range testCols {
+		cols[i] = Column{Name: c}
+	}
+	f.Fuzz(func(t *testing.T, q1, q2 string) {
+		inc := NewTable(cols)
+		inc.SetRows(rows())
+		inc.SetFilter(q1)
+		inc.SetFilter(q2)
+		fresh := NewTable(cols)
+		fresh.SetRows(rows())
+		fresh.SetFilter(q2)
+		if inc.Len() != fresh.Len() {
+			t.Fatalf("%q then %q: incremental %d rows, fresh %d", q1, q2, inc.Len(), fresh.Len())
+		}
+		for i := 0; i < inc.Len(); i++ {
+			if inc.At(i) != nil && fresh.At(i) != nil && inc.At(i).Key != fresh.At(i).Key {
+				t.Fatalf("row %d differs", i)
+			}
+		}
+	})
+}
+
+func TestFilterLimits(t *testing.T) {
+	q := strings.Repeat("a ", 5000)
+	f := ParseFilter(q, testCols)
+	if len(f.Terms) != MaxTerms || f.Query != q {
+		t.Fatalf("terms %d (want %d), query kept: %v", len(f.Terms), MaxTerms, f.Query == q)
 	}
 }
