@@ -502,6 +502,7 @@ func (a *app) providerStatus(name string) string {
 	var health string
 	var worst *state.Entry
 	loading, loaded := false, false
+	pages := ""
 	for _, k := range a.store.Keys() {
 		if k.Provider != name {
 			continue
@@ -509,6 +510,9 @@ func (a *app) providerStatus(name string) string {
 		e := a.store.Get(k)
 		if e.Loading {
 			loading = true
+			if e.Total > 0 {
+				pages = fmt.Sprintf(" %d/%d", e.Done, e.Total)
+			}
 		}
 		if e.Data != nil {
 			loaded = true
@@ -528,7 +532,7 @@ func (a *app) providerStatus(name string) string {
 	case worst != nil:
 		health = st.Error.Render("✗ " + shortErr(worst.Err, name))
 	case loading && !loaded:
-		health = st.Info.Render(a.spin.View() + " loading…")
+		health = st.Info.Render(a.spin.View() + " loading…" + pages)
 	case loading:
 		health = st.Info.Render(a.spin.View() + " refreshing…")
 	case loaded:
