@@ -10,6 +10,7 @@ import (
 
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
+	"github.com/noctop/noctop/providers/ixapi"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -58,6 +59,14 @@ func demoSimulators() []simulator {
 				return fabric.NewSimulator(w), fabric.SimFaultHooks()
 			},
 			secrets: map[string]config.Secret{"client_id": fabric.DemoClientID, "client_secret": fabric.DemoClientSecret},
+		},
+		{
+			kind: "ixapi", name: "ix-demo", path: ixapi.SimBasePath,
+			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
+				s := ixapi.NewSimulator(w)
+				return s, s.FaultHooks()
+			},
+			secrets: map[string]config.Secret{"api_key": ixapi.DemoAPIKey, "api_secret": ixapi.DemoAPISecret},
 		},
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
+	"github.com/noctop/noctop/providers/ixapi"
 )
 
 // One constructor per provider kind: config in, model.Provider out. Secrets
@@ -18,4 +19,13 @@ func newFabric(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		Token:        c.Secrets["token"].Value(),
 	}
 	return fabric.New(c.Name, c.BaseURL, creds, fabric.WithTimeout(c.Timeout.Duration), fabric.WithLogger(logger))
+}
+
+func newIXAPI(c config.Provider, logger *slog.Logger) (model.Provider, error) {
+	creds := ixapi.Credentials{
+		APIKey:    c.Secrets["api_key"].Value(),
+		APISecret: c.Secrets["api_secret"].Value(),
+		Token:     c.Secrets["token"].Value(),
+	}
+	return ixapi.New(c.Name, c.BaseURL, creds, ixapi.WithTimeout(c.Timeout.Duration), ixapi.WithLogger(logger))
 }

@@ -56,6 +56,8 @@ func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 	switch c.Kind {
 	case "fabric":
 		return newFabric(c, logger)
+	case "ixapi":
+		return newIXAPI(c, logger)
 	default:
 		return nil, fmt.Errorf("provider kind %q is not implemented yet in this version", c.Kind)
 	}

@@ -1,0 +1,137 @@
+package providers
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/audit"
+	"github.com/noctop/noctop/providers/config"
+)
+
+func startDemo(t *testing.T) *Demo {
+	t.Helper()
+	d, err := StartDemo(DemoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(d.Close)
+	return d
+}
+
+// pendingAction finds a connection waiting on us and plans its approval.
+func pendingAction(t *testing.T, s model.Source) model.Action {
+	t.Helper()
+	conns, err := s.Connections.Connections(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range conns {
+		if c.Pending != nil && c.Pending.WaitingOnUs && c.HasAction(model.ActionApprove) {
+			a, err := s.Planner.Plan(model.ActionRequest{Kind: model.ActionApprove,
+				Target: model.Ref{Provider: s.Name, Type: "connection", ID: c.ID, Name: c.Name}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+	}
+	t.Fatalf("%s: no pending connection in the demo", s.Name)
+	return model.Action{}
+}
+
+func TestBuildGuardsEveryRunner(t *testing.T) {
+	d := startDemo(t)
+	for _, readOnly := range []bool{true, false} {
+		path := filepath.Join(t.TempDir(), "audit.log")
+		log, err := audit.Open(path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs, err := Build(d.Providers, Options{ReadOnly: readOnly, Audit: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var fab model.Source
+		for _, s := range srcs {
+			if s.Kind == "fabric" {
+				fab = s
+			}
+		}
+		a := pendingAction(t, fab)
+		_, err = fab.Runner.Do(context.Background(), a)
+		log.Close()
+		if readOnly != errors.Is(err, model.ErrReadOnly) {
+			t.Fatalf("readOnly=%v: err=%v", readOnly, err)
+		}
+		raw, _ := os.ReadFile(path)
+		lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+		if len(lines) != 2 || !strings.Contains(lines[0], a.Request.Target.ID) {
+			t.Fatalf("readOnly=%v: audit log = %q", readOnly, raw)
+		}
+		want := `"outcome":"ok"`
+		if readOnly {
+			want = `"outcome":"refused"`
+		}
+		if !strings.Contains(lines[1], want) {
+			t.Errorf("readOnly=%v: result line %q lacks %s", readOnly, lines[1], want)
+		}
+	}
+}
+
+func TestBuildWithoutAuditIsReadOnly(t *testing.T) {
+	d := startDemo(t)
+	srcs, err := Build(d.Providers, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.Runner == nil {
+			continue
+		}
+		if _, err := s.Runner.Do(context.Background(), model.Action{}); !errors.Is(err, model.ErrReadOnly) {
+			t.Errorf("%s: unaudited runner ran: %v", s.Name, err)
+		}
+	}
+}
+
+func TestBuildUnknownKind(t *testing.T) {
+	_, err := Build([]config.Provider{{Name: "x", Kind: "nope", BaseURL: "http://127.0.0.1:1"}}, Options{})
+	if err == nil || !strings.Contains(err.Error(), `"x"`) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestDemoServesEveryProvider(t *testing.T) {
+	d := startDemo(t)
+	srcs, err := Build(d.Providers, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srcs) != len(demoSimulators()) {
+		t.Fatalf("%d sources for %d simulators", len(srcs), len(demoSimulators()))
+	}
+	for _, s := range srcs {
+		if s.Connections == nil {
+			continue
+		}
+		conns, err := s.Connections.Connections(context.Background(), nil)
+		if err != nil || len(conns) == 0 {
+			t.Errorf("%s: %d connections, err %v", s.Name, len(conns), err)
+		}
+	}
+}
+
+func TestRedactingHandler(t *testing.T) {
+	var b strings.Builder
+	h := NewRedactingHandler(slog.NewTextHandler(&b, nil), []string{"hunter2-secret"})
+	slog.New(h).Info("token hunter2-secret", "err", errors.New("bad hunter2-secret"), "k", "v hunter2-secret")
+	if strings.Contains(b.String(), "hunter2-secret") || !strings.Contains(b.String(), "[REDACTED]") {
+		t.Fatalf("log = %q", b.String())
+	}
+}
