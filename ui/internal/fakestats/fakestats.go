@@ -149,7 +149,7 @@ func (s *Source) Value(key string, t time.Time, scale float64) float64 {
 	}
 	h := float64(t.UTC().Hour()) + float64(t.UTC().Minute())/60
 	cycle := 0.5 + 0.45*math.Sin((h-9)/24*2*math.Pi)
-	noise := 0.9 + 0.2*frac(hash(fmt.Sprintf("%s@%d", key, t.Unix())))
+	noise := 0.9 + 0.2*frac(mix(hash(key)^uint64(t.Unix())))
 	return capa * s.Peak * scale * cycle * noise
 }
 
@@ -179,6 +179,15 @@ func Level(id string) float64 {
 		return 1.6
 	}
 	return 0.1 + 1.2*frac(h/10)
+}
+
+// mix is splitmix64's finaliser: cheap, well-spread noise per sample.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 func hash(s string) uint64 {
