@@ -219,7 +219,13 @@ func (s *Source) Peers(ctx context.Context, config model.Ref) ([]model.Peer, err
 	for i := range out {
 		asn := int64(64500 + i)
 		id := fmt.Sprintf("peer-%d", asn)
-		avg := 2e9 * (0.02 + 0.2*frac(hash(id)))
+		// The mean of Value over a day for this peer's scale (cycle and
+		// noise average 0.5 and 1), so the list agrees with its graph.
+		capa := s.Capacity
+		if capa <= 0 {
+			capa = 10e9
+		}
+		avg := capa * s.Peak * 0.5 * (0.02 + 0.2*frac(hash(id)))
 		out[i] = model.Peer{
 			Ref:   model.Ref{Provider: s.Name, Type: "peer", ID: id, Name: fmt.Sprintf("Peer %d", i)},
 			ASN:   asn,
