@@ -51,7 +51,8 @@ type Pane struct {
 
 	filtering bool
 	input     textinput.Model
-	needle    string
+	needle    string // the query as typed
+	filter    model.Filter
 
 	detail       *item
 	detailOffset int
@@ -77,7 +78,7 @@ func New(ctx *pane.Context) pane.Pane {
 func NewPane(ctx *pane.Context) *Pane {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "text (name, kind, id, state, any field)"
+	in.Placeholder = "text  kind=port  state==testing  !negate"
 	in.CharLimit = 200
 	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, input: in}
 	parent := context.Background
@@ -185,7 +186,9 @@ func (p *Pane) rebuild() {
 			p.seen[s.Name] = true
 			p.expanded[root.key] = true
 			for _, c := range root.children {
-				p.expanded[c.key] = true
+				if c.node.Kind != "group" { // "Unplaced", "Network services": long, opened on demand
+					p.expanded[c.key] = true
+				}
 			}
 		}
 		p.roots = append(p.roots, root)
@@ -223,7 +226,7 @@ func (p *Pane) find(key string) *item {
 // reflow recomputes the visible rows and puts the cursor back on sel (or
 // its nearest visible ancestor).
 func (p *Pane) reflow(sel string) {
-	p.rows = flatten(p.roots, p.expanded, p.needle)
+	p.rows = flatten(p.roots, p.expanded, p.filter)
 	p.cursor = 0
 	for k := sel; k != ""; {
 		found := false
@@ -325,7 +328,7 @@ func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		var cmd tea.Cmd
 		p.input, cmd = p.input.Update(msg)
-		if v := strings.ToLower(strings.TrimSpace(p.input.Value())); v != p.needle {
+		if v := p.input.Value(); v != p.needle {
 			p.setFilter(v)
 		}
 		return cmd
@@ -427,7 +430,7 @@ func (p *Pane) expand() {
 	if len(r.children) == 0 {
 		return
 	}
-	if !p.expanded[r.key] && p.needle == "" {
+	if !p.expanded[r.key] && p.filter.Empty() {
 		p.expanded[r.key] = true
 		p.reflow(r.key)
 		return
@@ -441,7 +444,7 @@ func (p *Pane) collapse() {
 		return
 	}
 	r := p.rows[p.cursor]
-	if p.expanded[r.key] && len(r.children) > 0 && p.needle == "" {
+	if p.expanded[r.key] && len(r.children) > 0 && p.filter.Empty() {
 		delete(p.expanded, r.key)
 		p.reflow(r.key)
 		return
@@ -457,11 +460,12 @@ func (p *Pane) setFilter(needle string) {
 		sel = p.rows[p.cursor].key
 	}
 	p.needle = needle
+	p.filter = model.ParseFilter(needle, FilterColumns)
 	p.reflow(sel)
 	// With a filter, land on the first match rather than an ancestor.
-	if needle != "" && (p.cursor >= len(p.rows) || !matches(p.rows[p.cursor], needle)) {
+	if !p.filter.Empty() && (p.cursor >= len(p.rows) || !matches(p.rows[p.cursor], p.filter)) {
 		for i, r := range p.rows {
-			if matches(r, needle) {
+			if matches(r, p.filter) {
 				p.cursor = i
 				break
 			}
@@ -570,13 +574,13 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 	marker := "  "
 	switch {
 	case len(r.children) == 0:
-	case p.needle != "" || p.expanded[r.key]:
+	case !p.filter.Empty() || p.expanded[r.key]:
 		marker = "▾ "
 	default:
 		marker = "▸ "
 	}
 	name := indent + marker + r.label
-	if len(r.children) > 0 && !(p.needle != "" || p.expanded[r.key]) {
+	if len(r.children) > 0 && !(!p.filter.Empty() || p.expanded[r.key]) {
 		name += fmt.Sprintf(" (%d)", len(r.children))
 	}
 	text.WriteFit(&lb, name, lw, false)

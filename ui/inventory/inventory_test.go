@@ -216,6 +216,30 @@ func TestFilter(t *testing.T) {
 	if len(r.p.Rows()) != 10 {
 		t.Errorf("esc did not clear the filter: %d rows", len(r.p.Rows()))
 	}
+	// The app's filter language: field=value, field==exact, !negation.
+	count := func(q, kind string) int {
+		r.p.setFilter(q)
+		n := 0
+		for _, it := range r.p.rows {
+			if it.node.Kind == kind {
+				n++
+			}
+		}
+		return n
+	}
+	if n := count("kind==port", "port"); n != 24 {
+		t.Errorf("kind==port: %d ports", n)
+	}
+	if n := count("kind==port !state=testing", "port"); n != 18 {
+		t.Errorf("kind==port !state=testing: %d ports", n)
+	}
+	if n := count("kind=conn fields=lag_lacp", "connection"); n != 12 {
+		t.Errorf("connections by field: %d", n)
+	}
+	if n := count("kind==port name=et-0/0/1 fra", "port"); n != 0 {
+		t.Errorf("terms are ANDed per row: %d", n) // "fra" is in the ancestors, not the port
+	}
+	r.p.setFilter("")
 	r.keys("/")
 	r.typeText("zzz-nothing")
 	if !strings.Contains(r.view(), "Nothing matches /zzz-nothing") {

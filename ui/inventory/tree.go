@@ -15,7 +15,7 @@ type item struct {
 	depth    int
 	parent   *item
 	children []*item
-	hay      string // lower-cased text the filter searches
+	row      *model.Row // what the filter matches against (FilterColumns)
 	label    string // cleaned label
 }
 
@@ -23,7 +23,7 @@ type item struct {
 func build(source, kind string, nodes []model.Node) *item {
 	root := &item{node: &model.Node{Kind: "provider", Label: source + " (" + kind + ")"}, source: source, key: source}
 	root.label = text.Clean(root.node.Label)
-	root.hay = strings.ToLower(root.label)
+	root.row = filterRow(root)
 	seen := map[string]int{}
 	var add func(parent *item, ns []model.Node)
 	add = func(parent *item, ns []model.Node) {
@@ -45,17 +45,7 @@ func build(source, kind string, nodes []model.Node) *item {
 			if it.label == "" {
 				it.label = text.Clean(firstNonEmpty(n.Ref.Name, n.Ref.ID, n.Kind))
 			}
-			var hb strings.Builder
-			hb.WriteString(strings.ToLower(it.label))
-			for _, s := range []string{n.Kind, n.Ref.ID, n.Ref.Name, string(n.State), n.RawState} {
-				hb.WriteByte(0)
-				hb.WriteString(strings.ToLower(s))
-			}
-			for _, f := range n.Fields {
-				hb.WriteByte(0)
-				hb.WriteString(strings.ToLower(f.Value))
-			}
-			it.hay = hb.String()
+			it.row = filterRow(it)
 			parent.children = append(parent.children, it)
 			if depth := it.depth; depth < maxDepth {
 				add(it, n.Children)
@@ -64,6 +54,31 @@ func build(source, kind string, nodes []model.Node) *item {
 	}
 	add(root, nodes)
 	return root
+}
+
+// FilterColumns are the fields the inventory filter knows, in the app's
+// filter language ("kind=port", "state==testing", "!fra", "speed=100000"
+// searches FIELDS).
+var FilterColumns = []string{"NAME", "KIND", "STATE", "ID", "FIELDS"}
+
+func filterRow(it *item) *model.Row {
+	n := it.node
+	var fields strings.Builder
+	for i, f := range n.Fields {
+		if i > 0 {
+			fields.WriteByte(' ')
+		}
+		fields.WriteString(text.Clean(f.Key) + "=" + text.Clean(f.Value))
+	}
+	state := string(n.State)
+	if n.RawState != "" && !strings.EqualFold(n.RawState, state) {
+		state += " " + n.RawState
+	}
+	id := n.Ref.ID
+	if n.Ref.Name != "" && n.Ref.Name != n.Label {
+		id += " " + n.Ref.Name
+	}
+	return model.NewRow(it.key, []string{it.label, text.Clean(n.Kind), text.Clean(state), text.Clean(id), fields.String()}, nil, nil)
 }
 
 // maxDepth stops a hostile, absurdly deep tree from exhausting the stack.
@@ -95,9 +110,9 @@ func firstNonEmpty(ss ...string) string {
 // flatten lists the visible items in display order: children of expanded
 // items; with a filter, every match and the ancestors that lead to it,
 // whatever is expanded (non-matching children are hidden).
-func flatten(roots []*item, expanded map[string]bool, needle string) []*item {
+func flatten(roots []*item, expanded map[string]bool, f model.Filter) []*item {
 	var out []*item
-	if needle == "" {
+	if f.Empty() {
 		var walk func(it *item)
 		walk = func(it *item) {
 			out = append(out, it)
@@ -113,10 +128,10 @@ func flatten(roots []*item, expanded map[string]bool, needle string) []*item {
 		return out
 	}
 	// keep[it] is true when it matches or a descendant does.
-	var mark func(it *item) bool
 	keep := map[*item]bool{}
+	var mark func(it *item) bool
 	mark = func(it *item) bool {
-		k := strings.Contains(it.hay, needle)
+		k := it.parent != nil && f.Match(it.row) // the provider row is only a container
 		for _, c := range it.children {
 			if mark(c) {
 				k = true
@@ -146,7 +161,7 @@ func flatten(roots []*item, expanded map[string]bool, needle string) []*item {
 	return out
 }
 
-// matches reports whether it itself matches needle (not only a descendant).
-func matches(it *item, needle string) bool {
-	return needle != "" && strings.Contains(it.hay, needle)
+// matches reports whether it itself matches f (not only a descendant).
+func matches(it *item, f model.Filter) bool {
+	return !f.Empty() && it.parent != nil && f.Match(it.row)
 }
