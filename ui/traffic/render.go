@@ -135,6 +135,7 @@ func (p *Pane) render(g *graphView) *renderCache {
 	c.from, c.to = from, end
 	lines := make([]graph.Line, 0, len(idx))
 	var top float64
+	bottom := math.Inf(1)
 	for _, i := range idx {
 		s := g.series[i]
 		var vals []float64
@@ -146,11 +147,14 @@ func (p *Pane) render(g *graphView) *renderCache {
 			if v > top {
 				top = v
 			}
+			if v < bottom {
+				bottom = v
+			}
 		}
 		lines = append(lines, graph.Line{Values: vals, Style: p.styleOf(g, i, len(lines))})
 	}
 	capa := p.capacity(g, idx)
-	upper := capa
+	upper, lower := capa, 0.0
 	u := p.unit()
 	switch {
 	case capa > 0 && !p.fit:
@@ -160,8 +164,12 @@ func (p *Pane) render(g *graphView) *renderCache {
 			c.scale += " (exceeded)"
 		}
 	default:
-		upper = top
-		c.scale = "fit " + model.FormatValue(top, u)
+		// Fit the data: its own range, so a busy port's wiggle is visible.
+		upper, lower = top, bottom
+		if math.IsInf(lower, 0) || lower >= upper {
+			lower = 0
+		}
+		c.scale = "fit " + model.FormatValue(lower, u) + "–" + model.FormatValue(top, u)
 		if capa <= 0 {
 			c.scale += " (capacity unknown)"
 		}
@@ -170,7 +178,7 @@ func (p *Pane) render(g *graphView) *renderCache {
 		from = time.Time{}
 	}
 	c.graph = graph.Render(graph.Spec{
-		Width: p.w, Height: gh, Lines: lines, Upper: upper,
+		Width: p.w, Height: gh, Lines: lines, Upper: upper, Lower: lower,
 		Label: func(v float64) string { return model.FormatValue(v, u) },
 		From:  from, To: end, Loc: p.loc(), Color: p.color, Fit: upper == top,
 	})

@@ -208,7 +208,7 @@ func TestFitDirectionUnits(t *testing.T) {
 	// preserving downsampling), not the capacity.
 	g, _ := r.p.Graph()
 	top := math.Max(g.stats[0].Max, g.stats[1].Max)
-	if !r.has("scale fit "+model.FormatBits(top)) || r.has("10 Gb/s┤") {
+	if !r.has("–"+model.FormatBits(top)+" │") || !r.has("scale fit ") || r.has("10 Gb/s┤") {
 		t.Errorf("fit did not rescale to %s:\n%s", model.FormatBits(top), r.view())
 	}
 	r.keys("f")

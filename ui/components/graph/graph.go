@@ -55,9 +55,10 @@ type Spec struct {
 	Width, Height int // the whole block, axes included
 	Lines         []Line
 	// Upper is the top of the value axis (the link capacity, or the data's
-	// maximum when fitting); values above it stretch the axis. The bottom is
-	// always 0: traffic graphs that do not start at zero mislead.
-	Upper float64
+	// maximum when fitting); values above it stretch the axis. Lower is the
+	// bottom: 0 unless fitting the data (then the labels say where the axis
+	// starts).
+	Upper, Lower float64
 	// Label formats a value-axis label ("9.4 Gb/s").
 	Label func(float64) string
 	// From and To are the times of the first bucket's start and the last
@@ -65,8 +66,8 @@ type Spec struct {
 	From, To time.Time
 	Loc      *time.Location
 	Color    bool // emit ANSI colours (off for the ASCII profile / NO_COLOR)
-	// Fit rounds Upper up to the next axis tick, so the top row is labelled
-	// (use when Upper is the data's maximum rather than a capacity).
+	// Fit rounds Upper up and Lower down to axis ticks, so the top and
+	// bottom rows are labelled (use when they are the data's extremes).
 	Fit bool
 }
 
@@ -133,17 +134,22 @@ func Render(s Spec) string {
 		label = func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 	}
 	rows := plotLines - 1 // asciigraph draws rows+1 lines
-	step := TickStep(upper, rows)
+	lower := s.Lower
+	if math.IsNaN(lower) || math.IsInf(lower, 0) || lower < 0 || lower >= upper {
+		lower = 0
+	}
+	step := TickStep(upper-lower, rows)
 	if s.Fit {
 		upper = math.Ceil(upper/step) * step
+		lower = math.Floor(lower/step) * step
 	}
 	opts := []asciigraph.Option{
 		asciigraph.Height(rows),
-		asciigraph.LowerBound(0),
+		asciigraph.LowerBound(lower),
 		asciigraph.UpperBound(upper),
 		asciigraph.Offset(2),
 		asciigraph.SeriesChars(chars...),
-		asciigraph.YAxisValueFormatter(tickLabeler(upper, rows, step, label)),
+		asciigraph.YAxisValueFormatter(tickLabeler(upper-lower, rows, step, label)),
 	}
 	if s.Color {
 		opts = append(opts, asciigraph.SeriesColors(colors...))
@@ -195,13 +201,15 @@ func TickStep(upper float64, rows int) float64 {
 	return 10 * mag
 }
 
-// tickLabeler labels only the row nearest to each multiple of step, with
+// tickLabeler labels only the row nearest to each multiple of step (span
+// is the axis' upper minus lower bound), with
 // the round value itself: asciigraph spaces rows evenly (0, 312.5M, 625M
 // ...), and an operator reads "2.5 Gb/s" faster than "2.2 Gb/s" and
 // "2.5 Gb/s" and "2.8 Gb/s" on every row. The row is accurate to half a
 // row height, the plot's resolution anyway.
-func tickLabeler(upper float64, rows int, step float64, label func(float64) string) func(float64) string {
-	half := upper / float64(max(rows, 1)) / 2
+func tickLabeler(span float64, rows int, step float64, label func(float64) string) func(float64) string {
+	half := span / float64(max(rows, 1)) / 2
+	upper := span
 	return func(v float64) string {
 		t := math.Round(v/step) * step
 		// A tick belongs to the row whose band (v-half, v+half] holds it.
