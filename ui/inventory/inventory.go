@@ -585,7 +585,10 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 	}
 	text.WriteFit(&lb, name, lw, false)
 	lb.WriteByte(' ')
-	text.WriteFit(&lb, text.Clean(r.node.Kind), kw, false)
+	if kw > 0 {
+		text.WriteFit(&lb, text.Clean(r.node.Kind), kw-1, false)
+		lb.WriteByte(' ')
+	}
 	state := string(r.node.State)
 	if r.node.RawState != "" && !strings.EqualFold(r.node.RawState, state) {
 		state = text.Clean(r.node.RawState)

@@ -20,6 +20,7 @@ type graphView struct {
 	target Target
 
 	dir       Direction
+	fit       bool // scale to the data instead of the capacity
 	rng       int // range the data below was fetched for
 	series    []model.Series
 	stats     []model.Stats // per series, computed off the UI goroutine

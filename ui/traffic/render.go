@@ -96,7 +96,7 @@ func (p *Pane) legendRows(n int) int {
 func (p *Pane) render(g *graphView) *renderCache {
 	idx := p.plotted(g)
 	lr := p.legendRows(len(idx))
-	k := renderKey{w: p.w, h: p.h, gen: g.gen, dir: g.dir, fit: p.fit, pkts: p.packets, color: p.color, legendRows: lr}
+	k := renderKey{w: p.w, h: p.h, gen: g.gen, dir: g.dir, fit: g.fit, pkts: p.packets, color: p.color, legendRows: lr}
 	c := &g.cache
 	if c.valid && c.key == k {
 		return c
@@ -157,7 +157,7 @@ func (p *Pane) render(g *graphView) *renderCache {
 	upper, lower := capa, 0.0
 	u := p.unit()
 	switch {
-	case capa > 0 && !p.fit:
+	case capa > 0 && !g.fit:
 		c.scale = model.FormatValue(capa, u) + " capacity"
 		if top > capa {
 			upper = top

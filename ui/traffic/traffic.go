@@ -135,7 +135,6 @@ type Pane struct {
 	ids   int64
 
 	rng     int
-	fit     bool
 	packets bool
 	color   bool
 
@@ -352,7 +351,7 @@ func (p *Pane) graphKey(g *graphView, msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, km.RangeLonger):
 		return p.setRange(p.rng + 1)
 	case key.Matches(msg, km.Fit):
-		p.fit = !p.fit
+		g.fit = !g.fit
 	case key.Matches(msg, km.Direction):
 		g.dir = (g.dir + 1) % 3
 	case key.Matches(msg, km.Units):
@@ -397,6 +396,9 @@ func (p *Pane) graphPeers(pv *peerView, peers []model.Peer) tea.Cmd {
 	if len(peers) > 1 {
 		g.dir = In // several peers in both directions is a tangle; i cycles
 	}
+	// A peer is a small share of the port: on the port's scale its line
+	// would hug the floor. f returns to the capacity scale.
+	g.fit = true
 	p.push(g)
 	return p.fetch(g)
 }
@@ -415,7 +417,10 @@ func (p *Pane) ShortHelp() []key.Binding {
 		return []key.Binding{km.Up, km.Down, km.Mark, km.Graph, km.Filter, km.Sort, km.SortReverse, p.backHelp()}
 	case *graphView:
 		r := rangesHelp(km)
-		b := []key.Binding{r, km.Fit, km.Direction, km.Units}
+		b := []key.Binding{r, km.Fit, km.Direction}
+		if p.packets || hasUnit(v.series, model.UnitPacketsPerSec) {
+			b = append(b, km.Units)
+		}
 		if src, ok := p.source(v.target.Source); ok && src.Peers != nil && len(v.target.Peers) == 0 {
 			b = append(b, km.Peers)
 		}
@@ -425,6 +430,15 @@ func (p *Pane) ShortHelp() []key.Binding {
 		return b
 	}
 	return nil
+}
+
+func hasUnit(ss []model.Series, u model.Unit) bool {
+	for _, s := range ss {
+		if s.Unit == u {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *Pane) backHelp() key.Binding {
