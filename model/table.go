@@ -204,11 +204,36 @@ func (t *Table) mergeSorted(prev []*Row, oldOrder []int32) ([]int32, bool) {
 	if len(prev) == 0 || len(t.cols) == 0 {
 		return nil, false
 	}
+	col, text := t.sortCol, t.cols[t.sortCol].Kind == ColText
+	// A new row that replaces the row at the same input position with the
+	// same key and the same sort value (a changed status, say) simply takes
+	// that row's place: no comparisons needed.
+	repl := make(map[int32]int32)
+	for i, r := range t.rows {
+		if r.prevOrd >= 0 || i >= len(prev) {
+			continue
+		}
+		old := prev[i]
+		if old.gen == t.gen || old.Key != r.Key {
+			continue
+		}
+		same := false
+		if text {
+			same = r.natKey(col) == old.natKey(col) && r.Cells[col] == old.Cells[col]
+		} else {
+			same = r.num(col) == old.num(col)
+		}
+		if same {
+			r.prevOrd = i
+			repl[int32(i)] = int32(i)
+		}
+	}
 	kept := make([]int32, 0, len(t.rows))
 	for _, o := range oldOrder {
-		r := prev[o]
-		if r.gen == t.gen && r.prevOrd == int(o) {
+		if r := prev[o]; r.gen == t.gen && r.prevOrd == int(o) {
 			kept = append(kept, int32(r.ord))
+		} else if n, ok := repl[o]; ok {
+			kept = append(kept, n)
 		}
 	}
 	var fresh []int32
@@ -227,9 +252,9 @@ func (t *Table) mergeSorted(prev []*Row, oldOrder []int32) ([]int32, bool) {
 		return nil, false
 	}
 	cmp := t.comparator()
-	if t.cols[t.sortCol].Kind == ColText {
+	if text {
 		for _, o := range fresh {
-			t.rows[o].natKey(t.sortCol)
+			t.rows[o].natKey(col)
 		}
 	}
 	slices.SortFunc(fresh, cmp)

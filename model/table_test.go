@@ -234,3 +234,49 @@ func TestTableIndexNear(t *testing.T) {
 		}
 	}
 }
+
+// Rows replaced in place (same key, often the same sort value) take the
+// merge shortcut; the order must still equal a full sort, ties included.
+func TestTableRefreshInPlaceReplacements(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	states := []string{"active", "pending", "failed"}
+	var rows []*Row
+	for i := 0; i < 300; i++ {
+		rows = append(rows, mk(fmt.Sprintf("c-%d", rng.Intn(40)), states[rng.Intn(3)], int64(rng.Intn(5)), 0))
+	}
+	inc := NewTable(tcols)
+	inc.SetRows(append([]*Row(nil), rows...))
+	for step := 0; step < 200; step++ {
+		if step%40 == 0 {
+			inc.SetSort(rng.Intn(3), rng.Intn(2) == 0)
+		}
+		next := append([]*Row(nil), rows...)
+		for k := 0; k < 10; k++ {
+			i := rng.Intn(len(next))
+			o := next[i]
+			st, bw := o.Cells[1], o.Nums[2]
+			if rng.Intn(2) == 0 {
+				st = states[rng.Intn(3)]
+			} else {
+				bw = int64(rng.Intn(5))
+			}
+			next[i] = mk(o.Key, st, bw, 0) // same key, maybe same sort value
+		}
+		rows = next
+		inc.SetRows(append([]*Row(nil), rows...))
+		col, desc := inc.SortBy()
+		fresh := NewTable(tcols)
+		var cp []*Row
+		for _, r := range rows {
+			cp = append(cp, NewRow(r.Key, r.Cells, r.Nums, nil))
+		}
+		fresh.SetRows(cp)
+		fresh.SetSort(col, desc)
+		a, b := inc.All(), fresh.All()
+		for i := range a {
+			if a[i].Key != b[i].Key || a[i].Cells[1] != b[i].Cells[1] || a[i].Nums[2] != b[i].Nums[2] {
+				t.Fatalf("step %d (sort %d desc=%v): row %d %v, full sort %v", step, col, desc, i, a[i].Cells, b[i].Cells)
+			}
+		}
+	}
+}

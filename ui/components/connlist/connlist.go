@@ -204,10 +204,14 @@ func (m *Model) Refresh(provider string) tea.Cmd {
 		if p.building != nil && sameSlice(cs, p.building) {
 			continue // already being built
 		}
-		if need := m.needed(p, cs); len(need) >= AsyncBuild {
-			p.building = cs
-			cmds = append(cmds, m.buildCmd(s.Name, cs, need))
-			continue
+		// A first load of a large account builds its rows off the UI
+		// goroutine; refreshes reuse most rows and stay synchronous.
+		if p.byID == nil && len(cs) >= AsyncBuild {
+			if need := m.needed(p, cs); len(need) >= AsyncBuild {
+				p.building = cs
+				cmds = append(cmds, m.buildCmd(s.Name, cs, need))
+				continue
+			}
 		}
 		p.building = nil
 		m.rebuild(p, cs, nil)
@@ -219,8 +223,8 @@ func (m *Model) Refresh(provider string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// AsyncBuild is the number of new rows from which a refresh builds them
-// in a command instead of in Update.
+// AsyncBuild is the number of rows from which a provider's first load
+// builds them in a command instead of in Update.
 var AsyncBuild = 20000
 
 func sameSlice(a, b []model.Connection) bool {
