@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/fakestats"
+	"github.com/noctop/noctop/ui/pane"
 )
 
 func lastQuery(t *testing.T, s *fakestats.Source) model.SeriesQuery {
@@ -339,5 +340,28 @@ func TestEverySizeFits(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+func TestShowConnection(t *testing.T) {
+	r := newRig(t)
+	c := model.Connection{Provider: "ix", ID: "nsc:42", Name: "LAN FRA", BandwidthMbps: 10000}
+	msg := ShowConnection(r.p.ctx, c)()
+	sm, ok := msg.(pane.ShowMsg)
+	if !ok || sm.Pane != "Traffic" {
+		t.Fatalf("ShowConnection = %#v", msg)
+	}
+	tg := sm.Msg.(OpenMsg).Target
+	if tg.Ref.Type != "connection" || tg.Ref.ID != "nsc:42" || tg.Capacity != 10e9 || tg.Title != "LAN FRA" {
+		t.Errorf("target = %+v", tg)
+	}
+	r.p.ctx.Sources[0].Stats = nil
+	if tm, ok := ShowConnection(r.p.ctx, c)().(pane.ToastMsg); !ok || !tm.Err || !strings.Contains(tm.Text, "offers no traffic statistics") {
+		t.Errorf("without statistics: %#v", tm)
+	}
+	// OpenMsg delivered to the pane opens the graph.
+	r.run(func() tea.Msg { return sm.Msg })
+	if g, ok := r.p.Graph(); !ok || g.Target().Ref.ID != "nsc:42" {
+		t.Errorf("OpenMsg did not open the graph")
 	}
 }
