@@ -23,7 +23,7 @@ func (p *Pane) maskLinesOf(f model.MaskFamily, w int) []string {
 	}
 	lines := []string{text.Truncate(head, w)}
 	hdr := text.Fit("PREFIX", 6, false) + text.Fit("TOTAL", 10, true) + text.Fit("ASSIGNED", 10, true) +
-		text.Fit("HOLDING", 9, true) + text.Fit("AVAILABLE", 10, true) + "  " + text.Fit("USED", barW+8, false)
+		text.Fit("HOLDING", 9, true) + text.Fit("AVAILABLE", 10, true) + "  " + text.Fit("USED", barW+7, false)
 	lines = append(lines, st.HeaderRow.Wrap(text.Truncate(hdr, w)))
 	row := func(label string, r model.MaskRow, bold bool) string {
 		used := r.AssignedPct + r.HoldingPct

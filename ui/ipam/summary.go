@@ -116,7 +116,11 @@ func (p *Pane) summaryView() string {
 	}
 	title += st.Dim.Render("  · enter: browse the region's blocks")
 	lines = append(lines, text.Truncate(title, p.w))
-	hdr := "  " + text.Fit("REGION", 6, false) + "  " + text.Fit("NAME", 14, false) + "  " + text.Fit("FAMILY", 6, false) + "  " +
+	nameW := 14
+	if p.w < 90 {
+		nameW = 0 // narrow: the code says enough
+	}
+	hdr := "  " + text.Fit("REGION", 6, false) + "  " + fitOpt("NAME", nameW) + text.Fit("FAMILY", 6, false) + "  " +
 		text.Fit("RIR", 13, false) + "  " + text.Fit("POOLS", 5, true) + "  " + text.Fit("≥"+th+"%", 5, true) + "  USED"
 	lines = append(lines, st.HeaderRow.Wrap(text.Truncate(hdr, p.w)))
 	barW := 12
@@ -131,7 +135,7 @@ func (p *Pane) summaryView() string {
 		var b strings.Builder
 		b.WriteString(mark)
 		b.WriteString(text.Fit(r.Region, 6, false) + "  ")
-		b.WriteString(text.Fit(r.Name, 14, false) + "  ")
+		b.WriteString(fitOpt(r.Name, nameW))
 		b.WriteString(text.Fit(r.Family.Label(), 6, false) + "  ")
 		b.WriteString(text.Fit(strings.Join(r.RIRs, ","), 13, false) + "  ")
 		b.WriteString(text.Fit(strconv.Itoa(r.Pools), 5, true) + "  ")
@@ -202,4 +206,12 @@ func (p *Pane) browseRegion() tea.Cmd {
 		p.br.selectID(t.Block(r.Fullest).ID)
 	}
 	return nil
+}
+
+// fitOpt fits s in w cells plus the column gap; w 0 drops the column.
+func fitOpt(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	return text.Fit(s, w, false) + "  "
 }
