@@ -601,7 +601,14 @@ func (a *app) helpView(height int) string {
 	b.WriteString(h.FullHelpView(groups))
 	b.WriteString("\n\n")
 	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  !negate  (terms ANDed; fields are column names, prefixes ok)"))
-	if a.opts.ReadOnly {
+	if hn, ok := p.(interface{ HelpNote(readOnly bool) string }); ok {
+		// The pane knows which of its keys change the world.
+		if a.opts.ReadOnly {
+			b.WriteString("\n" + st.ReadOnly.Render(hn.HelpNote(true)))
+		} else {
+			b.WriteString("\n" + st.Dim.Render(hn.HelpNote(false)))
+		}
+	} else if a.opts.ReadOnly {
 		b.WriteString("\n" + st.ReadOnly.Render("read-only mode: approve (a) and reject (x) are disabled (--read-only)"))
 	} else {
 		b.WriteString("\n" + st.Dim.Render("approve/reject always ask for confirmation; the dialog shows the exact request"))

@@ -501,6 +501,17 @@ func (p *Pane) FullHelp() [][]key.Binding {
 	}
 }
 
+// HelpNote is the ? overlay's line about the mutating keys.
+func (p *Pane) HelpNote(readOnly bool) string {
+	k := p.ctx.Keys // disabled bindings keep their labels
+	list := fmt.Sprintf("smart-assign (%s), process holding tank (%s), deassign (%s), SWIP (%s)",
+		k.Assign.Help().Key, k.ProcessHolding.Help().Key, k.Delete.Help().Key, k.Swip.Help().Key)
+	if readOnly {
+		return "read-only mode: " + list + " are disabled (--read-only)"
+	}
+	return list + ": each is planned first and confirmed in a dialog showing the exact request"
+}
+
 // View renders the pane in exactly its size.
 func (p *Pane) View() string {
 	if p.w <= 0 || p.h <= 0 {

@@ -371,3 +371,14 @@ func TestStaleAndErrorStates(t *testing.T) {
 		t.Fatalf("error:\n%s", v)
 	}
 }
+
+func TestHelpNote(t *testing.T) {
+	ro := newTestPane(t, true, newFake("ipam"))
+	if n := ro.p.HelpNote(true); !strings.Contains(n, "read-only") || !strings.Contains(n, "smart-assign (A)") || !strings.Contains(n, "SWIP (W)") {
+		t.Fatalf("read-only note %q", n)
+	}
+	rw := newTestPane(t, false, newFake("ipam"))
+	if n := rw.p.HelpNote(false); !strings.Contains(n, "exact request") {
+		t.Fatalf("note %q", n)
+	}
+}
