@@ -214,7 +214,7 @@ func (m *Model) Refresh(provider string) tea.Cmd {
 			}
 		}
 		p.building = nil
-		m.rebuild(p, cs, nil)
+		m.rebuild(p, cs)
 		changed = true
 	}
 	if changed {
@@ -236,7 +236,7 @@ type builtMsg struct {
 	owner    *Model
 	provider string
 	data     []model.Connection
-	rows     map[int]*model.Row // index in data -> row
+	state    *provState // the provider's rows and slots, ready to adopt
 }
 
 // needed lists the indices of cs that need a new row (read-only).
@@ -267,22 +267,37 @@ func fingerprint(c *model.Connection) uint64 {
 	return c.Fingerprint()
 }
 
-// buildCmd builds rows for cs[need] in a goroutine. It captures only
+// buildCmd builds a provider's first set of rows in a goroutine: the rows
+// for cs[need] and the bookkeeping (slots by id and position) around them,
+// so installing them in Update is mostly an assignment. It captures only
 // immutable values: the data slice is never modified after a fetch.
 func (m *Model) buildCmd(provider string, cs []model.Connection, need []int) tea.Cmd {
-	owner, cells, loc := m, m.cfg.Cells, m.loc
+	owner, cells, loc, include := m, m.cfg.Cells, m.loc, m.cfg.Include
 	sortCol, _ := m.table.SortBy()
 	textSort := m.cfg.Columns[sortCol].Kind == model.ColText
 	return func() tea.Msg {
-		rows := make(map[int]*model.Row, len(need))
-		for _, i := range need {
-			r := newRow(&cs[i], cells, loc)
+		st := &provState{byID: make(map[string]*slot, len(need)), at: make([]*slot, len(cs)), built: 1}
+		st.rows = make([]*model.Row, 0, len(need))
+		for i := range cs {
+			c := &cs[i]
+			if include != nil && !include(c) {
+				continue
+			}
+			if _, dup := st.byID[c.ID]; dup {
+				continue // a provider listing one id twice must not break the table
+			}
+			r := newRow(c, cells, loc)
 			if textSort {
 				r.WarmSortKey(sortCol) // take this cost off the UI goroutine too
 			}
-			rows[i] = r
+			sl := &slot{id: c.ID, row: r, gen: 1}
+			st.byID[c.ID], st.at[i] = sl, sl
+			st.rows = append(st.rows, r)
 		}
-		return builtMsg{owner: owner, provider: provider, data: cs, rows: rows}
+		st.fresh = st.rows
+		st.data = cs
+		st.marked = map[string]bool{}
+		return builtMsg{owner: owner, provider: provider, data: cs, state: st}
 	}
 }
 
@@ -306,8 +321,12 @@ func (m *Model) installBuilt(msg builtMsg) {
 	if m.table.Len() > 0 {
 		sel = m.table.At(m.view.Cursor()).Key
 	}
+	if p.byID == nil && msg.state != nil {
+		*p = *msg.state // a first load: adopt what the command prepared
+	} else {
+		m.rebuild(p, msg.data)
+	}
 	p.building = nil
-	m.rebuild(p, msg.data, msg.rows)
 	m.install(sel)
 }
 
@@ -370,7 +389,7 @@ func (m *Model) install(sel string) {
 // fingerprint did not change. Providers usually list connections in the
 // same order every time, so a row is first looked for at the same input
 // position, then by id.
-func (m *Model) rebuild(p *provState, cs []model.Connection, prebuilt map[int]*model.Row) {
+func (m *Model) rebuild(p *provState, cs []model.Connection) {
 	first := p.built == 0
 	p.built++
 	gen := p.built
@@ -411,9 +430,7 @@ func (m *Model) rebuild(p *provState, cs []model.Connection, prebuilt map[int]*m
 		if r != nil && r.Version == fp {
 			r.Item = c // fresh data for the detail view and actions
 		} else {
-			if r = prebuilt[i]; r == nil || r.Version != fp {
-				r = newRow(c, m.cfg.Cells, m.loc)
-			}
+			r = newRow(c, m.cfg.Cells, m.loc)
 			sl.row = r
 			p.fresh = append(p.fresh, r)
 			if !first {
