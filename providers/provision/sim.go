@@ -53,6 +53,15 @@ type Simulator struct {
 	resOrder  []int64
 	nextID    int64
 	rnd       *rand.Rand
+	// version counts changes; listings are cached per filter and version
+	// so that paging through a million blocks does not filter a million
+	// blocks per page.
+	version uint64
+	listing struct {
+		key     string
+		version uint64
+		blocks  []*simBlock
+	}
 
 	requests atomic.Int64
 }
@@ -109,6 +118,7 @@ func FaultHooks() sim.FaultHooks {
 }
 
 func (s *Simulator) churn(now time.Time) {
+	s.version++
 	var cands []*simBlock
 	for _, b := range s.order {
 		if b.status() == model.BlockAssigned && b.lir != 0 {
@@ -189,6 +199,10 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	now := s.engine.Lock()
 	defer s.engine.Unlock()
+	switch q.Get("action") {
+	case ActSmartAssign, ActDeassign, ActSimpleReassign, ActProcessHolding:
+		s.version++ // may change blocks (over-invalidating is harmless)
+	}
 	switch q.Get("action") {
 	case ActGet:
 		s.handleGet(w, q)
@@ -441,13 +455,61 @@ func tagsMatch(b *simBlock, tags []string, mode string) bool {
 }
 
 func (s *Simulator) handleGet(w http.ResponseWriter, q url.Values) {
+	out, ok := s.listingFor(w, q)
+	if !ok {
+		return
+	}
+	off, _, err := intParam(q, "selectOffset")
+	if err != nil || off < 0 {
+		fail(w, "Invalid selectOffset")
+		return
+	}
+	count, hasCount, err := intParam(q, "selectCount")
+	if err != nil || (hasCount && count < 0) {
+		fail(w, "Invalid selectCount")
+		return
+	}
+	total := len(out)
+	if int(off) >= len(out) {
+		out = nil
+	} else {
+		out = out[off:]
+	}
+	if !hasCount || count > maxSelectCount {
+		count = maxSelectCount
+	}
+	if int(count) < len(out) {
+		out = out[:count]
+	}
+	data := make([]blockJSON, len(out))
+	for i, b := range out {
+		data[i] = s.wire(b)
+	}
+	reply(w, map[string]any{"success": 1, "message": fmt.Sprintf("%d blocks found. ", total), "data": data})
+}
+
+// listingFor returns the filtered, sorted blocks of a get, cached per
+// filter and version. ok is false when it already answered with an error.
+func (s *Simulator) listingFor(w http.ResponseWriter, q url.Values) ([]*simBlock, bool) {
+	fq := url.Values{}
+	for k, vs := range q {
+		switch k {
+		case "selectOffset", "selectCount", "apiKey", "hash":
+		default:
+			fq[k] = vs
+		}
+	}
+	key := fq.Encode()
+	if s.listing.blocks != nil && s.listing.key == key && s.listing.version == s.version {
+		return s.listing.blocks, true
+	}
 	var preds []func(*simBlock) bool
 	add := func(f func(*simBlock) bool) { preds = append(preds, f) }
 	if t := q.Get("type"); t != "" {
 		fam := family(t)
 		if fam == "" {
 			fail(w, "Invalid type %q: ipv4 or ipv6", t)
-			return
+			return nil, false
 		}
 		add(func(b *simBlock) bool { return b.fam == fam })
 	}
@@ -461,7 +523,7 @@ func (s *Simulator) handleGet(w http.ResponseWriter, q url.Values) {
 		n, ok, err := intParam(q, k)
 		if err != nil {
 			fail(w, "%s", err)
-			return
+			return nil, false
 		}
 		if !ok {
 			continue
@@ -524,7 +586,7 @@ func (s *Simulator) handleGet(w http.ResponseWriter, q url.Values) {
 		cmp, ok := sortFields[f]
 		if !ok {
 			fail(w, "Invalid sortField %q: cidr, mask, rir, vlan, code or updateTime", f)
-			return
+			return nil, false
 		}
 		desc := strings.EqualFold(q.Get("sortOrder"), "DESC")
 		slices.SortStableFunc(out, func(a, b *simBlock) int {
@@ -534,33 +596,11 @@ func (s *Simulator) handleGet(w http.ResponseWriter, q url.Values) {
 			return cmp(a, b)
 		})
 	}
-	off, _, err := intParam(q, "selectOffset")
-	if err != nil || off < 0 {
-		fail(w, "Invalid selectOffset")
-		return
+	if out == nil {
+		out = []*simBlock{}
 	}
-	count, hasCount, err := intParam(q, "selectCount")
-	if err != nil || (hasCount && count < 0) {
-		fail(w, "Invalid selectCount")
-		return
-	}
-	total := len(out)
-	if int(off) >= len(out) {
-		out = nil
-	} else {
-		out = out[off:]
-	}
-	if !hasCount || count > maxSelectCount {
-		count = maxSelectCount
-	}
-	if int(count) < len(out) {
-		out = out[:count]
-	}
-	data := make([]blockJSON, len(out))
-	for i, b := range out {
-		data[i] = s.wire(b)
-	}
-	reply(w, map[string]any{"success": 1, "message": fmt.Sprintf("%d blocks found. ", total), "data": data})
+	s.listing.key, s.listing.version, s.listing.blocks = key, s.version, out
+	return out, true
 }
 
 var sortFields = map[string]func(a, b *simBlock) int{

@@ -173,7 +173,7 @@ func (s *Simulator) build() {
 	}
 	mask4 := max(22-grow, 12)
 	mask6 := max(44-grow, 32)
-	budget := min(max(w.Scale()*20, 600), 3_000_000)
+	budget := min(max(w.Scale()*10, 600), 1_000_000)
 
 	for k, code := range regionMetros {
 		m, ok := sim.MetroByCode(code)

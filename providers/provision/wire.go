@@ -226,6 +226,10 @@ func scalar(b []byte) (s string, quoted bool, err error) {
 	}
 	switch b[0] {
 	case '"':
+		if n := len(b); n >= 2 && b[n-1] == '"' && plainString(b[1:n-1]) {
+			// The common case: no escapes to decode.
+			return strings.TrimSpace(string(b[1 : n-1])), true, nil
+		}
 		var v string
 		if err := json.Unmarshal(b, &v); err != nil {
 			return "", false, err
@@ -235,6 +239,17 @@ func scalar(b []byte) (s string, quoted bool, err error) {
 		return "", false, errors.New("expected a scalar, got an object or array")
 	}
 	return string(b), false, nil
+}
+
+// plainString reports whether a JSON string body needs no unescaping
+// (no backslash, quote, control byte or non-ASCII byte).
+func plainString(b []byte) bool {
+	for _, c := range b {
+		if c == '\\' || c == '"' || c < 0x20 || c >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func quote(s string) string {
