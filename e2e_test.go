@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers"
+	"github.com/noctop/noctop/providers/audit"
+	"github.com/noctop/noctop/providers/sim"
+	"github.com/noctop/noctop/ui"
+)
+
+// The whole stack, end to end: simulators on loopback, real clients over
+// HTTP, the registry's audit/read-only guards, and the Bubble Tea program.
+// The operator approves the oldest pending Fabric connection through the
+// dialog; the provider's answer (never assumed) shows the new state, and
+// once the simulated world has provisioned it, a refresh shows it active.
+func TestEndToEndApproveAgainstSimulator(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.Ascii)
+	clock := sim.NewFakeClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	still := sim.StillTiming()
+	d, err := providers.StartDemo(providers.DemoOptions{Clock: clock, Timing: &still})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	auditPath := filepath.Join(t.TempDir(), "audit.log")
+	al, err := audit.Open(auditPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer al.Close()
+	srcs, err := providers.Build(d.Providers, providers.Options{Audit: al})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fab model.Source
+	for _, s := range srcs {
+		if s.Kind == "fabric" {
+			fab = s
+		}
+	}
+	target := oldestWaitingCreation(t, fab)
+
+	m := ui.New(ui.Options{Now: clock.Now, Refresh: time.Hour, AuditPath: auditPath}, srcs)
+	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(230, 45))
+	wait := func(what string, ok func(string) bool) {
+		t.Helper()
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ok(string(b)) },
+			teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
+	}
+	contains := func(s string) func(string) bool { return func(b string) bool { return strings.Contains(b, s) } }
+	keys := func(s string) { tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
+
+	wait("connections loaded", contains("Connections ("))
+	keys("2")
+	wait("approvals pane", contains("Approvals ("))
+	// Narrow the approvals to the target so the cursor is on it.
+	keys("/")
+	keys(target.Name)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	wait("filtered to the target", contains("(1/"))
+	keys("a")
+	wait("confirmation dialog with the exact request", func(b string) bool {
+		return strings.Contains(b, "/fabric/v4/connections/"+target.ID+"/actions") && strings.Contains(b, "CONNECTION_CREATION_ACCEPTANCE")
+	})
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	wait("re-read shows provisioning", contains("now: provisioning"))
+
+	// The simulated world finishes provisioning; a refresh shows it active.
+	clock.Advance(30 * time.Second)
+	keys("1")
+	keys("/")
+	keys(target.Name)
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	keys("r")
+	wait("active after refresh", func(b string) bool {
+		i := strings.LastIndex(b, target.Name[:min(len(target.Name), 18)])
+		return i >= 0 && strings.Contains(b[i:], "active")
+	})
+	keys("q")
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+
+	got, err := fab.Connection.Connection(context.Background(), target.ID)
+	if err != nil || got.State != model.StateActive {
+		t.Fatalf("after approval the provider says %v (%v)", got.State, err)
+	}
+	raw, _ := os.ReadFile(auditPath)
+	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], `"outcome":"ok"`) || !strings.Contains(lines[0], target.ID) {
+		t.Fatalf("audit log:\n%s", raw)
+	}
+	if bytes.Contains(raw, []byte("noctop-demo-secret")) {
+		t.Fatal("credential in the audit log")
+	}
+}
+
+func oldestWaitingCreation(t *testing.T, s model.Source) model.Connection {
+	t.Helper()
+	conns, err := s.Connections.Connections(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var waiting []model.Connection
+	for _, c := range conns {
+		if c.Pending != nil && c.Pending.WaitingOnUs && c.Pending.Kind == model.ChangeCreation && c.HasAction(model.ActionApprove) {
+			waiting = append(waiting, c)
+		}
+	}
+	if len(waiting) == 0 {
+		t.Fatal("the simulator has no creation waiting for approval")
+	}
+	sort.Slice(waiting, func(i, j int) bool { return waiting[i].Pending.Since.Before(waiting[j].Pending.Since) })
+	return waiting[0]
+}
