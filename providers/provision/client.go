@@ -254,7 +254,10 @@ func (p Params) Encode() string {
 // Request is the unsigned HTTP request of one action: GET with everything
 // in the query, or POST with the parameters form-encoded in the body when
 // the query would be longer than MaxQuery. target and action always stay
-// in the URL. The transport adds apiKey and hash.
+// in the URL. The transport adds apiKey and hash. The server computes the
+// hash over its QUERY_STRING only, so a POSTed body is not covered by the
+// signature: an API v1 limitation, which is why GET is used whenever the
+// request fits.
 func Request(action string, p Params) model.HTTPRequest {
 	head := APIPath + "?target=ipam&action=" + url.QueryEscape(action)
 	rest := p.Encode()
