@@ -28,3 +28,12 @@ var ErrPrepareFirst = errors.New("the action needs data from the provider: prepa
 type ActionPreparer interface {
 	Prepare(ctx context.Context, req ActionRequest) (ActionRequest, error)
 }
+
+// Params an ActionPreparer fills in for a decommission (the UI shows them
+// in the confirmation next to the request).
+const (
+	ParamDecommissionAt = "decommission_at" // YYYY-MM-DD the object goes
+	ParamChargedUntil   = "charged_until"   // YYYY-MM-DD billing ends
+	// ParamCapacity is the capacity (Mbit/s) a change request asks for.
+	ParamCapacity = "capacity"
+)

@@ -128,7 +128,20 @@ func (c Connection) Fingerprint() uint64 {
 	w(c.VLANString())
 	if c.Pending != nil {
 		w(string(c.Pending.Kind) + c.Pending.Status + c.Pending.ID)
+		// Who must act decides whether the row is in Approvals at all.
+		if c.Pending.WaitingOnUs {
+			w("waiting-on-us")
+		} else {
+			w("waiting-on-them")
+		}
 	}
+	// The actions on offer are shown (Approvals' CAN column, the footer)
+	// and can change without any other field changing.
+	for _, a := range c.Actions {
+		h.Write([]byte(a))
+		h.Write([]byte{1})
+	}
+	w("")
 	w(c.Updated.UTC().Format(time.RFC3339Nano))
 	return h.Sum64()
 }
