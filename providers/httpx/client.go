@@ -212,17 +212,30 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 	if err != nil {
 		return nil, err
 	}
-	resp, err := c.send(ctx, op)
-	if err != nil {
-		return resp, err
+	// A 2xx body that does not decode is sent once more when the request is
+	// safe to repeat: a garbled response from a proxy or an overloaded
+	// server is usually transient, and the operator's view depends on it.
+	decodeTries := 1
+	if op.allowsRetry() {
+		decodeTries = 2
 	}
-	if out == nil || resp.Status == http.StatusNoContent || (len(resp.Body) == 0 && resp.Status != http.StatusOK) {
-		return resp, nil
+	for try := 1; ; try++ {
+		resp, err := c.send(ctx, op)
+		if err != nil {
+			return resp, err
+		}
+		if out == nil || resp.Status == http.StatusNoContent || (len(resp.Body) == 0 && resp.Status != http.StatusOK) {
+			return resp, nil
+		}
+		derr := DecodeJSON(resp.Body, out)
+		if derr == nil {
+			return resp, nil
+		}
+		if try >= decodeTries || ctx.Err() != nil {
+			return resp, c.opErr(op, derr)
+		}
+		c.warn(ctx, "undecodable response, sending again", op, 0, derr.Error())
 	}
-	if err := DecodeJSON(resp.Body, out); err != nil {
-		return resp, c.opErr(op, err)
-	}
-	return resp, nil
 }
 
 // operation is a prepared request: everything needed to build each attempt.

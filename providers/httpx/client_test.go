@@ -386,8 +386,38 @@ func TestDecodeOutcomes(t *testing.T) {
 			if !strings.HasPrefix(err.Error(), "fabric-prod: GET /things/1: ") || strings.Contains(err.Error(), "secretish") {
 				t.Fatalf("error should name provider, method and path without query: %v", err)
 			}
-			if h.calls.Load() != 1 {
-				t.Fatalf("a bad 2xx body was retried: %d calls", h.calls.Load())
+			// A GET is safe to repeat: one more try, never a loop.
+			if h.calls.Load() != 2 {
+				t.Fatalf("a bad 2xx body to a GET: %d calls, want 2", h.calls.Load())
+			}
+		})
+	}
+}
+
+func TestBadBodyResentOnceOnlyWhenSafe(t *testing.T) {
+	garbage := body(200, "application/json", `{"id":`)
+	good := body(200, "application/json", `{"id":"a"}`)
+	cases := []struct {
+		name      string
+		method    string
+		retry     RetryMode
+		steps     []func(http.ResponseWriter, *http.Request)
+		wantCalls int32
+		wantErr   bool
+	}{
+		{"GET recovers", "GET", RetryByMethod, []func(http.ResponseWriter, *http.Request){garbage, good}, 2, false},
+		{"POST never resent", "POST", RetryByMethod, []func(http.ResponseWriter, *http.Request){garbage, good}, 1, true},
+		{"RetryNever never resent", "GET", RetryNever, []func(http.ResponseWriter, *http.Request){garbage, good}, 1, true},
+		{"RetryAlways POST recovers", "POST", RetryAlways, []func(http.ResponseWriter, *http.Request){garbage, good}, 2, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := &scripted{steps: steps(tc.steps...)}
+			c, _ := newServer(t, h)
+			var out struct{ ID string }
+			_, err := c.Do(context.Background(), Request{Method: tc.method, Path: "/x", Retry: tc.retry}, &out)
+			if (err != nil) != tc.wantErr || h.calls.Load() != tc.wantCalls {
+				t.Fatalf("err=%v calls=%d, want err=%v calls=%d", err, h.calls.Load(), tc.wantErr, tc.wantCalls)
 			}
 		})
 	}
