@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -73,7 +74,8 @@ const usage = `noctop — a terminal dashboard for interconnection networks
 
 Usage:
   noctop [flags]                          open the dashboard (demo mode when no config file exists)
-  noctop get connections [--provider NAME] [-o table|json|csv]
+  noctop get connections|blocks [--provider NAME] [-o table|json|csv]
+  noctop get utilization [--provider NAME] [-o table|json]
   noctop sim [flags]                      run the simulators on 127.0.0.1 and print their URLs
   noctop --version
 
@@ -257,6 +259,8 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		Keys:     e.cfg.Keys,
 		Logger:   e.logger,
 		Now:      time.Now,
+
+		PoolThreshold: e.cfg.UI.PoolThreshold,
 	}
 	if e.audit != nil {
 		opts.AuditPath = e.audit.Path()
@@ -277,15 +281,22 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 	return exitOK
 }
 
+// resources are what `noctop get` prints, with the formats each accepts.
+var resources = map[string][]string{
+	"connections": export.Formats,
+	"blocks":      export.Formats,
+	"utilization": export.UtilizationFormats,
+}
+
 func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("noctop get", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
 	provider := fs.String("provider", "", "only this provider (its name from the config)")
-	format := fs.String("o", "table", "output format: table, json or csv")
+	format := fs.String("o", "table", "output format: table, json or csv (utilization: table or json)")
 	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: noctop get connections [--provider NAME] [-o table|json|csv]")
+		fmt.Fprintln(stderr, "Usage: noctop get connections|blocks|utilization [--provider NAME] [-o table|json|csv]")
 		fs.PrintDefaults()
 	}
 	if len(args) == 0 {
@@ -300,12 +311,13 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "noctop get: unexpected argument %q\n", fs.Arg(0))
 		return exitConfig
 	}
-	if what != "connections" {
-		fmt.Fprintf(stderr, "noctop get: unknown resource %q (known: connections)\n", what)
+	formats, ok := resources[what]
+	if !ok {
+		fmt.Fprintf(stderr, "noctop get: unknown resource %q (known: connections, blocks, utilization)\n", what)
 		return exitConfig
 	}
-	if !validFormat(*format) {
-		fmt.Fprintf(stderr, "noctop get: unknown output format %q (one of %s)\n", *format, strings.Join(export.Formats, ", "))
+	if !slices.Contains(formats, *format) {
+		fmt.Fprintf(stderr, "noctop get %s: unknown output format %q (one of %s)\n", what, *format, strings.Join(formats, ", "))
 		return exitConfig
 	}
 	e, err := setup(g, true)
@@ -314,7 +326,11 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	}
 	defer e.Close()
 
-	srcs, err := pickSources(e.sources, *provider)
+	has := func(s model.Source) bool { return s.Connections != nil }
+	if what != "connections" {
+		has = func(s model.Source) bool { return s.IPAM != nil }
+	}
+	srcs, err := pickSources(e.sources, *provider, has)
 	if err != nil {
 		fmt.Fprintln(stderr, "noctop get:", err)
 		return exitConfig
@@ -324,8 +340,34 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	ctx, cancelT := context.WithTimeout(ctx, *timeout)
 	defer cancelT()
 
-	conns, failures := fetchAll(ctx, srcs)
-	if err := export.Connections(stdout, *format, conns); err != nil {
+	var failures []string
+	switch what {
+	case "connections":
+		var conns []model.Connection
+		conns, failures = fetchAll(ctx, srcs)
+		err = export.Connections(stdout, *format, conns)
+	case "blocks":
+		var blocks []model.Block
+		blocks, failures = fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Block, error) {
+			return s.IPAM.Blocks(ctx, model.BlockQuery{}, nil)
+		})
+		err = export.Blocks(stdout, *format, blocks)
+	case "utilization":
+		var us []model.Utilization
+		us, failures = fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Utilization, error) {
+			var out []model.Utilization
+			for _, fam := range []model.IPFamily{model.IPv4, model.IPv6} {
+				u, err := s.IPAM.Utilization(ctx, model.UtilQuery{Family: fam})
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, u)
+			}
+			return out, nil
+		})
+		err = export.Utilization(stdout, *format, us)
+	}
+	if err != nil {
 		fmt.Fprintln(stderr, "noctop get:", err)
 		return exitFail
 	}
@@ -338,20 +380,11 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-func validFormat(f string) bool {
-	for _, v := range export.Formats {
-		if v == f {
-			return true
-		}
-	}
-	return false
-}
-
-func pickSources(all []model.Source, name string) ([]model.Source, error) {
+func pickSources(all []model.Source, name string, has func(model.Source) bool) ([]model.Source, error) {
 	var names []string
 	var picked []model.Source
 	for _, s := range all {
-		if s.Connections == nil {
+		if !has(s) {
 			continue
 		}
 		names = append(names, s.Name)
@@ -360,35 +393,47 @@ func pickSources(all []model.Source, name string) ([]model.Source, error) {
 		}
 	}
 	if name != "" && len(picked) == 0 {
-		return nil, fmt.Errorf("no provider named %q with connections (have: %s)", name, strings.Join(names, ", "))
+		return nil, fmt.Errorf("no provider named %q offers this (have: %s)", name, strings.Join(names, ", "))
 	}
 	return picked, nil
 }
 
-// fetchAll reads every source concurrently; one failing provider does not
-// stop the others. Output is sorted by provider then name for stable diffs.
-func fetchAll(ctx context.Context, srcs []model.Source) ([]model.Connection, []string) {
-	var (
-		mu       sync.Mutex
-		all      []model.Connection
-		failures []string
-		wg       sync.WaitGroup
-	)
-	for _, s := range srcs {
+// fetchEach runs fetch on every source concurrently and gathers the results
+// in source order; one failing provider does not stop the others.
+func fetchEach[T any](ctx context.Context, srcs []model.Source, fetch func(context.Context, model.Source) ([]T, error)) ([]T, []string) {
+	results := make([][]T, len(srcs))
+	errs := make([]error, len(srcs))
+	var wg sync.WaitGroup
+	for i, s := range srcs {
 		wg.Add(1)
-		go func(s model.Source) {
+		go func() {
 			defer wg.Done()
-			conns, err := s.Connections.Connections(ctx, nil)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				failures = append(failures, s.Name+": "+model.ErrorSummary(err))
-				return
-			}
-			all = append(all, conns...)
-		}(s)
+			results[i], errs[i] = fetch(ctx, s)
+		}()
 	}
 	wg.Wait()
+	var all []T
+	var failures []string
+	for i, s := range srcs {
+		if errs[i] != nil {
+			msg := model.ErrorSummary(errs[i])
+			if !strings.HasPrefix(msg, s.Name+": ") {
+				msg = s.Name + ": " + msg
+			}
+			failures = append(failures, msg)
+			continue
+		}
+		all = append(all, results[i]...)
+	}
+	return all, failures
+}
+
+// fetchAll reads every source's connections concurrently. Output is sorted
+// by provider then name for stable diffs.
+func fetchAll(ctx context.Context, srcs []model.Source) ([]model.Connection, []string) {
+	all, failures := fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Connection, error) {
+		return s.Connections.Connections(ctx, nil)
+	})
 	sort.SliceStable(all, func(i, j int) bool {
 		if all[i].Provider != all[j].Provider {
 			return all[i].Provider < all[j].Provider
@@ -398,7 +443,6 @@ func fetchAll(ctx context.Context, srcs []model.Source) ([]model.Connection, []s
 		}
 		return all[i].ID < all[j].ID
 	})
-	sort.Strings(failures)
 	return all, failures
 }
 

@@ -100,3 +100,34 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestGetIPAMDemo(t *testing.T) {
+	isolate(t)
+	code, out, stderr := runCLI(t, "get", "blocks", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var blocks []map[string]any
+	if err := json.Unmarshal([]byte(out), &blocks); err != nil || len(blocks) < 100 {
+		t.Fatalf("blocks: %d, %v", len(blocks), err)
+	}
+	for _, k := range []string{"provider", "id", "cidr", "region", "is_assigned"} {
+		if _, ok := blocks[0][k]; !ok {
+			t.Errorf("block field %q missing", k)
+		}
+	}
+	code, out, stderr = runCLI(t, "get", "utilization", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var us []map[string]any
+	if err := json.Unmarshal([]byte(out), &us); err != nil || len(us) != 2 {
+		t.Fatalf("utilization: %d, %v", len(us), err)
+	}
+	if code, _, _ := runCLI(t, "get", "utilization", "-o", "csv"); code != exitConfig {
+		t.Errorf("csv utilization accepted: exit %d", code)
+	}
+	if code, _, stderr := runCLI(t, "get", "blocks", "--provider", "fabric-demo"); code != exitConfig || !strings.Contains(stderr, "ipam-demo") {
+		t.Errorf("blocks from a provider without IPAM: exit %d %q", code, stderr)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/provision"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -47,6 +48,8 @@ type simulator struct {
 	build func(w *sim.World) (http.Handler, sim.FaultHooks)
 	// secrets are the simulator's demo credentials (not secret).
 	secrets map[string]config.Secret
+	// entity is the ProVision organisation handle, where it applies.
+	entity string
 	// path is appended to the server URL to form the provider's base URL.
 	path string
 }
@@ -67,6 +70,14 @@ func demoSimulators() []simulator {
 				return s, s.FaultHooks()
 			},
 			secrets: map[string]config.Secret{"api_key": ixapi.DemoAPIKey, "api_secret": ixapi.DemoAPISecret},
+		},
+		{
+			kind: "provision", name: "ipam-demo",
+			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
+				return provision.NewSimulator(w), provision.FaultHooks()
+			},
+			secrets: map[string]config.Secret{"api_key": provision.DemoAPIKey, "secret_key": provision.DemoSecretKey},
+			entity:  provision.DemoEntityHandle,
 		},
 	}
 }
@@ -92,7 +103,7 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 		}
 		d.servers = append(d.servers, srv)
 		base := srv.URL() + s.path
-		p := config.Provider{Name: s.name, Kind: s.kind, BaseURL: base, Secrets: s.secrets}
+		p := config.Provider{Name: s.name, Kind: s.kind, BaseURL: base, Secrets: s.secrets, EntityHandle: s.entity}
 		p.Timeout.Duration = 15 * time.Second
 		d.Providers = append(d.Providers, p)
 		d.entries = append(d.entries, demoEntry{name: s.name, kind: s.kind, url: base, creds: describeCreds(s.secrets)})

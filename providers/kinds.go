@@ -7,6 +7,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/provision"
 )
 
 // One constructor per provider kind: config in, model.Provider out. Secrets
@@ -28,4 +29,13 @@ func newIXAPI(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		Token:     c.Secrets["token"].Value(),
 	}
 	return ixapi.New(c.Name, c.BaseURL, creds, ixapi.WithTimeout(c.Timeout.Duration), ixapi.WithLogger(logger))
+}
+
+func newProVision(c config.Provider, logger *slog.Logger) (model.Provider, error) {
+	creds := provision.Credentials{APIKey: c.Secrets["api_key"].Value(), SecretKey: c.Secrets["secret_key"].Value()}
+	opts := []provision.Option{provision.WithTimeout(c.Timeout.Duration), provision.WithLogger(logger)}
+	if c.EntityHandle != "" {
+		opts = append(opts, provision.WithEntityHandle(c.EntityHandle))
+	}
+	return provision.New(c.Name, c.BaseURL, creds, opts...)
 }

@@ -58,6 +58,8 @@ func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		return newFabric(c, logger)
 	case "ixapi":
 		return newIXAPI(c, logger)
+	case "provision":
+		return newProVision(c, logger)
 	default:
 		return nil, fmt.Errorf("provider kind %q is not implemented yet in this version", c.Kind)
 	}

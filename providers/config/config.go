@@ -71,6 +71,9 @@ type Provider struct {
 	// Scope for providers that need one (Metal organisation/project, Packet project).
 	OrganizationID string `toml:"organization_id"`
 	ProjectID      string `toml:"project_id"`
+	// EntityHandle is the ProVision organisation handle deassign and SWIP
+	// reassignments act for.
+	EntityHandle string `toml:"entity_handle"`
 
 	ClientIDEnv      string `toml:"client_id_env"`
 	ClientIDFile     string `toml:"client_id_file"`
@@ -245,7 +248,7 @@ func suggest(k toml.Key) string {
 }
 
 func providerKeys() []string {
-	return []string{"name", "kind", "base_url", "timeout", "refresh", "read_only", "organization_id", "project_id",
+	return []string{"name", "kind", "base_url", "timeout", "refresh", "read_only", "organization_id", "project_id", "entity_handle",
 		"client_id_env", "client_id_file", "client_secret_env", "client_secret_file", "token_env", "token_file",
 		"api_key_env", "api_key_file", "api_secret_env", "api_secret_file", "secret_key_env", "secret_key_file"}
 }
