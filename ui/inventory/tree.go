@@ -16,7 +16,7 @@ type item struct {
 	parent   *item
 	children []*item
 	row      *model.Row // what the filter matches against (FilterColumns)
-	label    string // cleaned label
+	label    string     // cleaned label
 }
 
 // build turns one provider's nodes into items under a provider root.

@@ -21,7 +21,7 @@ type graphView struct {
 
 	dir       Direction
 	fit       bool // scale to the data instead of the capacity
-	rng       int // range the data below was fetched for
+	rng       int  // range the data below was fetched for
 	series    []model.Series
 	stats     []model.Stats // per series, computed off the UI goroutine
 	fetchedAt time.Time
