@@ -52,6 +52,10 @@ type Options struct {
 	// PoolThreshold: IPAM pools at or above this use (percent) are
 	// highlighted and counted in the status bar (default 80).
 	PoolThreshold float64
+	// Clipboard replaces the copy key's OSC 52 write (tests).
+	Clipboard func(string) error
+	// ExportDir is where the export key writes ("" = current directory).
+	ExportDir string
 }
 
 // ValidateKeys checks a [keys] table for config loading: unknown action
@@ -129,6 +133,8 @@ func New(opts Options, sources []model.Source) Model {
 		ReadOnly: opts.ReadOnly, AuditPath: opts.AuditPath, Logger: opts.Logger,
 		Spinner:       func() string { return a.spin.View() },
 		PoolThreshold: opts.PoolThreshold,
+		Copy:          opts.Clipboard,
+		ExportDir:     opts.ExportDir,
 	}
 	for _, f := range Panes {
 		p := f(a.ctx)

@@ -400,7 +400,7 @@ func TestReadOnlyBlocksMutations(t *testing.T) {
 		t.Error("header lacks READ-ONLY")
 	}
 	h.keys("?")
-	if !strings.Contains(h.view(), "read-only mode: approve (a) and reject (x) are disabled") {
+	if !strings.Contains(h.view(), "read-only mode: approve (a), reject (x), change requests (c/C) and decommission (D) are disabled") {
 		t.Errorf("help does not explain read-only:\n%s", h.view())
 	}
 }
@@ -639,7 +639,7 @@ func TestActionNotOfferedIsExplained(t *testing.T) {
 	if connList(h).Flow.Active() {
 		t.Fatal("dialog opened for a connection without the approve action")
 	}
-	if !strings.Contains(h.view(), "offers no approve") {
+	if !strings.Contains(h.view(), "does not offer approve") {
 		t.Errorf("no explanation:\n%s", h.line("approve"))
 	}
 	_ = errors.New

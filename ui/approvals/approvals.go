@@ -123,12 +123,15 @@ func (p *Pane) Resources() []state.Spec  { return conns.Specs(p.ctx) }
 func (p *Pane) Init() tea.Cmd            { return nil }
 func (p *Pane) SetSize(w, h int)         { p.list.SetSize(w, h) }
 func (p *Pane) Capturing() bool          { return p.list.Capturing() }
-func (p *Pane) Busy() bool               { return p.list.Flow.Running() != "" || p.list.Building() }
+func (p *Pane) Busy() bool               { return p.list.Flow.Busy() || p.list.Building() }
 func (p *Pane) View() string             { return p.list.View() }
 func (p *Pane) ShortHelp() []key.Binding { return p.list.ShortHelp() }
 func (p *Pane) FullHelp() [][]key.Binding {
 	return p.list.FullHelp()
 }
+
+// HelpNote tells the ? overlay which keys mutate.
+func (p *Pane) HelpNote(readOnly bool) string { return p.list.HelpNote(readOnly) }
 
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	return p, p.list.Update(msg)

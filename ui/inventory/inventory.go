@@ -16,6 +16,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/components/sparks"
+	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
@@ -340,6 +341,8 @@ func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
 			return p.wantSparks()
 		case key.Matches(msg, km.Graph):
 			return p.graph()
+		case key.Matches(msg, km.Copy):
+			return p.copyID()
 		case key.Matches(msg, km.Up):
 			p.detailOffset--
 		case key.Matches(msg, km.Down):
@@ -406,8 +409,19 @@ func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(msg, km.Graph):
 		return p.graph()
+	case key.Matches(msg, km.Copy):
+		return p.copyID()
 	}
 	return p.wantSparks()
+}
+
+// copyID copies the selected node's id.
+func (p *Pane) copyID() tea.Cmd {
+	n, _, ok := p.Selected()
+	if !ok || n.Ref.ID == "" {
+		return pane.Toast("nothing to copy: select an object with an id", true)
+	}
+	return clipboard.Cmd(p.ctx, n.Ref.ID)
 }
 
 // graph opens the Traffic pane on the selection, or says why it cannot.
@@ -486,15 +500,21 @@ func (p *Pane) ShortHelp() []key.Binding {
 	case p.detail != nil:
 		b := km.Back
 		b.SetHelp(b.Help().Key, "back")
-		return []key.Binding{km.Up, km.Down, km.Graph, b}
+		c := km.Copy
+		c.SetHelp(c.Help().Key, "copy id")
+		return []key.Binding{km.Up, km.Down, km.Graph, c, b}
 	}
-	return []key.Binding{km.Up, km.Down, km.Expand, km.Collapse, km.Open, km.Filter, km.Graph, km.Sparklines}
+	c := km.Copy
+	c.SetHelp(c.Help().Key, "copy id")
+	return []key.Binding{km.Up, km.Down, km.Expand, km.Collapse, km.Open, km.Filter, km.Graph, km.Sparklines, c}
 }
 
 // FullHelp is the ? overlay.
 func (p *Pane) FullHelp() [][]key.Binding {
 	km := p.ctx.Keys
-	return [][]key.Binding{km.Nav(), {km.Expand, km.Collapse, km.Open, km.Back, km.Filter}, {km.Graph, km.Sparklines}}
+	c := km.Copy
+	c.SetHelp(c.Help().Key, "copy id")
+	return [][]key.Binding{km.Nav(), {km.Expand, km.Collapse, km.Open, km.Back, km.Filter}, {km.Graph, km.Sparklines, c}}
 }
 
 const (

@@ -34,18 +34,48 @@ type Map struct {
 	NextView, PrevView, Copy, Drill      key.Binding
 	Assign, ProcessHolding, Delete, Swip key.Binding
 
+	// Connection lists: IX-API change requests (Delete also decommissions),
+	// export of the current view, and the command palette.
+	ChangeRequest, WithdrawChange key.Binding
+	Export, Command               key.Binding
+
 	// ReadOnly is set when mutating keys are unbound.
 	ReadOnly bool
-	// approveRO and rejectRO still match the keys an operator would press
-	// for approve/reject in read-only mode, only to explain why nothing
-	// happens. They never appear in help.
-	approveRO, rejectRO key.Binding
-	// ipamRO does the same for assign, process_holding, delete and swip.
-	ipamRO [4]key.Binding
+	// blocked still matches, per mutating action, the keys an operator
+	// would press in read-only mode, only to explain why nothing happens.
+	// They never appear in help.
+	blocked []blockedKey
+}
+
+type blockedKey struct {
+	b   key.Binding
+	msg string
 }
 
 // Mutating names the actions that change the world; read-only unbinds them.
-var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip"}
+var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change"}
+
+// readOnlyWhat says, per mutating action, what read-only mode disables.
+var readOnlyWhat = map[string]string{
+	"approve":         "approvals",
+	"reject":          "rejections",
+	"assign":          "smart assignment",
+	"process_holding": "holding tank processing",
+	"delete":          "deletion, deassignment and decommission",
+	"swip":            "SWIP reassignment",
+	"change_request":  "filing change requests",
+	"withdraw_change": "withdrawing change requests",
+}
+
+// ReadOnlyMessage is what pressing the key of mutating action name says
+// in read-only mode.
+func ReadOnlyMessage(name string) string {
+	what := readOnlyWhat[name]
+	if what == "" {
+		what = strings.ReplaceAll(name, "_", " ")
+	}
+	return "read-only mode: " + what + " disabled (--read-only)"
+}
 
 // def is one action's default.
 type def struct {
@@ -101,8 +131,12 @@ func defs() []def {
 		{"drill", []string{"F"}, "", "drill into the fullest", func(m *Map) *key.Binding { return &m.Drill }},
 		{"assign", []string{"A"}, "", "smart-assign…", func(m *Map) *key.Binding { return &m.Assign }},
 		{"process_holding", []string{"P"}, "", "process holding tank…", func(m *Map) *key.Binding { return &m.ProcessHolding }},
-		{"delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }},
+		{"delete", []string{"D"}, "", "delete / decommission…", func(m *Map) *key.Binding { return &m.Delete }},
 		{"swip", []string{"W"}, "", "SWIP reassign…", func(m *Map) *key.Binding { return &m.Swip }},
+		{"change_request", []string{"c"}, "", "file change request…", func(m *Map) *key.Binding { return &m.ChangeRequest }},
+		{"withdraw_change", []string{"C"}, "", "withdraw change request…", func(m *Map) *key.Binding { return &m.WithdrawChange }},
+		{"export", []string{"ctrl+s"}, "", "export view…", func(m *Map) *key.Binding { return &m.Export }},
+		{"command", []string{":"}, "", "command palette", func(m *Map) *key.Binding { return &m.Command }},
 	}
 	for i := 0; i < 9; i++ {
 		i := i
@@ -145,16 +179,13 @@ func New(overrides map[string][]string, readOnly bool) (*Map, error) {
 		if label == "" {
 			label = strings.Join(displayAll(ks), "/")
 		}
-		*d.get(m) = key.NewBinding(key.WithKeys(ks...), key.WithHelp(label, d.desc))
-	}
-	m.approveRO = m.Approve
-	m.rejectRO = m.Reject
-	m.ipamRO = [4]key.Binding{m.Assign, m.ProcessHolding, m.Delete, m.Swip}
-	if readOnly {
-		m.Approve.SetEnabled(false)
-		m.Reject.SetEnabled(false)
-		for _, b := range []*key.Binding{&m.Assign, &m.ProcessHolding, &m.Delete, &m.Swip} {
-			b.SetEnabled(false)
+		b := d.get(m)
+		*b = key.NewBinding(key.WithKeys(ks...), key.WithHelp(label, d.desc))
+		if slices.Contains(Mutating, d.name) {
+			m.blocked = append(m.blocked, blockedKey{b: *b, msg: ReadOnlyMessage(d.name)})
+			if readOnly {
+				b.SetEnabled(false)
+			}
 		}
 	}
 	return m, nil
@@ -166,15 +197,9 @@ func (m *Map) BlockedByReadOnly(k fmt.Stringer) (string, bool) {
 	if !m.ReadOnly {
 		return "", false
 	}
-	switch {
-	case key.Matches(k, m.approveRO):
-		return "read-only mode: approvals disabled (--read-only)", true
-	case key.Matches(k, m.rejectRO):
-		return "read-only mode: rejections disabled (--read-only)", true
-	}
-	for i, what := range []string{"smart assignment", "holding tank processing", "deassignment and deletion", "SWIP reassignment"} {
-		if key.Matches(k, m.ipamRO[i]) {
-			return "read-only mode: " + what + " disabled (--read-only)", true
+	for _, b := range m.blocked {
+		if key.Matches(k, b.b) {
+			return b.msg, true
 		}
 	}
 	return "", false

@@ -63,6 +63,12 @@ type Context struct {
 	// PoolThreshold is the IPAM use (percent) from which pools are
 	// highlighted and counted in the status bar ([ui] pool_threshold).
 	PoolThreshold float64
+	// Copy puts text on the clipboard (nil: OSC 52 on stdout; tests swap
+	// it). Panes call it from a command, never from Update.
+	Copy func(string) error
+	// ExportDir is where the export key writes files ("" = the current
+	// directory).
+	ExportDir string
 }
 
 // Source returns the source named name, or false.

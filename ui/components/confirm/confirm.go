@@ -20,6 +20,24 @@ import (
 // Replan re-plans the action with a new reason.
 type Replan func(reason string) (model.Action, error)
 
+// ReplanParam re-plans the action with the reason and the value of the
+// dialog's parameter input (see WithParam).
+type ReplanParam func(reason, value string) (model.Action, error)
+
+// Fact is one labelled line the dialog shows above the request (dates a
+// preparation read, what a change asks for ...).
+type Fact struct {
+	Label string
+	Value string
+}
+
+// Input fields, in the order up/down walks them.
+const (
+	fieldParam = iota
+	fieldReason
+	fieldTyped
+)
+
 // Outcome is what a key press did to the dialog.
 type Outcome int
 
@@ -38,13 +56,16 @@ const (
 type Model struct {
 	action  model.Action
 	target  string
-	replan  Replan
+	replan  ReplanParam
 	reason  textinput.Model
 	typed   textinput.Model // the object's name, when Action.ConfirmText is set
-	onTyped bool            // keystrokes go to typed (up/down switch when both exist)
+	param   textinput.Model // a kind-specific input (WithParam)
+	label   string          // the param's label ("" = no param input)
+	on      int             // the input keystrokes go to (up/down switch)
 	focus   int
 	err     string
 	planErr string
+	facts   []Fact
 	st      *styles.Styles
 }
 
@@ -59,19 +80,83 @@ func New(a model.Action, target string, replan Replan, st *styles.Styles) Model 
 	tc.Prompt = "> "
 	tc.Placeholder = a.ConfirmText
 	tc.CharLimit = 500
-	m := Model{action: a, target: target, replan: replan, reason: ti, typed: tc, focus: focusCancel, st: st}
-	switch {
-	case a.NeedsReason:
-		m.reason.Focus()
-	case a.ConfirmText != "":
-		m.onTyped = true
-		m.typed.Focus()
+	m := Model{action: a, target: target, reason: ti, typed: tc, focus: focusCancel, st: st}
+	if replan != nil {
+		m.replan = func(reason, _ string) (model.Action, error) { return replan(reason) }
 	}
+	m.focusField(m.fields())
 	return m
 }
 
+// WithParam adds an input for one parameter of the action (a change
+// request's capacity): it takes the keystrokes first, and the action is
+// re-planned with replan as it is typed, so the preview is always what
+// Confirm sends. An invalid value shows the planner's error and blocks
+// Confirm.
+func (m Model) WithParam(label, placeholder string, replan ReplanParam) Model {
+	in := textinput.New()
+	in.Prompt = "> "
+	in.Placeholder = placeholder
+	in.CharLimit = 100
+	m.param, m.label, m.replan = in, label, replan
+	m.reason.Blur()
+	m.typed.Blur()
+	m.focusField(m.fields())
+	return m
+}
+
+// WithFacts adds labelled lines above the request.
+func (m Model) WithFacts(f ...Fact) Model {
+	m.facts = append(append([]Fact(nil), m.facts...), f...)
+	return m
+}
+
+// Param is the parameter value typed so far.
+func (m Model) Param() string { return m.param.Value() }
+
+// fields lists the inputs this dialog has, in order.
+func (m Model) fields() []int {
+	var f []int
+	if m.label != "" {
+		f = append(f, fieldParam)
+	}
+	if m.action.NeedsReason {
+		f = append(f, fieldReason)
+	}
+	if m.action.ConfirmText != "" {
+		f = append(f, fieldTyped)
+	}
+	return f
+}
+
+// focusField puts the cursor in the first of fs (when any).
+func (m *Model) focusField(fs []int) tea.Cmd {
+	if len(fs) == 0 {
+		return nil
+	}
+	return m.setOn(fs[0])
+}
+
+func (m *Model) setOn(f int) tea.Cmd {
+	m.on = f
+	m.param.Blur()
+	m.reason.Blur()
+	m.typed.Blur()
+	return m.input(f).Focus()
+}
+
+func (m *Model) input(f int) *textinput.Model {
+	switch f {
+	case fieldParam:
+		return &m.param
+	case fieldReason:
+		return &m.reason
+	}
+	return &m.typed
+}
+
 // hasInput reports whether the dialog takes text.
-func (m Model) hasInput() bool { return m.action.NeedsReason || m.action.ConfirmText != "" }
+func (m Model) hasInput() bool { return len(m.fields()) > 0 }
 
 // Action is the action the dialog currently shows (what Confirm sends).
 func (m Model) Action() model.Action { return m.action }
@@ -85,12 +170,12 @@ func (m Model) FocusOnConfirm() bool { return m.focus == focusConfirm }
 // Update handles one message.
 func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
+	fs := m.fields()
 	if !ok {
 		var cmd tea.Cmd
-		if m.onTyped {
-			m.typed, cmd = m.typed.Update(msg)
-		} else if m.action.NeedsReason {
-			m.reason, cmd = m.reason.Update(msg)
+		if len(fs) > 0 {
+			in := m.input(m.on)
+			*in, cmd = in.Update(msg)
 		}
 		return m, Open, cmd
 	}
@@ -118,42 +203,44 @@ func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 		}
 		return m, Confirmed, nil
 	case "up", "down":
-		if m.action.NeedsReason && m.action.ConfirmText != "" {
-			m.onTyped = !m.onTyped
-			if m.onTyped {
-				m.reason.Blur()
-				return m, Open, m.typed.Focus()
+		if len(fs) > 1 {
+			i := 0
+			for j, f := range fs {
+				if f == m.on {
+					i = j
+				}
 			}
-			m.typed.Blur()
-			return m, Open, m.reason.Focus()
+			if k.String() == "down" {
+				i = (i + 1) % len(fs)
+			} else {
+				i = (i + len(fs) - 1) % len(fs)
+			}
+			return m, Open, m.setOn(fs[i])
 		}
 	}
-	if m.onTyped {
-		var cmd tea.Cmd
-		m.typed, cmd = m.typed.Update(msg)
-		m.err = ""
-		return m, Open, cmd
-	}
-	if !m.hasInput() {
+	if len(fs) == 0 {
 		switch k.String() {
 		case "left", "right", "h", "l":
 			m.focus = 1 - m.focus
 		}
 		return m, Open, nil
 	}
-	before := m.reason.Value()
+	in := m.input(m.on)
+	before := in.Value()
 	var cmd tea.Cmd
-	m.reason, cmd = m.reason.Update(msg)
-	if after := m.reason.Value(); after != before {
-		m.err = ""
-		if m.replan != nil {
-			a, err := m.replan(after)
-			if err != nil {
-				m.planErr = model.ErrorSummary(err)
-			} else {
-				m.planErr = ""
-				m.action = a
-			}
+	*in, cmd = in.Update(msg)
+	if in.Value() == before {
+		return m, Open, cmd
+	}
+	m.err = ""
+	if m.on != fieldTyped && m.replan != nil {
+		// The name typed to confirm is not part of the request.
+		a, err := m.replan(m.reason.Value(), m.param.Value())
+		if err != nil {
+			m.planErr = model.ErrorSummary(err)
+		} else {
+			m.planErr = ""
+			m.action = a
 		}
 	}
 	return m, Open, cmd
@@ -174,9 +261,37 @@ func (m Model) View(w, h int) string {
 	if !ok {
 		rs = s.Error
 	}
-	add(s.DialogTitle.Render(text.Truncate(title, inner-14)) + "  " + rs.Render("risk: "+risk.String()))
+	// The title is wrapped, never cut: planners put what matters in it
+	// (dates of a decommission, what a change request asks for).
+	riskLabel := "risk: " + risk.String()
+	tl := wrapWords(text.Clean(title), inner)
+	if last := tl[len(tl)-1]; text.Width(last)+2+len(riskLabel) <= inner {
+		tl = tl[:len(tl)-1]
+		for _, l := range tl {
+			add(s.DialogTitle.Render(l))
+		}
+		add(s.DialogTitle.Render(last) + "  " + rs.Render(riskLabel))
+	} else {
+		for _, l := range tl {
+			add(s.DialogTitle.Render(l))
+		}
+		add(rs.Render(riskLabel))
+	}
 	add("")
 	add(s.Dim.Render("Target   ") + text.Truncate(m.target, inner-9))
+	lw := 9
+	for _, f := range m.facts {
+		lw = max(lw, text.Width(f.Label)+2)
+	}
+	for _, f := range m.facts {
+		for i, part := range wrapWords(text.Clean(f.Value), max(inner-lw, 10)) {
+			label := f.Label
+			if i > 0 {
+				label = ""
+			}
+			add(s.Dim.Render(text.Fit(label, lw, false)) + s.Warn.Render(part))
+		}
+	}
 	// The request is wrapped, never cut: what is confirmed must be seen whole.
 	for i, part := range wrapHard(m.action.HTTP.Method+" "+text.Clean(m.action.HTTP.Path), max(inner-9, 10)) {
 		label := "Request  "
@@ -199,6 +314,12 @@ func (m Model) View(w, h int) string {
 			add("         " + s.Code.Render(text.Truncate(text.Clean(l), inner-9)))
 		}
 	}
+	if m.label != "" {
+		add("")
+		lw := max(9, text.Width(m.label)+2)
+		m.param.Width = max(inner-lw-3, 5)
+		add(s.Dim.Render(text.Fit(m.label, lw, false)) + m.param.View())
+	}
 	if m.action.NeedsReason {
 		add("")
 		m.reason.Width = max(inner-12, 5)
@@ -206,15 +327,19 @@ func (m Model) View(w, h int) string {
 	}
 	if m.action.ConfirmText != "" {
 		add("")
-		add(s.Warn.Render(text.Truncate("Type "+m.action.ConfirmText+" to confirm:", inner)))
+		add(s.Warn.Render(text.Truncate("Type "+text.Clean(m.action.ConfirmText)+" to confirm:", inner)))
 		m.typed.Width = max(inner-12, 5)
 		add(s.Dim.Render("Name     ") + m.typed.View())
-		if m.action.NeedsReason {
-			add(s.Dim.Render("↑/↓ switch between reason and name"))
-		}
+	}
+	if len(m.fields()) > 1 {
+		add(s.Dim.Render("↑/↓ switch between the inputs"))
 	}
 	if m.planErr != "" {
-		add(s.Error.Render(text.Truncate("plan: "+m.planErr, inner)))
+		// The request above is the last valid plan; Confirm refuses until
+		// the input plans again.
+		for _, l := range wrapWords("plan: "+m.planErr+" (cannot confirm until this is fixed)", inner) {
+			add(s.Error.Render(l))
+		}
 	}
 	if m.err != "" {
 		add(s.Error.Render(text.Truncate(m.err, inner)))
@@ -229,6 +354,37 @@ func (m Model) View(w, h int) string {
 	add(cancel + "  " + confirm + "   " + s.Dim.Render("tab switch · enter choose · esc cancel"))
 	box := s.Dialog.Width(inner + 2).Render(strings.Join(lines, "\n"))
 	return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center, box)
+}
+
+// wrapWords splits s into lines of at most n cells at spaces, cutting
+// words longer than a line.
+func wrapWords(s string, n int) []string {
+	var out []string
+	cur := ""
+	for _, w := range strings.Fields(s) {
+		for text.Width(w) > n {
+			if cur != "" {
+				out = append(out, cur)
+				cur = ""
+			}
+			parts := wrapHard(w, n)
+			out = append(out, parts[:len(parts)-1]...)
+			w = parts[len(parts)-1]
+		}
+		switch {
+		case cur == "":
+			cur = w
+		case text.Width(cur)+1+text.Width(w) <= n:
+			cur += " " + w
+		default:
+			out = append(out, cur)
+			cur = w
+		}
+	}
+	if cur != "" || len(out) == 0 {
+		out = append(out, cur)
+	}
+	return out
 }
 
 // wrapHard splits s into pieces of at most n cells (a URL has no spaces to

@@ -7,6 +7,7 @@
 package connlist
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -17,8 +18,10 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/components/actionflow"
 	"github.com/noctop/noctop/ui/components/detail"
+	"github.com/noctop/noctop/ui/components/sparks"
 	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/conns"
+	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
@@ -52,6 +55,9 @@ type Config struct {
 	SortDesc bool
 	// Empty is the message when there is nothing to list at all.
 	Empty string
+	// Sparklines adds an optional 24h traffic column (off until the
+	// sparklines key turns it on) for rows whose source has statistics.
+	Sparklines bool
 }
 
 // provState holds one provider's rows between refreshes.
@@ -94,6 +100,14 @@ type Model struct {
 	// then refreshes keep the cursor on the first row (the oldest approval,
 	// the top of the sort) instead of following whichever row loaded first.
 	touched bool
+
+	// exporting is true while the export format prompt is open.
+	exporting bool
+	// sparkCol is the sparkline column in the view (-1 = none); sparkOn
+	// says whether it is shown.
+	sparkCol int
+	sparkOn  bool
+	sparks   *sparks.Cache
 }
 
 // New builds an empty list.
@@ -117,8 +131,22 @@ func New(ctx *pane.Context, cfg Config) *Model {
 	if ctx.Now != nil {
 		loc = ctx.Now().Location()
 	}
-	return &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
-		input: in, Flow: actionflow.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns))}
+	sparkCol := -1
+	if cfg.Sparklines {
+		sparkCol = len(vcols)
+		vcols = append(vcols, vtable.Column{Title: SparkTitle, Min: 24, Max: 24, Priority: 5})
+	}
+	m := &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
+		input: in, Flow: actionflow.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
+	if sparkCol >= 0 {
+		m.view.SetHidden(sparkCol, true)
+		parent := context.Background
+		if ctx.Store != nil {
+			parent = ctx.Store.Context
+		}
+		m.sparks = sparks.New(sparkOwners.Add(1), ctx.Now, parent)
+	}
+	return m
 }
 
 // Table exposes the sorted, filtered rows (tests, benchmarks).
@@ -137,7 +165,9 @@ func (m *Model) Selected() (*model.Connection, bool) {
 }
 
 // Capturing reports whether the list needs every key.
-func (m *Model) Capturing() bool { return m.filtering || m.Flow.Active() }
+func (m *Model) Capturing() bool {
+	return m.filtering || m.Flow.Active() || m.exporting
+}
 
 // InDetail reports whether the detail view is open.
 func (m *Model) InDetail() bool { return m.detail != nil }
@@ -504,14 +534,23 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
 		if msg.Key.Resource == state.Connections && msg.DataChanged {
-			return m.Refresh(msg.Key.Provider)
+			return tea.Batch(m.Refresh(msg.Key.Provider), m.wantSparks())
 		}
 		return nil
 	case builtMsg:
 		if msg.owner == m {
 			m.installBuilt(msg)
+			return m.wantSparks()
 		}
 		return nil
+	case sparks.Msg:
+		if m.sparks != nil && m.sparks.Apply(msg) {
+			m.view.Invalidate() // the cell changed, the row did not
+			return m.wantSparks()
+		}
+		return nil
+	case actionflow.PreparedMsg:
+		return m.Flow.Update(msg)
 	case actionflow.DoneMsg:
 		hadLast := m.Flow.Last != ""
 		cmd := m.Flow.Update(msg)
@@ -527,23 +566,34 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if m.filtering {
 			return m.filterKey(msg)
 		}
+		if m.exporting {
+			return m.exportKey(msg)
+		}
 		if m.detail != nil {
+			c := m.detail.Conn()
+			if kind, ok := m.actionKey(msg); ok {
+				return m.Flow.Begin(kind, c)
+			}
 			switch {
 			case key.Matches(msg, km.Back):
 				m.detail = nil
-				return nil
-			case key.Matches(msg, km.Approve):
-				return m.Flow.Begin(model.ActionApprove, m.detail.Conn())
-			case key.Matches(msg, km.Reject):
-				return m.Flow.Begin(model.ActionReject, m.detail.Conn())
+				return m.wantSparks()
 			case key.Matches(msg, km.Graph):
-				return traffic.ShowConnection(m.ctx, m.detail.Conn())
+				return traffic.ShowConnection(m.ctx, c)
+			case key.Matches(msg, km.Copy):
+				return clipboard.Cmd(m.ctx, c.ID)
 			}
 			m.detail.HandleKey(msg, km)
 			return nil
 		}
 		if m.view.HandleKey(msg, km) {
-			return nil
+			return m.wantSparks()
+		}
+		if kind, ok := m.actionKey(msg); ok {
+			if c, ok := m.Selected(); ok {
+				return m.Flow.Begin(kind, *c)
+			}
+			return pane.Toast("nothing selected: the list is empty", true)
 		}
 		switch {
 		case key.Matches(msg, km.Open):
@@ -568,20 +618,21 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.CycleSort()
 		case key.Matches(msg, km.SortReverse):
 			m.ReverseSort()
-		case key.Matches(msg, km.Approve):
-			if c, ok := m.Selected(); ok {
-				return m.Flow.Begin(model.ActionApprove, *c)
-			}
-		case key.Matches(msg, km.Reject):
-			if c, ok := m.Selected(); ok {
-				return m.Flow.Begin(model.ActionReject, *c)
-			}
 		case key.Matches(msg, km.Graph):
 			if c, ok := m.Selected(); ok {
 				return traffic.ShowConnection(m.ctx, *c)
 			}
+		case key.Matches(msg, km.Copy):
+			if c, ok := m.Selected(); ok {
+				return clipboard.Cmd(m.ctx, c.ID)
+			}
+			return pane.Toast("nothing selected to copy", true)
+		case key.Matches(msg, km.Export):
+			return m.beginExport()
+		case key.Matches(msg, km.Sparklines):
+			return m.toggleSparks()
 		}
-		return nil
+		return m.wantSparks()
 	}
 	// Other messages (cursor blink ...) go to whichever input is live.
 	if m.Flow.Active() {
@@ -593,6 +644,24 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	return nil
+}
+
+// actionKey maps a key to the connection action it asks for.
+func (m *Model) actionKey(msg tea.KeyMsg) (model.ActionKind, bool) {
+	km := m.ctx.Keys
+	switch {
+	case key.Matches(msg, km.Approve):
+		return model.ActionApprove, true
+	case key.Matches(msg, km.Reject):
+		return model.ActionReject, true
+	case key.Matches(msg, km.ChangeRequest):
+		return model.ActionFileChangeRequest, true
+	case key.Matches(msg, km.WithdrawChange):
+		return model.ActionWithdrawChangeRequest, true
+	case key.Matches(msg, km.Delete):
+		return model.ActionDecommission, true
+	}
+	return "", false
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
@@ -640,6 +709,9 @@ func (d decor) Marked(r *model.Row) bool {
 func (d decor) Volatile() bool { return d.m.cfg.Dynamic != nil }
 
 func (d decor) Cell(r *model.Row, col int) string {
+	if col == d.m.sparkCol {
+		return d.m.sparks.Cell(r.Key)
+	}
 	if d.m.cfg.Dynamic != nil {
 		if c, ok := r.Item.(*model.Connection); ok {
 			if s, ok := d.m.cfg.Dynamic(c, col, d.m.now()); ok {
@@ -682,6 +754,9 @@ func (m *Model) View() string {
 		} else if q := m.table.Filter().Query; q != "" {
 			title += " " + st.Key.Render("/"+q)
 		}
+		if m.exporting {
+			title += "  " + st.Warn.Render(fmt.Sprintf("export %d rows as: enter JSON · c CSV · esc cancel", m.table.Len()))
+		}
 		if r := m.Flow.Running(); r != "" {
 			title += "  " + st.Info.Render(m.spin()+" "+r+"…")
 		} else if l := m.loadingNote(); l != "" && m.table.Total() > 0 {
@@ -705,7 +780,7 @@ func (m *Model) View() string {
 		body = b.String()
 	}
 	if m.Flow.Active() {
-		return m.Flow.Dialog().View(m.w, m.h)
+		return m.Flow.View(m.w, m.h)
 	}
 	return body
 }
@@ -794,37 +869,4 @@ func nameOf(c model.Connection) string {
 		return c.Name
 	}
 	return c.ID
-}
-
-// ShortHelp is the footer's bindings.
-func (m *Model) ShortHelp() []key.Binding {
-	km := m.ctx.Keys
-	switch {
-	case m.Flow.Active():
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch button")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case m.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
-	case m.detail != nil:
-		back := km.Back
-		back.SetHelp(km.Back.Help().Key, "back")
-		return []key.Binding{km.Up, km.Down, km.PageDown, back, km.Approve, km.Reject}
-	}
-	return []key.Binding{km.Up, km.Down, km.Open, km.Filter, km.Sort, km.SortReverse, km.Approve, km.Reject}
-}
-
-// FullHelp is the ? overlay's bindings for this list.
-func (m *Model) FullHelp() [][]key.Binding {
-	km := m.ctx.Keys
-	return [][]key.Binding{
-		km.Nav(),
-		{km.Open, km.Back, km.Filter, km.Sort, km.SortReverse},
-		{km.Approve, km.Reject},
-	}
 }

@@ -55,6 +55,7 @@ const gapStr = "  "
 type Model struct {
 	cols    []Column
 	content []int // widest cell seen per column
+	hidden  []bool
 	widths  []int // laid-out width per column, 0 = hidden
 	sep     int   // gap between columns (2, or 1 when that avoids truncation)
 	w, h    int
@@ -68,10 +69,27 @@ type Model struct {
 
 // New makes a table view with the given columns.
 func New(cols []Column, st *styles.Styles) Model {
-	m := Model{cols: cols, st: st, content: make([]int, len(cols))}
+	m := Model{cols: cols, st: st, content: make([]int, len(cols)), hidden: make([]bool, len(cols))}
 	m.layout()
 	return m
 }
+
+// SetHidden hides or shows column c; a hidden column takes no width and
+// is never rendered.
+func (m *Model) SetHidden(c int, hidden bool) {
+	if c < 0 || c >= len(m.hidden) || m.hidden[c] == hidden {
+		return
+	}
+	m.hidden[c] = hidden
+	m.layout()
+}
+
+// Hidden reports whether column c is hidden.
+func (m *Model) Hidden(c int) bool { return c >= 0 && c < len(m.hidden) && m.hidden[c] }
+
+// Invalidate drops the cached row lines: call it when cells that the
+// Decor computes (not the rows) changed.
+func (m *Model) Invalidate() { m.layoutN++ }
 
 // SetSize sets the outer size; the header takes one line.
 func (m *Model) SetSize(w, h int) {
@@ -208,7 +226,7 @@ func (m *Model) layoutWith(sep int) ([]int, int) {
 	}
 	shown := make([]bool, n)
 	for i := range shown {
-		shown[i] = true
+		shown[i] = !m.hidden[i]
 	}
 	avail := m.w - gutter
 	total := func(ws []int) int {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand"
+	"strconv"
 	"sync"
 	"time"
 
@@ -33,7 +34,21 @@ type World struct {
 	ReadCalls int
 	Done      []model.Action // every action Do received, in order
 	Plans     []model.ActionRequest
+
+	// IX-API-like mutations (see OfferIXActions): decommission needs a
+	// cancellation policy read by Prepare first.
+	ix           bool
+	Policy       Policy
+	PrepareErr   error
+	PrepareDelay time.Duration
+	Prepares     []model.ActionRequest
+	// NoPreparer hides Prepare from the UI (a planner that asks for a
+	// preparation it cannot do).
+	NoPreparer bool
 }
+
+// Policy is the cancellation policy Prepare reports.
+type Policy struct{ DecommissionAt, ChargedUntil string }
 
 // Base is the fixed time the generated data is relative to.
 var Base = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
@@ -94,7 +109,72 @@ func rawOf(c model.Connection) json.RawMessage {
 
 // Source is the world as the UI sees it.
 func (w *World) Source() model.Source {
-	return model.Source{Name: w.Name, Kind: "fake", Connections: w, Connection: w, Planner: w, Runner: w}
+	s := model.Source{Name: w.Name, Kind: "fake", Connections: w, Connection: w, Planner: w, Runner: w}
+	if w.ix && !w.NoPreparer {
+		s.Planner = preparer{w}
+	}
+	return s
+}
+
+// preparer adds model.ActionPreparer to a world's planner.
+type preparer struct{ *World }
+
+// Prepare implements model.ActionPreparer: a decommission gets the
+// cancellation policy's dates.
+func (p preparer) Prepare(ctx context.Context, req model.ActionRequest) (model.ActionRequest, error) {
+	w := p.World
+	w.mu.Lock()
+	w.Prepares = append(w.Prepares, req)
+	delay, err, pol := w.PrepareDelay, w.PrepareErr, w.Policy
+	w.mu.Unlock()
+	if delay > 0 {
+		select {
+		case <-ctx.Done():
+			return req, ctx.Err()
+		case <-time.After(delay):
+		}
+	}
+	if err != nil {
+		return req, err
+	}
+	if req.Kind != model.ActionDecommission {
+		return req, nil
+	}
+	out := req
+	out.Params = map[string]string{}
+	for k, v := range req.Params {
+		out.Params[k] = v
+	}
+	out.Params[model.ParamDecommissionAt] = pol.DecommissionAt
+	out.Params[model.ParamChargedUntil] = pol.ChargedUntil
+	return out, nil
+}
+
+// OfferIXActions makes the world behave like an IX-API account: active
+// connections offer a change request and decommission, decommission needs
+// Prepare first, and Do applies them.
+func (w *World) OfferIXActions() *World {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.ix = true
+	w.Policy = Policy{DecommissionAt: "2025-04-30", ChargedUntil: "2025-05-31"}
+	for i := range w.conns {
+		w.conns[i].Actions = ixActions(&w.conns[i])
+		w.conns[i].FingerprintKey = 0
+	}
+	return w
+}
+
+func ixActions(c *model.Connection) []model.ActionKind {
+	switch c.State {
+	case model.StateActive:
+		return []model.ActionKind{model.ActionFileChangeRequest, model.ActionDecommission}
+	case model.StateChanging:
+		return []model.ActionKind{model.ActionWithdrawChangeRequest, model.ActionDecommission}
+	case model.StateProvisioning, model.StateFailed:
+		return []model.ActionKind{model.ActionDecommission}
+	}
+	return nil
 }
 
 // Set replaces the connections (tests).
@@ -166,6 +246,7 @@ func (w *World) Connection(ctx context.Context, id string) (model.Connection, er
 func (w *World) Plan(req model.ActionRequest) (model.Action, error) {
 	w.mu.Lock()
 	w.Plans = append(w.Plans, req)
+	ix := w.ix
 	w.mu.Unlock()
 	change := req.Params["change"]
 	if change == "" {
@@ -182,6 +263,11 @@ func (w *World) Plan(req model.ActionRequest) (model.Action, error) {
 		a.Title = fmt.Sprintf("Reject %s of %s", change, req.Target.Name)
 		a.NeedsReason = true
 		a.Risk = model.RiskHigh
+	case model.ActionDecommission, model.ActionFileChangeRequest, model.ActionWithdrawChangeRequest:
+		if !ix {
+			return model.Action{}, fmt.Errorf("%w: fake: action %q", model.ErrUnsupported, req.Kind)
+		}
+		return w.planIX(req)
 	default:
 		return model.Action{}, model.ErrUnsupported
 	}
@@ -194,6 +280,52 @@ func (w *World) Plan(req model.ActionRequest) (model.Action, error) {
 	}
 	b, _ := json.MarshalIndent(body, "", "  ")
 	a.HTTP = model.HTTPRequest{Method: "POST", Path: "/fabric/v4/connections/" + req.Target.ID + "/actions", Body: b}
+	return a, nil
+}
+
+// planIX builds IX-API-shaped requests.
+func (w *World) planIX(req model.ActionRequest) (model.Action, error) {
+	w.mu.Lock()
+	var c *model.Connection
+	for i := range w.conns {
+		if w.conns[i].ID == req.Target.ID {
+			cc := w.conns[i]
+			c = &cc
+		}
+	}
+	w.mu.Unlock()
+	if c == nil {
+		return model.Action{}, fmt.Errorf("connection %q is not loaded", req.Target.ID)
+	}
+	a := model.Action{Request: req}
+	switch req.Kind {
+	case model.ActionDecommission:
+		at := req.Params[model.ParamDecommissionAt]
+		if at == "" {
+			return model.Action{}, fmt.Errorf("%w: the cancellation policy of %s must be read first", model.ErrPrepareFirst, c.Name)
+		}
+		b, _ := json.MarshalIndent(map[string]string{"decommission_at": at}, "", "  ")
+		a.Title = fmt.Sprintf("Decommission connection %s on %s, charged until %s (cancellation policy)", c.Name, at, req.Params[model.ParamChargedUntil])
+		a.Risk, a.ConfirmText = model.RiskHigh, c.Name
+		a.HTTP = model.HTTPRequest{Method: "DELETE", Path: "/connections/" + c.ID, Body: b}
+	case model.ActionFileChangeRequest:
+		capa := c.BandwidthMbps * 2
+		if v := req.Params[model.ParamCapacity]; v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 {
+				return model.Action{}, fmt.Errorf("capacity %q is not a positive number of Mbit/s", v)
+			}
+			capa = n
+		}
+		b, _ := json.MarshalIndent(map[string]int64{"capacity": capa}, "", "  ")
+		a.Title = fmt.Sprintf("File change request on %s: capacity %s → %s", c.Name, model.FormatMbps(c.BandwidthMbps), model.FormatMbps(capa))
+		a.Risk = model.RiskMedium
+		a.HTTP = model.HTTPRequest{Method: "POST", Path: "/network-services/" + c.ID + "/change-request", Body: b}
+	case model.ActionWithdrawChangeRequest:
+		a.Title = "Withdraw the change request on " + c.Name
+		a.Risk = model.RiskLow
+		a.HTTP = model.HTTPRequest{Method: "DELETE", Path: "/network-services/" + c.ID + "/change-request"}
+	}
 	return a, nil
 }
 
@@ -215,6 +347,22 @@ func (w *World) Do(ctx context.Context, a model.Action) (model.Result, error) {
 			c.State, c.RawState, c.Status = model.StateProvisioning, "PROVISIONING", "PROVISIONING"
 		case model.ActionReject:
 			c.State, c.RawState, c.Status = model.StateRejected, "REJECTED", "REJECTED"
+		case model.ActionDecommission:
+			c.State, c.RawState = model.StateDeprovisioning, "decommission_requested"
+		case model.ActionFileChangeRequest:
+			c.State, c.RawState = model.StateChanging, "production_change_pending"
+			c.Updated = c.Updated.Add(time.Minute)
+			c.Pending = &model.PendingChange{Kind: model.ChangeUpdate, Status: "production_change_pending", Description: a.Title}
+			c.Actions = ixActions(c)
+			c.Raw = rawOf(*c)
+			return model.Result{Action: a, Status: 201, Message: "change request filed"}, nil
+		case model.ActionWithdrawChangeRequest:
+			c.State, c.RawState = model.StateActive, "production"
+			c.Updated = c.Updated.Add(time.Minute)
+			c.Pending = nil
+			c.Actions = ixActions(c)
+			c.Raw = rawOf(*c)
+			return model.Result{Action: a, Status: 204}, nil
 		}
 		c.Pending, c.Actions = nil, nil
 		c.Updated = c.Updated.Add(time.Minute)

@@ -1,0 +1,279 @@
+package connlist
+
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/components/sparks"
+	"github.com/noctop/noctop/ui/export"
+	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/traffic"
+)
+
+// SparkTitle heads the sparkline column: the busier direction's maximum
+// per hour, scaled to the connection's capacity.
+const SparkTitle = "LAST 24H (max)"
+
+var sparkOwners atomic.Int64
+
+// SparklinesOn reports whether the 24h column is shown.
+func (m *Model) SparklinesOn() bool { return m.sparkOn }
+
+// Sparks exposes the sparkline cache (tests, benchmarks); nil when the
+// list has no sparkline column.
+func (m *Model) Sparks() *sparks.Cache { return m.sparks }
+
+// SetSparklines shows or hides the 24h column and returns the fetches
+// for the rows on screen.
+func (m *Model) SetSparklines(on bool) tea.Cmd {
+	if m.sparkCol < 0 || m.sparkOn == on {
+		return nil
+	}
+	m.sparkOn = on
+	m.view.SetHidden(m.sparkCol, !on)
+	return m.wantSparks()
+}
+
+func (m *Model) toggleSparks() tea.Cmd {
+	if m.sparkCol < 0 {
+		return nil
+	}
+	if m.sparkOn {
+		return tea.Batch(m.SetSparklines(false), pane.Toast("24h trend column off", false))
+	}
+	var with []string
+	for _, s := range m.ctx.Sources {
+		if s.Stats != nil {
+			with = append(with, s.Name)
+		}
+	}
+	if len(with) == 0 {
+		return pane.Toast("no configured provider offers traffic statistics: no 24h trend to show", true)
+	}
+	return tea.Batch(m.SetSparklines(true), pane.Toast(fmt.Sprintf(
+		"24h trend column on for %s rows: one statistics request per visible row (%s hides it)",
+		strings.Join(with, ", "), m.ctx.Keys.Sparklines.Help().Key), false))
+}
+
+// wantSparks asks for the sparklines of the rows on screen; nothing when
+// the column is off (the common case costs one comparison).
+func (m *Model) wantSparks() tea.Cmd {
+	if !m.sparkOn || m.detail != nil || m.table.Len() == 0 {
+		return nil
+	}
+	end := min(m.view.Offset()+m.view.Rows(), m.table.Len())
+	wants := make([]sparks.Want, 0, end-m.view.Offset())
+	for i := m.view.Offset(); i < end; i++ {
+		r := m.table.At(i)
+		c, ok := r.Item.(*model.Connection)
+		if !ok {
+			continue
+		}
+		s, ok := m.ctx.Source(c.Provider)
+		if !ok || s.Stats == nil {
+			continue
+		}
+		wants = append(wants, sparks.Want{Key: r.Key, Source: s.Stats, Ref: traffic.ConnectionTarget(*c).Ref})
+	}
+	return m.sparks.Request(wants)
+}
+
+// SparksInflight is the number of sparkline fetches running.
+func (m *Model) SparksInflight() int {
+	if m.sparks == nil {
+		return 0
+	}
+	return m.sparks.Inflight()
+}
+
+// Exporting reports whether the export prompt is open.
+func (m *Model) Exporting() bool { return m.exporting }
+
+func (m *Model) beginExport() tea.Cmd {
+	if m.table.Len() == 0 {
+		return pane.Toast("nothing to export: the view is empty", true)
+	}
+	m.exporting = true
+	return nil
+}
+
+func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
+	switch msg.String() {
+	case "esc", "ctrl+c":
+		m.exporting = false
+		return pane.Toast("export cancelled", false)
+	case "enter", "j":
+		m.exporting = false
+		return m.Export("json")
+	case "c":
+		m.exporting = false
+		return m.Export("csv")
+	}
+	return nil
+}
+
+// Export writes the rows in view (filtered and sorted, as shown) to a new
+// file in a command, and toasts the path or the error.
+func (m *Model) Export(format string) tea.Cmd {
+	rows := m.table.Visible()
+	items := make([]*model.Connection, 0, len(rows))
+	for _, r := range rows {
+		if c, ok := r.Item.(*model.Connection); ok {
+			items = append(items, c)
+		}
+	}
+	dir, at, title := m.ctx.ExportDir, m.now(), m.cfg.Title
+	if q := m.table.Filter().Query; q != "" {
+		title += " /" + q
+	}
+	return func() tea.Msg {
+		// The connections are immutable once fetched; copying them here
+		// keeps a 100k-row export off the Update goroutine.
+		cs := make([]model.Connection, len(items))
+		for i, c := range items {
+			cs[i] = *c
+		}
+		path, err := export.ConnectionsFile(dir, format, at, cs)
+		if err != nil {
+			return pane.ToastMsg{Text: "✗ " + model.ErrorSummary(err), Err: true}
+		}
+		return pane.ToastMsg{Text: fmt.Sprintf("exported %d rows of %s to %s", len(cs), title, path)}
+	}
+}
+
+// short copies b with a shorter description for the footer.
+func short(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// offered are the footer bindings of the actions c offers now.
+func (m *Model) offered(c *model.Connection) []key.Binding {
+	km := m.ctx.Keys
+	var out []key.Binding
+	for _, a := range []struct {
+		kind model.ActionKind
+		b    key.Binding
+	}{
+		{model.ActionApprove, km.Approve},
+		{model.ActionReject, km.Reject},
+		{model.ActionFileChangeRequest, short(km.ChangeRequest, "change…")},
+		{model.ActionWithdrawChangeRequest, short(km.WithdrawChange, "withdraw…")},
+		{model.ActionDecommission, short(km.Delete, "decommission…")},
+	} {
+		if c != nil && c.HasAction(a.kind) {
+			out = append(out, a.b)
+		}
+	}
+	return out
+}
+
+// ShortHelp is the footer's bindings: movement, the list's keys and the
+// actions the selected connection offers now.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.ctx.Keys
+	esc := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	switch {
+	case m.Flow.Preparing() != "":
+		return []key.Binding{esc}
+	case m.Flow.Active():
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch button")),
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+			esc,
+		}
+	case m.exporting:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "JSON")),
+			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "CSV")),
+			esc,
+		}
+	case m.filtering:
+		return []key.Binding{
+			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
+			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		}
+	case m.detail != nil:
+		c := m.detail.Conn()
+		back := short(km.Back, "back")
+		out := []key.Binding{km.Up, km.Down, km.PageDown, back, short(km.Graph, "graph")}
+		out = append(out, m.offered(&c)...)
+		return fitHelp(out, []key.Binding{short(km.Copy, "copy id")}, m.w)
+	}
+	c, _ := m.Selected()
+	move := key.NewBinding(key.WithKeys(km.Up.Keys()...), key.WithHelp(km.Up.Help().Key+" "+km.Down.Help().Key, "move"))
+	out := []key.Binding{move, km.Open, km.Filter, short(km.Sort, "sort"), short(km.Graph, "graph")}
+	out = append(out, m.offered(c)...)
+	extra := []key.Binding{short(km.Copy, "copy id"), short(km.Export, "export")}
+	if m.sparkCol >= 0 {
+		extra = append(extra, km.Sparklines)
+	}
+	return fitHelp(out, extra, m.w)
+}
+
+// footerTail is what the root appends to every footer ("? help • q quit").
+const footerTail = 18
+
+// fitHelp appends the extras that still fit in w cells, so the root's
+// help and quit keys are never cut off the footer.
+func fitHelp(base, extra []key.Binding, w int) []key.Binding {
+	used := footerTail
+	for _, b := range base {
+		used += helpWidth(b)
+	}
+	for _, b := range extra {
+		if !b.Enabled() {
+			continue
+		}
+		if used+helpWidth(b) > w {
+			break
+		}
+		used += helpWidth(b)
+		base = append(base, b)
+	}
+	return base
+}
+
+// helpWidth is the cells a binding takes in the short help, separator
+// included.
+func helpWidth(b key.Binding) int {
+	if !b.Enabled() {
+		return 0
+	}
+	h := b.Help()
+	return text.Width(h.Key) + 1 + text.Width(h.Desc) + 3
+}
+
+// FullHelp is the ? overlay's bindings for this list: every key it
+// handles, whether or not the selection offers the action now.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.ctx.Keys
+	view := []key.Binding{km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Graph}
+	if m.sparkCol >= 0 {
+		view = append(view, km.Sparklines)
+	}
+	view = append(view, short(km.Export, "export view…"))
+	return [][]key.Binding{
+		km.Nav(),
+		view,
+		{km.Approve, km.Reject, short(km.ChangeRequest, "change request…"), short(km.WithdrawChange, "withdraw change…"),
+			short(km.Delete, "decommission…"), short(km.Copy, "copy id")},
+	}
+}
+
+// HelpNote says which keys change the world (and that read-only mode
+// disabled them).
+func (m *Model) HelpNote(readOnly bool) string {
+	km := m.ctx.Keys
+	k := func(b key.Binding) string { return b.Help().Key }
+	if readOnly {
+		return fmt.Sprintf("read-only mode: approve (%s), reject (%s), change requests (%s/%s) and decommission (%s) are disabled (--read-only)",
+			k(km.Approve), k(km.Reject), k(km.ChangeRequest), k(km.WithdrawChange), k(km.Delete))
+	}
+	return "approve, reject, change requests and decommission always ask for confirmation; the dialog shows the exact request"
+}
