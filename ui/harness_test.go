@@ -49,6 +49,12 @@ func newHarness(t *testing.T, opts ui.Options, worlds ...*fake.World) *harness {
 	for _, w := range worlds {
 		srcs = append(srcs, w.Source())
 	}
+	return newHarnessSources(t, opts, srcs...)
+}
+
+// newHarnessSources is newHarness for hand-assembled sources.
+func newHarnessSources(t *testing.T, opts ui.Options, srcs ...model.Source) *harness {
+	t.Helper()
 	h := &harness{t: t, results: make(chan tea.Msg, 4096), log: &bytes.Buffer{}}
 	if opts.Now == nil {
 		opts.Now = clock
@@ -169,6 +175,10 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
 	case "ctrl+d":
 		return tea.KeyMsg{Type: tea.KeyCtrlD}
+	case "ctrl+s":
+		return tea.KeyMsg{Type: tea.KeyCtrlS}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
 	case "space":
 		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
 	}
@@ -185,6 +195,12 @@ func (h *harness) line(s string) string {
 		}
 	}
 	return ""
+}
+
+// footer is the last line (key help or a toast).
+func (h *harness) footer() string {
+	lines := strings.Split(h.view(), "\n")
+	return lines[len(lines)-1]
 }
 
 // status is the status bar line (second to last).

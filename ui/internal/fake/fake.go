@@ -42,6 +42,8 @@ type World struct {
 	PrepareErr   error
 	PrepareDelay time.Duration
 	Prepares     []model.ActionRequest
+	// PrepareCancelled counts preparations whose context ended first.
+	PrepareCancelled int
 	// NoPreparer hides Prepare from the UI (a planner that asks for a
 	// preparation it cannot do).
 	NoPreparer bool
@@ -130,6 +132,9 @@ func (p preparer) Prepare(ctx context.Context, req model.ActionRequest) (model.A
 	if delay > 0 {
 		select {
 		case <-ctx.Done():
+			w.mu.Lock()
+			w.PrepareCancelled++
+			w.mu.Unlock()
 			return req, ctx.Err()
 		case <-time.After(delay):
 		}
@@ -377,6 +382,21 @@ func (w *World) Calls() []model.Action {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return append([]model.Action(nil), w.Done...)
+}
+
+// Prepared returns the preparations asked for and how many were
+// cancelled.
+func (w *World) Prepared() ([]model.ActionRequest, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]model.ActionRequest(nil), w.Prepares...), w.PrepareCancelled
+}
+
+// Planned returns a copy of the plan requests.
+func (w *World) Planned() []model.ActionRequest {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]model.ActionRequest(nil), w.Plans...)
 }
 
 // Counts returns list and read call counts.
