@@ -11,6 +11,8 @@ import (
 //	               case-insensitive, any unique or shared prefix ("st" means
 //	               STATE or STATUS), punctuation ignored ("aside" = "A-SIDE")
 //	state==active  the whole cell equals the value
+//	vlan~=100      the value is a whole word of the cell: "100" matches
+//	               "100" and "2001.100/100" but not "1000" or "2100"
 //	!active        negation, also "!state=active"
 //	a b            several terms are ANDed
 //	name="x y"     double quotes keep spaces inside one term
@@ -24,6 +26,7 @@ type Term struct {
 	Fields []int  // column indices the term looks at; nil means all columns
 	Value  string // lower-cased needle
 	Exact  bool   // cell must equal Value (field==value)
+	Word   bool   // Value must be a whole word of the cell (field~=value)
 }
 
 // Filter is a parsed query; the zero value matches everything.
@@ -67,12 +70,14 @@ func ParseFilter(q string, columns []string) Filter {
 		}
 		if i := strings.IndexByte(tok, '='); i > 0 {
 			field, val := tok[:i], tok[i+1:]
-			exact := false
+			exact, word := false, false
 			if strings.HasPrefix(val, "=") {
 				exact, val = true, val[1:]
+			} else if f, ok := strings.CutSuffix(field, "~"); ok {
+				word, field = true, f
 			}
 			if cols := resolveField(normField(field), norm); cols != nil {
-				t.Fields, t.Value, t.Exact = cols, strings.ToLower(unquote(val)), exact
+				t.Fields, t.Value, t.Exact, t.Word = cols, strings.ToLower(unquote(val)), exact, word && val != ""
 				f.Terms = append(f.Terms, t)
 				continue
 			}
@@ -162,6 +167,10 @@ func (t *Term) match(r *Row) bool {
 			if cell == t.Value {
 				return true
 			}
+		} else if t.Word {
+			if ContainsWord(cell, t.Value) {
+				return true
+			}
 		} else if strings.Contains(cell, t.Value) {
 			return true
 		}
@@ -198,8 +207,11 @@ func implies(n, o *Term) bool {
 		if !fieldsSubset(n.Fields, o.Fields) {
 			return false
 		}
-		if o.Exact {
+		switch {
+		case o.Exact:
 			return n.Exact && n.Value == o.Value
+		case o.Word:
+			return (n.Word || n.Exact) && ContainsWord(n.Value, o.Value)
 		}
 		return strings.Contains(n.Value, o.Value)
 	}
@@ -208,8 +220,11 @@ func implies(n, o *Term) bool {
 	if !fieldsSubset(o.Fields, n.Fields) {
 		return false
 	}
-	if n.Exact {
+	switch {
+	case n.Exact:
 		return o.Exact && n.Value == o.Value
+	case n.Word:
+		return (o.Word || o.Exact) && ContainsWord(o.Value, n.Value)
 	}
 	return strings.Contains(o.Value, n.Value)
 }
@@ -235,4 +250,34 @@ func fieldsSubset(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// ContainsWord reports whether w occurs in s with no letter or digit
+// right before or after it ("100" in "2001.100/100", not in "1000").
+func ContainsWord(s, w string) bool {
+	if w == "" {
+		return true
+	}
+	for i := 0; i+len(w) <= len(s); {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if !wordByte(s, j-1) && !wordByte(s, j+len(w)) {
+			return true
+		}
+		i = j + 1
+	}
+	return false
+}
+
+// wordByte reports whether s[i] exists and is part of a word (letters,
+// digits and any non-ASCII byte).
+func wordByte(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return false
+	}
+	c := s[i]
+	return c >= 0x80 || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }

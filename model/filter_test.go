@@ -109,6 +109,8 @@ func FuzzFilterIncremental(f *testing.F) {
 	f.Add("!a", "!ab")
 	f.Add(`name="x y`, `name="x y"`)
 	f.Add("a==", "=")
+	f.Add("vlan~=100", "vlan~=1001")
+	f.Add("!vlan~=2001", "!vlan~=2001.2002")
 	rows := func() []*Row {
 		return []*Row{
 			testRow("p", "Conn-AMS-1", "active", "PROVISIONED", "et-0/0/1@AM", "1001"),

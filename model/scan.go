@@ -92,6 +92,15 @@ func (a *arena) cellHit(tm *Term, slot, rel int) bool {
 			if !in {
 				return false
 			}
+			if tm.Word {
+				// Whole word: no letter or digit of the same cell on
+				// either side.
+				base := int(a.starts[slot])
+				if rel > start && wordByte(a.text, base+rel-1) {
+					return false
+				}
+				return rel+len(tm.Value) == e || !wordByte(a.text, base+rel+len(tm.Value))
+			}
 			return !tm.Exact || (rel == start && e-start == len(tm.Value))
 		}
 		start = e + len(cellSep)
