@@ -78,7 +78,11 @@ func TestFilterWordTableScan(t *testing.T) {
 	for _, q := range []string{"vlan~=100", "!vlan~=100", "vlan~=200", "n vlan~=100"} {
 		tb := NewTable(cols)
 		tb.SetRows(rows)
+		tb.SetFilter("!zzzz") // q does not narrow this: a full (arena) scan
 		tb.SetFilter(q)
+		if tb.Scanned != len(rows) {
+			t.Fatalf("%q: scanned %d rows, want a full scan", q, tb.Scanned)
+		}
 		f := ParseFilter(q, testCols)
 		want := 0
 		for _, r := range rows {
