@@ -101,6 +101,7 @@ type app struct {
 	counts   map[string]counts
 	keyErr   error
 	quitting bool
+	palette  *palette // the command palette, while open
 }
 
 // New builds the UI for the given sources.
@@ -262,6 +263,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.recount(msg.Key.Provider)
 		return m, a.broadcast(state.ChangedMsg{Key: msg.Key, DataChanged: true})
 	}
+	if a.palette != nil {
+		// Cursor blinks and the like for the palette's input.
+		var cmd tea.Cmd
+		a.palette.input, cmd = a.palette.input.Update(msg)
+		return m, tea.Batch(cmd, a.broadcast(msg))
+	}
 	return m, a.broadcast(msg)
 }
 
@@ -322,6 +329,9 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	}
+	if a.palette != nil {
+		return a.paletteKey(msg)
+	}
 	p := a.panes[a.active]
 	if p.Capturing() {
 		np, cmd := p.Update(msg)
@@ -337,6 +347,8 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, km.Help):
 		a.showHelp = true
 		return nil
+	case key.Matches(msg, km.Command):
+		return a.openPalette()
 	case key.Matches(msg, km.NextPane):
 		a.setActive((a.active + 1) % len(a.panes))
 		return nil
@@ -576,6 +588,9 @@ func shortErr(err error, provider string) string {
 
 func (a *app) footerView() string {
 	st := a.ctx.Styles
+	if a.palette != nil {
+		return a.paletteView()
+	}
 	if a.toast != "" {
 		s := st.Toast
 		if a.toastErr {

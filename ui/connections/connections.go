@@ -108,6 +108,14 @@ func (p *Pane) FullHelp() [][]key.Binding {
 	return p.list.FullHelp()
 }
 
+// FilterBy lets the command palette set a field's filter term.
+func (p *Pane) FilterBy(field, op, value string) (bool, tea.Cmd) {
+	return p.list.FilterBy(field, op, value)
+}
+
+// ClearFilter drops the filter (":clear").
+func (p *Pane) ClearFilter() tea.Cmd { return p.list.ClearFilter() }
+
 // HelpNote tells the ? overlay which keys mutate.
 func (p *Pane) HelpNote(readOnly bool) string { return p.list.HelpNote(readOnly) }
 

@@ -34,7 +34,8 @@ type Map struct {
 	NextView, PrevView, Copy, Drill      key.Binding
 	Assign, ProcessHolding, Delete, Swip key.Binding
 
-	// Connection lists: IX-API change requests (Delete also decommissions),
+	// Connection lists: IX-API change requests (Delete, D, also
+	// decommissions there: DESIGN's "decommission / delete"),
 	// export of the current view, and the command palette.
 	ChangeRequest, WithdrawChange key.Binding
 	Export, Command               key.Binding
@@ -131,7 +132,7 @@ func defs() []def {
 		{"drill", []string{"F"}, "", "drill into the fullest", func(m *Map) *key.Binding { return &m.Drill }},
 		{"assign", []string{"A"}, "", "smart-assign…", func(m *Map) *key.Binding { return &m.Assign }},
 		{"process_holding", []string{"P"}, "", "process holding tank…", func(m *Map) *key.Binding { return &m.ProcessHolding }},
-		{"delete", []string{"D"}, "", "delete / decommission…", func(m *Map) *key.Binding { return &m.Delete }},
+		{"delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }},
 		{"swip", []string{"W"}, "", "SWIP reassign…", func(m *Map) *key.Binding { return &m.Swip }},
 		{"change_request", []string{"c"}, "", "file change request…", func(m *Map) *key.Binding { return &m.ChangeRequest }},
 		{"withdraw_change", []string{"C"}, "", "withdraw change request…", func(m *Map) *key.Binding { return &m.WithdrawChange }},
@@ -213,7 +214,7 @@ func (m *Map) Nav() []key.Binding {
 // Global returns the app-wide bindings (for help).
 func (m *Map) Global() []key.Binding {
 	p := key.NewBinding(key.WithKeys(), key.WithHelp(m.Pane[0].Help().Key+"…"+m.Pane[8].Help().Key, "jump to pane"))
-	return []key.Binding{m.NextPane, m.PrevPane, p, m.Refresh, m.Pause, m.Help, m.Quit}
+	return []key.Binding{m.NextPane, m.PrevPane, p, m.Command, m.Refresh, m.Pause, m.Help, m.Quit}
 }
 
 // Validate checks a [keys] table: known action names, non-empty key lists,

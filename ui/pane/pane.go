@@ -111,3 +111,14 @@ type ShowMsg struct {
 	Pane string
 	Msg  tea.Msg
 }
+
+// Filterer is a pane whose filter the command palette can set
+// (":provider fabric-prod", ":vlan 1140").
+type Filterer interface {
+	// FilterBy replaces the pane's filter terms on field with
+	// field+op+value (op "=", "==" or "~=", see model.ParseFilter); ok is
+	// false when the pane has no such field.
+	FilterBy(field, op, value string) (ok bool, cmd tea.Cmd)
+	// ClearFilter drops the pane's filter.
+	ClearFilter() tea.Cmd
+}

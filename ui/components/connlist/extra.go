@@ -277,3 +277,88 @@ func (m *Model) HelpNote(readOnly bool) string {
 	}
 	return "approve, reject, change requests and decommission always ask for confirmation; the dialog shows the exact request"
 }
+
+// FilterBy replaces the filter's terms on field with field+op+value, keeping
+// the others (the command palette's ":vlan 1140"); false when the list has
+// no such column.
+func (m *Model) FilterBy(field, op, value string) (bool, tea.Cmd) {
+	target := m.fieldCols(field)
+	if target == nil {
+		return false, nil
+	}
+	var keep []string
+	for _, tok := range splitQuery(m.table.Filter().Query) {
+		f := strings.TrimPrefix(tok, "!")
+		if i := strings.IndexByte(f, '='); i > 0 && sameCols(m.fieldCols(strings.TrimSuffix(f[:i], "~")), target) {
+			continue
+		}
+		keep = append(keep, tok)
+	}
+	value = strings.ReplaceAll(value, `"`, "")
+	if strings.ContainsAny(value, " \t") {
+		value = `"` + value + `"`
+	}
+	keep = append(keep, field+op+value)
+	m.SetFilter(strings.Join(keep, " "))
+	return true, m.wantSparks()
+}
+
+// ClearFilter drops the filter.
+func (m *Model) ClearFilter() tea.Cmd {
+	m.SetFilter("")
+	return m.wantSparks()
+}
+
+// fieldCols resolves a filter field name to columns (nil: none).
+func (m *Model) fieldCols(field string) []int {
+	if field == "" {
+		return nil
+	}
+	names := make([]string, len(m.cfg.Columns))
+	for i, c := range m.cfg.Columns {
+		names[i] = c.Name
+	}
+	f := model.ParseFilter(field+"=x", names)
+	if len(f.Terms) != 1 {
+		return nil
+	}
+	return f.Terms[0].Fields
+}
+
+func sameCols(a, b []int) bool {
+	if len(a) != len(b) || a == nil {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// splitQuery splits a filter query into terms like model.ParseFilter does
+// (spaces outside double quotes).
+func splitQuery(q string) []string {
+	var out []string
+	var b strings.Builder
+	inQ := false
+	for _, r := range q {
+		switch {
+		case r == '"':
+			inQ = !inQ
+			b.WriteRune(r)
+		case (r == ' ' || r == '\t') && !inQ:
+			if b.Len() > 0 {
+				out = append(out, b.String())
+				b.Reset()
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if b.Len() > 0 {
+		out = append(out, b.String())
+	}
+	return out
+}
