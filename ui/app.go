@@ -621,7 +621,7 @@ func (a *app) helpView(height int) string {
 	b.WriteString("\n\n")
 	b.WriteString(h.FullHelpView(groups))
 	b.WriteString("\n\n")
-	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  !negate  (terms ANDed; fields are column names, prefixes ok)"))
+	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  field~=word  !negate  (terms ANDed; fields: column names or prefixes)"))
 	if hn, ok := p.(interface{ HelpNote(readOnly bool) string }); ok {
 		// The pane knows which of its keys change the world.
 		if a.opts.ReadOnly {
