@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/noctop/noctop/ui"
 )
 
 // isolate points every XDG directory at a temp dir so tests never read the
@@ -129,5 +131,22 @@ func TestGetIPAMDemo(t *testing.T) {
 	}
 	if code, _, stderr := runCLI(t, "get", "blocks", "--provider", "fabric-demo"); code != exitConfig || !strings.Contains(stderr, "ipam-demo") {
 		t.Errorf("blocks from a provider without IPAM: exit %d %q", code, stderr)
+	}
+}
+
+// The example config documents every rebindable action, and nothing else.
+func TestExampleConfigListsEveryKeyAction(t *testing.T) {
+	src, err := os.ReadFile("config.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(src)
+	for _, name := range ui.KeyActions() {
+		if strings.HasPrefix(name, "pane_") {
+			continue // documented as pane_1 ... pane_9
+		}
+		if !strings.Contains(text, name) {
+			t.Errorf("config.example.toml does not mention key action %q", name)
+		}
 	}
 }
