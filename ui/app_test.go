@@ -644,3 +644,30 @@ func TestActionNotOfferedIsExplained(t *testing.T) {
 	}
 	_ = errors.New
 }
+
+// While a filter is typed, intermediate keystrokes must not strand the
+// cursor: it returns to the connection selected before typing when that one
+// matches, and otherwise rests on the first match.
+func TestTypingFilterAnchorsCursor(t *testing.T) {
+	w := fake.New("p1", 100, 10, 1)
+	h := newHarness(t, ui.Options{}, w)
+	l := connList(h)
+	h.keys("down", "down", "down")
+	anchor, _ := l.Selected()
+	// Pass through a query that hides the anchor, then one that shows it again.
+	h.keys("/")
+	h.typeText("!" + anchor.Name)
+	h.keys("backspace")
+	for range anchor.Name {
+		h.keys("backspace")
+	}
+	if got := selectedKey(l); got != anchor.Key() {
+		t.Fatalf("after typing and erasing the cursor is on %s, want the anchor %s", got, anchor.Key())
+	}
+	// A query that hides the anchor for good: the first match is selected.
+	h.typeText("state=pending")
+	h.keys("enter")
+	if anchor.State != model.StatePending && l.TableView().Cursor() != 0 {
+		t.Fatalf("anchor filtered out: cursor at %d, want the first match", l.TableView().Cursor())
+	}
+}

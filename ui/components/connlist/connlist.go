@@ -90,7 +90,13 @@ type Model struct {
 	provs map[string]*provState
 
 	filtering bool
-	input     textinput.Model
+	// filterAnchor is the connection selected when the filter input opened.
+	// While the operator types, the cursor returns to it whenever it
+	// matches, and otherwise sits on the first match: following whichever
+	// row an intermediate keystroke left it on ("!f" on the way to
+	// "!fabric-x") would strand it somewhere arbitrary.
+	filterAnchor string
+	input        textinput.Model
 	detail    *detail.Model
 	Flow      *actionflow.Flow
 	w, h      int
@@ -604,6 +610,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, km.Filter):
 			m.filtering = true
+			m.filterAnchor = m.selectedKey()
 			m.input.SetValue(m.table.Filter().Query)
 			m.input.CursorEnd()
 			return m.input.Focus()
@@ -673,15 +680,30 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 	case "esc":
 		m.filtering = false
 		m.input.Blur()
-		m.SetFilter("")
+		m.typeFilter("")
 		return nil
 	}
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	if v := m.input.Value(); v != m.table.Filter().Query {
-		m.SetFilter(v)
+		m.typeFilter(v)
 	}
 	return cmd
+}
+
+// typeFilter applies a query being typed: the cursor goes back to the
+// anchor when it matches, else to the first match.
+func (m *Model) typeFilter(q string) {
+	m.table.SetFilter(q)
+	m.view.SetLen(m.table.Len())
+	if !m.touched {
+		return
+	}
+	i := -1
+	if m.filterAnchor != "" {
+		i = m.table.IndexNear(m.filterAnchor, m.view.Cursor())
+	}
+	m.view.SetCursor(max(i, 0))
 }
 
 // decor adapts the list to vtable.Decor.
