@@ -97,11 +97,11 @@ type Model struct {
 	// "!fabric-x") would strand it somewhere arbitrary.
 	filterAnchor string
 	input        textinput.Model
-	detail    *detail.Model
-	Flow      *actionflow.Flow
-	w, h      int
-	loc       *time.Location
-	contentW  []int
+	detail       *detail.Model
+	Flow         *actionflow.Flow
+	w, h         int
+	loc          *time.Location
+	contentW     []int
 	// touched turns true with the operator's first key in this list; until
 	// then refreshes keep the cursor on the first row (the oldest approval,
 	// the top of the sort) instead of following whichever row loaded first.
