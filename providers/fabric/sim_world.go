@@ -392,8 +392,13 @@ func (s *Simulator) setInitialPhase(sc *simConn, r *rand.Rand, i int, choices []
 		s.landOnOurPort(sc, r)
 	}
 	at := created
-	if ph == phActive || ph == phDeprovisioned || ph == phRejected || ph == phFailed || ph == phUpdatePending || ph == phDeletePending {
+	switch ph {
+	case phActive, phDeprovisioned, phRejected, phFailed:
 		at = created.Add(time.Duration(r.Int64N(int64(epoch.Sub(created)) + 1)))
+	case phUpdatePending, phDeletePending:
+		// A change waiting on someone is hours old, not as old as the
+		// connection: operators act on requests within a shift.
+		at = recent
 	}
 	s.setPhase(sc, ph, at, r)
 }
