@@ -467,33 +467,48 @@ func (a *app) headerView() string {
 			left.WriteString(st.TabInactive.Render(" " + label + " "))
 		}
 	}
-	var right []string
+	// READ-ONLY and PAUSED change what keys do: they always show. The
+	// clock goes first when space is short, then the banner is squeezed.
+	var marks []string
+	if a.opts.ReadOnly {
+		marks = append(marks, st.ReadOnly.Render("READ-ONLY"))
+	}
+	if a.store.Paused() {
+		marks = append(marks, st.Paused.Render("PAUSED"))
+	}
+	clock := st.Dim.Render(a.opts.Now().Format("15:04:05"))
+	banner := ""
 	if a.opts.Demo {
 		b := a.opts.Banner
 		if b == "" {
 			b = "DEMO — simulated providers"
 		}
-		right = append(right, st.Banner.Render(" "+b+" "))
+		banner = st.Banner.Render(" " + b + " ")
 	}
-	if a.opts.ReadOnly {
-		right = append(right, st.ReadOnly.Render("READ-ONLY"))
+	join := func(banner string, withClock bool) string {
+		parts := append([]string(nil), marks...)
+		if banner != "" {
+			parts = append([]string{banner}, parts...)
+		}
+		if withClock {
+			parts = append(parts, clock)
+		}
+		return strings.Join(parts, "  ")
 	}
-	if a.store.Paused() {
-		right = append(right, st.Paused.Render("PAUSED"))
-	}
-	right = append(right, st.Dim.Render(a.opts.Now().Format("15:04:05")))
 	l := left.String()
-	r := strings.Join(right, "  ")
-	lw, rw := text.Width(l), text.Width(r)
-	if lw+2+rw > a.w {
-		// Drop the clock first, then squeeze the banner.
-		r = strings.Join(right[:len(right)-1], "  ")
-		rw = text.Width(r)
-		if lw+2+rw > a.w {
-			r = text.Truncate(r, max(a.w-lw-2, 0))
-			rw = text.Width(r)
+	lw := text.Width(l)
+	r := join(banner, true)
+	if lw+2+text.Width(r) > a.w {
+		r = join(banner, false)
+	}
+	if over := lw + 2 + text.Width(r) - a.w; over > 0 && banner != "" {
+		if bw := text.Width(banner) - over; bw >= 8 {
+			r = join(text.Truncate(banner, bw), false)
+		} else {
+			r = join("", false)
 		}
 	}
+	rw := text.Width(r)
 	gap := a.w - lw - rw
 	if gap < 1 {
 		return text.Truncate(l+" "+r, a.w)

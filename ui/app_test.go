@@ -671,3 +671,21 @@ func TestTypingFilterAnchorsCursor(t *testing.T) {
 		t.Fatalf("anchor filtered out: cursor at %d, want the first match", l.TableView().Cursor())
 	}
 }
+
+// A long demo banner is squeezed before READ-ONLY or PAUSED would be cut.
+func TestHeaderKeepsModeMarkers(t *testing.T) {
+	w := fake.New("p1", 10, 1, 1)
+	banner := "DEMO — simulated providers on 127.0.0.1 · faults: latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02"
+	for _, width := range []int{80, 120, 160} {
+		h := newHarness(t, ui.Options{Demo: true, Banner: banner, ReadOnly: true}, w)
+		h.size(width, 30)
+		h.keys(" ") // pause
+		head := strings.SplitN(h.view(), "\n", 2)[0]
+		if !strings.Contains(head, "READ-ONLY") || !strings.Contains(head, "PAUSED") {
+			t.Errorf("width %d: header lost a mode marker: %q", width, head)
+		}
+		if !strings.Contains(head, "DEMO") {
+			t.Errorf("width %d: banner dropped entirely: %q", width, head)
+		}
+	}
+}
