@@ -56,7 +56,7 @@ func ParseFilter(q string, columns []string) Filter {
 	for i, c := range columns {
 		norm[i] = normField(c)
 	}
-	for _, tok := range tokenize(q) {
+	for _, tok := range SplitQuery(q) {
 		if len(f.Terms) == MaxTerms {
 			break
 		}
@@ -88,9 +88,9 @@ func ParseFilter(q string, columns []string) Filter {
 	return f
 }
 
-// tokenize splits on spaces outside double quotes; quotes stay in the token
-// and are removed from values by unquote.
-func tokenize(q string) []string {
+// SplitQuery splits a filter query into its terms: on spaces outside double
+// quotes; quotes stay in the term and are removed from values by unquote.
+func SplitQuery(q string) []string {
 	var out []string
 	var b strings.Builder
 	inQ := false

@@ -254,7 +254,7 @@ func snippet(body []byte) string {
 	} else if strings.Contains(s, "<") {
 		s = tagRe.ReplaceAllString(s, " ")
 	}
-	return truncateRunes(sanitize(s), 200)
+	return truncateRunes(Sanitize(s), 200)
 }
 
 func correlationFromHeader(h http.Header) string {

@@ -115,7 +115,7 @@ func (e *requestError) Unwrap() error { return e.err }
 
 // clean makes a message safe for an operator's screen and logs: secrets
 // redacted, control characters (a hostile server's terminal escapes) removed.
-func (c *Client) clean(s string) string { return sanitize(c.redact(s)) }
+func (c *Client) clean(s string) string { return Sanitize(c.redact(s)) }
 
 func (c *Client) prefix(op *operation) string {
 	p := op.method + " " + op.path
@@ -164,7 +164,7 @@ func (c *Client) apiError(ctx context.Context, op *operation, resp *Response) er
 	}()
 	e.Provider, e.Method, e.Path, e.Status = c.provider, op.method, op.path, resp.Status
 	secrets := c.allSecrets()
-	clean := func(s string, n int) string { return truncateRunes(sanitize(Redact(s, secrets...)), n) }
+	clean := func(s string, n int) string { return truncateRunes(Sanitize(Redact(s, secrets...)), n) }
 	e.Path = clean(e.Path, 300)
 	e.Code = clean(e.Code, 100)
 	e.Message = clean(e.Message, 500)

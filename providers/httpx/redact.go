@@ -84,9 +84,9 @@ func (c *Client) allSecrets() []string {
 	return append(slices.Clip(c.secrets), ss.Secrets()...)
 }
 
-// sanitize drops control characters (terminal escapes from a hostile server
+// Sanitize drops control characters (terminal escapes from a hostile server
 // must not reach the operator's screen) and collapses whitespace runs.
-func sanitize(s string) string {
+func Sanitize(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range s {

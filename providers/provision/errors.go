@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -94,26 +93,7 @@ func hintFor(kind error) string {
 // cleanMessage makes server text safe to show: secrets redacted, control
 // characters dropped (terminal escapes), whitespace collapsed, bounded.
 func cleanMessage(s string, secrets []string) string {
-	s = httpx.Redact(s, secrets...)
-	var b strings.Builder
-	space := false
-	for _, r := range s {
-		switch {
-		case r == unicode.ReplacementChar:
-			continue
-		case unicode.IsSpace(r):
-			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			continue
-		}
-		if space {
-			b.WriteByte(' ')
-			space = false
-		}
-		b.WriteRune(r)
-	}
-	out := b.String()
+	out := httpx.Sanitize(httpx.Redact(s, secrets...))
 	if r := []rune(out); len(r) > maxMessage {
 		out = string(r[:maxMessage-1]) + "…"
 	}

@@ -287,7 +287,7 @@ func (m *Model) FilterBy(field, op, value string) (bool, tea.Cmd) {
 		return false, nil
 	}
 	var keep []string
-	for _, tok := range splitQuery(m.table.Filter().Query) {
+	for _, tok := range model.SplitQuery(m.table.Filter().Query) {
 		f := strings.TrimPrefix(tok, "!")
 		if i := strings.IndexByte(f, '='); i > 0 && sameCols(m.fieldCols(strings.TrimSuffix(f[:i], "~")), target) {
 			continue
@@ -335,30 +335,4 @@ func sameCols(a, b []int) bool {
 		}
 	}
 	return true
-}
-
-// splitQuery splits a filter query into terms like model.ParseFilter does
-// (spaces outside double quotes).
-func splitQuery(q string) []string {
-	var out []string
-	var b strings.Builder
-	inQ := false
-	for _, r := range q {
-		switch {
-		case r == '"':
-			inQ = !inQ
-			b.WriteRune(r)
-		case (r == ' ' || r == '\t') && !inQ:
-			if b.Len() > 0 {
-				out = append(out, b.String())
-				b.Reset()
-			}
-		default:
-			b.WriteRune(r)
-		}
-	}
-	if b.Len() > 0 {
-		out = append(out, b.String())
-	}
-	return out
 }
