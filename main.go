@@ -243,6 +243,10 @@ func reportSetupError(stderr io.Writer, err error) int {
 		fmt.Fprintln(stderr, "noctop: config error:", ce)
 		return exitConfig
 	}
+	if errors.Is(err, providers.ErrNotImplemented) {
+		fmt.Fprintln(stderr, "noctop: config error:", err)
+		return exitConfig
+	}
 	fmt.Fprintln(stderr, "noctop:", err)
 	return exitFail
 }

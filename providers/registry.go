@@ -4,6 +4,7 @@
 package providers
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -11,6 +12,10 @@ import (
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
 )
+
+// ErrNotImplemented marks a provider kind the config accepts but this
+// version cannot talk to yet (Equinix Metal, Packet).
+var ErrNotImplemented = errors.New("not implemented yet in this version")
 
 // Options are the cross-cutting settings applied to every provider.
 type Options struct {
@@ -61,6 +66,6 @@ func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 	case "provision":
 		return newProVision(c, logger)
 	default:
-		return nil, fmt.Errorf("provider kind %q is not implemented yet in this version", c.Kind)
+		return nil, fmt.Errorf("provider kind %q is %w", c.Kind, ErrNotImplemented)
 	}
 }
