@@ -12,6 +12,7 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/sim"
 )
 
 func startDemo(t *testing.T) *Demo {
@@ -134,4 +135,54 @@ func TestRedactingHandler(t *testing.T) {
 	if strings.Contains(b.String(), "hunter2-secret") || !strings.Contains(b.String(), "[REDACTED]") {
 		t.Fatalf("log = %q", b.String())
 	}
+}
+
+// The simulated world is coherent across providers: a customer's IPAM
+// blocks in a metro carry the VLAN its Fabric connections use there.
+func TestDemoVLANsAgreeAcrossProviders(t *testing.T) {
+	d := startDemo(t)
+	srcs, err := Build(d.Providers, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		customer, region string
+		vlan             int
+	}
+	blockVLANs := map[key]bool{}
+	var conns []model.Connection
+	for _, s := range srcs {
+		switch {
+		case s.IPAM != nil:
+			blocks, err := s.IPAM.Blocks(context.Background(), model.BlockQuery{}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, b := range blocks {
+				if b.VLAN > 0 {
+					blockVLANs[key{b.ResourceName, b.Region, b.VLAN}] = true
+				}
+			}
+		case s.Kind == "fabric":
+			if conns, err = s.Connections.Connections(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	matched := 0
+	for _, c := range conns {
+		for _, e := range []model.Endpoint{c.A, c.Z} {
+			m, ok := sim.MetroByCode(e.Metro)
+			if !ok || len(e.VLANs) == 0 || e.Account == "" {
+				continue
+			}
+			if blockVLANs[key{e.Account, m.IATA, e.VLANs[0]}] {
+				matched++
+			}
+		}
+	}
+	if len(blockVLANs) == 0 || matched < 5 {
+		t.Fatalf("%d Fabric endpoints share customer, region and VLAN with an IPAM block (of %d block VLANs); want the worlds to line up", matched, len(blockVLANs))
+	}
+	t.Logf("%d Fabric endpoints line up with IPAM blocks", matched)
 }

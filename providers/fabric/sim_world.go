@@ -258,7 +258,8 @@ func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) 
 // range.
 func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *simConn {
 	w := s.world
-	other := w.Company(r.IntN(w.CompanyCount()))
+	ci := r.IntN(w.CompanyCount())
+	other := w.Company(ci)
 	ma := sim.Pick(r, s.metros)
 	// Requests come only where we have ports (where our profiles are
 	// offered), mostly from the same metro.
@@ -280,7 +281,9 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 	sc.c.IsRemote = &remote
 	sc.c.Redundancy = &ConnectionRedundancy{Group: sim.UUID(r), Priority: sim.Pick(r, []string{"PRIMARY", "PRIMARY", "SECONDARY"})}
 	a := &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(ma), Port: foreignPort(r, other, ma),
-		LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.IntBetween(r, 100, 3999)}}
+		// The customer's VLAN for its service in that metro: the same tag
+		// the IPAM simulator gives the customer's blocks there.
+		LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), ma.Code, ci)}}
 	if fromVD {
 		a = &AccessPoint{Type: "VD", Account: companyAccount(other), Location: location(ma),
 			VirtualDevice: &VirtualDevice{Href: s.href("/ne/v1/devices/" + sim.UUID(r)), UUID: sim.UUID(r), Name: other.Slug + "-" + strings.ToLower(ma.Code) + "-vsrx-" + strconv.Itoa(1+r.IntN(9)), Type: "EDGE"},
@@ -319,7 +322,8 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 // newOutgoing: we connect to another company's profile or port.
 func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 	w := s.world
-	other := w.Company(r.IntN(w.CompanyCount()))
+	ci := r.IntN(w.CompanyCount())
+	other := w.Company(ci)
 	ms := s.metros
 	ma := sim.Pick(r, ms)
 	mz := ma
@@ -350,7 +354,8 @@ func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 			SellerRegion: strings.ToLower(mz.Region) + "-" + strings.ToLower(mz.Code) + "1"}}
 	default:
 		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(mz), Port: foreignPort(r, other, mz),
-			LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.IntBetween(r, 100, 3999)}}}
+			// The other company's VLAN for its service in that metro.
+			LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), mz.Code, ci)}}}
 	}
 	return sc
 }
