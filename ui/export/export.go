@@ -77,13 +77,7 @@ func Record(c model.Connection) ConnectionRecord {
 func Connections(w io.Writer, format string, conns []model.Connection) error {
 	switch format {
 	case "json":
-		recs := make([]ConnectionRecord, len(conns))
-		for i, c := range conns {
-			recs[i] = Record(c)
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(recs)
+		return writeJSON(w, conns, Record)
 	case "csv":
 		cw := csv.NewWriter(w)
 		_ = cw.Write(csvHeader)
@@ -108,6 +102,18 @@ func Connections(w io.Writer, format string, conns []model.Connection) error {
 	default:
 		return fmt.Errorf("unknown output format %q (one of %s)", format, strings.Join(Formats, ", "))
 	}
+}
+
+// writeJSON writes items as an indented JSON array of their export records
+// (always an array, "[]" when empty).
+func writeJSON[T, R any](w io.Writer, items []T, record func(T) R) error {
+	recs := make([]R, len(items))
+	for i, it := range items {
+		recs[i] = record(it)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(recs)
 }
 
 var csvHeader = []string{"provider", "provider_kind", "id", "name", "type", "state", "raw_state", "status", "bandwidth_mbps",

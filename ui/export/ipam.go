@@ -2,7 +2,6 @@ package export
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -53,13 +52,7 @@ func BlockRecordOf(b model.Block) BlockRecord {
 func Blocks(w io.Writer, format string, blocks []model.Block) error {
 	switch format {
 	case "json":
-		recs := make([]BlockRecord, len(blocks))
-		for i, b := range blocks {
-			recs[i] = BlockRecordOf(b)
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(recs)
+		return writeJSON(w, blocks, BlockRecordOf)
 	case "csv":
 		cw := csv.NewWriter(w)
 		_ = cw.Write(blockCSVHeader)
@@ -154,13 +147,7 @@ func UtilizationRecordOf(u model.Utilization) UtilizationRecord {
 func Utilization(w io.Writer, format string, us []model.Utilization) error {
 	switch format {
 	case "json":
-		recs := make([]UtilizationRecord, len(us))
-		for i, u := range us {
-			recs[i] = UtilizationRecordOf(u)
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(recs)
+		return writeJSON(w, us, UtilizationRecordOf)
 	case "table", "":
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintln(tw, "PROVIDER\tFAMILY\tUNIT\tTOTAL\tASSIGNED\tALLOCATED\tAVAILABLE\tHOLDING\tUSED\t")
