@@ -147,6 +147,16 @@ func setup(g globalFlags, quietLog bool) (*env, error) {
 	}
 	e.cfg = cfg
 
+	if demoMode {
+		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults})
+		if derr != nil {
+			return nil, fmt.Errorf("starting the demo simulators: %w", derr)
+		}
+		e.demo = d
+		e.closers = append(e.closers, d.Close)
+		cfg.Providers = d.Providers
+	}
+
 	secrets := collectSecrets(cfg.Providers)
 	e.logger = slog.New(slog.DiscardHandler)
 	if !quietLog || g.logPath != "" {
@@ -157,18 +167,6 @@ func setup(g globalFlags, quietLog bool) (*env, error) {
 			e.closers = append(e.closers, func() { lf.Close() })
 			e.logger = slog.New(providers.NewRedactingHandler(slog.NewTextHandler(lf, &slog.HandlerOptions{Level: slog.LevelDebug}), secrets))
 		}
-	}
-
-	if demoMode {
-		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults, Logger: e.logger})
-		if derr != nil {
-			e.Close()
-			return nil, fmt.Errorf("starting the demo simulators: %w", derr)
-		}
-		e.demo = d
-		e.closers = append(e.closers, d.Close)
-		cfg.Providers = d.Providers
-		secrets = collectSecrets(cfg.Providers)
 	}
 
 	al, aerr := audit.Open(cfg.UI.AuditLog, func(s string) string { return providers.Redact(s, secrets) })

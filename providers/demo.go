@@ -3,7 +3,6 @@ package providers
 import (
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"strings"
 	"time"
@@ -22,7 +21,6 @@ type DemoOptions struct {
 	Faults string // fault spec ("chaos", "latency=...,5xx=0.05"); empty: none
 	Clock  sim.Clock
 	Timing *sim.Timing // nil: the lively demo timing
-	Logger *slog.Logger
 }
 
 // Demo is the set of simulators running on 127.0.0.1 and the provider
