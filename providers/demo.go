@@ -31,12 +31,6 @@ type Demo struct {
 	World     *sim.World
 	Faults    *sim.Faults
 	servers   []*sim.Server
-	entries   []demoEntry
-}
-
-type demoEntry struct {
-	name, kind, url string
-	creds           string // how to authenticate, for `noctop sim`
 }
 
 // simulator is one provider kind's part of the demo.
@@ -104,7 +98,6 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 		p := config.Provider{Name: s.name, Kind: s.kind, BaseURL: base, Secrets: s.secrets, EntityHandle: s.entity}
 		p.Timeout.Duration = 15 * time.Second
 		d.Providers = append(d.Providers, p)
-		d.entries = append(d.entries, demoEntry{name: s.name, kind: s.kind, url: base, creds: describeCreds(s.secrets)})
 	}
 	return d, nil
 }
@@ -131,8 +124,8 @@ func (d *Demo) Banner() string {
 // Describe prints each simulator's base URL and demo credentials (which are
 // public constants, not secrets).
 func (d *Demo) Describe(w io.Writer) {
-	for _, e := range d.entries {
-		fmt.Fprintf(w, "  %-14s %-10s %s\n  %-14s %-10s credentials: %s\n", e.name, e.kind, e.url, "", "", e.creds)
+	for _, p := range d.Providers {
+		fmt.Fprintf(w, "  %-14s %-10s %s\n  %-14s %-10s credentials: %s\n", p.Name, p.Kind, p.BaseURL, "", "", describeCreds(p.Secrets))
 	}
 	if spec := d.Faults.Spec(); !spec.IsZero() {
 		fmt.Fprintf(w, "  faults: %s\n", spec.String())
