@@ -191,7 +191,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.layout()
 		return m, nil
 	case tea.KeyMsg:
-		cmd := a.key(msg)
+		cmd := a.keys(msg)
 		if a.busy() {
 			// An action started: keep the spinner turning while it runs.
 			cmd = tea.Batch(cmd, a.startSpin())
@@ -315,6 +315,73 @@ func (a *app) refresh(provider string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// TextFocuser is an optional pane method: true while keystrokes go to a
+// text input. A pane without it is taken to be typing whenever it
+// captures keys (Capturing).
+type TextFocuser interface{ TextFocused() bool }
+
+// textFocused reports whether keystrokes are text right now: the palette,
+// or a text input of the active pane.
+func (a *app) textFocused() bool {
+	switch {
+	case a.palette != nil:
+		return true
+	case a.showHelp || len(a.panes) == 0:
+		return false
+	}
+	p := a.panes[a.active]
+	if tf, ok := p.(TextFocuser); ok {
+		return tf.TextFocused()
+	}
+	return p.Capturing()
+}
+
+// modal reports whether something other than navigation holds the keys
+// (help, the palette, a pane's dialog, prompt or input).
+func (a *app) modal() bool {
+	return a.showHelp || a.palette != nil || (len(a.panes) > 0 && a.panes[a.active].Capturing())
+}
+
+// keys is the one place key messages enter the app. Several keys typed
+// faster than the terminal is read (a laggy SSH link, tmux send-keys)
+// arrive as one message of several runes, which matches no binding: unless
+// a text input has focus, they are split and handled one by one, in
+// order. Once a text input has focus the rest is typed into it. When a key
+// opens something modal that takes no text (a confirmation dialog, the
+// export prompt, help), the rest is dropped: keys pressed before a dialog
+// appeared never act on it. Pasted text (bracketed paste) only ever goes to
+// a text input, never acts as keys.
+func (a *app) keys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Paste {
+		if a.textFocused() {
+			return a.key(msg)
+		}
+		return nil
+	}
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Alt || a.textFocused() {
+		return a.key(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		wasModal := a.modal()
+		cmds = append(cmds, a.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+		rest := msg.Runes[i+1:]
+		if a.quitting || len(rest) == 0 {
+			break
+		}
+		if a.textFocused() {
+			cmds = append(cmds, a.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: rest}))
+			break
+		}
+		if !wasModal && a.modal() {
+			a.opts.Logger.Debug("keys typed ahead of a dialog dropped", "count", len(rest))
+			break
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// key handles one key.
 func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	km := a.ctx.Keys
 	if msg.String() == "ctrl+c" {
