@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -518,24 +519,85 @@ func (m Model) View() string {
 	return text.Block(strings.Join(parts, "\n"), a.w, a.h)
 }
 
-func (a *app) headerView() string {
-	st := a.ctx.Styles
-	var left strings.Builder
-	left.WriteString(st.AppName.Render("noctop"))
-	for i, p := range a.panes {
-		label := fmt.Sprintf("%d %s", i+1, p.Title())
-		if b := p.Badge(); b != "" {
-			label += " " + b
+// tabStep is one way of drawing the tabs, from roomiest to tightest.
+type tabStep struct {
+	inactive, active int  // title form: 0 full, 1 short, 2 one letter
+	tight            bool // one space between tabs, no padding
+	noName           bool // "noctop" left out
+	noClock          bool
+}
+
+// tabSteps degrade the header until it fits: titles are abbreviated
+// (others first, then the active one), spacing and the app name go, the
+// clock goes last. Badges and READ-ONLY/PAUSED always stay. At 80 columns
+// five tabs and the clock fit.
+var tabSteps = []tabStep{
+	{}, {inactive: 1}, {inactive: 1, active: 1}, {inactive: 1, active: 1, tight: true},
+	{inactive: 2, active: 1, tight: true}, {inactive: 2, active: 2, tight: true},
+	{inactive: 2, active: 2, tight: true, noName: true},
+	{inactive: 2, active: 2, tight: true, noName: true, noClock: true},
+}
+
+// shortTitles are the abbreviations of the tab titles; others are cut to
+// four letters.
+var shortTitles = map[string]string{"Connections": "Conns", "Approvals": "Appr", "Inventory": "Inv", "Traffic": "Traf"}
+
+func tabTitle(title string, form int) string {
+	switch form {
+	case 0:
+		return title
+	case 1:
+		if s, ok := shortTitles[title]; ok {
+			return s
 		}
-		left.WriteString("  ")
+		if r := []rune(title); len(r) > 5 {
+			return string(r[:4])
+		}
+		return title
+	}
+	if r := []rune(title); len(r) > 0 {
+		return string(r[:1])
+	}
+	return title
+}
+
+func (a *app) tabs(step tabStep) string {
+	st := a.ctx.Styles
+	var b strings.Builder
+	if !step.noName {
+		b.WriteString(st.AppName.Render("noctop"))
+	}
+	for i, p := range a.panes {
+		form := step.inactive
 		if i == a.active {
-			left.WriteString(st.TabActive.Render("[" + label + "]"))
-		} else {
-			left.WriteString(st.TabInactive.Render(" " + label + " "))
+			form = step.active
+		}
+		label := fmt.Sprintf("%d %s", i+1, tabTitle(p.Title(), form))
+		if bd := p.Badge(); bd != "" {
+			label += " " + bd
+		}
+		if b.Len() > 0 {
+			if step.tight {
+				b.WriteString(" ")
+			} else {
+				b.WriteString("  ")
+			}
+		}
+		switch {
+		case i == a.active:
+			b.WriteString(st.TabActive.Render("[" + label + "]"))
+		case step.tight:
+			b.WriteString(st.TabInactive.Render(label))
+		default:
+			b.WriteString(st.TabInactive.Render(" " + label + " "))
 		}
 	}
-	// READ-ONLY and PAUSED change what keys do: they always show. The
-	// clock goes first when space is short, then the banner is squeezed.
+	return b.String()
+}
+
+func (a *app) headerView() string {
+	st := a.ctx.Styles
+	// READ-ONLY and PAUSED change what keys do: they always show.
 	var marks []string
 	if a.opts.ReadOnly {
 		marks = append(marks, st.ReadOnly.Render("READ-ONLY"))
@@ -546,61 +608,202 @@ func (a *app) headerView() string {
 	clock := st.Dim.Render(a.opts.Now().Format("15:04:05"))
 	banner := ""
 	if a.opts.Demo {
-		b := a.opts.Banner
-		if b == "" {
-			b = "DEMO — simulated providers"
+		banner = a.opts.Banner
+		if banner == "" {
+			banner = "DEMO — simulated providers"
 		}
-		banner = st.Banner.Render(" " + b + " ")
 	}
-	join := func(banner string, withClock bool) string {
-		parts := append([]string(nil), marks...)
-		if banner != "" {
-			parts = append([]string{banner}, parts...)
+	for i, step := range tabSteps {
+		l := a.tabs(step)
+		right := append([]string(nil), marks...)
+		if !step.noClock {
+			right = append(right, clock)
 		}
-		if withClock {
-			parts = append(parts, clock)
+		r := strings.Join(right, "  ")
+		minGap := 2
+		if step.tight {
+			minGap = 1
 		}
-		return strings.Join(parts, "  ")
+		lw, rw := text.Width(l), text.Width(r)
+		if lw+minGap+rw > a.w && i < len(tabSteps)-1 {
+			continue
+		}
+		// The demo banner takes what is left: whole, cut, or just "DEMO".
+		if room := a.w - lw - minGap - rw - 2; banner != "" {
+			if rw == 0 {
+				room += 2
+			}
+			var bs string
+			switch {
+			case room >= text.Width(banner)+2:
+				bs = " " + banner + " "
+			case room >= 10:
+				bs = " " + text.Truncate(banner, room-2) + " "
+			case room >= 4:
+				bs = "DEMO"
+			}
+			if bs != "" && rw > 0 {
+				r = st.Banner.Render(bs) + "  " + r
+			} else if bs != "" {
+				r = st.Banner.Render(bs)
+			}
+			rw = text.Width(r)
+		}
+		gap := a.w - lw - rw
+		if gap < 1 {
+			return text.Truncate(l+" "+r, a.w)
+		}
+		return l + strings.Repeat(" ", gap) + r
 	}
-	l := left.String()
-	lw := text.Width(l)
-	r := join(banner, true)
-	if lw+2+text.Width(r) > a.w {
-		r = join(banner, false)
-	}
-	if over := lw + 2 + text.Width(r) - a.w; over > 0 && banner != "" {
-		if bw := text.Width(banner) - over; bw >= 8 {
-			r = join(text.Truncate(banner, bw), false)
+	return ""
+}
+
+// statusPart is one provider in the status bar, in every form it can
+// take: the bar uses the roomiest form that fits all providers.
+type statusPart struct {
+	name    string
+	health  string // styled: "● ok", "rate limited until …", "✗ HTTP 503 …"
+	symbol  string // styled, one cell: ● ✗ ! ◷ · or the spinner
+	conns   string // styled " · 300 conns", "" when not known
+	pending string // styled " · 34 pending"
+	pendN   int
+	notes   []string // styled notes from panes (IPAM pools over threshold …)
+}
+
+// statusForm is how much of each provider the bar shows.
+type statusForm int
+
+const (
+	formFull      statusForm = iota // name, health, counts, notes
+	formNoConns                     // the connection count goes
+	formSymbol                      // health as one symbol
+	formCompact                     // name, symbol, pending count
+	formTruncated                   // names truncated to share the width
+)
+
+func (p statusPart) render(f statusForm, st *styles.Styles, nameW int) string {
+	name := model.SafeText(p.name)
+	if f == formTruncated {
+		if r := []rune(name); nameW <= 2 && len(r) > nameW {
+			name = string(r[:max(nameW, 1)]) // an initial says more than "…"
 		} else {
-			r = join("", false)
+			name = text.Truncate(name, nameW)
 		}
 	}
-	rw := text.Width(r)
-	gap := a.w - lw - rw
-	if gap < 1 {
-		return text.Truncate(l+" "+r, a.w)
+	out := st.Bold.Render(name)
+	switch f {
+	case formFull, formNoConns:
+		out += " " + p.health
+	default:
+		out += " " + p.symbol
 	}
-	return l + strings.Repeat(" ", gap) + r
+	switch f {
+	case formFull:
+		out += p.conns + p.pending
+	case formNoConns, formSymbol:
+		out += p.pending
+	default:
+		if p.pendN > 0 {
+			out += st.Warn.Render(fmt.Sprintf(" %dp", p.pendN))
+		}
+		return out
+	}
+	for _, n := range p.notes {
+		out += st.Dim.Render(" · ") + n
+	}
+	return out
 }
 
 func (a *app) statusView() string {
 	st := a.ctx.Styles
-	var parts []string
+	if len(a.ctx.Sources) == 0 {
+		return st.Dim.Render("no providers configured")
+	}
+	parts := make([]statusPart, 0, len(a.ctx.Sources))
 	for _, s := range a.ctx.Sources {
 		parts = append(parts, a.providerStatus(s.Name))
 	}
-	if len(parts) == 0 {
-		return st.Dim.Render("no providers configured")
+	sep := st.Dim.Render(" │ ")
+	join := func(f statusForm, nameW []int) string {
+		out := make([]string, len(parts))
+		for i, p := range parts {
+			w := 0
+			if nameW != nil {
+				w = nameW[i]
+			}
+			out[i] = p.render(f, st, w)
+		}
+		return strings.Join(out, sep)
 	}
-	return text.Truncate(strings.Join(parts, st.Dim.Render(" │ ")), a.w)
+	for _, f := range []statusForm{formFull, formNoConns, formSymbol, formCompact} {
+		if s := join(f, nil); text.Width(s) <= a.w {
+			return s
+		}
+	}
+	// Names share what is left after symbols, counts and separators; when
+	// that leaves them less than a few cells, the separators shrink too.
+	share := func(sep string) []int {
+		avail := a.w - text.Width(sep)*(len(parts)-1)
+		widths := make([]int, len(parts))
+		for i, p := range parts {
+			avail -= text.Width(p.render(formTruncated, st, 1)) - 1 // all but a one-cell name
+			widths[i] = text.Width(model.SafeText(p.name))
+		}
+		return shareWidth(widths, avail)
+	}
+	nameW := share(sep)
+	if slices.Min(nameW) < 4 {
+		sep = st.Dim.Render("│")
+		nameW = share(sep)
+	}
+	return text.Truncate(join(formTruncated, nameW), a.w)
+}
+
+// shareWidth divides avail cells among items wanting want[i] each: no item
+// gets more than it wants, the rest share equally (at least one cell).
+func shareWidth(want []int, avail int) []int {
+	got := make([]int, len(want))
+	left := len(want)
+	done := make([]bool, len(want))
+	for changed := true; changed && left > 0; {
+		changed = false
+		share := avail / left
+		for i, w := range want {
+			if !done[i] && w <= share {
+				got[i], done[i] = w, true
+				avail -= w
+				left--
+				changed = true
+			}
+		}
+	}
+	if left > 0 {
+		share := max(avail/left, 1)
+		for i := range want {
+			if !done[i] {
+				got[i] = share
+			}
+		}
+	}
+	return got
+}
+
+// clockAt words a time for the status bar: the time of day today, with
+// the date otherwise ("Dec 11 03:28").
+func clockAt(t, now time.Time, todayLayout string) string {
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format(todayLayout)
+	}
+	return t.Format("Jan 2 15:04")
 }
 
 // providerStatus is one provider's health and counts.
-func (a *app) providerStatus(name string) string {
+func (a *app) providerStatus(name string) statusPart {
 	st := a.ctx.Styles
-	loc := a.opts.Now().Location()
-	var health string
-	var worst *state.Entry
+	now := a.opts.Now()
+	p := statusPart{name: name}
+	var worst, limited *state.Entry
 	loading, loaded := false, false
 	pages := ""
 	for _, k := range a.store.Keys() {
@@ -620,48 +823,62 @@ func (a *app) providerStatus(name string) string {
 		if e.Err != nil && worst == nil {
 			worst = e
 		}
+		var rl *model.RateLimited
+		if e.Err != nil && asRate(e.Err, &rl) && !e.RetryAt.IsZero() && (limited == nil || e.RetryAt.After(limited.RetryAt)) {
+			limited = e
+		}
 	}
-	var rl *model.RateLimited
 	switch {
-	case worst != nil && asRate(worst.Err, &rl) && !worst.RetryAt.IsZero():
-		health = st.Warn.Render("rate limited until " + worst.RetryAt.In(loc).Format("15:04:05"))
+	case limited != nil:
+		// When auto-refresh resumes: the store waits at least Retry-After,
+		// longer when its backoff says so.
+		resumes := "auto-refresh resumes then"
+		switch {
+		case a.store.Paused():
+			resumes = "auto-refresh paused"
+		case limited.NextAt.Sub(limited.RetryAt) >= time.Second:
+			resumes = "auto-refresh resumes " + clockAt(limited.NextAt, now, "15:04:05")
+		}
+		p.health = st.Warn.Render("rate limited until " + clockAt(limited.RetryAt, now, "15:04:05") + " · " + resumes)
+		p.symbol = st.Warn.Render("◷")
 	case worst != nil && isUnauthorized(worst.Err):
-		health = st.Error.Render("✗ unauthorized")
+		p.health, p.symbol = st.Error.Render("✗ unauthorized"), st.Error.Render("✗")
 	case worst != nil && worst.Data != nil:
-		health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", worst.FetchedAt.In(loc).Format("15:04"), shortErr(worst.Err, name)))
+		p.health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", clockAt(worst.FetchedAt, now, "15:04"), shortErr(worst.Err, name)))
+		p.symbol = st.Warn.Render("!")
 	case worst != nil:
-		health = st.Error.Render("✗ " + shortErr(worst.Err, name))
+		p.health, p.symbol = st.Error.Render("✗ "+shortErr(worst.Err, name)), st.Error.Render("✗")
 	case loading && !loaded:
-		health = st.Info.Render(a.spin.View() + " loading…" + pages)
+		p.health, p.symbol = st.Info.Render(a.spin.View()+" loading…"+pages), st.Info.Render(a.spin.View())
 	case loading:
-		health = st.Info.Render(a.spin.View() + " refreshing…")
+		p.health, p.symbol = st.Info.Render(a.spin.View()+" refreshing…"), st.Info.Render(a.spin.View())
 	case loaded:
-		health = st.Good.Render("● ok")
+		p.health, p.symbol = st.Good.Render("● ok"), st.Good.Render("●")
 	default:
-		health = st.Dim.Render("idle")
+		p.health, p.symbol = st.Dim.Render("idle"), st.Dim.Render("·")
 	}
-	if worst != nil && loading {
-		health += st.Info.Render(" (retrying…)")
+	if (worst != nil || limited != nil) && loading {
+		p.health += st.Info.Render(" (retrying…)")
 	}
-	out := st.Bold.Render(name) + " " + health
 	src, _ := a.ctx.Source(name)
 	if c, ok := a.counts[name]; ok && loaded && src.Connections != nil {
-		out += st.Dim.Render(fmt.Sprintf(" · %d conns", c.conns))
+		p.conns = st.Dim.Render(fmt.Sprintf(" · %d conns", c.conns))
+		p.pendN = c.pending
 		if c.pending > 0 {
-			out += " · " + st.Warn.Render(fmt.Sprintf("%d pending", c.pending))
+			p.pending = " · " + st.Warn.Render(fmt.Sprintf("%d pending", c.pending))
 		} else {
-			out += st.Dim.Render(" · 0 pending")
+			p.pending = st.Dim.Render(" · 0 pending")
 		}
 	}
 	// Panes may add a provider-specific note (IPAM: pools over threshold).
-	for _, p := range a.panes {
-		if ps, ok := p.(interface{ ProviderStatus(string) string }); ok {
+	for _, pn := range a.panes {
+		if ps, ok := pn.(interface{ ProviderStatus(string) string }); ok {
 			if s := ps.ProviderStatus(name); s != "" {
-				out += st.Dim.Render(" · ") + s
+				p.notes = append(p.notes, s)
 			}
 		}
 	}
-	return out
+	return p
 }
 
 func shortErr(err error, provider string) string {
@@ -704,6 +921,7 @@ func (a *app) helpView(height int) string {
 	b.WriteString(h.FullHelpView(groups))
 	b.WriteString("\n\n")
 	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  field~=word  !negate  (terms ANDed; fields: column names or prefixes)"))
+	b.WriteString("\n" + st.Dim.Render("Status bar, when narrow: ● ok  ! stale  ✗ failing  ◷ rate limited  5p = 5 pending"))
 	if hn, ok := p.(interface{ HelpNote(readOnly bool) string }); ok {
 		// The pane knows which of its keys change the world.
 		if a.opts.ReadOnly {
