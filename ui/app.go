@@ -528,12 +528,13 @@ type tabStep struct {
 }
 
 // tabSteps degrade the header until it fits: titles are abbreviated
-// (others first, then the active one), spacing and the app name go, the
-// clock goes last. Badges and READ-ONLY/PAUSED always stay. At 80 columns
+// (others first, then the active one), spacing and the app name go, then
+// titles shrink to one letter; the clock goes last. Badges and READ-ONLY/PAUSED always stay. At 80 columns
 // five tabs and the clock fit.
 var tabSteps = []tabStep{
 	{}, {inactive: 1}, {inactive: 1, active: 1}, {inactive: 1, active: 1, tight: true},
-	{inactive: 2, active: 1, tight: true}, {inactive: 2, active: 2, tight: true},
+	{inactive: 1, active: 1, tight: true, noName: true},
+	{inactive: 2, active: 1, tight: true, noName: true},
 	{inactive: 2, active: 2, tight: true, noName: true},
 	{inactive: 2, active: 2, tight: true, noName: true, noClock: true},
 }
@@ -671,19 +672,29 @@ type statusPart struct {
 }
 
 // statusForm is how much of each provider the bar shows.
-type statusForm int
+type statusForm struct {
+	health   bool // the health in words (else one symbol)
+	conns    bool // "· 300 conns"
+	zero     bool // "· 0 pending" (else only when some are pending)
+	longPend bool // "· 10 pending" (else "10p")
+	notes    bool // notes from panes
+	truncate bool // names cut to nameW cells
+}
 
-const (
-	formFull      statusForm = iota // name, health, counts, notes
-	formNoConns                     // the connection count goes
-	formSymbol                      // health as one symbol
-	formCompact                     // name, symbol, pending count
-	formTruncated                   // names truncated to share the width
-)
+// statusForms, roomiest first: the bar uses the first that fits every
+// provider, then truncates names.
+var statusForms = []statusForm{
+	{health: true, conns: true, zero: true, longPend: true, notes: true},
+	{health: true, zero: true, longPend: true, notes: true},
+	{health: true, longPend: true, notes: true},
+	{longPend: true, notes: true},
+	{notes: true},
+	{},
+}
 
 func (p statusPart) render(f statusForm, st *styles.Styles, nameW int) string {
 	name := model.SafeText(p.name)
-	if f == formTruncated {
+	if f.truncate {
 		if r := []rune(name); nameW <= 2 && len(r) > nameW {
 			name = string(r[:max(nameW, 1)]) // an initial says more than "…"
 		} else {
@@ -691,25 +702,25 @@ func (p statusPart) render(f statusForm, st *styles.Styles, nameW int) string {
 		}
 	}
 	out := st.Bold.Render(name)
-	switch f {
-	case formFull, formNoConns:
+	if f.health {
 		out += " " + p.health
-	default:
+	} else {
 		out += " " + p.symbol
 	}
-	switch f {
-	case formFull:
-		out += p.conns + p.pending
-	case formNoConns, formSymbol:
-		out += p.pending
-	default:
-		if p.pendN > 0 {
-			out += st.Warn.Render(fmt.Sprintf(" %dp", p.pendN))
-		}
-		return out
+	if f.conns {
+		out += p.conns
 	}
-	for _, n := range p.notes {
-		out += st.Dim.Render(" · ") + n
+	switch {
+	case p.pending == "":
+	case f.longPend && (p.pendN > 0 || f.zero):
+		out += p.pending
+	case p.pendN > 0:
+		out += st.Warn.Render(fmt.Sprintf(" %dp", p.pendN))
+	}
+	if f.notes {
+		for _, n := range p.notes {
+			out += st.Dim.Render(" · ") + n
+		}
 	}
 	return out
 }
@@ -725,6 +736,7 @@ func (a *app) statusView() string {
 	}
 	sep := st.Dim.Render(" │ ")
 	join := func(f statusForm, nameW []int) string {
+		f.truncate = nameW != nil
 		out := make([]string, len(parts))
 		for i, p := range parts {
 			w := 0
@@ -735,7 +747,7 @@ func (a *app) statusView() string {
 		}
 		return strings.Join(out, sep)
 	}
-	for _, f := range []statusForm{formFull, formNoConns, formSymbol, formCompact} {
+	for _, f := range statusForms {
 		if s := join(f, nil); text.Width(s) <= a.w {
 			return s
 		}
@@ -746,7 +758,7 @@ func (a *app) statusView() string {
 		avail := a.w - text.Width(sep)*(len(parts)-1)
 		widths := make([]int, len(parts))
 		for i, p := range parts {
-			avail -= text.Width(p.render(formTruncated, st, 1)) - 1 // all but a one-cell name
+			avail -= text.Width(p.render(statusForm{truncate: true}, st, 1)) - 1 // all but a one-cell name
 			widths[i] = text.Width(model.SafeText(p.name))
 		}
 		return shareWidth(widths, avail)
@@ -756,7 +768,7 @@ func (a *app) statusView() string {
 		sep = st.Dim.Render("│")
 		nameW = share(sep)
 	}
-	return text.Truncate(join(formTruncated, nameW), a.w)
+	return text.Truncate(join(statusForm{}, nameW), a.w)
 }
 
 // shareWidth divides avail cells among items wanting want[i] each: no item
