@@ -196,6 +196,12 @@ func (p *Pane) Init() tea.Cmd           { return nil }
 // Capturing is true while a text input, form or dialog is open.
 func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.dialog != nil }
 
+// TextFocused is true while keystrokes go to a text input (the root then
+// delivers several runes at once as typed text, not as keys).
+func (p *Pane) TextFocused() bool {
+	return p.filtering || p.form != nil || (p.dialog != nil && p.dialog.TextFocused())
+}
+
 // Busy keeps the app's spinner turning while an action runs.
 func (p *Pane) Busy() bool { return p.running != "" }
 

@@ -175,6 +175,11 @@ func (m *Model) Capturing() bool {
 	return m.filtering || m.Flow.Active() || m.exporting
 }
 
+// TextFocused reports whether keystrokes go to a text input (the filter,
+// a dialog's reason or name): the root then delivers several runes at once
+// as typed text, not as keys.
+func (m *Model) TextFocused() bool { return m.filtering || m.Flow.TextFocused() }
+
 // InDetail reports whether the detail view is open.
 func (m *Model) InDetail() bool { return m.detail != nil }
 
