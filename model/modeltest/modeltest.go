@@ -74,7 +74,7 @@ func fill(v reflect.Value, depth int) {
 }
 
 // Dirty lists the paths (".A.Name", ".Fields[].Value") of every string
-// reachable from v that model.SafeText would still change, and of every
+// reachable from v that is not TerminalSafe on one line, and of every
 // json.RawMessage that is not CleanJSON. Paths in skip (and below them)
 // are not checked.
 func Dirty(v any, skip ...string) []string {
@@ -93,7 +93,7 @@ func dirty(v reflect.Value, path string, skip map[string]bool, out *[]string) {
 	}
 	switch v.Kind() {
 	case reflect.String:
-		if s := v.String(); model.SafeText(s) != s {
+		if !TerminalSafe(v.String(), false) {
 			*out = append(*out, path)
 		}
 	case reflect.Pointer, reflect.Interface:
@@ -128,7 +128,7 @@ func dirty(v reflect.Value, path string, skip map[string]bool, out *[]string) {
 }
 
 // CleanJSON reports whether raw is valid JSON whose every string decodes
-// to SafeText output and whose bytes are TerminalSafe.
+// to one TerminalSafe line and whose bytes are TerminalSafe.
 func CleanJSON(raw []byte) bool {
 	if !json.Valid(raw) || !TerminalSafe(string(raw), true) {
 		return false
@@ -139,7 +139,7 @@ func CleanJSON(raw []byte) bool {
 		if err != nil {
 			return true // io.EOF: json.Valid vouched for the syntax
 		}
-		if s, ok := tok.(string); ok && model.SafeText(s) != s {
+		if s, ok := tok.(string); ok && !TerminalSafe(s, false) {
 			return false
 		}
 	}
@@ -196,4 +196,50 @@ func StripSGR(s string) string {
 		i++
 	}
 	return b.String()
+}
+
+// invalidMark stands for an invalid UTF-8 byte while InjectJSON encodes
+// (encoding/json would replace it with U+FFFD).
+const invalidMark = "\u2603INVALID\u2603"
+
+// InjectJSON returns the JSON document raw with Hostile appended to every
+// string value for which keep(key, value) is false, key being the object
+// key the value sits under (the array's key for array elements). What goes
+// on the wire is what a hostile server would send: escapes as \u001b, C1
+// and bidi characters raw, and one raw invalid byte.
+func InjectJSON(raw []byte, keep func(key, value string) bool) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	bad := strings.ReplaceAll(Hostile, "\xff", invalidMark)
+	var walk func(key string, v any) any
+	walk = func(key string, v any) any {
+		switch x := v.(type) {
+		case string:
+			if keep != nil && keep(key, x) {
+				return x
+			}
+			return x + bad
+		case []any:
+			for i := range x {
+				x[i] = walk(key, x[i])
+			}
+		case map[string]any:
+			for k, e := range x {
+				x[k] = walk(k, e)
+			}
+		}
+		return v
+	}
+	v = walk("", v)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.ReplaceAll(b.Bytes(), []byte(invalidMark), []byte{0xff}), nil
 }
