@@ -78,9 +78,9 @@ func New(a model.Action, target string, replan Replan, st *styles.Styles) Model 
 	ti.CharLimit = 500
 	tc := textinput.New()
 	tc.Prompt = "> "
-	tc.Placeholder = a.ConfirmText
+	tc.Placeholder = text.Clean(a.ConfirmText)
 	tc.CharLimit = 500
-	m := Model{action: a, target: target, reason: ti, typed: tc, focus: focusCancel, st: st}
+	m := Model{action: a, target: text.Clean(target), reason: ti, typed: tc, focus: focusCancel, st: st}
 	if replan != nil {
 		m.replan = func(reason, _ string) (model.Action, error) { return replan(reason) }
 	}
