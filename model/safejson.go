@@ -36,9 +36,18 @@ func safeJSON(raw json.RawMessage) (json.RawMessage, bool) {
 // plainJSON reports whether every string in raw would survive SafeText
 // unchanged, scanning bytes (JSON whitespace between tokens is fine).
 func plainJSON(raw []byte) bool {
+	if !utf8.Valid(raw) {
+		return false
+	}
 	for i := 0; i < len(raw); {
-		c := raw[i]
-		switch {
+		// Most of a document is printable ASCII: skip it in a tight loop.
+		for i < len(raw) && raw[i] >= 0x20 && raw[i] < 0x7f && raw[i] != '\\' {
+			i++
+		}
+		if i == len(raw) {
+			break
+		}
+		switch c := raw[i]; {
 		case c == '\\':
 			if i+1 >= len(raw) {
 				return false
@@ -53,7 +62,7 @@ func plainJSON(raw []byte) bool {
 				}
 				r, ok := hex4(raw[i+2 : i+6])
 				// Surrogates pair up or decode to U+FFFD: the slow path decides.
-				if !ok || r < 0x20 || r == 0x7f || (r >= 0xd800 && r <= 0xdfff) || unsafeRune(r) {
+				if !ok || r < 0x20 || r == 0x7f || (r >= 0xd800 && r <= 0xdfff) || r != utf8.RuneError && unsafeRune(r) {
 					return false
 				}
 				i += 6
@@ -62,16 +71,19 @@ func plainJSON(raw []byte) bool {
 			return false // \n \t \r \b \f decode to controls
 		case c == '\t' || c == '\n' || c == '\r':
 			i++ // whitespace between tokens (inside a string it is invalid JSON, refused by the decoder anyway)
-		case c < 0x20 || c == 0x7f:
+		case c < 0x80: // other C0 controls, DEL
 			return false
-		case c < 0x80:
-			i++
-		default:
+		case c == 0xc2 || c == 0xd8 || c == 0xe2:
+			// The lead bytes of every rune SafeText replaces (C1; U+061C;
+			// U+200E-F, U+2028-9, U+202A-E, U+2066-9); raw is valid UTF-8,
+			// so a lead byte is never a continuation byte.
 			r, n := utf8.DecodeRune(raw[i:])
-			if unsafeRune(r) { // includes RuneError: invalid bytes
+			if unsafeRune(r) {
 				return false
 			}
 			i += n
+		default:
+			i++ // other lead and continuation bytes: valid, harmless
 		}
 	}
 	return true
