@@ -149,7 +149,7 @@ func screenClean(t *testing.T, stage, view string, colour bool) {
 // hostileApp builds the root model over hostile, unsanitised sources: a
 // provider with one hostile connection (stats and inventory too), one
 // whose listing fails with a hostile error, and a hostile IPAM.
-func hostileApp(t *testing.T) (*harness, *fake.World) {
+func hostileApp(t *testing.T) (*harness, *fake.World, *clip) {
 	w := fake.New("p1", 0, 0, 1)
 	w.Set([]model.Connection{hostileConn("p1", 0)})
 	src := w.Source()
@@ -158,8 +158,9 @@ func hostileApp(t *testing.T) (*harness, *fake.World) {
 	broken := fake.New("p2", 1, 0, 2)
 	broken.ListErr = &model.APIError{Provider: "p2", Method: "GET", Path: "/x", Status: 500, Code: bad, Message: bad, Details: bad}
 	ip := hostileIPAM{}
-	h := newHarnessSources(t, ui.Options{}, src, broken.Source(), model.Source{Name: "ipam", Kind: "provision", IPAM: ip})
-	return h, w
+	cb := &clip{}
+	h := newHarnessSources(t, ui.Options{Clipboard: cb.write}, src, broken.Source(), model.Source{Name: "ipam", Kind: "provision", IPAM: ip})
+	return h, w, cb
 }
 
 func TestHostileTextNeverReachesTheScreen(t *testing.T) {
@@ -179,7 +180,7 @@ func TestHostileTextNeverReachesTheScreen(t *testing.T) {
 }
 
 func hostileFlow(t *testing.T, colour bool) {
-	h, w := hostileApp(t)
+	h, w, cb := hostileApp(t)
 	shown := func(stage string) {
 		t.Helper()
 		v := h.view()
@@ -198,6 +199,11 @@ func hostileFlow(t *testing.T, colour bool) {
 		}
 	}
 	seen("connections list")
+	h.keys("y")
+	if got := cb.last(); got == "" || !modeltest.TerminalSafe(got, false) {
+		t.Errorf("copied %q: the clipboard gets provider controls (pasted into a shell)", got)
+	}
+	seen("copied toast")
 	if !strings.Contains(h.status(), "p2") {
 		t.Errorf("status bar lacks the failing provider: %q", h.status())
 	}
