@@ -117,7 +117,8 @@ func (e *RateLimited) Error() string {
 	return p + "rate limited"
 }
 
-// ErrorSummary is a one-line message for a pane or status bar.
+// ErrorSummary is a one-line message for a pane or status bar: the first
+// line of the error, safe for a terminal (SafeText).
 func ErrorSummary(err error) string {
 	if err == nil {
 		return ""
@@ -126,5 +127,5 @@ func ErrorSummary(err error) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return s
+	return SafeText(s)
 }

@@ -26,7 +26,9 @@ type Options struct {
 
 // Build constructs every configured provider and returns them as the UI sees
 // them. Each Runner is wrapped so that mutations are audited and honour
-// read-only mode; the UI never receives a provider's own runner.
+// read-only mode; the UI never receives a provider's own runner. Every
+// capability is wrapped by model.SafeSource, so whatever a provider returns
+// (data and errors) reaches the UI with its text sanitised.
 func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -37,7 +39,7 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("provider %q (%s): %w", c.Name, c.Kind, err)
 		}
-		out = append(out, guard(model.SourceOf(p), c.ReadOnly || opts.ReadOnly, opts.Audit))
+		out = append(out, model.SafeSource(guard(model.SourceOf(p), c.ReadOnly || opts.ReadOnly, opts.Audit)))
 	}
 	return out, nil
 }

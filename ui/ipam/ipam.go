@@ -586,7 +586,7 @@ func (p *Pane) titleLine() string {
 	if p.filtering {
 		b.WriteString("  " + p.input.View())
 	} else if q := p.filterQuery(); q != "" && (p.view == ViewBlocks || p.view == ViewResources) {
-		b.WriteString("  " + st.Key.Render("/"+q))
+		b.WriteString("  " + st.Key.Render("/"+text.Clean(q)))
 	}
 	if p.view == ViewBlocks && !p.filtering {
 		if info := p.blocksInfo(); info != "" {
@@ -594,7 +594,7 @@ func (p *Pane) titleLine() string {
 		}
 	}
 	if p.running != "" {
-		b.WriteString("  " + st.Info.Render(p.spin()+" "+p.running+"…"))
+		b.WriteString("  " + st.Info.Render(p.spin()+" "+text.Clean(p.running)+"…"))
 	} else if n := p.loadingNote(); n != "" {
 		b.WriteString("  " + st.Dim.Render(n))
 	}

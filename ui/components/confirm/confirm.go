@@ -96,7 +96,7 @@ func New(a model.Action, target string, replan Replan, st *styles.Styles) Model 
 	tc.Prompt = "> "
 	tc.CharLimit = 500
 	tc.Placeholder = model.SafeText(a.ConfirmText)
-	m := Model{action: a, target: target, reason: ti, typed: tc, focus: focusCancel, st: st, shown: &shown{}}
+	m := Model{action: a, target: model.SafeText(target), reason: ti, typed: tc, focus: focusCancel, st: st, shown: &shown{}}
 	if replan != nil {
 		m.replan = func(reason, _ string) (model.Action, error) { return replan(reason) }
 	}
