@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -104,7 +105,7 @@ func sessionToModel(provider string, s BGPSession, ix *index) model.Connection {
 	dev := ix.devices[s.Device.ID()]
 	c := model.Connection{
 		Provider: provider, ProviderKind: Kind,
-		ID:    SessionConnectionID(s.ID),
+		ID:    safe(SessionConnectionID(s.ID)),
 		Type:  "bgp-session",
 		State: SessionState(s.Status), RawState: safe(s.Status),
 		A: model.Endpoint{Type: "device"},
@@ -165,7 +166,7 @@ func vnetToModel(provider, projectID string, v VirtualNetwork, ix *index) model.
 	ports := ix.portsOnVLAN[id]
 	c := model.Connection{
 		Provider: provider, ProviderKind: Kind,
-		ID:    VirtualNetworkConnectionID(id),
+		ID:    safe(VirtualNetworkConnectionID(id)),
 		Name:  name,
 		Type:  "virtual-network",
 		State: model.StateActive, RawState: "",
@@ -247,8 +248,13 @@ func refOfHref(href string) (typ, id string) {
 	case "hardware-reservations":
 		return "hardware-reservation", id
 	}
-	return strings.TrimSuffix(safe(kind), "s"), id
+	if !collection.MatchString(kind) {
+		return "", ""
+	}
+	return strings.TrimSuffix(kind, "s"), id
 }
+
+var collection = regexp.MustCompile(`^[a-z][a-z_-]{0,40}$`)
 
 // capacityToModel flattens the capacity report, sorted by facility and plan.
 func capacityToModel(provider string, cl CapacityList) []model.Capacity {

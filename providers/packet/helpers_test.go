@@ -104,3 +104,16 @@ func field(n model.Node, key string) string {
 	}
 	return ""
 }
+
+func mustJSON(t *testing.T, path string, body any) model.HTTPRequest {
+	t.Helper()
+	h, err := jsonRequest(path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func rawGetRequest(path string) httpx.Request {
+	return httpx.Request{Method: http.MethodGet, Path: path}
+}

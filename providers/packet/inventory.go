@@ -181,7 +181,8 @@ func serverNode(provider string, d *Device, ix *index) (model.Node, rollup) {
 		fields = append(fields, model.Field{Key: "bgp sessions", Value: fmt.Sprintf("%d, %d down", len(ss), down)})
 	}
 	if err := d.DecodeError(); err != nil {
-		st = model.StateUnknown
+		// Whatever did decode still counts: a broken server that says
+		// "failed" stays failed.
 		label = firstNonEmpty(d.Hostname, d.ID, "server") + " (undecodable)"
 		fields = append(fields, model.Field{Key: "error", Value: safe(model.ErrorSummary(err))})
 	}

@@ -24,30 +24,41 @@ type page struct {
 	meta  *Meta
 }
 
-// getPage reads one listing and picks out the list under key. A body
-// without that list is malformed; "key": null is an empty page.
+// getPage reads one listing and picks out the list under key.
 func (c *Client) getPage(ctx context.Context, path, key string, q url.Values) (page, error) {
 	resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: q}, nil)
 	if err != nil {
 		return page{}, err
 	}
-	var env map[string]json.RawMessage
-	if err := httpx.DecodeJSON(resp.Body, &env); err != nil {
+	pg, err := decodePage(resp.Body, key)
+	if err != nil {
 		return page{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, path, err)
+	}
+	return pg, nil
+}
+
+// decodePage splits a listing body into its raw items and its meta. A
+// body without the list under key is malformed; "key": null is an empty
+// page; a broken meta only costs the page count (the caller then reads
+// until an empty page).
+func decodePage(body []byte, key string) (page, error) {
+	var env map[string]json.RawMessage
+	if err := httpx.DecodeJSON(body, &env); err != nil {
+		return page{}, err
 	}
 	raw, ok := env[key]
 	if !ok {
-		return page{}, fmt.Errorf("%s: GET %s: %w: no %q list in the answer", c.cfg.name, path, model.ErrBadResponse, key)
+		return page{}, fmt.Errorf("%w: no %q list in the answer", model.ErrBadResponse, key)
 	}
 	var pg page
 	if err := json.Unmarshal(raw, &pg.items); err != nil {
-		return page{}, fmt.Errorf("%s: GET %s: %w: %q is not a list", c.cfg.name, path, model.ErrBadResponse, key)
+		return page{}, fmt.Errorf("%w: %q is not a list", model.ErrBadResponse, key)
 	}
 	if m, ok := env["meta"]; ok {
 		var meta Meta
 		if json.Unmarshal(m, &meta) == nil {
 			pg.meta = &meta
-		} // a broken meta only costs the page count: read until empty
+		}
 	}
 	return pg, nil
 }

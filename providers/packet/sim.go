@@ -476,7 +476,7 @@ func (s *Simulator) listAllFacilities(w http.ResponseWriter, q *request) {
 
 func (s *Simulator) listProjectFacilities(w http.ResponseWriter, q *request, p *simProject) {
 	facs := s.projectFacilities(p, slices.Index(s.projects, p))
-	lo, hi, meta, ok := pageOf(w, q, len(facs))
+	lo, hi, _, ok := pageOf(w, q, len(facs))
 	if !ok {
 		return
 	}
@@ -484,7 +484,8 @@ func (s *Simulator) listProjectFacilities(w http.ResponseWriter, q *request, p *
 	for _, f := range facs[lo:hi] {
 		out = append(out, renderFacility(f))
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"facilities": out, "meta": meta})
+	// FacilityList has no meta in the spec, although the listing pages.
+	writeJSON(w, http.StatusOK, map[string]any{"facilities": out})
 }
 
 func (s *Simulator) listDevices(w http.ResponseWriter, q *request, all []*simDevice) {

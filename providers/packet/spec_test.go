@@ -20,8 +20,6 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
-
-	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Spec validation: every request the client sends and every response the
@@ -180,11 +178,6 @@ func newResponseValidatingClient(t *testing.T) (*http.Client, *exchangeLog) {
 	hc, log := newValidatingClient(t)
 	hc.Transport.(*validatingTransport).responsesOnly = true
 	return hc, log
-}
-
-// rawRequest sends body verbatim (tests of invalid input).
-func rawRequest(method, path, body string) httpx.Request {
-	return httpx.Request{Method: method, Path: path, Body: json.RawMessage(body), Retry: httpx.RetryNever}
 }
 
 func (v *validatingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
