@@ -171,7 +171,7 @@ func vnetToModel(provider, projectID string, v VirtualNetwork, ix *index) model.
 		Type:  "virtual-network",
 		State: model.StateActive, RawState: "",
 		A: model.Endpoint{
-			Type: "facility", Name: safe(ix.facilityCodeByID(v.Facility.ID())), Metro: safe(ix.facilityCodeByID(v.Facility.ID())),
+			Type: "project", Name: safe(ix.projectName(projectID)), Metro: safe(ix.facilityCodeByID(v.Facility.ID())),
 			Account: safe(ix.projectName(projectID)),
 		},
 		Z:      model.Endpoint{Type: "ports", Name: plural(ports, "port", "ports")},

@@ -50,8 +50,14 @@ func (r rollup) state() model.State {
 	return model.StateActive
 }
 
-func (r rollup) label(name string) string {
-	parts := []string{name, plural(r.servers, "server", "servers")}
+// label is name with the counts a collapsed row must show (the server
+// count only where the servers are not the direct children: the tree
+// counts those itself).
+func (r rollup) label(name string, withServers bool) string {
+	parts := []string{name}
+	if withServers {
+		parts = append(parts, plural(r.servers, "server", "servers"))
+	}
 	if r.failed > 0 {
 		parts = append(parts, strconv.Itoa(r.failed)+" failed")
 	}
@@ -102,7 +108,7 @@ func buildInventory(provider string, ix *index) []model.Node {
 			fields = append(fields, model.Field{Key: "servers", Value: strconv.Itoa(r.servers)}, model.Field{Key: "failed", Value: strconv.Itoa(r.failed)})
 			children = append(children, model.Node{
 				Ref:  model.Ref{Provider: provider, Type: "facility", ID: safe(fid), Name: safe(code)},
-				Kind: "facility", Label: safe(r.label(name)), State: r.state(),
+				Kind: "facility", Label: safe(r.label(name, false)), State: r.state(),
 				Fields: fields, Children: servers,
 			})
 		}
@@ -119,7 +125,7 @@ func buildInventory(provider string, ix *index) []model.Node {
 		}
 		roots = append(roots, model.Node{
 			Ref:  model.Ref{Provider: provider, Type: "project", ID: safe(pr.ID), Name: safe(pr.Name)},
-			Kind: "project", Label: safe(total.label(firstNonEmpty(pr.Name, pr.ID))), State: total.state(),
+			Kind: "project", Label: safe(total.label(firstNonEmpty(pr.Name, pr.ID), true)), State: total.state(),
 			Fields: fields, Children: children,
 		})
 	}
@@ -178,7 +184,7 @@ func serverNode(provider string, d *Device, ix *index) (model.Node, rollup) {
 			}
 		}
 		r.bgpDown = down
-		fields = append(fields, model.Field{Key: "bgp sessions", Value: fmt.Sprintf("%d, %d down", len(ss), down)})
+		fields = append(fields, model.Field{Key: "bgp sessions", Value: fmt.Sprintf("%d (%d down)", len(ss), down)})
 	}
 	if err := d.DecodeError(); err != nil {
 		// Whatever did decode still counts: a broken server that says
@@ -352,7 +358,7 @@ func joinNonEmpty(sep string, parts ...string) string {
 // groupNode is a project's group of one kind of object, or the error that
 // kept it from being read.
 func groupNode(label string, children []model.Node, err error) model.Node {
-	n := model.Node{Kind: "group", Label: fmt.Sprintf("%s (%d)", label, len(children)), Children: children}
+	n := model.Node{Kind: "group", Label: label, Children: children}
 	if err != nil {
 		n.Label = label + " (unavailable)"
 		n.State = model.StateUnknown

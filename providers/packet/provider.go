@@ -420,6 +420,7 @@ func (ix *index) addDevices(ds []Device, onlyProject string) {
 // addNetworks indexes virtual networks and sessions and counts ports per
 // VLAN.
 func (ix *index) addNetworks() {
+	ix.portsOnVLAN, ix.sessionsOf = map[string]int{}, map[string][]BGPSession{}
 	for pid, vs := range ix.vnets {
 		for _, v := range vs {
 			id := v.VirtualNetworkID()
