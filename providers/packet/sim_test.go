@@ -391,3 +391,56 @@ func TestSimulatorUnderFaults(t *testing.T) {
 		t.Error("no fault was injected")
 	}
 }
+
+func TestScopes(t *testing.T) {
+	e := newEnv(t, 80, sim.Timing{})
+	ctx := context.Background()
+	count := func(p *Provider) (projects, servers int) {
+		t.Helper()
+		nodes, err := p.Inventory(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walk(nodes, func(n model.Node, _ int) {
+			switch n.Kind {
+			case "project":
+				projects++
+			case "server":
+				servers++
+			}
+		})
+		return projects, servers
+	}
+	allP, allS := count(e.provider(t, noValidation))
+	before := e.sim.Requests()
+	orgP, orgS := count(e.provider(t, validateAll, WithOrganizationID(e.sim.OrganizationID())))
+	orgReqs := e.sim.Requests() - before
+	if orgP != allP || orgS != allS || allS != 80 {
+		t.Errorf("organisation scope: %d projects %d servers, unscoped %d %d", orgP, orgS, allP, allS)
+	}
+	if !strings.Contains(strings.Join(e.log.Seen(), " "), "GET /organizations/{id}/devices 200") {
+		t.Error("the organisation scope did not read the devices in one listing")
+	}
+	pid := e.sim.ProjectIDs()[1]
+	oneP, oneS := count(e.provider(t, validateAll, WithProjectID(pid)))
+	if oneP != 1 || oneS == 0 || oneS >= allS {
+		t.Errorf("project scope: %d projects, %d servers", oneP, oneS)
+	}
+	// Organisation scope: projects, facilities, one device listing, and
+	// per project its BGP config (and sessions when it has BGP), networks,
+	// hardware and IP reservations: no read per device.
+	if orgReqs > int64(3+5*orgP) {
+		t.Errorf("organisation scope took %d requests for %d projects", orgReqs, orgP)
+	}
+	caps, err := e.provider(t, noValidation).Capacity(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	levels := map[string]int{}
+	for _, c := range caps {
+		levels[c.Level]++
+	}
+	if len(caps) != len(simMetros)*len(simPlans) || levels["normal"] == 0 || levels["limited"]+levels["unavailable"] == 0 {
+		t.Errorf("capacity: %d rows, levels %v", len(caps), levels)
+	}
+}
