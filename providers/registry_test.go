@@ -186,3 +186,47 @@ func TestDemoVLANsAgreeAcrossProviders(t *testing.T) {
 	}
 	t.Logf("%d Fabric endpoints line up with IPAM blocks", matched)
 }
+
+func TestPacketFromTheDemo(t *testing.T) {
+	d := startDemo(t)
+	log, err := audit.Open(filepath.Join(t.TempDir(), "audit.log"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	srcs, err := Build(d.Providers, Options{ReadOnly: true, Audit: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pk model.Source
+	for _, s := range srcs {
+		if s.Kind == "packet" {
+			pk = s
+		}
+	}
+	if pk.Inventory == nil || pk.Stats == nil || pk.Planner == nil || pk.Runner == nil || pk.Connection == nil {
+		t.Fatalf("packet capabilities missing: %+v", pk)
+	}
+	nodes, err := pk.Inventory.Inventory(context.Background(), nil)
+	if err != nil || len(nodes) == 0 {
+		t.Fatalf("inventory: %d nodes, %v", len(nodes), err)
+	}
+	var server model.Node
+	var find func([]model.Node)
+	find = func(ns []model.Node) {
+		for _, n := range ns {
+			if server.Ref.ID == "" && n.Kind == "server" && n.RawState == "active" {
+				server = n
+			}
+			find(n.Children)
+		}
+	}
+	find(nodes)
+	a, err := pk.Planner.Plan(model.ActionRequest{Kind: model.ActionReboot, Target: server.Ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pk.Runner.Do(context.Background(), a); !errors.Is(err, model.ErrReadOnly) {
+		t.Fatalf("a reboot in read-only mode: %v", err)
+	}
+}
