@@ -150,7 +150,11 @@ func hostileBoundary(t *testing.T, keep func(string, string) bool, wantReads boo
 			cs, err := s.Connections.Connections(ctx, nil)
 			check(s.Name+" Connections", cs, err)
 			if len(cs) == 0 {
-				t.Errorf("%s: no connections through the proxy (err %v): the test proves nothing", s.Name, err)
+				// With every id poisoned a provider whose rows come from
+				// per-project reads (Packet) can only fail, cleanly.
+				if wantReads || err == nil {
+					t.Errorf("%s: no connections through the proxy (err %v): the test proves nothing", s.Name, err)
+				}
 				continue
 			}
 			if s.Connection != nil {
@@ -170,7 +174,7 @@ func hostileBoundary(t *testing.T, keep func(string, string) bool, wantReads boo
 			ns, err := s.Inventory.Inventory(ctx, nil)
 			check(s.Name+" Inventory", ns, err)
 			if s.Stats != nil {
-				if ref, ok := firstGraphable(ns); ok {
+				if ref, ok := firstGraphable(s.Kind, ns); ok {
 					xs, err := s.Stats.Series(ctx, model.SeriesQuery{Target: ref, Range: 24 * time.Hour})
 					check(s.Name+" Series", xs, err)
 				}
@@ -201,8 +205,12 @@ func hostileBoundary(t *testing.T, keep func(string, string) bool, wantReads boo
 	}
 }
 
-func firstGraphable(ns []model.Node) (model.Ref, bool) {
-	for _, typ := range []string{"port", "connection"} {
+func firstGraphable(kind string, ns []model.Node) (model.Ref, bool) {
+	types := []string{"port", "connection"}
+	if kind == "packet" {
+		types = []string{"server"} // Packet measures traffic per server, not per port
+	}
+	for _, typ := range types {
 		if r, ok := firstOfType(ns, typ); ok {
 			return r, true
 		}

@@ -213,7 +213,7 @@ func eventToModel(provider string, e Event) model.Event {
 		body = "undecodable event: " + model.ErrorSummary(err)
 	}
 	m := model.Event{
-		Provider: provider, ID: safe(e.ID), Type: safe(e.Type), Body: safe(body), At: e.CreatedAt,
+		Provider: provider, ID: safe(e.ID), Type: safe(e.Type), Body: safe(body), At: e.CreatedAt.Time,
 	}
 	for _, r := range e.Relationships {
 		if t, id := refOfHref(r.Href); id != "" {

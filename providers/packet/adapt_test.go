@@ -129,7 +129,7 @@ func TestOnGridMarksGaps(t *testing.T) {
 
 func TestEventToModelSanitises(t *testing.T) {
 	e := Event{ID: "e1", Type: "instance.power_off\x1b]52;c;AAAA\x07", Interpolated: "web-01\u202e powered off\x1b[2J",
-		Relationships: []Href{{Href: "/devices/0b3f"}}, CreatedAt: time.Unix(1, 0)}
+		Relationships: []Href{{Href: "/devices/0b3f"}}, CreatedAt: Timestamp{time.Unix(1, 0)}}
 	m := eventToModel("pk", e)
 	for _, s := range []string{m.Type, m.Body} {
 		if strings.ContainsAny(s, "\x1b\x07\u202e") {

@@ -175,8 +175,33 @@ func decodeItems[T any, PT listed[T]](raws []json.RawMessage) []T {
 	out := make([]T, len(raws))
 	for i, raw := range raws {
 		if err := json.Unmarshal(raw, &out[i]); err != nil {
+			out[i] = decodeLenient[T](raw)
 			PT(&out[i]).markUndecodable(fmt.Errorf("%w: %v", model.ErrBadResponse, err))
 		}
+	}
+	return out
+}
+
+// decodeLenient decodes what it can of an object that failed as a whole:
+// encoding/json stops at the first field whose decoder fails (a garbled
+// timestamp), which can leave the id, sorted after it, unread. Each field
+// is tried on its own and the ones that decode are kept.
+func decodeLenient[T any](raw json.RawMessage) T {
+	var out T
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) != nil {
+		return out
+	}
+	good := make(map[string]json.RawMessage, len(fields))
+	for k, v := range fields {
+		var probe T
+		one, err := json.Marshal(map[string]json.RawMessage{k: v})
+		if err == nil && json.Unmarshal(one, &probe) == nil {
+			good[k] = v
+		}
+	}
+	if b, err := json.Marshal(good); err == nil {
+		_ = json.Unmarshal(b, &out)
 	}
 	return out
 }

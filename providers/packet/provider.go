@@ -588,7 +588,7 @@ func (p *Provider) scopeEvents(ctx context.Context) ([]Event, error) {
 	if err := p.runAll(ctx, nil, tasks); err != nil {
 		return nil, err
 	}
-	slices.SortStableFunc(all, func(a, b Event) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	slices.SortStableFunc(all, func(a, b Event) int { return b.CreatedAt.Compare(a.CreatedAt.Time) })
 	if len(all) > cfg.maxEvents {
 		all = all[:cfg.maxEvents]
 	}

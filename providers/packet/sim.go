@@ -228,7 +228,7 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, body []byte, n
 		for _, p := range s.projects {
 			all = append(all, p.events...)
 		}
-		slices.SortStableFunc(all, func(a, b Event) int { return a.CreatedAt.Compare(b.CreatedAt) })
+		slices.SortStableFunc(all, func(a, b Event) int { return a.CreatedAt.Compare(b.CreatedAt.Time) })
 		s.listEvents(w, q, all)
 	case n == 1 && at(0) == "capacity" && get:
 		s.capacity(w, q)

@@ -172,10 +172,10 @@ func (s *Simulator) build() {
 		switch i {
 		case 0:
 			p.bgp = &BGPConfig{ID: sim.UUID(pr), Status: "enabled", DeploymentType: "local", ASN: 65000, MaxPrefix: 10,
-				CreatedAt: p.created.Add(24 * time.Hour), RequestedAt: p.created.Add(23 * time.Hour)}
+				CreatedAt: Timestamp{p.created.Add(24 * time.Hour)}, RequestedAt: Timestamp{p.created.Add(23 * time.Hour)}}
 		case 2:
 			p.bgp = &BGPConfig{ID: sim.UUID(pr), Status: "enabled", DeploymentType: "global", ASN: int64(self.ASN), MaxPrefix: 25,
-				RouteObject: "AS" + strconv.Itoa(int(self.ASN)), CreatedAt: p.created.Add(48 * time.Hour), RequestedAt: p.created.Add(47 * time.Hour)}
+				RouteObject: "AS" + strconv.Itoa(int(self.ASN)), CreatedAt: Timestamp{p.created.Add(48 * time.Hour)}, RequestedAt: Timestamp{p.created.Add(47 * time.Hour)}}
 		}
 		if p.bgp != nil {
 			p.bgp.Project = &Href{Href: "/projects/" + p.id}
@@ -376,9 +376,9 @@ func (s *Simulator) addProjectNetworks(p *simProject, epoch time.Time) {
 		}
 		x := sim.IntBetween(r, 100, 250)
 		p.ips = append(p.ips,
-			&simIPBlock{fac: fac, res: IPReservation{ID: sim.UUID(r), AddressFamily: 4, CIDR: 29, Network: fmt.Sprintf("147.75.%d.%d", x, 8*r.IntN(30)), Netmask: "255.255.255.248", Public: true, State: "assigned", CreatedAt: p.created.Add(96 * time.Hour)}},
-			&simIPBlock{fac: fac, res: IPReservation{ID: sim.UUID(r), AddressFamily: 4, CIDR: 25, Network: fmt.Sprintf("10.%d.%d.0", 32+pidx, x), Netmask: "255.255.255.128", Management: true, State: "assigned", CreatedAt: p.created}},
-			&simIPBlock{fac: fac, res: IPReservation{ID: sim.UUID(r), AddressFamily: 6, CIDR: 56, Network: fmt.Sprintf("2604:1380:%x:%x00::", 4000+pidx, x), Netmask: "ffff:ffff:ffff:ff00::", Public: true, Management: true, State: "assigned", CreatedAt: p.created}},
+			&simIPBlock{fac: fac, res: IPReservation{ID: sim.UUID(r), AddressFamily: 4, CIDR: 29, Network: fmt.Sprintf("147.75.%d.%d", x, 8*r.IntN(30)), Netmask: "255.255.255.248", Public: true, State: "assigned", CreatedAt: Timestamp{p.created.Add(96 * time.Hour)}}},
+			&simIPBlock{fac: fac, res: IPReservation{ID: sim.UUID(r), AddressFamily: 4, CIDR: 25, Network: fmt.Sprintf("10.%d.%d.0", 32+pidx, x), Netmask: "255.255.255.128", Management: true, State: "assigned", CreatedAt: Timestamp{p.created}}},
+			&simIPBlock{fac: fac, res: IPReservation{ID: sim.UUID(r), AddressFamily: 6, CIDR: 56, Network: fmt.Sprintf("2604:1380:%x:%x00::", 4000+pidx, x), Netmask: "ffff:ffff:ffff:ff00::", Public: true, Management: true, State: "assigned", CreatedAt: Timestamp{p.created}}},
 		)
 	}
 	for _, d := range p.devices {
@@ -452,14 +452,14 @@ type eventLoc struct {
 
 // event appends to a project's log (bounded: the oldest go first).
 func (s *Simulator) event(p *simProject, at time.Time, typ, body, text string, about ...string) {
-	e := Event{ID: sim.UUID(s.rnd), Type: typ, State: "success", Body: body, Interpolated: text, CreatedAt: at.UTC().Truncate(time.Second)}
+	e := Event{ID: sim.UUID(s.rnd), Type: typ, State: "success", Body: body, Interpolated: text, CreatedAt: Timestamp{at.UTC().Truncate(time.Second)}}
 	e.Href = "/events/" + e.ID
 	for _, h := range about {
 		e.Relationships = append(e.Relationships, Href{Href: h})
 	}
 	// Initial history is generated out of order: keep the log sorted
 	// (events at the same second keep their arrival order).
-	i := sort.Search(len(p.events), func(k int) bool { return p.events[k].CreatedAt.After(e.CreatedAt) })
+	i := sort.Search(len(p.events), func(k int) bool { return p.events[k].CreatedAt.After(e.CreatedAt.Time) })
 	p.events = slices.Insert(p.events, i, e)
 	s.eventByID[e.ID] = eventLoc{project: p, event: e}
 	if drop := len(p.events) - maxSimEvents; drop > 0 {

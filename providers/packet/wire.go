@@ -80,8 +80,8 @@ type Project struct {
 	Undecodable
 	ID        string    `json:"id"`
 	Name      string    `json:"name"`
-	CreatedAt time.Time `json:"created_at,omitzero"`
-	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	CreatedAt Timestamp `json:"created_at,omitzero"`
+	UpdatedAt Timestamp `json:"updated_at,omitzero"`
 	BGPConfig *Href     `json:"bgp_config,omitempty"`
 	Href      string    `json:"href,omitempty"`
 }
@@ -292,8 +292,8 @@ type Device struct {
 	Tags                   []string         `json:"tags,omitempty"`
 	Locked                 bool             `json:"locked,omitempty"`
 	BillingCycle           string           `json:"billing_cycle,omitempty"`
-	CreatedAt              time.Time        `json:"created_at,omitzero"`
-	UpdatedAt              time.Time        `json:"updated_at,omitzero"`
+	CreatedAt              Timestamp        `json:"created_at,omitzero"`
+	UpdatedAt              Timestamp        `json:"updated_at,omitzero"`
 	Facility               *Facility        `json:"facility,omitempty"`
 	Plan                   *Plan            `json:"plan,omitempty"`
 	OperatingSystem        *OperatingSystem `json:"operating_system,omitempty"`
@@ -345,8 +345,8 @@ type BGPConfig struct {
 	RouteObject    string    `json:"route_object,omitempty"`
 	MaxPrefix      int       `json:"max_prefix,omitempty"`
 	Project        *Href     `json:"project,omitempty"`
-	CreatedAt      time.Time `json:"created_at,omitzero"`
-	RequestedAt    time.Time `json:"requested_at,omitzero"`
+	CreatedAt      Timestamp `json:"created_at,omitzero"`
+	RequestedAt    Timestamp `json:"requested_at,omitzero"`
 	Href           string    `json:"href,omitempty"`
 }
 
@@ -396,7 +396,7 @@ type Event struct {
 	Body          string    `json:"body,omitempty"`
 	Interpolated  string    `json:"interpolated,omitempty"`
 	Relationships []Href    `json:"relationships,omitempty"`
-	CreatedAt     time.Time `json:"created_at,omitzero"`
+	CreatedAt     Timestamp `json:"created_at,omitzero"`
 	Href          string    `json:"href,omitempty"`
 }
 
@@ -425,7 +425,7 @@ type HardwareReservation struct {
 	Undecodable
 	ID        string    `json:"id"`
 	ShortID   string    `json:"short_id,omitempty"`
-	CreatedAt time.Time `json:"created_at,omitzero"`
+	CreatedAt Timestamp `json:"created_at,omitzero"`
 	Facility  *Facility `json:"facility,omitempty"`
 	Plan      *Plan     `json:"plan,omitempty"`
 	Project   *Project  `json:"project,omitempty"`
@@ -488,7 +488,7 @@ type IPReservation struct {
 	State         string    `json:"state,omitempty"`
 	Tags          []string  `json:"tags,omitempty"`
 	Facility      *Facility `json:"facility,omitempty"`
-	CreatedAt     time.Time `json:"created_at,omitzero"`
+	CreatedAt     Timestamp `json:"created_at,omitzero"`
 	Href          string    `json:"href,omitempty"`
 }
 
@@ -632,3 +632,27 @@ type BandwidthAnswer struct {
 type TrafficAnswer struct {
 	Traffic []MetricSeries `json:"traffic"`
 }
+
+// Timestamp is a time the API sends as RFC 3339. A value that does not
+// parse (a proxy's garbage, an unexpected format) reads as the zero time
+// instead of failing the whole object: a bad created_at must not cost the
+// operator the session or project it belongs to.
+type Timestamp struct{ time.Time }
+
+// UnmarshalJSON accepts RFC 3339 strings and null; anything else is zero.
+func (t *Timestamp) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		t.Time = time.Time{}
+		return nil
+	}
+	parsed, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		parsed = time.Time{}
+	}
+	t.Time = parsed
+	return nil
+}
+
+// MarshalJSON writes RFC 3339 (the simulator serves these types).
+func (t Timestamp) MarshalJSON() ([]byte, error) { return t.Time.MarshalJSON() }
