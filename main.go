@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -148,7 +149,7 @@ func setup(g globalFlags, quietLog bool) (*env, error) {
 	e.cfg = cfg
 
 	if demoMode {
-		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults})
+		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults, Observe: observeDemo})
 		if derr != nil {
 			return nil, fmt.Errorf("starting the demo simulators: %w", derr)
 		}
@@ -188,6 +189,10 @@ func setup(g globalFlags, quietLog bool) (*env, error) {
 	e.sources = srcs
 	return e, nil
 }
+
+// observeDemo, when set (the soak test), sees every request the demo
+// simulators receive.
+var observeDemo func(kind string, r *http.Request)
 
 // loadConfig decides between a config file and the demo.
 func loadConfig(g globalFlags) (*config.Config, bool, error) {
@@ -255,6 +260,17 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		return reportSetupError(stderr, err)
 	}
 	defer e.Close()
+	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
+	p := tea.NewProgram(ui.New(dashboardOptions(e), e.sources), tea.WithAltScreen())
+	if _, err := p.Run(); err != nil {
+		fmt.Fprintln(stderr, "noctop:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// dashboardOptions are the UI options of the dashboard for e.
+func dashboardOptions(e *env) ui.Options {
 	opts := ui.Options{
 		Refresh:  e.cfg.UI.Refresh.Duration,
 		ReadOnly: e.cfg.UI.ReadOnly,
@@ -274,13 +290,7 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 	if len(e.notes) > 0 {
 		opts.Banner = strings.TrimSpace(opts.Banner + "  " + strings.Join(e.notes, "; "))
 	}
-	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
-	p := tea.NewProgram(ui.New(opts, e.sources), tea.WithAltScreen())
-	if _, err := p.Run(); err != nil {
-		fmt.Fprintln(stderr, "noctop:", err)
-		return exitFail
-	}
-	return exitOK
+	return opts
 }
 
 // resources are what `noctop get` prints, with the formats each accepts.
