@@ -30,6 +30,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/export"
+	"github.com/noctop/noctop/ui/keys"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -215,7 +216,11 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 		return nil, false, err
 	}
 	if err := ui.ValidateKeys(c.Keys); err != nil {
-		return nil, false, &config.Error{File: path, Key: "keys", Msg: err.Error()}
+		at := []string{"keys"}
+		if ke := (*keys.ConfigError)(nil); errors.As(err, &ke) {
+			at = append(at, ke.Action)
+		}
+		return nil, false, c.ErrorAt(err.Error(), at...)
 	}
 	if len(c.Providers) == 0 {
 		return nil, false, &config.Error{File: path, Msg: "no [[provider]] configured (remove the file or use --demo to try the simulators)"}
