@@ -39,7 +39,10 @@ import (
 // real tea.Program) against the demo simulators with the chaos fault
 // profile, driven by a random operator (soak_driver_test.go) that opens
 // every dialog and cancels it. NOCTOP_SOAK sets how long (default 30s;
-// "off" skips; `make soak` runs 10m); NOCTOP_SOAK_SEED replays a run.
+// "off" skips; `make soak` runs 10m); NOCTOP_SOAK_SEED replays a run's
+// inputs (the chaos and the timing still differ); NOCTOP_SOAK_HEAPPROFILE
+// writes heap profiles; NOCTOP_SOAK_TOASTS logs every toast shown (what
+// the driver's keys ran into).
 //
 // It fails on a panic, on any mutation reaching a runner or a simulator,
 // on a goroutine still alive after quit, on a heap that keeps growing
@@ -48,10 +51,10 @@ import (
 
 const (
 	// soakRefresh is shorter than the default 15s: more refresh cycles
-	// under chaos, and no timer outlives quit by much.
+	// under chaos in the same time.
 	soakRefresh = 3 * time.Second
-	// soakMaxBackoff caps the retry delay after failures for the same
-	// reason (the default is 5 minutes).
+	// soakMaxBackoff caps the retry delay after failures (the default is
+	// 5 minutes), so a failing resource is retried within the run.
 	soakMaxBackoff = 5 * time.Second
 	// soakQuiet is the quiet end of the run: dialogs closed, auto-refresh
 	// on, no input, so every resource gets a last chance to refresh.
@@ -60,8 +63,9 @@ const (
 	// 15s; a listing retries and pages).
 	soakStuck = time.Minute
 	// soakDrain bounds how long goroutines may take to end after quit:
-	// the longest timer Bubble Tea leaves running is a toast's 6s.
-	soakDrain = 30 * time.Second
+	// fetches are cancelled and the simulators give in-flight requests 2s,
+	// so everything should be gone within a few seconds.
+	soakDrain = 15 * time.Second
 )
 
 func TestSoak(t *testing.T) {
@@ -126,14 +130,17 @@ func TestSoak(t *testing.T) {
 	prog := tea.NewProgram(m, tea.WithInput(nil), tea.WithOutput(out), tea.WithoutSignalHandler(),
 		tea.WithFilter(obs.filter), tea.WithAltScreen())
 
-	heap := &heapSampler{every: min(max(dur/60, 500*time.Millisecond), 10*time.Second), profile: os.Getenv("NOCTOP_SOAK_HEAPPROFILE"), profileAt: 20}
+	every := min(max(dur/60, 500*time.Millisecond), 10*time.Second)
+	heap := &heapSampler{every: every, profile: os.Getenv("NOCTOP_SOAK_HEAPPROFILE"), profileAt: int(dur/every) / 2}
 	done := make(chan struct{})
 	var feeder sync.WaitGroup
 	feeder.Add(2)
 	start := time.Now()
 	go func() { defer feeder.Done(); heap.run(done) }()
 	go func() { defer feeder.Done(); feed(prog, dur, done) }()
-	final, runErr := prog.Run()
+	// The model keeps its state behind a pointer, so m is what ran,
+	// whatever Run returns (after a panic: the initial model).
+	_, runErr := prog.Run()
 	quitAt := time.Now()
 	close(done)
 	feeder.Wait()
@@ -143,9 +150,6 @@ func TestSoak(t *testing.T) {
 	closed = true
 	drained, leakErr := waitNoLeaks(leakBase)
 
-	// The model holds its state behind a pointer: m is what ran, whatever
-	// Run returned (after a panic, the initial model).
-	_ = final
 	report := soakReport{
 		dur: quitAt.Sub(start), drv: drv, obs: obs, reqs: &reqs, runners: runners, heap: heap,
 		faults: e.demo.Faults, out: out.n.Load(), drained: drained,
@@ -304,7 +308,7 @@ func (o *soakObserver) filter(tm tea.Model, msg tea.Msg) tea.Msg {
 			if o.errs == nil {
 				o.errs = map[string]int{}
 			}
-			o.errs[model.ErrorSummary(msg.Err)]++
+			o.errs[errClass(model.ErrorSummary(msg.Err))]++
 		}
 	case pane.ToastMsg:
 		if o.toasts == nil {
@@ -318,6 +322,18 @@ func (o *soakObserver) filter(tm tea.Model, msg tea.Msg) tea.Msg {
 		}
 	}
 	return o.drv.filter(tm, msg)
+}
+
+// errClass groups errors for the report: numbers (offsets, counts) blanked,
+// cut after 70 characters.
+func errClass(s string) string {
+	r := []rune(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return '#'
+		}
+		return r
+	}, s))
+	return string(r[:min(len(r), 70)])
 }
 
 // checkView: the root promises a view of exactly the terminal's size.
@@ -439,7 +455,7 @@ type heapSampler struct {
 	samples   []heapSample
 	start     time.Time
 	profile   string // write heap profiles here (see run)
-	profileAt int    // the sample that ends warm-up
+	profileAt int    // the sample that ends warm-up (its profile is PATH.warm)
 }
 
 type heapSample struct {
@@ -586,9 +602,14 @@ func (r soakReport) String() string {
 		r.drv.steps, r.drv.keys, r.drv.resizes, r.obs.msgs, r.obs.views, float64(r.out)/1e6)
 	fmt.Fprintf(&b, "  episodes: %s\n", counts(r.drv.episodes))
 	fmt.Fprintf(&b, "  opened: %s\n", counts(r.drv.opened))
-	fmt.Fprintf(&b, "  fetches: %d (%d failed)\n", r.obs.fetched, r.obs.failed)
-	for k, n := range r.obs.errs {
-		fmt.Fprintf(&b, "    %d× %s\n", n, k)
+	fmt.Fprintf(&b, "  fetches: %d (%d failed or cancelled)\n", r.obs.fetched, r.obs.failed)
+	errs := make([]string, 0, len(r.obs.errs))
+	for k := range r.obs.errs {
+		errs = append(errs, k)
+	}
+	sort.Slice(errs, func(i, j int) bool { return r.obs.errs[errs[i]] > r.obs.errs[errs[j]] })
+	for _, k := range errs {
+		fmt.Fprintf(&b, "    %5d× %s\n", r.obs.errs[k], k)
 	}
 	r.reqs.mu.Lock()
 	total := 0
