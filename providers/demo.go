@@ -22,6 +22,10 @@ type DemoOptions struct {
 	Faults string // fault spec ("chaos", "latency=...,5xx=0.05"); empty: none
 	Clock  sim.Clock
 	Timing *sim.Timing // nil: the lively demo timing
+	// Observe, when set, sees every request a simulator receives (kind is
+	// the provider kind), before any fault is injected. Tests count
+	// requests with it; it must not read or keep the body.
+	Observe func(kind string, r *http.Request)
 }
 
 // Demo is the set of simulators running on 127.0.0.1 and the provider
@@ -96,7 +100,11 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 	d := &Demo{World: w, Faults: sim.NewFaults(spec, uint64(w.Seed()))}
 	for _, s := range demoSimulators() {
 		h, hooks := s.build(w)
-		srv, err := sim.Start(d.Faults.Wrap(h, hooks))
+		h = d.Faults.Wrap(h, hooks)
+		if o.Observe != nil {
+			h = observe(s.kind, o.Observe, h)
+		}
+		srv, err := sim.Start(h)
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("starting the %s simulator: %w", s.kind, err)
@@ -108,6 +116,13 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 		d.Providers = append(d.Providers, p)
 	}
 	return d, nil
+}
+
+func observe(kind string, fn func(string, *http.Request), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fn(kind, r)
+		next.ServeHTTP(w, r)
+	})
 }
 
 func describeCreds(m map[string]config.Secret) string {
