@@ -210,7 +210,6 @@ const (
 // the virtual network's VXLAN id) carried to a VLAN on the port (nni_vlan).
 type VlanVirtualCircuit struct {
 	ID                   string               `json:"id,omitempty"`
-	Href                 string               `json:"href,omitempty"`
 	Name                 string               `json:"name,omitempty"`
 	Description          string               `json:"description,omitempty"`
 	Type                 string               `json:"type,omitempty"` // "vlan"
@@ -233,7 +232,6 @@ type VlanVirtualCircuit struct {
 // VRF and the customer over a /30 or /31.
 type VrfVirtualCircuit struct {
 	ID           string               `json:"id,omitempty"`
-	Href         string               `json:"href,omitempty"`
 	Name         string               `json:"name,omitempty"`
 	Description  string               `json:"description,omitempty"`
 	Type         string               `json:"type,omitempty"` // "vrf"
@@ -258,9 +256,10 @@ type VrfVirtualCircuit struct {
 
 // VirtualCircuit is the spec's VirtualCircuit: oneOf VlanVirtualCircuit
 // and VrfVirtualCircuit. Exactly one of Vlan and Vrf is set after a
-// successful decode; which one is decided by "type", or, without a type,
-// by the presence of the required "vrf" (a bare {"href"} reference is a
-// VLAN circuit by that rule, as the spec's oneOf also decides).
+// successful decode (neither for JSON null); which one is decided by
+// "type", or, without a type, by the presence of the required "vrf" (a
+// bare {"id"} reference is a VLAN circuit by that rule, as the spec's
+// oneOf also decides). Neither schema has an href.
 type VirtualCircuit struct {
 	Vlan *VlanVirtualCircuit
 	Vrf  *VrfVirtualCircuit
@@ -317,9 +316,6 @@ func (vc VirtualCircuit) Name() string {
 }
 func (vc VirtualCircuit) Status() string {
 	return vc.pick(func(v *VlanVirtualCircuit) string { return v.Status }, func(v *VrfVirtualCircuit) string { return v.Status })
-}
-func (vc VirtualCircuit) Href() string {
-	return vc.pick(func(v *VlanVirtualCircuit) string { return v.Href }, func(v *VrfVirtualCircuit) string { return v.Href })
 }
 func (vc VirtualCircuit) Description() string {
 	return vc.pick(func(v *VlanVirtualCircuit) string { return v.Description }, func(v *VrfVirtualCircuit) string { return v.Description })
