@@ -520,7 +520,9 @@ func TestForbiddenAndUnauthorized(t *testing.T) {
 	if _, err := rop.Connections(ctxT(t), nil); err != nil {
 		t.Fatal(err)
 	}
-	free, _ := findConn(cs, func(c model.Connection) bool { return c.Type == RowVLANVC && !strings.Contains(c.A.Account, "readonly") })
+	free, _ := findConn(cs, func(c model.Connection) bool {
+		return c.Type == RowVLANVC && !strings.Contains(c.A.Account, "readonly")
+	})
 	a, _ = rop.Plan(model.ActionRequest{Kind: model.ActionUpdate, Target: model.Ref{ID: free.ID}, Params: map[string]string{model.ParamName: "x"}})
 	if _, err := rop.Do(ctxT(t), a); !errors.Is(err, model.ErrForbidden) {
 		t.Fatalf("read-only token: %v", err)
