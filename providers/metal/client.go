@@ -247,7 +247,7 @@ func (c *Client) mutate(ctx context.Context, method, path string, body, out any)
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
 	return listPaged(ctx, c, PathOrganizations, nil, nil, func(b []byte) ([]Organization, *Meta, error) {
 		var out OrganizationList
-		err := httpx.DecodeJSON(b, &out)
+		err := json.Unmarshal(b, &out)
 		return out.Organizations, out.Meta, err
 	})
 }
@@ -257,7 +257,7 @@ func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) 
 func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
 	return listPaged(ctx, c, PathProjects, nil, nil, func(b []byte) ([]Project, *Meta, error) {
 		var out ProjectList
-		err := httpx.DecodeJSON(b, &out)
+		err := json.Unmarshal(b, &out)
 		return out.Projects, out.Meta, err
 	})
 }
@@ -266,7 +266,7 @@ func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
 
 func decodeInterconnections(b []byte) ([]Interconnection, *Meta, error) {
 	var out InterconnectionList
-	err := httpx.DecodeJSON(b, &out)
+	err := json.Unmarshal(b, &out)
 	return out.Interconnections, out.Meta, err
 }
 
@@ -464,7 +464,7 @@ func (c *Client) DeleteVirtualCircuit(ctx context.Context, id string) (VirtualCi
 
 func decodeEvents(b []byte) ([]Event, *Meta, error) {
 	var out EventList
-	err := httpx.DecodeJSON(b, &out)
+	err := json.Unmarshal(b, &out)
 	return out.Events, out.Meta, err
 }
 

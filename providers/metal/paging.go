@@ -55,14 +55,13 @@ func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values,
 		if page > c.cfg.maxPages {
 			return nil, fmt.Errorf("%w: %s: GET %s: paging did not end after %d pages", model.ErrTooLarge, c.cfg.name, path, c.cfg.maxPages)
 		}
-		resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: next}, nil)
-		if err != nil {
+		// Decoded by httpx (through the sink), so a garbled page is sent
+		// once more like any read, and errors say where.
+		sink := &pageSink[T]{decode: decode}
+		if _, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: next}, sink); err != nil {
 			return nil, err
 		}
-		items, meta, err := decode(resp.Body)
-		if err != nil {
-			return nil, fmt.Errorf("%s: GET %s (page %d): %w", c.cfg.name, path, page, err)
-		}
+		items, meta := sink.items, sink.meta
 		p.Add(1)
 		all = append(all, items...)
 		if len(all) > c.cfg.maxItems {
@@ -92,6 +91,19 @@ func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values,
 		}
 		next = u
 	}
+}
+
+// pageSink decodes one page when httpx unmarshals the body into it.
+type pageSink[T any] struct {
+	decode func(body []byte) ([]T, *Meta, error)
+	items  []T
+	meta   *Meta
+}
+
+func (s *pageSink[T]) UnmarshalJSON(b []byte) error {
+	var err error
+	s.items, s.meta, err = s.decode(b)
+	return err
 }
 
 // pageKey identifies a page URL whatever the order of its query
