@@ -345,14 +345,20 @@ func TestReadsRetryMutationsNever(t *testing.T) {
 		t.Fatalf("GET: %v, %d calls", err, len(f.Calls()))
 	}
 	for _, send := range []func() error{
-		func() error { _, _, err := c.UpdateVirtualCircuit(ctxT(t), uuidA, VirtualCircuitUpdateInput{Name: ptr("x")}); return err },
+		func() error {
+			_, _, err := c.UpdateVirtualCircuit(ctxT(t), uuidA, VirtualCircuitUpdateInput{Name: ptr("x")})
+			return err
+		},
 		func() error { _, err := c.DeleteVirtualCircuit(ctxT(t), uuidA); return err },
 		func() error { _, err := c.DeleteInterconnection(ctxT(t), uuidA); return err },
 		func() error {
 			_, err := c.CreateInterconnectionPortVirtualCircuit(ctxT(t), uuidA, uuidB, VlanVirtualCircuitCreateInput{ProjectID: uuidC, NNIVlan: 10})
 			return err
 		},
-		func() error { _, err := c.CreateProjectInterconnection(ctxT(t), uuidC, InterconnectionCreateInput{Name: "x"}); return err },
+		func() error {
+			_, err := c.CreateProjectInterconnection(ctxT(t), uuidC, InterconnectionCreateInput{Name: "x"})
+			return err
+		},
 	} {
 		before := len(f.Calls())
 		if err := send(); !errors.Is(err, &model.APIError{Status: 503}) && err == nil {
