@@ -459,10 +459,11 @@ func vcRow(provider string, vc VirtualCircuit, ctx vcContext) model.Connection {
 	if m.BandwidthMbps == 0 {
 		m.BandwidthMbps = ctx.port.Speed / 1_000_000
 	}
+	metro := model.SafeText(ctx.metro)
 	m.A = model.Endpoint{
 		Type:    "metal",
 		Name:    model.SafeText(firstNonEmpty(ctx.project, ctx.org)),
-		Metro:   ctx.metro,
+		Metro:   metro,
 		Account: model.SafeText(joinNonEmpty(" / ", ctx.org, ctx.project)),
 	}
 	m.Z = model.Endpoint{
@@ -470,7 +471,7 @@ func vcRow(provider string, vc VirtualCircuit, ctx vcContext) model.Connection {
 		Name:     model.SafeText(firstNonEmpty(ctx.conn.Name, ctx.connID)),
 		PortID:   ctx.port.ID,
 		PortName: model.SafeText(strings.TrimSpace(firstNonEmpty(ctx.port.Name, ctx.port.ID) + " " + roleNote(ctx.port.Role))),
-		Metro:    ctx.metro,
+		Metro:    metro,
 	}
 	if ctx.shared {
 		m.Z.Type = "fabric"

@@ -37,6 +37,7 @@ func buildInventory(provider string, ix *index) []model.Node {
 	}
 	connsOfProject := map[string][]model.Node{}
 	connsOfOrg := map[string][]model.Node{}
+	orgOfProject := map[string]string{} // from the interconnections, for projects that do not say
 	orgIDs := map[string]bool{}
 	for id := range ix.orgs {
 		orgIDs[id] = true
@@ -45,6 +46,9 @@ func buildInventory(provider string, ix *index) []model.Node {
 		n := connNode(provider, ix, e, ref)
 		if e.projectID != "" {
 			connsOfProject[e.projectID] = append(connsOfProject[e.projectID], n)
+			if e.orgID != "" {
+				orgOfProject[e.projectID] = e.orgID
+			}
 			if _, ok := ix.projects[e.projectID]; !ok {
 				// A project we cannot name: still placed, under its id.
 				ix.projects[e.projectID] = Project{ID: e.projectID, Organization: &Organization{ID: e.orgID}}
@@ -58,7 +62,7 @@ func buildInventory(provider string, ix *index) []model.Node {
 	}
 	projectsOfOrg := map[string][]model.Node{}
 	for id, pr := range ix.projects {
-		oid := orgID(pr.Organization)
+		oid := firstNonEmpty(orgID(pr.Organization), orgOfProject[id])
 		if oid != "" {
 			orgIDs[oid] = true
 		}
