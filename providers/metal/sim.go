@@ -79,7 +79,7 @@ type SimOption func(*simConfig)
 func WithSimToken(tok string) SimOption { return func(c *simConfig) { c.token = tok } }
 
 // WithSimMaxWaiting caps how many VCs may wait on us before arrivals of
-// new ones pause (default max(6, scale/50)).
+// new ones pause (default: the initial estate's plus max(6, scale/50)).
 func WithSimMaxWaiting(n int) SimOption { return func(c *simConfig) { c.maxWaiting = n } }
 
 // WithSimPerPageCap sets the most items a page holds whatever per_page
@@ -96,9 +96,6 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	if cfg.maxWaiting <= 0 {
-		cfg.maxWaiting = max(6, w.Scale()/50)
-	}
 	if cfg.perPageCap <= 0 {
 		cfg.perPageCap = 100
 	}
@@ -111,6 +108,10 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		vrfByID: map[string]*simVrf{}, vrfsOf: map[string][]*simVrf{},
 	}
 	s.build()
+	if s.cfg.maxWaiting <= 0 {
+		// Room for new arrivals beyond what the initial estate has.
+		s.cfg.maxWaiting = s.waitingOnUs() + max(6, w.Scale()/50)
+	}
 	return s
 }
 

@@ -334,8 +334,9 @@ func (s *Simulator) generateVC(r *rand.Rand, sc *simConn, pt *simPort, connCreat
 		}
 	} else {
 		vc.name = fmt.Sprintf("%s-%s-vlan-%d", code, project.name, vc.nni)
-		switch vc.status {
-		case VCWaitingOnCustomerVLAN, VCPending, VCExpired:
+		switch {
+		case vc.status == VCWaitingOnCustomerVLAN, vc.status == VCExpired:
+		case vc.status == VCPending && r.IntN(3) == 0: // will wait for its customer VLAN
 		default:
 			vc.vn = s.takeVN(project, code, r, vc, created)
 		}
