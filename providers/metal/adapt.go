@@ -510,7 +510,7 @@ func vcRow(provider string, vc VirtualCircuit, ctx vcContext) model.Connection {
 		}
 	}
 	m.A.Extra, m.Z.Extra = strings.Join(aExtra, ", "), strings.Join(zExtra, ", ")
-	m.Status = model.SafeText(strings.TrimSpace(roleNote(ctx.port.Role) + " port " + ctx.port.Status))
+	m.Status = model.SafeText(strings.TrimSpace(ctx.port.Role + " port " + ctx.port.Status))
 	if ctx.port.Role == "" && ctx.port.Status == "" {
 		m.Status = ""
 	}

@@ -158,7 +158,7 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	e.vcs = append(e.vcs, failed)
 	ix.addConn(e)
 	roots := buildInventory("m", ix)
-	if len(roots) != 2 || roots[0].Kind != "organization" || roots[0].Label != "Noctop" {
+	if len(roots) != 2 || roots[0].Kind != "organization" || roots[0].Label != "Noctop · ⚠ 1 failed" {
 		t.Fatalf("roots %+v", labels(roots))
 	}
 	org := roots[0]
@@ -172,7 +172,7 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 			ded = &proj.Children[i]
 		}
 	}
-	if ded == nil || len(ded.Children) != 2 || ded.Children[0].Label[:6] != "da-pri" || ded.Children[1].Label[:6] != "da-sec" {
+	if ded == nil || len(ded.Children) != 2 || !strings.HasPrefix(ded.Children[0].Label, "da-pri") || !strings.HasPrefix(ded.Children[1].Label, "da-sec") {
 		t.Fatalf("interconnection %+v", ded)
 	}
 	sec := ded.Children[1]
@@ -186,7 +186,7 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 			t.Errorf("%s rolled up to %s", n.Label, n.State)
 		}
 	}
-	if ded.RawState != "active" || !hasField(*ded, "attention", "1 object failed (activation_failed)") {
+	if ded.RawState != "active" || !hasField(*ded, "attention", "1 object failed (activation_failed)") || !strings.HasSuffix(ded.Label, "· ⚠ 1 failed") {
 		t.Errorf("own state %q fields %+v", ded.RawState, ded.Fields)
 	}
 	// Organization-level interconnection (no project) hangs under the org.

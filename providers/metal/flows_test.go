@@ -29,7 +29,7 @@ func follow(t *testing.T, e *testEnv, p *Provider, id string, want ...string) mo
 				return c
 			}
 		}
-		e.clock.Advance(2 * time.Second)
+		e.clock.Advance(5 * time.Second)
 	}
 	t.Fatalf("%s stayed %s, want one of %v", id, c.RawState, want)
 	return c

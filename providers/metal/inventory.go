@@ -20,7 +20,8 @@ import (
 // attention (failed > rejected > unknown > pending > changing >
 // provisioning > deprovisioning > active), so a collapsed interconnection
 // with a failed VC shows as failed; RawState and the "status" field keep
-// the node's own value, and an "attention" field says what was rolled up.
+// the node's own value, and an "attention" field and a "⚠ N failed" label
+// suffix say what was rolled up.
 func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
 	ix, err := p.load(ctx, prog)
 	if err != nil {
@@ -281,6 +282,9 @@ func rollUp(n *model.Node, what string) {
 		note += " (" + strings.Join(raws, ", ") + ")"
 	}
 	n.Fields = append(n.Fields, model.Field{Key: "attention", Value: note})
+	// The label says it too: a tree shows a node's own raw status, and
+	// colour alone is easy to miss.
+	n.Label += fmt.Sprintf(" · ⚠ %d %s", count, w)
 }
 
 func plural(n int) string {

@@ -61,6 +61,8 @@ type Simulator struct {
 	vrfsOf   map[string][]*simVrf // by project id
 	vlanSeen int
 	vrfSeen  int
+	// sharedWaiting: a shared interconnection with unredeemed tokens exists.
+	sharedWaiting bool
 }
 
 type simConfig struct {

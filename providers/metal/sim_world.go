@@ -210,8 +210,14 @@ func (s *Simulator) generate(i, n, vcBudget int) {
 	// A few interconnections are still being set up or torn down.
 	portStatus := PortActive
 	switch {
-	case i%23 == 5:
-		sc.status, portStatus = "requested", PortRequested // dedicated: Equinix provisioning; shared: token not redeemed
+	case i%23 == 5 || (sc.typ == TypeShared && !s.sharedWaiting):
+		// Dedicated: Equinix provisioning; shared: the service token is
+		// not redeemed yet (at least one such connection waits on us).
+		sc.status, portStatus = "requested", PortRequested
+		sc.updated = w.Epoch().Add(-time.Duration(1+r.IntN(72)) * time.Hour)
+		if sc.typ == TypeShared {
+			s.sharedWaiting = true
+		}
 	case i%41 == 7:
 		sc.status, portStatus = "deleting", PortDeleting
 	case i%53 == 11 && sc.typ == TypeShared:
@@ -320,6 +326,13 @@ func (s *Simulator) generateVC(r *rand.Rand, sc *simConn, pt *simPort, connCreat
 	}
 	if n, ok := pt.nni.TakeNear(sim.IntBetween(r, 100, 3900)); ok {
 		vc.nni = n
+	}
+	if vc.status != VCActive && vc.status != VCExpired {
+		// Whatever is in flight or waiting got there recently.
+		vc.updated = w.Epoch().Add(-time.Duration(1+r.IntN(72*60)) * time.Minute)
+		if vc.updated.Before(vc.created) {
+			vc.updated = vc.created
+		}
 	}
 	code := strings.ToLower(sc.metro.Code)
 	if isVRF {
