@@ -300,6 +300,8 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			}
 		}
 	}
+	done, _ := prog.Load()
+	prog.SetTotal(done + len(listings)) // at least a page per listing
 	results := make([][]Interconnection, len(listings))
 	err := forEach(ctx, len(listings), cfg.concurrency, func(ctx context.Context, i int) error {
 		l := listings[i]
@@ -333,7 +335,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 		}
 	}
 
-	done, _ := prog.Load()
+	done, _ = prog.Load()
 	prog.SetTotal(done + len(entries))
 	gone := make([]bool, len(entries))
 	err = forEach(ctx, len(entries), cfg.concurrency, func(ctx context.Context, i int) error {
