@@ -644,4 +644,3 @@ func (s *Simulator) listMetros(w http.ResponseWriter) {
 	}
 	writeJSON(w, http.StatusOK, InterconnectionMetroList{Metros: out})
 }
-
