@@ -10,6 +10,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/metal"
 	"github.com/noctop/noctop/providers/packet"
 	"github.com/noctop/noctop/providers/provision"
 	"github.com/noctop/noctop/providers/sim"
@@ -67,6 +68,13 @@ func demoSimulators() []simulator {
 				return s, s.FaultHooks()
 			},
 			secrets: map[string]config.Secret{"api_key": ixapi.DemoAPIKey, "api_secret": ixapi.DemoAPISecret},
+		},
+		{
+			kind: "metal", name: "metal-demo", path: metal.SimBasePath,
+			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
+				return metal.NewSimulator(w), metal.SimFaultHooks()
+			},
+			secrets: map[string]config.Secret{"token": metal.DemoToken},
 		},
 		{
 			kind: "provision", name: "ipam-demo",
