@@ -263,6 +263,7 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		Now:      time.Now,
 
 		PoolThreshold: e.cfg.UI.PoolThreshold,
+		LowLightDBM:   e.cfg.UI.LowLightDBM,
 	}
 	if e.audit != nil {
 		opts.AuditPath = e.audit.Path()

@@ -46,6 +46,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 	if c.UI.PoolThreshold < 0 || c.UI.PoolThreshold > 100 {
 		return fail([]string{"ui", "pool_threshold"}, "must be a percentage between 0 and 100, got %v", c.UI.PoolThreshold)
 	}
+	if v := c.UI.LowLightDBM; v < -40 || v >= 0 {
+		return fail([]string{"ui", "low_light_dbm"}, "must be a receive level in dBm between -40 and 0 (exclusive), got %v", v)
+	}
 	seen := map[string]int{}
 	for i := range c.Providers {
 		p := &c.Providers[i]

@@ -263,7 +263,7 @@ func TestPeerFilterFor(t *testing.T) {
 
 func TestInventoryFromFixture(t *testing.T) {
 	ix := fixtureIndex()
-	roots := buildInventory("ix", ix)
+	roots := buildInventory("ix", ix, nil)
 	if len(roots) != 2 || roots[0].Kind != "metro-area" || roots[1].Label != "Network services" {
 		t.Fatalf("roots: %+v", labels(roots))
 	}
@@ -292,7 +292,7 @@ func TestInventoryFromFixture(t *testing.T) {
 	}
 	// A port whose device is unknown is unplaced, not lost.
 	ix.ports["p3"] = Port{ID: "p3", Name: "et-9/9/9", Device: "ghost"}
-	roots = buildInventory("ix", ix)
+	roots = buildInventory("ix", ix, nil)
 	found := false
 	for _, r := range roots {
 		if r.Label == "Unplaced" {

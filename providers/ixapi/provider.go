@@ -25,6 +25,7 @@ type Provider struct {
 	ix       *index                    // everything seen by the last reads, for Plan (no I/O)
 	refAt    time.Time                 // when reference data was last read
 	policies map[string]preparedPolicy // by model id, from Prepare
+	light    lightCache                // port light levels, from port statistics
 }
 
 // preparedPolicy is a cancellation policy Prepare read, and when.
