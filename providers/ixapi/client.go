@@ -828,5 +828,9 @@ func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response
 	if h.Body != nil {
 		body = json.RawMessage(h.Body)
 	}
-	return c.api.Do(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}, nil)
+	req := httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}
+	if h.ContentType != "" {
+		req.Header = http.Header{"Content-Type": {h.ContentType}}
+	}
+	return c.api.Do(ctx, req, nil)
 }

@@ -39,7 +39,7 @@ func TestConnectionsPaneAgainstSimulator(t *testing.T) {
 	}
 	states := map[model.State]int{}
 	types := map[string]int{}
-	var changing, withCR, vlans int
+	var changing, withCR, toDecide, vlans int
 	for _, r := range rows {
 		if r.Provider != "ix-test" || r.ProviderKind != "ixapi" || !(strings.HasPrefix(r.ID, "conn:") || strings.HasPrefix(r.ID, "nsc:")) {
 			t.Fatalf("row identity %+v", r)
@@ -60,6 +60,15 @@ func TestConnectionsPaneAgainstSimulator(t *testing.T) {
 		}
 		if r.HasAction(model.ActionWithdrawChangeRequest) {
 			withCR++
+			if r.Pending == nil || r.Pending.WaitingOnUs {
+				t.Errorf("%s: a request we filed waits on the other side: %+v", r.ID, r.Pending)
+			}
+		}
+		if r.HasAction(model.ActionApprove) {
+			toDecide++
+			if r.Pending == nil || !r.Pending.WaitingOnUs || !r.HasAction(model.ActionReject) || r.HasAction(model.ActionWithdrawChangeRequest) {
+				t.Errorf("%s: a request on our service waits on us: %+v %v", r.ID, r.Pending, r.Actions)
+			}
 		}
 		if len(r.A.VLANs) > 0 {
 			vlans++
@@ -75,8 +84,8 @@ func TestConnectionsPaneAgainstSimulator(t *testing.T) {
 			t.Errorf("no row of type %s: %v", want, types)
 		}
 	}
-	if changing == 0 || withCR != changing || vlans < nNSCs/2 {
-		t.Errorf("changing %d, withdrawable %d, with VLANs %d", changing, withCR, vlans)
+	if withCR == 0 || toDecide == 0 || withCR+toDecide != changing || vlans < nNSCs/2 {
+		t.Errorf("changing %d: withdrawable %d, to decide %d; with VLANs %d", changing, withCR, toDecide, vlans)
 	}
 	// Paged lists give the same rows (the simulator serves envelopes then).
 	paged := e.provider(WithPageLimit(37))

@@ -292,21 +292,28 @@ func (m Model) View(w, h int) string {
 			add(s.Dim.Render(text.Fit(label, lw, false)) + s.Warn.Render(part))
 		}
 	}
-	// The request is wrapped, never cut: what is confirmed must be seen whole.
-	for i, part := range wrapHard(m.action.HTTP.Method+" "+text.Clean(m.action.HTTP.Path), max(inner-9, 10)) {
-		label := "Request  "
-		if i > 0 {
-			label = "         "
+	// The requests are wrapped, never cut: what is confirmed must be seen
+	// whole. An action of several requests shows each, in sending order.
+	reqs := m.action.Requests()
+	room := max((h-14)/len(reqs), 3) // body lines per request, leaving room for the rest
+	for k, r := range reqs {
+		head := "Request  "
+		if k > 0 {
+			head = fmt.Sprintf("then %d/%d ", k+1, len(reqs))
 		}
-		add(s.Dim.Render(label) + s.Code.Render(part))
-	}
-	body := strings.TrimRight(string(m.action.HTTP.Body), "\n")
-	if body == "" {
-		add(s.Dim.Render("         (no body)"))
-	} else {
+		for i, part := range wrapHard(r.Method+" "+text.Clean(r.Path), max(inner-9, 10)) {
+			label := head
+			if i > 0 {
+				label = "         "
+			}
+			add(s.Dim.Render(label) + s.Code.Render(part))
+		}
+		body := strings.TrimRight(string(r.Body), "\n")
+		if body == "" {
+			add(s.Dim.Render("         (no body)"))
+			continue
+		}
 		bl := strings.Split(body, "\n")
-		// Keep room for the rest of the dialog.
-		room := max(h-14, 3)
 		if len(bl) > room {
 			bl = append(bl[:room-1], fmt.Sprintf("… %d more lines", len(bl)-room+1))
 		}
