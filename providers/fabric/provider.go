@@ -29,6 +29,7 @@ type Provider struct {
 	ports    []Port                // our ports, for choosing where to land an acceptance
 	portsAt  time.Time
 	portsTTL time.Duration
+	metrics  metricsState // whether the server has the metrics API
 }
 
 var (

@@ -64,6 +64,7 @@ type simConfig struct {
 	staticToken            string
 	tokenTTL               time.Duration
 	maxWaiting             int
+	noMetrics              bool
 }
 
 // SimOption configures a Simulator.
@@ -240,6 +241,11 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, now time.Time)
 			return
 		}
 		s.listPorts(w, r)
+	case strings.HasPrefix(path, PortsPath+"/"):
+		id, sub, _ := strings.Cut(strings.TrimPrefix(path, PortsPath+"/"), "/")
+		if !s.trafficRoute(w, r, "ports", id, sub, now) {
+			s.fail(w, r, http.StatusNotFound, "EQ-3000404", "Resource not found", "no such endpoint: "+path)
+		}
 	case path == MetrosPath:
 		if r.Method != http.MethodGet {
 			s.methodNotAllowed(w, r, "GET")
@@ -256,6 +262,7 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, now time.Time)
 			s.patchConnection(w, r, id, now)
 		case sub == "actions" && r.Method == http.MethodPost:
 			s.action(w, r, id, now)
+		case s.trafficRoute(w, r, "connections", id, sub, now):
 		case sub == "" || sub == "actions":
 			s.methodNotAllowed(w, r, "GET, PATCH, POST")
 		default:
