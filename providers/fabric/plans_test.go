@@ -113,7 +113,9 @@ func TestBandwidthAndDeletionRefusals(t *testing.T) {
 	if _, err := p.client.send(ctx, model.HTTPRequest{Method: http.MethodDelete, Path: ConnPath + incoming.ID}); !isStatus(err, http.StatusForbidden) {
 		t.Errorf("API DELETE of an incoming connection: %v", err)
 	}
-	out, ok := findConn(cs, func(c model.Connection) bool { return c.HasAction(model.ActionChangeBandwidth) && c.BandwidthMbps >= 200 })
+	out, ok := findConn(cs, func(c model.Connection) bool {
+		return c.HasAction(model.ActionChangeBandwidth) && c.BandwidthMbps >= 200
+	})
 	if !ok {
 		t.Fatal("no connection of ours")
 	}
@@ -132,7 +134,9 @@ func TestDeleteOurConnection(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
 	p := env.provider(t, validateAll, WithClock(env.clock.Now))
 	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
-	c, ok := findConn(cs, func(c model.Connection) bool { return c.HasAction(model.ActionDecommission) && c.State == model.StateActive })
+	c, ok := findConn(cs, func(c model.Connection) bool {
+		return c.HasAction(model.ActionDecommission) && c.State == model.StateActive
+	})
 	if !ok {
 		t.Fatal("no connection of ours")
 	}
