@@ -284,6 +284,7 @@ func dashboardOptions(e *env) ui.Options {
 		Now:      time.Now,
 
 		PoolThreshold: e.cfg.UI.PoolThreshold,
+		LowLightDBM:   e.cfg.UI.LowLightDBM,
 	}
 	if e.audit != nil {
 		opts.AuditPath = e.audit.Path()

@@ -55,6 +55,9 @@ type HTTPRequest struct {
 	Method string
 	Path   string // path and query, relative to the provider's base URL
 	Body   []byte // JSON, already indented for display; nil for no body
+	// ContentType of Body when it is not application/json (a JSON merge
+	// patch, a JSON patch).
+	ContentType string
 }
 
 // Action is a planned operation: what, on what, how risky, and the exact
@@ -67,7 +70,18 @@ type Action struct {
 	NeedsReason bool   // the dialog must collect a non-empty reason
 	ConfirmText string // when set, the operator must type it to confirm (D)
 	HTTP        HTTPRequest
-	Idempotent  bool // the API makes a repeat harmless; only then may it be retried
+	// Then are further requests of the same action, sent in order after
+	// HTTP, each only when the one before succeeded (an IX-API change
+	// request is accepted by updating the network service, then its
+	// config). The dialog shows every one; Do stops at the first failure
+	// and says which step failed.
+	Then       []HTTPRequest
+	Idempotent bool // the API makes a repeat harmless; only then may it be retried
+}
+
+// Requests are all requests of a, in the order they are sent.
+func (a Action) Requests() []HTTPRequest {
+	return append([]HTTPRequest{a.HTTP}, a.Then...)
 }
 
 // Result is the outcome of an action as the provider reported it.
@@ -79,4 +93,7 @@ type Result struct {
 	// Affected names the objects the provider reported as created or
 	// changed (the block a smart assignment chose), so the UI can show them.
 	Affected []Ref
+	// Sent is how many of the action's requests were sent and accepted
+	// (for an action with Then: fewer than all means it stopped part way).
+	Sent int
 }

@@ -16,4 +16,6 @@ type Node struct {
 	RawState string
 	Fields   []Field
 	Children []Node
+	// Light holds a port's optical levels when the provider reports them.
+	Light *LightLevels
 }

@@ -190,6 +190,11 @@ func (x Series) sanitized() (Series, bool) {
 	s.text(&x.Direction)
 	scrubAs(&s, &x.Unit)
 	s.text(&x.Aggregate)
+	if x.Server != nil && !isPlainText(x.Server.Window) {
+		srv := *x.Server // copy: the caller's summary stays as it was
+		srv.Window = SafeText(srv.Window)
+		x.Server, s.changed = &srv, true
+	}
 	return x, s.changed
 }
 
@@ -289,7 +294,7 @@ func (r Result) Sanitized() Result {
 
 // Sanitized returns a with its display strings made safe for a terminal:
 // title, confirmation text and the request's target, reason and params.
-// a.HTTP is left exactly as planned: it is what goes on the wire, and the
+// a.HTTP (and a.Then) is left exactly as planned: it is what goes on the wire, and the
 // confirmation dialog cleans it when it shows it.
 func (a Action) Sanitized() Action {
 	var s scrub

@@ -27,7 +27,7 @@ func terminalSafe(b []byte) bool { return modeltest.TerminalSafe(string(b), true
 // fails here. It also checks the input is left untouched (copy-on-write).
 func TestSanitizedCoversEveryString(t *testing.T) {
 	// model.Action.HTTP is what goes on the wire, kept exactly as planned.
-	keepHTTP := []string{".HTTP", ".Action.HTTP"}
+	keepHTTP := []string{".HTTP", ".Action.HTTP", ".Then", ".Action.Then"}
 	tests := []struct {
 		name     string
 		in       any
@@ -235,7 +235,7 @@ func TestSafeSource(t *testing.T) {
 	ctx := context.Background()
 	check := func(name string, v any, err error) {
 		t.Helper()
-		if bad := modeltest.Dirty(v, ".HTTP", ".Action.HTTP"); len(bad) > 0 {
+		if bad := modeltest.Dirty(v, ".HTTP", ".Action.HTTP", ".Then", ".Action.Then"); len(bad) > 0 {
 			t.Errorf("%s: unclean: %s", name, strings.Join(bad, ", "))
 		}
 		if err == nil || model.SafeMultiline(err.Error()) != err.Error() || !errors.Is(err, errHostile) {

@@ -32,6 +32,9 @@ type Series struct {
 	Capacity  float64       // 100% of the link in Unit, 0 when unknown
 	Samples   []Sample
 	Stale     bool // the provider says the data is older than it should be
+	// Server holds the provider's own figures for this series (nil when
+	// it reports none).
+	Server *ServerSummary
 }
 
 // SeriesQuery asks for the series of one object over a time range.
@@ -40,4 +43,28 @@ type SeriesQuery struct {
 	Range  time.Duration // how far back from now
 	// Peers selects peer series (ASN/IP/MAC) for network service configs.
 	Peers []string
+}
+
+// ServerSummary is what the provider itself computed for a series over a
+// window it names (IX-API aggregates carry averages, 95th percentiles and
+// peaks). It is shown next to what noctop computes from the samples, never
+// mixed with it: the window may differ from the range on screen. Nil
+// values were not reported.
+type ServerSummary struct {
+	Window   string    // the provider's name for the window ("1d", "custom")
+	From, To time.Time // the window, when reported
+	// Accuracy is samples received ÷ samples expected in the window
+	// (0..1); negative when not reported.
+	Accuracy float64
+
+	Avg, P95, Max *float64 // in the series' unit
+	MaxAt         time.Time
+
+	ErrorsPerSec   *float64 // average errors per second in this direction
+	DiscardsPerSec *float64 // average discards per second in this direction
+}
+
+// HasFigures reports whether s carries anything worth showing.
+func (s *ServerSummary) HasFigures() bool {
+	return s != nil && (s.P95 != nil || s.Max != nil || s.ErrorsPerSec != nil || s.DiscardsPerSec != nil || s.Accuracy >= 0)
 }

@@ -15,6 +15,7 @@ type Source struct {
 	Stats       StatsSource
 	Peers       PeerSource
 	IPAM        IPAMSource
+	Landing     LandingPortSource
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -28,5 +29,6 @@ func SourceOf(p Provider) Source {
 	s.Stats, _ = p.(StatsSource)
 	s.Peers, _ = p.(PeerSource)
 	s.IPAM, _ = p.(IPAMSource)
+	s.Landing, _ = p.(LandingPortSource)
 	return s
 }

@@ -53,6 +53,9 @@ type Options struct {
 	// PoolThreshold: IPAM pools at or above this use (percent) are
 	// highlighted and counted in the status bar (default 80).
 	PoolThreshold float64
+	// LowLightDBM: ports receiving less than this (dBm) are flagged in the
+	// inventory (0 = model.DefaultLowLightDBM).
+	LowLightDBM float64
 	// Clipboard replaces the copy key's OSC 52 write (tests).
 	Clipboard func(string) error
 	// ExportDir is where the export key writes ("" = current directory).
@@ -133,6 +136,7 @@ func New(opts Options, sources []model.Source) Model {
 		ReadOnly: opts.ReadOnly, AuditPath: opts.AuditPath, Logger: opts.Logger,
 		Spinner:       func() string { return a.spin.View() },
 		PoolThreshold: opts.PoolThreshold,
+		LowLightDBM:   opts.LowLightDBM,
 		Copy:          opts.Clipboard,
 		ExportDir:     opts.ExportDir,
 	}

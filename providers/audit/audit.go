@@ -34,9 +34,14 @@ type Entry struct {
 	Target   Target    `json:"target"`
 	Reason   string    `json:"reason,omitempty"`
 	Request  Request   `json:"request"`
-	Outcome  string    `json:"outcome,omitempty"` // ok | error | refused
-	Status   int       `json:"status,omitempty"`
-	Message  string    `json:"message,omitempty"`
+	// Then are the action's further requests (sent after Request, in
+	// order, each only if the one before succeeded); Sent is how many of
+	// all its requests were accepted (result lines of such actions).
+	Then    []Request `json:"then,omitempty"`
+	Sent    *int      `json:"sent,omitempty"`
+	Outcome string    `json:"outcome,omitempty"` // ok | error | refused
+	Status  int       `json:"status,omitempty"`
+	Message string    `json:"message,omitempty"`
 }
 
 // Target is what the action was aimed at.
@@ -111,28 +116,37 @@ func (l *Log) write(e Entry) error {
 }
 
 func (l *Log) entry(provider string, a model.Action, phase string) Entry {
-	req := Request{Method: a.HTTP.Method, Path: l.redact(a.HTTP.Path)}
-	if n := len(a.HTTP.Body); n > 0 {
-		if n <= maxInlineBody && json.Valid(a.HTTP.Body) {
-			var buf bytes.Buffer
-			if json.Compact(&buf, a.HTTP.Body) == nil {
-				req.Body = json.RawMessage(l.redact(buf.String()))
-			}
-		}
-		if req.Body == nil {
-			sum := sha256.Sum256(a.HTTP.Body)
-			req.BodyBytes, req.BodySHA256 = n, hex.EncodeToString(sum[:])
-		}
-	}
-	return Entry{
+	e := Entry{
 		Time:     l.now().UTC(),
 		Phase:    phase,
 		Provider: provider,
 		Action:   string(a.Request.Kind),
 		Target:   Target{Type: a.Request.Target.Type, ID: a.Request.Target.ID, Name: a.Request.Target.Name},
 		Reason:   l.redact(a.Request.Reason),
-		Request:  req,
+		Request:  l.request(a.HTTP),
 	}
+	for _, h := range a.Then {
+		e.Then = append(e.Then, l.request(h))
+	}
+	return e
+}
+
+// request summarises one HTTP request for the log.
+func (l *Log) request(h model.HTTPRequest) Request {
+	req := Request{Method: h.Method, Path: l.redact(h.Path)}
+	if n := len(h.Body); n > 0 {
+		if n <= maxInlineBody && json.Valid(h.Body) {
+			var buf bytes.Buffer
+			if json.Compact(&buf, h.Body) == nil {
+				req.Body = json.RawMessage(l.redact(buf.String()))
+			}
+		}
+		if req.Body == nil {
+			sum := sha256.Sum256(h.Body)
+			req.BodyBytes, req.BodySHA256 = n, hex.EncodeToString(sum[:])
+		}
+	}
+	return req
 }
 
 // Wrap returns a runner that records every action before and after next runs
@@ -172,6 +186,14 @@ func (r *audited) Do(ctx context.Context, a model.Action) (model.Result, error) 
 		out.Outcome, out.Message = "ok", r.log.redact(res.Message)
 	}
 	out.Request = Request{Method: e.Request.Method, Path: e.Request.Path} // body already in the request line
+	out.Then = nil
+	for _, h := range e.Then {
+		out.Then = append(out.Then, Request{Method: h.Method, Path: h.Path})
+	}
+	if len(a.Then) > 0 {
+		sent := res.Sent
+		out.Sent = &sent
+	}
 	if werr := r.log.write(out); werr != nil && err == nil {
 		err = fmt.Errorf("action done (status %d) but the audit log could not be written: %w", res.Status, werr)
 	}

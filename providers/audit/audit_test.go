@@ -154,3 +154,38 @@ func TestReadOnlyRefuses(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// An action of several requests is recorded whole before anything is
+// sent, and its result says how many were accepted.
+func TestAuditRecordsEveryRequestOfAnAction(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	l, err := Open(path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	a := model.Action{
+		Request: model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{Type: "connection", ID: "nsc:1"}},
+		HTTP:    model.HTTPRequest{Method: "PATCH", Path: "/network-services/ns1", Body: []byte(`{"type": "p2p_vc", "capacity": 2000}`), ContentType: "application/merge-patch+json"},
+		Then:    []model.HTTPRequest{{Method: "PATCH", Path: "/network-service-configs/nsc1", Body: []byte(`{"type": "p2p_vc", "capacity": 2000}`)}},
+	}
+	r := &fakeRunner{res: model.Result{Status: 400, Sent: 1}, err: &model.APIError{Status: 400, Message: "step 2 failed"}}
+	_, _ = l.Wrap("ix", r).Do(context.Background(), a)
+	lines := readLines(t, path)
+	if len(lines) != 2 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	req, res := lines[0], lines[1]
+	if len(req.Then) != 1 || req.Then[0].Path != "/network-service-configs/nsc1" || string(req.Then[0].Body) != `{"type":"p2p_vc","capacity":2000}` {
+		t.Errorf("request line: %+v", req)
+	}
+	if res.Sent == nil || *res.Sent != 1 || len(res.Then) != 1 || res.Then[0].Body != nil || res.Outcome != "error" {
+		t.Errorf("result line: %+v", res)
+	}
+	// A single-request action has neither.
+	_, _ = l.Wrap("ix", &fakeRunner{}).Do(context.Background(), action())
+	lines = readLines(t, path)
+	if last := lines[len(lines)-1]; last.Sent != nil || last.Then != nil {
+		t.Errorf("single request: %+v", last)
+	}
+}

@@ -63,6 +63,7 @@ type UI struct {
 	AuditLog      string   `toml:"audit_log"`      // default: $XDG_STATE_HOME/noctop/audit.log
 	LogFile       string   `toml:"log_file"`       // default: $XDG_STATE_HOME/noctop/noctop.log
 	PoolThreshold float64  `toml:"pool_threshold"` // IPAM: highlight pools above this percentage
+	LowLightDBM   float64  `toml:"low_light_dbm"`  // inventory: flag ports receiving less light (dBm)
 }
 
 // Provider is one [[provider]] table. Secrets appear only as *_env (an
@@ -185,6 +186,9 @@ func (c *Config) Defaults() {
 	if c.UI.PoolThreshold == 0 {
 		c.UI.PoolThreshold = 80
 	}
+	if c.UI.LowLightDBM == 0 {
+		c.UI.LowLightDBM = model.DefaultLowLightDBM
+	}
 	for i := range c.Providers {
 		if c.Providers[i].Timeout.Duration == 0 {
 			c.Providers[i].Timeout.Duration = 30 * time.Second
@@ -268,7 +272,7 @@ func suggest(k toml.Key) string {
 	case len(k) == 2 && k[0] == "provider":
 		known = providerKeys()
 	case len(k) == 2 && k[0] == "ui":
-		known = []string{"refresh", "read_only", "audit_log", "log_file", "pool_threshold"}
+		known = []string{"refresh", "read_only", "audit_log", "log_file", "pool_threshold", "low_light_dbm"}
 	case len(k) == 1:
 		known = []string{"ui", "keys", "provider"}
 	}

@@ -47,6 +47,13 @@ func TestParseGood(t *testing.T) {
 	if c.UI.PoolThreshold != 80 {
 		t.Errorf("default pool threshold = %v", c.UI.PoolThreshold)
 	}
+	if c.UI.LowLightDBM != -14 {
+		t.Errorf("default low-light threshold = %v", c.UI.LowLightDBM)
+	}
+	c, err = Parse("c.toml", []byte("[ui]\nlow_light_dbm = -18.5\n"), env(nil))
+	if err != nil || c.UI.LowLightDBM != -18.5 {
+		t.Errorf("low_light_dbm = -18.5: %v, %v", c, err)
+	}
 }
 
 func TestSecretsNeverPrint(t *testing.T) {
@@ -83,6 +90,8 @@ func TestParseErrors(t *testing.T) {
 		{"missing creds", "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\nclient_id_env = \"I\"\n", map[string]string{"I": "x"}, 3, []string{"needs credentials", "client_secret_env"}},
 		{"no name", "[[provider]]\nkind = \"fabric\"\n", nil, 1, []string{"no name"}},
 		{"threshold", "[ui]\npool_threshold = 120.0\n", nil, 2, []string{"pool_threshold"}},
+		{"light above zero", "[ui]\nlow_light_dbm = 3.0\n", nil, 2, []string{"low_light_dbm", "between -40 and 0"}},
+		{"light far too low", "[ui]\nrefresh = \"5s\"\nlow_light_dbm = -60.0\n", nil, 3, []string{"low_light_dbm"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -49,6 +49,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 	if err := checkRefresh(c.UI.Refresh); err != "" {
 		return fail([]string{"ui", "refresh"}, "%s", err)
 	}
+	if v := c.UI.LowLightDBM; v < -40 || v >= 0 {
+		return fail([]string{"ui", "low_light_dbm"}, "must be a receive level in dBm between -40 and 0 (exclusive), got %v", v)
+	}
 	seen := map[string]int{}
 	for i := range c.Providers {
 		p := &c.Providers[i]

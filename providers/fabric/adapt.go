@@ -272,6 +272,7 @@ func toModel(provider string, c Connection) model.Connection {
 			m.Actions = []model.ActionKind{model.ActionApprove}
 		}
 	}
+	m.Actions = append(m.Actions, ownActions(c)...)
 	m.FingerprintKey = m.Fingerprint()
 	return m.Sanitized()
 }

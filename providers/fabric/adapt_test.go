@@ -49,7 +49,9 @@ func TestAdaptFixtures(t *testing.T) {
 			pending: model.ChangeCreation, waiting: true, actions: approveReject, aVLANs: []int{310}, zExtra: "profile Noctop Transit L2",
 			desc: "requested by Quartzforge Cloud", needsZData: true},
 		"pending_creation_outgoing.json": {state: model.StatePending, raw: "PENDING", status: "PENDING_APPROVAL / PENDING_APPROVAL",
-			pending: model.ChangeCreation, waiting: false, aVLANs: []int{99}, needsZData: true},
+			pending: model.ChangeCreation, waiting: false, aVLANs: []int{99}, needsZData: true,
+			// Our own request: ours to withdraw by deleting it.
+			actions: []model.ActionKind{model.ActionDecommission}},
 		"pending_update_qinq.json": {state: model.StateChanging, raw: "ACTIVE", status: "PROVISIONED / AVAILABLE",
 			pending: model.ChangeUpdate, waiting: true, actions: approveReject, aVLANs: []int{2001, 2002}, zVLANs: []int{1500},
 			desc: "replace /bandwidth → bandwidth=2000"},
@@ -67,7 +69,8 @@ func TestAdaptFixtures(t *testing.T) {
 		"unknown_state.json":              {state: model.StateUnknown, raw: "QUANTUM_ENTANGLED", status: "PROVISIONED / TELEPORTING", needsZData: true},
 		"empty_state_equinix_status.json": {state: model.StateProvisioning, raw: "PROVISIONING", status: "PROVISIONING / PROVISIONING", needsZData: true},
 		"string_org_id.json":              {state: model.StateDeprovisioning, raw: "DEPROVISIONING", status: "DEPROVISIONING / DEPROVISIONING", zExtra: "profile Azure ExpressRoute", needsZData: true},
-		"failed_and_draft.json":           {state: model.StateFailed, raw: "FAILED", status: "NOT_PROVISIONED / ERROR", aName: "noctopdemo-fcr-ld"},
+		"failed_and_draft.json": {state: model.StateFailed, raw: "FAILED", status: "NOT_PROVISIONED / ERROR", aName: "noctopdemo-fcr-ld",
+			actions: []model.ActionKind{model.ActionDecommission}},
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "connections", "*.json"))
 	if len(files) != len(tests)+1 { // + wrong_types.json, tested below

@@ -254,16 +254,6 @@ func (c *Client) ConnectionAction(ctx context.Context, id string, req Connection
 	return out, err
 }
 
-// ListPorts returns the account's ports (GET /fabric/v4/ports; the spec
-// offers no paging parameters for it).
-func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
-	var out AllPortsResponse
-	if _, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: PortsPath}, &out); err != nil {
-		return nil, err
-	}
-	return out.Data, nil
-}
-
 // ListMetros returns every metro, reading all pages.
 func (c *Client) ListMetros(ctx context.Context) ([]Metro, error) {
 	return httpx.OffsetPages(ctx, 100, 2, nil, func(ctx context.Context, offset, limit int) ([]Metro, int, error) {
@@ -294,5 +284,9 @@ func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response
 	if h.Body != nil {
 		body = json.RawMessage(h.Body)
 	}
-	return c.api.Do(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}, nil)
+	req := httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}
+	if h.ContentType != "" {
+		req.Header = http.Header{"Content-Type": {h.ContentType}}
+	}
+	return c.api.Do(ctx, req, nil)
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/noctop/noctop/model"
@@ -88,6 +90,51 @@ func FuzzDecodeError(f *testing.F) {
 				t.Fatalf("invalid UTF-8 out of valid input: %+v", e)
 			}
 			_ = e.Error()
+		}
+	})
+}
+
+// FuzzTrafficDecoders: a hostile metrics or stats answer never panics,
+// never yields a negative or non-finite value, and the series built from
+// it keep their slots in time order.
+func FuzzTrafficDecoders(f *testing.F) {
+	f.Add([]byte(metricsFixture))
+	f.Add([]byte(statsExampleFixture))
+	f.Add([]byte(statsSchemaFixture))
+	f.Add([]byte(`{"data":[{"name":"x","unit":"Gbps","interval":"P9999D","datapoints":[{"endDateTime":"9999-12-31T23:59:59Z","value":1e308}]}]}`))
+	f.Add([]byte(`{"data":[{"name":"x","unit":"Gbps","interval":"PT5M","datapoints":[{"endDateTime":"2026-03-02T08:55:00Z","value":1e308}]}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		var mr MetricsResponse
+		if httpx.DecodeJSON(b, &mr) == nil {
+			for _, name := range []string{MetricConnRx, "%NAME%", "x"} {
+				rs, err := metricSeries(mr.Data, name, "in")
+				if err != nil {
+					continue
+				}
+				for _, s := range finish([2]rawSeries{rs, rs}, model.Ref{}, 1e9, now, time.Hour) {
+					for i, smp := range s.Samples {
+						if !smp.Missing && (smp.V < 0 || math.IsNaN(smp.V) || math.IsInf(smp.V, 0)) {
+							t.Fatalf("value %v", smp.V)
+						}
+						if i > 0 && smp.T.Before(s.Samples[i-1].T) {
+							t.Fatal("samples out of order")
+						}
+					}
+				}
+			}
+		}
+		if st, err := decodeStats(b); err == nil && st.BandwidthUtilization != nil {
+			for _, d := range []*StatsDirection{st.BandwidthUtilization.Inbound, st.BandwidthUtilization.Outbound} {
+				if d == nil {
+					continue
+				}
+				for _, m := range d.Metrics {
+					if m.Mean != nil && (math.IsNaN(*m.Mean) || math.IsInf(*m.Mean, 0)) {
+						t.Fatal("non-finite mean")
+					}
+				}
+			}
 		}
 	})
 }

@@ -25,10 +25,12 @@ type Provider struct {
 
 	mu       sync.Mutex
 	conns    map[string]Connection // last seen, for planning (no I/O in Plan)
+	connsAt  time.Time             // when conns was last listed in full
 	claimed  map[string]bool       // "port/vlan" sent in acceptances since the last full listing
 	ports    []Port                // our ports, for choosing where to land an acceptance
 	portsAt  time.Time
 	portsTTL time.Duration
+	metrics  metricsState // whether the server has the metrics API
 }
 
 var (
@@ -112,7 +114,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		out = append(out, toModel(p.name, c))
 	}
 	p.mu.Lock()
-	p.conns = cache
+	p.conns, p.connsAt = cache, p.client.cfg.now()
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
 	return out, nil
@@ -150,10 +152,13 @@ func (p *Provider) Connection(ctx context.Context, id string) (model.Connection,
 }
 
 // Parameters an ActionRequest may carry for an acceptance that must say
-// where the connection lands on our side.
+// where the connection lands on our side (the port picker sets them;
+// LandingPorts lists the choices).
 const (
-	ParamPort = "port" // uuid of our port
-	ParamVLAN = "vlan" // VLAN (DOT1Q tag or QINQ S-tag) on that port
+	ParamPort      = model.ParamPort      // uuid of our port
+	ParamVLAN      = model.ParamVLAN      // VLAN (DOT1Q tag or QINQ S-tag) on that port
+	ParamInnerVLAN = model.ParamInnerVLAN // QINQ C-tag
+	ParamBandwidth = model.ParamBandwidth // Mbit/s, for a bandwidth change
 )
 
 // Plan builds the exact POST /fabric/v4/connections/{id}/actions request
@@ -166,7 +171,13 @@ func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 	ports := p.ports
 	p.mu.Unlock()
 	if !ok {
-		return model.Action{}, errorf("connection %q is not loaded: refresh the list first", req.Target.ID)
+		return model.Action{}, errorf("connection %q is not loaded: refresh the list first", truncate(req.Target.ID, 60))
+	}
+	switch req.Kind {
+	case model.ActionChangeBandwidth:
+		return p.planBandwidth(req, c, ports)
+	case model.ActionDecommission:
+		return planDelete(req, c)
 	}
 	name := firstNonEmpty(c.Name, c.UUID)
 	pend := pendingOf(c)
@@ -244,13 +255,15 @@ func needsZSide(c Connection) bool {
 }
 
 // landing chooses the z-side access point of an acceptance: the port and
-// VLAN from params, or our active port in the z-side metro with the most
-// free bandwidth and its lowest VLAN not used by any connection we know.
+// VLAN(s) from params (the operator's choice), else our active port in the
+// z-side metro with the most free bandwidth and its lowest VLAN not in use.
+// The port must be one of ours in that metro; a VLAN already used on it is
+// refused. A QinQ port takes an S-tag and a C-tag (the C-tag defaults to
+// the requester's VLAN).
 func (p *Provider) landing(c Connection, params map[string]string, ports []Port) (*ConnectionSide, error) {
-	metro := ""
-	if ap := c.ZSide.AccessPoint; ap != nil && ap.Location != nil {
-		metro = ap.Location.MetroCode
-	}
+	metro := landingMetro(c)
+	name := firstNonEmpty(c.Name, c.UUID)
+	cands := candidates(ports, metro)
 	var port *Port
 	if id := params[ParamPort]; id != "" {
 		for i := range ports {
@@ -258,48 +271,62 @@ func (p *Provider) landing(c Connection, params map[string]string, ports []Port)
 				port = &ports[i]
 			}
 		}
-		if port == nil {
-			port = &Port{UUID: id, Encapsulation: &PortEncapsulation{Type: "DOT1Q"}}
+		switch {
+		case port == nil:
+			return nil, errorf("port %q is not one of our known ports: refresh, or choose another", truncate(id, 60))
+		case port.Location == nil || port.Location.MetroCode != metro:
+			at := ""
+			if port.Location != nil {
+				at = port.Location.MetroCode
+			}
+			return nil, errorf("port %s is in metro %q; %s lands in %q", firstNonEmpty(port.Name, port.UUID), at, name, metro)
+		case !slices.ContainsFunc(cands, func(x Port) bool { return x.UUID == id }):
+			return nil, errorf("port %s is %s with %s encapsulation: it cannot take a connection", firstNonEmpty(port.Name, port.UUID), firstNonEmpty(port.State, "in an unknown state"), firstNonEmpty(encapsulation(*port), "no"))
 		}
 	} else {
-		var cands []*Port
-		for i := range ports {
-			pt := &ports[i]
-			if pt.Location == nil || pt.Location.MetroCode != metro || (pt.State != "" && pt.State != "ACTIVE") {
-				continue
-			}
-			if enc := encapsulation(*pt); enc != "DOT1Q" && enc != "QINQ" {
-				continue
-			}
-			cands = append(cands, pt)
-		}
 		if len(cands) == 0 {
-			return nil, errorf("no port of ours in metro %q is known to land %s on; pass the %q and %q parameters", metro, firstNonEmpty(c.Name, c.UUID), ParamPort, ParamVLAN)
+			return nil, errorf("no port of ours in metro %q is known to land %s on; pass the %q and %q parameters", metro, name, ParamPort, ParamVLAN)
 		}
-		slices.SortStableFunc(cands, func(a, b *Port) int {
-			if c := cmp.Compare(b.AvailableBandwidth, a.AvailableBandwidth); c != 0 {
-				return c
-			}
-			return strings.Compare(a.Name, b.Name)
-		})
-		port = cands[0]
+		port = &cands[0]
 	}
-	vlan := 0
-	if v := params[ParamVLAN]; v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 2 || n > 4092 {
-			return nil, errorf("VLAN %q is not a number in 2..4092", v)
+	p.mu.Lock()
+	used := p.usedVLANs()[port.UUID]
+	p.mu.Unlock()
+	tag := func(key string) (int, error) {
+		v := params[key]
+		if v == "" {
+			return 0, nil
 		}
-		vlan = n
-	} else {
-		vlan = p.lowestFreeVLAN(port.UUID)
-		if vlan == 0 {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n < 2 || n > 4092 {
+			return 0, errorf("VLAN %q is not a number in 2..4092", truncate(v, 20))
+		}
+		return n, nil
+	}
+	vlan, err := tag(ParamVLAN)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case vlan == 0:
+		if vlan = lowestFree(used); vlan == 0 {
 			return nil, errorf("no free VLAN left on port %s", firstNonEmpty(port.Name, port.UUID))
 		}
+	case used[vlan]:
+		return nil, errorf("VLAN %d is already in use on port %s: choose another", vlan, firstNonEmpty(port.Name, port.UUID))
 	}
 	lp := &LinkProtocol{Type: "DOT1Q", VlanTag: vlan}
 	if encapsulation(*port) == "QINQ" {
-		lp = &LinkProtocol{Type: "QINQ", VlanSTag: vlan}
+		inner, err := tag(ParamInnerVLAN)
+		if err != nil {
+			return nil, err
+		}
+		if inner == 0 {
+			inner = requesterVLAN(c)
+		}
+		lp = &LinkProtocol{Type: "QINQ", VlanSTag: vlan, VlanCTag: inner}
+	} else if params[ParamInnerVLAN] != "" {
+		return nil, errorf("port %s is DOT1Q: it takes one VLAN, not an inner one", firstNonEmpty(port.Name, port.UUID))
 	}
 	return &ConnectionSide{AccessPoint: &AccessPoint{
 		Type:         "COLO",
@@ -308,46 +335,24 @@ func (p *Provider) landing(c Connection, params map[string]string, ports []Port)
 	}}, nil
 }
 
+// requesterVLAN is the requester's own VLAN (its A-side tag), the usual
+// inner tag on a QinQ port; 2 when it has none.
+func requesterVLAN(c Connection) int {
+	if ap := c.ASide.AccessPoint; ap != nil && ap.LinkProtocol != nil {
+		for _, v := range []int{ap.LinkProtocol.VlanTag, ap.LinkProtocol.VlanCTag, ap.LinkProtocol.VlanSTag} {
+			if v >= 2 && v <= 4092 {
+				return v
+			}
+		}
+	}
+	return 2
+}
+
 func encapsulation(p Port) string {
 	if p.Encapsulation == nil {
 		return ""
 	}
 	return p.Encapsulation.Type
-}
-
-// lowestFreeVLAN is the lowest tag (outer tag for QinQ) in 2..4092 that no
-// known connection uses on port.
-func (p *Provider) lowestFreeVLAN(portUUID string) int {
-	used := make(map[int]bool)
-	p.mu.Lock()
-	for _, c := range p.conns {
-		for _, s := range []ConnectionSide{c.ASide, c.ZSide} {
-			ap := s.AccessPoint
-			if ap == nil || ap.Port == nil || ap.Port.UUID != portUUID || ap.LinkProtocol == nil {
-				continue
-			}
-			lp := ap.LinkProtocol
-			for _, v := range []int{lp.VlanTag, lp.VlanSTag} {
-				used[v] = true
-			}
-			for v := lp.VlanTagMin; v > 0 && v <= lp.VlanTagMax && v <= 4092; v++ {
-				used[v] = true
-			}
-		}
-	}
-	for k := range p.claimed {
-		if port, v, ok := strings.Cut(k, "/"); ok && port == portUUID {
-			n, _ := strconv.Atoi(v)
-			used[n] = true
-		}
-	}
-	p.mu.Unlock()
-	for v := 2; v <= 4092; v++ {
-		if !used[v] {
-			return v
-		}
-	}
-	return 0
 }
 
 // claim remembers the port and VLAN an acceptance asked for, so the next
@@ -375,8 +380,11 @@ func (p *Provider) claim(body []byte) {
 // the caller re-reads the connection rather than assuming the outcome.
 func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error) {
 	res := model.Result{Action: a}
-	if a.HTTP.Method != http.MethodPost || !strings.HasPrefix(a.HTTP.Path, ConnPath) || !strings.HasSuffix(a.HTTP.Path, "/actions") {
-		return res, errorf("refusing to send %s %s: not a Fabric connection action", a.HTTP.Method, a.HTTP.Path)
+	if len(a.Then) > 0 {
+		return res, errorf("refusing to send %d requests: Fabric actions are one request", 1+len(a.Then))
+	}
+	if err := allowedAction(a.HTTP); err != nil {
+		return res, err
 	}
 	if a.NeedsReason {
 		var body ConnectionActionRequest
@@ -397,10 +405,20 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		}
 		return res, err
 	}
+	res.Sent = 1
+	if a.HTTP.Method != http.MethodPost {
+		// An update or deletion answers with the connection.
+		var c Connection
+		res.Message = fmt.Sprintf("Fabric accepted %s %s (HTTP %d)", a.HTTP.Method, a.HTTP.Path, resp.Status)
+		if httpx.DecodeJSON(resp.Body, &c) == nil && c.State != "" {
+			res.Message += ": now " + model.SafeText(truncate(c.State, 40))
+		}
+		return res, nil
+	}
 	p.claim(a.HTTP.Body)
 	var ack ConnectionAction
 	if httpx.DecodeJSON(resp.Body, &ack) == nil && ack.UUID != "" {
-		res.Message = fmt.Sprintf("Fabric accepted %s (HTTP %d, action %s)", ack.Type, resp.Status, ack.UUID)
+		res.Message = fmt.Sprintf("Fabric accepted %s (HTTP %d, action %s)", model.SafeText(truncate(ack.Type, 60)), resp.Status, model.SafeText(truncate(ack.UUID, 60)))
 	} else {
 		res.Message = fmt.Sprintf("Fabric accepted the request (HTTP %d)", resp.Status)
 	}

@@ -64,6 +64,8 @@ type simConfig struct {
 	staticToken            string
 	tokenTTL               time.Duration
 	maxWaiting             int
+	noMetrics              bool
+	portsPage              int
 }
 
 // SimOption configures a Simulator.
@@ -82,6 +84,9 @@ func WithSimStaticToken(tok string) SimOption { return func(c *simConfig) { c.st
 // WithSimTokenTTL sets the lifetime of issued tokens (default 3599s, as
 // token_timeout).
 func WithSimTokenTTL(d time.Duration) SimOption { return func(c *simConfig) { c.tokenTTL = d } }
+
+// WithSimPortsPage pages GET /fabric/v4/ports by n (default: one page).
+func WithSimPortsPage(n int) SimOption { return func(c *simConfig) { c.portsPage = n } }
 
 // WithSimMaxWaiting caps how many changes may wait for our decision before
 // new arrivals pause (default max(25, scale/10)).
@@ -240,6 +245,11 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, now time.Time)
 			return
 		}
 		s.listPorts(w, r)
+	case strings.HasPrefix(path, PortsPath+"/"):
+		id, sub, _ := strings.Cut(strings.TrimPrefix(path, PortsPath+"/"), "/")
+		if !s.trafficRoute(w, r, "ports", id, sub, now) {
+			s.fail(w, r, http.StatusNotFound, "EQ-3000404", "Resource not found", "no such endpoint: "+path)
+		}
 	case path == MetrosPath:
 		if r.Method != http.MethodGet {
 			s.methodNotAllowed(w, r, "GET")
@@ -254,10 +264,13 @@ func (s *Simulator) route(w http.ResponseWriter, r *http.Request, now time.Time)
 			s.getConnection(w, r, id)
 		case sub == "" && r.Method == http.MethodPatch:
 			s.patchConnection(w, r, id, now)
+		case sub == "" && r.Method == http.MethodDelete:
+			s.deleteConnection(w, r, id, now)
 		case sub == "actions" && r.Method == http.MethodPost:
 			s.action(w, r, id, now)
+		case s.trafficRoute(w, r, "connections", id, sub, now):
 		case sub == "" || sub == "actions":
-			s.methodNotAllowed(w, r, "GET, PATCH, POST")
+			s.methodNotAllowed(w, r, "GET, PATCH, DELETE, POST")
 		default:
 			s.fail(w, r, http.StatusNotFound, "EQ-3000404", "Resource not found", "no such endpoint: "+path)
 		}
@@ -392,8 +405,13 @@ func (s *Simulator) getConnection(w http.ResponseWriter, r *http.Request, id str
 	writeRaw(w, http.StatusOK, s.encoded(sc))
 }
 
-// patchConnection supports renaming (replace /name), the one update that
-// needs no approval.
+// patchConnection supports renaming (replace /name, no approval) and a
+// bandwidth change (replace /bandwidth) of a connection of ours: the
+// bandwidth must be one the service allows (a Fabric speed, at most the
+// port's on our side and the profile's maximum for a connection to a
+// service profile), and the connection active with nothing pending. A
+// connection to another company's profile waits for its approval; other
+// changes are applied after provisioning.
 func (s *Simulator) patchConnection(w http.ResponseWriter, r *http.Request, id string, now time.Time) {
 	sc, ok := s.conns[id]
 	if !ok {
@@ -405,30 +423,174 @@ func (s *Simulator) patchConnection(w http.ResponseWriter, r *http.Request, id s
 		s.fail(w, r, http.StatusBadRequest, "EQ-3000035", "Invalid request body", "expected a non-empty JSON array of {op, path, value}")
 		return
 	}
+	var newName string
+	var newBW int64
 	for _, op := range ops {
-		if op.Op != "replace" || op.Path != "/name" {
-			s.fail(w, r, http.StatusBadRequest, "EQ-3142018", "Unsupported update", "the simulator supports only replace /name", ErrorAdditionalInfo{Property: op.Path, Reason: "not updatable"})
+		switch {
+		case op.Op == "replace" && op.Path == "/name":
+			var name string
+			if json.Unmarshal(op.Value, &name) != nil {
+				var obj struct {
+					Name string `json:"name"`
+				}
+				if json.Unmarshal(op.Value, &obj) != nil {
+					name = ""
+				} else {
+					name = obj.Name
+				}
+			}
+			if name = strings.TrimSpace(name); name == "" || len(name) > 50 {
+				s.fail(w, r, http.StatusBadRequest, "EQ-3142019", "Invalid connection name", "a name of 1 to 50 characters is required", ErrorAdditionalInfo{Property: "/name", Reason: "invalid"})
+				return
+			}
+			newName = name
+		case op.Op == "replace" && op.Path == "/bandwidth":
+			var bw int64
+			if json.Unmarshal(op.Value, &bw) != nil {
+				var obj struct {
+					Bandwidth int64 `json:"bandwidth"`
+				}
+				if json.Unmarshal(op.Value, &obj) == nil {
+					bw = obj.Bandwidth
+				}
+			}
+			if msg := s.checkBandwidth(sc, bw); msg != "" {
+				s.fail(w, r, http.StatusBadRequest, "EQ-3142020", "Invalid bandwidth", msg, ErrorAdditionalInfo{Property: "/bandwidth", Reason: msg})
+				return
+			}
+			newBW = bw
+		default:
+			s.fail(w, r, http.StatusBadRequest, "EQ-3142018", "Unsupported update", "the simulator supports replace /name and replace /bandwidth", ErrorAdditionalInfo{Property: op.Path, Reason: "not updatable"})
 			return
 		}
-		var name string
-		if json.Unmarshal(op.Value, &name) != nil {
-			var obj struct {
-				Name string `json:"name"`
-			}
-			if json.Unmarshal(op.Value, &obj) != nil {
-				name = ""
-			} else {
-				name = obj.Name
-			}
-		}
-		if name = strings.TrimSpace(name); name == "" || len(name) > 50 {
-			s.fail(w, r, http.StatusBadRequest, "EQ-3142019", "Invalid connection name", "a name of 1 to 50 characters is required", ErrorAdditionalInfo{Property: "/name", Reason: "invalid"})
+	}
+	if newBW > 0 {
+		if sc.c.Direction == dirIncoming {
+			s.fail(w, r, http.StatusForbidden, "EQ-3000197", "User not authorized to perform given action", "only the A-side owner can change "+sc.c.Name)
 			return
 		}
-		sc.c.Name = name
+		if sc.c.State != "ACTIVE" || pendingOf(sc.c) != nil {
+			s.fail(w, r, http.StatusBadRequest, "EQ-3142021", "Connection cannot be updated now", fmt.Sprintf("%s is %s with a change pending or not active", sc.c.Name, sc.c.State))
+			return
+		}
+	}
+	if newName != "" {
+		sc.c.Name = newName
 	}
 	sc.c.ChangeLog.UpdatedDateTime = stamp(now)
+	status := http.StatusOK
+	if newBW > 0 {
+		status = http.StatusAccepted
+		s.startBandwidthChange(sc, newBW, now)
+	}
 	s.version++
+	writeJSON(w, status, sc.c)
+}
+
+// checkBandwidth says why bw is not a bandwidth sc's service allows ("" if
+// it is).
+func (s *Simulator) checkBandwidth(sc *simConn, bw int64) string {
+	if !slicesContains(simBandwidths, bw) {
+		return fmt.Sprintf("bandwidth %d Mbps is not offered (one of %v)", bw, simBandwidths)
+	}
+	if bw == sc.c.Bandwidth {
+		return fmt.Sprintf("the connection already has %d Mbps", bw)
+	}
+	for _, p := range sc.ourPorts {
+		if bw > p.wire.PhysicalPortsSpeed {
+			return fmt.Sprintf("%d Mbps is more than port %s carries (%d Mbps)", bw, p.wire.Name, p.wire.PhysicalPortsSpeed)
+		}
+	}
+	if z := sc.c.ZSide.AccessPoint; z != nil && z.Type == "SP" && bw > simProfileMax {
+		return fmt.Sprintf("the service profile %s allows at most %d Mbps", profileName(z), simProfileMax)
+	}
+	return ""
+}
+
+// simProfileMax is the largest bandwidth other companies' profiles sell.
+const simProfileMax = 5000
+
+func profileName(ap *AccessPoint) string {
+	if ap.Profile != nil {
+		return ap.Profile.Name
+	}
+	return "of the other side"
+}
+
+func slicesContains(v []int64, x int64) bool {
+	for _, y := range v {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// startBandwidthChange records the update and lets it complete: a change
+// to another company's profile waits for their approval first.
+func (s *Simulator) startBandwidthChange(sc *simConn, bw int64, now time.Time) {
+	r := s.world.Rand("fabric", "bandwidth", sc.c.UUID, strconv.Itoa(int(s.version)))
+	t := s.world.Timing()
+	data, _ := json.Marshal(ConnectionChangeOperation{Op: "replace", Path: "/bandwidth", Value: json.RawMessage(`{"bandwidth":` + strconv.FormatInt(bw, 10) + `}`)})
+	toProfile := sc.c.ZSide.AccessPoint != nil && sc.c.ZSide.AccessPoint.Type == "SP" && sc.c.Direction == dirOutgoing
+	status := "APPROVED"
+	if toProfile {
+		status = changeSubmittedForApprove
+	}
+	sc.c.Change = &Change{UUID: sim.UUID(r), Type: changeUpdate, Status: status, CreatedDateTime: stamp(now), UpdatedDateTime: stamp(now), Data: data}
+	change := sc.c.Change
+	apply := func(now time.Time) {
+		if sc.c.Change != change || sc.c.State != "ACTIVE" {
+			return // superseded
+		}
+		sc.c.Bandwidth = bw
+		change.Status, change.UpdatedDateTime = "COMPLETED", stamp(now)
+		sc.c.ChangeLog.UpdatedDateTime = stamp(now)
+		s.version++
+	}
+	if !toProfile {
+		s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), apply)
+		return
+	}
+	s.engine.After(sim.Between(r, t.RemoteMin, t.RemoteMax), func(now time.Time) {
+		if sc.c.Change != change {
+			return
+		}
+		if sim.Chance(r, 0.85) {
+			change.Status, change.UpdatedDateTime = "APPROVED", stamp(now)
+			s.version++
+			s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), apply)
+			return
+		}
+		change.Status, change.UpdatedDateTime, change.Information = "REJECTED", stamp(now), "the provider does not offer this bandwidth on the profile right now"
+		s.version++
+	})
+}
+
+// deleteConnection deletes a connection of ours: it goes through
+// DEPROVISIONING to DEPROVISIONED (and its VLANs are freed).
+func (s *Simulator) deleteConnection(w http.ResponseWriter, r *http.Request, id string, now time.Time) {
+	sc, ok := s.conns[id]
+	if !ok {
+		s.fail(w, r, http.StatusNotFound, "EQ-3142102", "Connection not found", "uuid "+truncate(id, 60)+" not found")
+		return
+	}
+	switch {
+	case sc.c.Direction == dirIncoming:
+		s.fail(w, r, http.StatusForbidden, "EQ-3142301", "User not authorized to delete the connection", "only the A-side owner can delete "+sc.c.Name+"; the Z side answers a deletion request")
+		return
+	case sc.c.State == "DEPROVISIONING" || sc.c.State == "DEPROVISIONED" || sc.c.State == "CANCELLED":
+		s.fail(w, r, http.StatusBadRequest, "EQ-3142302", "Connection already deleted", sc.c.Name+" is "+sc.c.State)
+		return
+	}
+	rr := s.world.Rand("fabric", "delete", sc.c.UUID)
+	t := s.world.Timing()
+	s.setPhase(sc, phDeprovisioning, now, rr)
+	s.engine.After(sim.Between(rr, t.DeprovisionMin, t.DeprovisionMax), func(now time.Time) {
+		if sc.c.State == "DEPROVISIONING" {
+			s.setPhase(sc, phDeprovisioned, now, rr)
+		}
+	})
 	writeJSON(w, http.StatusOK, sc.c)
 }
 
@@ -603,7 +765,18 @@ func (s *Simulator) listPorts(w http.ResponseWriter, r *http.Request) {
 		data[i].UsedBandwidth = used[data[i].UUID]
 		data[i].AvailableBandwidth = max(0, data[i].PhysicalPortsSpeed-data[i].UsedBandwidth)
 	}
-	writeJSON(w, http.StatusOK, AllPortsResponse{Pagination: &Pagination{Offset: 0, Limit: max(len(data), 1), Total: len(data)}, Data: data})
+	// Paged when a page size is set (the spec names no paging parameters;
+	// the pagination object's next link says where the rest is).
+	offset, limit := 0, max(len(data), 1)
+	if n := s.cfg.portsPage; n > 0 {
+		limit = n
+		if v, err := strconv.Atoi(r.URL.Query().Get("offset")); err == nil && v >= 0 {
+			offset = v
+		}
+	}
+	total := len(data)
+	data = data[min(offset, total):min(offset+limit, total)]
+	writeJSON(w, http.StatusOK, AllPortsResponse{Pagination: page(offset, limit, total, PortsPath), Data: data})
 }
 
 func (s *Simulator) listMetros(w http.ResponseWriter, r *http.Request) {

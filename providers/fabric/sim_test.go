@@ -434,10 +434,17 @@ func TestAcceptanceWithTakenVLANIsRefused(t *testing.T) {
 	if used == 0 {
 		t.Skip("chosen port carries no active connection in this world")
 	}
-	a, err = p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}, Params: map[string]string{ParamPort: port, ParamVLAN: fmt.Sprint(used)}})
-	if err != nil {
-		t.Fatal(err)
+	// The planner refuses the clash before anything is sent...
+	if _, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}, Params: map[string]string{ParamPort: port, ParamVLAN: fmt.Sprint(used)}}); err == nil || !strings.Contains(err.Error(), "already in use") {
+		t.Fatalf("plan with a taken VLAN: %v", err)
 	}
+	// ...and so does the API, when a request slips past it.
+	body.Data.ZSide.AccessPoint.LinkProtocol.VlanTag = used
+	body.Data.ZSide.AccessPoint.LinkProtocol.VlanSTag = 0
+	if lp := body.Data.ZSide.AccessPoint.LinkProtocol; lp.Type == "QINQ" {
+		lp.VlanTag, lp.VlanSTag = 0, used
+	}
+	a.HTTP.Body, _ = json.MarshalIndent(body, "", "  ")
 	res, err := p.Do(ctx, a)
 	var ae *model.APIError
 	if !errors.As(err, &ae) || ae.Status != 400 || !strings.Contains(ae.Error(), "already in use") || res.Status != 400 {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/noctop/noctop/model"
 )
@@ -132,6 +133,9 @@ type index struct {
 	offerings  map[string]ProductOffering
 	accounts   map[string]Account
 	changes    map[string]NetworkServiceChangeRequest // by network service id
+	// changeSince is when noctop first saw each pending change request
+	// (IX-API gives it no timestamp), by network service id.
+	changeSince map[string]time.Time
 }
 
 func newIndex() *index {
@@ -140,6 +144,7 @@ func newIndex() *index {
 		pops: map[string]PointOfPresence{}, devices: map[string]Device{}, ports: map[string]Port{},
 		conns: map[string]Connection{}, nscs: map[string]NetworkServiceConfig{}, services: map[string]NetworkService{},
 		offerings: map[string]ProductOffering{}, accounts: map[string]Account{}, changes: map[string]NetworkServiceChangeRequest{},
+		changeSince: map[string]time.Time{},
 	}
 }
 
@@ -349,12 +354,15 @@ func changeDescription(s NetworkService, cr *NetworkServiceChangeRequest, ix *in
 		return "change pending"
 	}
 	var parts []string
+	from := "?"
+	if s.Capacity != nil {
+		from = model.FormatMbps(*s.Capacity)
+	}
 	if cr.Capacity != nil {
-		from := "?"
-		if s.Capacity != nil {
-			from = model.FormatMbps(*s.Capacity)
-		}
 		parts = append(parts, "capacity "+from+" → "+model.FormatMbps(*cr.Capacity))
+	} else if s.Capacity != nil {
+		// null asks for the offering's maximum (no rate limit).
+		parts = append(parts, "capacity "+from+" → the offering's maximum")
 	}
 	if cr.ProductOffering != "" && cr.ProductOffering != s.ProductOffering {
 		name := cr.ProductOffering
@@ -413,7 +421,13 @@ func nscToModel(provider string, n NetworkServiceConfig, ix *index) model.Connec
 		m.Z.Name = serviceLabel(svc, ix)
 		switch svc.Type {
 		case TypeP2PVC:
+			// The other party: the joining member when we created the
+			// service, its creator when we joined it.
 			m.Z.Account = ix.accountName(svc.JoiningMemberAccount)
+			if p2pRoleOf(svc, n) == roleB {
+				m.Z.Account = ix.accountName(svc.ConsumingAccount)
+				m.Z.Name = "p2p from " + m.Z.Account
+			}
 		case TypeCloudVC:
 			if po, ok := ix.offerings[svc.ProductOffering]; ok {
 				m.Z.Account = po.ServiceProvider
@@ -434,19 +448,33 @@ func nscToModel(provider string, n NetworkServiceConfig, ix *index) model.Connec
 	case haveConn:
 		m.BandwidthMbps = ix.connSpeed(conn)
 	}
-	// A change request lives on the service; show it on our config.
+	// A change request lives on the service; show it on our config. Who
+	// must act depends on our side of the virtual circuit: the B-side
+	// files (and may withdraw), the A-side accepts or rejects.
 	pendingChange := haveSvc && svc.State == StateProductionChangePending
 	var cr *NetworkServiceChangeRequest
 	if c, ok := ix.changes[n.NetworkService]; ok {
 		cr, pendingChange = &c, haveSvc
 	}
+	role := roleUnknown
+	if haveSvc && svc.Type == TypeP2PVC {
+		role = p2pRoleOf(svc, n)
+	}
 	if pendingChange {
-		m.Pending = &model.PendingChange{
+		pc := &model.PendingChange{
 			Kind:        model.ChangeUpdate,
 			Status:      StateProductionChangePending,
 			Description: changeDescription(svc, cr, ix),
-			WaitingOnUs: false, // we asked; the other side decides
+			Since:       ix.changeSince[svc.ID],
 		}
+		switch role {
+		case roleA:
+			pc.WaitingOnUs = true
+			pc.Description += " — requested by " + model.SafeText(ix.accountName(svc.JoiningMemberAccount))
+		case roleB:
+			pc.Description += " — waiting for " + model.SafeText(ix.accountName(svc.ConsumingAccount))
+		}
+		m.Pending = pc
 		if m.State == model.StateActive {
 			m.State = model.StateChanging
 		}
@@ -454,21 +482,50 @@ func nscToModel(provider string, n NetworkServiceConfig, ix *index) model.Connec
 	if n.DecommissionAt != "" {
 		m.Status = joinNonEmpty("; ", m.Status, "decommission at "+n.DecommissionAt)
 	}
-	if haveSvc && svc.Type == TypeP2PVC {
-		switch svc.State {
-		case StateProduction:
-			if cr == nil {
-				m.Actions = append(m.Actions, model.ActionFileChangeRequest)
-			}
-		case StateProductionChangePending:
-			m.Actions = append(m.Actions, model.ActionWithdrawChangeRequest)
-		}
+	switch {
+	case role == roleB && svc.State == StateProduction && cr == nil:
+		m.Actions = append(m.Actions, model.ActionFileChangeRequest)
+	case role == roleB && pendingChange:
+		m.Actions = append(m.Actions, model.ActionWithdrawChangeRequest)
+	case role == roleA && pendingChange && cr != nil:
+		m.Actions = append(m.Actions, model.ActionApprove, model.ActionReject)
+	case role == roleA && pendingChange:
+		// What it asks for could not be read: it can only be rejected.
+		m.Actions = append(m.Actions, model.ActionReject)
 	}
 	if decommissionable(n.State) {
 		m.Actions = append(m.Actions, model.ActionDecommission)
 	}
 	m.FingerprintKey = m.Fingerprint()
 	return m.Sanitized()
+}
+
+// p2pRole is our side of a p2p_vc network service.
+type p2pRole int
+
+const (
+	roleUnknown p2pRole = iota
+	roleA               // created the service (its consuming account)
+	roleB               // joined it (the joining_member_account)
+)
+
+// p2pRoleOf says which side of service s our config n is on: the config's
+// consuming account is the service's (A-side, it created the service) or
+// its joining member's (B-side); failing that, managing the service makes
+// us the A-side.
+func p2pRoleOf(s NetworkService, n NetworkServiceConfig) p2pRole {
+	c := n.ConsumingAccount
+	switch {
+	case c != "" && c == s.JoiningMemberAccount && c != s.ConsumingAccount:
+		return roleB
+	case c != "" && c == s.ConsumingAccount && c != s.JoiningMemberAccount:
+		return roleA
+	case n.ManagingAccount != "" && n.ManagingAccount == s.ManagingAccount:
+		return roleA
+	case n.ManagingAccount != "" && s.ManagingAccount != "" && c != "" && c == s.JoiningMemberAccount:
+		return roleB
+	}
+	return roleUnknown
 }
 
 // macRe and friends tell what kind of peer id a SeriesQuery names.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/model"
 )
@@ -111,13 +112,14 @@ func fixtureIndex() *index {
 	ix.ports["p2"] = Port{ID: "p2", Name: "xe-0/0/2", Speed: ptr(int64(10000)), Device: "d1", Pop: "pop1", Connection: &conn, State: "production"}
 	ix.conns["c1"] = Connection{ID: "c1", Name: "CUST-LAG-1", State: "production", Mode: ModeLAGLACP, Ports: []string{"p1", "p2"}, ConsumingAccount: "acc1"}
 	ix.services["lan"] = NetworkService{ID: "lan", Type: TypeExchangeLAN, Name: "NOC-IX FRA peering LAN", State: "production", MetroAreaNetwork: "man1"}
+	// We (acc1) joined a p2p_vc that acc2 created: the B-side.
 	ix.services["p2p"] = NetworkService{ID: "p2p", Type: TypeP2PVC, State: "production_change_pending", Capacity: ptr(int64(1000)),
-		ProductOffering: "po", JoiningMemberAccount: "acc2"}
+		ProductOffering: "po", ConsumingAccount: "acc2", ManagingAccount: "acc2", JoiningMemberAccount: "acc1"}
 	ix.offerings["po"] = ProductOffering{ID: "po", Type: TypeP2PVC, DisplayName: "vPNI 10G", BandwidthMin: ptr(int64(100)), BandwidthMax: ptr(int64(10000))}
 	ix.nscs["n1"] = NetworkServiceConfig{ID: "n1", Type: TypeExchangeLAN, State: "production", NetworkService: "lan", Connection: "c1",
 		VLANConfig: &VLANConfig{VLANType: VLANTypeDot1Q, VLAN: ptr(1104)}, ASNs: []int64{64500}, ConsumingAccount: "acc1"}
 	ix.nscs["n2"] = NetworkServiceConfig{ID: "n2", Type: TypeP2PVC, State: "production", NetworkService: "p2p", Connection: "c1",
-		VLANConfig: &VLANConfig{VLANType: VLANTypeQinQ, OuterVLAN: ptr(300), InnerVLAN: ptr(12)}, Capacity: ptr(int64(1000))}
+		VLANConfig: &VLANConfig{VLANType: VLANTypeQinQ, OuterVLAN: ptr(300), InnerVLAN: ptr(12)}, Capacity: ptr(int64(1000)), ConsumingAccount: "acc1"}
 	ix.changes["p2p"] = NetworkServiceChangeRequest{ProductOffering: "po", Capacity: ptr(int64(2000))}
 	return ix
 }
@@ -169,13 +171,13 @@ func TestNSCToModel(t *testing.T) {
 	if p2p.State != model.StateChanging || p2p.Pending == nil || p2p.Pending.Kind != model.ChangeUpdate || p2p.Pending.WaitingOnUs {
 		t.Fatalf("pending change: state %s pending %+v", p2p.State, p2p.Pending)
 	}
-	if p2p.Pending.Description != "capacity 1G → 2G" {
+	if p2p.Pending.Description != "capacity 1G → 2G — waiting for Cedarline Cloud" {
 		t.Errorf("description %q", p2p.Pending.Description)
 	}
 	if !p2p.HasAction(model.ActionWithdrawChangeRequest) || p2p.HasAction(model.ActionFileChangeRequest) {
 		t.Errorf("actions %v", p2p.Actions)
 	}
-	if p2p.Z.Account != "Cedarline Cloud" || p2p.BandwidthMbps != 1000 {
+	if p2p.Z.Account != "Cedarline Cloud" || p2p.Z.Name != "p2p from Cedarline Cloud" || p2p.BandwidthMbps != 1000 {
 		t.Errorf("p2p Z %+v bw %d", p2p.Z, p2p.BandwidthMbps)
 	}
 	// Once accepted: production, a change request can be filed again.
@@ -186,6 +188,65 @@ func TestNSCToModel(t *testing.T) {
 	p2p = nscToModel("ix", ix.nscs["n2"], ix)
 	if p2p.Pending != nil || p2p.State != model.StateActive || !p2p.HasAction(model.ActionFileChangeRequest) {
 		t.Errorf("after acceptance: %+v", p2p)
+	}
+}
+
+// Who must act on a change request depends on our side of the p2p_vc:
+// the B-side (joining member) files and withdraws; a request on a service
+// we created (A-side) waits for our approval or rejection.
+func TestChangeRequestRoles(t *testing.T) {
+	asA := func(ix *index) {
+		ix.services["p2p"] = NetworkService{ID: "p2p", Type: TypeP2PVC, State: "production_change_pending", Capacity: ptr(int64(1000)),
+			ProductOffering: "po", ConsumingAccount: "acc1", ManagingAccount: "acc1", JoiningMemberAccount: "acc2"}
+	}
+	cases := []struct {
+		name    string
+		setup   func(ix *index)
+		waiting bool
+		actions []model.ActionKind
+		desc    string
+		zName   string
+	}{
+		{"B-side, pending", func(*index) {}, false, []model.ActionKind{model.ActionWithdrawChangeRequest}, "waiting for Cedarline Cloud", "p2p from Cedarline Cloud"},
+		{"A-side, pending", asA, true, []model.ActionKind{model.ActionApprove, model.ActionReject}, "requested by Cedarline Cloud", "p2p to Cedarline Cloud"},
+		{"A-side, request unreadable", func(ix *index) { asA(ix); delete(ix.changes, "p2p") }, true, []model.ActionKind{model.ActionReject}, "change pending", "p2p to Cedarline Cloud"},
+		{"A-side, in production: nothing to file", func(ix *index) {
+			asA(ix)
+			s := ix.services["p2p"]
+			s.State = "production"
+			ix.services["p2p"] = s
+			delete(ix.changes, "p2p")
+		}, false, nil, "", "p2p to Cedarline Cloud"},
+		{"side unknown: no change actions", func(ix *index) {
+			s := ix.services["p2p"]
+			s.ConsumingAccount, s.ManagingAccount, s.JoiningMemberAccount = "x", "x", "y"
+			ix.services["p2p"] = s
+		}, false, nil, "capacity 1G → 2G", ""},
+	}
+	for _, c := range cases {
+		ix := fixtureIndex()
+		c.setup(ix)
+		ix.changeSince["p2p"] = time.Date(2025, 3, 1, 8, 0, 0, 0, time.UTC)
+		m := nscToModel("ix", ix.nscs["n2"], ix)
+		var acts []model.ActionKind
+		for _, a := range m.Actions {
+			if a != model.ActionDecommission {
+				acts = append(acts, a)
+			}
+		}
+		if !slices.Equal(acts, c.actions) {
+			t.Errorf("%s: actions %v, want %v", c.name, acts, c.actions)
+		}
+		if c.desc == "" {
+			if m.Pending != nil {
+				t.Errorf("%s: pending %+v", c.name, m.Pending)
+			}
+		} else if m.Pending == nil || m.Pending.WaitingOnUs != c.waiting || !strings.Contains(m.Pending.Description, c.desc) || !m.Pending.Since.Equal(ix.changeSince["p2p"]) {
+			t.Errorf("%s: pending %+v", c.name, m.Pending)
+		}
+		if c.zName != "" && m.Z.Name != c.zName {
+			t.Errorf("%s: Z %q", c.name, m.Z.Name)
+		}
 	}
 }
 
@@ -263,7 +324,7 @@ func TestPeerFilterFor(t *testing.T) {
 
 func TestInventoryFromFixture(t *testing.T) {
 	ix := fixtureIndex()
-	roots := buildInventory("ix", ix)
+	roots := buildInventory("ix", ix, nil)
 	if len(roots) != 2 || roots[0].Kind != "metro-area" || roots[1].Label != "Network services" {
 		t.Fatalf("roots: %+v", labels(roots))
 	}
@@ -292,7 +353,7 @@ func TestInventoryFromFixture(t *testing.T) {
 	}
 	// A port whose device is unknown is unplaced, not lost.
 	ix.ports["p3"] = Port{ID: "p3", Name: "et-9/9/9", Device: "ghost"}
-	roots = buildInventory("ix", ix)
+	roots = buildInventory("ix", ix, nil)
 	found := false
 	for _, r := range roots {
 		if r.Label == "Unplaced" {

@@ -67,7 +67,7 @@ func BenchmarkDecodeTimeseries30d(b *testing.B) {
 	var body []byte
 	e.sim.e.Run(func(now time.Time) {
 		st, _ := e.sim.streamOf("ports", "port-0001")
-		body = e.sim.timeseriesJSON(st, simAggs[1], now)
+		body = e.sim.timeseriesJSON(st, spanOf(simWindows[2], now, false)) // 30d at 5m
 	})
 	b.Run("fast", func(b *testing.B) {
 		b.SetBytes(int64(len(body)))
@@ -82,7 +82,7 @@ func BenchmarkDecodeTimeseries30d(b *testing.B) {
 		b.SetBytes(int64(len(body)))
 		for i := 0; i < b.N; i++ {
 			raw := extractSamples(body)
-			s, _, err := decodeSamplesSlow(raw)
+			s, _, err := decodeSamplesSlow(raw, defaultOrder)
 			if err != nil || len(s) < 8000 {
 				b.Fatal(err, len(s))
 			}

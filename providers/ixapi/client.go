@@ -596,13 +596,27 @@ func (c *Client) GetAccount(ctx context.Context, id string) (Account, error) {
 }
 
 // Statistics reads the aggregates of a port, connection, network service
-// config or network service (2.7).
+// config or network service.
 func (c *Client) Statistics(ctx context.Context, t ObjectType, id string) (Statistics, error) {
+	return c.statistics(ctx, t, id, nil)
+}
+
+// StatisticsWindow asks for the aggregate of the window [start, end): the
+// answer keys it AggregateCustom (2.4.2).
+func (c *Client) StatisticsWindow(ctx context.Context, t ObjectType, id string, start, end time.Time) (Statistics, error) {
+	q, err := windowQuery(start, end)
+	if err != nil {
+		return Statistics{}, err
+	}
+	return c.statistics(ctx, t, id, q)
+}
+
+func (c *Client) statistics(ctx context.Context, t ObjectType, id string, q url.Values) (Statistics, error) {
 	p, err := typedPath(t, id, statisticsSuffix)
 	if err != nil {
 		return Statistics{}, err
 	}
-	body, err := c.get(ctx, p, nil)
+	body, err := c.get(ctx, p, q)
 	if err != nil {
 		return Statistics{}, err
 	}
@@ -613,8 +627,30 @@ func (c *Client) Statistics(ctx context.Context, t ObjectType, id string) (Stati
 	return s, nil
 }
 
-// Timeseries reads the samples of one aggregate (2.7).
+// windowQuery is the start/end query of a custom window.
+func windowQuery(start, end time.Time) (url.Values, error) {
+	if start.IsZero() || !end.After(start) {
+		return nil, errorf("statistics window %s..%s is empty", FormatTimestamp(start), FormatTimestamp(end))
+	}
+	return url.Values{QueryStart: {FormatTimestamp(start)}, QueryEnd: {FormatTimestamp(end)}}, nil
+}
+
+// Timeseries reads the samples of one aggregate.
 func (c *Client) Timeseries(ctx context.Context, t ObjectType, id, aggregate string) (Timeseries, error) {
+	return c.typedTimeseries(ctx, t, id, aggregate, nil)
+}
+
+// TimeseriesWindow reads the samples of the window [start, end) (the
+// AggregateCustom timeseries, 2.4.2).
+func (c *Client) TimeseriesWindow(ctx context.Context, t ObjectType, id string, start, end time.Time) (Timeseries, error) {
+	q, err := windowQuery(start, end)
+	if err != nil {
+		return Timeseries{}, err
+	}
+	return c.typedTimeseries(ctx, t, id, AggregateCustom, q)
+}
+
+func (c *Client) typedTimeseries(ctx context.Context, t ObjectType, id, aggregate string, q url.Values) (Timeseries, error) {
 	if !validAggregate.MatchString(aggregate) {
 		return Timeseries{}, errorf("invalid aggregate name %q", truncate(aggregate, 40))
 	}
@@ -622,7 +658,7 @@ func (c *Client) Timeseries(ctx context.Context, t ObjectType, id, aggregate str
 	if err != nil {
 		return Timeseries{}, err
 	}
-	return c.timeseries(ctx, p, nil)
+	return c.timeseries(ctx, p, q)
 }
 
 func (c *Client) timeseries(ctx context.Context, p string, q url.Values) (Timeseries, error) {
@@ -792,5 +828,9 @@ func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response
 	if h.Body != nil {
 		body = json.RawMessage(h.Body)
 	}
-	return c.api.Do(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}, nil)
+	req := httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}
+	if h.ContentType != "" {
+		req.Header = http.Header{"Content-Type": {h.ContentType}}
+	}
+	return c.api.Do(ctx, req, nil)
 }

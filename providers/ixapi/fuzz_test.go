@@ -98,6 +98,8 @@ func FuzzDecodeStatistics(f *testing.F) {
 	f.Add([]byte(statisticsFixture))
 	f.Add([]byte(`{"aggregates":{"x":{"precision":-1,"total_samples":1e20}}}`))
 	f.Add([]byte(`{"aggregates":null}`))
+	f.Add([]byte(stats242Port))
+	f.Add([]byte(`{"aggregates":{"custom":{"start":"2025-03-10T12:00:00Z","end":"2025-03-11T12:00:00Z"},"1d":{"accuracy":"x"}},"light_levels_rx":[1,"2",null]}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		s, err := decodeStatistics(b)
 		if err != nil {
@@ -108,7 +110,8 @@ func FuzzDecodeStatistics(f *testing.F) {
 		}
 		for _, r := range []time.Duration{time.Hour, 30 * 24 * time.Hour, 0} {
 			name, a, ok := chooseAggregate(s.Aggregates, r)
-			if ok && (PrecisionDuration(a.Precision) <= 0 || !validAggregate.MatchString(name)) {
+			usable := PrecisionDuration(a.Precision) > 0 || a.Windowed() && a.Window(name) > 0
+			if ok && (!usable || !validAggregate.MatchString(name) || name == AggregateCustom) {
 				t.Fatalf("chose an unusable aggregate %q %+v", name, a)
 			}
 		}

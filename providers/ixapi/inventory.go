@@ -23,11 +23,13 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 	if err != nil {
 		return nil, err
 	}
-	return buildInventory(p.name, ix), nil
+	p.readLight(ctx, ix.ports)
+	return buildInventory(p.name, ix, p.lightOf), nil
 }
 
-// buildInventory builds the tree from the index, every string sanitised.
-func buildInventory(provider string, ix *index) []model.Node {
+// buildInventory builds the tree from the index, every string sanitised;
+// light (may be nil) gives a port's light levels.
+func buildInventory(provider string, ix *index, light func(portID string) *model.LightLevels) []model.Node {
 	nscsOf := map[string][]NetworkServiceConfig{}
 	for _, n := range ix.nscs {
 		nscsOf[n.Connection] = append(nscsOf[n.Connection], n)
@@ -88,6 +90,14 @@ func buildInventory(provider string, ix *index) []model.Node {
 		}
 		if s := StatusSummary(pt.Status); s != "" {
 			n.Fields = append(n.Fields, model.Field{Key: "status", Value: s})
+		}
+		if light != nil {
+			if l := light(pt.ID); l != nil {
+				n.Light = l
+				n.Fields = append(n.Fields,
+					model.Field{Key: "light tx", Value: model.FormatDBM(l.TX)},
+					model.Field{Key: "light rx", Value: model.FormatDBM(l.RX)})
+			}
 		}
 		if pt.Connection != nil {
 			if c, ok := ix.conns[*pt.Connection]; ok {

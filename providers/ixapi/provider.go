@@ -25,6 +25,14 @@ type Provider struct {
 	ix       *index                    // everything seen by the last reads, for Plan (no I/O)
 	refAt    time.Time                 // when reference data was last read
 	policies map[string]preparedPolicy // by model id, from Prepare
+	light    lightCache                // port light levels, from port statistics
+	crSeen   map[string]seenChange     // by network service id: when each change request was first seen
+}
+
+// seenChange is a change request and when noctop first saw it.
+type seenChange struct {
+	what string // product offering and capacity
+	at   time.Time
 }
 
 // preparedPolicy is a cancellation policy Prepare read, and when.
@@ -61,7 +69,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{name: name, client: c, ix: newIndex(), policies: map[string]preparedPolicy{}}, nil
+	return &Provider{name: name, client: c, ix: newIndex(), policies: map[string]preparedPolicy{}, crSeen: map[string]seenChange{}}, nil
 }
 
 // Name is the instance label.
@@ -205,6 +213,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 	}
 	p.loadChanges(ctx, ix)
 	p.mu.Lock()
+	p.stampChanges(ix, true)
 	p.ix = ix
 	if refreshed {
 		p.refAt = p.now()
@@ -242,6 +251,30 @@ func (p *Provider) loadChanges(ctx context.Context, ix *index) {
 		})
 	}
 	_ = p.runAll(ctx, nil, tasks)
+}
+
+// stampChanges records when each pending change request of ix was first
+// seen and copies those times into ix. With all (a full listing), requests
+// no longer pending are forgotten. Called with p.mu held.
+func (p *Provider) stampChanges(ix *index, all bool) {
+	now := p.now()
+	for id, cr := range ix.changes {
+		what := cr.ProductOffering + "/"
+		if cr.Capacity != nil {
+			what += strconv.FormatInt(*cr.Capacity, 10)
+		}
+		if s, ok := p.crSeen[id]; !ok || s.what != what {
+			p.crSeen[id] = seenChange{what: what, at: now}
+		}
+		ix.changeSince[id] = p.crSeen[id].at
+	}
+	if all {
+		for id := range p.crSeen {
+			if _, ok := ix.changes[id]; !ok {
+				delete(p.crSeen, id)
+			}
+		}
+	}
 }
 
 // Connections lists connections and network service configs (with the
@@ -306,6 +339,8 @@ func (p *Provider) Connection(ctx context.Context, id string) (model.Connection,
 					cur.changes[svc.ID] = cr
 				}
 			}
+			p.stampChanges(cur, false)
+			p.stampChanges(ix, false)
 		})
 		return nscToModel(p.name, n, ix), nil
 	}
@@ -328,6 +363,7 @@ func (ix *index) clone() *index {
 	c.nscs = cloneMap(ix.nscs)
 	c.services = cloneMap(ix.services)
 	c.changes = cloneMap(ix.changes)
+	c.changeSince = cloneMap(ix.changeSince)
 	return &c
 }
 
@@ -423,6 +459,8 @@ func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 	switch req.Kind {
 	case model.ActionFileChangeRequest, model.ActionWithdrawChangeRequest:
 		return p.planChange(req, t, id, ix)
+	case model.ActionApprove, model.ActionReject:
+		return p.planDecision(req, t, id, ix)
 	case model.ActionDecommission:
 		if v := req.Params[ParamDecommissionAt]; v != "" {
 			pol = CancellationPolicy{DecommissionAt: v, ChargedUntil: req.Params[ParamChargedUntil]}
@@ -473,6 +511,15 @@ func (p *Provider) planChange(req model.ActionRequest, t ObjectType, id string, 
 	path, err := objectPath(PathNetworkServices, svc.ID, changeRequestSuffix)
 	if err != nil {
 		return model.Action{}, err
+	}
+	switch ourRole(svc, t, id, ix) {
+	case roleA:
+		if req.Kind == model.ActionFileChangeRequest {
+			return model.Action{}, fmt.Errorf("%w: ixapi: we created %s (the A-side); only the joining member (B-side) may file a change request — change the service itself instead", model.ErrUnsupported, label)
+		}
+		return model.Action{}, fmt.Errorf("%w: ixapi: the change request on %s was filed by the other side; approve or reject it", model.ErrUnsupported, label)
+	case roleUnknown:
+		return model.Action{}, fmt.Errorf("%w: ixapi: cannot tell which side of %s we are on (no config of ours names the service's or the joining member's account)", model.ErrUnsupported, label)
 	}
 	a := model.Action{Request: req}
 	if req.Kind == model.ActionWithdrawChangeRequest {
@@ -528,6 +575,136 @@ func (p *Provider) planChange(req model.ActionRequest, t ObjectType, id string, 
 	a.Title = fmt.Sprintf("File change request on network service %s (%s): %s", svc.ID, label, changeDescription(svc, &body, ix))
 	a.Risk = model.RiskMedium
 	a.HTTP = model.HTTPRequest{Method: http.MethodPost, Path: path, Body: b}
+	return a, nil
+}
+
+// ourRole is our side of service svc, judged from the config the action
+// targets, or from the service's configs we can see.
+func ourRole(svc NetworkService, t ObjectType, id string, ix *index) p2pRole {
+	if t == ObjNetworkServiceConfig {
+		if n, ok := ix.nscs[id]; ok {
+			return p2pRoleOf(svc, n)
+		}
+		return roleUnknown
+	}
+	role := roleUnknown
+	for _, n := range ourConfigs(svc.ID, ix) {
+		if r := p2pRoleOf(svc, n); role == roleUnknown || r == roleA {
+			role = r
+		}
+	}
+	return role
+}
+
+// ourConfigs are the configs of service id we can see, live ones only, in
+// id order.
+func ourConfigs(id string, ix *index) []NetworkServiceConfig {
+	var out []NetworkServiceConfig
+	for _, n := range ix.nscs {
+		if n.NetworkService == id && decommissionable(n.State) {
+			out = append(out, n)
+		}
+	}
+	slices.SortFunc(out, func(a, b NetworkServiceConfig) int { return model.NaturalCompare(a.ID, b.ID) })
+	return out
+}
+
+// ContentMergePatch is the media type of IX-API PATCH bodies.
+const ContentMergePatch = "application/merge-patch+json"
+
+// servicePatch is the merge patch that applies a change request to the
+// service (2.4.2: the A-side accepts by updating the service and its
+// config). capacity null is the offering's maximum.
+type servicePatch struct {
+	Type            string `json:"type"`
+	ProductOffering string `json:"product_offering,omitempty"`
+	Capacity        *int64 `json:"capacity"`
+}
+
+// configPatch applies it to one of our configs.
+type configPatch struct {
+	Type     string `json:"type"`
+	Capacity *int64 `json:"capacity"`
+}
+
+// planDecision plans our answer, as the A-side, to a change request the
+// other side filed: approve = PATCH the network service, then PATCH our
+// config of it, to what the request asks; reject = DELETE the request
+// (the reason goes to the audit log; IX-API takes none).
+func (p *Provider) planDecision(req model.ActionRequest, t ObjectType, id string, ix *index) (model.Action, error) {
+	svc, err := serviceFor(t, id, ix)
+	if err != nil {
+		return model.Action{}, err
+	}
+	label := serviceLabel(svc, ix)
+	if svc.Type != TypeP2PVC {
+		return model.Action{}, fmt.Errorf("%w: ixapi: only p2p_vc network services have change requests to decide on (this one is %s)", model.ErrUnsupported, svc.Type)
+	}
+	cr, haveCR := ix.changes[svc.ID]
+	if svc.State != StateProductionChangePending && !haveCR {
+		return model.Action{}, fmt.Errorf("%w: ixapi: %s has no pending change request", model.ErrUnsupported, label)
+	}
+	switch ourRole(svc, t, id, ix) {
+	case roleB:
+		return model.Action{}, fmt.Errorf("%w: ixapi: we filed the change request on %s; only the other side (A) decides — withdraw it instead", model.ErrUnsupported, label)
+	case roleUnknown:
+		return model.Action{}, fmt.Errorf("%w: ixapi: cannot tell which side of %s we are on, so not whether the decision is ours", model.ErrUnsupported, label)
+	}
+	what := "the change request"
+	if haveCR {
+		what += " (" + changeDescription(svc, &cr, ix) + ", requested by " + model.SafeText(ix.accountName(svc.JoiningMemberAccount)) + ")"
+	}
+	a := model.Action{Request: req}
+	if req.Kind == model.ActionReject {
+		path, err := objectPath(PathNetworkServices, svc.ID, changeRequestSuffix)
+		if err != nil {
+			return model.Action{}, err
+		}
+		a.Title = fmt.Sprintf("Reject %s on network service %s (%s)", what, svc.ID, label)
+		a.Risk, a.NeedsReason = model.RiskLow, true
+		a.HTTP = model.HTTPRequest{Method: http.MethodDelete, Path: path}
+		return a, nil
+	}
+	if !haveCR {
+		return model.Action{}, errorf("the change request on %s could not be read: refresh, then approve", label)
+	}
+	var configs []NetworkServiceConfig
+	for _, n := range ourConfigs(svc.ID, ix) {
+		if p2pRoleOf(svc, n) == roleA {
+			configs = append(configs, n)
+		}
+	}
+	if len(configs) == 0 {
+		return model.Action{}, errorf("no config of ours on %s is loaded: refresh the list first", label)
+	}
+	if po, ok := ix.offerings[cr.ProductOffering]; ok && cr.Capacity != nil {
+		if po.BandwidthMin != nil && *cr.Capacity < *po.BandwidthMin || po.BandwidthMax != nil && *cr.Capacity > *po.BandwidthMax {
+			return model.Action{}, errorf("the change request asks for %s, outside %s (%s..%s): reject it", model.FormatMbps(*cr.Capacity),
+				firstNonEmpty(po.DisplayName, po.Name, po.ID), fmtBound(po.BandwidthMin), fmtBound(po.BandwidthMax))
+		}
+	}
+	svcPath, err := objectPath(PathNetworkServices, svc.ID, "")
+	if err != nil {
+		return model.Action{}, err
+	}
+	b, err := marshalIndent(servicePatch{Type: TypeP2PVC, ProductOffering: firstNonEmpty(cr.ProductOffering, svc.ProductOffering), Capacity: cr.Capacity})
+	if err != nil {
+		return model.Action{}, err
+	}
+	a.HTTP = model.HTTPRequest{Method: http.MethodPatch, Path: svcPath, Body: b, ContentType: ContentMergePatch}
+	for _, n := range configs {
+		path, err := objectPath(PathNSConfigs, n.ID, "")
+		if err != nil {
+			return model.Action{}, err
+		}
+		b, err := marshalIndent(configPatch{Type: TypeP2PVC, Capacity: cr.Capacity})
+		if err != nil {
+			return model.Action{}, err
+		}
+		a.Then = append(a.Then, model.HTTPRequest{Method: http.MethodPatch, Path: path, Body: b, ContentType: ContentMergePatch})
+	}
+	a.Title = fmt.Sprintf("Approve %s on network service %s (%s): updates the service, then our config", what, svc.ID, label)
+	a.Risk = model.RiskMedium
 	return a, nil
 }
 
@@ -628,30 +805,48 @@ func activeConfigs(connID string, ix *index) int {
 	return n
 }
 
-// Do sends a planned action exactly as planned, once (never retried). The
-// result says what the API answered; callers re-read the object.
+// Do sends a planned action exactly as planned, once (never retried):
+// a.HTTP, then each of a.Then while the one before succeeded. The result
+// says what the API answered and, when a later step fails, plainly which
+// one and that the objects the earlier steps changed must be re-read;
+// callers re-read rather than assume.
 func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error) {
 	res := model.Result{Action: a}
-	if err := allowedAction(a.HTTP); err != nil {
-		return res, err
-	}
-	resp, err := p.client.send(ctx, a.HTTP)
-	res.At = p.now()
-	if resp != nil {
-		res.Status = resp.Status
-	}
-	if err != nil {
-		res.Message = model.ErrorSummary(err)
-		var ae *model.APIError
-		if errors.As(err, &ae) {
-			res.Status = ae.Status
+	reqs := a.Requests()
+	for _, h := range reqs {
+		if err := allowedAction(h); err != nil {
+			return res, err
 		}
-		return res, err
 	}
-	res.Message = fmt.Sprintf("IX-API accepted %s %s (HTTP %d)", a.HTTP.Method, a.HTTP.Path, resp.Status)
-	if st := stateIn(resp.Body); st != "" {
-		res.Message += ": now " + st
+	var accepted []string
+	for i, h := range reqs {
+		resp, err := p.client.send(ctx, h)
+		res.At = p.now()
+		if resp != nil {
+			res.Status = resp.Status
+		}
+		if err != nil {
+			var ae *model.APIError
+			if errors.As(err, &ae) {
+				res.Status = ae.Status
+			}
+			res.Message = model.ErrorSummary(err)
+			if i > 0 {
+				res.Message = fmt.Sprintf("step %d of %d failed (%s %s): %s. Step(s) before it were accepted (%s): "+
+					"the objects now disagree; re-read the network service and its config before trying again",
+					i+1, len(reqs), h.Method, h.Path, res.Message, strings.Join(accepted, "; "))
+				err = fmt.Errorf("ixapi: step %d of %d (%s %s) failed after %d accepted: %w", i+1, len(reqs), h.Method, h.Path, i, err)
+			}
+			return res, err
+		}
+		res.Sent++
+		msg := fmt.Sprintf("%s %s (HTTP %d)", h.Method, h.Path, resp.Status)
+		if st := stateIn(resp.Body); st != "" {
+			msg += ": now " + model.SafeText(truncate(st, 40))
+		}
+		accepted = append(accepted, msg)
 	}
+	res.Message = "IX-API accepted " + strings.Join(accepted, "; then ")
 	return res, nil
 }
 
@@ -667,9 +862,15 @@ func allowedAction(h model.HTTPRequest) error {
 		case PathConnections, PathNetworkServices, PathNSConfigs:
 			ok = validID.MatchString(seg[1])
 		}
+	case len(seg) == 2 && h.Method == http.MethodPatch && h.ContentType == ContentMergePatch:
+		// Accepting a change request: the service and our config.
+		switch "/" + seg[0] {
+		case PathNetworkServices, PathNSConfigs:
+			ok = validID.MatchString(seg[1])
+		}
 	}
 	if !ok || strings.ContainsAny(h.Path, "?#") {
-		return errorf("refusing to send %s %s: not an IX-API change request or decommission", h.Method, truncate(h.Path, 80))
+		return errorf("refusing to send %s %s: not an IX-API change request, change decision or decommission", h.Method, truncate(h.Path, 80))
 	}
 	return nil
 }

@@ -39,7 +39,7 @@ func TestConnectionsPaneAgainstSimulator(t *testing.T) {
 	}
 	states := map[model.State]int{}
 	types := map[string]int{}
-	var changing, withCR, vlans int
+	var changing, withCR, toDecide, vlans int
 	for _, r := range rows {
 		if r.Provider != "ix-test" || r.ProviderKind != "ixapi" || !(strings.HasPrefix(r.ID, "conn:") || strings.HasPrefix(r.ID, "nsc:")) {
 			t.Fatalf("row identity %+v", r)
@@ -60,6 +60,15 @@ func TestConnectionsPaneAgainstSimulator(t *testing.T) {
 		}
 		if r.HasAction(model.ActionWithdrawChangeRequest) {
 			withCR++
+			if r.Pending == nil || r.Pending.WaitingOnUs {
+				t.Errorf("%s: a request we filed waits on the other side: %+v", r.ID, r.Pending)
+			}
+		}
+		if r.HasAction(model.ActionApprove) {
+			toDecide++
+			if r.Pending == nil || !r.Pending.WaitingOnUs || !r.HasAction(model.ActionReject) || r.HasAction(model.ActionWithdrawChangeRequest) {
+				t.Errorf("%s: a request on our service waits on us: %+v %v", r.ID, r.Pending, r.Actions)
+			}
 		}
 		if len(r.A.VLANs) > 0 {
 			vlans++
@@ -75,8 +84,8 @@ func TestConnectionsPaneAgainstSimulator(t *testing.T) {
 			t.Errorf("no row of type %s: %v", want, types)
 		}
 	}
-	if changing == 0 || withCR != changing || vlans < nNSCs/2 {
-		t.Errorf("changing %d, withdrawable %d, with VLANs %d", changing, withCR, vlans)
+	if withCR == 0 || toDecide == 0 || withCR+toDecide != changing || vlans < nNSCs/2 {
+		t.Errorf("changing %d: withdrawable %d, to decide %d; with VLANs %d", changing, withCR, toDecide, vlans)
 	}
 	// Paged lists give the same rows (the simulator serves envelopes then).
 	paged := e.provider(WithPageLimit(37))
@@ -431,11 +440,15 @@ func TestSeriesRanges(t *testing.T) {
 		samples int
 		prec    time.Duration
 	}{
-		{time.Hour, "1m", 60, time.Minute},
-		{6 * time.Hour, "1m", 360, time.Minute},
-		{24 * time.Hour, "1m", 1440, time.Minute},
-		{7 * 24 * time.Hour, "5m", 2016, 5 * time.Minute},
-		{30 * 24 * time.Hour, "5m", 8640, 5 * time.Minute},
+		// 2.4.2 windows: the smallest that covers the range, at the
+		// resolution its timeseries says.
+		{time.Hour, "1d", 12, 5 * time.Minute},
+		{6 * time.Hour, "1d", 72, 5 * time.Minute},
+		{24 * time.Hour, "1d", 288, 5 * time.Minute},
+		{7 * 24 * time.Hour, "30d", 2016, 5 * time.Minute},
+		{30 * 24 * time.Hour, "30d", 8640, 5 * time.Minute},
+		// Beyond 30 days: the year, at daily samples.
+		{90 * 24 * time.Hour, "1y", 90, 24 * time.Hour},
 	}
 	for _, c := range cases {
 		ss, err := p.Series(ctx, model.SeriesQuery{Target: model.Ref{Type: "port", ID: "port:port-0003"}, Range: c.rng})
@@ -461,7 +474,7 @@ func TestSeriesRanges(t *testing.T) {
 	// Connection, config and service series exist too.
 	for _, ref := range []model.Ref{{ID: "conn:conn-0002"}, {ID: "ns:ns-lan-fr"}} {
 		ss, err := p.Series(ctx, model.SeriesQuery{Target: ref, Range: 24 * time.Hour})
-		if err != nil || len(ss) != 2 || len(ss[0].Samples) != 1440 {
+		if err != nil || len(ss) != 2 || len(ss[0].Samples) != 288 {
 			t.Errorf("%v: %v", ref, err)
 		}
 	}
@@ -503,7 +516,7 @@ func TestBusiestPort30dShowsABurst(t *testing.T) {
 	tr := e.world.Traffic()
 	burstIsMax := false
 	for _, s := range ss {
-		if len(s.Samples) != 8640 || s.Precision != 5*time.Minute || s.Aggregate != "5m" {
+		if len(s.Samples) != 8640 || s.Precision != 5*time.Minute || s.Aggregate != "30d" {
 			t.Fatalf("%s: %d samples at %v (%s)", s.Name, len(s.Samples), s.Precision, s.Aggregate)
 		}
 		maxV, maxAt := -1.0, time.Time{}
@@ -643,7 +656,7 @@ func TestPeersAndPeerSeries(t *testing.T) {
 		t.Fatalf("peer series: %d %q %+v", len(ss), ss[0].Name, ss[2].Ref)
 	}
 	for _, s := range ss {
-		if len(s.Samples) != 1440 {
+		if len(s.Samples) != 288 {
 			t.Errorf("%s: %d samples", s.Name, len(s.Samples))
 		}
 	}

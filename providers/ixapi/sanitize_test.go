@@ -72,7 +72,7 @@ func TestAdaptSanitisesEveryString(t *testing.T) {
 	for _, n := range ix.nscs {
 		got = append(got, nscToModel("ix", n, ix))
 	}
-	inv := buildInventory("ix", ix)
+	inv := buildInventory("ix", ix, nil)
 	got = append(got, inv)
 	ts := Timeseries{Precision: 300, CreatedAt: modeltest.Hostile, Samples: []TimeseriesSample{{Timestamp: time.Unix(0, 0)}}}
 	s := toSeries(ts, seriesOpts{ref: model.Ref{ID: modeltest.Hostile, Name: modeltest.Hostile}, prefix: modeltest.Hostile,

@@ -22,10 +22,16 @@ const (
 	defaultRange = 24 * time.Hour
 )
 
-// chooseAggregate picks the aggregate for showing rng: the finest one that
-// reaches back far enough without sending more than maxSamplesPerQuery
-// samples; failing that, the one reaching furthest back. Names come only
-// from the server.
+// chooseAggregate picks the aggregate for showing rng. Names come only
+// from the server, and a "custom" window (the answer to a start/end query)
+// is never chosen here.
+//
+// 2.4.2 aggregates are windows: the smallest that covers the range, else
+// the widest (the sampling resolution is only known from the timeseries).
+// Aggregates in the earlier guessed shape (they carry a precision) are
+// chosen as before: the finest that reaches back far enough without
+// sending more than maxSamplesPerQuery samples; failing that, the one
+// reaching furthest back.
 func chooseAggregate(aggs map[string]Aggregate, rng time.Duration) (string, Aggregate, bool) {
 	if rng <= 0 {
 		rng = defaultRange
@@ -35,17 +41,38 @@ func chooseAggregate(aggs map[string]Aggregate, rng time.Duration) (string, Aggr
 		a      Aggregate
 		p, win time.Duration
 	}
-	var cs []cand
+	var windows, buckets []cand
 	for name, a := range aggs {
-		p := PrecisionDuration(a.Precision)
-		if p <= 0 || !validAggregate.MatchString(name) {
+		if !validAggregate.MatchString(name) || name == AggregateCustom {
 			continue
 		}
-		cs = append(cs, cand{name, a, p, a.Window(name)})
+		c := cand{name, a, PrecisionDuration(a.Precision), a.Window(name)}
+		switch {
+		case !a.Windowed() && c.p > 0:
+			buckets = append(buckets, c)
+		case a.Windowed() && c.win > 0:
+			windows = append(windows, c)
+		}
 	}
-	if len(cs) == 0 {
-		return "", Aggregate{}, false
+	if len(buckets) == 0 {
+		if len(windows) == 0 {
+			return "", Aggregate{}, false
+		}
+		slices.SortFunc(windows, func(x, y cand) int {
+			if c := cmpDur(x.win, y.win); c != 0 {
+				return c
+			}
+			return strings.Compare(x.name, y.name)
+		})
+		for _, c := range windows {
+			if c.win >= rng {
+				return c.name, c.a, true
+			}
+		}
+		c := windows[len(windows)-1]
+		return c.name, c.a, true
 	}
+	cs := buckets
 	slices.SortFunc(cs, func(x, y cand) int {
 		switch {
 		case x.p != y.p:
@@ -84,6 +111,15 @@ func chooseAggregate(aggs map[string]Aggregate, rng time.Duration) (string, Aggr
 	}
 	c := cs[len(cs)-1]
 	return c.name, c.a, true
+}
+
+// needsCustomWindow reports whether a chosen 2.4.2 window falls short of
+// rng, so asking for a start/end window is worth a try.
+func needsCustomWindow(name string, a Aggregate, rng time.Duration) bool {
+	if rng <= 0 {
+		rng = defaultRange
+	}
+	return a.Windowed() && a.Window(name) < rng
 }
 
 func cmpDur(a, b time.Duration) int {
@@ -130,9 +166,23 @@ func toSeries(ts Timeseries, o seriesOpts) [2]model.Series {
 	if n := len(samples); n > 0 {
 		end = samples[n-1].Timestamp.Add(p)
 	}
-	if created := ParseTimestamp(firstNonEmpty(ts.CreatedAt, o.agg.CreatedAt)); !created.IsZero() &&
-		(end.IsZero() || (created.After(end) && created.Sub(end) < rng && !created.After(o.now.Add(p)))) {
-		end = created
+	// Where the data should end, when the answer says: the window's end
+	// (2.4.2; created_at is only when it was computed), or created_at in
+	// the earlier guessed shape. Trailing slots up to there are gaps; the
+	// grid stays on the samples' own times.
+	var wantEnd time.Time
+	if o.agg.Windowed() {
+		_, wantEnd = o.agg.Span()
+	} else {
+		wantEnd = ParseTimestamp(firstNonEmpty(ts.CreatedAt, o.agg.CreatedAt))
+	}
+	if !wantEnd.IsZero() && !wantEnd.After(o.now.Add(p)) {
+		switch {
+		case end.IsZero():
+			end = wantEnd
+		case wantEnd.After(end) && wantEnd.Sub(end) < rng && p > 0:
+			end = end.Add(wantEnd.Sub(end) / p * p)
+		}
 	}
 	if end.IsZero() {
 		end = o.now
@@ -182,6 +232,7 @@ func toSeries(ts Timeseries, o seriesOpts) [2]model.Series {
 		return model.Series{
 			Ref: o.ref, Name: o.prefix + dir, Direction: dir, Unit: model.UnitBitsPerSec,
 			Aggregate: o.aggregate, Precision: p, Capacity: o.capacity, Samples: s, Stale: stale,
+			Server: serverSummary(o.aggregate, o.agg, dir),
 		}.Sanitized()
 	}
 	return [2]model.Series{mk("in", in), mk("out", out)}
@@ -209,6 +260,34 @@ func inferPrecision(s []TimeseriesSample) time.Duration {
 		}
 	}
 	return best
+}
+
+// serverSummary is what the aggregate says about one direction, in bits
+// per second (nil when it says nothing beyond what the samples show).
+func serverSummary(name string, a Aggregate, dir string) *model.ServerSummary {
+	bps := func(v *float64) *float64 {
+		if v == nil {
+			return nil
+		}
+		b := OctetsToBits(*v)
+		return &b
+	}
+	s := &model.ServerSummary{Window: name, Accuracy: -1}
+	s.From, s.To = a.Span()
+	if a.Accuracy != nil && *a.Accuracy >= 0 && *a.Accuracy <= 1 {
+		s.Accuracy = *a.Accuracy
+	}
+	if dir == "in" {
+		s.Avg, s.P95, s.Max, s.MaxAt = bps(a.AverageOPSIn), bps(a.P95OPSIn), bps(a.MaxOPSIn), ParseTimestamp(a.MaxInAt)
+		s.ErrorsPerSec, s.DiscardsPerSec = a.AverageEPSIn, a.AverageDPSIn
+	} else {
+		s.Avg, s.P95, s.Max, s.MaxAt = bps(a.AverageOPSOut), bps(a.P95OPSOut), bps(a.MaxOPSOut), ParseTimestamp(a.MaxOutAt)
+		s.ErrorsPerSec, s.DiscardsPerSec = a.AverageEPSOut, a.AverageDPSOut
+	}
+	if !s.HasFigures() {
+		return nil
+	}
+	return s
 }
 
 // averageBPS reads an aggregate's averages in bits per second.

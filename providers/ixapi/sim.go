@@ -188,8 +188,10 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.serveGet(w, seg[0], seg[1])
 		case http.MethodDelete:
 			s.serveDecommission(w, r, seg[0], seg[1], now)
+		case http.MethodPatch:
+			s.servePatch(w, r, seg[0], seg[1])
 		default:
-			s.methodNotAllowed(w, "GET, DELETE")
+			s.methodNotAllowed(w, "GET, PATCH, DELETE")
 		}
 	case len(seg) == 3 && seg[2] == "cancellation-policy" && r.Method == http.MethodGet:
 		s.servePolicy(w, r, seg[0], seg[1], now)

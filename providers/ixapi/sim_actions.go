@@ -40,7 +40,11 @@ func (s *Simulator) startEvents() {
 		s.advance(&v.State, "service", v.ID)
 	}
 	for id, ch := range s.st.changes {
-		s.scheduleAcceptance(id, ch.gen)
+		// Requests we filed (as the B-side) are answered by the other
+		// side; those filed on our services wait for us.
+		if svc := s.st.serviceByID[id]; svc != nil && s.st.filedByUs(svc) {
+			s.scheduleAcceptance(id, ch.gen)
+		}
 	}
 	for _, c := range s.st.conns {
 		if c.State == StateDecommissionRequested {
@@ -78,8 +82,11 @@ func (s *Simulator) scheduleDecommissioned(state *string, kind, id string) {
 	})
 }
 
-// scheduleAcceptance lets the other side accept a change request after a
-// while, unless it was withdrawn (gen moved on) meanwhile.
+// scheduleAcceptance lets the other side (the A-side, who created the
+// service) answer a change request we filed after a while: mostly it
+// updates the service and our config to the new capacity, sometimes it
+// rejects (deletes) the request. Nothing happens if the request was
+// withdrawn (gen moved on) meanwhile.
 func (s *Simulator) scheduleAcceptance(serviceID string, gen int) {
 	t := s.w.Timing()
 	r := s.w.Rand("ixapi", "accept", serviceID, fmt.Sprint(gen))
@@ -90,34 +97,55 @@ func (s *Simulator) scheduleAcceptance(serviceID string, gen int) {
 			return
 		}
 		delete(s.st.changes, serviceID)
+		s.st.gens[serviceID]++
 		if svc.State != StateProductionChangePending {
 			return
 		}
 		svc.State = StateProduction
+		if r.Float64() < 0.2 {
+			return // rejected: the request is gone, nothing changed
+		}
 		svc.ProductOffering = ch.req.ProductOffering
-		if ch.req.Capacity != nil {
-			svc.Capacity = ptr(*ch.req.Capacity)
-			for _, n := range s.st.nscs {
-				if n.NetworkService == serviceID {
-					n.Capacity = ptr(*ch.req.Capacity)
-				}
+		svc.Capacity = copyPtr(ch.req.Capacity)
+		for _, n := range s.st.nscs {
+			if n.NetworkService == serviceID {
+				n.Capacity = copyPtr(ch.req.Capacity)
 			}
 		}
 	})
 }
+
+func copyPtr(p *int64) *int64 {
+	if p == nil {
+		return nil
+	}
+	return ptr(*p)
+}
+
+// maxWaitingChanges caps how many change requests of other members wait
+// for our decision at once (arrivals pause beyond it).
+const maxWaitingChanges = 6
 
 // arrival is something happening without us: mostly a change request filed
 // by a colleague, sometimes a new configuration ordered by a customer.
 func (s *Simulator) arrival(r interface{ Float64() float64 }, now time.Time) {
 	st := s.st
 	if r.Float64() < 0.6 {
+		// The joining member (B-side) of a service we created files a
+		// change request: it waits for our decision.
 		var cands []*NetworkService
+		waiting := 0
 		for _, v := range st.services {
-			if v.Type == TypeP2PVC && v.State == StateProduction {
+			if v.Type != TypeP2PVC || st.filedByUs(v) || !st.isOurs(v.ConsumingAccount) {
+				continue
+			}
+			if _, ok := st.changes[v.ID]; ok {
+				waiting++
+			} else if v.State == StateProduction {
 				cands = append(cands, v)
 			}
 		}
-		if len(cands) == 0 {
+		if len(cands) == 0 || waiting >= maxWaitingChanges {
 			return
 		}
 		v := cands[int(r.Float64()*float64(len(cands)))%len(cands)]
@@ -125,7 +153,6 @@ func (s *Simulator) arrival(r interface{ Float64() float64 }, now time.Time) {
 			st.gens[v.ID]++
 			st.changes[v.ID] = &simChange{req: cr, gen: st.gens[v.ID]}
 			v.State = StateProductionChangePending
-			s.scheduleAcceptance(v.ID, st.gens[v.ID])
 		}
 		return
 	}
@@ -198,6 +225,11 @@ func (s *Simulator) serveChangeRequest(w http.ResponseWriter, r *http.Request, i
 			fail("only p2p_vc network services accept change requests")
 			return
 		}
+		if !st.filedByUs(svc) {
+			s.problem(w, http.StatusForbidden, ProblemPermissionDenied, "You do not have permission to perform this action.",
+				"only the joining member (B-side) of a p2p_vc may file a change request; you created this service: change it instead", nil)
+			return
+		}
 		if svc.State != StateProduction {
 			fail(fmt.Sprintf("the network service is %s; a change request needs it in production", svc.State))
 			return
@@ -233,6 +265,143 @@ func (s *Simulator) serveChangeRequest(w http.ResponseWriter, r *http.Request, i
 		s.json(w, http.StatusAccepted, cr)
 	default:
 		s.methodNotAllowed(w, "GET, POST, DELETE")
+	}
+}
+
+// --- updates (PATCH) ------------------------------------------------------
+
+// servePatch applies a JSON merge patch to a p2p_vc network service or
+// network service config: what the A-side does to accept a change request
+// (the service, then its config). Only capacity and product_offering can
+// be changed here; a pending change request must be applied as asked; the
+// request is resolved once the service and all our configs of it match.
+func (s *Simulator) servePatch(w http.ResponseWriter, r *http.Request, col, id string) {
+	st := s.st
+	if !strings.HasPrefix(r.Header.Get("Content-Type"), "application/merge-patch+json") && !strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		s.problem(w, http.StatusUnsupportedMediaType, ProblemBase+"unsupported-media-type.html", "Unsupported media type", "send application/merge-patch+json", nil)
+		return
+	}
+	var svc *NetworkService
+	var nsc *NetworkServiceConfig
+	switch col {
+	case "network-services":
+		svc = st.serviceByID[id]
+	case "network-service-configs":
+		if nsc = st.nscByID[id]; nsc != nil {
+			svc = st.serviceByID[nsc.NetworkService]
+		}
+	default:
+		s.methodNotAllowed(w, "GET")
+		return
+	}
+	if svc == nil {
+		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such object", nil)
+		return
+	}
+	body, err := io.ReadAll(r.Body)
+	var patch map[string]json.RawMessage
+	if err != nil || json.Unmarshal(body, &patch) != nil {
+		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "the body must be a JSON object (a merge patch)", nil)
+		return
+	}
+	invalid := func(props ...ProblemProperty) {
+		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "", props)
+	}
+	var typ string
+	if json.Unmarshal(patch["type"], &typ) != nil || typ != TypeP2PVC || svc.Type != TypeP2PVC || nsc != nil && nsc.Type != TypeP2PVC {
+		invalid(ProblemProperty{Name: "type", Reason: "the simulator changes p2p_vc network services and their configs only; type must be p2p_vc"})
+		return
+	}
+	allowed := map[string]bool{"type": true, "capacity": true}
+	if nsc == nil {
+		allowed["product_offering"] = true
+	}
+	for k := range patch {
+		if !allowed[k] {
+			invalid(ProblemProperty{Name: k, Reason: "cannot be changed here"})
+			return
+		}
+	}
+	if nsc == nil && !st.isOurs(svc.ConsumingAccount) || nsc != nil && !st.isOurs(nsc.ConsumingAccount) {
+		s.problem(w, http.StatusForbidden, ProblemPermissionDenied, "You do not have permission to perform this action.", "the object is not yours to change", nil)
+		return
+	}
+	if nsc == nil && st.filedByUs(svc) {
+		s.problem(w, http.StatusForbidden, ProblemPermissionDenied, "You do not have permission to perform this action.",
+			"you joined this service (B-side): file a change request instead", nil)
+		return
+	}
+	po := svc.ProductOffering
+	if raw, ok := patch["product_offering"]; ok {
+		if json.Unmarshal(raw, &po) != nil || st.offerByID[po] == nil || st.offerByID[po].Type != TypeP2PVC {
+			invalid(ProblemProperty{Name: "product_offering", Reason: "not a p2p_vc product offering"})
+			return
+		}
+	}
+	capacity := svc.Capacity
+	if nsc != nil {
+		capacity = nsc.Capacity
+	}
+	if raw, ok := patch["capacity"]; ok {
+		capacity = nil
+		if string(raw) != "null" {
+			var c int64
+			if json.Unmarshal(raw, &c) != nil || c < 1 {
+				invalid(ProblemProperty{Name: "capacity", Reason: "must be a positive integer (Mbit/s) or null"})
+				return
+			}
+			capacity = &c
+		}
+	}
+	if o := st.offerByID[po]; o != nil && capacity != nil && (*capacity < deref(o.BandwidthMin) || *capacity > deref(o.BandwidthMax)) {
+		invalid(ProblemProperty{Name: "capacity", Reason: fmt.Sprintf("must be between %d and %d Mbit/s for this offering", deref(o.BandwidthMin), deref(o.BandwidthMax))})
+		return
+	}
+	if ch, ok := st.changes[svc.ID]; ok {
+		if po != ch.req.ProductOffering && nsc == nil || !sameCapacity(capacity, ch.req.Capacity) {
+			s.problem(w, http.StatusBadRequest, ProblemUnableToFulfill, "Unable to fulfill the request",
+				"a change request is pending on the network service: apply what it asks ("+describeCapacity(ch.req.Capacity)+") or reject it", nil)
+			return
+		}
+	}
+	if nsc != nil {
+		nsc.Capacity = copyPtr(capacity)
+	} else {
+		svc.ProductOffering, svc.Capacity = po, copyPtr(capacity)
+	}
+	st.resolveChange(svc)
+	if nsc != nil {
+		s.json(w, http.StatusAccepted, nsc)
+		return
+	}
+	s.json(w, http.StatusAccepted, svc)
+}
+
+func sameCapacity(a, b *int64) bool { return a == nil && b == nil || a != nil && b != nil && *a == *b }
+
+func describeCapacity(c *int64) string {
+	if c == nil {
+		return "capacity null: the offering's maximum"
+	}
+	return fmt.Sprintf("capacity %d Mbit/s", *c)
+}
+
+// resolveChange ends the change request on svc once the service and our
+// live configs of it carry what it asks.
+func (st *simState) resolveChange(svc *NetworkService) {
+	ch, ok := st.changes[svc.ID]
+	if !ok || svc.ProductOffering != ch.req.ProductOffering || !sameCapacity(svc.Capacity, ch.req.Capacity) {
+		return
+	}
+	for _, n := range st.nscs {
+		if n.NetworkService == svc.ID && st.isOurs(n.ConsumingAccount) && decommissionable(n.State) && !sameCapacity(n.Capacity, ch.req.Capacity) {
+			return
+		}
+	}
+	delete(st.changes, svc.ID)
+	st.gens[svc.ID]++
+	if svc.State == StateProductionChangePending {
+		svc.State = StateProduction
 	}
 }
 

@@ -490,6 +490,46 @@ func (st *simState) addConfigs(w *sim.World, c *Connection, partners []string, e
 		st.addService(svc)
 		st.addNSC(n)
 	}
+	// Services other members created for our customer to join (we are
+	// their B-side); drawn from a stream of their own so the rest of the
+	// world does not move. Last, because newNSC draws from r.
+	rj := w.Rand("ixapi", "joined", c.ID)
+	if c.State == StateProduction && sim.Chance(rj, 0.12) {
+		st.serviceSeq++
+		partner := partners[rj.IntN(len(partners))]
+		cap := []int64{200, 500, 1000, 2000}[rj.IntN(4)]
+		svc := &NetworkService{
+			ID: fmt.Sprintf("ns-p2p-%04d", st.serviceSeq), Type: TypeP2PVC, State: StateProduction,
+			ManagingAccount: partner, ConsumingAccount: partner, BillingAccount: partner,
+			ProductOffering: "po-p2p-" + lc, Capacity: ptr(cap), JoiningMemberAccount: cust,
+		}
+		n := newNSC(TypeP2PVC, svc.ID)
+		n.State = StateProduction
+		n.Status = nil
+		n.VLANConfig = dot1q("p2p-joined")
+		n.Capacity = ptr(cap)
+		st.addService(svc)
+		st.addNSC(n)
+	}
+}
+
+// isOurs reports whether acc is our account or one we manage.
+func (st *simState) isOurs(acc string) bool {
+	if acc == st.self {
+		return true
+	}
+	for _, a := range st.accounts {
+		if a.ID == acc {
+			return a.ManagingAccount != nil && *a.ManagingAccount == st.self
+		}
+	}
+	return false
+}
+
+// filedByUs reports whether we are the B-side of p2p_vc svc (we joined a
+// service another member created), so its change requests are ours.
+func (st *simState) filedByUs(svc *NetworkService) bool {
+	return svc.Type == TypeP2PVC && st.isOurs(svc.JoiningMemberAccount) && !st.isOurs(svc.ConsumingAccount)
 }
 
 // proposeChange is a change request one step up in capacity.

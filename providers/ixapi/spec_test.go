@@ -79,6 +79,24 @@ func TestSpecCoverage(t *testing.T) {
 	must[NetworkServiceChangeRequest](t)(c.ChangeRequest(ctx, svcID))
 	must[NetworkServiceChangeRequest](t)(c.DeleteChangeRequest(ctx, svcID))
 
+	// The A-side's side of it: a POST is refused (only the B-side files),
+	// approving is two merge patches, wrong ones are refused.
+	aRow := findRow(t, rows, func(c model.Connection) bool { return c.HasAction(model.ActionApprove) })
+	aSvc := p.ix.nscs[strings.TrimPrefix(aRow.ID, "nsc:")].NetworkService
+	if _, err := c.CreateChangeRequest(ctx, aSvc, NetworkServiceChangeRequest{ProductOffering: p.ix.services[aSvc].ProductOffering}); err == nil {
+		t.Error("the A-side filed a change request: 403 expected")
+	}
+	if _, err := c.send(ctx, model.HTTPRequest{Method: http.MethodPatch, Path: "/network-services/" + aSvc, ContentType: ContentMergePatch,
+		Body: []byte(`{"type":"p2p_vc","capacity":99999999}`)}); err == nil {
+		t.Error("a capacity outside the offering: 400 expected")
+	}
+	if _, err := c.send(ctx, model.HTTPRequest{Method: http.MethodPatch, Path: "/network-services/" + svcID, ContentType: ContentMergePatch,
+		Body: []byte(`{"type":"p2p_vc","capacity":200}`)}); err == nil {
+		t.Error("the B-side changing the service: 403 expected")
+	}
+	approve := must[model.Action](t)(p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: refOf(aRow)}))
+	must[model.Result](t)(p.Do(ctx, approve))
+
 	must[CancellationPolicy](t)(c.CancellationPolicy(ctx, ObjNetworkService, svcID, ""))
 	must[CancellationPolicy](t)(c.CancellationPolicy(ctx, ObjNetworkServiceConfig, "nsc-0001", "2026-01-15"))
 	if _, err := c.Decommission(ctx, ObjNetworkServiceConfig, strings.TrimPrefix(row.ID, "nsc:"), CancellationRequest{DecommissionAt: "2020-01-01"}); err == nil {
@@ -133,6 +151,8 @@ func TestSpecCoverage(t *testing.T) {
 		"GET /connections/{id} 404", "GET /network-service-configs/{id} 404", "GET /health 200", "GET /implementation 200",
 		"GET /network-services/{id}/change-request 202", "GET /network-services/{id}/change-request 404",
 		"POST /network-services/{id}/change-request 202", "POST /network-services/{id}/change-request 400",
+		"POST /network-services/{id}/change-request 403", "PATCH /network-services/{id} 202", "PATCH /network-services/{id} 400",
+		"PATCH /network-services/{id} 403", "PATCH /network-service-configs/{id} 202",
 		"DELETE /network-services/{id}/change-request 202", "DELETE /network-services/{id}/change-request 404",
 		"GET /network-services/{id}/cancellation-policy 200", "GET /network-service-configs/{id}/cancellation-policy 200",
 		"DELETE /network-service-configs/{id} 202", "DELETE /network-service-configs/{id} 400",

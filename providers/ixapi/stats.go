@@ -36,13 +36,40 @@ func (p *Provider) Series(ctx context.Context, q model.SeriesQuery) ([]model.Ser
 	if err != nil {
 		return nil, err
 	}
+	if t == ObjPort {
+		p.noteLight(id, stats)
+	}
 	name, agg, ok := chooseAggregate(stats.Aggregates, q.Range)
 	if !ok {
 		return nil, fmt.Errorf("%w: ixapi: %s %s has no statistics aggregates", model.ErrBadResponse, t, id)
 	}
-	ts, err := p.client.Timeseries(ctx, t, id, name)
-	if err != nil {
-		return nil, err
+	var ts Timeseries
+	custom := false
+	if needsCustomWindow(name, agg, q.Range) {
+		// No window reaches back far enough: ask for exactly the range.
+		// A server without custom windows costs one refused request; the
+		// widest window is shown then.
+		rng := q.Range
+		if rng <= 0 {
+			rng = defaultRange
+		}
+		end := p.now()
+		start := end.Add(-rng)
+		if cs, err := p.client.StatisticsWindow(ctx, t, id, start, end); err == nil {
+			if ca, ok := cs.Aggregates[AggregateCustom]; ok {
+				if cts, err := p.client.TimeseriesWindow(ctx, t, id, start, end); err == nil {
+					name, agg, ts, custom = AggregateCustom, ca, cts, true
+				}
+			}
+		}
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+	}
+	if !custom {
+		if ts, err = p.client.Timeseries(ctx, t, id, name); err != nil {
+			return nil, err
+		}
 	}
 	s := toSeries(ts, seriesOpts{ref: ref, aggregate: name, agg: agg, capacity: capacity, rng: q.Range, now: p.now()})
 	return s[:], nil

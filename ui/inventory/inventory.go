@@ -603,6 +603,9 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 	if len(r.children) > 0 && !(!p.filter.Empty() || p.expanded[r.key]) {
 		name += fmt.Sprintf(" (%d)", len(r.children))
 	}
+	if lo, ok := p.lowLight(r.node); ok {
+		name += fmt.Sprintf("  ⚠ low light %.1f dBm", lo)
+	}
 	text.WriteFit(&lb, name, lw, false)
 	lb.WriteByte(' ')
 	if kw > 0 {
@@ -634,6 +637,21 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 		return st.Selected.Wrap(text.PadRight(line, p.w))
 	}
 	return line
+}
+
+// lowLightThreshold is the receive level (dBm) below which a port is
+// flagged.
+func (p *Pane) lowLightThreshold() float64 {
+	if p.ctx.LowLightDBM != 0 {
+		return p.ctx.LowLightDBM
+	}
+	return model.DefaultLowLightDBM
+}
+
+// lowLight is the weakest received level of a port below the threshold.
+func (p *Pane) lowLight(n *model.Node) (float64, bool) {
+	lo, ok := n.Light.LowestRX()
+	return lo, ok && lo < p.lowLightThreshold()
 }
 
 func (p *Pane) count() int {
@@ -726,6 +744,10 @@ func (p *Pane) detailView() string {
 		state += "  (raw: " + n.RawState + ")"
 	}
 	kv("state", state)
+	if lo, ok := p.lowLight(n); ok {
+		// The levels per channel are among the fields below.
+		lines = append(lines, "  "+st.Warn.Render(text.Truncate(fmt.Sprintf("⚠ low light: %.1f dBm received, below %.1f dBm ([ui] low_light_dbm)", lo, p.lowLightThreshold()), max(p.w-2, 10))))
+	}
 	var path []string
 	for it := p.detail.parent; it != nil && it.parent != nil; it = it.parent {
 		path = append([]string{it.label}, path...)

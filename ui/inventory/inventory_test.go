@@ -379,3 +379,38 @@ func TestEverySizeFits(t *testing.T) {
 		}
 	}
 }
+
+// A port receiving less light than the threshold is flagged in the tree
+// and in its detail view; the threshold comes from the config.
+func TestLowLightIsFlagged(t *testing.T) {
+	src := fakestats.New("ix", clock)
+	port := &src.Tree[0].Children[0].Children[0].Children[0] // Frankfurt DC1, edge1, et-0/0/0
+	port.Light = &model.LightLevels{TX: []float64{-1, -1.2}, RX: []float64{-3.1, -16.4}}
+	healthy := &src.Tree[0].Children[0].Children[0].Children[1]
+	healthy.Light = &model.LightLevels{TX: []float64{-1}, RX: []float64{-4.2}}
+	r := newRig(t, src)
+	r.keys("/")
+	r.typeText("et-0/0/")
+	r.keys("enter")
+	v := r.view()
+	if !strings.Contains(v, "⚠ low light -16.4 dBm") {
+		t.Fatalf("low light not flagged:\n%s", v)
+	}
+	if strings.Count(v, "low light") != 1 {
+		t.Errorf("only one port is below -14 dBm:\n%s", v)
+	}
+	// The detail view says why.
+	for r.selected() != "et-0/0/0" {
+		r.keys("down")
+	}
+	r.keys("enter")
+	if v := r.view(); !strings.Contains(v, "⚠ low light: -16.4 dBm received, below -14.0 dBm") {
+		t.Errorf("detail:\n%s", v)
+	}
+	// A stricter threshold from the config flags the healthy port too.
+	r.keys("esc")
+	r.p.ctx.LowLightDBM = -4
+	if v := r.view(); strings.Count(v, "low light") != 2 {
+		t.Errorf("threshold -4 dBm:\n%s", v)
+	}
+}

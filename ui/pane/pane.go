@@ -63,6 +63,9 @@ type Context struct {
 	// PoolThreshold is the IPAM use (percent) from which pools are
 	// highlighted and counted in the status bar ([ui] pool_threshold).
 	PoolThreshold float64
+	// LowLightDBM is the received optical level (dBm) below which a port
+	// is flagged ([ui] low_light_dbm; 0 = model.DefaultLowLightDBM).
+	LowLightDBM float64
 	// Copy puts text on the clipboard (nil: OSC 52 on stdout; tests swap
 	// it). Panes call it from a command, never from Update.
 	Copy func(string) error

@@ -95,7 +95,8 @@ func (p *Pane) legendRows(n int) int {
 // display setting changed; otherwise it is free.
 func (p *Pane) render(g *graphView) *renderCache {
 	idx := p.plotted(g)
-	lr := p.legendRows(len(idx))
+	srv := p.serverLines(g, idx)
+	lr := p.legendRows(len(idx) + len(srv))
 	k := renderKey{w: p.w, h: p.h, gen: g.gen, dir: g.dir, fit: g.fit, pkts: p.packets, color: p.color, legendRows: lr}
 	c := &g.cache
 	if c.valid && c.key == k {
@@ -118,7 +119,7 @@ func (p *Pane) render(g *graphView) *renderCache {
 	cols := graph.Columns(p.w)
 	if cols == 0 || gh < graph.MinHeight {
 		c.note = "Too small for a graph: make the terminal bigger."
-		c.legend = p.legend(g, idx, lr)
+		c.legend = p.legendWithServer(g, idx, lr, srv)
 		c.body = p.body(c)
 		return c
 	}
@@ -182,9 +183,127 @@ func (p *Pane) render(g *graphView) *renderCache {
 		Label: func(v float64) string { return model.FormatValue(v, u) },
 		From:  from, To: end, Loc: p.loc(), Color: p.color, Fit: upper == top,
 	})
-	c.legend = p.legend(g, idx, lr)
+	c.legend = p.legendWithServer(g, idx, lr, srv)
 	c.body = p.body(c)
 	return c
+}
+
+// legendWithServer is the legend plus as many of the server's lines as
+// there are rows for (series lines come first).
+func (p *Pane) legendWithServer(g *graphView, idx []int, rows int, srv []string) []string {
+	extra := min(max(rows-len(idx), 0), len(srv))
+	return append(p.legend(g, idx, rows-extra), srv[:extra]...)
+}
+
+// serverLines show what the provider computed itself for the plotted in
+// and out series (IX-API aggregates), labelled with the provider's window,
+// which may differ from the range on screen: its 95th percentile, peaks
+// and how complete its data is on one line, errors and discards per second
+// on another. None when the provider reports nothing of that (or for peer
+// comparisons).
+func (p *Pane) serverLines(g *graphView, idx []int) []string {
+	if len(idx) == 0 || len(idx) > 2 || len(g.target.Peers) > 1 || p.packets {
+		return nil
+	}
+	var in, out *model.ServerSummary
+	for _, i := range idx {
+		s := g.series[i]
+		if !s.Server.HasFigures() {
+			continue
+		}
+		switch strings.ToLower(s.Direction) {
+		case "in":
+			in = s.Server
+		case "out":
+			out = s.Server
+		}
+	}
+	if in == nil && out == nil {
+		return nil
+	}
+	first := in
+	if first == nil {
+		first = out
+	}
+	st := p.ctx.Styles
+	u := p.unit()
+	loc := p.loc()
+	num := func(v *float64, f func(float64) string) string {
+		if v == nil || math.IsNaN(*v) || math.IsInf(*v, 0) {
+			return "–"
+		}
+		return f(*v)
+	}
+	bits := func(v float64) string { return model.FormatValue(v, u) }
+	rate := func(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+	pair := func(label string, get func(*model.ServerSummary) string) string {
+		var b []string
+		if in != nil {
+			b = append(b, st.Dim.Render("in")+" "+get(in))
+		}
+		if out != nil {
+			b = append(b, st.Dim.Render("out")+" "+get(out))
+		}
+		return st.Dim.Render(label) + " " + strings.Join(b, " ")
+	}
+	has := func(f func(*model.ServerSummary) bool) bool { return in != nil && f(in) || out != nil && f(out) }
+	window := text.Clean(first.Window)
+	if window == "" {
+		window = "window"
+	}
+	sep := st.Dim.Render(" · ")
+	var parts []string
+	if has(func(s *model.ServerSummary) bool { return s.P95 != nil }) {
+		parts = append(parts, pair("p95 (server, "+window+")", func(s *model.ServerSummary) string { return num(s.P95, bits) }))
+	} else {
+		parts = append(parts, st.Dim.Render("server ("+window+")"))
+	}
+	if has(func(s *model.ServerSummary) bool { return s.Max != nil }) {
+		parts = append(parts, pair("max", func(s *model.ServerSummary) string {
+			v := num(s.Max, bits)
+			if !s.MaxAt.IsZero() {
+				layout := "15:04"
+				if !s.To.IsZero() && s.To.Sub(s.MaxAt) > 20*time.Hour {
+					layout = "Jan 02 15:04"
+				}
+				v += st.Dim.Render(" @" + s.MaxAt.In(loc).Format(layout))
+			}
+			return v
+		}))
+	}
+	if acc := first.Accuracy; acc >= 0 {
+		a := "samples " + model.FormatPercent(acc*100)
+		if acc < 0.99 {
+			a = st.Warn.Render(a)
+		} else {
+			a = st.Dim.Render(a)
+		}
+		parts = append(parts, a)
+	}
+	lines := []string{"  " + strings.Join(parts, sep)}
+	// Errors and discards: their own line, so they are never cut off by
+	// the figures above.
+	var ed []string
+	if has(func(s *model.ServerSummary) bool { return s.ErrorsPerSec != nil }) {
+		ed = append(ed, pair("errors/s", func(s *model.ServerSummary) string { return num(s.ErrorsPerSec, rate) }))
+	}
+	if has(func(s *model.ServerSummary) bool { return s.DiscardsPerSec != nil }) {
+		ed = append(ed, pair("discards/s", func(s *model.ServerSummary) string { return num(s.DiscardsPerSec, rate) }))
+	}
+	if len(ed) > 0 {
+		warn := false
+		for _, s := range []*model.ServerSummary{in, out} {
+			if s != nil && (s.ErrorsPerSec != nil && *s.ErrorsPerSec > 0 || s.DiscardsPerSec != nil && *s.DiscardsPerSec > 0) {
+				warn = true
+			}
+		}
+		mark := "  "
+		if warn {
+			mark = st.Warn.Render("! ")
+		}
+		lines = append(lines, mark+strings.Join(ed, sep)+st.Dim.Render(" (server, "+window+")"))
+	}
+	return lines
 }
 
 // body is the graph (or the note saying why there is none) and the

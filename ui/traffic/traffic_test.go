@@ -365,3 +365,45 @@ func TestShowConnection(t *testing.T) {
 		t.Errorf("OpenMsg did not open the graph")
 	}
 }
+
+// The provider's own figures (IX-API 2.4.2 aggregates) are shown on a line
+// of their own, labelled as the server's and with its window, next to the
+// percentile noctop computes.
+func TestServerFiguresShown(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	src := fakestats.New("ix", clock)
+	src.Server = map[string]*model.ServerSummary{
+		"in": {Window: "1d", Accuracy: 0.95, P95: f(4.2e9), Max: f(9.6e9), MaxAt: fixedNow.Add(-6 * time.Hour),
+			To: fixedNow, ErrorsPerSec: f(0.25), DiscardsPerSec: f(1.5)},
+		"out": {Window: "1d", Accuracy: 0.95, P95: f(1.1e9), Max: f(2e9), ErrorsPerSec: f(0), DiscardsPerSec: f(0.125)},
+	}
+	r := newRig(t, src)
+	r.open(portTarget())
+	for _, want := range []string{"p95 (server, 1d) in 4.2 Gb/s out 1.1 Gb/s", "max in 9.6 Gb/s @03:30 out 2 Gb/s",
+		"errors/s in 0.25 out 0", "discards/s in 1.5 out 0.125", "samples 95%"} {
+		if !r.has(want) {
+			t.Errorf("missing %q:\n%s", want, r.view())
+		}
+	}
+	// The computed percentile stays in the legend.
+	if !strings.Contains(r.view(), "p95 ") {
+		t.Error("computed p95 gone")
+	}
+	// In packets, the server's bit figures do not apply.
+	r.keys("p")
+	if r.has("p95 (server") {
+		t.Errorf("server line shown for packets:\n%s", r.view())
+	}
+	// Without server figures there is no such line.
+	r2 := newRig(t)
+	r2.open(portTarget())
+	if r2.has("(server") {
+		t.Errorf("server line without server figures:\n%s", r2.view())
+	}
+	// On a small screen the graph keeps its room; the line goes first.
+	r.keys("p")
+	r.p.SetSize(80, 12)
+	if v := r.view(); len(strings.Split(v, "\n")) > 12 {
+		t.Errorf("%d lines at 80x12", len(strings.Split(v, "\n")))
+	}
+}

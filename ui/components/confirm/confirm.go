@@ -419,15 +419,24 @@ func (m Model) content(inner int) []string {
 	for _, f := range m.facts {
 		labelled(model.SafeText(f.Label), flw, wrapWords(model.SafeText(f.Value), max(inner-flw, 10)), s.Warn)
 	}
-	labelled("Request", lw, wrapHard(model.SafeText(m.action.HTTP.Method+" "+m.action.HTTP.Path), max(inner-lw, 10)), s.Code)
-	body := strings.TrimRight(model.SafeMultiline(string(m.action.HTTP.Body)), "\n")
-	if body == "" {
-		add(s.Dim.Render(strings.Repeat(" ", lw) + "(no body)"))
-		return lines
-	}
-	for _, l := range strings.Split(body, "\n") {
-		for _, part := range wrapIndented(l, max(inner-lw, 10)) {
-			add(strings.Repeat(" ", lw) + s.Code.Render(part))
+	// The requests are wrapped, never cut: what is confirmed must be seen
+	// whole. An action of several requests shows each, in sending order.
+	reqs := m.action.Requests()
+	for k, r := range reqs {
+		head := "Request"
+		if k > 0 {
+			head = fmt.Sprintf("then %d/%d", k+1, len(reqs))
+		}
+		labelled(head, lw, wrapHard(model.SafeText(r.Method+" "+r.Path), max(inner-lw, 10)), s.Code)
+		body := strings.TrimRight(model.SafeMultiline(string(r.Body)), "\n")
+		if body == "" {
+			add(s.Dim.Render(strings.Repeat(" ", lw) + "(no body)"))
+			continue
+		}
+		for _, l := range strings.Split(body, "\n") {
+			for _, part := range wrapIndented(l, max(inner-lw, 10)) {
+				add(strings.Repeat(" ", lw) + s.Code.Render(part))
+			}
 		}
 	}
 	return lines

@@ -110,3 +110,17 @@ func TestReasonAndConfirmTextTogether(t *testing.T) {
 		t.Fatalf("both given, still %v", out)
 	}
 }
+
+// An action of several requests (an IX-API approval: the service, then
+// its config) shows every one of them, in the order they are sent.
+func TestEveryRequestOfAnActionIsShown(t *testing.T) {
+	st := styles.New(styles.DefaultTheme())
+	a := model.Action{Title: "Approve the change request", Risk: model.RiskMedium,
+		HTTP: model.HTTPRequest{Method: "PATCH", Path: "/network-services/ns-p2p-0007", Body: []byte("{\n  \"type\": \"p2p_vc\",\n  \"capacity\": 2000\n}")},
+		Then: []model.HTTPRequest{{Method: "PATCH", Path: "/network-service-configs/nsc-0042", Body: []byte("{\n  \"type\": \"p2p_vc\",\n  \"capacity\": 2000\n}")}}}
+	v := New(a, "nsc:nsc-0042", nil, st).View(100, 40)
+	first, second := strings.Index(v, "PATCH /network-services/ns-p2p-0007"), strings.Index(v, "PATCH /network-service-configs/nsc-0042")
+	if first < 0 || second < first || !strings.Contains(v, "then 2/2") || strings.Count(v, `"capacity": 2000`) != 2 {
+		t.Errorf("both requests, in order:\n%s", v)
+	}
+}

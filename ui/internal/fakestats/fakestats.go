@@ -41,6 +41,9 @@ type Source struct {
 	// Vary gives every object its own level (some idle, some near
 	// capacity) instead of the same daily curve everywhere.
 	Vary bool
+	// Server, when set, is the provider's own summary attached to the in
+	// ("in") and out ("out") series of single objects.
+	Server map[string]*model.ServerSummary
 
 	Queries   []model.SeriesQuery
 	PeerCalls int
@@ -134,10 +137,9 @@ func (s *Source) Series(ctx context.Context, q model.SeriesQuery) ([]model.Serie
 	if s.Vary {
 		level = Level(q.Target.ID)
 	}
-	return []model.Series{
-		mk(q.Target.ID, "in", "in", s.Capacity, level),
-		mk(q.Target.ID, "out", "out", s.Capacity, level*0.7),
-	}, nil
+	in, out := mk(q.Target.ID, "in", "in", s.Capacity, level), mk(q.Target.ID, "out", "out", s.Capacity, level*0.7)
+	in.Server, out.Server = s.Server["in"], s.Server["out"]
+	return []model.Series{in, out}, nil
 }
 
 // Value is the traffic of key at t in bits per second before gaps and

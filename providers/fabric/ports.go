@@ -1,0 +1,384 @@
+package fabric
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+)
+
+// Our ports: listed (following the answer's pagination), shown in the
+// inventory as metro › port › connections on it, and offered as landing
+// places when we accept a connection request.
+
+// maxPortPages bounds how many pages of GET /fabric/v4/ports are followed.
+const maxPortPages = 100
+
+var (
+	_ model.InventorySource   = (*Provider)(nil)
+	_ model.LandingPortSource = (*Provider)(nil)
+)
+
+// ListPorts returns the account's ports (GET /fabric/v4/ports). The spec
+// gives the operation no paging parameters but answers with a pagination
+// object: when it says there is more (a next link), the link is followed
+// (on this API's origin only, and only to the ports collection), at most
+// maxPortPages pages; ports seen twice are kept once.
+func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
+	path := PortsPath
+	var out []Port
+	seen := map[string]bool{}
+	for page := 0; page < maxPortPages; page++ {
+		var resp AllPortsResponse
+		if _, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: path}, &resp); err != nil {
+			return nil, err
+		}
+		for _, p := range resp.Data {
+			if p.UUID != "" && seen[p.UUID] {
+				continue
+			}
+			seen[p.UUID] = true
+			out = append(out, p)
+		}
+		pg := resp.Pagination
+		if pg == nil || pg.Next == "" || len(resp.Data) == 0 || len(out) >= pg.Total {
+			return out, nil
+		}
+		next, err := nextPortsPage(pg.Next)
+		if err != nil {
+			c.cfg.logger.Warn("fabric: not following the ports' next link", "provider", c.cfg.name, "err", err)
+			return out, nil
+		}
+		path = next
+	}
+	return out, nil
+}
+
+// nextPortsPage turns a next link into a path and query on our base URL.
+func nextPortsPage(link string) (string, error) {
+	u, err := url.Parse(link)
+	if err != nil {
+		return "", err
+	}
+	if u.Path != PortsPath {
+		return "", fmt.Errorf("next link %q is not the ports collection", truncate(link, 80))
+	}
+	if u.RawQuery == "" {
+		return "", fmt.Errorf("next link %q names no page", truncate(link, 80))
+	}
+	return u.Path + "?" + u.RawQuery, nil
+}
+
+// portStates maps the spec's PortState enum.
+var portStates = map[string]model.State{
+	"ACTIVE": model.StateActive, "PROVISIONED": model.StateActive,
+	"PENDING": model.StateProvisioning, "PROVISIONING": model.StateProvisioning, "REPROVISIONING": model.StateProvisioning,
+	"PENDING_CROSS_CONNECT": model.StateProvisioning, "ADDED": model.StateProvisioning, "TO_BE_ADDED": model.StateProvisioning,
+	"DEPROVISIONING": model.StateDeprovisioning, "TO_BE_DELETED": model.StateDeprovisioning,
+	"DEPROVISIONED": model.StateDeprovisioned, "DELETED": model.StateDeprovisioned,
+	"INACTIVE": model.StateFailed, "FAILED": model.StateFailed,
+}
+
+func portState(s string) model.State {
+	if st, ok := portStates[s]; ok {
+		return st
+	}
+	return model.StateUnknown
+}
+
+// connectionsTTL is how old the last connection listing may be for the
+// inventory to reuse it.
+const connectionsTTL = time.Minute
+
+// Inventory is metro › port › the connections on it (either side), from
+// a fresh port listing and the connections of the last listing (read
+// again when older than a minute). Connections on none of our known ports
+// are not shown here (they are in the Connections pane).
+func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
+	ports, err := p.client.ListPorts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.ports, p.portsAt = ports, p.client.cfg.now()
+	fresh := p.connsAt.After(p.client.cfg.now().Add(-connectionsTTL))
+	p.mu.Unlock()
+	if !fresh {
+		if _, err := p.Connections(ctx, prog); err != nil {
+			return nil, err
+		}
+	}
+	p.mu.Lock()
+	conns := make([]Connection, 0, len(p.conns))
+	for _, c := range p.conns {
+		conns = append(conns, c)
+	}
+	p.mu.Unlock()
+	return buildInventory(p.name, ports, conns), nil
+}
+
+func buildInventory(provider string, ports []Port, conns []Connection) []model.Node {
+	onPort := map[string][]Connection{}
+	for _, c := range conns {
+		for _, side := range []ConnectionSide{c.ASide, c.ZSide} {
+			if ap := side.AccessPoint; ap != nil && ap.Port != nil && ap.Port.UUID != "" {
+				onPort[ap.Port.UUID] = append(onPort[ap.Port.UUID], c)
+			}
+		}
+	}
+	metros := map[string]*model.Node{}
+	var order []string
+	for _, pt := range ports {
+		code, name := "", ""
+		if pt.Location != nil {
+			code, name = pt.Location.MetroCode, pt.Location.MetroName
+		}
+		m, ok := metros[code]
+		if !ok {
+			label := model.SafeText(strings.TrimSpace(code + " " + name))
+			if label == "" {
+				label = "Unknown metro"
+			}
+			m = &model.Node{Ref: model.Ref{Provider: provider, Type: "metro", ID: model.SafeText(code), Name: model.SafeText(name)}, Kind: "metro", Label: label,
+				Fields: []model.Field{{Key: "code", Value: model.SafeText(code)}, {Key: "name", Value: model.SafeText(name)}}}
+			metros[code] = m
+			order = append(order, code)
+		}
+		n := portNode(provider, pt)
+		for _, c := range onPort[pt.UUID] {
+			n.Children = append(n.Children, connNode(provider, c, pt.UUID))
+		}
+		slices.SortStableFunc(n.Children, func(a, b model.Node) int { return model.NaturalCompare(a.Label, b.Label) })
+		m.Children = append(m.Children, n)
+	}
+	slices.Sort(order)
+	out := make([]model.Node, 0, len(order))
+	for _, code := range order {
+		m := metros[code]
+		slices.SortStableFunc(m.Children, func(a, b model.Node) int { return model.NaturalCompare(a.Label, b.Label) })
+		out = append(out, *m)
+	}
+	return out
+}
+
+func portNode(provider string, pt Port) model.Node {
+	name := model.SafeText(firstNonEmpty(pt.Name, pt.UUID))
+	speed := model.FormatMbps(pt.PhysicalPortsSpeed * int64(max(pt.PhysicalPortsCount, 1)))
+	enc := model.SafeText(encapsulation(pt))
+	n := model.Node{
+		Ref:      model.Ref{Provider: provider, Type: RefPort, ID: pt.UUID, Name: name},
+		Kind:     "port",
+		Label:    strings.TrimSpace(name + " · " + speed + " " + enc),
+		State:    portState(pt.State),
+		RawState: model.SafeText(pt.State),
+		Fields: []model.Field{
+			{Key: "uuid", Value: pt.UUID}, {Key: "name", Value: name}, {Key: "speed", Value: speed},
+			{Key: "state", Value: model.SafeText(pt.State)},
+			{Key: "used bandwidth", Value: model.FormatMbps(pt.UsedBandwidth)},
+			{Key: "available bandwidth", Value: model.FormatMbps(pt.AvailableBandwidth)},
+			{Key: "encapsulation", Value: enc},
+		},
+	}
+	if pt.Operation != nil && pt.Operation.OperationalStatus != "" {
+		n.Fields = append(n.Fields, model.Field{Key: "operational status", Value: model.SafeText(pt.Operation.OperationalStatus)})
+	}
+	if pr := priorityOf(pt); pr != "" {
+		n.Fields = append(n.Fields, model.Field{Key: "redundancy", Value: model.SafeText(pr)})
+	}
+	if pt.Device != nil && pt.Device.Name != "" {
+		n.Fields = append(n.Fields, model.Field{Key: "device", Value: model.SafeText(pt.Device.Name)})
+	}
+	if pt.Location != nil && pt.Location.IBX != "" {
+		n.Fields = append(n.Fields, model.Field{Key: "ibx", Value: model.SafeText(pt.Location.IBX)})
+	}
+	return n
+}
+
+// connNode is a connection as it appears under one of our ports.
+func connNode(provider string, c Connection, portUUID string) model.Node {
+	m := toModel(provider, c)
+	vlans := ""
+	for _, side := range []ConnectionSide{c.ASide, c.ZSide} {
+		if ap := side.AccessPoint; ap != nil && ap.Port != nil && ap.Port.UUID == portUUID {
+			vlans = vlanText(ap.LinkProtocol)
+		}
+	}
+	label := model.SafeText(m.Name) + " · " + model.FormatMbps(m.BandwidthMbps)
+	if vlans != "" {
+		label += " · vlan " + vlans
+	}
+	n := model.Node{
+		Ref:   model.Ref{Provider: provider, Type: RefConnection, ID: c.UUID, Name: model.SafeText(m.Name)},
+		Kind:  "connection",
+		Label: label,
+		State: m.State, RawState: model.SafeText(m.RawState),
+		Fields: []model.Field{
+			{Key: "uuid", Value: c.UUID}, {Key: "type", Value: model.SafeText(c.Type)}, {Key: "direction", Value: model.SafeText(c.Direction)},
+			{Key: "bandwidth", Value: model.FormatMbps(m.BandwidthMbps)}, {Key: "vlan", Value: vlans},
+			{Key: "a side", Value: model.SafeText(m.A.Name)}, {Key: "z side", Value: model.SafeText(m.Z.Name)},
+		},
+	}
+	if m.Pending != nil {
+		n.Fields = append(n.Fields, model.Field{Key: "pending", Value: model.SafeText(m.Pending.Description)})
+	}
+	return n
+}
+
+// vlanText is a link protocol's tags ("1001", "2001.300", "100-120").
+func vlanText(lp *LinkProtocol) string {
+	if lp == nil {
+		return ""
+	}
+	switch {
+	case lp.VlanTag > 0:
+		return strconv.Itoa(lp.VlanTag)
+	case lp.VlanSTag > 0 && lp.VlanCTag > 0:
+		return strconv.Itoa(lp.VlanSTag) + "." + strconv.Itoa(lp.VlanCTag)
+	case lp.VlanSTag > 0:
+		return strconv.Itoa(lp.VlanSTag)
+	case lp.VlanTagMin > 0:
+		return strconv.Itoa(lp.VlanTagMin) + "-" + strconv.Itoa(lp.VlanTagMax)
+	}
+	return ""
+}
+
+func priorityOf(pt Port) string {
+	switch {
+	case pt.Redundancy != nil && pt.Redundancy.Priority != "":
+		return pt.Redundancy.Priority
+	case pt.Device != nil && pt.Device.Redundancy != nil:
+		return pt.Device.Redundancy.Priority
+	}
+	return ""
+}
+
+func groupOf(pt Port) string {
+	if pt.Device != nil && pt.Device.Redundancy != nil {
+		return pt.Device.Redundancy.Group
+	}
+	return ""
+}
+
+// usedVLANs is every outer tag in use on each of our ports, from the
+// connections of the last listing and the acceptances sent since.
+// Called with p.mu held.
+func (p *Provider) usedVLANs() map[string]map[int]bool {
+	used := map[string]map[int]bool{}
+	mark := func(port string, v int) {
+		if v < 1 || v > 4094 {
+			return
+		}
+		if used[port] == nil {
+			used[port] = map[int]bool{}
+		}
+		used[port][v] = true
+	}
+	for _, c := range p.conns {
+		if st := c.State; st == "DEPROVISIONED" || st == "CANCELLED" {
+			continue // their tags are free again
+		}
+		for _, s := range []ConnectionSide{c.ASide, c.ZSide} {
+			ap := s.AccessPoint
+			if ap == nil || ap.Port == nil || ap.Port.UUID == "" || ap.LinkProtocol == nil {
+				continue
+			}
+			lp := ap.LinkProtocol
+			mark(ap.Port.UUID, lp.VlanTag)
+			mark(ap.Port.UUID, lp.VlanSTag)
+			for v := lp.VlanTagMin; v > 0 && v <= lp.VlanTagMax && v <= 4094; v++ {
+				mark(ap.Port.UUID, v)
+			}
+		}
+	}
+	for k := range p.claimed {
+		if port, v, ok := strings.Cut(k, "/"); ok {
+			n, _ := strconv.Atoi(v)
+			mark(port, n)
+		}
+	}
+	return used
+}
+
+// candidates are our ports a connection landing in metro can use, best
+// first: active, DOT1Q or QINQ, most free bandwidth, then by name.
+func candidates(ports []Port, metro string) []Port {
+	var out []Port
+	for _, pt := range ports {
+		if pt.Location == nil || pt.Location.MetroCode != metro || (pt.State != "" && pt.State != "ACTIVE") {
+			continue
+		}
+		if enc := encapsulation(pt); enc != "DOT1Q" && enc != "QINQ" {
+			continue
+		}
+		out = append(out, pt)
+	}
+	slices.SortStableFunc(out, func(a, b Port) int {
+		return cmp.Or(cmp.Compare(b.AvailableBandwidth, a.AvailableBandwidth), strings.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
+// lowestFree is the lowest tag in 2..4092 not in used (0 when none).
+func lowestFree(used map[int]bool) int {
+	for v := 2; v <= 4092; v++ {
+		if !used[v] {
+			return v
+		}
+	}
+	return 0
+}
+
+// landingMetro is where a connection lands on our side.
+func landingMetro(c Connection) string {
+	if ap := c.ZSide.AccessPoint; ap != nil && ap.Location != nil {
+		return ap.Location.MetroCode
+	}
+	return ""
+}
+
+// LandingPorts lists the ports of ours a pending creation request could
+// be accepted onto (the ports in the metro it lands in), best first, with
+// the VLANs in use on each; the first is the one a plan without
+// parameters takes. It reads our ports when the cached list is stale.
+func (p *Provider) LandingPorts(ctx context.Context, target model.Ref) ([]model.LandingPort, error) {
+	if p.portsStale() {
+		p.refreshPorts(ctx)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.conns[target.ID]
+	if !ok {
+		return nil, errorf("connection %q is not loaded: refresh the list first", truncate(target.ID, 60))
+	}
+	if !needsZSide(c) {
+		return nil, fmt.Errorf("%w: fabric: %s already names the port and VLAN on our side", model.ErrUnsupported, model.SafeText(firstNonEmpty(c.Name, c.UUID)))
+	}
+	metro := landingMetro(c)
+	used := p.usedVLANs()
+	var out []model.LandingPort
+	for i, pt := range candidates(p.ports, metro) {
+		tags := make([]int, 0, len(used[pt.UUID]))
+		for v := range used[pt.UUID] {
+			tags = append(tags, v)
+		}
+		slices.Sort(tags)
+		lp := model.LandingPort{
+			ID: pt.UUID, Name: model.SafeText(firstNonEmpty(pt.Name, pt.UUID)), Metro: model.SafeText(metro), State: model.SafeText(pt.State),
+			SpeedMbps: pt.PhysicalPortsSpeed * int64(max(pt.PhysicalPortsCount, 1)), FreeMbps: pt.AvailableBandwidth,
+			RedundancyGroup: model.SafeText(groupOf(pt)), Priority: model.SafeText(priorityOf(pt)),
+			Encapsulation: encapsulation(pt), InnerTag: encapsulation(pt) == "QINQ", UsedVLANs: tags,
+			SuggestedVLAN: lowestFree(used[pt.UUID]),
+		}
+		lp.Suggested = i == 0
+		out = append(out, lp)
+	}
+	return out, nil
+}
