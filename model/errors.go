@@ -184,6 +184,24 @@ func (e *UnknownOutcome) Error() string {
 	return s
 }
 
+// Summary is the one line an operator reads after the action: that the
+// answer was lost, and what the re-read shows.
+func (e *UnknownOutcome) Summary() string {
+	s := "outcome unknown: sent once, the answer was lost"
+	switch e.Verdict {
+	case VerdictUnchecked:
+		return s + " — re-read the object before trying again"
+	case VerdictUnknown:
+		s += " — re-read: still unknown"
+	default:
+		s += " — re-read shows " + e.Verdict.String()
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
 func (e *UnknownOutcome) Unwrap() error { return e.Err }
 
 // Is makes errors.Is(err, ErrOutcomeUnknown) hold.
