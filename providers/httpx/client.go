@@ -204,8 +204,15 @@ type Response struct {
 // Every returned error is redacted and names provider, method and path (never
 // the query): *model.APIError for non-2xx (the Response is returned too),
 // *model.RateLimited for throttling we will not wait out, errors wrapping
-// model.ErrTooLarge or model.ErrBadResponse, and wrapped transport errors
+// model.ErrTooLarge or model.ErrBadResponse, a *RedirectError for a redirect
+// the policy refused (redirect.go), and wrapped transport errors
 // (errors.Is(err, context.DeadlineExceeded) holds for timeouts).
+//
+// A request that is not repeatable (see RetryMode) is sent at most once;
+// when it may have reached the server and no definite answer came back
+// (401, 5xx, timeout, reset, an unreadable 2xx), the error is a
+// *model.UnknownOutcome around the above (errors.Is(err,
+// model.ErrOutcomeUnknown)). Sends tells how often a request went out.
 func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {
 	op, err := c.prepare(req)
 	if err != nil {
