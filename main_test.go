@@ -76,7 +76,7 @@ func TestBadConfigExit2(t *testing.T) {
 		"missing env":  {"[[provider]]\nname = \"x\"\nkind = \"metal\"\nbase_url = \"https://x\"\ntoken_env = \"NOCTOP_TEST_UNSET\"\n", "environment variable NOCTOP_TEST_UNSET is not set"},
 		"unknown key":  {"[ui]\nrefresh = \"1s\"\ncolour = 1\n", "c.toml:3: ui.colour: unknown key"},
 		"no providers": {"[ui]\nrefresh = \"1s\"\n", "no [[provider]] configured"},
-		"not yet":      {"[[provider]]\nname = \"m\"\nkind = \"packet\"\nbase_url = \"https://api.packet.net\"\ntoken_env = \"HOME\"\n", `provider kind "packet" is not implemented yet`},
+		"not yet":      {"[[provider]]\nname = \"m\"\nkind = \"metal\"\nbase_url = \"https://api.equinix.com/metal/v1\"\ntoken_env = \"HOME\"\n", `provider kind "metal" is not implemented yet`},
 		"bad keys":     {"[keys]\nexplode = [\"x\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", "keys"},
 	}
 	for name, tc := range cases {

@@ -207,7 +207,8 @@ func (e *UnknownOutcome) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrOutcomeUnknown) hold.
 func (e *UnknownOutcome) Is(target error) bool { return target == ErrOutcomeUnknown }
 
-// ErrorSummary is a one-line message for a pane or status bar.
+// ErrorSummary is a one-line message for a pane or status bar: the first
+// line of the error, safe for a terminal (SafeText).
 func ErrorSummary(err error) string {
 	if err == nil {
 		return ""
@@ -216,5 +217,5 @@ func ErrorSummary(err error) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		s = s[:i]
 	}
-	return s
+	return SafeText(s)
 }

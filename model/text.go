@@ -18,8 +18,9 @@ import (
 //     ESC shows as '␛', DEL as '␡'), so the operator sees that something
 //     was there
 //   - C1 controls (U+0080-U+009F), bidi embeddings/overrides/isolates
-//     (U+202A-U+202E, U+2066-U+2069), the line/paragraph separators
-//     (U+2028, U+2029) and invalid UTF-8 -> U+FFFD '�'
+//     (U+202A-U+202E, U+2066-U+2069) and marks (U+200E, U+200F, U+061C),
+//     the line/paragraph separators (U+2028, U+2029) and invalid UTF-8
+//     -> U+FFFD '�'
 //
 // Everything else, including ordinary non-ASCII text, is kept as is.
 // The output never contains a byte a terminal interprets as a control.
@@ -67,6 +68,8 @@ func unsafeRune(r rune) bool {
 	case r >= 0x80 && r <= 0x9f: // C1
 		return true
 	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069: // bidi
+		return true
+	case r == 0x200e || r == 0x200f || r == 0x061c: // bidi marks reorder neutral text too
 		return true
 	case r == 0x2028 || r == 0x2029:
 		return true

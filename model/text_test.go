@@ -16,6 +16,8 @@ func TestSafeText(t *testing.T) {
 		{"del", "a\x7fb", "a␡b"},
 		{"bidi override", "abc\u202edcba", "abc\uFFFDdcba"},
 		{"bidi isolate", "\u2066x\u2069", "\uFFFDx\uFFFD"},
+		{"bidi marks", "\u200ea\u200fb\u061c", "\uFFFDa\uFFFDb\uFFFD"},
+		{"osc0 title", "\x1b]0;pwned\x07", "␛]0;pwned␇"},
 		{"invalid utf8", "a\xffb", "a\uFFFDb"},
 		{"newline tab", "a\nb\tc\r", "a b c "},
 	}
@@ -50,6 +52,11 @@ func FuzzSafeText(f *testing.F) {
 			}
 			if strings.ContainsRune(SafeText(s), '\n') {
 				t.Fatalf("newline survives SafeText(%q)", s)
+			}
+			// Cleaning twice changes nothing: the boundary and the screen
+			// both call it.
+			if SafeText(SafeText(s)) != SafeText(s) || SafeMultiline(SafeMultiline(s)) != SafeMultiline(s) {
+				t.Fatalf("not idempotent on %q", s)
 			}
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/packet"
 	"github.com/noctop/noctop/providers/provision"
 	"github.com/noctop/noctop/providers/sim"
 )
@@ -70,6 +71,13 @@ func demoSimulators() []simulator {
 			},
 			secrets: map[string]config.Secret{"api_key": provision.DemoAPIKey, "secret_key": provision.DemoSecretKey},
 			entity:  provision.DemoEntityHandle,
+		},
+		{
+			kind: "packet", name: "packet-demo",
+			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
+				return packet.NewSimulator(w), packet.SimFaultHooks()
+			},
+			secrets: map[string]config.Secret{"token": packet.DemoToken},
 		},
 	}
 }

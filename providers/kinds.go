@@ -7,6 +7,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/packet"
 	"github.com/noctop/noctop/providers/provision"
 )
 
@@ -38,4 +39,15 @@ func newProVision(c config.Provider, logger *slog.Logger) (model.Provider, error
 		opts = append(opts, provision.WithEntityHandle(c.EntityHandle))
 	}
 	return provision.New(c.Name, c.BaseURL, creds, opts...)
+}
+
+func newPacket(c config.Provider, logger *slog.Logger) (model.Provider, error) {
+	opts := []packet.Option{packet.WithTimeout(c.Timeout.Duration), packet.WithLogger(logger)}
+	if c.ProjectID != "" {
+		opts = append(opts, packet.WithProjectID(c.ProjectID))
+	}
+	if c.OrganizationID != "" {
+		opts = append(opts, packet.WithOrganizationID(c.OrganizationID))
+	}
+	return packet.New(c.Name, c.BaseURL, c.Secrets["token"].Value(), opts...)
 }

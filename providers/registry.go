@@ -14,7 +14,7 @@ import (
 )
 
 // ErrNotImplemented marks a provider kind the config accepts but this
-// version cannot talk to yet (Equinix Metal, Packet).
+// version cannot talk to yet (Equinix Metal).
 var ErrNotImplemented = errors.New("not implemented yet in this version")
 
 // Options are the cross-cutting settings applied to every provider.
@@ -26,7 +26,9 @@ type Options struct {
 
 // Build constructs every configured provider and returns them as the UI sees
 // them. Each Runner is wrapped so that mutations are audited and honour
-// read-only mode; the UI never receives a provider's own runner.
+// read-only mode; the UI never receives a provider's own runner. Every
+// capability is wrapped by model.SafeSource, so whatever a provider returns
+// (data and errors) reaches the UI with its text sanitised.
 func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -37,7 +39,7 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 		if err != nil {
 			return nil, fmt.Errorf("provider %q (%s): %w", c.Name, c.Kind, err)
 		}
-		out = append(out, guard(model.SourceOf(p), c.ReadOnly || opts.ReadOnly, opts.Audit))
+		out = append(out, model.SafeSource(guard(model.SourceOf(p), c.ReadOnly || opts.ReadOnly, opts.Audit)))
 	}
 	return out, nil
 }
@@ -67,6 +69,8 @@ func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		return newIXAPI(c, logger)
 	case "provision":
 		return newProVision(c, logger)
+	case "packet":
+		return newPacket(c, logger)
 	default:
 		return nil, fmt.Errorf("provider kind %q is %w", c.Kind, ErrNotImplemented)
 	}

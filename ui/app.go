@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -191,7 +192,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.layout()
 		return m, nil
 	case tea.KeyMsg:
-		cmd := a.key(msg)
+		cmd := a.keys(msg)
 		if a.busy() {
 			// An action started: keep the spinner turning while it runs.
 			cmd = tea.Batch(cmd, a.startSpin())
@@ -315,6 +316,73 @@ func (a *app) refresh(provider string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// TextFocuser is an optional pane method: true while keystrokes go to a
+// text input. A pane without it is taken to be typing whenever it
+// captures keys (Capturing).
+type TextFocuser interface{ TextFocused() bool }
+
+// textFocused reports whether keystrokes are text right now: the palette,
+// or a text input of the active pane.
+func (a *app) textFocused() bool {
+	switch {
+	case a.palette != nil:
+		return true
+	case a.showHelp || len(a.panes) == 0:
+		return false
+	}
+	p := a.panes[a.active]
+	if tf, ok := p.(TextFocuser); ok {
+		return tf.TextFocused()
+	}
+	return p.Capturing()
+}
+
+// modal reports whether something other than navigation holds the keys
+// (help, the palette, a pane's dialog, prompt or input).
+func (a *app) modal() bool {
+	return a.showHelp || a.palette != nil || (len(a.panes) > 0 && a.panes[a.active].Capturing())
+}
+
+// keys is the one place key messages enter the app. Several keys typed
+// faster than the terminal is read (a laggy SSH link, tmux send-keys)
+// arrive as one message of several runes, which matches no binding: unless
+// a text input has focus, they are split and handled one by one, in
+// order. Once a text input has focus the rest is typed into it. When a key
+// opens something modal that takes no text (a confirmation dialog, the
+// export prompt, help), the rest is dropped: keys pressed before a dialog
+// appeared never act on it. Pasted text (bracketed paste) only ever goes to
+// a text input, never acts as keys.
+func (a *app) keys(msg tea.KeyMsg) tea.Cmd {
+	if msg.Paste {
+		if a.textFocused() {
+			return a.key(msg)
+		}
+		return nil
+	}
+	if msg.Type != tea.KeyRunes || len(msg.Runes) < 2 || msg.Alt || a.textFocused() {
+		return a.key(msg)
+	}
+	var cmds []tea.Cmd
+	for i, r := range msg.Runes {
+		wasModal := a.modal()
+		cmds = append(cmds, a.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+		rest := msg.Runes[i+1:]
+		if a.quitting || len(rest) == 0 {
+			break
+		}
+		if a.textFocused() {
+			cmds = append(cmds, a.key(tea.KeyMsg{Type: tea.KeyRunes, Runes: rest}))
+			break
+		}
+		if !wasModal && a.modal() {
+			a.opts.Logger.Debug("keys typed ahead of a dialog dropped", "count", len(rest))
+			break
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// key handles one key.
 func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	km := a.ctx.Keys
 	if msg.String() == "ctrl+c" {
@@ -451,24 +519,86 @@ func (m Model) View() string {
 	return text.Block(strings.Join(parts, "\n"), a.w, a.h)
 }
 
-func (a *app) headerView() string {
-	st := a.ctx.Styles
-	var left strings.Builder
-	left.WriteString(st.AppName.Render("noctop"))
-	for i, p := range a.panes {
-		label := fmt.Sprintf("%d %s", i+1, p.Title())
-		if b := p.Badge(); b != "" {
-			label += " " + b
+// tabStep is one way of drawing the tabs, from roomiest to tightest.
+type tabStep struct {
+	inactive, active int  // title form: 0 full, 1 short, 2 one letter
+	tight            bool // one space between tabs, no padding
+	noName           bool // "noctop" left out
+	noClock          bool
+}
+
+// tabSteps degrade the header until it fits: titles are abbreviated
+// (others first, then the active one), spacing and the app name go, then
+// titles shrink to one letter; the clock goes last. Badges and READ-ONLY/PAUSED always stay. At 80 columns
+// five tabs and the clock fit.
+var tabSteps = []tabStep{
+	{}, {inactive: 1}, {inactive: 1, active: 1}, {inactive: 1, active: 1, tight: true},
+	{inactive: 1, active: 1, tight: true, noName: true},
+	{inactive: 2, active: 1, tight: true, noName: true},
+	{inactive: 2, active: 2, tight: true, noName: true},
+	{inactive: 2, active: 2, tight: true, noName: true, noClock: true},
+}
+
+// shortTitles are the abbreviations of the tab titles; others are cut to
+// four letters.
+var shortTitles = map[string]string{"Connections": "Conns", "Approvals": "Appr", "Inventory": "Inv", "Traffic": "Traf"}
+
+func tabTitle(title string, form int) string {
+	switch form {
+	case 0:
+		return title
+	case 1:
+		if s, ok := shortTitles[title]; ok {
+			return s
 		}
-		left.WriteString("  ")
+		if r := []rune(title); len(r) > 5 {
+			return string(r[:4])
+		}
+		return title
+	}
+	if r := []rune(title); len(r) > 0 {
+		return string(r[:1])
+	}
+	return title
+}
+
+func (a *app) tabs(step tabStep) string {
+	st := a.ctx.Styles
+	var b strings.Builder
+	if !step.noName {
+		b.WriteString(st.AppName.Render("noctop"))
+	}
+	for i, p := range a.panes {
+		form := step.inactive
 		if i == a.active {
-			left.WriteString(st.TabActive.Render("[" + label + "]"))
-		} else {
-			left.WriteString(st.TabInactive.Render(" " + label + " "))
+			form = step.active
+		}
+		label := fmt.Sprintf("%d %s", i+1, tabTitle(p.Title(), form))
+		if bd := p.Badge(); bd != "" {
+			label += " " + bd
+		}
+		if b.Len() > 0 {
+			if step.tight {
+				b.WriteString(" ")
+			} else {
+				b.WriteString("  ")
+			}
+		}
+		switch {
+		case i == a.active:
+			b.WriteString(st.TabActive.Render("[" + label + "]"))
+		case step.tight:
+			b.WriteString(st.TabInactive.Render(label))
+		default:
+			b.WriteString(st.TabInactive.Render(" " + label + " "))
 		}
 	}
-	// READ-ONLY and PAUSED change what keys do: they always show. The
-	// clock goes first when space is short, then the banner is squeezed.
+	return b.String()
+}
+
+func (a *app) headerView() string {
+	st := a.ctx.Styles
+	// READ-ONLY and PAUSED change what keys do: they always show.
 	var marks []string
 	if a.opts.ReadOnly {
 		marks = append(marks, st.ReadOnly.Render("READ-ONLY"))
@@ -479,61 +609,213 @@ func (a *app) headerView() string {
 	clock := st.Dim.Render(a.opts.Now().Format("15:04:05"))
 	banner := ""
 	if a.opts.Demo {
-		b := a.opts.Banner
-		if b == "" {
-			b = "DEMO — simulated providers"
+		banner = a.opts.Banner
+		if banner == "" {
+			banner = "DEMO — simulated providers"
 		}
-		banner = st.Banner.Render(" " + b + " ")
 	}
-	join := func(banner string, withClock bool) string {
-		parts := append([]string(nil), marks...)
-		if banner != "" {
-			parts = append([]string{banner}, parts...)
+	for i, step := range tabSteps {
+		l := a.tabs(step)
+		right := append([]string(nil), marks...)
+		if !step.noClock {
+			right = append(right, clock)
 		}
-		if withClock {
-			parts = append(parts, clock)
+		r := strings.Join(right, "  ")
+		minGap := 2
+		if step.tight {
+			minGap = 1
 		}
-		return strings.Join(parts, "  ")
+		lw, rw := text.Width(l), text.Width(r)
+		if lw+minGap+rw > a.w && i < len(tabSteps)-1 {
+			continue
+		}
+		// The demo banner takes what is left: whole, cut, or just "DEMO".
+		if room := a.w - lw - minGap - rw - 2; banner != "" {
+			if rw == 0 {
+				room += 2
+			}
+			var bs string
+			switch {
+			case room >= text.Width(banner)+2:
+				bs = " " + banner + " "
+			case room >= 10:
+				bs = " " + text.Truncate(banner, room-2) + " "
+			case room >= 4:
+				bs = "DEMO"
+			}
+			if bs != "" && rw > 0 {
+				r = st.Banner.Render(bs) + "  " + r
+			} else if bs != "" {
+				r = st.Banner.Render(bs)
+			}
+			rw = text.Width(r)
+		}
+		gap := a.w - lw - rw
+		if gap < 1 {
+			return text.Truncate(l+" "+r, a.w)
+		}
+		return l + strings.Repeat(" ", gap) + r
 	}
-	l := left.String()
-	lw := text.Width(l)
-	r := join(banner, true)
-	if lw+2+text.Width(r) > a.w {
-		r = join(banner, false)
-	}
-	if over := lw + 2 + text.Width(r) - a.w; over > 0 && banner != "" {
-		if bw := text.Width(banner) - over; bw >= 8 {
-			r = join(text.Truncate(banner, bw), false)
+	return ""
+}
+
+// statusPart is one provider in the status bar, in every form it can
+// take: the bar uses the roomiest form that fits all providers.
+type statusPart struct {
+	name    string
+	health  string // styled: "● ok", "rate limited until …", "✗ HTTP 503 …"
+	symbol  string // styled, one cell: ● ✗ ! ◷ · or the spinner
+	conns   string // styled " · 300 conns", "" when not known
+	pending string // styled " · 34 pending"
+	pendN   int
+	notes   []string // styled notes from panes (IPAM pools over threshold …)
+}
+
+// statusForm is how much of each provider the bar shows.
+type statusForm struct {
+	health   bool // the health in words (else one symbol)
+	conns    bool // "· 300 conns"
+	zero     bool // "· 0 pending" (else only when some are pending)
+	longPend bool // "· 10 pending" (else "10p")
+	notes    bool // notes from panes
+	truncate bool // names cut to nameW cells
+}
+
+// statusForms, roomiest first: the bar uses the first that fits every
+// provider, then truncates names.
+var statusForms = []statusForm{
+	{health: true, conns: true, zero: true, longPend: true, notes: true},
+	{health: true, zero: true, longPend: true, notes: true},
+	{health: true, longPend: true, notes: true},
+	{longPend: true, notes: true},
+	{notes: true},
+	{},
+}
+
+func (p statusPart) render(f statusForm, st *styles.Styles, nameW int) string {
+	name := model.SafeText(p.name)
+	if f.truncate {
+		if r := []rune(name); nameW <= 2 && len(r) > nameW {
+			name = string(r[:max(nameW, 1)]) // an initial says more than "…"
 		} else {
-			r = join("", false)
+			name = text.Truncate(name, nameW)
 		}
 	}
-	rw := text.Width(r)
-	gap := a.w - lw - rw
-	if gap < 1 {
-		return text.Truncate(l+" "+r, a.w)
+	out := st.Bold.Render(name)
+	if f.health {
+		out += " " + p.health
+	} else {
+		out += " " + p.symbol
 	}
-	return l + strings.Repeat(" ", gap) + r
+	if f.conns {
+		out += p.conns
+	}
+	switch {
+	case p.pending == "":
+	case f.longPend && (p.pendN > 0 || f.zero):
+		out += p.pending
+	case p.pendN > 0:
+		out += st.Warn.Render(fmt.Sprintf(" %dp", p.pendN))
+	}
+	if f.notes {
+		for _, n := range p.notes {
+			out += st.Dim.Render(" · ") + n
+		}
+	}
+	return out
 }
 
 func (a *app) statusView() string {
 	st := a.ctx.Styles
-	var parts []string
+	if len(a.ctx.Sources) == 0 {
+		return st.Dim.Render("no providers configured")
+	}
+	parts := make([]statusPart, 0, len(a.ctx.Sources))
 	for _, s := range a.ctx.Sources {
 		parts = append(parts, a.providerStatus(s.Name))
 	}
-	if len(parts) == 0 {
-		return st.Dim.Render("no providers configured")
+	sep := st.Dim.Render(" │ ")
+	join := func(f statusForm, nameW []int) string {
+		f.truncate = nameW != nil
+		out := make([]string, len(parts))
+		for i, p := range parts {
+			w := 0
+			if nameW != nil {
+				w = nameW[i]
+			}
+			out[i] = p.render(f, st, w)
+		}
+		return strings.Join(out, sep)
 	}
-	return text.Truncate(strings.Join(parts, st.Dim.Render(" │ ")), a.w)
+	for _, f := range statusForms {
+		if s := join(f, nil); text.Width(s) <= a.w {
+			return s
+		}
+	}
+	// Names share what is left after symbols, counts and separators; when
+	// that leaves them less than a few cells, the separators shrink too.
+	share := func(sep string) []int {
+		avail := a.w - text.Width(sep)*(len(parts)-1)
+		widths := make([]int, len(parts))
+		for i, p := range parts {
+			avail -= text.Width(p.render(statusForm{truncate: true}, st, 1)) - 1 // all but a one-cell name
+			widths[i] = text.Width(model.SafeText(p.name))
+		}
+		return shareWidth(widths, avail)
+	}
+	nameW := share(sep)
+	if slices.Min(nameW) < 4 {
+		sep = st.Dim.Render("│")
+		nameW = share(sep)
+	}
+	return text.Truncate(join(statusForm{}, nameW), a.w)
+}
+
+// shareWidth divides avail cells among items wanting want[i] each: no item
+// gets more than it wants, the rest share equally (at least one cell).
+func shareWidth(want []int, avail int) []int {
+	got := make([]int, len(want))
+	left := len(want)
+	done := make([]bool, len(want))
+	for changed := true; changed && left > 0; {
+		changed = false
+		share := avail / left
+		for i, w := range want {
+			if !done[i] && w <= share {
+				got[i], done[i] = w, true
+				avail -= w
+				left--
+				changed = true
+			}
+		}
+	}
+	if left > 0 {
+		share := max(avail/left, 1)
+		for i := range want {
+			if !done[i] {
+				got[i] = share
+			}
+		}
+	}
+	return got
+}
+
+// clockAt words a time for the status bar: the time of day today, with
+// the date otherwise ("Dec 11 03:28").
+func clockAt(t, now time.Time, todayLayout string) string {
+	t = t.In(now.Location())
+	if y, m, d := t.Date(); y == now.Year() && m == now.Month() && d == now.Day() {
+		return t.Format(todayLayout)
+	}
+	return t.Format("Jan 2 15:04")
 }
 
 // providerStatus is one provider's health and counts.
-func (a *app) providerStatus(name string) string {
+func (a *app) providerStatus(name string) statusPart {
 	st := a.ctx.Styles
-	loc := a.opts.Now().Location()
-	var health string
-	var worst *state.Entry
+	now := a.opts.Now()
+	p := statusPart{name: name}
+	var worst, limited *state.Entry
 	loading, loaded := false, false
 	pages := ""
 	for _, k := range a.store.Keys() {
@@ -553,48 +835,62 @@ func (a *app) providerStatus(name string) string {
 		if e.Err != nil && worst == nil {
 			worst = e
 		}
+		var rl *model.RateLimited
+		if e.Err != nil && asRate(e.Err, &rl) && !e.RetryAt.IsZero() && (limited == nil || e.RetryAt.After(limited.RetryAt)) {
+			limited = e
+		}
 	}
-	var rl *model.RateLimited
 	switch {
-	case worst != nil && asRate(worst.Err, &rl) && !worst.RetryAt.IsZero():
-		health = st.Warn.Render("rate limited until " + worst.RetryAt.In(loc).Format("15:04:05"))
+	case limited != nil:
+		// When auto-refresh resumes: the store waits at least Retry-After,
+		// longer when its backoff says so.
+		resumes := "auto-refresh resumes then"
+		switch {
+		case a.store.Paused():
+			resumes = "auto-refresh paused"
+		case limited.NextAt.Sub(limited.RetryAt) >= time.Second:
+			resumes = "auto-refresh resumes " + clockAt(limited.NextAt, now, "15:04:05")
+		}
+		p.health = st.Warn.Render("rate limited until " + clockAt(limited.RetryAt, now, "15:04:05") + " · " + resumes)
+		p.symbol = st.Warn.Render("◷")
 	case worst != nil && isUnauthorized(worst.Err):
-		health = st.Error.Render("✗ unauthorized")
+		p.health, p.symbol = st.Error.Render("✗ unauthorized"), st.Error.Render("✗")
 	case worst != nil && worst.Data != nil:
-		health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", worst.FetchedAt.In(loc).Format("15:04"), shortErr(worst.Err, name)))
+		p.health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", clockAt(worst.FetchedAt, now, "15:04"), shortErr(worst.Err, name)))
+		p.symbol = st.Warn.Render("!")
 	case worst != nil:
-		health = st.Error.Render("✗ " + shortErr(worst.Err, name))
+		p.health, p.symbol = st.Error.Render("✗ "+shortErr(worst.Err, name)), st.Error.Render("✗")
 	case loading && !loaded:
-		health = st.Info.Render(a.spin.View() + " loading…" + pages)
+		p.health, p.symbol = st.Info.Render(a.spin.View()+" loading…"+pages), st.Info.Render(a.spin.View())
 	case loading:
-		health = st.Info.Render(a.spin.View() + " refreshing…")
+		p.health, p.symbol = st.Info.Render(a.spin.View()+" refreshing…"), st.Info.Render(a.spin.View())
 	case loaded:
-		health = st.Good.Render("● ok")
+		p.health, p.symbol = st.Good.Render("● ok"), st.Good.Render("●")
 	default:
-		health = st.Dim.Render("idle")
+		p.health, p.symbol = st.Dim.Render("idle"), st.Dim.Render("·")
 	}
-	if worst != nil && loading {
-		health += st.Info.Render(" (retrying…)")
+	if (worst != nil || limited != nil) && loading {
+		p.health += st.Info.Render(" (retrying…)")
 	}
-	out := st.Bold.Render(name) + " " + health
 	src, _ := a.ctx.Source(name)
 	if c, ok := a.counts[name]; ok && loaded && src.Connections != nil {
-		out += st.Dim.Render(fmt.Sprintf(" · %d conns", c.conns))
+		p.conns = st.Dim.Render(fmt.Sprintf(" · %d conns", c.conns))
+		p.pendN = c.pending
 		if c.pending > 0 {
-			out += " · " + st.Warn.Render(fmt.Sprintf("%d pending", c.pending))
+			p.pending = " · " + st.Warn.Render(fmt.Sprintf("%d pending", c.pending))
 		} else {
-			out += st.Dim.Render(" · 0 pending")
+			p.pending = st.Dim.Render(" · 0 pending")
 		}
 	}
 	// Panes may add a provider-specific note (IPAM: pools over threshold).
-	for _, p := range a.panes {
-		if ps, ok := p.(interface{ ProviderStatus(string) string }); ok {
+	for _, pn := range a.panes {
+		if ps, ok := pn.(interface{ ProviderStatus(string) string }); ok {
 			if s := ps.ProviderStatus(name); s != "" {
-				out += st.Dim.Render(" · ") + s
+				p.notes = append(p.notes, s)
 			}
 		}
 	}
-	return out
+	return p
 }
 
 func shortErr(err error, provider string) string {
@@ -637,6 +933,7 @@ func (a *app) helpView(height int) string {
 	b.WriteString(h.FullHelpView(groups))
 	b.WriteString("\n\n")
 	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  field~=word  !negate  (terms ANDed; fields: column names or prefixes)"))
+	b.WriteString("\n" + st.Dim.Render("Status bar, when narrow: ● ok  ! stale  ✗ failing  ◷ rate limited  5p = 5 pending"))
 	if hn, ok := p.(interface{ HelpNote(readOnly bool) string }); ok {
 		// The pane knows which of its keys change the world.
 		if a.opts.ReadOnly {

@@ -84,20 +84,23 @@ func (h *harness) size(w, ht int) {
 	h.send(tea.WindowSizeMsg{Width: w, Height: ht})
 }
 
+// update delivers one message and renders, as Bubble Tea does after
+// every message (what a dialog allows depends on what it has shown).
+func (h *harness) update(msg tea.Msg) tea.Cmd {
+	nm, cmd := h.m.Update(msg)
+	h.m = nm.(ui.Model)
+	h.m.View()
+	return cmd
+}
+
 // send delivers msg and runs the resulting commands until idle.
 func (h *harness) send(msg tea.Msg) {
 	h.t.Helper()
-	nm, cmd := h.m.Update(msg)
-	h.m = nm.(ui.Model)
-	h.exec(cmd)
+	h.exec(h.update(msg))
 }
 
 // sendNoRun delivers msg and returns its command without running it.
-func (h *harness) sendNoRun(msg tea.Msg) tea.Cmd {
-	nm, cmd := h.m.Update(msg)
-	h.m = nm.(ui.Model)
-	return cmd
-}
+func (h *harness) sendNoRun(msg tea.Msg) tea.Cmd { return h.update(msg) }
 
 func (h *harness) spawn(cmd tea.Cmd) {
 	if cmd == nil {
@@ -125,9 +128,7 @@ func (h *harness) exec(cmd tea.Cmd) {
 			case tea.QuitMsg:
 				h.quit = true
 			default:
-				nm, c := h.m.Update(msg)
-				h.m = nm.(ui.Model)
-				h.spawn(c)
+				h.spawn(h.update(msg))
 			}
 		case <-time.After(idle):
 			return
@@ -163,6 +164,10 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyUp}
 	case "down":
 		return tea.KeyMsg{Type: tea.KeyDown}
+	case "left":
+		return tea.KeyMsg{Type: tea.KeyLeft}
+	case "right":
+		return tea.KeyMsg{Type: tea.KeyRight}
 	case "pgdown":
 		return tea.KeyMsg{Type: tea.KeyPgDown}
 	case "pgup":
@@ -181,6 +186,11 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyBackspace}
 	case "space":
 		return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}}
+	}
+	if len([]rune(k)) > 1 {
+		// A name missing above would arrive as several runes, which the
+		// app splits into keys: name every key a test uses.
+		panic("keyMsg: unknown key name " + k)
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }

@@ -200,10 +200,12 @@ func (a *app) resolveSource(name string) (string, string) {
 	return "", fmt.Sprintf("%q is ambiguous: %s", name, strings.Join(hits, ", "))
 }
 
+// sourceNames are the configured names as shown and completed (cleaned:
+// the palette writes them to the screen).
 func (a *app) sourceNames() []string {
 	var out []string
 	for _, s := range a.ctx.Sources {
-		out = append(out, s.Name)
+		out = append(out, text.Clean(s.Name))
 	}
 	return out
 }
@@ -264,7 +266,7 @@ func (a *app) paletteView() string {
 	if p.err != "" {
 		in.Placeholder = ""
 		in.Width = min(max(text.Width(in.Value())+1, 10), max(a.w/2, 10))
-		return text.Truncate(in.View()+"  "+st.Error.Render(p.err), a.w)
+		return text.Truncate(in.View()+"  "+st.Error.Render(text.Clean(p.err)), a.w)
 	}
 	return text.Truncate(in.View(), a.w)
 }

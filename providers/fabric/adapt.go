@@ -224,7 +224,8 @@ func compactValue(v json.RawMessage) string {
 	return "→ " + truncate(s, 60)
 }
 
-// toModel converts a wire connection into the provider-agnostic shape.
+// toModel converts a wire connection into the provider-agnostic shape,
+// every string sanitised (model.Connection.Sanitized).
 func toModel(provider string, c Connection) model.Connection {
 	m := model.Connection{
 		Provider:      provider,
@@ -239,7 +240,7 @@ func toModel(provider string, c Connection) model.Connection {
 	if err := c.DecodeError(); err != nil {
 		m.State = model.StateUnknown
 		m.Status = "undecodable: " + err.Error()
-		return m
+		return m.Sanitized()
 	}
 	var eqx, prov string
 	if c.Operation != nil {
@@ -272,7 +273,7 @@ func toModel(provider string, c Connection) model.Connection {
 		}
 	}
 	m.FingerprintKey = m.Fingerprint()
-	return m
+	return m.Sanitized()
 }
 
 // endpoint describes one side.

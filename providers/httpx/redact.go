@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/noctop/noctop/model"
 )
 
 const redacted = "[REDACTED]"
@@ -84,19 +86,35 @@ func (c *Client) allSecrets() []string {
 	return append(slices.Clip(c.secrets), ss.Secrets()...)
 }
 
-// Sanitize drops control characters (terminal escapes from a hostile server
-// must not reach the operator's screen) and collapses whitespace runs.
+// Sanitize makes server text one safe line for an error message: runs of
+// whitespace (newlines, tabs ...) collapse to one space, the ends are
+// trimmed, and everything else goes through model.SafeText, the sanitiser
+// every renderer uses (terminal escapes from a hostile server show as
+// visible control pictures, never as controls).
 func Sanitize(s string) string {
+	return model.SafeText(collapseSpace(s))
+}
+
+// collapseSpace replaces each run of Unicode white space with one space
+// and trims both ends; it returns s itself when there is nothing to do.
+func collapseSpace(s string) string {
+	plain := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' ') || c != ' ' && unicode.IsSpace(rune(c)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
 	var b strings.Builder
+	b.Grow(len(s))
 	space := false
 	for _, r := range s {
-		switch {
-		case r == utf8.RuneError:
-			continue
-		case unicode.IsSpace(r):
+		if unicode.IsSpace(r) {
 			space = b.Len() > 0
-			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
 			continue
 		}
 		if space {

@@ -118,3 +118,19 @@ func TestRedactionEverywhere(t *testing.T) {
 		t.Errorf("expected visible redaction markers: %s", errs[0])
 	}
 }
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain message", "plain message"},
+		{"  padded \t\n  lines\r\n", "padded lines"},
+		{"osc52 \x1b]52;c;SGk=\x07 title \x1b]0;x\x07", "osc52 ␛]52;c;SGk=␇ title ␛]0;x␇"},
+		{"clear\x1b[2J c1\u009b2J", "clear␛[2J c1\uFFFD2J"},
+		{"bidi \u202eabc del\x7f bad\xff", "bidi \uFFFDabc del␡ bad\uFFFD"},
+		{"nel\u0085line sep\u2028x", "nel line sep x"},
+	}
+	for _, tt := range tests {
+		if got := Sanitize(tt.in); got != tt.want {
+			t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

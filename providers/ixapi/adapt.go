@@ -241,7 +241,8 @@ func (ix *index) connEndpoint(c Connection) model.Endpoint {
 	return e
 }
 
-// connToModel converts a connection into a Connections-pane row.
+// connToModel converts a connection into a Connections-pane row, every
+// string sanitised (model.Connection.Sanitized).
 func connToModel(provider string, c Connection, ix *index) model.Connection {
 	m := model.Connection{
 		Provider: provider, ProviderKind: Kind,
@@ -253,7 +254,7 @@ func connToModel(provider string, c Connection, ix *index) model.Connection {
 	if err := c.DecodeError(); err != nil {
 		m.State, m.Status = model.StateUnknown, "undecodable: "+err.Error()
 		m.FingerprintKey = m.Fingerprint()
-		return m
+		return m.Sanitized()
 	}
 	m.A = ix.connEndpoint(c)
 	m.Z = model.Endpoint{Type: "exchange"}
@@ -273,7 +274,7 @@ func connToModel(provider string, c Connection, ix *index) model.Connection {
 		m.Actions = []model.ActionKind{model.ActionDecommission}
 	}
 	m.FingerprintKey = m.Fingerprint()
-	return m
+	return m.Sanitized()
 }
 
 // vlanOf lists a VLAN config's tags (outer first) and a note.
@@ -380,7 +381,7 @@ func nscToModel(provider string, n NetworkServiceConfig, ix *index) model.Connec
 	if err := n.DecodeError(); err != nil {
 		m.State, m.Status = model.StateUnknown, "undecodable: "+err.Error()
 		m.FingerprintKey = m.Fingerprint()
-		return m
+		return m.Sanitized()
 	}
 	conn, haveConn := ix.conns[n.Connection]
 	if haveConn {
@@ -467,7 +468,7 @@ func nscToModel(provider string, n NetworkServiceConfig, ix *index) model.Connec
 		m.Actions = append(m.Actions, model.ActionDecommission)
 	}
 	m.FingerprintKey = m.Fingerprint()
-	return m
+	return m.Sanitized()
 }
 
 // macRe and friends tell what kind of peer id a SeriesQuery names.

@@ -26,6 +26,7 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 	return buildInventory(p.name, ix), nil
 }
 
+// buildInventory builds the tree from the index, every string sanitised.
 func buildInventory(provider string, ix *index) []model.Node {
 	nscsOf := map[string][]NetworkServiceConfig{}
 	for _, n := range ix.nscs {
@@ -225,5 +226,5 @@ func buildInventory(provider string, ix *index) []model.Node {
 		sortNodes(services)
 		roots = append(roots, model.Node{Kind: "group", Label: "Network services", Children: services})
 	}
-	return roots
+	return model.SanitizeNodes(roots)
 }

@@ -182,7 +182,7 @@ func toSeries(ts Timeseries, o seriesOpts) [2]model.Series {
 		return model.Series{
 			Ref: o.ref, Name: o.prefix + dir, Direction: dir, Unit: model.UnitBitsPerSec,
 			Aggregate: o.aggregate, Precision: p, Capacity: o.capacity, Samples: s, Stale: stale,
-		}
+		}.Sanitized()
 	}
 	return [2]model.Series{mk("in", in), mk("out", out)}
 }

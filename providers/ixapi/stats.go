@@ -138,7 +138,7 @@ func (p *Provider) Peers(ctx context.Context, config model.Ref) ([]model.Peer, e
 		if _, agg, ok := chooseAggregate(ps.Aggregates, defaultRange); ok {
 			peer.AvgIn, peer.AvgOut = averageBPS(agg)
 		}
-		out = append(out, peer)
+		out = append(out, peer.Sanitized())
 	}
 	slices.SortStableFunc(out, func(a, b model.Peer) int {
 		if a.ASN != b.ASN {

@@ -97,7 +97,7 @@ func (a *adapter) block(w *Block) (model.Block, error) {
 		}
 	}
 	b.Status = a.status(w)
-	return b, nil
+	return b.Sanitized(), nil // Tags and names are clean already; this covers what a new field adds
 }
 
 // status normalises the block's use. A block with children is split; an
@@ -249,7 +249,7 @@ func (a *adapter) utilization(fam model.IPFamily, w HostUtilization) model.Utili
 			Hosts: r.Hosts.Hosts(), Blocks: int(blocks), Percent: pct(r.Percentage),
 		})
 	}
-	return u
+	return u.Sanitized()
 }
 
 // unitOf says what counts mean: the reference's mask report counts IPv6 in
@@ -298,7 +298,7 @@ func (a *adapter) maskReport(w MaskReport) model.MaskReport {
 		slices.SortFunc(mf.Prefixes, func(x, y model.MaskRow) int { return x.Mask - y.Mask })
 		r.Families = append(r.Families, mf)
 	}
-	return r
+	return r.Sanitized()
 }
 
 func maskRow(mask int, u MaskUse) model.MaskRow {
@@ -326,22 +326,11 @@ func Fingerprint(blocks []model.Block) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// clean removes control characters (terminal escapes from a hostile
-// server) and surrounding space from display text.
-func clean(s string) string {
-	s = strings.TrimSpace(s)
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c == 0xc2 {
-			return strings.Map(func(r rune) rune {
-				if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-					return -1
-				}
-				return r
-			}, s)
-		}
-	}
-	return s
-}
+// clean trims display text and makes it safe for a terminal
+// (model.SafeText: escapes from a hostile server become visible
+// pictures). It runs before interning, so a million blocks share one clean
+// copy of each repeated string.
+func clean(s string) string { return model.SafeText(strings.TrimSpace(s)) }
 
 func containsFold(s, sub string) bool {
 	return strings.Contains(strings.ToLower(s), sub)

@@ -99,6 +99,7 @@ func (p *Pane) Resources() []state.Spec { return conns.Specs(p.ctx) }
 func (p *Pane) Init() tea.Cmd           { return nil }
 func (p *Pane) SetSize(w, h int)        { p.list.SetSize(w, h) }
 func (p *Pane) Capturing() bool         { return p.list.Capturing() }
+func (p *Pane) TextFocused() bool       { return p.list.TextFocused() }
 func (p *Pane) Busy() bool {
 	return p.list.Flow.Busy() || p.list.Building() || p.list.SparksInflight() > 0
 }

@@ -1,9 +1,21 @@
 // Package export writes connections for scripts and files: an aligned text
 // table, JSON (an array of objects) or CSV. It is used by `noctop get` and by
 // the dashboard's export key, so both print the same fields.
+//
+// Whatever a provider put in a field, the output cannot drive a terminal it
+// is printed on, nor a spreadsheet it is opened in:
+//   - table: every cell goes through model.SafeText, like every TUI cell;
+//   - CSV: every cell goes through model.SafeText, and a cell that starts
+//     with = + - @ (after any spaces) gets a leading single quote, as OWASP
+//     recommends against formula injection, so a spreadsheet shows it as
+//     text;
+//   - JSON: values stay exact, but the output is valid UTF-8 (invalid bytes
+//     become U+FFFD) and every character a terminal could interpret (C0 and
+//     C1 controls, DEL, bidi controls) is written as a \u escape.
 package export
 
 import (
+	"bufio"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,6 +24,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/noctop/noctop/model"
 )
@@ -79,41 +92,80 @@ func Connections(w io.Writer, format string, conns []model.Connection) error {
 	case "json":
 		return writeJSON(w, conns, Record)
 	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(csvHeader)
+		cw := newCSV(w)
+		cw.write(csvHeader)
 		for _, c := range conns {
-			_ = cw.Write(csvRow(Record(c)))
+			cw.write(csvRow(Record(c)))
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.flush()
 	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PROVIDER\tID\tNAME\tSTATE\tRAW STATE\tBW\tA-SIDE\tZ-SIDE\tVLAN\tPENDING")
+		tw := newTable(w)
+		tw.row("PROVIDER", "ID", "NAME", "STATE", "RAW STATE", "BW", "A-SIDE", "Z-SIDE", "VLAN", "PENDING")
 		for _, c := range conns {
 			r := Record(c)
 			pending := r.Pending
 			if r.WaitingOnUs {
 				pending += " (waiting on us)"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Provider, r.ID, clean(r.Name), r.State, r.RawState,
-				model.FormatMbps(r.BandwidthMbps), clean(sideLabel(r.ASide)), clean(sideLabel(r.ZSide)), r.VLANs, pending)
+			tw.row(r.Provider, r.ID, r.Name, r.State, r.RawState, model.FormatMbps(r.BandwidthMbps),
+				sideLabel(r.ASide), sideLabel(r.ZSide), r.VLANs, pending)
 		}
-		return tw.Flush()
+		return tw.flush()
 	default:
 		return fmt.Errorf("unknown output format %q (one of %s)", format, strings.Join(Formats, ", "))
 	}
 }
 
 // writeJSON writes items as an indented JSON array of their export records
-// (always an array, "[]" when empty).
+// (always an array, "[]" when empty), one record encoded at a time, with
+// the characters a terminal could interpret escaped (escapeTerminal).
 func writeJSON[T, R any](w io.Writer, items []T, record func(T) R) error {
-	recs := make([]R, len(items))
-	for i, it := range items {
-		recs[i] = record(it)
+	if len(items) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(recs)
+	bw := bufio.NewWriter(w)
+	bw.WriteString("[\n  ")
+	var buf []byte
+	for i, it := range items {
+		b, err := json.MarshalIndent(record(it), "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			bw.WriteString(",\n  ")
+		}
+		buf = escapeTerminal(buf[:0], b)
+		bw.Write(buf)
+	}
+	bw.WriteString("\n]\n")
+	return bw.Flush()
+}
+
+// escapeTerminal appends b (encoded JSON) to dst with every DEL, C1
+// control, bidi control and line/paragraph separator written as a \u
+// escape. encoding/json already escapes C0 controls and replaces invalid
+// UTF-8; outside strings JSON is ASCII, so every such rune sits inside a
+// string, where the escape means the same character: the data stays exact.
+func escapeTerminal(dst, b []byte) []byte {
+	for i := 0; i < len(b); {
+		if c := b[i]; c < 0x7f {
+			dst = append(dst, c)
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && n == 1: // cannot come out of encoding/json; still never raw
+			dst = append(dst, `\ufffd`...)
+		case r == 0x7f || model.SafeText(string(r)) != string(r):
+			dst = fmt.Appendf(dst, `\u%04x`, r)
+		default:
+			dst = append(dst, b[i:i+n]...)
+		}
+		i += n
+	}
+	return dst
 }
 
 var csvHeader = []string{"provider", "provider_kind", "id", "name", "type", "state", "raw_state", "status", "bandwidth_mbps",
@@ -135,15 +187,77 @@ func sideLabel(s Side) string {
 	return strings.Join(parts, "@")
 }
 
-// clean keeps provider-supplied text from breaking the table (tabs, newlines,
-// terminal escape sequences).
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return ' '
+// table writes aligned columns; every cell goes through model.SafeText
+// (which also keeps tabs and newlines from breaking the alignment).
+type table struct {
+	tw  *tabwriter.Writer
+	buf []byte
+}
+
+func newTable(w io.Writer) *table {
+	return &table{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)}
+}
+
+func newTableRight(w io.Writer) *table {
+	return &table{tw: tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)}
+}
+
+func (t *table) row(cells ...string) {
+	t.buf = t.buf[:0]
+	for i, c := range cells {
+		if i > 0 {
+			t.buf = append(t.buf, '\t')
 		}
-		return r
-	}, s)
+		t.buf = append(t.buf, model.SafeText(c)...)
+	}
+	t.buf = append(t.buf, '\n')
+	t.tw.Write(t.buf)
+}
+
+// rowTerminated is row for a right-aligned table: with AlignRight a cell
+// is only aligned when a tab ends it.
+func (t *table) rowTerminated(cells ...string) { t.row(append(cells, "")...) }
+
+func (t *table) flush() error { return t.tw.Flush() }
+
+// csvWriter writes CSV records whose cells are safe (SafeCSVCell).
+type csvWriter struct {
+	cw   *csv.Writer
+	cell []string
+	err  error
+}
+
+func newCSV(w io.Writer) *csvWriter { return &csvWriter{cw: csv.NewWriter(w)} }
+
+func (c *csvWriter) write(rec []string) {
+	c.cell = c.cell[:0]
+	for _, s := range rec {
+		c.cell = append(c.cell, SafeCSVCell(s))
+	}
+	if err := c.cw.Write(c.cell); err != nil && c.err == nil {
+		c.err = err
+	}
+}
+
+func (c *csvWriter) flush() error {
+	c.cw.Flush()
+	if c.err != nil {
+		return c.err
+	}
+	return c.cw.Error()
+}
+
+// SafeCSVCell is s made safe for a CSV cell: model.SafeText (no terminal
+// controls; tabs, CR and newlines become spaces), then, when the cell
+// starts with = + - or @ (after leading spaces, which spreadsheets skip),
+// a leading single quote so that a spreadsheet shows it as text and never
+// evaluates it (OWASP's advice against CSV injection).
+func SafeCSVCell(s string) string {
+	s = model.SafeText(s)
+	if t := strings.TrimLeft(s, " "); t != "" && strings.ContainsRune("=+-@", rune(t[0])) {
+		return "'" + s
+	}
+	return s
 }
 
 func firstNonEmpty(v ...string) string {

@@ -1,13 +1,11 @@
 package export
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/noctop/noctop/model"
 )
@@ -54,26 +52,25 @@ func Blocks(w io.Writer, format string, blocks []model.Block) error {
 	case "json":
 		return writeJSON(w, blocks, BlockRecordOf)
 	case "csv":
-		cw := csv.NewWriter(w)
-		_ = cw.Write(blockCSVHeader)
+		cw := newCSV(w)
+		cw.write(blockCSVHeader)
 		for _, b := range blocks {
 			r := BlockRecordOf(b)
-			_ = cw.Write([]string{r.Provider, strconv.FormatInt(r.ID, 10), r.CIDR, r.Family, strconv.Itoa(r.Mask), r.Status,
+			cw.write([]string{r.Provider, strconv.FormatInt(r.ID, 10), r.CIDR, r.Family, strconv.Itoa(r.Mask), r.Status,
 				strconv.FormatBool(r.IsAssigned), strconv.FormatBool(r.IsSwipped), r.Region, r.RIR, itoaOrEmpty(int64(r.VLAN)),
 				itoaOrEmpty(r.ResourceID), r.ResourceName, itoaOrEmpty(r.Parent), itoaOrEmpty(r.TopAggregate),
 				strings.Join(r.Tags, ";"), r.Code, r.Description, r.Updated})
 		}
-		cw.Flush()
-		return cw.Error()
+		return cw.flush()
 	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "PROVIDER\tID\tCIDR\tSTATUS\tREGION\tRIR\tVLAN\tRESOURCE\tTAGS")
+		tw := newTable(w)
+		tw.row("PROVIDER", "ID", "CIDR", "STATUS", "REGION", "RIR", "VLAN", "RESOURCE", "TAGS")
 		for _, b := range blocks {
 			r := BlockRecordOf(b)
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", clean(r.Provider), r.ID, r.CIDR, r.Status, clean(r.Region),
-				clean(r.RIR), itoaOrEmpty(int64(r.VLAN)), clean(r.ResourceName), clean(strings.Join(r.Tags, ",")))
+			tw.row(r.Provider, strconv.FormatInt(r.ID, 10), r.CIDR, r.Status, r.Region, r.RIR, itoaOrEmpty(int64(r.VLAN)),
+				r.ResourceName, strings.Join(r.Tags, ","))
 		}
-		return tw.Flush()
+		return tw.flush()
 	default:
 		return fmt.Errorf("unknown output format %q (one of %s)", format, strings.Join(Formats, ", "))
 	}
@@ -149,14 +146,14 @@ func Utilization(w io.Writer, format string, us []model.Utilization) error {
 	case "json":
 		return writeJSON(w, us, UtilizationRecordOf)
 	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintln(tw, "PROVIDER\tFAMILY\tUNIT\tTOTAL\tASSIGNED\tALLOCATED\tAVAILABLE\tHOLDING\tUSED\t")
+		tw := newTableRight(w)
+		tw.rowTerminated("PROVIDER", "FAMILY", "UNIT", "TOTAL", "ASSIGNED", "ALLOCATED", "AVAILABLE", "HOLDING", "USED")
 		for _, u := range us {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", clean(u.Provider), u.Family.Label(), u.Unit,
-				u.Total, pct(u.Assigned, u.AssignedPct), pct(u.Allocated, u.AllocatedPct), pct(u.Available, u.AvailablePct),
+			tw.rowTerminated(u.Provider, u.Family.Label(), u.Unit,
+				u.Total.String(), pct(u.Assigned, u.AssignedPct), pct(u.Allocated, u.AllocatedPct), pct(u.Available, u.AvailablePct),
 				pct(u.Holding, u.HoldingPct), strconv.FormatFloat(round2(u.UsedPct()), 'f', 2, 64)+"%")
 		}
-		return tw.Flush()
+		return tw.flush()
 	default:
 		return fmt.Errorf("unknown output format %q for utilization (one of %s)", format, strings.Join(UtilizationFormats, ", "))
 	}

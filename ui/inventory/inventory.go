@@ -609,8 +609,8 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 		text.WriteFit(&lb, text.Clean(r.node.Kind), kw-1, false)
 		lb.WriteByte(' ')
 	}
-	state := string(r.node.State)
-	if r.node.RawState != "" && !strings.EqualFold(r.node.RawState, state) {
+	state := text.Clean(string(r.node.State))
+	if r.node.RawState != "" && !strings.EqualFold(r.node.RawState, string(r.node.State)) {
 		state = text.Clean(r.node.RawState)
 	}
 	paint := st.StatePaint(r.node.State)

@@ -113,7 +113,7 @@ func (p *Pane) blockRow(x int32, selected bool, c blockCols) string {
 		}
 		b.WriteString(pt.Wrap(s))
 	}
-	paint(statusPaint(st, blk.Status), text.Fit(string(blk.Status), c.status, false))
+	paint(statusPaint(st, blk.Status), text.Fit(text.Clean(string(blk.Status)), c.status, false))
 	b.WriteString("  ")
 	share := t.UsedShare(x)
 	if blk.Status == model.BlockSplit {
@@ -171,7 +171,7 @@ func (p *Pane) blocksView() string {
 	if len(rows) == 0 {
 		b.WriteByte('\n')
 		if !p.br.filter.Empty() {
-			b.WriteString(st.Dim.Render("  Nothing matches /" + p.br.filter.Query + " — esc clears the filter."))
+			b.WriteString(st.Dim.Render("  Nothing matches /" + text.Clean(p.br.filter.Query) + " — esc clears the filter."))
 		} else {
 			b.WriteString(st.Dim.Render("  No blocks."))
 		}

@@ -5,6 +5,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/muesli/termenv"
+	"github.com/noctop/noctop/ui/internal/text"
 )
 
 // copiedMsg reports a clipboard write.
@@ -13,8 +14,10 @@ type copiedMsg struct {
 	err  error
 }
 
-// copyCmd copies s with the pane's Copy function, off the Update goroutine.
+// copyCmd copies s with the pane's Copy function, off the Update goroutine
+// (cleaned like the screen: nothing pasted from it carries a control).
 func (p *Pane) copyCmd(s string) tea.Cmd {
+	s = text.Clean(s)
 	fn := p.Copy
 	return func() tea.Msg { return copiedMsg{text: s, err: fn(s)} }
 }

@@ -362,6 +362,7 @@ func (tp *testPane) run(cmd tea.Cmd) {
 	case doneMsg, copiedMsg:
 		tp.cmds = append(tp.cmds, m)
 		_, next := tp.p.Update(m)
+		tp.p.View()
 		tp.run(next)
 	default:
 		// Cursor blinks and other timers: not part of the flows tested,
@@ -373,6 +374,7 @@ func (tp *testPane) keys(ks ...string) {
 	tp.t.Helper()
 	for _, k := range ks {
 		_, cmd := tp.p.Update(keyMsg(k))
+		tp.p.View() // as Bubble Tea renders after every message
 		tp.run(cmd)
 	}
 }
@@ -381,6 +383,7 @@ func (tp *testPane) typeText(s string) {
 	for _, r := range s {
 		// Typing only ever returns cursor-blink timers: not run.
 		tp.p.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		tp.p.View()
 	}
 }
 

@@ -43,7 +43,7 @@ func (f *form) add(label, key, value, hint string) {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 200
-	in.SetValue(value)
+	in.SetValue(text.Clean(value)) // prefilled from provider data: what is shown is what is planned
 	in.CursorEnd()
 	f.fields = append(f.fields, field{label: label, key: key, hint: hint, in: in})
 	if len(f.fields) == 1 {
@@ -132,7 +132,7 @@ func (f *form) view(w, h int, st *styles.Styles) string {
 		labelW = max(labelW, text.Width(x.label))
 	}
 	var lines []string
-	lines = append(lines, st.DialogTitle.Render(text.Truncate(f.title, inner)), "")
+	lines = append(lines, st.DialogTitle.Render(text.Truncate(text.Clean(f.title), inner)), "")
 	for i, x := range f.fields {
 		x.in.Width = max(inner-labelW-4, 8)
 		mark := "  "
@@ -141,11 +141,11 @@ func (f *form) view(w, h int, st *styles.Styles) string {
 		}
 		lines = append(lines, mark+st.Dim.Render(text.Fit(x.label, labelW, false))+"  "+x.in.View())
 		if x.hint != "" && i == f.focus {
-			lines = append(lines, "  "+strings.Repeat(" ", labelW+2)+st.Dim.Render(text.Truncate(x.hint, inner-labelW-4)))
+			lines = append(lines, "  "+strings.Repeat(" ", labelW+2)+st.Dim.Render(text.Truncate(text.Clean(x.hint), inner-labelW-4)))
 		}
 	}
 	if f.err != "" {
-		lines = append(lines, "", st.Error.Render(text.Truncate(f.err, inner)))
+		lines = append(lines, "", st.Error.Render(text.Truncate(text.Clean(f.err), inner)))
 	}
 	lines = append(lines, "", st.Dim.Render("tab next field · enter plan the request (nothing is sent yet) · esc cancel"))
 	box := st.Dialog.Width(inner + 2).Render(strings.Join(lines, "\n"))

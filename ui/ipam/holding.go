@@ -47,7 +47,7 @@ func (p *Pane) holdingView() string {
 		msg = fmt.Sprintf("%d blocks would be moved to the available pool.", len(h.Blocks))
 	}
 	lines = append(lines, st.Bold.Render(text.Truncate("Preview: "+text.Clean(msg), p.w)))
-	note := fmt.Sprintf("previewed %s (preview=true: nothing changed) · fingerprint %s", h.At.In(loc).Format("15:04:05"), h.Fingerprint)
+	note := fmt.Sprintf("previewed %s (preview=true: nothing changed) · fingerprint %s", h.At.In(loc).Format("15:04:05"), text.Clean(h.Fingerprint))
 	if len(h.Blocks) > 0 {
 		note += " · P processes exactly these, after a confirming preview"
 	}
@@ -70,7 +70,7 @@ func (p *Pane) holdingView() string {
 		if t := heldSince(b); !t.IsZero() {
 			since = t.In(loc).Format("2006-01-02 15:04")
 		}
-		line := text.Fit(b.CIDR(), 26, false) + "  " + text.Fit(b.Family.Label(), 6, false) + "  " + text.Fit(text.Clean(b.Region), 6, false) + "  " +
+		line := text.Fit(b.CIDR(), 26, false) + "  " + text.Fit(text.Clean(b.Family.Label()), 6, false) + "  " + text.Fit(text.Clean(b.Region), 6, false) + "  " +
 			text.Fit(text.Clean(b.RIR), 7, false) + "  " + text.Fit(since, 16, false) + "  " + text.Clean(strings.Join(b.Tags, ","))
 		if i == p.holdCursor {
 			lines = append(lines, st.Selected.Wrap(text.PadRight(text.Truncate("> "+line, p.w), p.w)))

@@ -196,6 +196,12 @@ func (p *Pane) Init() tea.Cmd           { return nil }
 // Capturing is true while a text input, form or dialog is open.
 func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.dialog != nil }
 
+// TextFocused is true while keystrokes go to a text input (the root then
+// delivers several runes at once as typed text, not as keys).
+func (p *Pane) TextFocused() bool {
+	return p.filtering || p.form != nil || (p.dialog != nil && p.dialog.TextFocused())
+}
+
 // Busy keeps the app's spinner turning while an action runs.
 func (p *Pane) Busy() bool { return p.running != "" }
 
@@ -580,7 +586,7 @@ func (p *Pane) titleLine() string {
 	if p.filtering {
 		b.WriteString("  " + p.input.View())
 	} else if q := p.filterQuery(); q != "" && (p.view == ViewBlocks || p.view == ViewResources) {
-		b.WriteString("  " + st.Key.Render("/"+q))
+		b.WriteString("  " + st.Key.Render("/"+text.Clean(q)))
 	}
 	if p.view == ViewBlocks && !p.filtering {
 		if info := p.blocksInfo(); info != "" {
@@ -588,7 +594,7 @@ func (p *Pane) titleLine() string {
 		}
 	}
 	if p.running != "" {
-		b.WriteString("  " + st.Info.Render(p.spin()+" "+p.running+"…"))
+		b.WriteString("  " + st.Info.Render(p.spin()+" "+text.Clean(p.running)+"…"))
 	} else if n := p.loadingNote(); n != "" {
 		b.WriteString("  " + st.Dim.Render(n))
 	}

@@ -17,9 +17,9 @@ const maskSideW = 66
 func (p *Pane) maskLinesOf(f model.MaskFamily, w int) []string {
 	st := p.ctx.Styles
 	barW := max(min(w-54, 12), 4)
-	head := st.Bold.Render(f.Family.Label() + " by prefix length")
+	head := st.Bold.Render(text.Clean(f.Family.Label()) + " by prefix length")
 	if f.Unit != "" {
-		head += st.Dim.Render(" · " + f.Unit)
+		head += st.Dim.Render(" · " + text.Clean(f.Unit))
 	}
 	lines := []string{text.Truncate(head, w)}
 	hdr := text.Fit("PREFIX", 6, false) + text.Fit("TOTAL", 10, true) + text.Fit("ASSIGNED", 10, true) +

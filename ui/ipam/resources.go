@@ -57,7 +57,7 @@ func (p *Pane) fillResources(u *Utilization) {
 		for _, rep := range []model.Utilization{u.V4, u.V6} {
 			for i := range rep.Resources {
 				r := &rep.Resources[i]
-				cells := []string{rep.Family.Label(), text.Clean(r.Name), strconv.FormatInt(r.ID, 10), Count(r.Hosts), strconv.Itoa(r.Blocks), Pct(r.Percent)}
+				cells := []string{text.Clean(rep.Family.Label()), text.Clean(r.Name), strconv.FormatInt(r.ID, 10), Count(r.Hosts), strconv.Itoa(r.Blocks), Pct(r.Percent)}
 				nums := []int64{0, 0, r.ID, hostsNum(r.Hosts), int64(r.Blocks), int64(r.Percent * 1000)}
 				rows = append(rows, model.NewRow(string(rep.Family)+"/"+strconv.FormatInt(r.ID, 10), cells, nums, r))
 			}
@@ -94,7 +94,7 @@ func (p *Pane) resourcesView() string {
 		return p.ctx.Styles.Dim.Render("  No resource holds assigned space.")
 	}
 	if p.res.Len() == 0 {
-		return p.ctx.Styles.Dim.Render("  Nothing matches /" + p.res.Filter().Query + " — esc clears the filter.")
+		return p.ctx.Styles.Dim.Render("  Nothing matches /" + text.Clean(p.res.Filter().Query) + " — esc clears the filter.")
 	}
 	return p.resV.View(p.res, resDecor{p})
 }

@@ -17,9 +17,9 @@ func (p *Pane) utilLines(u model.Utilization, width int) []string {
 	st := p.ctx.Styles
 	const labelW, countW, pctW = 11, 10, 7
 	barW := max(min(width-labelW-countW-pctW-3, 30), 5)
-	head := st.Bold.Render(u.Family.Label())
+	head := st.Bold.Render(text.Clean(u.Family.Label()))
 	if u.Unit != "" {
-		head += st.Dim.Render(" · " + u.Unit)
+		head += st.Dim.Render(" · " + text.Clean(u.Unit))
 	}
 	used := u.AssignedPct + u.HoldingPct
 	if used >= p.threshold {
@@ -134,10 +134,10 @@ func (p *Pane) summaryView() string {
 		}
 		var b strings.Builder
 		b.WriteString(mark)
-		b.WriteString(text.Fit(r.Region, 6, false) + "  ")
-		b.WriteString(fitOpt(r.Name, nameW))
-		b.WriteString(text.Fit(r.Family.Label(), 6, false) + "  ")
-		b.WriteString(text.Fit(strings.Join(r.RIRs, ","), 13, false) + "  ")
+		b.WriteString(text.Fit(text.Clean(r.Region), 6, false) + "  ")
+		b.WriteString(fitOpt(text.Clean(r.Name), nameW))
+		b.WriteString(text.Fit(text.Clean(r.Family.Label()), 6, false) + "  ")
+		b.WriteString(text.Fit(text.Clean(strings.Join(r.RIRs, ",")), 13, false) + "  ")
 		b.WriteString(text.Fit(strconv.Itoa(r.Pools), 5, true) + "  ")
 		above := ""
 		if r.Above > 0 {

@@ -417,7 +417,7 @@ func (v *peerView) render(spin string) string {
 	if v.filtering {
 		title += " " + v.input.View()
 	} else if q := v.table.Filter().Query; q != "" {
-		title += " " + st.Key.Render("/"+q)
+		title += " " + st.Key.Render("/"+text.Clean(q))
 	}
 	if n := len(v.order); n > 0 {
 		title += "  " + st.Info.Render(fmt.Sprintf("● %d marked: %s compares them", n, v.ctx.Keys.Graph.Help().Key))

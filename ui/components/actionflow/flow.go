@@ -84,6 +84,10 @@ func New(ctx *pane.Context) *Flow {
 // a preparation runs (esc cancels it).
 func (f *Flow) Active() bool { return f.dialog != nil || f.prep != nil }
 
+// TextFocused reports whether the open dialog takes text (a reason, a
+// parameter, the name to type).
+func (f *Flow) TextFocused() bool { return f.dialog != nil && f.dialog.TextFocused() }
+
 // Running describes an action in flight ("" when none).
 func (f *Flow) Running() string { return f.running }
 

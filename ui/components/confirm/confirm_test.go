@@ -9,28 +9,53 @@ import (
 	"github.com/noctop/noctop/ui/styles"
 )
 
-func keys(m Model, ks ...string) (Model, Outcome) {
+// keys feeds ks to the dialog and renders it at 100×40 after each, as
+// Bubble Tea does (what Confirm allows depends on what was shown).
+func keys(m Model, ks ...string) (Model, Outcome) { return keysAt(m, 100, 40, ks...) }
+
+func keysAt(m Model, w, h int, ks ...string) (Model, Outcome) {
 	out := Open
+	m.View(w, h)
 	for _, k := range ks {
-		var msg tea.KeyMsg
-		switch k {
-		case "tab":
-			msg = tea.KeyMsg{Type: tea.KeyTab}
-		case "enter":
-			msg = tea.KeyMsg{Type: tea.KeyEnter}
-		case "esc":
-			msg = tea.KeyMsg{Type: tea.KeyEsc}
-		case "down":
-			msg = tea.KeyMsg{Type: tea.KeyDown}
-		default:
-			msg = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
-		}
-		m, out, _ = m.Update(msg)
+		m, out, _ = m.Update(keyMsg(k))
 		if out != Open {
 			return m, out
 		}
+		m.View(w, h)
 	}
 	return m, out
+}
+
+func keyMsg(k string) tea.KeyMsg {
+	switch k {
+	case "tab":
+		return tea.KeyMsg{Type: tea.KeyTab}
+	case "enter":
+		return tea.KeyMsg{Type: tea.KeyEnter}
+	case "esc":
+		return tea.KeyMsg{Type: tea.KeyEsc}
+	case "down":
+		return tea.KeyMsg{Type: tea.KeyDown}
+	case "up":
+		return tea.KeyMsg{Type: tea.KeyUp}
+	case "pgdown":
+		return tea.KeyMsg{Type: tea.KeyPgDown}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
+	case "end":
+		return tea.KeyMsg{Type: tea.KeyEnd}
+	case "ctrl+n":
+		return tea.KeyMsg{Type: tea.KeyCtrlN}
+	case "ctrl+p":
+		return tea.KeyMsg{Type: tea.KeyCtrlP}
+	case "ctrl+d":
+		return tea.KeyMsg{Type: tea.KeyCtrlD}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	}
+	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
 func TestCancelIsDefault(t *testing.T) {
@@ -74,7 +99,7 @@ func TestReasonAndConfirmTextTogether(t *testing.T) {
 		return b, nil
 	}
 	m := New(a, "t", replan, st)
-	m, _ = keys(m, "w", "h", "y", "down", "z", "tab")
+	m, _ = keys(m, "w", "h", "y", "ctrl+n", "z", "tab")
 	if m.Reason() != "why" {
 		t.Fatalf("reason = %q", m.Reason())
 	}

@@ -59,8 +59,8 @@ func TestParamWithReasonAndName(t *testing.T) {
 		got = append(got, [2]string{r, v})
 		return a, nil
 	})
-	// Focus starts on the parameter; down walks reason, then name.
-	m, _ = keys(m, "1", "down", "r", "down", "o", "b", "j", "tab")
+	// Focus starts on the parameter; ctrl+n walks reason, then name.
+	m, _ = keys(m, "1", "ctrl+n", "r", "ctrl+n", "o", "b", "j", "tab")
 	if m.Param() != "1" || m.Reason() != "r" {
 		t.Fatalf("param %q reason %q", m.Param(), m.Reason())
 	}

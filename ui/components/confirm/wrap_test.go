@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -35,4 +36,36 @@ func TestLongRequestIsWrappedNotCut(t *testing.T) {
 	if w := wrapHard("abcdef", 4); len(w) != 2 || w[0] != "abcd" || w[1] != "ef" {
 		t.Fatalf("wrapHard %q", w)
 	}
+}
+
+func FuzzWrapIndented(f *testing.F) {
+	for _, s := range []string{"", "    \"a\": \"b c d e f g h i j k l m n o p q r s t u v w x y z\",", strings.Repeat("␛界 x", 40), strings.Repeat(" ", 90) + "x"} {
+		f.Add(s, 12)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		n = 10 + abs(n)%100
+		s = model.SafeText(s) // what the dialog feeds it
+		parts := wrapIndented(s, n)
+		var joined strings.Builder
+		for i, p := range parts {
+			if w := text.Width(p); w > n {
+				t.Fatalf("piece %d is %d wide, want <= %d: %q", i, w, n, p)
+			}
+			if i > 0 {
+				lead := len(s) - len(strings.TrimLeft(s, " "))
+				p = strings.TrimPrefix(p, strings.Repeat(" ", min(lead+2, n/2)))
+			}
+			joined.WriteString(p)
+		}
+		if joined.String() != s {
+			t.Fatalf("wrapping lost text:\n%q\n%q", s, joined.String())
+		}
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }

@@ -175,6 +175,11 @@ func (m *Model) Capturing() bool {
 	return m.filtering || m.Flow.Active() || m.exporting
 }
 
+// TextFocused reports whether keystrokes go to a text input (the filter,
+// a dialog's reason or name): the root then delivers several runes at once
+// as typed text, not as keys.
+func (m *Model) TextFocused() bool { return m.filtering || m.Flow.TextFocused() }
+
 // InDetail reports whether the detail view is open.
 func (m *Model) InDetail() bool { return m.detail != nil }
 
@@ -762,7 +767,7 @@ func (m *Model) View() string {
 	var body string
 	if m.detail != nil {
 		c := m.detail.Conn()
-		title := st.PaneTitle.Render(fmt.Sprintf("%s › %s", m.cfg.Title, nameOf(c)))
+		title := st.PaneTitle.Render(fmt.Sprintf("%s › %s", m.cfg.Title, text.Clean(nameOf(c))))
 		if pos := m.detail.Position(); pos != "" {
 			title += "  " + st.Dim.Render(pos)
 		}
@@ -774,13 +779,13 @@ func (m *Model) View() string {
 		if m.filtering {
 			title += " " + m.input.View()
 		} else if q := m.table.Filter().Query; q != "" {
-			title += " " + st.Key.Render("/"+q)
+			title += " " + st.Key.Render("/"+text.Clean(q))
 		}
 		if m.exporting {
 			title += "  " + st.Warn.Render(fmt.Sprintf("export %d rows as: enter JSON · c CSV · esc cancel", m.table.Len()))
 		}
 		if r := m.Flow.Running(); r != "" {
-			title += "  " + st.Info.Render(m.spin()+" "+r+"…")
+			title += "  " + st.Info.Render(m.spin()+" "+text.Clean(r)+"…")
 		} else if l := m.loadingNote(); l != "" && m.table.Total() > 0 {
 			title += "  " + st.Dim.Render(l)
 		}
@@ -791,7 +796,7 @@ func (m *Model) View() string {
 			if m.Flow.LastErr {
 				ls = st.Error
 			}
-			b.WriteString(ls.Render(text.Truncate(m.Flow.Last, m.w)))
+			b.WriteString(ls.Render(text.Truncate(text.Clean(m.Flow.Last), m.w)))
 		}
 		b.WriteByte('\n')
 		if m.table.Len() == 0 {

@@ -19,16 +19,49 @@ import (
 // Model shows one connection.
 type Model struct {
 	conn   model.Connection
-	lines  []string
+	src    []line   // what to show, before wrapping
+	lines  []string // src wrapped to the width
 	offset int
 	w, h   int
 	st     *styles.Styles
 }
 
+// line is one logical line of the view: a styled prefix (indent, label)
+// and a plain value, wrapped under the value's column (hang) when it does
+// not fit, so a long id or description is never cut.
+type line struct {
+	prefix string // styled; its width is pw
+	pw     int
+	value  string       // plain, sanitised
+	paint  styles.Paint // around each piece of value
+	hang   int          // indent of continuation lines
+}
+
+func (l line) String() string { return l.prefix + l.paint.Wrap(l.value) }
+
+// wrap renders l in w cells.
+func (l line) wrap(w int) []string {
+	if l.pw+text.Width(l.value) <= w || w <= 0 {
+		return []string{l.String()}
+	}
+	hang := min(l.hang, w/2)
+	parts := text.Wrap(l.value, max(w-l.pw, 1), max(w-hang, 1))
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		if i == 0 {
+			out[i] = l.prefix + l.paint.Wrap(p)
+		} else {
+			out[i] = strings.Repeat(" ", hang) + l.paint.Wrap(p)
+		}
+	}
+	return out
+}
+
 // New builds the view of c; now is used for ages.
 func New(c model.Connection, now time.Time, st *styles.Styles) Model {
 	m := Model{conn: c, st: st}
-	m.lines = Lines(c, now, st)
+	m.src = build(c, now, st)
+	m.rewrap()
 	return m
 }
 
@@ -36,7 +69,22 @@ func New(c model.Connection, now time.Time, st *styles.Styles) Model {
 func (m Model) Conn() model.Connection { return m.conn }
 
 // SetSize sets the view size.
-func (m *Model) SetSize(w, h int) { m.w, m.h = w, h; m.clamp() }
+func (m *Model) SetSize(w, h int) {
+	if w != m.w {
+		m.w = w
+		m.rewrap()
+	}
+	m.h = h
+	m.clamp()
+}
+
+func (m *Model) rewrap() {
+	var lines []string // not m.lines[:0]: a copy of the Model may share it
+	for _, l := range m.src {
+		lines = append(lines, l.wrap(m.w)...)
+	}
+	m.lines = lines
+}
 
 func (m *Model) clamp() {
 	m.offset = min(m.offset, len(m.lines)-m.h)
@@ -56,9 +104,9 @@ func (m *Model) HandleKey(msg tea.KeyMsg, km *keys.Map) bool {
 	case key.Matches(msg, km.PageDown):
 		m.offset += page
 	case key.Matches(msg, km.HalfUp):
-		m.offset -= page / 2
+		m.offset -= max(page/2, 1)
 	case key.Matches(msg, km.HalfDown):
-		m.offset += page / 2
+		m.offset += max(page/2, 1)
 	case key.Matches(msg, km.Top):
 		m.offset = 0
 	case key.Matches(msg, km.Bottom):
@@ -83,26 +131,46 @@ func (m Model) View() string {
 	return b.String()
 }
 
-// Position describes the scroll position ("12-40/120").
+// Position describes the scroll position ("lines 12–40 of 120"); "" when
+// everything fits.
 func (m Model) Position() string {
 	if len(m.lines) <= m.h {
 		return ""
 	}
-	return fmt.Sprintf("%d-%d/%d", m.offset+1, min(m.offset+m.h, len(m.lines)), len(m.lines))
+	return fmt.Sprintf("lines %d–%d of %d", m.offset+1, min(m.offset+m.h, len(m.lines)), len(m.lines))
 }
 
-// Lines renders the summary and the flattened API object.
+// Offset is the first line shown (tests).
+func (m Model) Offset() int { return m.offset }
+
+// Lines renders the summary and the flattened API object, one string per
+// logical line (unwrapped).
 func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
-	var out []string
-	sec := func(s string) { out = append(out, st.PaneTitle.Render(s)) }
+	src := build(c, now, st)
+	out := make([]string, len(src))
+	for i, l := range src {
+		out[i] = l.String()
+	}
+	return out
+}
+
+// build lays out the view. Every provider string goes through
+// model.SafeText here, whatever the adapter did: one miss upstream must not
+// reach the terminal.
+func build(c model.Connection, now time.Time, st *styles.Styles) []line {
+	var out []line
+	const labelW = 16
+	sec := func(s string) { out = append(out, line{prefix: st.PaneTitle.Render(model.SafeText(s))}) }
+	blank := func() { out = append(out, line{}) }
+	kvPaint := func(k, v string, p styles.Paint) {
+		out = append(out, line{prefix: "  " + st.Dim.Render(fmt.Sprintf("%-*s", labelW, k)), pw: 2 + max(labelW, text.Width(k)),
+			value: model.SafeText(v), paint: p, hang: 2 + labelW})
+	}
 	kv := func(k, v string) {
 		if v == "" {
 			return
 		}
-		out = append(out, "  "+st.Dim.Render(fmt.Sprintf("%-16s", k))+text.Clean(v))
-	}
-	kvStyled := func(k, v string, p styles.Paint) {
-		out = append(out, "  "+st.Dim.Render(fmt.Sprintf("%-16s", k))+p.Wrap(text.Clean(v)))
+		kvPaint(k, v, styles.Paint{})
 	}
 	ts := func(t time.Time) string {
 		if t.IsZero() {
@@ -119,7 +187,7 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 	if c.RawState != "" && !strings.EqualFold(c.RawState, state) {
 		state += "  (raw: " + c.RawState + ")"
 	}
-	kvStyled("state", state, st.StatePaint(c.State))
+	kvPaint("state", state, st.StatePaint(c.State))
 	kv("status", c.Status)
 	kv("bandwidth", conns.FormatBandwidth(c.BandwidthMbps))
 	kv("vlans", c.VLANString())
@@ -131,7 +199,7 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 	kv("created", ts(c.Created))
 	kv("updated", ts(c.Updated))
 	if p := c.Pending; p != nil {
-		out = append(out, "")
+		blank()
 		sec("Pending change")
 		kv("kind", string(p.Kind))
 		kv("status", p.Status)
@@ -148,7 +216,7 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 		n string
 		e model.Endpoint
 	}{{"A side", c.A}, {"Z side", c.Z}} {
-		out = append(out, "")
+		blank()
 		sec(side.n)
 		e := side.e
 		kv("type", e.Type)
@@ -163,16 +231,19 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 		kv("vlans", strings.Join(vl, ", "))
 		kv("extra", e.Extra)
 	}
-	out = append(out, "")
+	blank()
 	raw := Flatten(c.Raw)
 	if len(raw) == 0 {
 		sec("API fields")
-		out = append(out, "  "+st.Dim.Render("(the provider returned no raw object)"))
+		out = append(out, line{prefix: "  " + st.Dim.Render("(the provider returned no raw object)")})
 		return out
 	}
 	sec(fmt.Sprintf("API fields (%d lines, as returned)", len(raw)))
 	for _, l := range raw {
-		out = append(out, "  "+l)
+		// Flatten indents by depth; continuation lines go two deeper.
+		l = model.SafeText(l)
+		lead := len(l) - len(strings.TrimLeft(l, " "))
+		out = append(out, line{prefix: "  " + l[:lead], pw: 2 + lead, value: l[lead:], hang: 2 + lead + 2})
 	}
 	return out
 }

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/model"
 )
 
 // maxRawLines bounds what a hostile or enormous API object can cost.
@@ -27,7 +27,7 @@ func Flatten(raw []byte) []string {
 	dec.UseNumber()
 	f := flattener{dec: dec}
 	if err := f.value("", 0); err != nil && err != errTooMany {
-		f.lines = append(f.lines, "(could not decode the rest: "+text.Clean(err.Error())+")")
+		f.lines = append(f.lines, "(could not decode the rest: "+model.SafeText(err.Error())+")")
 	}
 	if f.truncated {
 		f.lines = append(f.lines, fmt.Sprintf("… truncated after %d lines", maxRawLines))
@@ -93,7 +93,7 @@ func (f *flattener) value(label string, depth int) error {
 					return err
 				}
 				k, _ := kt.(string)
-				if err := f.value(text.Clean(k), childDepth); err != nil {
+				if err := f.value(model.SafeText(k), childDepth); err != nil {
 					return err
 				}
 			}
@@ -121,7 +121,7 @@ func (f *flattener) value(label string, depth int) error {
 		_, err := f.dec.Token()
 		return err
 	case string:
-		return f.emit(depth, strings.TrimSpace(prefix+" "+text.Clean(t)))
+		return f.emit(depth, strings.TrimSpace(prefix+" "+model.SafeText(t)))
 	case json.Number:
 		return f.emit(depth, strings.TrimSpace(prefix+" "+t.String()))
 	case bool:

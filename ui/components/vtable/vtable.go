@@ -422,7 +422,7 @@ func (m *Model) renderRow(r *model.Row, selected, marked bool, d Decor) string {
 			lb.WriteString(gapStr[:m.sep])
 		}
 		first = false
-		cell := d.Cell(r, c)
+		cell := text.Clean(d.Cell(r, c)) // cells are provider text: no-op (no allocation) when already clean
 		p := styles.Paint{}
 		if !selected {
 			p = d.CellPaint(r, c)

@@ -21,8 +21,11 @@ func OSC52(s string) error {
 }
 
 // Cmd copies s with ctx.Copy (OSC52 when nil) in a command and toasts
-// "copied <s>", or the error.
+// "copied <s>", or the error. s is provider text: what lands on the
+// clipboard is what the screen shows (model.SafeText), so pasting an id
+// into a shell cannot carry a newline or an escape sequence with it.
 func Cmd(ctx *pane.Context, s string) tea.Cmd {
+	s = model.SafeText(s)
 	if s == "" {
 		return pane.Toast("nothing to copy: the selection has no id", true)
 	}

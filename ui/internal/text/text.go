@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/noctop/noctop/model"
 )
 
 func isASCII(s string) bool {
@@ -25,37 +27,10 @@ func Width(s string) int {
 	return ansi.StringWidth(s)
 }
 
-// Clean replaces control characters (from hostile API data) with spaces so
-// they can never move the cursor or inject escape sequences.
-func Clean(s string) string {
-	ok := true
-	for i := 0; i < len(s); i++ {
-		// Bytes >= 0x80 may start a C1 control (U+0080-U+009F): check runes.
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			ok = false
-			break
-		}
-	}
-	if ok {
-		return s
-	}
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return ' '
-		}
-		return r
-	}, s)
-}
+// Clean is model.SafeText, the one sanitiser for provider text: every
+// renderer passes what a provider sent through it (again: the boundary
+// already did), so that one missed call cannot reach the terminal.
+func Clean(s string) string { return model.SafeText(s) }
 
 // Truncate cuts s to at most w cells, ending in "…" when cut.
 func Truncate(s string, w int) string {

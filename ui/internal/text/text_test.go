@@ -30,7 +30,7 @@ func TestFitTruncateClean(t *testing.T) {
 			t.Errorf("WriteFit(%q,%d) = %q, want %q", tt.s, tt.w, b.String(), tt.want)
 		}
 	}
-	if got := Clean("a\x1b[2Jb\tc\u009bd"); got != "a [2Jb c d" {
+	if got := Clean("a\x1b[2Jb\tc\u009bd"); got != "a␛[2Jb c\uFFFDd" {
 		t.Errorf("Clean = %q", got)
 	}
 }

@@ -1,0 +1,139 @@
+package packet
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/noctop/noctop/model"
+)
+
+func TestInventoryTreeAndRollUp(t *testing.T) {
+	ix := planIndex()
+	ix.errs["ips/p1"] = errors.New("GET /projects/p1/ips: 403 forbidden")
+	// A third server, failed, in another facility, with a BGP session down.
+	ix.addDevices([]Device{{ID: "d-bad", Hostname: "bad-01", State: DeviceFailed, Facility: &Facility{ID: "fams", Code: "ams1"},
+		Project: &Href{Href: "/projects/p1"}, Plan: &Plan{Slug: "c2.medium.x86"}}}, "")
+	ix.sessions["p1"] = []BGPSession{{ID: "s1", Status: "down", Device: &Href{Href: "/devices/d-web"}}, {ID: "s2", Status: "up", Device: &Href{Href: "/devices/d-web"}}}
+	ix.addNetworks()
+	nodes := buildInventory("pk", ix)
+	if len(nodes) != 2 || nodes[0].Ref.ID != "p1" {
+		t.Fatalf("projects: %+v", nodes)
+	}
+	prod := nodes[0]
+	if prod.State != model.StateFailed || prod.Label != "prod · 3 servers · 1 failed · 1 BGP session down" {
+		t.Errorf("project roll-up: %s %q", prod.State, prod.Label)
+	}
+	var kinds []string
+	for _, c := range prod.Children {
+		kinds = append(kinds, c.Kind+":"+c.Label)
+	}
+	want := []string{"facility:ams1 · 1 failed", "facility:sjc1 · 1 BGP session down", "group:Virtual networks", "group:Hardware reservations", "group:IP reservations (unavailable)"}
+	if strings.Join(kinds, "|") != strings.Join(want, "|") {
+		t.Errorf("children:\n%v\nwant\n%v", kinds, want)
+	}
+	if prod.Children[0].State != model.StateFailed || prod.Children[1].State != model.StateActive {
+		t.Errorf("facility states %s %s", prod.Children[0].State, prod.Children[1].State)
+	}
+	if g := prod.Children[4]; g.State != model.StateUnknown || !strings.Contains(field(g, "error"), "403") {
+		t.Errorf("an unreadable group must say why: %+v", g)
+	}
+	web := prod.Children[1].Children[1]
+	if web.Kind != "server" || web.Ref != (model.Ref{Provider: "pk", Type: "device", ID: "d-web", Name: "web-01"}) || field(web, "bgp sessions") != "2 (1 down)" {
+		t.Fatalf("server node %+v", web)
+	}
+	bond := web.Children[0]
+	if bond.Label != "bond0 · hybrid · 20G" || len(bond.Children) != 2 {
+		t.Errorf("bond %q with %d members", bond.Label, len(bond.Children))
+	}
+	eth1 := bond.Children[1]
+	if eth1.Label != "eth1 · not bonded · 10G · VLAN 1001" || field(eth1, "bond") != "bond0" || eth1.State != model.StateActive {
+		t.Errorf("eth1 %q %+v", eth1.Label, eth1.Fields)
+	}
+	vnets := prod.Children[2].Children
+	if len(vnets) != 3 || vnets[0].Label != "VLAN 1001 · backend · sjc1 · 1 port" {
+		t.Errorf("virtual networks %+v", vnets)
+	}
+	res := prod.Children[3].Children
+	if len(res) != 2 || !strings.HasSuffix(res[0].Label, "spare") || !strings.HasSuffix(res[1].Label, "web-01") {
+		t.Errorf("reservations %+v", res)
+	}
+}
+
+func TestConnectionsFailOnAMissingProject(t *testing.T) {
+	p := planProvider()
+	p.ix.at = time.Now()
+	p.client.cfg.now = time.Now
+	p.ix.errs["sessions/p2"] = errors.New("boom")
+	if _, err := p.Connections(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("a project whose sessions could not be read must fail the listing, got %v", err)
+	}
+	delete(p.ix.errs, "sessions/p2")
+	cs, err := p.Connections(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vlan1002 model.Connection
+	for _, c := range cs {
+		if c.ID == "vnet:vn1002" {
+			vlan1002 = c
+		}
+	}
+	if vlan1002.VLANString() != "1002" || vlan1002.A.Name != "prod" || vlan1002.A.Metro != "sjc1" || vlan1002.Status != "1 port assigned" {
+		t.Errorf("virtual network row %+v", vlan1002)
+	}
+}
+
+func TestSeriesTargets(t *testing.T) {
+	p := planProvider()
+	// web-01 gets a second bond: a bond's series then says it is the
+	// whole server's traffic.
+	n2 := Device{ID: "d-n2", Hostname: "n2-01", State: DeviceActive, Project: &Href{Href: "/projects/p1"},
+		Plan: &Plan{Specs: json.RawMessage(`{"nics":[{"count":4,"type":"25Gbps"}]}`)},
+		NetworkPorts: []Port{
+			{ID: "n2-bond0", Name: "bond0", Type: PortTypeBond}, {ID: "n2-eth0", Name: "eth0", Bond: &BondRef{Name: "bond0"}, Type: PortTypePhysical},
+			{ID: "n2-eth1", Name: "eth1", Bond: &BondRef{Name: "bond0"}, Type: PortTypePhysical},
+			{ID: "n2-bond1", Name: "bond1", Type: PortTypeBond}, {ID: "n2-eth2", Name: "eth2", Bond: &BondRef{Name: "bond1"}, Type: PortTypePhysical},
+			{ID: "n2-eth3", Name: "eth3", Bond: &BondRef{Name: "bond1"}, Type: PortTypePhysical},
+		}}
+	p.ix.addDevices([]Device{n2}, "")
+	p.ix.sessions["p1"] = []BGPSession{{ID: "s1", Device: &Href{Href: "/devices/d-n2"}}}
+	cases := []struct {
+		ref      model.Ref
+		capacity float64
+		prefix   string
+		err      string
+	}{
+		{model.Ref{Type: "device", ID: "d-web"}, 20e9, "", ""},
+		{model.Ref{Type: "server", ID: "d-n2"}, 100e9, "", ""},
+		{model.Ref{Type: "port", ID: "bond-web"}, 20e9, "", ""},
+		{model.Ref{Type: "port", ID: "n2-bond1"}, 50e9, "server ", ""},
+		{model.Ref{Type: "connection", ID: "bgp:s1"}, 100e9, "server ", ""},
+		{model.Ref{Type: "port", ID: "eth0-web"}, 0, "", "graph the server or its bond"},
+		{model.Ref{Type: "connection", ID: "vnet:vn1001"}, 0, "", "only servers, bond ports and BGP sessions"},
+		{model.Ref{Type: "facility", ID: "fsjc"}, 0, "", "traffic of a facility"},
+		{model.Ref{Type: "port", ID: "unknown"}, 0, "", "not loaded"},
+	}
+	for _, c := range cases {
+		tt, err := p.resolveTarget(context.Background(), c.ref)
+		if c.err != "" {
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("%+v: want %q, got %v", c.ref, c.err, err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%+v: %v", c.ref, err)
+			continue
+		}
+		if tt.capacity != c.capacity || tt.prefix != c.prefix || tt.ref.Provider != "pk" {
+			t.Errorf("%+v: capacity %g prefix %q, want %g %q", c.ref, tt.capacity, tt.prefix, c.capacity, c.prefix)
+		}
+	}
+	if _, err := p.Series(context.Background(), model.SeriesQuery{Target: model.Ref{Type: "device", ID: "d-web"}, Peers: []string{"x"}}); !errors.Is(err, model.ErrUnsupported) {
+		t.Errorf("peers: %v", err)
+	}
+}
