@@ -18,10 +18,10 @@ import (
 	"github.com/noctop/noctop/providers/httpx"
 )
 
-// hostileFabric is a hand-written Fabric v4 server (fixtures from the
+// lossyFabric is a hand-written Fabric v4 server (fixtures from the
 // spec, not the simulator) that can misbehave: process an action and then
 // answer 401, 500 or drop the connection; or redirect elsewhere.
-type hostileFabric struct {
+type lossyFabric struct {
 	t         *testing.T
 	mode      string // answer to the action: "401", "500", "drop"
 	process   bool   // whether the action takes effect before the bad answer
@@ -35,7 +35,7 @@ type hostileFabric struct {
 
 const pendingUpdateUUID = "0d4c7e2a-1111-4a0b-9c3d-000000000004"
 
-func (h *hostileFabric) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *lossyFabric) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	isToken := r.URL.Path == TokenPath
 	if h.redirect != "" && (!isToken || h.tokenToo) {
@@ -89,7 +89,7 @@ func (h *hostileFabric) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func hostileProvider(t *testing.T, h http.Handler) *Provider {
+func lossyProvider(t *testing.T, h http.Handler) *Provider {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -130,8 +130,8 @@ func TestActionProcessedThenAnswerLost(t *testing.T) {
 				name = mode + "/not processed"
 			}
 			t.Run(name, func(t *testing.T) {
-				h := &hostileFabric{t: t, mode: mode, process: process}
-				p := hostileProvider(t, h)
+				h := &lossyFabric{t: t, mode: mode, process: process}
+				p := lossyProvider(t, h)
 				if _, err := p.Connection(ctx, pendingUpdateUUID); err != nil {
 					t.Fatal(err)
 				}
@@ -206,8 +206,8 @@ func TestCredentialsNeverFollowARedirect(t *testing.T) {
 					seen.Store(r.Header.Get("Authorization") + " " + string(b))
 				}))
 				defer other.Close()
-				h := &hostileFabric{t: t, redirect: other.URL, tokenToo: tokenToo, code: code}
-				p := hostileProvider(t, h)
+				h := &lossyFabric{t: t, redirect: other.URL, tokenToo: tokenToo, code: code}
+				p := lossyProvider(t, h)
 				_, err := p.Connections(ctx, nil)
 				if stolen.Load() != 0 {
 					t.Fatalf("%d request(s) reached the other origin, carrying %q", stolen.Load(), seen.Load())

@@ -21,10 +21,10 @@ import (
 	"github.com/noctop/noctop/providers/httpx"
 )
 
-// hostilePV is a hand-written ProVision API v1 server (block fields as the
+// lossyPV is a hand-written ProVision API v1 server (block fields as the
 // reference lists them) whose SWIP deassign is processed and then answered
 // with 401, 500, a dropped connection, or a 200 whose envelope is garbage.
-type hostilePV struct {
+type lossyPV struct {
 	mode      string
 	process   bool
 	processed atomic.Bool
@@ -33,7 +33,7 @@ type hostilePV struct {
 	code      int
 }
 
-func (h *hostilePV) block() map[string]any {
+func (h *lossyPV) block() map[string]any {
 	b := map[string]any{"id": 41, "type": "ipv4", "cidr": "198.51.100.0/29", "address": "3325256704", "mask": 29,
 		"is_assigned": 1, "is_aggregate": 1, "is_swipped": 1, "resource_id": 7, "resource_name": "Acme Corp",
 		"rir": "ARIN", "lir_id": 3, "parent": 40, "top_aggregate": 1, "child1": 0, "child2": 0}
@@ -43,7 +43,7 @@ func (h *hostilePV) block() map[string]any {
 	return b
 }
 
-func (h *hostilePV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *lossyPV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	if h.redirect != "" {
 		w.Header().Set("Location", h.redirect+r.URL.Path+"?"+r.URL.RawQuery)
@@ -86,7 +86,7 @@ func (h *hostilePV) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func hostileProvider(t *testing.T, h http.Handler) *Provider {
+func lossyProvider(t *testing.T, h http.Handler) *Provider {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -110,8 +110,8 @@ func TestDeassignProcessedThenAnswerLost(t *testing.T) {
 		for _, process := range []bool{true, false} {
 			name := fmt.Sprintf("%s/processed=%v", mode, process)
 			t.Run(name, func(t *testing.T) {
-				h := &hostilePV{mode: mode, process: process}
-				p := hostileProvider(t, h)
+				h := &lossyPV{mode: mode, process: process}
+				p := lossyProvider(t, h)
 				if _, err := p.Blocks(ctx, model.BlockQuery{}, nil); err != nil {
 					t.Fatal(err)
 				}
@@ -186,7 +186,7 @@ func TestSignedRequestNeverFollowsARedirect(t *testing.T) {
 				seen.Store(r.URL.RawQuery)
 			}))
 			defer other.Close()
-			p := hostileProvider(t, &hostilePV{redirect: other.URL, code: code})
+			p := lossyProvider(t, &lossyPV{redirect: other.URL, code: code})
 			_, err := p.Blocks(context.Background(), model.BlockQuery{}, nil)
 			if stolen.Load() != 0 {
 				t.Fatalf("%d request(s) reached the other origin with query %q", stolen.Load(), seen.Load())

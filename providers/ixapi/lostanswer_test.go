@@ -20,10 +20,10 @@ import (
 	"github.com/noctop/noctop/providers/httpx"
 )
 
-// hostileIX is a hand-written IX-API v2 server (objects as the 2.1.0 spec
+// lossyIX is a hand-written IX-API v2 server (objects as the 2.1.0 spec
 // spells them) that processes a decommission or a change-request withdrawal
 // and then answers 401, 500 or drops the connection; or redirects.
-type hostileIX struct {
+type lossyIX struct {
 	mode      string
 	process   bool
 	processed atomic.Bool
@@ -34,7 +34,7 @@ type hostileIX struct {
 	loginToo  bool
 }
 
-func (h *hostileIX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (h *lossyIX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	io.Copy(io.Discard, r.Body)
 	path := strings.TrimPrefix(r.URL.Path, "/api/v2")
 	isLogin := path == TokenPath || path == RefreshPath
@@ -95,7 +95,7 @@ func (h *hostileIX) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func hostileProvider(t *testing.T, h http.Handler) *Provider {
+func lossyProvider(t *testing.T, h http.Handler) *Provider {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
@@ -136,8 +136,8 @@ func TestMutationProcessedThenAnswerLost(t *testing.T) {
 					name = pname + "/" + mode + "/not processed"
 				}
 				t.Run(name, func(t *testing.T) {
-					h := &hostileIX{mode: mode, process: process}
-					p := hostileProvider(t, h)
+					h := &lossyIX{mode: mode, process: process}
+					p := lossyProvider(t, h)
 					a := plan(t, p)
 					path := filepath.Join(t.TempDir(), "audit.log")
 					log, err := audit.Open(path, nil)
@@ -204,8 +204,8 @@ func TestSecretsNeverFollowARedirect(t *testing.T) {
 					seen.Store(r.Header.Get("Authorization") + " " + string(b))
 				}))
 				defer other.Close()
-				h := &hostileIX{redirect: other.URL, code: code, loginToo: loginToo}
-				p := hostileProvider(t, h)
+				h := &lossyIX{redirect: other.URL, code: code, loginToo: loginToo}
+				p := lossyProvider(t, h)
 				_, err := p.Connection(context.Background(), "conn:C-100")
 				if stolen.Load() != 0 {
 					t.Fatalf("%d request(s) reached the other origin, carrying %q", stolen.Load(), seen.Load())
