@@ -4,7 +4,7 @@ PKG     := ./...
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 
-.PHONY: build run demo chaos test bench fuzz golden lint fmt clean
+.PHONY: build run demo chaos test soak bench fuzz golden lint fmt clean
 
 build:            ## build ./noctop
 	$(GO) build -ldflags "$(LDFLAGS)" -o noctop .
@@ -17,6 +17,10 @@ chaos:            ## the demo with faults injected
 
 test:             ## the README's test command (what CI runs)
 	$(GO) test -race $(PKG)
+
+SOAK ?= 10m
+soak:             ## the dashboard against the chaos simulators with random keys for SOAK (10m); CI runs 30s of it
+	NOCTOP_SOAK=$(SOAK) $(GO) test -race -run '^TestSoak$$' -count=1 -timeout 0 -v .
 
 bench:            ## hot-path benchmarks (numbers go in the closing notes)
 	$(GO) test -run '^$$' -bench . -benchmem $(PKG)

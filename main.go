@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -29,6 +30,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/export"
+	"github.com/noctop/noctop/ui/keys"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -148,7 +150,7 @@ func setup(g globalFlags, quietLog bool) (*env, error) {
 	e.cfg = cfg
 
 	if demoMode {
-		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults})
+		d, derr := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults, Observe: observeDemo})
 		if derr != nil {
 			return nil, fmt.Errorf("starting the demo simulators: %w", derr)
 		}
@@ -189,6 +191,10 @@ func setup(g globalFlags, quietLog bool) (*env, error) {
 	return e, nil
 }
 
+// observeDemo, when set (the soak test), sees every request the demo
+// simulators receive.
+var observeDemo func(kind string, r *http.Request)
+
 // loadConfig decides between a config file and the demo.
 func loadConfig(g globalFlags) (*config.Config, bool, error) {
 	if g.demo {
@@ -210,7 +216,11 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 		return nil, false, err
 	}
 	if err := ui.ValidateKeys(c.Keys); err != nil {
-		return nil, false, &config.Error{File: path, Key: "keys", Msg: err.Error()}
+		at := []string{"keys"}
+		if ke := (*keys.ConfigError)(nil); errors.As(err, &ke) {
+			at = append(at, ke.Action)
+		}
+		return nil, false, c.ErrorAt(err.Error(), at...)
 	}
 	if len(c.Providers) == 0 {
 		return nil, false, &config.Error{File: path, Msg: "no [[provider]] configured (remove the file or use --demo to try the simulators)"}
@@ -255,6 +265,17 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		return reportSetupError(stderr, err)
 	}
 	defer e.Close()
+	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
+	p := tea.NewProgram(ui.New(dashboardOptions(e), e.sources), tea.WithAltScreen())
+	if _, err := p.Run(); err != nil {
+		fmt.Fprintln(stderr, "noctop:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// dashboardOptions are the UI options of the dashboard for e.
+func dashboardOptions(e *env) ui.Options {
 	opts := ui.Options{
 		Refresh:  e.cfg.UI.Refresh.Duration,
 		ReadOnly: e.cfg.UI.ReadOnly,
@@ -274,13 +295,7 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 	if len(e.notes) > 0 {
 		opts.Banner = strings.TrimSpace(opts.Banner + "  " + strings.Join(e.notes, "; "))
 	}
-	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
-	p := tea.NewProgram(ui.New(opts, e.sources), tea.WithAltScreen())
-	if _, err := p.Run(); err != nil {
-		fmt.Fprintln(stderr, "noctop:", err)
-		return exitFail
-	}
-	return exitOK
+	return opts
 }
 
 // resources are what `noctop get` prints, with the formats each accepts.

@@ -76,8 +76,11 @@ func TestBadConfigExit2(t *testing.T) {
 		"missing env":  {"[[provider]]\nname = \"x\"\nkind = \"metal\"\nbase_url = \"https://x\"\ntoken_env = \"NOCTOP_TEST_UNSET\"\n", "environment variable NOCTOP_TEST_UNSET is not set"},
 		"unknown key":  {"[ui]\nrefresh = \"1s\"\ncolour = 1\n", "c.toml:3: ui.colour: unknown key"},
 		"no providers": {"[ui]\nrefresh = \"1s\"\n", "no [[provider]] configured"},
-		"not yet":      {"[[provider]]\nname = \"m\"\nkind = \"metal\"\nbase_url = \"https://api.equinix.com/metal/v1\"\ntoken_env = \"HOME\"\n", `provider kind "metal" is not implemented yet`},
-		"bad keys":     {"[keys]\nexplode = [\"x\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", "keys"},
+		"bad keys":     {"[keys]\nexplode = [\"x\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", `c.toml:2: keys.explode: unknown action "explode"`},
+		"key conflict": {"[keys]\nrefresh = [\"a\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", `c.toml:2: keys.refresh: "a" is bound to both`},
+		"nan":          {"[ui]\npool_threshold = nan\n", "c.toml:2: ui.pool_threshold: NaN is not a number"},
+		"refresh":      {"[ui]\nrefresh = \"200ms\"\n", "c.toml:2: ui.refresh: 200ms is too short"},
+		"password":     {"[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://ops:hunter2@api.equinix.com\"\ntoken_env = \"HOME\"\n", "c.toml:4: provider[1].base_url: credentials in base_url are not allowed"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -90,8 +93,21 @@ func TestBadConfigExit2(t *testing.T) {
 				if code != exitConfig || !strings.Contains(stderr, tc.want) {
 					t.Errorf("%v: code=%d stderr=%q, want 2 and %q", args, code, stderr, tc.want)
 				}
+				if strings.Contains(stderr, "keys: keys:") || strings.Contains(stderr, "hunter2") {
+					t.Errorf("%v: stderr=%q", args, stderr)
+				}
 			}
 		})
+	}
+}
+
+// A config path that is not a regular file is refused, never read: a
+// directory here (a FIFO and devices are in providers/config's tests).
+func TestConfigNotARegularFileExit2(t *testing.T) {
+	dir := isolate(t)
+	code, _, stderr := runCLI(t, "--config", dir, "get", "connections")
+	if code != exitConfig || !strings.Contains(stderr, "not a regular file (a directory)") {
+		t.Fatalf("code=%d stderr=%q", code, stderr)
 	}
 }
 

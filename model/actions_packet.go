@@ -28,6 +28,6 @@ const (
 	// comma-separated from "public-ipv4", "private-ipv4", "public-ipv6"
 	// (default: all three, as a freshly provisioned server has).
 	ParamRequestIPs = "request_ips"
-	// ParamProject is the project a hardware reservation moves to.
-	ParamProject = "project"
+	// ParamProject (actions_metal.go) is also the project a hardware
+	// reservation moves to.
 )

@@ -2,11 +2,14 @@ package model
 
 import "time"
 
-// Event is one entry of a provider's event log (a device powered off, a
-// BGP session went down ...). Body is the human text, already
-// interpolated; Ref is the object the event is about.
+// Event is one entry of a provider's event log for an object (Equinix
+// Metal keeps one per interconnection, port and virtual circuit): what
+// happened, when, and to what. Provider text is sanitised on the way in.
 type Event struct {
-	Provider, ID, Type, Body string
-	At                       time.Time
-	Ref                      Ref
+	Provider string // provider instance name
+	ID       string
+	Type     string // the provider's event type ("virtual_circuit.activated" ...)
+	Body     string // what happened, as the provider words it
+	At       time.Time
+	Ref      Ref // the object whose events these are
 }

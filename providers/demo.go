@@ -10,6 +10,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/metal"
 	"github.com/noctop/noctop/providers/packet"
 	"github.com/noctop/noctop/providers/provision"
 	"github.com/noctop/noctop/providers/sim"
@@ -22,6 +23,10 @@ type DemoOptions struct {
 	Faults string // fault spec ("chaos", "latency=...,5xx=0.05"); empty: none
 	Clock  sim.Clock
 	Timing *sim.Timing // nil: the lively demo timing
+	// Observe, when set, sees every request a simulator receives (kind is
+	// the provider kind), before any fault is injected. Tests count
+	// requests with it; it must not read or keep the body.
+	Observe func(kind string, r *http.Request)
 }
 
 // Demo is the set of simulators running on 127.0.0.1 and the provider
@@ -65,6 +70,13 @@ func demoSimulators() []simulator {
 			secrets: map[string]config.Secret{"api_key": ixapi.DemoAPIKey, "api_secret": ixapi.DemoAPISecret},
 		},
 		{
+			kind: "metal", name: "metal-demo", path: metal.SimBasePath,
+			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
+				return metal.NewSimulator(w), metal.SimFaultHooks()
+			},
+			secrets: map[string]config.Secret{"token": metal.DemoToken},
+		},
+		{
 			kind: "provision", name: "ipam-demo",
 			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
 				return provision.NewSimulator(w), provision.FaultHooks()
@@ -96,7 +108,11 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 	d := &Demo{World: w, Faults: sim.NewFaults(spec, uint64(w.Seed()))}
 	for _, s := range demoSimulators() {
 		h, hooks := s.build(w)
-		srv, err := sim.Start(d.Faults.Wrap(h, hooks))
+		h = d.Faults.Wrap(h, hooks)
+		if o.Observe != nil {
+			h = observe(s.kind, o.Observe, h)
+		}
+		srv, err := sim.Start(h)
 		if err != nil {
 			d.Close()
 			return nil, fmt.Errorf("starting the %s simulator: %w", s.kind, err)
@@ -108,6 +124,13 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 		d.Providers = append(d.Providers, p)
 	}
 	return d, nil
+}
+
+func observe(kind string, fn func(string, *http.Request), next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fn(kind, r)
+		next.ServeHTTP(w, r)
+	})
 }
 
 func describeCreds(m map[string]config.Secret) string {

@@ -7,6 +7,7 @@ import (
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
 	"github.com/noctop/noctop/providers/ixapi"
+	"github.com/noctop/noctop/providers/metal"
 	"github.com/noctop/noctop/providers/packet"
 	"github.com/noctop/noctop/providers/provision"
 )
@@ -30,6 +31,12 @@ func newIXAPI(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		Token:     c.Secrets["token"].Value(),
 	}
 	return ixapi.New(c.Name, c.BaseURL, creds, ixapi.WithTimeout(c.Timeout.Duration), ixapi.WithLogger(logger))
+}
+
+func newMetal(c config.Provider, logger *slog.Logger) (model.Provider, error) {
+	opts := []metal.Option{metal.WithTimeout(c.Timeout.Duration), metal.WithLogger(logger),
+		metal.WithOrganization(c.OrganizationID), metal.WithProject(c.ProjectID)}
+	return metal.New(c.Name, c.BaseURL, c.Secrets["token"].Value(), opts...)
 }
 
 func newProVision(c config.Provider, logger *slog.Logger) (model.Provider, error) {

@@ -14,7 +14,7 @@ import (
 )
 
 // ErrNotImplemented marks a provider kind the config accepts but this
-// version cannot talk to yet (Equinix Metal).
+// version cannot talk to yet (none today; kept for kinds in progress).
 var ErrNotImplemented = errors.New("not implemented yet in this version")
 
 // Options are the cross-cutting settings applied to every provider.
@@ -67,6 +67,8 @@ func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		return newFabric(c, logger)
 	case "ixapi":
 		return newIXAPI(c, logger)
+	case "metal":
+		return newMetal(c, logger)
 	case "provision":
 		return newProVision(c, logger)
 	case "packet":

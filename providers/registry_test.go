@@ -289,3 +289,18 @@ func TestPacketFromTheDemo(t *testing.T) {
 		t.Fatalf("a reboot in read-only mode: %v", err)
 	}
 }
+
+func TestBuildMetalWithScope(t *testing.T) {
+	base := config.Provider{Name: "m", Kind: "metal", BaseURL: "https://api.equinix.com/metal/v1", Secrets: map[string]config.Secret{"token": "t0ken-abcd"}}
+	ok := base
+	ok.OrganizationID, ok.ProjectID = "0f5b5c1e-1111-4a1a-9a1a-000000000001", "0f5b5c1e-2222-4a1a-9a1a-000000000002"
+	srcs, err := Build([]config.Provider{ok}, Options{})
+	if err != nil || len(srcs) != 1 || srcs[0].Connections == nil || srcs[0].Inventory == nil || srcs[0].Planner == nil || srcs[0].Runner == nil {
+		t.Fatalf("metal source: %v %+v", err, srcs)
+	}
+	bad := base
+	bad.OrganizationID = "acme"
+	if _, err := Build([]config.Provider{bad}, Options{}); err == nil || !strings.Contains(err.Error(), "organization_id") {
+		t.Fatalf("a non-UUID organization_id: %v", err)
+	}
+}

@@ -75,9 +75,7 @@ type toastExpiredMsg struct{ seq int }
 // Approvals pane keep moving between refreshes.
 type clockMsg struct{}
 
-func clockTick() tea.Cmd {
-	return tea.Tick(time.Second, func(time.Time) tea.Msg { return clockMsg{} })
-}
+func (a *app) clockTick() tea.Cmd { return a.store.After(time.Second, clockMsg{}) }
 
 type counts struct{ conns, pending int }
 
@@ -165,7 +163,7 @@ func (m Model) Init() tea.Cmd {
 	a := m.a
 	// The alt screen is requested here too, so any caller gets a restored
 	// terminal on quit (Bubble Tea leaves it on exit).
-	cmds := []tea.Cmd{tea.EnterAltScreen, a.store.StartAll(), a.startSpin(), clockTick()}
+	cmds := []tea.Cmd{tea.EnterAltScreen, a.store.StartAll(), a.startSpin(), a.clockTick()}
 	for _, p := range a.panes {
 		cmds = append(cmds, p.Init())
 	}
@@ -229,12 +227,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.toastSeq++
 		a.toast, a.toastErr = msg.Text, msg.Err
 		seq := a.toastSeq
-		return m, tea.Tick(toastTTL, func(time.Time) tea.Msg { return toastExpiredMsg{seq} })
+		return m, a.store.After(toastTTL, toastExpiredMsg{seq})
 	case clockMsg:
 		if a.quitting {
 			return m, nil
 		}
-		return m, clockTick()
+		return m, a.clockTick()
 	case toastExpiredMsg:
 		if msg.seq == a.toastSeq {
 			a.toast = ""

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/noctop/noctop/model"
 )
 
 // typeErr matches the decoder's type-mismatch errors, which carry the line
@@ -26,7 +29,10 @@ var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)
 var Kinds = []string{"fabric", "ixapi", "metal", "packet", "provision"}
 
 // Duration is a time.Duration written as "15s" in TOML.
-type Duration struct{ time.Duration }
+type Duration struct {
+	time.Duration
+	set bool // written in the file (a "0s" is set, an absent key is not)
+}
 
 // UnmarshalText parses Go duration syntax.
 func (d *Duration) UnmarshalText(b []byte) error {
@@ -37,13 +43,14 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	if v < 0 {
 		return fmt.Errorf("duration must not be negative: %q", b)
 	}
-	d.Duration = v
+	d.Duration, d.set = v, true
 	return nil
 }
 
 // Config is the whole file.
 type Config struct {
-	Path      string              `toml:"-"`
+	Path      string `toml:"-"`
+	loc       *locator
 	UI        UI                  `toml:"ui"`
 	Keys      map[string][]string `toml:"keys"`
 	Providers []Provider          `toml:"provider"`
@@ -115,15 +122,27 @@ type Error struct {
 	Msg  string
 }
 
+// Error renders file:line: key: message. Every part may quote the file
+// (a key name, a value): it is made safe to print on a terminal.
 func (e *Error) Error() string {
 	loc := e.File
 	if e.Line > 0 {
 		loc = fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
 	if e.Key != "" {
-		return fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Msg)
+		return model.SafeText(fmt.Sprintf("%s: %s: %s", loc, e.Key, e.Msg))
 	}
-	return fmt.Sprintf("%s: %s", loc, e.Msg)
+	return model.SafeText(fmt.Sprintf("%s: %s", loc, e.Msg))
+}
+
+// ErrorAt is a config error about key (a TOML key path, e.g. "keys",
+// "approve"), located in the file the config was parsed from.
+func (c *Config) ErrorAt(msg string, key ...string) *Error {
+	e := &Error{File: c.Path, Key: strings.Join(key, "."), Msg: msg}
+	if c.loc != nil && len(key) > 0 {
+		e.Line, e.Key = c.loc.find(key)
+	}
+	return e
 }
 
 // DefaultPath is $XDG_CONFIG_HOME/noctop/config.toml (or ~/.config/...).
@@ -154,7 +173,7 @@ func StateDir() string {
 
 // Defaults fills unset values.
 func (c *Config) Defaults() {
-	if c.UI.Refresh.Duration == 0 {
+	if c.UI.Refresh.Duration == 0 && !c.UI.Refresh.set { // a written "0s" is refused, not replaced
 		c.UI.Refresh.Duration = 15 * time.Second
 	}
 	if c.UI.AuditLog == "" {
@@ -176,15 +195,32 @@ func (c *Config) Defaults() {
 // Load reads, decodes and validates the file at path and resolves every
 // secret reference. getenv is os.Getenv outside tests.
 func Load(path string, getenv func(string) string) (*Config, error) {
-	src, err := os.ReadFile(path)
+	src, err := readRegular(path, maxConfigFile)
 	if err != nil {
-		return nil, &Error{File: path, Msg: err.Error()}
+		return nil, &Error{File: path, Msg: unwrapPath(err).Error()}
 	}
 	return Parse(path, src, getenv)
 }
 
+// unwrapPath drops the path an *fs.PathError repeats (the error is
+// already located by its file).
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("cannot %s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
 // Parse is Load on bytes already read.
 func Parse(path string, src []byte, getenv func(string) string) (*Config, error) {
+	// nan and inf first: in a field of another type they would only read
+	// as a type mismatch.
+	if k, v, ok := nonFinite(src); ok {
+		loc := newLocator(src)
+		line, key := loc.find(k)
+		return nil, &Error{File: path, Line: line, Key: key, Msg: fmt.Sprintf("%v is not a number noctop can use (nan and inf are refused)", v)}
+	}
 	var c Config
 	md, err := toml.Decode(string(src), &c)
 	if err != nil {
@@ -206,6 +242,7 @@ func Parse(path string, src []byte, getenv func(string) string) (*Config, error)
 	}
 	c.Path = path
 	loc := newLocator(src)
+	c.loc = loc
 	if und := md.Undecoded(); len(und) > 0 {
 		k := und[0]
 		// Keys under [keys] are validated by the UI's keymap, not here.

@@ -3,9 +3,9 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
+	"time"
 )
 
 // secretRef names one credential and where the config points for it.
@@ -46,6 +46,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 	if c.UI.PoolThreshold < 0 || c.UI.PoolThreshold > 100 {
 		return fail([]string{"ui", "pool_threshold"}, "must be a percentage between 0 and 100, got %v", c.UI.PoolThreshold)
 	}
+	if err := checkRefresh(c.UI.Refresh); err != "" {
+		return fail([]string{"ui", "refresh"}, "%s", err)
+	}
 	seen := map[string]int{}
 	for i := range c.Providers {
 		p := &c.Providers[i]
@@ -67,11 +70,15 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 			return fail(at(""), "provider %q has no base_url", p.Name)
 		}
 		u, err := url.Parse(p.BaseURL)
+		if hasUserinfo(p.BaseURL) || (err == nil && u.User != nil) {
+			// Never echoed: what sits before the @ may be a password.
+			return fail(at("base_url"), "credentials in base_url are not allowed (the URL is not shown: it may hold a password); use *_env or *_file")
+		}
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fail(at("base_url"), "not an http(s) URL: %q", p.BaseURL)
 		}
-		if u.User != nil {
-			return fail(at("base_url"), "credentials in base_url are not allowed; use *_env or *_file")
+		if err := checkRefresh(p.Refresh); err != "" {
+			return fail(at("refresh"), "%s", err)
 		}
 		p.Secrets = map[string]Secret{}
 		for _, r := range p.refs() {
@@ -100,6 +107,30 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 	return nil
 }
 
+// minRefresh is the shortest refresh interval accepted: anything faster
+// only hammers the provider (and its rate limit) without showing more.
+const minRefresh = time.Second
+
+func checkRefresh(d Duration) string {
+	if d.set && d.Duration < minRefresh {
+		return fmt.Sprintf("%s is too short: the refresh interval must be at least %s", d.Duration, minRefresh)
+	}
+	return ""
+}
+
+// hasUserinfo reports whether raw has a user or password before its host
+// ("https://user:pass@host"), even when it does not parse as a URL.
+func hasUserinfo(raw string) bool {
+	_, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		rest = strings.TrimPrefix(raw, "//")
+	}
+	authority, _, _ := strings.Cut(rest, "/")
+	authority, _, _ = strings.Cut(authority, "?")
+	authority, _, _ = strings.Cut(authority, "#")
+	return strings.Contains(authority, "@")
+}
+
 func (p *Provider) checkCredentials() error {
 	sets := credentialSets[p.Kind]
 	for _, set := range sets {
@@ -125,24 +156,11 @@ func (p *Provider) checkCredentials() error {
 }
 
 func readSecretFile(path string) (string, error) {
-	f, err := os.Open(path)
+	b, err := readRegular(path, maxSecretFile)
 	if err != nil {
-		return "", fmt.Errorf("cannot read secret file: %v", err)
+		return "", fmt.Errorf("secret file %s: %v", path, unwrapPath(err))
 	}
-	defer f.Close()
-	buf := make([]byte, maxSecretFile+1)
-	n, _ := f.Read(buf)
-	for n < len(buf) {
-		m, err := f.Read(buf[n:])
-		n += m
-		if err != nil || m == 0 {
-			break
-		}
-	}
-	if n > maxSecretFile {
-		return "", fmt.Errorf("secret file %s is larger than %d bytes", path, maxSecretFile)
-	}
-	v := strings.TrimSpace(string(buf[:n]))
+	v := strings.TrimSpace(string(b))
 	if v == "" {
 		return "", fmt.Errorf("secret file %s is empty", path)
 	}

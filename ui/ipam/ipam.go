@@ -202,6 +202,12 @@ func (p *Pane) TextFocused() bool {
 	return p.filtering || p.form != nil || (p.dialog != nil && p.dialog.TextFocused())
 }
 
+// DialogOpen reports whether the confirmation dialog is open (tests).
+func (p *Pane) DialogOpen() bool { return p.dialog != nil }
+
+// FormOpen reports whether an action's parameter form is open (tests).
+func (p *Pane) FormOpen() bool { return p.form != nil }
+
 // Busy keeps the app's spinner turning while an action runs.
 func (p *Pane) Busy() bool { return p.running != "" }
 

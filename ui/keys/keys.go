@@ -217,8 +217,18 @@ func (m *Map) Global() []key.Binding {
 	return []key.Binding{m.NextPane, m.PrevPane, p, m.Command, m.Refresh, m.Pause, m.Help, m.Quit}
 }
 
+// ConfigError is a problem of the [keys] table, about one action (the key
+// of the table the config error points at).
+type ConfigError struct {
+	Action string
+	Msg    string
+}
+
+func (e *ConfigError) Error() string { return e.Msg }
+
 // Validate checks a [keys] table: known action names, non-empty key lists,
-// key names Bubble Tea can produce, and no key bound to two actions.
+// key names Bubble Tea can produce, and no key bound to two actions. Its
+// errors are *ConfigError.
 func Validate(overrides map[string][]string) error {
 	if len(overrides) == 0 {
 		return nil
@@ -234,15 +244,15 @@ func Validate(overrides map[string][]string) error {
 	sort.Strings(names)
 	for _, n := range names {
 		if !known[n] {
-			return fmt.Errorf("keys: unknown action %q (known: %s)", n, strings.Join(Names(), ", "))
+			return &ConfigError{n, fmt.Sprintf("unknown action %q (known: %s)", n, strings.Join(Names(), ", "))}
 		}
 		ks := overrides[n]
 		if len(ks) == 0 {
-			return fmt.Errorf("keys: action %q has no keys", n)
+			return &ConfigError{n, fmt.Sprintf("action %q has no keys", n)}
 		}
 		for _, k := range ks {
 			if !validKey(normalize(k)) {
-				return fmt.Errorf("keys: action %q: %q is not a key name (examples: \"a\", \"ctrl+r\", \"f5\", \"pgdown\", \"space\")", n, k)
+				return &ConfigError{n, fmt.Sprintf("action %q: %q is not a key name (examples: \"a\", \"ctrl+r\", \"f5\", \"pgdown\", \"space\")", n, k)}
 			}
 		}
 	}
@@ -254,7 +264,11 @@ func Validate(overrides map[string][]string) error {
 		}
 		for _, k := range ks {
 			if prev, dup := owner[k]; dup && prev != d.name {
-				return fmt.Errorf("keys: %q is bound to both %q and %q", display(k), prev, d.name)
+				at := d.name // point at a binding the file sets
+				if _, ok := overrides[at]; !ok {
+					at = prev
+				}
+				return &ConfigError{at, fmt.Sprintf("%q is bound to both %q and %q", display(k), prev, d.name)}
 			}
 			owner[k] = d.name
 		}

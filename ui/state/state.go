@@ -61,6 +61,9 @@ type Entry struct {
 
 	spec   Spec
 	cancel context.CancelFunc
+	// untick stops the pending automatic-refresh timer (superseded by a
+	// fetch, or the store closed).
+	untick context.CancelFunc
 }
 
 // Stale reports whether Data is older than the last attempt (the last
@@ -150,6 +153,10 @@ func (s *Store) Start(k Key) tea.Cmd {
 	if e.cancel != nil {
 		e.cancel()
 	}
+	if e.untick != nil {
+		e.untick() // this fetch supersedes the tick
+		e.untick = nil
+	}
 	ctx, cancel := context.WithCancel(s.root)
 	e.cancel = cancel
 	e.Seq++
@@ -218,7 +225,9 @@ func (s *Store) Apply(m FetchedMsg) (current, dataChanged bool, next tea.Cmd) {
 		e.RetryAt = at.Add(rl.RetryAfter)
 	}
 	e.NextAt = at.Add(d)
-	return true, dataChanged, tick(m.Key, e.Seq, d)
+	tctx, untick := context.WithCancel(s.root)
+	e.untick = untick
+	return true, dataChanged, after(tctx, d, TickMsg{Key: m.Key, Seq: e.Seq})
 }
 
 // delay is the wait before the next automatic fetch: the interval after a
@@ -257,8 +266,23 @@ func (s *Store) Delay(k Key) time.Duration {
 	return 0
 }
 
-func tick(k Key, seq uint64, d time.Duration) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return TickMsg{Key: k, Seq: seq} })
+// After delivers msg after d, or nothing once the store is closed. Unlike
+// tea.Tick, whose goroutine sleeps out its timer after the program has
+// quit, its goroutine ends on quit: a program per SSH session, or a test,
+// must not leave timers behind.
+func (s *Store) After(d time.Duration, msg tea.Msg) tea.Cmd { return after(s.root, d, msg) }
+
+func after(ctx context.Context, d time.Duration, msg tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-ctx.Done():
+			return nil
+		}
+	}
 }
 
 // Tick handles an automatic refresh tick: superseded ticks are dropped;

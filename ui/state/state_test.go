@@ -170,3 +170,54 @@ func TestRegisterDeduplicates(t *testing.T) {
 		t.Fatal("Close did not cancel")
 	}
 }
+
+// A refresh timer ends when a fetch supersedes it or the store closes,
+// instead of sleeping out its interval after the program quit; one that
+// runs out delivers its tick.
+func TestTimersEndOnSupersedeAndClose(t *testing.T) {
+	wait := func(t *testing.T, cmd func() any) any {
+		t.Helper()
+		got := make(chan any, 1)
+		go func() { got <- cmd() }()
+		select {
+		case msg := <-got:
+			return msg
+		case <-time.After(5 * time.Second):
+			t.Fatal("the timer's goroutine is still sleeping")
+			return nil
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		every time.Duration
+		end   func(s *Store, k Key)
+		tick  bool // a TickMsg arrives
+	}{
+		{"runs out", time.Millisecond, func(*Store, Key) {}, true},
+		{"superseded by a fetch", time.Hour, func(s *Store, k Key) { s.Start(k) }, false},
+		{"store closed", time.Hour, func(s *Store, _ Key) { s.Close() }, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := NewStore(tc.every, now)
+			k := Key{"p", "x"}
+			s.Register(Spec{Key: k, Fetch: func(context.Context, *model.Progress) (any, error) { return 1, nil }})
+			_, _, next := s.Apply(run(t, s, k))
+			tc.end(s, k)
+			msg := wait(t, func() any { return next() })
+			if _, ok := msg.(TickMsg); ok != tc.tick {
+				t.Errorf("timer delivered %#v, want a tick: %v", msg, tc.tick)
+			}
+		})
+	}
+	t.Run("After", func(t *testing.T) {
+		s := NewStore(time.Hour, now)
+		cmd := s.After(time.Hour, "late")
+		s.Close()
+		if msg := wait(t, func() any { return cmd() }); msg != nil {
+			t.Errorf("After delivered %v after Close", msg)
+		}
+		if msg := NewStore(time.Hour, now).After(time.Millisecond, "on time")(); msg != "on time" {
+			t.Errorf("After delivered %v", msg)
+		}
+	})
+}

@@ -166,7 +166,11 @@ func NewPane(ctx *pane.Context) *Pane {
 	if ctx.Store != nil && ctx.Store.Interval() > iv {
 		iv = ctx.Store.Interval()
 	}
-	return &Pane{ctx: ctx, rng: DefaultRange, Interval: iv, after: teaAfter,
+	after := teaAfter
+	if ctx.Store != nil {
+		after = ctx.Store.After // its timers end on quit
+	}
+	return &Pane{ctx: ctx, rng: DefaultRange, Interval: iv, after: after,
 		color: lipgloss.ColorProfile() != termenv.Ascii}
 }
 

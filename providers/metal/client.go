@@ -1,0 +1,568 @@
+package metal
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+)
+
+// Paths of the Metal v1 operations noctop uses, relative to the base URL
+// ("https://api.equinix.com/metal/v1").
+const (
+	PathOrganizations   = "/organizations"
+	PathProjects        = "/projects"
+	PathConnections     = "/connections"
+	PathMetros          = "/connections/metros"
+	PathVirtualCircuits = "/virtual-circuits"
+	PathVirtualNetworks = "/virtual-networks"
+	PathVrfs            = "/vrfs"
+)
+
+// Defaults.
+const (
+	DefaultPerPage     = 100 // the most the API returns per page (spec: "a maximum of 100 results per page")
+	DefaultConcurrency = 8   // per-interconnection reads in flight
+	AuthHeader         = "X-Auth-Token"
+)
+
+// Client talks to the Equinix Metal v1 API: one method per operation,
+// context first, typed errors from providers/httpx (*model.APIError with
+// Metal's error messages and a hint).
+type Client struct {
+	api *httpx.Client
+	cfg config
+}
+
+type config struct {
+	name        string
+	httpClient  *http.Client
+	timeout     time.Duration
+	logger      *slog.Logger
+	retry       *httpx.RetryPolicy
+	maxBody     int64
+	concurrency int
+	perPage     int
+	maxPages    int
+	maxItems    int
+	now         func() time.Time
+	userAgent   string
+	token       string
+	auth        httpx.Auth
+	orgID       string
+	projectID   string
+}
+
+// Option configures a Client or a Provider.
+type Option func(*config)
+
+// WithToken authenticates with a Metal API token (X-Auth-Token).
+func WithToken(tok string) Option { return func(c *config) { c.token = tok } }
+
+// WithAuth uses a ready-made httpx.Auth instead of WithToken.
+func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
+
+// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
+func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
+
+// WithTimeout sets the per-attempt timeout (default 30s).
+func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
+
+// WithLogger sets the logger (default: discard). Lines never carry secrets.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithRetry sets the retry policy for reads (httpx defaults otherwise).
+// Mutations are never retried whatever the policy.
+func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
+
+// WithMaxBody caps response bodies (default 32 MiB).
+func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+
+// WithConcurrency sets how many per-interconnection reads run at once
+// (default 8; 1 reads one after another).
+func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+
+// WithPerPage sets the page size asked for (1..1000, default 100). The
+// server may cap it; paging follows what it actually returns.
+func WithPerPage(n int) Option { return func(c *config) { c.perPage = n } }
+
+// WithPageLimits bounds one listing: at most pages requests and items
+// objects (defaults 10,000 and 1,000,000). Going past either is an error
+// wrapping model.ErrTooLarge, never a silently shortened list.
+func WithPageLimits(pages, items int) Option {
+	return func(c *config) { c.maxPages, c.maxItems = pages, items }
+}
+
+// WithClock replaces time.Now for result timestamps and cache ages.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
+
+// WithUserAgent sets the User-Agent header.
+func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+
+// WithOrganization scopes the Provider to one organization (config key
+// organization_id). Without it and WithProject, the Provider reads every
+// organization and project the token can see.
+func WithOrganization(id string) Option { return func(c *config) { c.orgID = strings.TrimSpace(id) } }
+
+// WithProject scopes the Provider to one project (config key project_id).
+// With WithOrganization too, the organization's interconnections are
+// filtered to that project.
+func WithProject(id string) Option { return func(c *config) { c.projectID = strings.TrimSpace(id) } }
+
+// withName labels errors and log lines with the provider instance name.
+func withName(n string) Option { return func(c *config) { c.name = n } }
+
+func newConfig(opts []Option) config {
+	cfg := config{
+		name:        Kind,
+		timeout:     30 * time.Second,
+		logger:      slog.New(slog.DiscardHandler),
+		concurrency: DefaultConcurrency,
+		perPage:     DefaultPerPage,
+		maxPages:    10_000,
+		maxItems:    1_000_000,
+		now:         time.Now,
+		userAgent:   "noctop (equinix metal v1 client)",
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.perPage < 1 || cfg.perPage > 1000 {
+		cfg.perPage = DefaultPerPage
+	}
+	if cfg.concurrency < 1 {
+		cfg.concurrency = 1
+	}
+	if cfg.maxPages < 1 {
+		cfg.maxPages = 10_000
+	}
+	if cfg.maxItems < 1 {
+		cfg.maxItems = 1_000_000
+	}
+	if cfg.logger == nil {
+		cfg.logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	if cfg.httpClient == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
+		cfg.httpClient = &http.Client{Transport: tr}
+	}
+	return cfg
+}
+
+// NewClient returns a client for baseURL ("https://api.equinix.com/metal/v1",
+// or a simulator's URL; the path prefix is kept and requests are appended
+// to it).
+func NewClient(baseURL string, opts ...Option) (*Client, error) {
+	cfg := newConfig(opts)
+	auth := cfg.auth
+	if auth == nil && cfg.token != "" {
+		auth = httpx.HeaderToken(AuthHeader, cfg.token)
+	}
+	hopts := []httpx.Option{
+		httpx.WithProvider(cfg.name),
+		httpx.WithHTTPClient(cfg.httpClient),
+		httpx.WithTimeout(cfg.timeout),
+		httpx.WithLogger(cfg.logger),
+		httpx.WithErrorDecoder(decodeError),
+		httpx.WithSecrets(cfg.token),
+		httpx.WithHeader("User-Agent", cfg.userAgent),
+	}
+	if auth != nil {
+		hopts = append(hopts, httpx.WithAuth(auth))
+	}
+	if cfg.retry != nil {
+		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
+	}
+	if cfg.maxBody > 0 {
+		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
+	}
+	api, err := httpx.New(baseURL, hopts...)
+	if err != nil {
+		return nil, err
+	}
+	return &Client{api: api, cfg: cfg}, nil
+}
+
+// BaseURL returns the API base URL.
+func (c *Client) BaseURL() string { return c.api.BaseURL() }
+
+// validID accepts Metal identifiers, which are UUIDs; anything else
+// (slashes, dots, empty) would change the request path.
+var validID = regexp.MustCompile(`^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$`)
+
+// ValidID reports whether id is a Metal object id (a UUID).
+func ValidID(id string) bool { return validID.MatchString(id) }
+
+// objPath builds prefix/{id}[/suffix...], refusing ids that are not UUIDs.
+func objPath(what, prefix, id string, rest ...string) (string, error) {
+	if !validID.MatchString(id) {
+		return "", fmt.Errorf("%w: metal: invalid %s id %q (want a UUID)", model.ErrNotFound, what, truncate(id, 60))
+	}
+	p := prefix + "/" + id
+	for _, r := range rest {
+		p += "/" + r
+	}
+	return p, nil
+}
+
+func portPath(connID, portID string, rest ...string) (string, error) {
+	p, err := objPath("interconnection", PathConnections, connID)
+	if err != nil {
+		return "", err
+	}
+	return objPath("port", p+"/ports", portID, rest...)
+}
+
+// get reads one object.
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: q}, out)
+	return err
+}
+
+// mutate sends a change once (never retried) and decodes the answer.
+func (c *Client) mutate(ctx context.Context, method, path string, body, out any) (int, error) {
+	resp, err := c.api.Do(ctx, httpx.Request{Method: method, Path: path, Body: body, Retry: httpx.RetryNever}, out)
+	if resp != nil {
+		return resp.Status, err
+	}
+	return 0, err
+}
+
+// --- organizations and projects ---
+
+// ListOrganizations returns every organization the token can see
+// (GET /organizations, paged).
+func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
+	return listPaged(ctx, c, PathOrganizations, nil, nil, func(b []byte) ([]Organization, *Meta, error) {
+		var out OrganizationList
+		err := json.Unmarshal(b, &out)
+		return out.Organizations, out.Meta, err
+	})
+}
+
+// ListProjects returns every project the token is a member of
+// (GET /projects, paged).
+func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
+	return listPaged(ctx, c, PathProjects, nil, nil, func(b []byte) ([]Project, *Meta, error) {
+		var out ProjectList
+		err := json.Unmarshal(b, &out)
+		return out.Projects, out.Meta, err
+	})
+}
+
+// --- interconnections ---
+
+func decodeInterconnections(b []byte) ([]Interconnection, *Meta, error) {
+	var out InterconnectionList
+	err := json.Unmarshal(b, &out)
+	return out.Interconnections, out.Meta, err
+}
+
+// ListOrganizationInterconnections returns an organization's
+// interconnections (GET /organizations/{id}/connections), those of one
+// project only when projectID is set (the ?project= filter).
+func (c *Client) ListOrganizationInterconnections(ctx context.Context, orgID, projectID string, p *model.Progress) ([]Interconnection, error) {
+	path, err := objPath("organization", PathOrganizations, orgID, "connections")
+	if err != nil {
+		return nil, err
+	}
+	var q url.Values
+	if projectID != "" {
+		if !validID.MatchString(projectID) {
+			return nil, fmt.Errorf("%w: metal: invalid project id %q (want a UUID)", model.ErrNotFound, truncate(projectID, 60))
+		}
+		q = url.Values{"project": {projectID}}
+	}
+	return listPaged(ctx, c, path, q, p, decodeInterconnections)
+}
+
+// ListProjectInterconnections returns GET /projects/{id}/connections: the
+// project's interconnections and, as the API documents, its
+// organization's.
+func (c *Client) ListProjectInterconnections(ctx context.Context, projectID string, p *model.Progress) ([]Interconnection, error) {
+	path, err := objPath("project", PathProjects, projectID, "connections")
+	if err != nil {
+		return nil, err
+	}
+	return listPaged(ctx, c, path, nil, p, decodeInterconnections)
+}
+
+// GetInterconnection reads one interconnection (GET /connections/{id}).
+func (c *Client) GetInterconnection(ctx context.Context, id string) (Interconnection, error) {
+	path, err := objPath("interconnection", PathConnections, id)
+	if err != nil {
+		return Interconnection{}, err
+	}
+	var out Interconnection
+	return out, c.get(ctx, path, nil, &out)
+}
+
+// UpdateInterconnection changes name, description, contact email, mode or
+// tags (PUT /connections/{id}). Never retried.
+func (c *Client) UpdateInterconnection(ctx context.Context, id string, in InterconnectionUpdateInput) (Interconnection, error) {
+	path, err := objPath("interconnection", PathConnections, id)
+	if err != nil {
+		return Interconnection{}, err
+	}
+	var out Interconnection
+	_, err = c.mutate(ctx, http.MethodPut, path, in, &out)
+	return out, err
+}
+
+// DeleteInterconnection deletes an interconnection with its ports and
+// virtual circuits (DELETE /connections/{id}, 202). Never retried.
+func (c *Client) DeleteInterconnection(ctx context.Context, id string) (Interconnection, error) {
+	path, err := objPath("interconnection", PathConnections, id)
+	if err != nil {
+		return Interconnection{}, err
+	}
+	var out Interconnection
+	_, err = c.mutate(ctx, http.MethodDelete, path, nil, &out)
+	return out, err
+}
+
+// CreateOrganizationInterconnection requests a new interconnection for an
+// organization (POST /organizations/{id}/connections, 201). Shared ones
+// need in.Project. Never retried.
+func (c *Client) CreateOrganizationInterconnection(ctx context.Context, orgID string, in InterconnectionCreateInput) (Interconnection, error) {
+	path, err := objPath("organization", PathOrganizations, orgID, "connections")
+	if err != nil {
+		return Interconnection{}, err
+	}
+	var out Interconnection
+	_, err = c.mutate(ctx, http.MethodPost, path, in, &out)
+	return out, err
+}
+
+// CreateProjectInterconnection requests a new interconnection for a
+// project's organization (POST /projects/{id}/connections, 201). Never
+// retried.
+func (c *Client) CreateProjectInterconnection(ctx context.Context, projectID string, in InterconnectionCreateInput) (Interconnection, error) {
+	path, err := objPath("project", PathProjects, projectID, "connections")
+	if err != nil {
+		return Interconnection{}, err
+	}
+	var out Interconnection
+	_, err = c.mutate(ctx, http.MethodPost, path, in, &out)
+	return out, err
+}
+
+// --- ports ---
+
+// ListInterconnectionPorts returns an interconnection's ports
+// (GET /connections/{id}/ports; not paged).
+func (c *Client) ListInterconnectionPorts(ctx context.Context, connID string) ([]InterconnectionPort, error) {
+	path, err := objPath("interconnection", PathConnections, connID, "ports")
+	if err != nil {
+		return nil, err
+	}
+	var out InterconnectionPortList
+	return out.Ports, c.get(ctx, path, nil, &out)
+}
+
+// GetInterconnectionPort reads one port (GET /connections/{id}/ports/{id}).
+func (c *Client) GetInterconnectionPort(ctx context.Context, connID, portID string) (InterconnectionPort, error) {
+	path, err := portPath(connID, portID)
+	if err != nil {
+		return InterconnectionPort{}, err
+	}
+	var out InterconnectionPort
+	return out, c.get(ctx, path, nil, &out)
+}
+
+// --- virtual circuits ---
+
+// ListInterconnectionVirtualCircuits returns an interconnection's virtual
+// circuits (GET /connections/{id}/virtual-circuits; not paged).
+func (c *Client) ListInterconnectionVirtualCircuits(ctx context.Context, connID string) ([]VirtualCircuit, error) {
+	path, err := objPath("interconnection", PathConnections, connID, "virtual-circuits")
+	if err != nil {
+		return nil, err
+	}
+	var out VirtualCircuitList
+	return out.VirtualCircuits, c.get(ctx, path, nil, &out)
+}
+
+// ListInterconnectionPortVirtualCircuits returns a port's virtual circuits
+// (GET /connections/{id}/ports/{id}/virtual-circuits; not paged).
+func (c *Client) ListInterconnectionPortVirtualCircuits(ctx context.Context, connID, portID string) ([]VirtualCircuit, error) {
+	path, err := portPath(connID, portID, "virtual-circuits")
+	if err != nil {
+		return nil, err
+	}
+	var out VirtualCircuitList
+	return out.VirtualCircuits, c.get(ctx, path, nil, &out)
+}
+
+// CreateInterconnectionPortVirtualCircuit creates a VC on a dedicated port
+// (POST /connections/{id}/ports/{id}/virtual-circuits, 201); in is a
+// VlanVirtualCircuitCreateInput or a VrfVirtualCircuitCreateInput. Never
+// retried.
+func (c *Client) CreateInterconnectionPortVirtualCircuit(ctx context.Context, connID, portID string, in any) (VirtualCircuit, error) {
+	switch in.(type) {
+	case VlanVirtualCircuitCreateInput, VrfVirtualCircuitCreateInput, *VlanVirtualCircuitCreateInput, *VrfVirtualCircuitCreateInput:
+	default:
+		return VirtualCircuit{}, errorf("create virtual circuit: body must be a VlanVirtualCircuitCreateInput or VrfVirtualCircuitCreateInput, not %T", in)
+	}
+	path, err := portPath(connID, portID, "virtual-circuits")
+	if err != nil {
+		return VirtualCircuit{}, err
+	}
+	var out VirtualCircuit
+	_, err = c.mutate(ctx, http.MethodPost, path, in, &out)
+	return out, err
+}
+
+// GetVirtualCircuit reads one VC (GET /virtual-circuits/{id}).
+func (c *Client) GetVirtualCircuit(ctx context.Context, id string) (VirtualCircuit, error) {
+	path, err := objPath("virtual circuit", PathVirtualCircuits, id)
+	if err != nil {
+		return VirtualCircuit{}, err
+	}
+	var out VirtualCircuit
+	return out, c.get(ctx, path, nil, &out)
+}
+
+// UpdateVirtualCircuit changes a VC (PUT /virtual-circuits/{id}; 200, or
+// 202 when the change is applied asynchronously: a new VLAN). It returns
+// the HTTP status with the VC. Never retried.
+func (c *Client) UpdateVirtualCircuit(ctx context.Context, id string, in VirtualCircuitUpdateInput) (VirtualCircuit, int, error) {
+	path, err := objPath("virtual circuit", PathVirtualCircuits, id)
+	if err != nil {
+		return VirtualCircuit{}, 0, err
+	}
+	var out VirtualCircuit
+	status, err := c.mutate(ctx, http.MethodPut, path, in, &out)
+	return out, status, err
+}
+
+// DeleteVirtualCircuit deletes a VC (DELETE /virtual-circuits/{id}, 202).
+// Never retried.
+func (c *Client) DeleteVirtualCircuit(ctx context.Context, id string) (VirtualCircuit, error) {
+	path, err := objPath("virtual circuit", PathVirtualCircuits, id)
+	if err != nil {
+		return VirtualCircuit{}, err
+	}
+	var out VirtualCircuit
+	_, err = c.mutate(ctx, http.MethodDelete, path, nil, &out)
+	return out, err
+}
+
+// --- events ---
+
+func decodeEvents(b []byte) ([]Event, *Meta, error) {
+	var out EventList
+	err := json.Unmarshal(b, &out)
+	return out.Events, out.Meta, err
+}
+
+// ListInterconnectionEvents returns an interconnection's events
+// (GET /connections/{id}/events, paged).
+func (c *Client) ListInterconnectionEvents(ctx context.Context, connID string) ([]Event, error) {
+	path, err := objPath("interconnection", PathConnections, connID, "events")
+	if err != nil {
+		return nil, err
+	}
+	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+}
+
+// ListInterconnectionPortEvents returns a port's events
+// (GET /connections/{id}/ports/{id}/events, paged).
+func (c *Client) ListInterconnectionPortEvents(ctx context.Context, connID, portID string) ([]Event, error) {
+	path, err := portPath(connID, portID, "events")
+	if err != nil {
+		return nil, err
+	}
+	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+}
+
+// ListVirtualCircuitEvents returns a VC's events
+// (GET /virtual-circuits/{id}/events, paged).
+func (c *Client) ListVirtualCircuitEvents(ctx context.Context, vcID string) ([]Event, error) {
+	path, err := objPath("virtual circuit", PathVirtualCircuits, vcID, "events")
+	if err != nil {
+		return nil, err
+	}
+	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+}
+
+// --- metros, virtual networks, VRFs ---
+
+// ListInterconnectionMetros returns the metros and the providers reachable
+// from each (GET /connections/metros).
+func (c *Client) ListInterconnectionMetros(ctx context.Context) ([]InterconnectionMetro, error) {
+	var out InterconnectionMetroList
+	return out.Metros, c.get(ctx, PathMetros, nil, &out)
+}
+
+// GetVirtualNetwork reads the virtual network a VLAN VC refers to
+// (GET /virtual-networks/{id}).
+func (c *Client) GetVirtualNetwork(ctx context.Context, id string) (VirtualNetwork, error) {
+	path, err := objPath("virtual network", PathVirtualNetworks, id)
+	if err != nil {
+		return VirtualNetwork{}, err
+	}
+	var out VirtualNetwork
+	return out, c.get(ctx, path, nil, &out)
+}
+
+// ListProjectVirtualNetworks returns a project's virtual networks, in one
+// metro when metro is set (GET /projects/{id}/virtual-networks).
+func (c *Client) ListProjectVirtualNetworks(ctx context.Context, projectID, metro string) ([]VirtualNetwork, error) {
+	path, err := objPath("project", PathProjects, projectID, "virtual-networks")
+	if err != nil {
+		return nil, err
+	}
+	var q url.Values
+	if metro != "" {
+		q = url.Values{"metro": {metro}}
+	}
+	var out VirtualNetworkList
+	return out.VirtualNetworks, c.get(ctx, path, q, &out)
+}
+
+// GetVrf reads the VRF a VRF VC refers to (GET /vrfs/{id}).
+func (c *Client) GetVrf(ctx context.Context, id string) (Vrf, error) {
+	path, err := objPath("VRF", PathVrfs, id)
+	if err != nil {
+		return Vrf{}, err
+	}
+	var out Vrf
+	return out, c.get(ctx, path, nil, &out)
+}
+
+// ListProjectVrfs returns a project's VRFs, in one metro when metro is set
+// (GET /projects/{id}/vrfs).
+func (c *Client) ListProjectVrfs(ctx context.Context, projectID, metro string) ([]Vrf, error) {
+	path, err := objPath("project", PathProjects, projectID, "vrfs")
+	if err != nil {
+		return nil, err
+	}
+	var q url.Values
+	if metro != "" {
+		q = url.Values{"metro": {metro}}
+	}
+	var out VrfList
+	return out.Vrfs, c.get(ctx, path, q, &out)
+}
+
+// send sends a planned request verbatim, once.
+func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response, error) {
+	var body any
+	if h.Body != nil {
+		body = json.RawMessage(h.Body)
+	}
+	return c.api.Do(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: body, Retry: httpx.RetryNever}, nil)
+}
