@@ -226,8 +226,8 @@ func TestEveryMutatingProviderVerifies(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Packet plans mutations too, but has no Verify yet: its unknown
-	// outcomes are audited as "still unknown: … check it by hand".
+	// Packet and Metal plan mutations too, but have no Verify yet: their
+	// unknown outcomes are audited as "still unknown: … check it by hand".
 	required := map[string]bool{"fabric": true, "ixapi": true, "provision": true}
 	seen := map[string]bool{}
 	for _, s := range srcs {
