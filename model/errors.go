@@ -17,6 +17,10 @@ var (
 	ErrUnsupported  = errors.New("not supported by this provider")
 	ErrBadResponse  = errors.New("malformed response")
 	ErrTooLarge     = errors.New("response too large")
+	// ErrOutcomeUnknown: a mutation may have reached the provider, but its
+	// answer was lost or ambiguous (401, 5xx, timeout, reset after
+	// sending). It was not sent again. The error is an *UnknownOutcome.
+	ErrOutcomeUnknown = errors.New("outcome unknown")
 )
 
 // Problem is an RFC 7807 problem document (also used to carry other
@@ -103,7 +107,13 @@ func (e *APIError) Is(target error) bool {
 // for is longer than we are willing to sleep inside one request.
 type RateLimited struct {
 	Provider   string
-	RetryAfter time.Duration
+	RetryAfter time.Duration // the wait, as of when the answer arrived (after capping)
+	// RetryAt is when requests may resume (answer time + RetryAfter); zero
+	// when the provider named no wait.
+	RetryAt time.Time
+	// Capped is set when the provider asked for a longer wait than the
+	// transport accepts (a day): RetryAfter and RetryAt are the cap.
+	Capped bool
 }
 
 func (e *RateLimited) Error() string {
@@ -112,10 +122,90 @@ func (e *RateLimited) Error() string {
 		p = e.Provider + ": "
 	}
 	if e.RetryAfter > 0 {
-		return fmt.Sprintf("%srate limited: retry after %s", p, e.RetryAfter.Round(time.Second))
+		s := fmt.Sprintf("%srate limited: retry after %s", p, e.RetryAfter.Round(time.Second))
+		if e.Capped {
+			s += " (capped: the provider asked for longer)"
+		}
+		return s
 	}
 	return p + "rate limited"
 }
+
+// Verdict is what re-reading the target of an action with an unknown
+// outcome showed.
+type Verdict int
+
+const (
+	VerdictUnchecked  Verdict = iota // not re-read
+	VerdictApplied                   // the change is visible
+	VerdictNotApplied                // the object is as it was before
+	VerdictUnknown                   // the re-read failed or cannot tell
+)
+
+func (v Verdict) String() string {
+	switch v {
+	case VerdictApplied:
+		return "applied"
+	case VerdictNotApplied:
+		return "not applied"
+	case VerdictUnknown:
+		return "still unknown"
+	}
+	return "not re-read"
+}
+
+// UnknownOutcome is the error of a mutation that was sent (once: it is never
+// repeated) but whose answer was lost or ambiguous. errors.Is(err,
+// ErrOutcomeUnknown) holds; Err stays reachable with errors.As (an
+// *APIError for a 401 or 5xx). The audit wrapper re-reads the target and
+// records the Verdict; until then it is VerdictUnchecked.
+type UnknownOutcome struct {
+	Err     error
+	Verdict Verdict
+	Detail  string // what the re-read showed, or why it could not tell
+}
+
+func (e *UnknownOutcome) Error() string {
+	s := "outcome unknown"
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	switch e.Verdict {
+	case VerdictUnchecked:
+		return s
+	case VerdictUnknown:
+		s += "; re-read: still unknown"
+	default:
+		s += "; re-read shows " + e.Verdict.String()
+	}
+	if e.Detail != "" {
+		s += " (" + e.Detail + ")"
+	}
+	return s
+}
+
+// Summary is the one line an operator reads after the action: that the
+// answer was lost, and what the re-read shows.
+func (e *UnknownOutcome) Summary() string {
+	s := "outcome unknown: sent once, the answer was lost"
+	switch e.Verdict {
+	case VerdictUnchecked:
+		return s + " — re-read the object before trying again"
+	case VerdictUnknown:
+		s += " — re-read: still unknown"
+	default:
+		s += " — re-read shows " + e.Verdict.String()
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+func (e *UnknownOutcome) Unwrap() error { return e.Err }
+
+// Is makes errors.Is(err, ErrOutcomeUnknown) hold.
+func (e *UnknownOutcome) Is(target error) bool { return target == ErrOutcomeUnknown }
 
 // ErrorSummary is a one-line message for a pane or status bar: the first
 // line of the error, safe for a terminal (SafeText).

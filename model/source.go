@@ -12,6 +12,7 @@ type Source struct {
 	Inventory   InventorySource
 	Planner     ActionPlanner
 	Runner      ActionRunner
+	Verifier    ActionVerifier // reconciles unknown outcomes (used by the audit wrapper)
 	Stats       StatsSource
 	Peers       PeerSource
 	IPAM        IPAMSource
@@ -26,6 +27,7 @@ func SourceOf(p Provider) Source {
 	s.Inventory, _ = p.(InventorySource)
 	s.Planner, _ = p.(ActionPlanner)
 	s.Runner, _ = p.(ActionRunner)
+	s.Verifier, _ = p.(ActionVerifier)
 	s.Stats, _ = p.(StatsSource)
 	s.Peers, _ = p.(PeerSource)
 	s.IPAM, _ = p.(IPAMSource)

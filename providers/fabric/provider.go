@@ -39,6 +39,7 @@ var (
 	_ model.ConnectionReader = (*Provider)(nil)
 	_ model.ActionPlanner    = (*Provider)(nil)
 	_ model.ActionRunner     = (*Provider)(nil)
+	_ model.ActionVerifier   = (*Provider)(nil)
 )
 
 // New returns the provider named name (the config label) for the API at
@@ -394,6 +395,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
 	res.At = p.client.cfg.now()
+	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status
 	}
@@ -423,4 +425,50 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		res.Message = fmt.Sprintf("Fabric accepted the request (HTTP %d)", resp.Status)
 	}
 	return res, nil
+}
+
+// Verify re-reads the connection an action with an unknown outcome was
+// aimed at: the action answered a change waiting for our decision, so it
+// took effect when that change no longer waits (an accepted deletion may
+// also leave the connection gone), and it did not when the same kind of
+// change still waits.
+func (p *Provider) Verify(ctx context.Context, a model.Action) (bool, string, error) {
+	id, ok := strings.CutPrefix(a.HTTP.Path, ConnPath)
+	id, ok2 := strings.CutSuffix(id, "/actions")
+	var body ConnectionActionRequest
+	if !ok || !ok2 || json.Unmarshal(a.HTTP.Body, &body) != nil {
+		return false, "", errorf("cannot tell: %s %s is not a connection action", a.HTTP.Method, truncate(a.HTTP.Path, 80))
+	}
+	kind := actionChange(body.Type)
+	if kind == "" {
+		return false, "", errorf("cannot tell: unknown action type %q", truncate(body.Type, 60))
+	}
+	c, err := p.client.GetConnection(ctx, id)
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) && body.Type == ActionDeletionAcceptance {
+			return true, "the connection is gone (404)", nil
+		}
+		return false, "", err
+	}
+	p.mu.Lock()
+	p.conns[c.UUID] = c
+	p.mu.Unlock()
+	state := model.SafeText(truncate(c.State, 40))
+	if pend := pendingOf(c); pend != nil && pend.WaitingOnUs && pend.Kind == kind {
+		return false, fmt.Sprintf("the %s still waits for our decision (state %s)", kind, state), nil
+	}
+	return true, fmt.Sprintf("no %s waits for our decision any more (state %s)", kind, state), nil
+}
+
+// actionChange is the kind of change an action type answers.
+func actionChange(t string) model.ChangeKind {
+	switch t {
+	case ActionCreationAcceptance, ActionCreationRejection:
+		return model.ChangeCreation
+	case ActionUpdateAcceptance, ActionUpdateRejection:
+		return model.ChangeUpdate
+	case ActionDeletionAcceptance:
+		return model.ChangeDeletion
+	}
+	return ""
 }

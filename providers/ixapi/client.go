@@ -448,7 +448,7 @@ type PortReservation struct {
 // Never retried.
 func (c *Client) Login(ctx context.Context, key, secret string) (AuthToken, error) {
 	var out AuthToken
-	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: TokenPath, NoAuth: true, Retry: httpx.RetryNever,
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: TokenPath, NoAuth: true, Login: true, Retry: httpx.RetryNever,
 		Body: AuthTokenRequest{APIKey: key, APISecret: secret}}, &out)
 	return out, err
 }
@@ -456,7 +456,7 @@ func (c *Client) Login(ctx context.Context, key, secret string) (AuthToken, erro
 // Refresh renews tokens with a refresh token (POST /auth/refresh).
 func (c *Client) Refresh(ctx context.Context, refresh string) (AuthToken, error) {
 	var out AuthToken
-	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: RefreshPath, NoAuth: true, Retry: httpx.RetryNever,
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: RefreshPath, NoAuth: true, Login: true, Retry: httpx.RetryNever,
 		Body: RefreshTokenRequest{RefreshToken: refresh}}, &out)
 	return out, err
 }

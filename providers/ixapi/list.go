@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // List shapes.
@@ -111,19 +112,7 @@ func jsonKind(c byte) string {
 // jsonError turns an encoding/json error into one wrapping
 // model.ErrBadResponse, saying where (never echoing the body).
 func jsonError(err error) error {
-	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &syn):
-		return fmt.Errorf("%w: invalid JSON at offset %d: %s", model.ErrBadResponse, syn.Offset, syn.Error())
-	case errors.As(err, &typ):
-		field := typ.Field
-		if field == "" {
-			field = "(top level)"
-		}
-		return fmt.Errorf("%w: field %s: got JSON %s, want %s", model.ErrBadResponse, field, typ.Value, typ.Type)
-	}
-	return fmt.Errorf("%w: invalid JSON: %s", model.ErrBadResponse, err.Error())
+	return fmt.Errorf("%w: %s", model.ErrBadResponse, httpx.DescribeJSONError(err))
 }
 
 // metaObject is a wire type embedding Meta.

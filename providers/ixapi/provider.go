@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured IX-API account. It implements model.Provider,
@@ -55,6 +56,7 @@ var (
 	_ model.ActionPlanner    = (*Provider)(nil)
 	_ model.ActionPreparer   = (*Provider)(nil)
 	_ model.ActionRunner     = (*Provider)(nil)
+	_ model.ActionVerifier   = (*Provider)(nil)
 )
 
 // New returns the provider named name (the config label) for the API at
@@ -822,6 +824,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	for i, h := range reqs {
 		resp, err := p.client.send(ctx, h)
 		res.At = p.now()
+		res.Sends += httpx.Sends(resp, err)
 		if resp != nil {
 			res.Status = resp.Status
 		}
@@ -873,6 +876,96 @@ func allowedAction(h model.HTTPRequest) error {
 		return errorf("refusing to send %s %s: not an IX-API change request, change decision or decommission", h.Method, truncate(h.Path, 80))
 	}
 	return nil
+}
+
+// Verify re-reads the object an action with an unknown outcome was aimed
+// at. Filing a change request took effect when that change request is
+// pending (or the service already has what it asked for); withdrawing one
+// when none is pending; a decommission when the object is gone or on its
+// way out.
+func (p *Provider) Verify(ctx context.Context, a model.Action) (bool, string, error) {
+	if err := allowedAction(a.HTTP); err != nil {
+		return false, "", err
+	}
+	seg := strings.Split(strings.TrimPrefix(a.HTTP.Path, "/"), "/")
+	id := seg[1]
+	if len(seg) == 3 { // /network-services/{id}/change-request
+		return p.verifyChange(ctx, a, id)
+	}
+	var state string
+	var err error
+	switch "/" + seg[0] {
+	case PathConnections:
+		var c Connection
+		c, err = p.client.GetConnection(ctx, id)
+		state = c.State
+	case PathNetworkServices:
+		var n NetworkService
+		n, err = p.client.GetNetworkService(ctx, id)
+		state = n.State
+	case PathNSConfigs:
+		var n NetworkServiceConfig
+		n, err = p.client.GetNetworkServiceConfig(ctx, id)
+		state = n.State
+	}
+	if errors.Is(err, model.ErrNotFound) {
+		return true, "the object is gone (404)", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	state = model.SafeText(truncate(state, 40))
+	switch state {
+	case StateDecommissionRequested, StateDecommissioned, StateArchived:
+		return true, "state " + state, nil
+	}
+	return false, "state " + state + ", no decommission requested", nil
+}
+
+func (p *Provider) verifyChange(ctx context.Context, a model.Action, serviceID string) (bool, string, error) {
+	cr, err := p.client.ChangeRequest(ctx, serviceID)
+	pending := err == nil
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return false, "", err
+	}
+	if a.HTTP.Method == http.MethodDelete { // withdraw
+		if pending {
+			return false, "a change request is still pending", nil
+		}
+		return true, "no change request is pending", nil
+	}
+	var want NetworkServiceChangeRequest
+	if decodeLoose(a.HTTP.Body, &want) != nil {
+		return false, "", errorf("cannot tell: the change request's body is unreadable")
+	}
+	if pending {
+		if sameChange(cr, want) {
+			return true, "the change request is pending (" + describeCR(cr) + ")", nil
+		}
+		return false, "another change request is pending (" + describeCR(cr) + ")", nil
+	}
+	// Some servers apply a change at once: the service then shows it.
+	svc, err := p.client.GetNetworkService(ctx, serviceID)
+	if err != nil {
+		return false, "", err
+	}
+	if sameChange(NetworkServiceChangeRequest{ProductOffering: svc.ProductOffering, Capacity: svc.Capacity}, want) {
+		return true, "no change request is pending and the service already has " + describeCR(want), nil
+	}
+	return false, "no change request is pending (state " + model.SafeText(truncate(svc.State, 40)) + ")", nil
+}
+
+func sameChange(a, b NetworkServiceChangeRequest) bool {
+	return a.ProductOffering == b.ProductOffering && (a.Capacity == nil) == (b.Capacity == nil) &&
+		(a.Capacity == nil || *a.Capacity == *b.Capacity)
+}
+
+func describeCR(cr NetworkServiceChangeRequest) string {
+	s := "product offering " + model.SafeText(truncate(cr.ProductOffering, 60))
+	if cr.Capacity != nil {
+		s += ", " + model.FormatMbps(*cr.Capacity)
+	}
+	return s
 }
 
 func stateIn(body []byte) string {

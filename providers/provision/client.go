@@ -444,8 +444,15 @@ func (c *Client) PreviewHoldingTank(ctx context.Context) ([]Block, string, error
 }
 
 // send sends a planned action verbatim, once (actions are never retried).
+// A 2xx answer whose envelope cannot be read leaves the outcome unknown: the
+// server took the request, and only a re-read can say what it did.
 func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response, Envelope, error) {
-	return c.call(ctx, h, httpx.RetryNever)
+	resp, env, err := c.call(ctx, h, httpx.RetryNever)
+	var e *Error
+	if err != nil && resp != nil && resp.Status/100 == 2 && !errors.As(err, &e) && !errors.Is(err, model.ErrOutcomeUnknown) {
+		err = &model.UnknownOutcome{Err: err}
+	}
+	return resp, env, err
 }
 
 // phpList decodes a list, also when PHP sent it as an object keyed by

@@ -295,7 +295,10 @@ func (p *Pane) done(m doneMsg) tea.Cmd {
 	if p.ctx.AuditPath != "" {
 		audit = " · audit: " + p.ctx.AuditPath
 	}
-	if m.err != nil {
+	var unknown *model.UnknownOutcome
+	if errors.As(m.err, &unknown) {
+		p.last, p.lastErr = fmt.Sprintf("? %s: %s%s", what, model.SafeText(unknown.Summary()), audit), true
+	} else if m.err != nil {
 		p.last, p.lastErr = fmt.Sprintf("✗ %s failed: %s%s", what, model.ErrorSummary(m.err), audit), true
 		if errors.Is(m.err, model.ErrReadOnly) {
 			p.last = "✗ " + what + ": refused, read-only mode" + audit

@@ -384,7 +384,14 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 	}
 	var cmds []tea.Cmd
 	var b strings.Builder
-	if m.Err != nil {
+	var unknown *model.UnknownOutcome
+	if errors.As(m.Err, &unknown) {
+		fmt.Fprintf(&b, "? %s %s: %s", what, nm, model.SafeText(unknown.Summary()))
+		f.LastErr = true
+		if f.ctx.Logger != nil {
+			f.ctx.Logger.Warn("action outcome unknown", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "err", m.Err)
+		}
+	} else if m.Err != nil {
 		fmt.Fprintf(&b, "✗ %s %s failed: %s", what, nm, model.ErrorSummary(m.Err))
 		f.LastErr = true
 		if f.ctx.Logger != nil {
