@@ -9,12 +9,14 @@ type Source struct {
 	Kind        string
 	Connections ConnectionSource
 	Connection  ConnectionReader
-	Inventory   InventorySource
-	Planner     ActionPlanner
-	Runner      ActionRunner
-	Stats       StatsSource
-	Peers       PeerSource
-	IPAM        IPAMSource
+	// Changes lists only what changed (incremental refresh); optional.
+	Changes   ConnectionChangeSource
+	Inventory InventorySource
+	Planner   ActionPlanner
+	Runner    ActionRunner
+	Stats     StatsSource
+	Peers     PeerSource
+	IPAM      IPAMSource
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -22,6 +24,7 @@ func SourceOf(p Provider) Source {
 	s := Source{Name: p.Name(), Kind: p.Kind()}
 	s.Connections, _ = p.(ConnectionSource)
 	s.Connection, _ = p.(ConnectionReader)
+	s.Changes, _ = p.(ConnectionChangeSource)
 	s.Inventory, _ = p.(InventorySource)
 	s.Planner, _ = p.(ActionPlanner)
 	s.Runner, _ = p.(ActionRunner)
