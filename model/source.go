@@ -9,14 +9,13 @@ type Source struct {
 	Kind        string
 	Connections ConnectionSource
 	Connection  ConnectionReader
-	// Changes lists only what changed (incremental refresh); optional.
-	Changes   ConnectionChangeSource
-	Inventory InventorySource
-	Planner   ActionPlanner
-	Runner    ActionRunner
-	Stats     StatsSource
-	Peers     PeerSource
-	IPAM      IPAMSource
+	Inventory   InventorySource
+	Planner     ActionPlanner
+	Runner      ActionRunner
+	Stats       StatsSource
+	Peers       PeerSource
+	IPAM        IPAMSource
+	Changes     ConnectionChangeSource // lists only what changed (incremental refresh)
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -24,12 +23,12 @@ func SourceOf(p Provider) Source {
 	s := Source{Name: p.Name(), Kind: p.Kind()}
 	s.Connections, _ = p.(ConnectionSource)
 	s.Connection, _ = p.(ConnectionReader)
-	s.Changes, _ = p.(ConnectionChangeSource)
 	s.Inventory, _ = p.(InventorySource)
 	s.Planner, _ = p.(ActionPlanner)
 	s.Runner, _ = p.(ActionRunner)
 	s.Stats, _ = p.(StatsSource)
 	s.Peers, _ = p.(PeerSource)
 	s.IPAM, _ = p.(IPAMSource)
+	s.Changes, _ = p.(ConnectionChangeSource)
 	return s
 }
