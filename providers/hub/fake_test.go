@@ -244,12 +244,14 @@ func (h *testHub) settle(t *testing.T) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for {
-		h.mu.Lock()
-		busy := false
-		for _, c := range h.res {
-			busy = busy || c.st.Loading
+		busy := true
+		if h.mu.TryLock() { // a hub stuck holding its lock fails here, not by hanging
+			busy = false
+			for _, c := range h.res {
+				busy = busy || c.st.Loading
+			}
+			h.mu.Unlock()
 		}
-		h.mu.Unlock()
 		if !busy {
 			return
 		}
@@ -260,10 +262,21 @@ func (h *testHub) settle(t *testing.T) {
 	}
 }
 
-// advance moves the clock and waits for the fetches it started.
+// advance moves the clock timer by timer, letting the fetches each timer
+// starts finish before time moves on (a fetch ends at the time it began),
+// so that schedules do not depend on goroutine timing.
 func (h *testHub) advance(t *testing.T, d time.Duration) {
 	t.Helper()
-	h.clock.Advance(d)
+	end := h.clock.Now().Add(d)
+	for {
+		h.settle(t)
+		next := h.clock.NextAt()
+		if next.IsZero() || next.After(end) {
+			break
+		}
+		h.clock.Advance(next.Sub(h.clock.Now()))
+	}
+	h.clock.Advance(end.Sub(h.clock.Now()))
 	h.settle(t)
 }
 

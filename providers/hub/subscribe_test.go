@@ -31,12 +31,13 @@ func TestSlowSubscriberDoesNotBlock(t *testing.T) {
 	for i := range 200 {
 		a.set(func(f *fakeSrc) { f.conns[0].BandwidthMbps = int64(i + 1) }) // a real change each time
 		done := make(chan struct{})
-		go func() { h.advance(t, time.Second); close(done) }()
+		go func() { h.clock.Advance(time.Second); close(done) }()
 		select {
 		case <-done:
 		case <-time.After(5 * time.Second):
 			t.Fatal("the hub blocked on a subscriber that does not read")
 		}
+		h.settle(t) // fails when a fetch cannot deliver its result
 		heard += len(fast.Changes())
 	}
 	if heard < 200 {
