@@ -54,7 +54,10 @@ type Status struct {
 	Done, Total int
 	Failures    int       // consecutive failures (backoff grows with them)
 	NextAt      time.Time // when the next automatic fetch is due (zero: none planned)
-	RetryAt     time.Time // rate limited until (zero when not)
+	// Every is the resource's automatic refresh interval (the default,
+	// the provider's refresh from the config, or a resource's floor).
+	Every   time.Duration
+	RetryAt time.Time // rate limited until (zero when not)
 	// Wanted is true while someone reads the resource (Feed.Want); only
 	// wanted resources refresh automatically.
 	Wanted bool

@@ -42,7 +42,7 @@ func (c *core) now() time.Time { return c.h.clock.Now() }
 // status is the state as readers see it.
 func (c *core) status() model.Status {
 	s := c.st
-	s.Key = c.key
+	s.Key, s.Every = c.key, c.every
 	s.Wanted = c.wants > 0
 	if s.Loading {
 		s.Done, s.Total = c.prog.Load()

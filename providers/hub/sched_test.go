@@ -367,8 +367,9 @@ func TestIntervals(t *testing.T) {
 		{h.key("dflt", model.ResIPAMUtilization), 15 * time.Second},
 	}
 	for _, tt := range tests {
-		if d := h.Interval(tt.key); d != tt.want {
-			t.Errorf("%s: %s, want %s", tt.key, d, tt.want)
+		st, _ := h.Status(tt.key)
+		if d := h.Interval(tt.key); d != tt.want || st.Every != tt.want {
+			t.Errorf("%s: %s (status %s), want %s", tt.key, d, st.Every, tt.want)
 		}
 	}
 	// And the schedule follows it.
