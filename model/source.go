@@ -17,6 +17,7 @@ type Source struct {
 	Peers       PeerSource
 	IPAM        IPAMSource
 	Landing     LandingPortSource
+	Changes     ConnectionChangeSource // lists only what changed (incremental refresh)
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -32,5 +33,6 @@ func SourceOf(p Provider) Source {
 	s.Peers, _ = p.(PeerSource)
 	s.IPAM, _ = p.(IPAMSource)
 	s.Landing, _ = p.(LandingPortSource)
+	s.Changes, _ = p.(ConnectionChangeSource)
 	return s
 }
