@@ -28,6 +28,7 @@ const (
 	failAuth                      // Auth.Apply failed (token fetch): never retried here
 	failTooLarge                  // body over the cap
 	failTLS                       // certificate problems do not fix themselves
+	failBody                      // a stream consumer refused the body (bad JSON, a bound): not retried
 )
 
 func (k failKind) String() string {
@@ -48,6 +49,8 @@ func (k failKind) String() string {
 		return "tls"
 	case failRequest:
 		return "bad request"
+	case failBody:
+		return "undecodable body"
 	}
 	return "transport error"
 }
