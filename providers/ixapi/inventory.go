@@ -20,10 +20,10 @@ import (
 // visible land in an "Unplaced" group rather than disappearing.
 func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if err != nil && !isIncomplete(err) {
 		return nil, err
 	}
-	return buildInventory(p.name, ix), nil
+	return buildInventory(p.name, ix), err
 }
 
 func buildInventory(provider string, ix *index) []model.Node {

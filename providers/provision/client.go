@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -70,6 +70,7 @@ type config struct {
 	entityHandle string
 	holdingID    int64
 	previewTTL   time.Duration
+	bounds       httpx.Bounds
 }
 
 // Option configures a Client or a Provider.
@@ -96,6 +97,11 @@ func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
 
 // WithMaxBlocks bounds one listing (default 2,000,000).
 func WithMaxBlocks(n int) Option { return func(c *config) { c.maxBlocks = n } }
+
+// WithBounds bounds one listing: blocks kept (MaxItems replaces
+// WithMaxBlocks when set), pages read, time for all of them (httpx
+// defaults: 100,000 pages, 2 minutes).
+func WithBounds(b httpx.Bounds) Option { return func(c *config) { c.bounds = b } }
 
 // WithClock replaces time.Now (result timestamps, preview expiry).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
@@ -139,6 +145,11 @@ func newConfig(opts []Option) config {
 	if cfg.maxBlocks < 1 {
 		cfg.maxBlocks = DefaultMaxBlocks
 	}
+	if cfg.bounds.MaxItems > 0 {
+		cfg.maxBlocks = cfg.bounds.MaxItems
+	}
+	cfg.bounds.MaxItems = cfg.maxBlocks
+	cfg.bounds = cfg.bounds.WithDefaults()
 	if cfg.previewTTL <= 0 {
 		cfg.previewTTL = 10 * time.Minute
 	}
@@ -342,55 +353,70 @@ func (c *Client) read(ctx context.Context, action string, p Params) (*httpx.Resp
 // otherwise break paging exactly when the total is a multiple of the page.
 var emptyListMessage = regexp.MustCompile(`(?i)^\s*(no|0) (ip )?blocks? (were )?found`)
 
-// GetBlocks reads one page of action=get.
+// GetBlocks reads one page of action=get, decoded as it arrives: at most
+// count blocks are read. Blocks that do not decode, and a server sending
+// more than count, make the error a *model.Incomplete returned with the
+// blocks read.
 func (c *Client) GetBlocks(ctx context.Context, filter Params, offset, count int) ([]Block, error) {
+	page, err := c.blocksPage(ctx, filter, offset, count)
+	if err != nil {
+		return nil, err
+	}
+	in := &model.Incomplete{Provider: c.cfg.name, What: "blocks", Got: len(page.blocks), Dropped: page.dropped, DropReason: page.problem}
+	if page.overfull {
+		in.Truncated, in.Cause = true, model.ErrBadResponse
+		in.Reason = fmt.Sprintf("the server sent more than the %d blocks asked for in one page", count)
+	}
+	return page.blocks, in.Err()
+}
+
+// blocksPage reads one page of action=get as it streams in and checks
+// its envelope.
+func (c *Client) blocksPage(ctx context.Context, filter Params, offset, count int) (blocksPage, error) {
 	p := filter.clone()
 	p.SetInt("selectCount", int64(count))
 	p.SetInt("selectOffset", int64(offset))
 	h := Request(ActGet, p)
-	resp, err := c.do(ctx, h, httpx.RetryAlways)
+	var page blocksPage
+	resp, err := c.api.DoStream(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: bodyOf(h), Header: formHeader(h), Retry: httpx.RetryAlways},
+		func(body io.Reader) error {
+			var err error
+			page, err = decodeBlocksPage(body, count)
+			return err
+		})
 	if err != nil {
-		return nil, err
+		return blocksPage{}, err
 	}
-	// One pass over the page in the usual shape (a list); anything else
-	// (an object of blocks, success 0, garbage) takes the general path.
-	var page struct {
-		Success *Bool   `json:"success"`
-		Data    []Block `json:"data"`
-	}
-	if json.Unmarshal(resp.Body, &page) == nil && page.Success != nil && bool(*page.Success) {
-		return page.Data, nil
-	}
-	env, err := c.envelope(h, resp)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
-			return nil, nil
+	switch {
+	case page.success == nil:
+		return blocksPage{}, c.wrapBad(h.Method, ActGet, fmt.Errorf("%w: the answer has no \"success\" field", model.ErrBadResponse))
+	case !bool(*page.success):
+		if emptyListMessage.MatchString(page.message) {
+			return blocksPage{}, nil
 		}
-		return nil, err
+		return blocksPage{}, envelopeError(c.cfg.name, h.Method, ActGet, resp.Status, page.message, c.secrets)
 	}
-	blocks, err := phpList[Block](env.Data)
-	if err != nil {
-		return nil, errBadData(c.cfg.name, ActGet, err)
-	}
-	return blocks, nil
+	return page, nil
 }
 
 // EachPage reads every page of action=get (selectCount/selectOffset until
-// a short page), handing each page to fn as it arrives.
+// a short page, bounded like every listing), handing each page to fn as it
+// arrives. The count is of the blocks handed out; an *model.Incomplete
+// error says what is missing.
 func (c *Client) EachPage(ctx context.Context, filter Params, p *model.Progress, fn func([]Block) error) (int, error) {
 	n := 0
-	_, err := httpx.UntilShort(ctx, c.cfg.pageSize, c.cfg.maxBlocks, p, func(ctx context.Context, offset, limit int) ([]struct{}, error) {
-		page, err := c.GetBlocks(ctx, filter, offset, limit)
+	listing := httpx.Listing[struct{}]{Provider: c.cfg.name, What: "blocks", Limit: c.cfg.pageSize, Bounds: c.cfg.bounds, Progress: p}
+	_, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[struct{}], error) {
+		page, err := c.blocksPage(ctx, filter, offset, limit)
 		if err != nil {
-			return nil, err
+			return httpx.Page[struct{}]{}, err
 		}
-		n += len(page)
-		if err := fn(page); err != nil {
-			return nil, err
+		n += len(page.blocks)
+		if err := fn(page.blocks); err != nil {
+			return httpx.Page[struct{}]{}, err
 		}
-		// UntilShort only needs the page length.
-		return make([]struct{}, len(page)), nil
+		// The listing only needs the page's shape.
+		return httpx.Page[struct{}]{Items: make([]struct{}, len(page.blocks)), Dropped: page.dropped, Problem: page.problem, Overfull: page.overfull}, nil
 	})
 	return n, err
 }
