@@ -370,9 +370,10 @@ func tokenKind(t json.Token) string {
 // call, so it holds one value and the read-ahead, not the body.
 type recorder struct {
 	r    io.Reader
-	buf  []byte
-	base int64 // stream offset of buf[0]
-	max  int   // bound on len(buf): one value and the read-ahead
+	buf  []byte // buf[head:] are the bytes from stream offset base on
+	head int
+	base int64
+	max  int   // bound on the bytes kept: one value and the read-ahead
 	err  error // the first read error that is not io.EOF
 }
 
@@ -380,7 +381,7 @@ func (r *recorder) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	if room := r.max + 64<<10 - len(r.buf); len(p) > room {
+	if room := r.max + 64<<10 - (len(r.buf) - r.head); len(p) > room {
 		// The read-ahead is at most 64 KiB beyond the value; past that
 		// the value itself is too long.
 		if room <= 0 {
@@ -390,6 +391,11 @@ func (r *recorder) Read(p []byte) (int, error) {
 		p = p[:room]
 	}
 	n, err := r.r.Read(p)
+	if r.head > 0 && r.head >= len(r.buf)/2 && len(r.buf)+n > cap(r.buf) {
+		// Compact rather than grow: what lies before head is forgotten.
+		k := copy(r.buf, r.buf[r.head:])
+		r.buf, r.head = r.buf[:k], 0
+	}
 	r.buf = append(r.buf, p[:n]...)
 	if err != nil && err != io.EOF && r.err == nil {
 		r.err = err
@@ -403,22 +409,21 @@ func (r *recorder) trim(off int64) {
 	if k <= 0 {
 		return
 	}
-	if k >= len(r.buf) {
-		r.buf, r.base = r.buf[:0], off
-		return
-	}
-	rest := copy(r.buf, r.buf[k:])
-	r.buf, r.base = r.buf[:rest], off
-	// A huge value grew the buffer; do not keep that much for small ones.
-	if cap(r.buf) > 1<<20 && len(r.buf) < cap(r.buf)/4 {
-		r.buf = append([]byte(nil), r.buf...)
+	r.head = min(r.head+k, len(r.buf))
+	r.base = off
+	if r.head == len(r.buf) {
+		r.buf, r.head = r.buf[:0], 0
+		// A huge value grew the buffer; do not keep that much for small ones.
+		if cap(r.buf) > 1<<20 {
+			r.buf = nil
+		}
 	}
 }
 
 // slice returns the recorded bytes of [from, to).
 func (r *recorder) slice(from, to int64) []byte {
-	a, b := int(from-r.base), int(to-r.base)
-	if a < 0 || b > len(r.buf) || a > b {
+	a, b := r.head+int(from-r.base), r.head+int(to-r.base)
+	if a < r.head || b > len(r.buf) || a > b {
 		return nil
 	}
 	return r.buf[a:b]
