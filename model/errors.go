@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -148,6 +149,8 @@ type Incomplete struct {
 	// context.DeadlineExceeded (the listing's deadline). Nil when only
 	// items were dropped.
 	Cause error
+
+	whats []string // the kinds of items merged in (Merge)
 }
 
 func (e *Incomplete) Error() string {
@@ -214,11 +217,19 @@ func (e *Incomplete) Merge(o *Incomplete) {
 	if o == nil {
 		return
 	}
-	switch {
-	case e.What == "":
-		e.What = o.What
-	case o.What != "" && o.What != e.What && !strings.Contains(e.What, o.What):
-		e.What = e.What + " and " + o.What
+	e.whats = append(e.whats[:0:0], e.names()...)
+	for _, w := range o.names() {
+		if !slices.Contains(e.whats, w) {
+			e.whats = append(e.whats, w)
+		}
+	}
+	switch n := len(e.whats); {
+	case n == 1:
+		e.What = e.whats[0]
+	case n == 2:
+		e.What = e.whats[0] + " and " + e.whats[1]
+	case n > 2:
+		e.What = fmt.Sprintf("objects (%s, %s, +%d more)", e.whats[0], e.whats[1], n-2)
 	}
 	if e.Provider == "" {
 		e.Provider = o.Provider
@@ -234,6 +245,17 @@ func (e *Incomplete) Merge(o *Incomplete) {
 		}
 		e.Truncated = true
 	}
+}
+
+// names are the kinds of items merged into e.
+func (e *Incomplete) names() []string {
+	if len(e.whats) > 0 {
+		return e.whats
+	}
+	if e.What != "" {
+		return []string{e.What}
+	}
+	return nil
 }
 
 // unreadable is the error of a listing whose every item failed.

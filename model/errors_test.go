@@ -66,4 +66,10 @@ func TestIncompleteMerge(t *testing.T) {
 		!errors.Is(a, ErrTooLarge) || a.What != "connections and ports" {
 		t.Fatalf("merged: %+v", a)
 	}
+	for _, w := range []string{"pops", "ports", "devices"} {
+		a.Merge(&Incomplete{What: w, Got: 1})
+	}
+	if a.What != "objects (connections, ports, +2 more)" || a.Got != 18 {
+		t.Fatalf("merged four kinds: %q, %d", a.What, a.Got)
+	}
 }

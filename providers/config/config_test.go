@@ -83,6 +83,9 @@ func TestParseErrors(t *testing.T) {
 		{"missing creds", "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\nclient_id_env = \"I\"\n", map[string]string{"I": "x"}, 3, []string{"needs credentials", "client_secret_env"}},
 		{"no name", "[[provider]]\nkind = \"fabric\"\n", nil, 1, []string{"no name"}},
 		{"threshold", "[ui]\npool_threshold = 120.0\n", nil, 2, []string{"pool_threshold"}},
+		{"negative max_items", base + "max_items = -5\n", map[string]string{"T": "x"}, 6, []string{"provider[1].max_items", "between 1 and 50000000"}},
+		{"absurd max_items", base + "max_items = 900000000\n", map[string]string{"T": "x"}, 6, []string{"max_items", "got 900000000"}},
+		{"tiny listing_timeout", base + "listing_timeout = \"10ms\"\n", map[string]string{"T": "x"}, 6, []string{"provider[1].listing_timeout", "at least 1s"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -100,6 +103,17 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestListingBounds(t *testing.T) {
+	src := "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"T\"\nmax_items = 5000\nlisting_timeout = \"30s\"\n"
+	c, err := Parse("c.toml", []byte(src), env(map[string]string{"T": "x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Providers[0]; p.MaxItems != 5000 || p.ListingTimeout.Duration != 30*time.Second {
+		t.Fatalf("bounds %d %v", p.MaxItems, p.ListingTimeout)
 	}
 }
 

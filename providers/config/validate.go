@@ -73,6 +73,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 		if u.User != nil {
 			return fail(at("base_url"), "credentials in base_url are not allowed; use *_env or *_file")
 		}
+		if key, msg := p.checkBounds(); key != "" {
+			return fail(at(key), "%s", msg)
+		}
 		p.Secrets = map[string]Secret{}
 		for _, r := range p.refs() {
 			if r.env != "" && r.file != "" {
