@@ -202,7 +202,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !current {
 			return m, nil
 		}
-		if msg.Err != nil {
+		switch {
+		case state.Partial(msg.Err):
+			a.opts.Logger.Warn("listing incomplete", "provider", msg.Key.Provider, "resource", msg.Key.Resource, "err", msg.Err)
+		case msg.Err != nil:
 			a.opts.Logger.Warn("fetch failed", "provider", msg.Key.Provider, "resource", msg.Key.Resource, "err", msg.Err)
 		}
 		if changed {
@@ -533,7 +536,7 @@ func (a *app) providerStatus(name string) string {
 	st := a.ctx.Styles
 	loc := a.opts.Now().Location()
 	var health string
-	var worst *state.Entry
+	var worst, partial *state.Entry // partial: data shown with what it lacks
 	loading, loaded := false, false
 	pages := ""
 	for _, k := range a.store.Keys() {
@@ -553,6 +556,9 @@ func (a *app) providerStatus(name string) string {
 		if e.Err != nil && worst == nil {
 			worst = e
 		}
+		if e.Incomplete != nil && partial == nil {
+			partial = e
+		}
 	}
 	var rl *model.RateLimited
 	switch {
@@ -564,6 +570,8 @@ func (a *app) providerStatus(name string) string {
 		health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", worst.FetchedAt.In(loc).Format("15:04"), shortErr(worst.Err, name)))
 	case worst != nil:
 		health = st.Error.Render("✗ " + shortErr(worst.Err, name))
+	case partial != nil:
+		health = st.Warn.Render("⚠ " + shortErr(partial.Incomplete, name))
 	case loading && !loaded:
 		health = st.Info.Render(a.spin.View() + " loading…" + pages)
 	case loading:

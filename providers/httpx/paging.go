@@ -249,6 +249,7 @@ type run[T any] struct {
 	nexts  map[string]int   // next link -> page index
 	in     model.Incomplete // what is missing so far
 	note   string           // a server claim beyond the bounds, said with the result
+	capped bool             // MaxItems cut the listing
 	pages  int              // requests made
 	read   int              // items the server sent on the pages kept, readable or not
 	ended  bool             // a page before the planned last one was short
@@ -322,6 +323,7 @@ func (r *run[T]) add(p *Page[T]) bool {
 		}
 		if len(r.items) >= r.b.MaxItems {
 			r.truncate(model.ErrTooLarge, "the listing has more than max_items (%d)", r.b.MaxItems)
+			r.capped = true
 			return false
 		}
 		r.items = append(r.items, p.Items[i])
@@ -525,9 +527,12 @@ func (r *run[T]) parallel(first Page[T], pages, step int, where func(int) string
 func (r *run[T]) finish() ([]T, error) {
 	r.in.Provider, r.in.What, r.in.Got = r.l.Provider, r.l.What, len(r.items)
 	if r.note != "" {
-		if r.in.Truncated {
+		switch {
+		case r.capped:
+			r.in.Reason = r.note // it says the same, with the server's number
+		case r.in.Truncated:
 			r.in.Reason, r.in.Cause = r.note+"; "+r.in.Reason, model.ErrTooLarge
-		} else {
+		default:
 			r.truncate(model.ErrTooLarge, "%s; its pages ended after %d", r.note, r.read)
 		}
 	}
