@@ -169,6 +169,9 @@ func TestOffsetsDeadline(t *testing.T) {
 			return Page[int]{}, err
 		}
 		p := Page[int]{}
+		if offset >= 1000 {
+			return p, nil // ends after 2 s: only the deadline stops it sooner
+		}
 		for i := offset; i < offset+limit; i++ {
 			p.Items = append(p.Items, i)
 		}

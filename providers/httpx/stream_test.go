@@ -244,7 +244,7 @@ func TestDoStreamErrors(t *testing.T) {
 		})}
 		c, _ := newServer(t, counter, WithMaxBody(1<<20))
 		_, err := c.DoStream(context.Background(), Request{Method: "GET", Path: "/x"}, func(body io.Reader) error {
-			n, err := io.Copy(io.Discard, body)
+			n, err := io.Copy(io.Discard, io.LimitReader(body, 4<<20))
 			if n > 1<<20 {
 				t.Errorf("read %d bytes past the cap", n)
 			}
