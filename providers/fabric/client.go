@@ -287,13 +287,26 @@ func (c *Client) ConnectionAction(ctx context.Context, id string, req Connection
 }
 
 // ListPorts returns the account's ports (GET /fabric/v4/ports; the spec
-// offers no paging parameters for it).
+// offers no paging parameters for it), decoded as they arrive, at most
+// the listing bound (WithBounds). Ports without a uuid, and more ports
+// than the bound, make the error a *model.Incomplete returned with the
+// ports read.
 func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
-	var out AllPortsResponse
-	if _, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: PortsPath}, &out); err != nil {
+	var out dataList[Port]
+	_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: PortsPath}, func(body io.Reader) error {
+		var err error
+		out, err = decodeDataList(body, c.cfg.bounds.MaxItems, "port", func(p *Port) string { return p.UUID })
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	return out.Data, nil
+	in := &model.Incomplete{Provider: c.cfg.name, What: "ports", Got: len(out.items), Dropped: out.dropped, DropReason: out.problem}
+	if out.overfull {
+		in.Truncated, in.Cause = true, model.ErrTooLarge
+		in.Reason = fmt.Sprintf("the server sent more than max_items (%d) ports", c.cfg.bounds.MaxItems)
+	}
+	return out.items, in.Err()
 }
 
 // ListMetros returns every metro, reading all pages.

@@ -129,3 +129,68 @@ func decodeSearchPage(body []byte) (ConnectionSearchResponse, error) {
 	}
 	return ConnectionSearchResponse{Pagination: p.Pagination, Data: p.Data}, nil
 }
+
+// dataList is a {"data": [...]} answer read as it streams in.
+type dataList[T any] struct {
+	items    []T
+	dropped  int
+	problem  string
+	overfull bool
+}
+
+// decodeDataList reads {"data": [...], ...} (other members are skipped),
+// at most max items (more: reading stops, overfull); items without an id
+// are counted in dropped, not kept.
+func decodeDataList[T any](r io.Reader, max int, what string, id func(*T) string) (dataList[T], error) {
+	var out dataList[T]
+	s := httpx.NewJSONStream(r)
+	if tok, err := s.Token(); err != nil {
+		return out, err
+	} else if tok != json.Delim('{') {
+		return out, fmt.Errorf("%w: %s response: expected an object", model.ErrBadResponse, what)
+	}
+	for s.More() {
+		kt, err := s.Token()
+		if err != nil {
+			return out, err
+		}
+		if key, _ := kt.(string); !strings.EqualFold(key, "data") {
+			if err := s.Skip(); err != nil {
+				return out, err
+			}
+			continue
+		}
+		out = dataList[T]{}
+		_, more, err := s.Array(max, func() error {
+			var v T
+			err := s.Decode(&v)
+			var verr *httpx.ValueError
+			switch {
+			case err != nil && !errors.As(err, &verr):
+				return err
+			case err == nil && id(&v) != "":
+				out.items = append(out.items, v)
+				return nil
+			}
+			out.dropped++
+			if out.problem == "" {
+				out.problem = what + " without a uuid"
+				if verr != nil {
+					out.problem += " (" + verr.Msg + ")"
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+		if more {
+			out.overfull = true
+			return out, nil
+		}
+	}
+	if _, err := s.Token(); err != nil {
+		return out, err
+	}
+	return out, s.End()
+}

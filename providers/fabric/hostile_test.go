@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -51,6 +52,10 @@ func hostileFabric(mode string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if r.URL.Path != SearchPath {
+			if mode == "every answer 1M {}" {
+				w.Write(millionEmptyPage)
+				return
+			}
 			w.Write([]byte(`{"data":[]}`))
 			return
 		}
@@ -62,7 +67,7 @@ func hostileFabric(mode string) http.HandlerFunc {
 			return fmt.Sprintf(`{"offset":%d,"limit":%d,"total":%d}`, off, lim, total)
 		}
 		switch mode {
-		case "one page of 1M {}":
+		case "one page of 1M {}", "every answer 1M {}":
 			w.Write(millionEmptyPage)
 		case "offset ignored":
 			page("null", 0, lim)
@@ -245,6 +250,22 @@ func TestHostileSearchPeakRSS(t *testing.T) {
 	})
 	t.Logf("peak RSS %d MiB: %s", hwm, res)
 	if hwm > 500 || !strings.Contains(res, "rows=0 searches=1 ") {
+		t.Fatalf("peak RSS %d MiB: %s", hwm, res)
+	}
+}
+
+// TestHostileEveryAnswerPeakRSS: the ports list (read alongside the
+// search) is a million empty objects too.
+func TestHostileEveryAnswerPeakRSS(t *testing.T) {
+	res, hwm := hostile.InChild(t, "TestHostileEveryAnswerPeakRSS", func() string {
+		var log strings.Builder
+		p, counter := hostileProvider(t, hostileFabric("every answer 1M {}"), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+		rows, err := p.Connections(context.Background(), nil)
+		ports := strings.Contains(log.String(), "none of 1000000 ports could be read")
+		return fmt.Sprintf("rows=%d searches=%d ports-reported=%v err=%v", len(rows), counter.N(), ports, err)
+	})
+	t.Logf("peak RSS %d MiB: %s", hwm, res)
+	if hwm > 500 || !strings.Contains(res, "rows=0 searches=1 ports-reported=true ") {
 		t.Fatalf("peak RSS %d MiB: %s", hwm, res)
 	}
 }

@@ -136,7 +136,13 @@ func (p *Provider) portsStale() bool {
 // help to propose where an accepted connection lands).
 func (p *Provider) refreshPorts(ctx context.Context) {
 	ports, err := p.client.ListPorts(ctx)
-	if err != nil {
+	var partial *model.Incomplete
+	switch {
+	case errors.As(err, &partial):
+		// Ports only help to propose where an accepted connection lands:
+		// the ones read are better than none.
+		p.client.cfg.logger.Warn("fabric: port listing incomplete; using the ports read", "provider", p.name, "err", model.ErrorSummary(err))
+	case err != nil:
 		p.client.cfg.logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -34,6 +35,9 @@ const (
 	// DefaultMaxBlocks bounds one listing (a server that never sends a
 	// short page must not exhaust memory).
 	DefaultMaxBlocks = 2_000_000
+	// MaxPreviewBlocks bounds a holding tank preview: it is shown whole
+	// in a confirmation.
+	MaxPreviewBlocks = 100_000
 )
 
 // Action names of API v1 (target=ipam).
@@ -376,12 +380,24 @@ func (c *Client) blocksPage(ctx context.Context, filter Params, offset, count in
 	p := filter.clone()
 	p.SetInt("selectCount", int64(count))
 	p.SetInt("selectOffset", int64(offset))
-	h := Request(ActGet, p)
+	page, err := c.streamBlocks(ctx, ActGet, p, count)
+	var e *Error
+	if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
+		return blocksPage{}, nil
+	}
+	return page, err
+}
+
+// streamBlocks sends a read-only action answering a list of blocks and
+// reads the answer as it streams in, at most max blocks; success 0 is an
+// *Error.
+func (c *Client) streamBlocks(ctx context.Context, action string, p Params, max int) (blocksPage, error) {
+	h := Request(action, p)
 	var page blocksPage
 	resp, err := c.api.DoStream(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: bodyOf(h), Header: formHeader(h), Retry: httpx.RetryAlways},
 		func(body io.Reader) error {
 			var err error
-			page, err = decodeBlocksPage(body, count)
+			page, err = decodeBlocksPage(body, max)
 			return err
 		})
 	if err != nil {
@@ -389,12 +405,9 @@ func (c *Client) blocksPage(ctx context.Context, filter Params, offset, count in
 	}
 	switch {
 	case page.success == nil:
-		return blocksPage{}, c.wrapBad(h.Method, ActGet, fmt.Errorf("%w: the answer has no \"success\" field", model.ErrBadResponse))
+		return blocksPage{}, c.wrapBad(h.Method, action, fmt.Errorf("%w: the answer has no \"success\" field", model.ErrBadResponse))
 	case !bool(*page.success):
-		if emptyListMessage.MatchString(page.message) {
-			return blocksPage{}, nil
-		}
-		return blocksPage{}, envelopeError(c.cfg.name, h.Method, ActGet, resp.Status, page.message, c.secrets)
+		return blocksPage{}, envelopeError(c.cfg.name, h.Method, action, resp.Status, page.message, c.secrets)
 	}
 	return page, nil
 }
@@ -454,19 +467,24 @@ func (c *Client) MaskReport(ctx context.Context, filter Params) (MaskReport, err
 }
 
 // PreviewHoldingTank runs processHoldingTank with preview=true: the blocks
-// that processing would return to the available pool. Nothing changes.
+// that processing would return to the available pool. Nothing changes. The
+// answer is read as it streams in, bounded by max_items; a preview plans a
+// mutation, so one that is cut off or has blocks that cannot be read is
+// refused rather than shown in part.
 func (c *Client) PreviewHoldingTank(ctx context.Context) ([]Block, string, error) {
 	var p Params
 	p.Set("preview", "true")
-	_, env, err := c.read(ctx, ActProcessHolding, p)
-	if err != nil {
+	limit := min(c.cfg.bounds.MaxItems, MaxPreviewBlocks)
+	page, err := c.streamBlocks(ctx, ActProcessHolding, p, limit)
+	switch {
+	case err != nil:
 		return nil, "", err
+	case page.overfull:
+		return nil, "", fmt.Errorf("%s: action %s: %w: the preview has more than %d blocks, more than one confirmation can show", c.cfg.name, ActProcessHolding, model.ErrTooLarge, limit)
+	case page.dropped > 0:
+		return nil, "", errBadData(c.cfg.name, ActProcessHolding, fmt.Errorf("%d of %d blocks in the preview could not be read: %s", page.dropped, page.dropped+len(page.blocks), page.problem))
 	}
-	blocks, err := phpList[Block](env.Data)
-	if err != nil {
-		return nil, "", errBadData(c.cfg.name, ActProcessHolding, err)
-	}
-	return blocks, string(env.Message), nil
+	return page.blocks, page.message, nil
 }
 
 // send sends a planned action verbatim, once (actions are never retried).

@@ -31,8 +31,8 @@ const maxSingleFields = 1000
 // ({"success", "message", "data"} in any order), the blocks one at a time,
 // at most max of them (more: reading stops, overfull). "data" may be a
 // list, PHP's object keyed by position or id (values in key order), one
-// block object, or null. A block that does not decode is counted in
-// dropped. The reference's single-quoted error body ({'success':0,
+// block object, or null. A block that does not decode, or has no id
+// (nothing can refer to it), is counted in dropped, not kept. The reference's single-quoted error body ({'success':0,
 // 'message':'…'}) is understood too.
 func decodeBlocksPage(r io.Reader, max int) (blocksPage, error) {
 	var p blocksPage
@@ -195,6 +195,8 @@ func (p *blocksPage) readBlock(s *httpx.JSONStream) error {
 	err := s.Decode(&b)
 	var verr *httpx.ValueError
 	switch {
+	case err == nil && !b.ID.Valid:
+		p.drop("block without an id")
 	case err == nil:
 		p.blocks = append(p.blocks, b)
 	case errors.As(err, &verr):
@@ -215,6 +217,10 @@ func (p *blocksPage) addBlock(raw json.RawMessage) {
 		} else {
 			p.drop("block: %s", httpx.Sanitize(err.Error()))
 		}
+		return
+	}
+	if !b.ID.Valid {
+		p.drop("block without an id")
 		return
 	}
 	p.blocks = append(p.blocks, b)

@@ -184,3 +184,26 @@ func TestHostileBlocksPeakRSS(t *testing.T) {
 		t.Fatalf("peak RSS %d MiB: %s", hwm, res)
 	}
 }
+
+// The holding tank preview plans a mutation: one of a million empty
+// objects is refused (not shown in part), within bounded memory.
+func TestHostileHoldingPreview(t *testing.T) {
+	res, hwm := hostile.InChild(t, "TestHostileHoldingPreview", func() string {
+		p, counter := hostilePV(t, hostileProVision("one page of 1M {}"))
+		hp, err := p.HoldingTank(context.Background())
+		return fmt.Sprintf("blocks=%d requests=%d err=%v", len(hp.Blocks), counter.N(), err)
+	})
+	t.Logf("peak RSS %d MiB: %s", hwm, res)
+	if hwm > 500 || !strings.Contains(res, "blocks=0 requests=1 ") || !strings.Contains(res, "more than 100000 blocks") {
+		t.Fatalf("peak RSS %d MiB: %s", hwm, res)
+	}
+	p, _ := hostilePV(t, hostileProVision("one page of 1M {}"), WithMaxBlocks(1000))
+	if _, err := p.HoldingTank(context.Background()); !errors.Is(err, model.ErrTooLarge) || !strings.Contains(err.Error(), "more than 1000 blocks") {
+		t.Fatalf("bounded preview: %v", err)
+	}
+	// Within the bound: blocks that cannot be read refuse the preview.
+	p, _ = hostilePV(t, hostileProVision("wrong types in every field"))
+	if _, err := p.HoldingTank(context.Background()); !errors.Is(err, model.ErrBadResponse) || !strings.Contains(err.Error(), "2 of 3 blocks in the preview could not be read") {
+		t.Fatalf("unreadable preview: %v", err)
+	}
+}
