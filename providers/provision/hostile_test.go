@@ -207,3 +207,19 @@ func TestHostileHoldingPreview(t *testing.T) {
 		t.Fatalf("unreadable preview: %v", err)
 	}
 }
+
+// A mask report is a handful of families of at most 129 prefix lengths; a
+// million members is refused before they are decoded.
+func TestHostileMaskReport(t *testing.T) {
+	p, counter := hostilePV(t, hostileProVision("one page of 1M {}"))
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := p.MaskReport(context.Background(), model.MaskQuery{})
+	runtime.ReadMemStats(&after)
+	alloc := after.TotalAlloc - before.TotalAlloc
+	t.Logf("mask report of 1M members: %d KiB allocated", alloc>>10)
+	if !errors.Is(err, model.ErrBadResponse) || !strings.Contains(err.Error(), "more than 4096 members") || counter.N() != 1 || alloc > 32<<20 {
+		t.Fatalf("err %v after %d requests, %d bytes allocated", err, counter.N(), alloc)
+	}
+}
