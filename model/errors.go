@@ -288,6 +288,10 @@ func (e *Incomplete) Unwrap() error { return e.Cause }
 // Lossy reports whether anything is missing.
 func (e *Incomplete) Lossy() bool { return e != nil && (e.Dropped > 0 || e.Truncated) }
 
+// Partial makes an Incomplete a PartialError (hub.go): the data returned
+// with it is kept and shown, with e as the warning.
+func (e *Incomplete) Partial() bool { return e.Lossy() }
+
 // Err is e as the error a listing returns: nil when nothing is missing;
 // an error wrapping ErrBadResponse (not an *Incomplete, so no one shows
 // the empty data as current) when items were sent but none could be read;
