@@ -114,8 +114,23 @@ func (p *VLANPool) TakeRange(r *rand.Rand, n int) (lo, hi int, ok bool) {
 	if n <= 0 || n > p.max-p.min+1 {
 		return 0, 0, false
 	}
+	return p.TakeRangeAt(p.RangeStart(r), n)
+}
+
+// RangeStart draws the tag a TakeRange starts looking from. A generator that
+// replays a recorded TakeRange outcome calls it to consume the same random
+// numbers.
+func (p *VLANPool) RangeStart(r *rand.Rand) int { return IntBetween(r, p.min, p.max) }
+
+// TakeRangeAt is TakeRange looking from start.
+func (p *VLANPool) TakeRangeAt(start, n int) (lo, hi int, ok bool) {
+	if n <= 0 || n > p.max-p.min+1 {
+		return 0, 0, false
+	}
 	span := p.max - p.min + 1
-	start := IntBetween(r, p.min, p.max)
+	if start < p.min || start > p.max {
+		start = p.min
+	}
 	for i := 0; i < span; i++ {
 		lo = p.min + (start-p.min+i)%span
 		hi = lo + n - 1

@@ -61,3 +61,19 @@ func TestVLANPoolRangeAndRandom(t *testing.T) {
 		t.Fatal("TakeRange larger than the pool succeeded")
 	}
 }
+
+func TestTakeRangeIsRangeStartThenTakeRangeAt(t *testing.T) {
+	a, b := NewVLANPool(MinVLAN, MaxVLAN), NewVLANPool(MinVLAN, MaxVLAN)
+	ra, rb := NewRand(7, "range"), NewRand(7, "range")
+	for i := 0; i < 200; i++ {
+		n := 4 + i%17
+		lo, hi, ok := a.TakeRange(ra, n)
+		lo2, hi2, ok2 := b.TakeRangeAt(b.RangeStart(rb), n)
+		if lo != lo2 || hi != hi2 || ok != ok2 {
+			t.Fatalf("take %d: TakeRange = %d-%d %v, RangeStart+TakeRangeAt = %d-%d %v", i, lo, hi, ok, lo2, hi2, ok2)
+		}
+	}
+	if ra.Uint64() != rb.Uint64() {
+		t.Fatal("the two ways consumed different random numbers")
+	}
+}
