@@ -28,15 +28,75 @@ type simProfile struct {
 	uuid, name, typ string
 }
 
-// simConn is one connection with the sim's bookkeeping.
+// simConn is one connection with the sim's bookkeeping. A connection of
+// the initial world is kept as a compact record while it is as generated
+// (c nil): it is regenerated from its seed and recorded VLAN outcomes when
+// served. The first change pins it (c set for good).
 type simConn struct {
-	c        Connection
-	seq      int        // creation order, for deterministic picks
-	ourPorts []*simPort // ports of ours carrying it (for VLAN release)
-	ourTags  []int      // tags reserved on ourPorts[i]
-	tagRange [2]int     // reserved range on ourPorts[0], if any
-	enc      []byte     // c as JSON, valid while encAt == Simulator.version
-	encAt    uint64
+	c         *Connection // nil: as generated; Simulator.conn regenerates it
+	seq       int         // creation order, for deterministic picks
+	uuid      string
+	generated bool       // from the initial world: regenerable while c is nil
+	live      bool       // added to the world (changes are indexed)
+	vlans     vlanLog    // what the VLAN pools answered while it was generated
+	ourPorts  []*simPort // ports of ours carrying it (for VLAN release)
+	ourTags   []int      // tags reserved on ourPorts[i]
+	tagRange  [2]int     // reserved range on ourPorts[0], if any
+	sum       connSum
+	// idx holds, for a pinned connection, its entry in each view it is in
+	// (views hold pristine connections as generated).
+	idx map[*searchView]viewEntry
+	// replaying marks a scratch copy being regenerated: the VLAN pools are
+	// not touched (vlans is replayed) and nothing of the Simulator changes.
+	replaying bool
+}
+
+// vlanLog records the VLAN tags the pools gave a connection while it was
+// generated (TakeNear results, TakeRange bounds; 0 for "none free"), in
+// order, so regeneration gives the same connection without the pools.
+type vlanLog struct {
+	v        [4]int16
+	n, next  uint8
+	overflow bool // more than len(v): the connection stays pinned
+}
+
+func (l *vlanLog) record(v int) {
+	if int(l.n) == len(l.v) {
+		l.overflow = true
+		return
+	}
+	l.v[l.n] = int16(v)
+	l.n++
+}
+
+func (l *vlanLog) replay() int {
+	if l.next >= l.n {
+		return 0
+	}
+	v := l.v[l.next]
+	l.next++
+	return int(v)
+}
+
+// connSum is what the simulator needs of every connection without
+// regenerating it: arrivals, the ports listing and the waiting count.
+type connSum struct {
+	state     string
+	bandwidth int64
+	waiting   bool // a change waits for our decision
+	pickable  bool // incoming, active, settled: an arrival may change it
+	outgoing  bool
+}
+
+func summarize(c *Connection) connSum {
+	p := pendingOf(*c)
+	settled := c.Change == nil || c.Change.Status == "COMPLETED" || c.Change.Status == "REJECTED" || c.Change.Status == "FAILED"
+	return connSum{
+		state: c.State, bandwidth: c.Bandwidth,
+		waiting:  p != nil && p.WaitingOnUs,
+		pickable: c.Direction == dirIncoming && c.State == "ACTIVE" && settled && p == nil,
+		outgoing: c.Direction == dirOutgoing,
+	}
 }
 
 // phases of the simulated lifecycle.
@@ -82,16 +142,47 @@ func (s *Simulator) build() {
 		r := w.Rand("fabric", "profile", strconv.Itoa(i))
 		s.profiles = append(s.profiles, simProfile{uuid: sim.UUID(r), name: "Noctop " + pn, typ: "L2_PROFILE"})
 	}
+	byUUID := make([]viewEntry, 0, w.Scale())
+	byUpdated := make([]viewEntry, 0, w.Scale())
 	for i := 0; i < w.Scale(); i++ {
-		s.generate(i)
+		sc := &simConn{generated: true}
+		s.generateConn(i, sc)
+		s.add(sc)
+		// The two views every client reads, from the connection as
+		// generated; then it is dropped (regenerated when served).
+		byUUID = append(byUUID, viewEntry{sc: sc, keys: []sortKey{newSortKey(sc.uuid)}})
+		byUpdated = append(byUpdated, viewEntry{sc: sc, keys: []sortKey{newSortKey(sc.c.ChangeLog.UpdatedDateTime)}})
+		if !sc.vlans.overflow && !s.cfg.keepGenerated {
+			sc.c = nil
+		}
+	}
+	for _, v := range []struct {
+		sort    SortCriteria
+		entries []viewEntry
+	}{{SortCriteria{Property: "/uuid", Direction: "ASC"}, byUUID}, {SortCriteria{Property: "/changeLog/updatedDateTime", Direction: "DESC"}, byUpdated}} {
+		sortBy := []SortCriteria{v.sort}
+		view := newView(viewKey(nil, sortBy), nil, sortBy)
+		view.fixed = true
+		view.list = newOrderedList(view.compare, v.entries)
+		s.views = append(s.views, view)
+	}
+	// Generated connections that stayed pinned are indexed like changed
+	// ones.
+	for _, sc := range s.order {
+		if sc.c != nil {
+			sc.idx = map[*searchView]viewEntry{}
+			for _, v := range s.views {
+				e, _ := v.entry(sc, sc.c)
+				sc.idx[v] = e
+			}
+			s.pinned = append(s.pinned, sc)
+		}
 	}
 	t := w.Timing()
-	s.engine.Run(func(time.Time) {
-		for _, sc := range s.order {
-			s.scheduleInitial(sc)
-		}
-		s.engine.Every(w.Rand("fabric", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
-	})
+	for _, sc := range s.order {
+		s.scheduleInitial(sc)
+	}
+	s.engine.Every(w.Rand("fabric", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
 }
 
 func (s *Simulator) addPort(i int, m sim.Metro) {
@@ -161,35 +252,44 @@ func (s *Simulator) portsIn(code string) []*simPort {
 	return s.ports
 }
 
-// generate creates connection i of the initial world. Everything about it
-// comes from its own random stream, so it does not depend on the others
-// (except VLAN tags on shared ports, taken near a hash-chosen tag).
-func (s *Simulator) generate(i int) {
+// generateConn creates connection i of the initial world into sc.
+// Everything about it comes from its own random stream, so it does not
+// depend on the others (except VLAN tags on shared ports, taken near a
+// hash-chosen tag and recorded in sc.vlans). With sc.replaying it
+// regenerates the same connection from the recorded tags, changing
+// nothing else (safe without the engine's lock).
+func (s *Simulator) generateConn(i int, sc *simConn) {
 	w := s.world
 	r := w.Rand("fabric", "connection", strconv.Itoa(i))
 	created := w.Epoch().Add(-time.Duration(1+r.IntN(900*24)) * time.Hour).Add(-time.Duration(r.IntN(3600)) * time.Second)
 	dirRoll := r.Float64()
-	var sc *simConn
 	switch {
 	case dirRoll < 0.65:
-		sc = s.newIncoming(r, created, r.Float64() < 0.05)
+		s.newIncoming(sc, r, created, r.Float64() < 0.05)
 		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{84, 4, 2, 1, 3, 3, 2, 1}), []phase{
 			phActive, phPendingUs, phUpdatePending, phDeletePending, phProvisioning, phDeprovisioned, phRejected, phFailed})
 	case dirRoll < 0.95:
-		sc = s.newOutgoing(r, created)
+		s.newOutgoing(sc, r, created)
 		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{85, 5, 3, 3, 2, 2}), []phase{
 			phActive, phPendingRemote, phProvisioning, phDeprovisioned, phDraft, phFailed})
 	default:
-		sc = s.newInternal(r, created)
+		s.newInternal(sc, r, created)
 		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{95, 5}), []phase{phActive, phDeprovisioned})
 	}
-	s.add(sc)
 }
 
+// add appends a new connection to the world (the generated ones are
+// indexed by build, arrivals by changed).
 func (s *Simulator) add(sc *simConn) {
 	sc.seq = len(s.order)
+	sc.live = true
+	sc.uuid = sc.c.UUID
+	sc.sum = summarize(sc.c)
+	if sc.sum.waiting {
+		s.waiting++
+	}
 	s.order = append(s.order, sc)
-	s.conns[sc.c.UUID] = sc
+	s.conns[sc.uuid] = sc
 	s.version++
 }
 
@@ -211,12 +311,34 @@ func foreignPort(r *rand.Rand, c sim.Company, m sim.Metro) *SimplifiedPort {
 
 // reserve takes a VLAN on our port near a hash-chosen tag.
 func (s *Simulator) reserve(sc *simConn, p *simPort, r *rand.Rand) (int, bool) {
-	v, ok := p.vlans.TakeNear(sim.IntBetween(r, 100, sim.MaxVLAN))
+	want := sim.IntBetween(r, 100, sim.MaxVLAN)
+	var v int
+	var ok bool
+	if sc.replaying {
+		v = sc.vlans.replay()
+		ok = v != 0
+	} else {
+		v, ok = p.vlans.TakeNear(want)
+		sc.vlans.record(v)
+	}
 	if ok {
 		sc.ourPorts = append(sc.ourPorts, p)
 		sc.ourTags = append(sc.ourTags, v)
 	}
 	return v, ok
+}
+
+// takeRange takes n consecutive VLANs on our port (see reserve).
+func (s *Simulator) takeRange(sc *simConn, p *simPort, r *rand.Rand, n int) (lo, hi int, ok bool) {
+	start := p.vlans.RangeStart(r)
+	if sc.replaying {
+		lo, hi = sc.vlans.replay(), sc.vlans.replay()
+		return lo, hi, lo != 0
+	}
+	lo, hi, ok = p.vlans.TakeRangeAt(start, n)
+	sc.vlans.record(lo)
+	sc.vlans.record(hi)
+	return lo, hi, ok
 }
 
 // ourSide builds an access point on one of our ports with a VLAN.
@@ -238,10 +360,10 @@ func (s *Simulator) ourSide(sc *simConn, r *rand.Rand, m sim.Metro) *AccessPoint
 	return ap
 }
 
-func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) Connection {
+func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) *Connection {
 	uuid := sim.UUID(r)
 	remote := false
-	return Connection{
+	return &Connection{
 		Href: s.href(ConnPath + uuid), Type: typ, UUID: uuid, Name: name,
 		Bandwidth:     bandwidth(r),
 		Order:         &Order{PurchaseOrderNumber: fmt.Sprintf("PO-%06d", r.IntN(1000000))},
@@ -256,7 +378,7 @@ func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) 
 // newIncoming: another company connects to us (we are the Z side). With
 // fromVD the A side is a Network Edge device and our side takes a VLAN
 // range.
-func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *simConn {
+func (s *Simulator) newIncoming(sc *simConn, r *rand.Rand, created time.Time, fromVD bool) {
 	w := s.world
 	ci := r.IntN(w.CompanyCount())
 	other := w.Company(ci)
@@ -272,7 +394,6 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 		typ = "EPL_VC"
 	}
 	name := fmt.Sprintf("%s-%s-%s-%02d", other.Slug, mz.Code, sim.Pick(r, purposeWords), 1+r.IntN(40))
-	sc := &simConn{}
 	sc.c = s.baseConn(r, typ, name, created)
 	sc.c.Direction = dirIncoming
 	sc.c.Account = companyAccount(other)
@@ -294,7 +415,7 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 		z := &AccessPoint{Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
 			Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name}}
 		if p.wire.Encapsulation.Type == "DOT1Q" {
-			if lo, hi, ok := p.vlans.TakeRange(r, n); ok {
+			if lo, hi, ok := s.takeRange(sc, p, r, n); ok {
 				sc.ourPorts, sc.tagRange = []*simPort{p}, [2]int{lo, hi}
 				z.LinkProtocol = &LinkProtocol{Type: "DOT1Q", VlanTagMin: lo, VlanTagMax: hi}
 			}
@@ -302,7 +423,7 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 			z.LinkProtocol = &LinkProtocol{Type: "QINQ", VlanSTag: v, VlanCTagMin: 100, VlanCTagMax: 100 + n}
 		}
 		sc.c.ZSide = ConnectionSide{AccessPoint: z}
-		return sc
+		return
 	}
 	sc.c.ASide = ConnectionSide{AccessPoint: a}
 	if sim.Chance(r, 0.6) {
@@ -316,11 +437,10 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 	} else {
 		sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
 	}
-	return sc
 }
 
 // newOutgoing: we connect to another company's profile or port.
-func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
+func (s *Simulator) newOutgoing(sc *simConn, r *rand.Rand, created time.Time) {
 	w := s.world
 	ci := r.IntN(w.CompanyCount())
 	other := w.Company(ci)
@@ -332,7 +452,6 @@ func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 	}
 	typ := sim.Pick(r, []string{"EVPL_VC", "EVPL_VC", "EVPL_VC", "EVPL_VC", "EPL_VC", "IP_VC", "EVPLAN_VC"})
 	name := fmt.Sprintf("%s-%s-to-%s-%02d", s.self.Slug, strings.ToLower(ma.Code), other.Slug, 1+r.IntN(40))
-	sc := &simConn{}
 	sc.c = s.baseConn(r, typ, name, created)
 	sc.c.Direction = dirOutgoing
 	remote := ma.Code != mz.Code
@@ -357,21 +476,18 @@ func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 			// The other company's VLAN for its service in that metro.
 			LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), mz.Code, ci)}}}
 	}
-	return sc
 }
 
 // newInternal: both ends are ours.
-func (s *Simulator) newInternal(r *rand.Rand, created time.Time) *simConn {
+func (s *Simulator) newInternal(sc *simConn, r *rand.Rand, created time.Time) {
 	ms := s.metros
 	ma, mz := sim.Pick(r, ms), sim.Pick(r, ms)
-	sc := &simConn{}
 	sc.c = s.baseConn(r, "EVPL_VC", fmt.Sprintf("%s-%s-%s-backbone-%02d", s.self.Slug, strings.ToLower(ma.Code), strings.ToLower(mz.Code), 1+r.IntN(20)), created)
 	sc.c.Direction = "INTERNAL"
 	remote := ma.Code != mz.Code
 	sc.c.IsRemote = &remote
 	sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
 	sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
-	return sc
 }
 
 // setInitialPhase puts a generated connection in phase choices[i], with
@@ -421,7 +537,7 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z
 
 // setPhase sets state, operation, change and changelog for phase ph at t.
 func (s *Simulator) setPhase(sc *simConn, ph phase, t time.Time, r *rand.Rand) {
-	c := &sc.c
+	c := s.pin(sc)
 	setOp := func(state, eqx, prov, opStatus string) {
 		c.State = state
 		c.Operation = &ConnectionOperation{EquinixStatus: eqx, ProviderStatus: prov, OperationalStatus: opStatus}
@@ -498,10 +614,14 @@ func (s *Simulator) setPhase(sc *simConn, ph phase, t time.Time, r *rand.Rand) {
 		setOp("DRAFT", "DRAFT", "NOT_AVAILABLE", "")
 		c.Change = nil
 	}
-	s.version++
+	s.bump(sc)
 }
 
 func (s *Simulator) releaseVLANs(sc *simConn) {
+	if sc.replaying {
+		sc.ourPorts, sc.ourTags, sc.tagRange = nil, nil, [2]int{}
+		return
+	}
 	for i, p := range sc.ourPorts {
 		if i < len(sc.ourTags) {
 			p.vlans.Release(sc.ourTags[i])
@@ -517,12 +637,12 @@ func (s *Simulator) releaseVLANs(sc *simConn) {
 
 // scheduleInitial queues what happens next to a generated connection.
 func (s *Simulator) scheduleInitial(sc *simConn) {
-	r := s.world.Rand("fabric", "initial-events", sc.c.UUID)
+	r := s.world.Rand("fabric", "initial-events", sc.uuid)
 	t := s.world.Timing()
 	switch {
-	case sc.c.State == "PROVISIONING":
+	case sc.sum.state == "PROVISIONING":
 		s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), func(now time.Time) { s.setPhase(sc, phActive, now, r) })
-	case sc.c.State == "PENDING" && sc.c.Direction == dirOutgoing:
+	case sc.sum.state == "PENDING" && sc.sum.outgoing:
 		s.remoteAnswer(sc, r)
 	}
 }
@@ -531,7 +651,7 @@ func (s *Simulator) scheduleInitial(sc *simConn) {
 func (s *Simulator) remoteAnswer(sc *simConn, r *rand.Rand) {
 	t := s.world.Timing()
 	s.engine.After(sim.Between(r, t.RemoteMin, t.RemoteMax), func(now time.Time) {
-		if sc.c.State != "PENDING" {
+		if sc.sum.state != "PENDING" {
 			return
 		}
 		if sim.Chance(r, 0.85) {
@@ -556,7 +676,8 @@ func (s *Simulator) arrive(now time.Time) {
 	}
 	switch sim.Weighted(r, []float64{70, 20, 10}) {
 	case 0:
-		sc := s.newIncoming(r, now, sim.Chance(r, 0.05))
+		sc := &simConn{}
+		s.newIncoming(sc, r, now, sim.Chance(r, 0.05))
 		s.add(sc)
 		s.setPhase(sc, phPendingUs, now, r)
 		return
@@ -577,21 +698,96 @@ func (s *Simulator) pickActiveIncoming(r *rand.Rand) *simConn {
 	}
 	start := r.IntN(len(s.order))
 	for i := 0; i < len(s.order) && i < 500; i++ {
-		sc := s.order[(start+i)%len(s.order)]
-		settled := sc.c.Change == nil || sc.c.Change.Status == "COMPLETED" || sc.c.Change.Status == "REJECTED" || sc.c.Change.Status == "FAILED"
-		if sc.c.Direction == dirIncoming && sc.c.State == "ACTIVE" && settled && pendingOf(sc.c) == nil {
+		if sc := s.order[(start+i)%len(s.order)]; sc.sum.pickable {
 			return sc
 		}
 	}
 	return nil
 }
 
-func (s *Simulator) waitingOnUs() int {
-	n := 0
-	for _, sc := range s.order {
-		if p := pendingOf(sc.c); p != nil && p.WaitingOnUs {
-			n++
+// waitingOnUs counts connections with a change waiting for our decision.
+func (s *Simulator) waitingOnUs() int { return s.waiting }
+
+// conn returns connection sc as it is now: the pinned one, or a fresh
+// regeneration of one as generated (read it, do not keep or change it).
+// A connection as generated is immutable, so this needs no lock.
+func (s *Simulator) conn(sc *simConn) *Connection {
+	if sc.c != nil {
+		return sc.c
+	}
+	return s.regenerate(sc)
+}
+
+// regenerate rebuilds a generated connection from its seed and recorded
+// VLAN tags, touching nothing else.
+func (s *Simulator) regenerate(sc *simConn) *Connection {
+	tmp := simConn{vlans: sc.vlans, replaying: true}
+	tmp.vlans.next = 0
+	s.generateConn(sc.seq, &tmp)
+	return tmp.c
+}
+
+// pin materialises sc before a change: from then on sc.c is the
+// connection. Its current place in every view is noted so that changed can
+// move it. Call s.bump(sc) after changing it.
+func (s *Simulator) pin(sc *simConn) *Connection {
+	if sc.c != nil {
+		return sc.c
+	}
+	c := s.regenerate(sc)
+	sc.idx = make(map[*searchView]viewEntry, len(s.views))
+	for _, v := range s.views {
+		if e, ok := v.entry(sc, c); ok {
+			sc.idx[v] = e
 		}
 	}
-	return n
+	sc.c = c
+	s.pinned = append(s.pinned, sc)
+	return c
+}
+
+// bump records that sc changed: the world's version moves (it keys some
+// random streams) and the summary and views follow.
+func (s *Simulator) bump(sc *simConn) {
+	if sc.replaying {
+		return
+	}
+	s.version++
+	s.changed(sc)
+}
+
+// changed brings sc's summary and its place in every view up to date
+// (a no-op while it is being generated).
+func (s *Simulator) changed(sc *simConn) {
+	if !sc.live || sc.replaying {
+		return
+	}
+	c := sc.c
+	old := sc.sum
+	sc.sum = summarize(c)
+	switch {
+	case sc.sum.waiting && !old.waiting:
+		s.waiting++
+	case !sc.sum.waiting && old.waiting:
+		s.waiting--
+	}
+	if sc.idx == nil { // an arrival
+		sc.idx = make(map[*searchView]viewEntry, len(s.views))
+		s.pinned = append(s.pinned, sc)
+	}
+	for _, v := range s.views {
+		was, in := sc.idx[v]
+		e, ok := v.entry(sc, c)
+		if in && ok && sameKeys(was.keys, e.keys) {
+			continue
+		}
+		if in {
+			v.list.remove(was)
+			delete(sc.idx, v)
+		}
+		if ok {
+			v.list.insert(e)
+			sc.idx[v] = e
+		}
+	}
 }

@@ -1,0 +1,194 @@
+package fabric
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// The search's ordered indexes. A view is one (filter, sort) a client
+// asked for: the matching connections in sort order, kept in an
+// orderedList that is updated connection by connection when the world
+// changes (Simulator.changed), so a page costs O(log n + page) and a
+// change O(√n) instead of a filter and sort of every connection. The
+// unfiltered views by uuid and by updatedDateTime (the default sort) are
+// built with the world; others on first use, at most maxViews of them.
+
+// viewEntry is one connection in a view, with its sort keys as they were
+// when it was indexed (so it can be found again after the connection
+// changed).
+type viewEntry struct {
+	sc   *simConn
+	keys []sortKey // one per sort criterion
+}
+
+// sortKey is first(prop(c, criterion.Property)), parsed once: the
+// search compares numerically when both values are numbers (see
+// compareValues), and parsing on every comparison would dominate.
+type sortKey struct {
+	s   string
+	f   float64
+	num bool
+}
+
+func newSortKey(s string) sortKey {
+	f, err := strconv.ParseFloat(s, 64)
+	return sortKey{s: s, f: f, num: err == nil}
+}
+
+// compare is compareValues(a.s, b.s).
+func (a sortKey) compare(b sortKey) int {
+	if a.num && b.num {
+		return cmp.Compare(a.f, b.f)
+	}
+	return strings.Compare(a.s, b.s)
+}
+
+func sameKeys(a, b []sortKey) bool {
+	return slices.EqualFunc(a, b, func(x, y sortKey) bool { return x.s == y.s })
+}
+
+// orderedList is a sorted sequence split into blocks of at most
+// 2*listBlock entries: insert and remove move one block's tail, the i-th
+// entry is found by walking the block lengths.
+type orderedList struct {
+	blocks [][]viewEntry
+	n      int
+	cmp    func(a, b *viewEntry) int
+}
+
+const listBlock = 512
+
+func newOrderedList(cmp func(a, b *viewEntry) int, entries []viewEntry) *orderedList {
+	slices.SortFunc(entries, func(a, b viewEntry) int { return cmp(&a, &b) })
+	l := &orderedList{cmp: cmp, n: len(entries)}
+	for len(entries) > 0 {
+		k := min(listBlock, len(entries))
+		l.blocks = append(l.blocks, slices.Clone(entries[:k]))
+		entries = entries[k:]
+	}
+	return l
+}
+
+// block returns the index of the block e belongs in: the first whose last
+// entry is not before e (the last block if e is after everything).
+func (l *orderedList) block(e *viewEntry) int {
+	i, _ := slices.BinarySearchFunc(l.blocks, e, func(b []viewEntry, e *viewEntry) int { return l.cmp(&b[len(b)-1], e) })
+	return min(i, len(l.blocks)-1)
+}
+
+func (l *orderedList) insert(e viewEntry) {
+	l.n++
+	if len(l.blocks) == 0 {
+		l.blocks = [][]viewEntry{{e}}
+		return
+	}
+	bi := l.block(&e)
+	b := l.blocks[bi]
+	i, _ := slices.BinarySearchFunc(b, &e, func(x viewEntry, e *viewEntry) int { return l.cmp(&x, e) })
+	b = slices.Insert(b, i, e)
+	if len(b) > 2*listBlock {
+		lo, hi := slices.Clone(b[:listBlock]), slices.Clone(b[listBlock:])
+		l.blocks = slices.Insert(l.blocks, bi+1, hi)
+		b = lo
+	}
+	l.blocks[bi] = b
+}
+
+// remove deletes the entry equal to e (same keys and connection); false
+// if there is none.
+func (l *orderedList) remove(e viewEntry) bool {
+	if len(l.blocks) == 0 {
+		return false
+	}
+	bi := l.block(&e)
+	b := l.blocks[bi]
+	i, found := slices.BinarySearchFunc(b, &e, func(x viewEntry, e *viewEntry) int { return l.cmp(&x, e) })
+	if !found || b[i].sc != e.sc {
+		return false
+	}
+	b = slices.Delete(b, i, i+1)
+	l.n--
+	if len(b) == 0 {
+		l.blocks = slices.Delete(l.blocks, bi, bi+1)
+		return true
+	}
+	l.blocks[bi] = b
+	return true
+}
+
+// page appends the entries at offset..offset+limit to out.
+func (l *orderedList) page(offset, limit int, out []*simConn) []*simConn {
+	for _, b := range l.blocks {
+		if limit <= 0 {
+			break
+		}
+		if offset >= len(b) {
+			offset -= len(b)
+			continue
+		}
+		for _, e := range b[offset:min(len(b), offset+limit)] {
+			out = append(out, e.sc)
+		}
+		limit -= len(b) - offset
+		offset = 0
+	}
+	return out
+}
+
+// all calls fn on every entry in order.
+func (l *orderedList) all(fn func(e *viewEntry)) {
+	for _, b := range l.blocks {
+		for i := range b {
+			fn(&b[i])
+		}
+	}
+}
+
+// searchView is the result of one (filter, sort), maintained as the world
+// changes.
+type searchView struct {
+	key    string
+	pred   pred // nil: every connection
+	sortBy []SortCriteria
+	list   *orderedList
+	used   uint64 // last use, for eviction
+	fixed  bool   // built with the world, never evicted
+}
+
+// maxViews bounds the views built on demand (the fixed ones aside).
+const maxViews = 8
+
+func newView(key string, p pred, sortBy []SortCriteria) *searchView {
+	v := &searchView{key: key, pred: p, sortBy: slices.Clone(sortBy)}
+	v.list = newOrderedList(v.compare, nil)
+	return v
+}
+
+// compare orders entries as the search sorts: by each criterion (string or
+// numeric comparison, see compareValues), then by uuid.
+func (v *searchView) compare(a, b *viewEntry) int {
+	for i, sc := range v.sortBy {
+		c := a.keys[i].compare(b.keys[i])
+		if sc.Direction == "DESC" {
+			c = -c
+		}
+		if c != 0 {
+			return c
+		}
+	}
+	return strings.Compare(a.sc.uuid, b.sc.uuid)
+}
+
+// entry is c's place in the view (ok false: the filter leaves it out).
+func (v *searchView) entry(sc *simConn, c *Connection) (viewEntry, bool) {
+	if v.pred != nil && !v.pred(c) {
+		return viewEntry{}, false
+	}
+	keys := make([]sortKey, len(v.sortBy))
+	for i, crit := range v.sortBy {
+		keys[i] = newSortKey(first(prop(c, crit.Property)))
+	}
+	return viewEntry{sc: sc, keys: keys}, true
+}
