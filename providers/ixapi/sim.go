@@ -107,7 +107,9 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		avgs:   map[string][4]float64{},
 		series: map[string][]simSample{},
 	}
-	s.e.Run(func(now time.Time) {
+	// The exchange is built when first asked for, at the engine's
+	// creation time (see sim.Engine.Prepare).
+	s.e.Prepare(func(now time.Time) {
 		s.st = buildState(w, now)
 		s.startEvents()
 	})

@@ -106,11 +106,15 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		vnByID: map[string]*simVN{}, vnsOf: map[string][]*simVN{}, vnPools: map[string]*sim.VLANPool{},
 		vrfByID: map[string]*simVrf{}, vrfsOf: map[string][]*simVrf{},
 	}
-	s.build()
-	if s.cfg.maxWaiting <= 0 {
-		// Room for new arrivals beyond what the initial estate has.
-		s.cfg.maxWaiting = s.waitingOnUs() + max(6, w.Scale()/50)
-	}
+	// The estate is built when first asked for, at the engine's creation
+	// time (see sim.Engine.Prepare).
+	s.engine.Prepare(func(time.Time) {
+		s.build()
+		if s.cfg.maxWaiting <= 0 {
+			// Room for new arrivals beyond what the initial estate has.
+			s.cfg.maxWaiting = s.waitingOnUs() + max(6, w.Scale()/50)
+		}
+	})
 	return s
 }
 

@@ -156,17 +156,15 @@ func (s *Simulator) build() {
 		s.generate(i, n, vcBudget)
 	}
 	t := w.Timing()
-	s.engine.Run(func(time.Time) {
-		for _, sc := range s.conns {
-			for _, pt := range sc.ports {
-				for _, vc := range pt.vcs {
-					s.scheduleVC(vc)
-				}
+	for _, sc := range s.conns {
+		for _, pt := range sc.ports {
+			for _, vc := range pt.vcs {
+				s.scheduleVC(vc)
 			}
-			s.scheduleConn(sc)
 		}
-		s.engine.Every(w.Rand("metal", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
-	})
+		s.scheduleConn(sc)
+	}
+	s.engine.Every(w.Rand("metal", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
 }
 
 // generate creates interconnection i of n with its ports and VCs.

@@ -88,11 +88,13 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 	for _, o := range opts {
 		o(s)
 	}
-	s.build()
-	// Customer churn: now and then an assignment comes back to the
-	// holding tank; a new one is smart-assigned elsewhere.
+	// The IPAM is built when first asked for, at the engine's creation
+	// time (see sim.Engine.Prepare). Customer churn: now and then an
+	// assignment comes back to the holding tank; a new one is
+	// smart-assigned elsewhere.
 	t := w.Timing()
-	s.engine.Run(func(time.Time) {
+	s.engine.Prepare(func(time.Time) {
+		s.build()
 		s.engine.Every(w.Rand("provision", "churn"), 2*t.ArrivalMin, 2*t.ArrivalMax, s.churn)
 	})
 	return s
