@@ -20,7 +20,20 @@ import (
 // changed).
 type viewEntry struct {
 	sc   *simConn
-	keys []sortKey // one per sort criterion
+	key  sortKey   // the first criterion's (inline: sorting reads no other memory)
+	more []sortKey // the other criteria's, if any
+}
+
+// keyAt is the key of criterion i.
+func (e *viewEntry) keyAt(i int) sortKey {
+	if i == 0 {
+		return e.key
+	}
+	return e.more[i-1]
+}
+
+func (e *viewEntry) sameKeys(o *viewEntry) bool {
+	return e.key.s == o.key.s && slices.EqualFunc(e.more, o.more, func(x, y sortKey) bool { return x.s == y.s })
 }
 
 // sortKey is first(prop(c, criterion.Property)), parsed once: the
@@ -38,15 +51,11 @@ func newSortKey(s string) sortKey {
 }
 
 // compare is compareValues(a.s, b.s).
-func (a sortKey) compare(b sortKey) int {
+func (a *sortKey) compare(b *sortKey) int {
 	if a.num && b.num {
 		return cmp.Compare(a.f, b.f)
 	}
 	return strings.Compare(a.s, b.s)
-}
-
-func sameKeys(a, b []sortKey) bool {
-	return slices.EqualFunc(a, b, func(x, y sortKey) bool { return x.s == y.s })
 }
 
 // orderedList is a sorted sequence split into blocks of at most
@@ -58,10 +67,13 @@ type orderedList struct {
 	cmp    func(a, b *viewEntry) int
 }
 
+// The comparisons below take the entries' addresses inside the slices
+// (never of copies), so sorting and searching allocate nothing.
+
 const listBlock = 512
 
 func newOrderedList(cmp func(a, b *viewEntry) int, entries []viewEntry) *orderedList {
-	slices.SortFunc(entries, func(a, b viewEntry) int { return cmp(&a, &b) })
+	sortEntries(entries, cmp)
 	l := &orderedList{cmp: cmp, n: len(entries)}
 	for len(entries) > 0 {
 		k := min(listBlock, len(entries))
@@ -74,8 +86,45 @@ func newOrderedList(cmp func(a, b *viewEntry) int, entries []viewEntry) *ordered
 // block returns the index of the block e belongs in: the first whose last
 // entry is not before e (the last block if e is after everything).
 func (l *orderedList) block(e *viewEntry) int {
-	i, _ := slices.BinarySearchFunc(l.blocks, e, func(b []viewEntry, e *viewEntry) int { return l.cmp(&b[len(b)-1], e) })
-	return min(i, len(l.blocks)-1)
+	lo, hi := 0, len(l.blocks)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if b := l.blocks[m]; l.cmp(&b[len(b)-1], e) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return min(lo, len(l.blocks)-1)
+}
+
+// search is the position of e in block b and whether it is there.
+func (l *orderedList) search(b []viewEntry, e *viewEntry) (int, bool) {
+	lo, hi := 0, len(b)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if l.cmp(&b[m], e) < 0 {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo, lo < len(b) && l.cmp(&b[lo], e) == 0
+}
+
+// sortEntries sorts by cmp through indexes, so the comparison sees the
+// entries in place.
+func sortEntries(entries []viewEntry, cmp func(a, b *viewEntry) int) {
+	idx := make([]int32, len(entries))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(a, b int32) int { return cmp(&entries[a], &entries[b]) })
+	sorted := make([]viewEntry, len(entries))
+	for i, j := range idx {
+		sorted[i] = entries[j]
+	}
+	copy(entries, sorted)
 }
 
 func (l *orderedList) insert(e viewEntry) {
@@ -86,7 +135,7 @@ func (l *orderedList) insert(e viewEntry) {
 	}
 	bi := l.block(&e)
 	b := l.blocks[bi]
-	i, _ := slices.BinarySearchFunc(b, &e, func(x viewEntry, e *viewEntry) int { return l.cmp(&x, e) })
+	i, _ := l.search(b, &e)
 	b = slices.Insert(b, i, e)
 	if len(b) > 2*listBlock {
 		lo, hi := slices.Clone(b[:listBlock]), slices.Clone(b[listBlock:])
@@ -104,7 +153,7 @@ func (l *orderedList) remove(e viewEntry) bool {
 	}
 	bi := l.block(&e)
 	b := l.blocks[bi]
-	i, found := slices.BinarySearchFunc(b, &e, func(x viewEntry, e *viewEntry) int { return l.cmp(&x, e) })
+	i, found := l.search(b, &e)
 	if !found || b[i].sc != e.sc {
 		return false
 	}
@@ -170,7 +219,12 @@ func newView(key string, p pred, sortBy []SortCriteria) *searchView {
 // numeric comparison, see compareValues), then by uuid.
 func (v *searchView) compare(a, b *viewEntry) int {
 	for i, sc := range v.sortBy {
-		c := a.keys[i].compare(b.keys[i])
+		var c int
+		if i == 0 {
+			c = a.key.compare(&b.key)
+		} else {
+			c = a.more[i-1].compare(&b.more[i-1])
+		}
 		if sc.Direction == "DESC" {
 			c = -c
 		}
@@ -186,9 +240,12 @@ func (v *searchView) entry(sc *simConn, c *Connection) (viewEntry, bool) {
 	if v.pred != nil && !v.pred(c) {
 		return viewEntry{}, false
 	}
-	keys := make([]sortKey, len(v.sortBy))
-	for i, crit := range v.sortBy {
-		keys[i] = newSortKey(first(prop(c, crit.Property)))
+	e := viewEntry{sc: sc, key: newSortKey(first(prop(c, v.sortBy[0].Property)))}
+	if len(v.sortBy) > 1 {
+		e.more = make([]sortKey, len(v.sortBy)-1)
+		for i, crit := range v.sortBy[1:] {
+			e.more[i] = newSortKey(first(prop(c, crit.Property)))
+		}
 	}
-	return viewEntry{sc: sc, keys: keys}, true
+	return e, true
 }

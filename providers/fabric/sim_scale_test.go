@@ -251,7 +251,7 @@ func TestOrderedListAgainstASortedSlice(t *testing.T) {
 		conns[i] = &simConn{uuid: fmt.Sprintf("%08x", r.Uint32())}
 	}
 	entry := func(sc *simConn) viewEntry {
-		return viewEntry{sc: sc, keys: []sortKey{newSortKey(fmt.Sprint(r.IntN(50)))}}
+		return viewEntry{sc: sc, key: newSortKey(fmt.Sprint(r.IntN(50)))}
 	}
 	var initial []viewEntry
 	in := map[*simConn]viewEntry{}
@@ -294,7 +294,7 @@ func TestOrderedListAgainstASortedSlice(t *testing.T) {
 			}
 		}
 	}
-	if l.remove(viewEntry{sc: &simConn{uuid: "x"}, keys: []sortKey{newSortKey("1")}}) {
+	if l.remove(viewEntry{sc: &simConn{uuid: "x"}, key: newSortKey("1")}) {
 		t.Fatal("removed an entry that is not there")
 	}
 }

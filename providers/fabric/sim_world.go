@@ -150,8 +150,8 @@ func (s *Simulator) build() {
 		s.add(sc)
 		// The two views every client reads, from the connection as
 		// generated; then it is dropped (regenerated when served).
-		byUUID = append(byUUID, viewEntry{sc: sc, keys: []sortKey{newSortKey(sc.uuid)}})
-		byUpdated = append(byUpdated, viewEntry{sc: sc, keys: []sortKey{newSortKey(sc.c.ChangeLog.UpdatedDateTime)}})
+		byUUID = append(byUUID, viewEntry{sc: sc, key: newSortKey(sc.uuid)})
+		byUpdated = append(byUpdated, viewEntry{sc: sc, key: newSortKey(sc.c.ChangeLog.UpdatedDateTime)})
 		if !sc.vlans.overflow && !s.cfg.keepGenerated {
 			sc.c = nil
 		}
@@ -778,7 +778,7 @@ func (s *Simulator) changed(sc *simConn) {
 	for _, v := range s.views {
 		was, in := sc.idx[v]
 		e, ok := v.entry(sc, c)
-		if in && ok && sameKeys(was.keys, e.keys) {
+		if in && ok && was.sameKeys(&e) {
 			continue
 		}
 		if in {
