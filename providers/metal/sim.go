@@ -608,10 +608,10 @@ func (s *Simulator) listConns(w http.ResponseWriter, rc *reqCtx, o *simOrg, proj
 	s.page(w, rc, "interconnections", len(list), func(i int) any { return s.wireConn(list[i]) }, s.cfg.perPageCap)
 }
 
-func (s *Simulator) listEvents(w http.ResponseWriter, rc *reqCtx, events []Event) {
+func (s *Simulator) listEvents(w http.ResponseWriter, rc *reqCtx, events []simEvent) {
 	n := len(events)
 	// Newest first, as the API lists them.
-	s.page(w, rc, "events", n, func(i int) any { return events[n-1-i] }, s.cfg.eventsPerPageCap)
+	s.page(w, rc, "events", n, func(i int) any { return events[n-1-i].wire() }, s.cfg.eventsPerPageCap)
 }
 
 func (s *Simulator) listVNs(w http.ResponseWriter, rc *reqCtx, pr *simProject) {

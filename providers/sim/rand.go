@@ -98,10 +98,19 @@ func Weighted(r *rand.Rand, weights []float64) int {
 
 // UUID returns a random (version 4 layout) UUID drawn from r, so simulated
 // identifiers are as deterministic as everything else.
-func UUID(r *rand.Rand) string {
-	a, b := r.Uint64(), r.Uint64()
+func UUID(r *rand.Rand) string { return FormatUUID(UUIDWords(r)) }
+
+// UUIDWords draws a UUID as UUID does, as two words, for simulators that
+// keep many identifiers and format them when serving (FormatUUID).
+func UUIDWords(r *rand.Rand) (a, b uint64) {
+	a, b = r.Uint64(), r.Uint64()
 	a = (a &^ (0xf << 12)) | (4 << 12)   // version 4
 	b = (b &^ (0x3 << 62)) | (0x2 << 62) // RFC 4122 variant
+	return a, b
+}
+
+// FormatUUID is the text of the UUID UUIDWords drew.
+func FormatUUID(a, b uint64) string {
 	// Hex by hand: simulators regenerate objects when serving them, and
 	// fmt made identifiers a good part of that cost.
 	const hex = "0123456789abcdef"

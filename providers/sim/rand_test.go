@@ -200,3 +200,12 @@ func TestUUIDIsTheFormattedDraw(t *testing.T) {
 		}
 	}
 }
+
+func TestUUIDWordsFormatToUUID(t *testing.T) {
+	r, ref := NewRand(5, "words"), NewRand(5, "words")
+	for i := 0; i < 1000; i++ {
+		if got, want := FormatUUID(UUIDWords(r)), UUID(ref); got != want {
+			t.Fatalf("draw %d: FormatUUID(UUIDWords) = %s, UUID = %s", i, got, want)
+		}
+	}
+}
