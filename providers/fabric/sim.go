@@ -39,6 +39,7 @@ type Simulator struct {
 
 	// Everything below is guarded by engine (Lock/Unlock).
 	self         sim.Company
+	shared       sharedParts
 	metros       []sim.Metro
 	portMetros   []sim.Metro // metros where we have ports
 	ports        []*simPort
@@ -523,8 +524,8 @@ func (s *Simulator) checkBandwidth(sc *simConn, bw int64) string {
 	if bw == sc.c.Bandwidth {
 		return fmt.Sprintf("the connection already has %d Mbps", bw)
 	}
-	for _, p := range sc.ourPorts {
-		if bw > p.wire.PhysicalPortsSpeed {
+	for _, o := range sc.ours {
+		if p := s.ports[o.port]; bw > p.wire.PhysicalPortsSpeed {
 			return fmt.Sprintf("%d Mbps is more than port %s carries (%d Mbps)", bw, p.wire.Name, p.wire.PhysicalPortsSpeed)
 		}
 	}
@@ -676,7 +677,7 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 				sc.c.ZSide.AccessPoint = z
 			}
 			p.vlans.Reserve(v)
-			sc.ourPorts, sc.ourTags = append(sc.ourPorts, p), append(sc.ourTags, v)
+			sc.addOur(p, v)
 			z.Port = &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name}
 			z.LinkProtocol = req.Data.ZSide.AccessPoint.LinkProtocol
 			resp.Data.ZSide = &ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Port: z.Port, LinkProtocol: z.LinkProtocol}}
@@ -785,8 +786,8 @@ func (s *Simulator) listPorts(w http.ResponseWriter, r *http.Request) {
 	used := map[string]int64{}
 	for _, sc := range s.order {
 		if sc.sum.state == "ACTIVE" || sc.sum.state == "PROVISIONING" {
-			for _, p := range sc.ourPorts {
-				used[p.wire.UUID] += sc.sum.bandwidth
+			for _, o := range sc.ours {
+				used[s.ports[o.port].wire.UUID] += sc.sum.bandwidth
 			}
 		}
 	}

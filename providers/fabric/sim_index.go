@@ -2,6 +2,8 @@ package fabric
 
 import (
 	"cmp"
+	"encoding/binary"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,40 +22,52 @@ import (
 // changed).
 type viewEntry struct {
 	sc   *simConn
-	key  sortKey   // the first criterion's (inline: sorting reads no other memory)
-	more []sortKey // the other criteria's, if any
+	key  sortKey    // the first criterion's (inline: sorting reads no other memory)
+	more *[]sortKey // the other criteria's, if any
 }
 
-// keyAt is the key of criterion i.
-func (e *viewEntry) keyAt(i int) sortKey {
-	if i == 0 {
-		return e.key
+func (e *viewEntry) rest() []sortKey {
+	if e.more == nil {
+		return nil
 	}
-	return e.more[i-1]
+	return *e.more
 }
 
 func (e *viewEntry) sameKeys(o *viewEntry) bool {
-	return e.key.s == o.key.s && slices.EqualFunc(e.more, o.more, func(x, y sortKey) bool { return x.s == y.s })
+	return e.key.s == o.key.s && slices.EqualFunc(e.rest(), o.rest(), func(x, y sortKey) bool { return x.s == y.s })
 }
 
 // sortKey is first(prop(c, criterion.Property)), parsed once: the
 // search compares numerically when both values are numbers (see
 // compareValues), and parsing on every comparison would dominate.
 type sortKey struct {
-	s   string
-	f   float64
+	s string
+	// pfx is s's first 8 bytes, big-endian and zero-padded (most string
+	// comparisons end there), or the bits of its value when num.
+	pfx uint64
 	num bool
 }
 
 func newSortKey(s string) sortKey {
-	f, err := strconv.ParseFloat(s, 64)
-	return sortKey{s: s, f: f, num: err == nil}
+	if f, err := strconv.ParseFloat(s, 64); err == nil {
+		return sortKey{s: s, pfx: math.Float64bits(f), num: true}
+	}
+	var b [8]byte
+	copy(b[:], s)
+	return sortKey{s: s, pfx: binary.BigEndian.Uint64(b[:])}
 }
 
-// compare is compareValues(a.s, b.s).
+// compare is compareValues(a.s, b.s). Prefixes that differ order the
+// strings as strings.Compare does (a string that ends early pads with
+// zero bytes, and so sorts first either way).
 func (a *sortKey) compare(b *sortKey) int {
-	if a.num && b.num {
-		return cmp.Compare(a.f, b.f)
+	switch {
+	case a.num && b.num:
+		return cmp.Compare(math.Float64frombits(a.pfx), math.Float64frombits(b.pfx))
+	case a.num != b.num: // a number against a string compares as strings
+		return strings.Compare(a.s, b.s)
+	case a.pfx != b.pfx:
+		return cmp.Compare(a.pfx, b.pfx)
 	}
 	return strings.Compare(a.s, b.s)
 }
@@ -223,7 +237,7 @@ func (v *searchView) compare(a, b *viewEntry) int {
 		if i == 0 {
 			c = a.key.compare(&b.key)
 		} else {
-			c = a.more[i-1].compare(&b.more[i-1])
+			c = (*a.more)[i-1].compare(&(*b.more)[i-1])
 		}
 		if sc.Direction == "DESC" {
 			c = -c
@@ -242,10 +256,11 @@ func (v *searchView) entry(sc *simConn, c *Connection) (viewEntry, bool) {
 	}
 	e := viewEntry{sc: sc, key: newSortKey(first(prop(c, v.sortBy[0].Property)))}
 	if len(v.sortBy) > 1 {
-		e.more = make([]sortKey, len(v.sortBy)-1)
+		more := make([]sortKey, len(v.sortBy)-1)
 		for i, crit := range v.sortBy[1:] {
-			e.more[i] = newSortKey(first(prop(c, crit.Property)))
+			more[i] = newSortKey(first(prop(c, crit.Property)))
 		}
+		e.more = &more
 	}
 	return e, true
 }

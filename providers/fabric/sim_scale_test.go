@@ -298,3 +298,25 @@ func TestOrderedListAgainstASortedSlice(t *testing.T) {
 		t.Fatal("removed an entry that is not there")
 	}
 }
+
+func TestSortKeyCompareIsCompareValues(t *testing.T) {
+	vals := []string{"", "a", "ab", "ab\x00", "ab\x00c", "abcdefgh", "abcdefghi", "abcdefgh\x00", "10", "9", "1e3", "-2", "0x10",
+		"NaN", "inf", "2024-06-11T09:00:00.000Z", "2024-06-11T09:00:00.001Z", "3f2a1b4c-1d2e-4f00-8a9b-000000000000",
+		"3f2a1b4c-1d2e-4f00-8a9b-000000000001", "Bluepeak Networks", "bluepeak", "\xff\xfe", "ÿ", "12345678", "123456789"}
+	r := rand.New(rand.NewPCG(9, 9))
+	for i := 0; i < 300; i++ {
+		b := make([]byte, r.IntN(12))
+		for j := range b {
+			b[j] = "0a-9\x00ÿ."[r.IntN(8)]
+		}
+		vals = append(vals, string(b))
+	}
+	for _, a := range vals {
+		for _, b := range vals {
+			ka, kb := newSortKey(a), newSortKey(b)
+			if got, want := ka.compare(&kb), compareValues(a, b); got != want {
+				t.Fatalf("compare(%q, %q) = %d, compareValues says %d", a, b, got, want)
+			}
+		}
+	}
+}

@@ -17,6 +17,7 @@ import (
 
 // simPort is one of our ports.
 type simPort struct {
+	idx   int // in Simulator.ports
 	wire  Port
 	metro sim.Metro
 	vlans *sim.VLANPool // DOT1Q tags or QINQ S-tags in use
@@ -36,12 +37,11 @@ type simConn struct {
 	c         *Connection // nil: as generated; Simulator.conn regenerates it
 	seq       int         // creation order, for deterministic picks
 	uuid      string
-	generated bool       // from the initial world: regenerable while c is nil
-	live      bool       // added to the world (changes are indexed)
-	vlans     vlanLog    // what the VLAN pools answered while it was generated
-	ourPorts  []*simPort // ports of ours carrying it (for VLAN release)
-	ourTags   []int      // tags reserved on ourPorts[i]
-	tagRange  [2]int     // reserved range on ourPorts[0], if any
+	generated bool      // from the initial world: regenerable while c is nil
+	live      bool      // added to the world (changes are indexed)
+	vlans     vlanLog   // what the VLAN pools answered while it was generated
+	ours      []ourVLAN // ports of ours carrying it, with the tags reserved (for release)
+	tagRange  [2]int16  // reserved range on the first of ours, if any
 	sum       connSum
 	// idx holds, for a pinned connection, its entry in each view it is in
 	// (views hold pristine connections as generated).
@@ -49,6 +49,18 @@ type simConn struct {
 	// replaying marks a scratch copy being regenerated: the VLAN pools are
 	// not touched (vlans is replayed) and nothing of the Simulator changes.
 	replaying bool
+}
+
+// ourVLAN is one of our ports a connection uses and the tag it holds
+// there (0: a range, see simConn.tagRange).
+type ourVLAN struct {
+	port int16 // index in Simulator.ports
+	tag  int16
+}
+
+// addOur records that sc uses port p with tag (0: none).
+func (sc *simConn) addOur(p *simPort, tag int) {
+	sc.ours = append(sc.ours, ourVLAN{port: int16(p.idx), tag: int16(tag)})
 }
 
 // vlanLog records the VLAN tags the pools gave a connection while it was
@@ -130,6 +142,7 @@ func (s *Simulator) build() {
 		nPorts = 4000
 	}
 	s.metros = sim.Metros()
+	s.shareParts()
 	for i := 0; i < nPorts; i++ {
 		s.addPort(i, s.metros[i%len(s.metros)])
 	}
@@ -203,6 +216,7 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 	name := fmt.Sprintf("%s-%s-NL-%s-STD-%s-%s-JN-%d", s.self.Slug, ibx, encName, prio[:3], speedName, i+1)
 	enabled := true
 	p := &simPort{
+		idx:   len(s.ports),
 		metro: m,
 		vlans: sim.NewVLANPool(sim.MinVLAN, sim.MaxVLAN),
 		wire: Port{
@@ -211,7 +225,7 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 			PhysicalPortsSpeed: speed, PhysicalPortsType: map[int64]string{1000: "1000BASE_LX", 10000: "10GBASE_LR", 100000: "100GBASE_LR4"}[speed],
 			PhysicalPortsCount: 1, State: "ACTIVE", ServiceCode: "CX",
 			Account:       s.selfAccount(),
-			Location:      location(m),
+			Location:      s.location(m),
 			Device:        &PortDevice{Name: strings.ToLower(ibx) + "-fab-" + strconv.Itoa(1+r.IntN(4)), Redundancy: &PortDeviceRedundancy{Priority: prio}},
 			Redundancy:    &PortRedundancy{Enabled: &enabled, Priority: prio},
 			Encapsulation: &PortEncapsulation{Type: enc, TagProtocolID: "0x8100"},
@@ -224,22 +238,65 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 	s.portsByMetro[m.Code] = append(s.portsByMetro[m.Code], p)
 }
 
-func (s *Simulator) selfAccount() *SimplifiedAccount {
-	return &SimplifiedAccount{
+// sharedParts are the parts every connection of a kind has in common:
+// built once and pointed to by every connection (nothing changes them:
+// the state machine replaces access points, never edits accounts or
+// locations), so generating a connection allocates less.
+type sharedParts struct {
+	self      *SimplifiedAccount
+	companies []sim.Company
+	accounts  []*SimplifiedAccount // by company index
+	locations map[string]*SimplifiedLocation
+	isRemote  [2]*bool // false, true
+	project   *Project
+	notify    []SimplifiedNotification
+}
+
+func (s *Simulator) shareParts() {
+	p := &s.shared
+	p.self = &SimplifiedAccount{
 		AccountNumber: FlexInt(s.self.AccountNumber), OrgID: FlexInt(s.self.OrgID),
 		OrganizationName: s.self.Name, GlobalOrgID: s.self.GlobalOrgID,
 	}
-}
-
-func companyAccount(c sim.Company) *SimplifiedAccount {
-	return &SimplifiedAccount{
-		AccountNumber: FlexInt(c.AccountNumber), OrgID: FlexInt(c.OrgID),
-		OrganizationName: c.Name, GlobalOrgID: c.GlobalOrgID,
+	for i := range s.world.CompanyCount() {
+		c := s.world.Company(i)
+		p.companies = append(p.companies, c)
+		p.accounts = append(p.accounts, &SimplifiedAccount{
+			AccountNumber: FlexInt(c.AccountNumber), OrgID: FlexInt(c.OrgID),
+			OrganizationName: c.Name, GlobalOrgID: c.GlobalOrgID,
+		})
 	}
+	p.locations = map[string]*SimplifiedLocation{}
+	for _, m := range sim.Metros() {
+		p.locations[m.Code] = &SimplifiedLocation{MetroHref: "https://api.equinix.com/fabric/v4/metros/" + m.Code, Region: m.Region, MetroName: m.Name, MetroCode: m.Code}
+	}
+	f, t := false, true
+	p.isRemote = [2]*bool{&f, &t}
+	p.project = &Project{ProjectID: "noctop-demo-project"}
+	p.notify = []SimplifiedNotification{{Type: "ALL", Emails: []string{"noc@" + s.self.Domain}}}
 }
 
-func location(m sim.Metro) *SimplifiedLocation {
+func (s *Simulator) selfAccount() *SimplifiedAccount { return s.shared.self }
+
+// company is company i of the world (cached).
+func (s *Simulator) company(i int) sim.Company { return s.shared.companies[i] }
+
+func (s *Simulator) companyAccount(c sim.Company) *SimplifiedAccount {
+	return s.shared.accounts[c.Index]
+}
+
+func (s *Simulator) location(m sim.Metro) *SimplifiedLocation {
+	if l := s.shared.locations[m.Code]; l != nil {
+		return l
+	}
 	return &SimplifiedLocation{MetroHref: "https://api.equinix.com/fabric/v4/metros/" + m.Code, Region: m.Region, MetroName: m.Name, MetroCode: m.Code}
+}
+
+func (s *Simulator) remote(v bool) *bool {
+	if v {
+		return s.shared.isRemote[1]
+	}
+	return s.shared.isRemote[0]
 }
 
 func (s *Simulator) href(path string) string { return "https://api.equinix.com" + path }
@@ -322,8 +379,7 @@ func (s *Simulator) reserve(sc *simConn, p *simPort, r *rand.Rand) (int, bool) {
 		sc.vlans.record(v)
 	}
 	if ok {
-		sc.ourPorts = append(sc.ourPorts, p)
-		sc.ourTags = append(sc.ourTags, v)
+		sc.addOur(p, v)
 	}
 	return v, ok
 }
@@ -345,7 +401,7 @@ func (s *Simulator) takeRange(sc *simConn, p *simPort, r *rand.Rand, n int) (lo,
 func (s *Simulator) ourSide(sc *simConn, r *rand.Rand, m sim.Metro) *AccessPoint {
 	p := sim.Pick(r, s.portsIn(m.Code))
 	ap := &AccessPoint{
-		Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
+		Type: "COLO", Account: s.selfAccount(), Location: s.location(p.metro),
 		Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name, Redundancy: &PortRedundancy{Priority: p.wire.Redundancy.Priority}},
 	}
 	v, ok := s.reserve(sc, p, r)
@@ -362,16 +418,15 @@ func (s *Simulator) ourSide(sc *simConn, r *rand.Rand, m sim.Metro) *AccessPoint
 
 func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) *Connection {
 	uuid := sim.UUID(r)
-	remote := false
 	return &Connection{
 		Href: s.href(ConnPath + uuid), Type: typ, UUID: uuid, Name: name,
 		Bandwidth:     bandwidth(r),
 		Order:         &Order{PurchaseOrderNumber: fmt.Sprintf("PO-%06d", r.IntN(1000000))},
 		Account:       s.selfAccount(),
 		ChangeLog:     &Changelog{CreatedBy: sim.UserName(r), CreatedDateTime: stamp(created)},
-		IsRemote:      &remote,
-		Project:       &Project{ProjectID: "noctop-demo-project"},
-		Notifications: []SimplifiedNotification{{Type: "ALL", Emails: []string{"noc@" + s.self.Domain}}},
+		IsRemote:      s.remote(false),
+		Project:       s.shared.project,
+		Notifications: s.shared.notify,
 	}
 }
 
@@ -381,7 +436,7 @@ func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) 
 func (s *Simulator) newIncoming(sc *simConn, r *rand.Rand, created time.Time, fromVD bool) {
 	w := s.world
 	ci := r.IntN(w.CompanyCount())
-	other := w.Company(ci)
+	other := s.company(ci)
 	ma := sim.Pick(r, s.metros)
 	// Requests come only where we have ports (where our profiles are
 	// offered), mostly from the same metro.
@@ -396,27 +451,27 @@ func (s *Simulator) newIncoming(sc *simConn, r *rand.Rand, created time.Time, fr
 	name := fmt.Sprintf("%s-%s-%s-%02d", other.Slug, mz.Code, sim.Pick(r, purposeWords), 1+r.IntN(40))
 	sc.c = s.baseConn(r, typ, name, created)
 	sc.c.Direction = dirIncoming
-	sc.c.Account = companyAccount(other)
+	sc.c.Account = s.companyAccount(other)
 	sc.c.ChangeLog.CreatedBy = strings.SplitN(sim.Email(r, other), "@", 2)[0]
-	remote := ma.Code != mz.Code
-	sc.c.IsRemote = &remote
+	sc.c.IsRemote = s.remote(ma.Code != mz.Code)
 	sc.c.Redundancy = &ConnectionRedundancy{Group: sim.UUID(r), Priority: sim.Pick(r, []string{"PRIMARY", "PRIMARY", "SECONDARY"})}
-	a := &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(ma), Port: foreignPort(r, other, ma),
+	a := &AccessPoint{Type: "COLO", Account: s.companyAccount(other), Location: s.location(ma), Port: foreignPort(r, other, ma),
 		// The customer's VLAN for its service in that metro: the same tag
 		// the IPAM simulator gives the customer's blocks there.
 		LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), ma.Code, ci)}}
 	if fromVD {
-		a = &AccessPoint{Type: "VD", Account: companyAccount(other), Location: location(ma),
+		a = &AccessPoint{Type: "VD", Account: s.companyAccount(other), Location: s.location(ma),
 			VirtualDevice: &VirtualDevice{Href: s.href("/ne/v1/devices/" + sim.UUID(r)), UUID: sim.UUID(r), Name: other.Slug + "-" + strings.ToLower(ma.Code) + "-vsrx-" + strconv.Itoa(1+r.IntN(9)), Type: "EDGE"},
 			Interface:     &Interface{ID: FlexInt(2 + r.IntN(20)), Type: "NETWORK"}}
 		sc.c.ASide = ConnectionSide{AccessPoint: a}
 		p := sim.Pick(r, s.portsIn(mz.Code))
 		n := sim.IntBetween(r, 4, 20)
-		z := &AccessPoint{Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
+		z := &AccessPoint{Type: "COLO", Account: s.selfAccount(), Location: s.location(p.metro),
 			Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name}}
 		if p.wire.Encapsulation.Type == "DOT1Q" {
 			if lo, hi, ok := s.takeRange(sc, p, r, n); ok {
-				sc.ourPorts, sc.tagRange = []*simPort{p}, [2]int{lo, hi}
+				sc.ours, sc.tagRange = nil, [2]int16{int16(lo), int16(hi)}
+				sc.addOur(p, 0)
 				z.LinkProtocol = &LinkProtocol{Type: "DOT1Q", VlanTagMin: lo, VlanTagMax: hi}
 			}
 		} else if v, ok := s.reserve(sc, p, r); ok {
@@ -431,7 +486,7 @@ func (s *Simulator) newIncoming(sc *simConn, r *rand.Rand, created time.Time, fr
 		// when we accept (filled in by the state machine when active).
 		prof := sim.Pick(r, s.profiles)
 		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{
-			Type: "SP", Account: s.selfAccount(), Location: location(mz),
+			Type: "SP", Account: s.selfAccount(), Location: s.location(mz),
 			Profile: &SimplifiedServiceProfile{Href: s.href("/fabric/v4/serviceProfiles/" + prof.uuid), Type: prof.typ, Name: prof.name, UUID: prof.uuid},
 		}}
 	} else {
@@ -443,7 +498,7 @@ func (s *Simulator) newIncoming(sc *simConn, r *rand.Rand, created time.Time, fr
 func (s *Simulator) newOutgoing(sc *simConn, r *rand.Rand, created time.Time) {
 	w := s.world
 	ci := r.IntN(w.CompanyCount())
-	other := w.Company(ci)
+	other := s.company(ci)
 	ms := s.metros
 	ma := sim.Pick(r, ms)
 	mz := ma
@@ -454,11 +509,10 @@ func (s *Simulator) newOutgoing(sc *simConn, r *rand.Rand, created time.Time) {
 	name := fmt.Sprintf("%s-%s-to-%s-%02d", s.self.Slug, strings.ToLower(ma.Code), other.Slug, 1+r.IntN(40))
 	sc.c = s.baseConn(r, typ, name, created)
 	sc.c.Direction = dirOutgoing
-	remote := ma.Code != mz.Code
-	sc.c.IsRemote = &remote
+	sc.c.IsRemote = s.remote(ma.Code != mz.Code)
 	switch typ {
 	case "IP_VC":
-		sc.c.ASide = ConnectionSide{AccessPoint: &AccessPoint{Type: "CLOUD_ROUTER", Account: s.selfAccount(), Location: location(ma),
+		sc.c.ASide = ConnectionSide{AccessPoint: &AccessPoint{Type: "CLOUD_ROUTER", Account: s.selfAccount(), Location: s.location(ma),
 			Router: &CloudRouter{Href: s.href("/fabric/v4/routers/" + sim.UUID(r)), UUID: sim.UUID(r), Name: s.self.Slug + "-fcr-" + strings.ToLower(ma.Code)}}}
 	default:
 		sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
@@ -468,11 +522,11 @@ func (s *Simulator) newOutgoing(sc *simConn, r *rand.Rand, created time.Time) {
 		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "NETWORK",
 			Network: &SimplifiedNetwork{Href: s.href("/fabric/v4/networks/" + sim.UUID(r)), UUID: sim.UUID(r), Name: s.self.Slug + "-evplan-" + strings.ToLower(mz.Region), Type: "EVPLAN", Scope: "REGIONAL"}}}
 	case sim.Chance(r, 0.6):
-		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "SP", Account: companyAccount(other), Location: location(mz),
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "SP", Account: s.companyAccount(other), Location: s.location(mz),
 			Profile:      &SimplifiedServiceProfile{Href: s.href("/fabric/v4/serviceProfiles/" + sim.UUID(r)), Type: map[bool]string{true: "L3_PROFILE", false: "L2_PROFILE"}[typ == "IP_VC"], Name: other.Name + " " + sim.Pick(r, []string{"Cloud", "Transit", "Exchange"}), UUID: sim.UUID(r)},
 			SellerRegion: strings.ToLower(mz.Region) + "-" + strings.ToLower(mz.Code) + "1"}}
 	default:
-		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(mz), Port: foreignPort(r, other, mz),
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Account: s.companyAccount(other), Location: s.location(mz), Port: foreignPort(r, other, mz),
 			// The other company's VLAN for its service in that metro.
 			LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), mz.Code, ci)}}}
 	}
@@ -484,8 +538,7 @@ func (s *Simulator) newInternal(sc *simConn, r *rand.Rand, created time.Time) {
 	ma, mz := sim.Pick(r, ms), sim.Pick(r, ms)
 	sc.c = s.baseConn(r, "EVPL_VC", fmt.Sprintf("%s-%s-%s-backbone-%02d", s.self.Slug, strings.ToLower(ma.Code), strings.ToLower(mz.Code), 1+r.IntN(20)), created)
 	sc.c.Direction = "INTERNAL"
-	remote := ma.Code != mz.Code
-	sc.c.IsRemote = &remote
+	sc.c.IsRemote = s.remote(ma.Code != mz.Code)
 	sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
 	sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
 }
@@ -619,20 +672,20 @@ func (s *Simulator) setPhase(sc *simConn, ph phase, t time.Time, r *rand.Rand) {
 
 func (s *Simulator) releaseVLANs(sc *simConn) {
 	if sc.replaying {
-		sc.ourPorts, sc.ourTags, sc.tagRange = nil, nil, [2]int{}
+		sc.ours, sc.tagRange = nil, [2]int16{}
 		return
 	}
-	for i, p := range sc.ourPorts {
-		if i < len(sc.ourTags) {
-			p.vlans.Release(sc.ourTags[i])
+	for _, o := range sc.ours {
+		if o.tag != 0 {
+			s.ports[o.port].vlans.Release(int(o.tag))
 		}
 	}
-	if lo, hi := sc.tagRange[0], sc.tagRange[1]; lo > 0 && len(sc.ourPorts) > 0 {
+	if lo, hi := int(sc.tagRange[0]), int(sc.tagRange[1]); lo > 0 && len(sc.ours) > 0 {
 		for v := lo; v <= hi; v++ {
-			sc.ourPorts[0].vlans.Release(v)
+			s.ports[sc.ours[0].port].vlans.Release(v)
 		}
 	}
-	sc.ourPorts, sc.ourTags, sc.tagRange = nil, nil, [2]int{}
+	sc.ours, sc.tagRange = nil, [2]int16{}
 }
 
 // scheduleInitial queues what happens next to a generated connection.
