@@ -405,49 +405,74 @@ func (s *Simulator) Counters() SimCounters {
 
 // --- lists and objects --------------------------------------------------
 
+// simList is one collection: its objects in id order (n of them, at(i)
+// the i-th), their filter attributes, and the lookup by id where the
+// world keeps one.
+type simList struct {
+	n     int
+	at    func(i int) any
+	attrs func(any, string) ([]string, bool)
+	byID  func(id string) (any, bool) // nil: search
+}
+
+func listOf[T any](xs []T, attrs func(any, string) ([]string, bool)) simList {
+	return simList{n: len(xs), at: func(i int) any { return xs[i] }, attrs: attrs}
+}
+
+func withIndex[T any](l simList, m map[string]T) simList {
+	l.byID = func(id string) (any, bool) {
+		v, ok := m[id]
+		return v, ok
+	}
+	return l
+}
+
 // collection returns the objects of a collection in id order, each with
 // its filter attributes.
-func (s *Simulator) collection(name string) ([]any, func(any, string) ([]string, bool), bool) {
+func (s *Simulator) collection(name string) (simList, bool) {
 	st := s.st
 	switch name {
 	case "metro-areas":
-		return anySlice(st.metros), attrsMetro, true
+		return listOf(st.metros, attrsMetro), true
 	case "metro-area-networks":
-		return anySlice(st.mans), attrsMAN, true
+		return withIndex(listOf(st.mans, attrsMAN), st.manByID), true
 	case "facilities":
-		return anySlice(st.facilities), attrsFacility(st), true
+		return withIndex(listOf(st.facilities, attrsFacility(st)), st.facByID), true
 	case "pops":
-		return anySlice(st.pops), attrsPop, true
+		return withIndex(listOf(st.pops, attrsPop), st.popByID), true
 	case "devices":
-		return anySlice(st.devices), attrsDevice(st), true
+		return listOf(st.devices, attrsDevice(st)), true
 	case "ports":
-		return anySlice(st.ports), attrsPort, true
+		return withIndex(listOf(st.ports, attrsPort), st.portByID), true
 	case "port-reservations":
-		return anySlice(st.reservations), attrsReservation, true
+		return listOf(st.reservations, attrsReservation), true
 	case "connections":
-		return anySlice(st.conns), attrsConnection(st), true
+		return withIndex(listOf(st.conns, attrsConnection(st)), st.connByID), true
 	case "network-services":
-		return anySlice(st.services), attrsService, true
+		return withIndex(listOf(st.services, attrsService), st.serviceByID), true
 	case "network-service-configs":
-		return anySlice(st.nscs), attrsNSC, true
+		return withIndex(listOf(st.nscs, attrsNSC), st.nscByID), true
 	case "product-offerings":
-		return anySlice(st.offerings), attrsOffering, true
+		return withIndex(listOf(st.offerings, attrsOffering), st.offerByID), true
 	case "accounts":
-		return anySlice(st.accounts), attrsAccount, true
+		return listOf(st.accounts, attrsAccount), true
 	}
-	return nil, nil, false
+	return simList{}, false
 }
 
-func anySlice[T any](xs []T) []any {
-	out := make([]any, len(xs))
-	for i := range xs {
-		out[i] = xs[i]
+// unfiltered reports whether q only pages (a page is then a slice of the
+// collection, not a scan of it).
+func unfiltered(q map[string][]string) bool {
+	for k, vs := range q {
+		if k != "limit" && k != "offset" && len(vs) > 0 {
+			return false
+		}
 	}
-	return out
+	return true
 }
 
 func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name string, now time.Time) {
-	items, attrs, ok := s.collection(name)
+	list, ok := s.collection(name)
 	if !ok {
 		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such collection", nil)
 		return
@@ -476,20 +501,32 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name strin
 		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "", props)
 		return
 	}
-	var kept []any
-	for _, it := range items {
-		if matches(it, attrs, q) {
-			kept = append(kept, it)
+	// kept(lo, hi) is the matching objects lo..hi; without filters a page
+	// is a slice of the collection.
+	var kept func(lo, hi int) []any
+	total := list.n
+	if unfiltered(q) {
+		kept = func(lo, hi int) []any {
+			out := make([]any, 0, hi-lo)
+			for i := lo; i < hi; i++ {
+				out = append(out, list.at(i))
+			}
+			return out
 		}
-	}
-	if kept == nil {
-		kept = []any{}
+	} else {
+		var all []any
+		for i := range list.n {
+			if it := list.at(i); matches(it, list.attrs, q) {
+				all = append(all, it)
+			}
+		}
+		total = len(all)
+		kept = func(lo, hi int) []any { return append([]any{}, all[lo:hi]...) }
 	}
 	if !paged {
-		s.json(w, http.StatusOK, kept)
+		s.json(w, http.StatusOK, kept(0, total))
 		return
 	}
-	total := len(kept)
 	lo := min(offset, total)
 	hi := min(lo+limit, total)
 	link := func(off int) *string {
@@ -506,7 +543,7 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name strin
 		Next     *string `json:"next"`
 		Previous *string `json:"previous"`
 		Results  []any   `json:"results"`
-	}{Count: total, Results: kept[lo:hi]}
+	}{Count: total, Results: kept(lo, hi)}
 	if hi < total {
 		env.Next = link(hi)
 	}
@@ -547,21 +584,30 @@ func matches(it any, attrs func(any, string) ([]string, bool), q map[string][]st
 }
 
 func (s *Simulator) serveGet(w http.ResponseWriter, name, id string) {
-	items, attrs, ok := s.collection(name)
+	list, ok := s.collection(name)
 	if !ok {
 		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such collection", nil)
 		return
 	}
-	for _, it := range items {
-		if ids, _ := attrs(it, "id"); len(ids) > 0 && ids[0] == id {
-			if name == "metro-areas" || name == "facilities" {
-				// The 2.1.0 spec declares these reads as answering a list.
-				s.json(w, http.StatusOK, []any{it})
-				return
+	it, found := any(nil), false
+	if list.byID != nil {
+		it, found = list.byID(id)
+	} else {
+		for i := range list.n {
+			if ids, _ := list.attrs(list.at(i), "id"); len(ids) > 0 && ids[0] == id {
+				it, found = list.at(i), true
+				break
 			}
-			s.json(w, http.StatusOK, it)
+		}
+	}
+	if found {
+		if name == "metro-areas" || name == "facilities" {
+			// The 2.1.0 spec declares these reads as answering a list.
+			s.json(w, http.StatusOK, []any{it})
 			return
 		}
+		s.json(w, http.StatusOK, it)
+		return
 	}
 	s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", fmt.Sprintf("no %s with id %s", strings.TrimSuffix(name, "s"), truncate(id, 80)), nil)
 }

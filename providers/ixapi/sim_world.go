@@ -85,6 +85,13 @@ type simState struct {
 
 func ptr[T any](v T) *T { return &v }
 
+// Every connection offers the same VLAN types; they share one slice
+// (nothing changes it).
+var (
+	simVLANTypes  = []string{VLANTypeDot1Q, VLANTypeQinQ, VLANTypePort}
+	simEthertypes = []string{"0x8100"}
+)
+
 // buildState generates the exchange from the world at time now.
 func buildState(w *sim.World, now time.Time) *simState {
 	st := &simState{
@@ -264,7 +271,7 @@ func buildState(w *sim.World, now time.Time) *simState {
 		state := pickState(cr)
 		conn := &Connection{
 			ID: cid, State: state, Mode: mode, Ports: ids, Speed: ptr(speed * int64(n)),
-			VLANTypes: []string{VLANTypeDot1Q, VLANTypeQinQ, VLANTypePort}, OuterVLANEthertypes: []string{"0x8100"},
+			VLANTypes: simVLANTypes, OuterVLANEthertypes: simEthertypes,
 			ManagingAccount: st.self, ConsumingAccount: cust, BillingAccount: st.self, RoleAssignments: []string{},
 			PurchaseOrder: fmt.Sprintf("PO-%05d", 20000+connSeq),
 		}
