@@ -1,6 +1,7 @@
 package ixapi
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -163,16 +164,28 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer unlock()
-	if !s.authorized(w, r, now) {
+	// Answers are rendered with the world locked and written after it is
+	// released, so a client reading slowly holds up no one (statistics,
+	// computed outside the lock, write directly).
+	buf := &bufferedResponse{header: w.Header(), status: http.StatusOK}
+	defer func() {
+		unlock()
+		if buf.used {
+			w.WriteHeader(buf.status)
+			_, _ = w.Write(buf.body.Bytes())
+		}
+	}()
+	out := http.ResponseWriter(buf)
+	if !s.authorized(out, r, now) {
 		return
 	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
 	case path == PathHealth && r.Method == http.MethodGet:
-		s.json(w, http.StatusOK, Health{Status: "pass", Version: "2", ReleaseID: "2.7.1-noctop-sim",
+		s.json(out, http.StatusOK, Health{Status: "pass", Version: "2", ReleaseID: "2.7.1-noctop-sim",
 			ServiceID: "noctop-ixapi-sim", Checks: map[string]map[string]string{}})
 	case path == PathImplementation && r.Method == http.MethodGet:
-		s.json(w, http.StatusOK, Implementation{
+		s.json(out, http.StatusOK, Implementation{
 			SchemaVersion: "2.7.1", ServiceVersion: "noctop-sim",
 			SupportedNetworkServiceTypes:       []string{TypeExchangeLAN, TypeP2PVC, TypeCloudVC},
 			SupportedNetworkServiceConfigTypes: []string{TypeExchangeLAN, TypeP2PVC, TypeCloudVC},
@@ -183,25 +196,25 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"network_service_configs_destroy", "statistics_read", "peer_statistics_read"},
 		})
 	case len(seg) == 1 && r.Method == http.MethodGet:
-		s.serveList(w, r, seg[0], now)
+		s.serveList(out, r, seg[0], now)
 	case len(seg) == 2:
 		switch r.Method {
 		case http.MethodGet:
-			s.serveGet(w, seg[0], seg[1])
+			s.serveGet(out, seg[0], seg[1])
 		case http.MethodDelete:
-			s.serveDecommission(w, r, seg[0], seg[1], now)
+			s.serveDecommission(out, r, seg[0], seg[1], now)
 		case http.MethodPatch:
-			s.servePatch(w, r, seg[0], seg[1])
+			s.servePatch(out, r, seg[0], seg[1])
 		default:
-			s.methodNotAllowed(w, "GET, PATCH, DELETE")
+			s.methodNotAllowed(out, "GET, PATCH, DELETE")
 		}
 	case len(seg) == 3 && seg[2] == "cancellation-policy" && r.Method == http.MethodGet:
-		s.servePolicy(w, r, seg[0], seg[1], now)
+		s.servePolicy(out, r, seg[0], seg[1], now)
 	case len(seg) == 3 && seg[0] == "network-services" && seg[2] == "change-request":
-		s.serveChangeRequest(w, r, seg[1], now)
+		s.serveChangeRequest(out, r, seg[1], now)
 	case (len(seg) == 3 || len(seg) == 5) && (seg[2] == "statistics" || seg[2] == "peer-statistics" || seg[2] == "rtt-statistics") && r.Method == http.MethodGet:
 		if len(seg) == 5 && seg[4] != "timeseries" {
-			s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
+			s.problem(out, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
 			return
 		}
 		job, ok := s.statsJob(w, r, seg, now)
@@ -210,8 +223,28 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			job()
 		}
 	default:
-		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
+		s.problem(out, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
 	}
+}
+
+// bufferedResponse collects an answer (headers go straight to the real
+// writer's map, which is not sent before WriteHeader).
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	used   bool
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+func (b *bufferedResponse) WriteHeader(status int) {
+	if !b.used {
+		b.status, b.used = status, true
+	}
+}
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	b.used = true
+	return b.body.Write(p)
 }
 
 func (s *Simulator) methodNotAllowed(w http.ResponseWriter, allow string) {
