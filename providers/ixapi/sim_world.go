@@ -96,11 +96,11 @@ var (
 func buildState(w *sim.World, now time.Time) *simState {
 	st := &simState{
 		self:     "acc-self",
-		portByID: map[string]*Port{}, connByID: map[string]*Connection{}, serviceByID: map[string]*NetworkService{},
-		nscByID: map[string]*NetworkServiceConfig{}, offerByID: map[string]*ProductOffering{}, popByID: map[string]*PointOfPresence{},
+		portByID: make(map[string]*Port, w.Scale()), connByID: make(map[string]*Connection, w.Scale()*2/3),
+		serviceByID: map[string]*NetworkService{}, nscByID: make(map[string]*NetworkServiceConfig, w.Scale()), offerByID: map[string]*ProductOffering{}, popByID: map[string]*PointOfPresence{},
 		facByID: map[string]*Facility{}, manByID: map[string]*MetroAreaNetwork{},
 		peers: map[string][]simPeer{}, changes: map[string]*simChange{}, gens: map[string]int{},
-		vlans: map[string]*sim.VLANPool{}, stale: map[string]bool{}, usedRefresh: map[string]bool{},
+		vlans: make(map[string]*sim.VLANPool, w.Scale()*2/3), stale: map[string]bool{}, usedRefresh: map[string]bool{},
 	}
 	epoch := w.Epoch()
 	self := w.Self()
@@ -234,7 +234,7 @@ func buildState(w *sim.World, now time.Time) *simState {
 	r := w.Rand("ixapi", "layout")
 	devs := st.devices
 	portSeq, connSeq := 0, 0
-	portsOnDevice := map[string]map[string]bool{}
+	portsOnDevice := map[string]*deviceNames{}
 	nPorts := w.Scale()
 	for portSeq < nPorts {
 		connSeq++
@@ -287,23 +287,32 @@ func buildState(w *sim.World, now time.Time) *simState {
 		st.conns = append(st.conns, conn)
 		st.connByID[cid] = conn
 		st.vlans[cid] = sim.NewVLANPool(sim.MinVLAN, sim.MaxVLAN)
-		if portsOnDevice[dev.ID] == nil {
-			portsOnDevice[dev.ID] = map[string]bool{}
+		names := portsOnDevice[dev.ID]
+		if names == nil {
+			names = &deviceNames{other: map[string]bool{}}
+			portsOnDevice[dev.ID] = names
 		}
 		for _, pid := range ids {
 			pr := w.Rand("ixapi", "port", pid)
-			name := sim.InterfaceName(pr, speed)
-			for try := 0; portsOnDevice[dev.ID][name]; try++ {
+			pfx, fpc, pic, num := sim.InterfaceNameParts(pr, speed)
+			name := "" // set: a name beyond the drawn ones
+			for try := 0; (name == "" && names.drawn(pfx, fpc, pic, num)) || (name != "" && names.other[name]); try++ {
 				if try >= 20 {
 					// The device's usual name space is full (big scales):
 					// line cards 10 and up are never drawn above.
-					k := len(portsOnDevice[dev.ID])
-					name = fmt.Sprintf("%s-%d/%d/%d", name[:2], 10+k/2304, (k/48)%48, k%48)
+					k := names.n
+					name = fmt.Sprintf("%s-%d/%d/%d", pfx, 10+k/2304, (k/48)%48, k%48)
 					continue
 				}
-				name = sim.InterfaceName(pr, speed)
+				pfx, fpc, pic, num = sim.InterfaceNameParts(pr, speed)
 			}
-			portsOnDevice[dev.ID][name] = true
+			if name == "" {
+				name = sim.FormatInterfaceName(pfx, fpc, pic, num)
+				names.take(pfx, fpc, pic, num)
+			} else {
+				names.other[name] = true
+			}
+			names.n++
 			pstate := StateProduction
 			if state != StateProduction && state != StateProductionChangePending {
 				pstate = state
@@ -338,6 +347,36 @@ func buildState(w *sim.World, now time.Time) *simState {
 		}
 	}
 	return st
+}
+
+// deviceNames are the interface names taken on a device: the drawn ones
+// (sim.InterfaceNameParts) as bits, the overflow names (line cards 10 and
+// up, never drawn) by name.
+type deviceNames struct {
+	bits  [3 * 4 * 4 * 48 / 64]uint64
+	other map[string]bool
+	n     int
+}
+
+func drawnBit(pfx string, fpc, pic, port int) int {
+	p := 2
+	switch pfx {
+	case "ge":
+		p = 0
+	case "xe":
+		p = 1
+	}
+	return ((p*4+fpc)*4+pic)*48 + port
+}
+
+func (d *deviceNames) drawn(pfx string, fpc, pic, port int) bool {
+	b := drawnBit(pfx, fpc, pic, port)
+	return d.bits[b/64]&(1<<(b%64)) != 0
+}
+
+func (d *deviceNames) take(pfx string, fpc, pic, port int) {
+	b := drawnBit(pfx, fpc, pic, port)
+	d.bits[b/64] |= 1 << (b % 64)
 }
 
 // pickState gives most objects production and a few every other state.

@@ -209,3 +209,15 @@ func TestUUIDWordsFormatToUUID(t *testing.T) {
 		}
 	}
 }
+
+func TestInterfaceNameIsItsFormattedParts(t *testing.T) {
+	r, ref := NewRand(8, "ifname"), NewRand(8, "ifname")
+	for i := 0; i < 3000; i++ {
+		speed := PortSpeeds[i%len(PortSpeeds)]
+		prefix := map[int64]string{1000: "ge", 10000: "xe", 100000: "et"}[speed]
+		want := fmt.Sprintf("%s-%d/%d/%d", prefix, ref.IntN(4), ref.IntN(4), ref.IntN(48))
+		if got := InterfaceName(r, speed); got != want {
+			t.Fatalf("draw %d: InterfaceName = %s, want %s", i, got, want)
+		}
+	}
+}
