@@ -320,3 +320,46 @@ func TestSortKeyCompareIsCompareValues(t *testing.T) {
 		}
 	}
 }
+
+// Pages are rendered outside the lock while other requests change the
+// world: under -race this must hold, and every page must be a valid
+// search answer.
+func TestPagesRenderWhileTheWorldChanges(t *testing.T) {
+	env := newEnv(t, 800, sim.DemoTiming(), WithSimMaxWaiting(100))
+	p := env.provider(t, noValidation)
+	c := p.Client()
+	done := make(chan struct{})
+	errs := make(chan error, 4)
+	for g := 0; g < 3; g++ {
+		go func(g int) {
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					errs <- nil
+					return
+				default:
+				}
+				sort := []SortCriteria{{Property: "/uuid", Direction: "ASC"}}
+				if g == 1 {
+					sort = nil
+				}
+				resp, err := c.SearchConnections(ctx, SearchRequest{Sort: sort, Pagination: &PaginationRequest{Offset: (i * 100) % 800, Limit: 100}})
+				if err != nil || resp.Pagination == nil || len(resp.Data) == 0 {
+					errs <- fmt.Errorf("page %d: %v", i, err)
+					return
+				}
+			}
+		}(g)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	for step := 0; step < 15; step++ {
+		env.clock.Advance(time.Duration(10+r.IntN(120)) * time.Second)
+		act(t, env, p, r)
+	}
+	close(done)
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
