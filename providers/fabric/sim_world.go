@@ -34,15 +34,14 @@ type simProfile struct {
 // (c nil): it is regenerated from its seed and recorded VLAN outcomes when
 // served. The first change pins it (c set for good).
 type simConn struct {
-	c         *Connection // nil: as generated; Simulator.conn regenerates it
-	seq       int         // creation order, for deterministic picks
-	uuid      string
-	generated bool      // from the initial world: regenerable while c is nil
-	live      bool      // added to the world (changes are indexed)
-	vlans     vlanLog   // what the VLAN pools answered while it was generated
-	ours      []ourVLAN // ports of ours carrying it, with the tags reserved (for release)
-	tagRange  [2]int16  // reserved range on the first of ours, if any
-	sum       connSum
+	c        *Connection // nil: as generated; Simulator.conn regenerates it
+	seq      int         // creation order, for deterministic picks
+	uuid     string
+	live     bool      // added to the world (changes are indexed)
+	vlans    vlanLog   // what the VLAN pools answered while it was generated
+	ours     []ourVLAN // ports of ours carrying it, with the tags reserved (for release)
+	tagRange [2]int16  // reserved range on the first of ours, if any
+	sum      connSum
 	// idx holds, for a pinned connection, its entry in each view it is in
 	// (views hold pristine connections as generated).
 	idx map[*searchView]viewEntry
@@ -158,7 +157,7 @@ func (s *Simulator) build() {
 	byUUID := make([]viewEntry, 0, w.Scale())
 	byUpdated := make([]viewEntry, 0, w.Scale())
 	for i := 0; i < w.Scale(); i++ {
-		sc := &simConn{generated: true}
+		sc := &simConn{}
 		s.generateConn(i, sc)
 		s.add(sc)
 		// The two views every client reads, from the connection as
