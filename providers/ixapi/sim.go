@@ -480,7 +480,8 @@ func (s *Simulator) collection(name string) (simList, bool) {
 	case "devices":
 		return listOf(st.devices, attrsDevice(st)), true
 	case "ports":
-		return withIndex(listOf(st.ports, attrsPort), st.portByID), true
+		return simList{n: len(st.ports), at: func(i int) any { return st.port(i) }, attrs: attrsPort,
+			byID: func(id string) (any, bool) { return st.portByID(id) }}, true
 	case "port-reservations":
 		return listOf(st.reservations, attrsReservation), true
 	case "connections":

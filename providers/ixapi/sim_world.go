@@ -49,7 +49,7 @@ type simState struct {
 	facilities   []*Facility
 	pops         []*PointOfPresence
 	devices      []*Device
-	ports        []*Port
+	ports        []simPort // rendered as Ports when served (see port)
 	reservations []*PortReservation
 	conns        []*Connection
 	services     []*NetworkService
@@ -57,7 +57,6 @@ type simState struct {
 	offerings    []*ProductOffering
 	accounts     []*Account
 
-	portByID    map[string]*Port
 	connByID    map[string]*Connection
 	serviceByID map[string]*NetworkService
 	nscByID     map[string]*NetworkServiceConfig
@@ -85,6 +84,55 @@ type simState struct {
 
 func ptr[T any](v T) *T { return &v }
 
+// simPort is one port as the world keeps it. Ports never change once
+// built, so a Port is rendered from this when served (a hundred thousand
+// ports are a slice of these, not a hundred thousand wire objects).
+type simPort struct {
+	name, state string
+	status      []Status
+	speed       int64 // Mbit/s
+	dev         *Device
+	conn        *Connection
+	cust        string // consuming account
+}
+
+// portID is the id of port i ("port-0042").
+func portID(i int) string { return fmt.Sprintf("port-%04d", i+1) }
+
+// portIndex is the index of port id (ok false: there is none).
+func (st *simState) portIndex(id string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "port-"))
+	if err != nil || n < 1 || n > len(st.ports) || portID(n-1) != id {
+		return 0, false
+	}
+	return n - 1, true
+}
+
+// port renders port i as the API serves it.
+func (st *simState) port(i int) *Port {
+	p := &st.ports[i]
+	return &Port{ID: portID(i), Name: p.name, State: p.state, Status: p.status, MediaType: mediaType(p.speed), Speed: ptr(p.speed),
+		Device: p.dev.ID, Pop: p.dev.Pop, Connection: ptr(p.conn.ID),
+		ManagingAccount: st.self, ConsumingAccount: p.cust, BillingAccount: st.self, RoleAssignments: []string{}}
+}
+
+// portByID renders port id.
+func (st *simState) portByID(id string) (*Port, bool) {
+	i, ok := st.portIndex(id)
+	if !ok {
+		return nil, false
+	}
+	return st.port(i), true
+}
+
+// portPop is the pop of port id ("" if there is none), without rendering it.
+func (st *simState) portPop(id string) string {
+	if i, ok := st.portIndex(id); ok {
+		return st.ports[i].dev.Pop
+	}
+	return ""
+}
+
 // Every connection offers the same VLAN types; they share one slice
 // (nothing changes it).
 var (
@@ -96,7 +144,7 @@ var (
 func buildState(w *sim.World, now time.Time) *simState {
 	st := &simState{
 		self:     "acc-self",
-		portByID: make(map[string]*Port, w.Scale()), connByID: make(map[string]*Connection, w.Scale()*2/3),
+		connByID: make(map[string]*Connection, w.Scale()*2/3), ports: make([]simPort, 0, w.Scale()),
 		serviceByID: map[string]*NetworkService{}, nscByID: make(map[string]*NetworkServiceConfig, w.Scale()), offerByID: map[string]*ProductOffering{}, popByID: map[string]*PointOfPresence{},
 		facByID: map[string]*Facility{}, manByID: map[string]*MetroAreaNetwork{},
 		peers: map[string][]simPeer{}, changes: map[string]*simChange{}, gens: map[string]int{},
@@ -317,15 +365,12 @@ func buildState(w *sim.World, now time.Time) *simState {
 			if state != StateProduction && state != StateProductionChangePending {
 				pstate = state
 			}
-			port := &Port{ID: pid, Name: name, State: pstate, MediaType: mediaType(speed), Speed: ptr(speed),
-				Device: dev.ID, Pop: dev.Pop, Connection: ptr(cid),
-				ManagingAccount: st.self, ConsumingAccount: cust, BillingAccount: st.self, RoleAssignments: []string{}}
+			port := simPort{name: name, state: pstate, speed: speed, dev: dev, conn: conn, cust: cust}
 			if sim.Chance(pr, 0.03) && pstate == StateProduction {
-				port.Status = []Status{{Severity: 4, Tag: "optics.rx_power_low", Message: "receive power -14.2 dBm below warning threshold",
+				port.status = []Status{{Severity: 4, Tag: "optics.rx_power_low", Message: "receive power -14.2 dBm below warning threshold",
 					Attrs: map[string]any{"rx_dbm": -14.2}, Timestamp: FormatTimestamp(now.Add(-time.Duration(pr.IntN(3600)) * time.Second))}}
 			}
 			st.ports = append(st.ports, port)
-			st.portByID[pid] = port
 			if sim.Chance(pr, 0.02) {
 				st.stale[trafficKey("port", pid)] = true
 			}
@@ -439,8 +484,7 @@ func (st *simState) manOf(c *Connection) *MetroAreaNetwork {
 	if len(c.Ports) == 0 {
 		return st.mans[0]
 	}
-	p := st.portByID[c.Ports[0]]
-	return st.manByID[st.popByID[p.Pop].MetroAreaNetwork]
+	return st.manByID[st.popByID[st.portPop(c.Ports[0])].MetroAreaNetwork]
 }
 
 // takeVLAN reserves a stable, hash-derived VLAN on a connection.
@@ -746,8 +790,7 @@ func attrsConnection(st *simState) func(any, string) ([]string, bool) {
 		case "pop", "facility", "metro_area_network":
 			var out []string
 			for _, pid := range c.Ports {
-				p := st.portByID[pid]
-				pop := st.popByID[p.Pop]
+				pop := st.popByID[st.portPop(pid)]
 				switch f {
 				case "pop":
 					out = append(out, pop.ID)
