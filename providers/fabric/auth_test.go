@@ -55,7 +55,7 @@ func firstID(t *testing.T, env *testEnv) string {
 	t.Helper()
 	env.sim.engine.Lock()
 	defer env.sim.engine.Unlock()
-	return env.sim.order[0].c.UUID
+	return env.sim.order[0].uuid
 }
 
 func TestBadSecretLocksTheAccountAfterFiveTries(t *testing.T) {

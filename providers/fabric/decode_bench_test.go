@@ -16,7 +16,7 @@ func samplePage(b *testing.B) []byte {
 	defer s.engine.Unlock()
 	resp := ConnectionSearchResponse{Pagination: &Pagination{Limit: 100, Total: 100}}
 	for _, sc := range s.order {
-		resp.Data = append(resp.Data, sc.c)
+		resp.Data = append(resp.Data, *s.conn(sc))
 	}
 	body, _ := json.Marshal(resp)
 	return body

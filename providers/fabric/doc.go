@@ -49,6 +49,16 @@
 // answers our outgoing requests after RemoteMin..Max. The search supports
 // the spec's filter properties and operators, sort properties and
 // offset/limit paging (limit 1..100); invalid input gets a 400 ErrorList.
+// It scales to --demo-scale 1000000: the account is built on the first
+// request; a connection as generated is kept as a compact record and
+// regenerated from its seed when served (the first change keeps it for
+// good); each (filter, sort) a client reads is a view kept in order as
+// connections change (the unfiltered ones by uuid and by updatedDateTime,
+// the default sort, exist from the start), so a page costs O(log n +
+// page) and pages are rendered outside the lock. A client that wants
+// only what changed since T sorts by /changeLog/updatedDateTime DESC and
+// stops at the first older row (the spec's SearchFieldName has no
+// updatedDateTime, so the simulator refuses it as a filter).
 // Tokens come from DemoClientID/DemoClientSecret (or the static DemoToken)
 // and expire after token_timeout of simulated time. Wrap it with
 // sim.Faults using SimFaultHooks() for provider-style injected errors.

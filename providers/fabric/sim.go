@@ -39,6 +39,7 @@ type Simulator struct {
 
 	// Everything below is guarded by engine (Lock/Unlock).
 	self         sim.Company
+	shared       sharedParts
 	metros       []sim.Metro
 	portMetros   []sim.Metro // metros where we have ports
 	ports        []*simPort
@@ -47,8 +48,11 @@ type Simulator struct {
 	profiles     []simProfile
 	conns        map[string]*simConn
 	order        []*simConn
-	version      uint64 // bumped on every change: search results are cached per version
-	search       searchCache
+	version      uint64 // bumped on every change (keys some random streams)
+	views        []*searchView
+	viewUses     uint64
+	pinned       []*simConn // connections no longer as generated
+	waiting      int        // connections with a change waiting for our decision
 	arrivals     int
 	maxWaiting   int
 	tokens       map[string]time.Time // access token -> expiry (simulated time)
@@ -66,6 +70,7 @@ type simConfig struct {
 	maxWaiting             int
 	noMetrics              bool
 	portsPage              int
+	keepGenerated          bool // tests: keep every generated connection materialised
 }
 
 // SimOption configures a Simulator.
@@ -113,7 +118,9 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		badLogins:    map[string]int{},
 		rnd:          w.Rand("fabric", "server-ids"),
 	}
-	s.build()
+	// The account is built when first asked for, at the engine's
+	// creation time (see sim.Engine.Prepare).
+	s.engine.Prepare(func(time.Time) { s.build() })
 	return s
 }
 
@@ -169,7 +176,7 @@ func (s *Simulator) Snapshot(id string) (Connection, bool) {
 	if !ok {
 		return Connection{}, false
 	}
-	b, _ := json.Marshal(sc.c)
+	b, _ := json.Marshal(s.conn(sc))
 	var c Connection
 	_ = json.Unmarshal(b, &c)
 	return c, true
@@ -192,6 +199,9 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	now := s.engine.Lock()
 	s.route(buf, r, now)
 	s.engine.Unlock()
+	if buf.late != nil {
+		buf.late()
+	}
 	w.WriteHeader(buf.status)
 	_, _ = w.Write(buf.body.Bytes())
 }
@@ -202,6 +212,19 @@ type bufferedResponse struct {
 	header http.Header
 	status int
 	body   bytes.Buffer
+	// late, when set, finishes the response after the world is unlocked
+	// (rendering connections as generated needs no lock).
+	late func()
+}
+
+// later runs fn once the world is unlocked when w is the simulator's
+// buffer, at once otherwise.
+func later(w http.ResponseWriter, fn func()) {
+	if b, ok := w.(*bufferedResponse); ok {
+		b.late = fn
+		return
+	}
+	fn()
 }
 
 func (b *bufferedResponse) Header() http.Header         { return b.header }
@@ -402,7 +425,11 @@ func (s *Simulator) getConnection(w http.ResponseWriter, r *http.Request, id str
 		s.fail(w, r, http.StatusNotFound, "EQ-3142102", "Connection not found", "uuid "+truncate(id, 60)+" not found")
 		return
 	}
-	writeRaw(w, http.StatusOK, s.encoded(sc))
+	if sc.c != nil {
+		writeJSON(w, http.StatusOK, sc.c)
+		return
+	}
+	later(w, func() { writeJSON(w, http.StatusOK, s.regenerate(sc)) })
 }
 
 // patchConnection supports renaming (replace /name, no approval) and a
@@ -418,6 +445,7 @@ func (s *Simulator) patchConnection(w http.ResponseWriter, r *http.Request, id s
 		s.fail(w, r, http.StatusNotFound, "EQ-3142102", "Connection not found", "uuid "+truncate(id, 60)+" not found")
 		return
 	}
+	s.pin(sc) // what follows reads and changes it
 	var ops []ConnectionChangeOperation
 	if err := readJSON(r, &ops); err != nil || len(ops) == 0 {
 		s.fail(w, r, http.StatusBadRequest, "EQ-3000035", "Invalid request body", "expected a non-empty JSON array of {op, path, value}")
@@ -469,7 +497,7 @@ func (s *Simulator) patchConnection(w http.ResponseWriter, r *http.Request, id s
 			s.fail(w, r, http.StatusForbidden, "EQ-3000197", "User not authorized to perform given action", "only the A-side owner can change "+sc.c.Name)
 			return
 		}
-		if sc.c.State != "ACTIVE" || pendingOf(sc.c) != nil {
+		if sc.c.State != "ACTIVE" || pendingOf(*sc.c) != nil {
 			s.fail(w, r, http.StatusBadRequest, "EQ-3142021", "Connection cannot be updated now", fmt.Sprintf("%s is %s with a change pending or not active", sc.c.Name, sc.c.State))
 			return
 		}
@@ -483,7 +511,7 @@ func (s *Simulator) patchConnection(w http.ResponseWriter, r *http.Request, id s
 		status = http.StatusAccepted
 		s.startBandwidthChange(sc, newBW, now)
 	}
-	s.version++
+	s.bump(sc)
 	writeJSON(w, status, sc.c)
 }
 
@@ -496,8 +524,8 @@ func (s *Simulator) checkBandwidth(sc *simConn, bw int64) string {
 	if bw == sc.c.Bandwidth {
 		return fmt.Sprintf("the connection already has %d Mbps", bw)
 	}
-	for _, p := range sc.ourPorts {
-		if bw > p.wire.PhysicalPortsSpeed {
+	for _, o := range sc.ours {
+		if p := s.ports[o.port]; bw > p.wire.PhysicalPortsSpeed {
 			return fmt.Sprintf("%d Mbps is more than port %s carries (%d Mbps)", bw, p.wire.Name, p.wire.PhysicalPortsSpeed)
 		}
 	}
@@ -546,7 +574,7 @@ func (s *Simulator) startBandwidthChange(sc *simConn, bw int64, now time.Time) {
 		sc.c.Bandwidth = bw
 		change.Status, change.UpdatedDateTime = "COMPLETED", stamp(now)
 		sc.c.ChangeLog.UpdatedDateTime = stamp(now)
-		s.version++
+		s.bump(sc)
 	}
 	if !toProfile {
 		s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), apply)
@@ -558,12 +586,12 @@ func (s *Simulator) startBandwidthChange(sc *simConn, bw int64, now time.Time) {
 		}
 		if sim.Chance(r, 0.85) {
 			change.Status, change.UpdatedDateTime = "APPROVED", stamp(now)
-			s.version++
+			s.bump(sc)
 			s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), apply)
 			return
 		}
 		change.Status, change.UpdatedDateTime, change.Information = "REJECTED", stamp(now), "the provider does not offer this bandwidth on the profile right now"
-		s.version++
+		s.bump(sc)
 	})
 }
 
@@ -575,6 +603,7 @@ func (s *Simulator) deleteConnection(w http.ResponseWriter, r *http.Request, id 
 		s.fail(w, r, http.StatusNotFound, "EQ-3142102", "Connection not found", "uuid "+truncate(id, 60)+" not found")
 		return
 	}
+	s.pin(sc) // what follows reads and changes it
 	switch {
 	case sc.c.Direction == dirIncoming:
 		s.fail(w, r, http.StatusForbidden, "EQ-3142301", "User not authorized to delete the connection", "only the A-side owner can delete "+sc.c.Name+"; the Z side answers a deletion request")
@@ -601,12 +630,13 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 		s.fail(w, r, http.StatusNotFound, "EQ-3142102", "Connection not found", "uuid "+truncate(id, 60)+" not found")
 		return
 	}
+	s.pin(sc) // what follows reads and changes it
 	var req ConnectionActionRequest
 	if err := readJSON(r, &req); err != nil {
 		s.fail(w, r, http.StatusBadRequest, "EQ-3000035", "Invalid request body", "expected a JSON object with type")
 		return
 	}
-	pend := pendingOf(sc.c)
+	pend := pendingOf(*sc.c)
 	wantKind := map[string]string{
 		ActionCreationAcceptance: changeCreation, ActionCreationRejection: changeCreation,
 		ActionUpdateAcceptance: changeUpdate, ActionUpdateRejection: changeUpdate,
@@ -635,7 +665,7 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 	resp := ConnectionAction{Type: req.Type, ChangeLog: &Changelog{CreatedBy: "noctop-demo-api", CreatedDateTime: stamp(now)}}
 	switch req.Type {
 	case ActionCreationAcceptance:
-		if needsZSide(sc.c) {
+		if needsZSide(*sc.c) {
 			p, v, msg := s.checkLanding(sc, req.Data)
 			if msg != "" {
 				s.fail(w, r, http.StatusBadRequest, "EQ-3142510", "Invalid Z-side access point", msg, ErrorAdditionalInfo{Property: "data.zSide.accessPoint", Reason: msg})
@@ -647,7 +677,7 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 				sc.c.ZSide.AccessPoint = z
 			}
 			p.vlans.Reserve(v)
-			sc.ourPorts, sc.ourTags = append(sc.ourPorts, p), append(sc.ourTags, v)
+			sc.addOur(p, v)
 			z.Port = &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name}
 			z.LinkProtocol = req.Data.ZSide.AccessPoint.LinkProtocol
 			resp.Data.ZSide = &ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Port: z.Port, LinkProtocol: z.LinkProtocol}}
@@ -663,7 +693,7 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 		s.engine.After(sim.Between(rr, 2*time.Second, 5*time.Second), func(now time.Time) { s.setPhase(sc, phRejected, now, rr) })
 	case ActionUpdateAcceptance:
 		sc.c.Change.Status, sc.c.Change.UpdatedDateTime = "APPROVED", stamp(now)
-		s.version++
+		s.bump(sc)
 		change := sc.c.Change
 		s.engine.After(sim.Between(rr, t.ProvisionMin, t.ProvisionMax), func(now time.Time) {
 			if sc.c.Change != change || sc.c.State != "ACTIVE" {
@@ -683,7 +713,7 @@ func (s *Simulator) action(w http.ResponseWriter, r *http.Request, id string, no
 		sc.c.Change.Status, sc.c.Change.UpdatedDateTime = "REJECTED", stamp(now)
 		sc.c.Change.Information = strings.TrimSpace(req.Description)
 		sc.c.ChangeLog.UpdatedDateTime = stamp(now)
-		s.version++
+		s.bump(sc)
 	case ActionDeletionAcceptance:
 		s.setPhase(sc, phDeprovisioning, now, rr)
 		s.engine.After(sim.Between(rr, t.DeprovisionMin, t.DeprovisionMax), func(now time.Time) { s.setPhase(sc, phDeprovisioned, now, rr) })
@@ -755,9 +785,9 @@ func (s *Simulator) listPorts(w http.ResponseWriter, r *http.Request) {
 	// Used/available bandwidth from the connections on each port.
 	used := map[string]int64{}
 	for _, sc := range s.order {
-		if sc.c.State == "ACTIVE" || sc.c.State == "PROVISIONING" {
-			for _, p := range sc.ourPorts {
-				used[p.wire.UUID] += sc.c.Bandwidth
+		if sc.sum.state == "ACTIVE" || sc.sum.state == "PROVISIONING" {
+			for _, o := range sc.ours {
+				used[s.ports[o.port].wire.UUID] += sc.sum.bandwidth
 			}
 		}
 	}

@@ -15,8 +15,8 @@ import (
 // The simulator's POST /fabric/v4/connections/search: filter expressions
 // (and/or, the 4.31 SearchFieldName properties, every operator of the
 // enum), sort (SortBy properties), offset/limit paging with total and
-// next/previous. Results of one (filter, sort) are cached until the world
-// changes, so reading 100 pages costs one evaluation.
+// next/previous. Each (filter, sort) is a view kept in order as the world
+// changes (sim_index.go), so a page costs O(log n + page).
 
 // searchFields is the spec's SearchFieldName enum.
 var searchFields = map[string]bool{}
@@ -57,12 +57,6 @@ func init() {
 
 var operators = map[string]bool{"=": true, "!=": true, ">": true, ">=": true, "<": true, "<=": true, "LIKE": true,
 	"ILKE": true, "IS NOT NULL": true, "IS NULL": true, "IN": true, "BETWEEN": true}
-
-type searchCache struct {
-	key     string
-	version uint64
-	result  []*simConn
-}
 
 type badSearch struct {
 	property, reason string
@@ -118,58 +112,102 @@ func (s *Simulator) searchHandler(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	var p pred
+	if len(preds) > 0 {
+		p = preds[0]
+	}
+	v := s.view(viewKey(req.Filter, sortBy), p, sortBy)
+	total := v.list.n
+	rows := v.list.page(offset, limit, make([]*simConn, 0, limit))
+	head, _ := json.Marshal(ConnectionSearchResponse{Pagination: page(offset, limit, total, "/search"), Sort: sortBy, Data: []Connection{}})
+	// Connections changed since they were generated are encoded now,
+	// under the lock; the others are regenerated once it is released.
+	enc := make([][]byte, len(rows))
+	for i, sc := range rows {
+		if sc.c != nil {
+			enc[i], _ = json.Marshal(sc.c)
+		}
+	}
+	later(w, func() {
+		size := len(head)
+		for i, sc := range rows {
+			if enc[i] == nil {
+				enc[i], _ = json.Marshal(s.regenerate(sc))
+			}
+			size += len(enc[i]) + 1
+		}
+		// head ends in `"data":[]}`: splice the connections in.
+		b := bytes.NewBuffer(make([]byte, 0, size))
+		b.Write(head[:len(head)-2])
+		for i := range rows {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(enc[i])
+		}
+		b.WriteString("]}")
+		writeRaw(w, http.StatusOK, b.Bytes())
+	})
+}
+
+// viewKey identifies a (filter, sort) after defaults are applied.
+func viewKey(f *Expression, sortBy []SortCriteria) string {
 	key, _ := json.Marshal(struct {
 		F *Expression
 		S []SortCriteria
-	}{req.Filter, sortBy})
-	if s.search.key != string(key) || s.search.version != s.version || s.search.result == nil {
-		res := make([]*simConn, 0, len(s.order))
-		for _, sc := range s.order {
-			if len(preds) == 0 || preds[0](&sc.c) {
-				res = append(res, sc)
-			}
-		}
-		slices.SortStableFunc(res, func(a, b *simConn) int {
-			for _, sc := range sortBy {
-				c := compareValues(first(prop(&a.c, sc.Property)), first(prop(&b.c, sc.Property)))
-				if sc.Direction == "DESC" {
-					c = -c
-				}
-				if c != 0 {
-					return c
-				}
-			}
-			return strings.Compare(a.c.UUID, b.c.UUID)
-		})
-		s.search = searchCache{key: string(key), version: s.version, result: res}
-	}
-	res := s.search.result
-	head, _ := json.Marshal(ConnectionSearchResponse{Pagination: page(offset, limit, len(res), "/search"), Sort: sortBy, Data: []Connection{}})
-	// head ends in `"data":[]}`: splice the cached connection encodings in.
-	end := min(len(res), offset+limit)
-	size := len(head) + 2
-	for i := offset; i < end; i++ {
-		size += len(s.encoded(res[i])) + 1
-	}
-	b := bytes.NewBuffer(make([]byte, 0, size))
-	b.Write(head[:len(head)-2])
-	for i := offset; i < end; i++ {
-		if i > offset {
-			b.WriteByte(',')
-		}
-		b.Write(s.encoded(res[i]))
-	}
-	b.WriteString("]}")
-	writeRaw(w, http.StatusOK, b.Bytes())
+	}{f, sortBy})
+	return string(key)
 }
 
-// encoded returns sc as JSON, re-encoding only after the world changed.
-func (s *Simulator) encoded(sc *simConn) []byte {
-	if sc.enc == nil || sc.encAt != s.version {
-		sc.enc, _ = json.Marshal(sc.c)
-		sc.encAt = s.version
+// view returns the view for key, building it (one pass over the world)
+// when no client asked for it lately.
+func (s *Simulator) view(key string, p pred, sortBy []SortCriteria) *searchView {
+	s.viewUses++
+	for _, v := range s.views {
+		if v.key == key {
+			v.used = s.viewUses
+			return v
+		}
 	}
-	return sc.enc
+	v := newView(key, p, sortBy)
+	v.used = s.viewUses
+	var entries []viewEntry
+	for _, sc := range s.order {
+		if e, ok := v.entry(sc, s.conn(sc)); ok {
+			entries = append(entries, e)
+			if sc.c != nil {
+				sc.idx[v] = e
+			}
+		}
+	}
+	v.list = newOrderedList(v.compare, entries)
+	s.views = append(s.views, v)
+	s.evictViews()
+	return v
+}
+
+// evictViews drops the least recently used views beyond maxViews.
+func (s *Simulator) evictViews() {
+	for {
+		n, oldest := 0, -1
+		for i, v := range s.views {
+			if v.fixed {
+				continue
+			}
+			n++
+			if oldest < 0 || v.used < s.views[oldest].used {
+				oldest = i
+			}
+		}
+		if n <= maxViews {
+			return
+		}
+		v := s.views[oldest]
+		s.views = slices.Delete(s.views, oldest, oldest+1)
+		for _, sc := range s.pinned {
+			delete(sc.idx, v)
+		}
+	}
 }
 
 type pred func(c *Connection) bool

@@ -54,8 +54,9 @@ func (s *Simulator) trafficOf(asset, id string) (simTraffic, bool) {
 		if !ok {
 			return simTraffic{}, false
 		}
-		return simTraffic{key: "fabric/conn/" + id, capacity: float64(sc.c.Bandwidth) * 1e6, live: sc.c.State == "ACTIVE",
-			resource: MetricResource{Href: sc.c.Href, UUID: sc.c.UUID, Type: sc.c.Type, State: sc.c.State, Name: sc.c.Name}}, true
+		c := s.conn(sc)
+		return simTraffic{key: "fabric/conn/" + id, capacity: float64(c.Bandwidth) * 1e6, live: c.State == "ACTIVE",
+			resource: MetricResource{Href: c.Href, UUID: c.UUID, Type: c.Type, State: c.State, Name: c.Name}}, true
 	}
 	return simTraffic{}, false
 }

@@ -17,6 +17,7 @@ import (
 
 // simPort is one of our ports.
 type simPort struct {
+	idx   int // in Simulator.ports
 	wire  Port
 	metro sim.Metro
 	vlans *sim.VLANPool // DOT1Q tags or QINQ S-tags in use
@@ -28,15 +29,85 @@ type simProfile struct {
 	uuid, name, typ string
 }
 
-// simConn is one connection with the sim's bookkeeping.
+// simConn is one connection with the sim's bookkeeping. A connection of
+// the initial world is kept as a compact record while it is as generated
+// (c nil): it is regenerated from its seed and recorded VLAN outcomes when
+// served. The first change pins it (c set for good).
 type simConn struct {
-	c        Connection
-	seq      int        // creation order, for deterministic picks
-	ourPorts []*simPort // ports of ours carrying it (for VLAN release)
-	ourTags  []int      // tags reserved on ourPorts[i]
-	tagRange [2]int     // reserved range on ourPorts[0], if any
-	enc      []byte     // c as JSON, valid while encAt == Simulator.version
-	encAt    uint64
+	c        *Connection // nil: as generated; Simulator.conn regenerates it
+	seq      int         // creation order, for deterministic picks
+	uuid     string
+	live     bool      // added to the world (changes are indexed)
+	vlans    vlanLog   // what the VLAN pools answered while it was generated
+	ours     []ourVLAN // ports of ours carrying it, with the tags reserved (for release)
+	tagRange [2]int16  // reserved range on the first of ours, if any
+	sum      connSum
+	// idx holds, for a pinned connection, its entry in each view it is in
+	// (views hold pristine connections as generated).
+	idx map[*searchView]viewEntry
+	// replaying marks a scratch copy being regenerated: the VLAN pools are
+	// not touched (vlans is replayed) and nothing of the Simulator changes.
+	replaying bool
+}
+
+// ourVLAN is one of our ports a connection uses and the tag it holds
+// there (0: a range, see simConn.tagRange).
+type ourVLAN struct {
+	port int16 // index in Simulator.ports
+	tag  int16
+}
+
+// addOur records that sc uses port p with tag (0: none).
+func (sc *simConn) addOur(p *simPort, tag int) {
+	sc.ours = append(sc.ours, ourVLAN{port: int16(p.idx), tag: int16(tag)})
+}
+
+// vlanLog records the VLAN tags the pools gave a connection while it was
+// generated (TakeNear results, TakeRange bounds; 0 for "none free"), in
+// order, so regeneration gives the same connection without the pools.
+type vlanLog struct {
+	v        [4]int16
+	n, next  uint8
+	overflow bool // more than len(v): the connection stays pinned
+}
+
+func (l *vlanLog) record(v int) {
+	if int(l.n) == len(l.v) {
+		l.overflow = true
+		return
+	}
+	l.v[l.n] = int16(v)
+	l.n++
+}
+
+func (l *vlanLog) replay() int {
+	if l.next >= l.n {
+		return 0
+	}
+	v := l.v[l.next]
+	l.next++
+	return int(v)
+}
+
+// connSum is what the simulator needs of every connection without
+// regenerating it: arrivals, the ports listing and the waiting count.
+type connSum struct {
+	state     string
+	bandwidth int64
+	waiting   bool // a change waits for our decision
+	pickable  bool // incoming, active, settled: an arrival may change it
+	outgoing  bool
+}
+
+func summarize(c *Connection) connSum {
+	p := pendingOf(*c)
+	settled := c.Change == nil || c.Change.Status == "COMPLETED" || c.Change.Status == "REJECTED" || c.Change.Status == "FAILED"
+	return connSum{
+		state: c.State, bandwidth: c.Bandwidth,
+		waiting:  p != nil && p.WaitingOnUs,
+		pickable: c.Direction == dirIncoming && c.State == "ACTIVE" && settled && p == nil,
+		outgoing: c.Direction == dirOutgoing,
+	}
 }
 
 // phases of the simulated lifecycle.
@@ -70,6 +141,7 @@ func (s *Simulator) build() {
 		nPorts = 4000
 	}
 	s.metros = sim.Metros()
+	s.shareParts()
 	for i := 0; i < nPorts; i++ {
 		s.addPort(i, s.metros[i%len(s.metros)])
 	}
@@ -82,16 +154,47 @@ func (s *Simulator) build() {
 		r := w.Rand("fabric", "profile", strconv.Itoa(i))
 		s.profiles = append(s.profiles, simProfile{uuid: sim.UUID(r), name: "Noctop " + pn, typ: "L2_PROFILE"})
 	}
+	byUUID := make([]viewEntry, 0, w.Scale())
+	byUpdated := make([]viewEntry, 0, w.Scale())
 	for i := 0; i < w.Scale(); i++ {
-		s.generate(i)
+		sc := &simConn{}
+		s.generateConn(i, sc)
+		s.add(sc)
+		// The two views every client reads, from the connection as
+		// generated; then it is dropped (regenerated when served).
+		byUUID = append(byUUID, viewEntry{sc: sc, key: newSortKey(sc.uuid)})
+		byUpdated = append(byUpdated, viewEntry{sc: sc, key: newSortKey(sc.c.ChangeLog.UpdatedDateTime)})
+		if !sc.vlans.overflow && !s.cfg.keepGenerated {
+			sc.c = nil
+		}
+	}
+	for _, v := range []struct {
+		sort    SortCriteria
+		entries []viewEntry
+	}{{SortCriteria{Property: "/uuid", Direction: "ASC"}, byUUID}, {SortCriteria{Property: "/changeLog/updatedDateTime", Direction: "DESC"}, byUpdated}} {
+		sortBy := []SortCriteria{v.sort}
+		view := newView(viewKey(nil, sortBy), nil, sortBy)
+		view.fixed = true
+		view.list = newOrderedList(view.compare, v.entries)
+		s.views = append(s.views, view)
+	}
+	// Generated connections that stayed pinned are indexed like changed
+	// ones.
+	for _, sc := range s.order {
+		if sc.c != nil {
+			sc.idx = map[*searchView]viewEntry{}
+			for _, v := range s.views {
+				e, _ := v.entry(sc, sc.c)
+				sc.idx[v] = e
+			}
+			s.pinned = append(s.pinned, sc)
+		}
 	}
 	t := w.Timing()
-	s.engine.Run(func(time.Time) {
-		for _, sc := range s.order {
-			s.scheduleInitial(sc)
-		}
-		s.engine.Every(w.Rand("fabric", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
-	})
+	for _, sc := range s.order {
+		s.scheduleInitial(sc)
+	}
+	s.engine.Every(w.Rand("fabric", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
 }
 
 func (s *Simulator) addPort(i int, m sim.Metro) {
@@ -112,6 +215,7 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 	name := fmt.Sprintf("%s-%s-NL-%s-STD-%s-%s-JN-%d", s.self.Slug, ibx, encName, prio[:3], speedName, i+1)
 	enabled := true
 	p := &simPort{
+		idx:   len(s.ports),
 		metro: m,
 		vlans: sim.NewVLANPool(sim.MinVLAN, sim.MaxVLAN),
 		wire: Port{
@@ -120,7 +224,7 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 			PhysicalPortsSpeed: speed, PhysicalPortsType: map[int64]string{1000: "1000BASE_LX", 10000: "10GBASE_LR", 100000: "100GBASE_LR4"}[speed],
 			PhysicalPortsCount: 1, State: "ACTIVE", ServiceCode: "CX",
 			Account:       s.selfAccount(),
-			Location:      location(m),
+			Location:      s.location(m),
 			Device:        &PortDevice{Name: strings.ToLower(ibx) + "-fab-" + strconv.Itoa(1+r.IntN(4)), Redundancy: &PortDeviceRedundancy{Priority: prio}},
 			Redundancy:    &PortRedundancy{Enabled: &enabled, Priority: prio},
 			Encapsulation: &PortEncapsulation{Type: enc, TagProtocolID: "0x8100"},
@@ -133,22 +237,65 @@ func (s *Simulator) addPort(i int, m sim.Metro) {
 	s.portsByMetro[m.Code] = append(s.portsByMetro[m.Code], p)
 }
 
-func (s *Simulator) selfAccount() *SimplifiedAccount {
-	return &SimplifiedAccount{
+// sharedParts are the parts every connection of a kind has in common:
+// built once and pointed to by every connection (nothing changes them:
+// the state machine replaces access points, never edits accounts or
+// locations), so generating a connection allocates less.
+type sharedParts struct {
+	self      *SimplifiedAccount
+	companies []sim.Company
+	accounts  []*SimplifiedAccount // by company index
+	locations map[string]*SimplifiedLocation
+	isRemote  [2]*bool // false, true
+	project   *Project
+	notify    []SimplifiedNotification
+}
+
+func (s *Simulator) shareParts() {
+	p := &s.shared
+	p.self = &SimplifiedAccount{
 		AccountNumber: FlexInt(s.self.AccountNumber), OrgID: FlexInt(s.self.OrgID),
 		OrganizationName: s.self.Name, GlobalOrgID: s.self.GlobalOrgID,
 	}
-}
-
-func companyAccount(c sim.Company) *SimplifiedAccount {
-	return &SimplifiedAccount{
-		AccountNumber: FlexInt(c.AccountNumber), OrgID: FlexInt(c.OrgID),
-		OrganizationName: c.Name, GlobalOrgID: c.GlobalOrgID,
+	for i := range s.world.CompanyCount() {
+		c := s.world.Company(i)
+		p.companies = append(p.companies, c)
+		p.accounts = append(p.accounts, &SimplifiedAccount{
+			AccountNumber: FlexInt(c.AccountNumber), OrgID: FlexInt(c.OrgID),
+			OrganizationName: c.Name, GlobalOrgID: c.GlobalOrgID,
+		})
 	}
+	p.locations = map[string]*SimplifiedLocation{}
+	for _, m := range sim.Metros() {
+		p.locations[m.Code] = &SimplifiedLocation{MetroHref: "https://api.equinix.com/fabric/v4/metros/" + m.Code, Region: m.Region, MetroName: m.Name, MetroCode: m.Code}
+	}
+	f, t := false, true
+	p.isRemote = [2]*bool{&f, &t}
+	p.project = &Project{ProjectID: "noctop-demo-project"}
+	p.notify = []SimplifiedNotification{{Type: "ALL", Emails: []string{"noc@" + s.self.Domain}}}
 }
 
-func location(m sim.Metro) *SimplifiedLocation {
+func (s *Simulator) selfAccount() *SimplifiedAccount { return s.shared.self }
+
+// company is company i of the world (cached).
+func (s *Simulator) company(i int) sim.Company { return s.shared.companies[i] }
+
+func (s *Simulator) companyAccount(c sim.Company) *SimplifiedAccount {
+	return s.shared.accounts[c.Index]
+}
+
+func (s *Simulator) location(m sim.Metro) *SimplifiedLocation {
+	if l := s.shared.locations[m.Code]; l != nil {
+		return l
+	}
 	return &SimplifiedLocation{MetroHref: "https://api.equinix.com/fabric/v4/metros/" + m.Code, Region: m.Region, MetroName: m.Name, MetroCode: m.Code}
+}
+
+func (s *Simulator) remote(v bool) *bool {
+	if v {
+		return s.shared.isRemote[1]
+	}
+	return s.shared.isRemote[0]
 }
 
 func (s *Simulator) href(path string) string { return "https://api.equinix.com" + path }
@@ -161,35 +308,44 @@ func (s *Simulator) portsIn(code string) []*simPort {
 	return s.ports
 }
 
-// generate creates connection i of the initial world. Everything about it
-// comes from its own random stream, so it does not depend on the others
-// (except VLAN tags on shared ports, taken near a hash-chosen tag).
-func (s *Simulator) generate(i int) {
+// generateConn creates connection i of the initial world into sc.
+// Everything about it comes from its own random stream, so it does not
+// depend on the others (except VLAN tags on shared ports, taken near a
+// hash-chosen tag and recorded in sc.vlans). With sc.replaying it
+// regenerates the same connection from the recorded tags, changing
+// nothing else (safe without the engine's lock).
+func (s *Simulator) generateConn(i int, sc *simConn) {
 	w := s.world
 	r := w.Rand("fabric", "connection", strconv.Itoa(i))
 	created := w.Epoch().Add(-time.Duration(1+r.IntN(900*24)) * time.Hour).Add(-time.Duration(r.IntN(3600)) * time.Second)
 	dirRoll := r.Float64()
-	var sc *simConn
 	switch {
 	case dirRoll < 0.65:
-		sc = s.newIncoming(r, created, r.Float64() < 0.05)
+		s.newIncoming(sc, r, created, r.Float64() < 0.05)
 		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{84, 4, 2, 1, 3, 3, 2, 1}), []phase{
 			phActive, phPendingUs, phUpdatePending, phDeletePending, phProvisioning, phDeprovisioned, phRejected, phFailed})
 	case dirRoll < 0.95:
-		sc = s.newOutgoing(r, created)
+		s.newOutgoing(sc, r, created)
 		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{85, 5, 3, 3, 2, 2}), []phase{
 			phActive, phPendingRemote, phProvisioning, phDeprovisioned, phDraft, phFailed})
 	default:
-		sc = s.newInternal(r, created)
+		s.newInternal(sc, r, created)
 		s.setInitialPhase(sc, r, sim.Weighted(r, []float64{95, 5}), []phase{phActive, phDeprovisioned})
 	}
-	s.add(sc)
 }
 
+// add appends a new connection to the world (the generated ones are
+// indexed by build, arrivals by changed).
 func (s *Simulator) add(sc *simConn) {
 	sc.seq = len(s.order)
+	sc.live = true
+	sc.uuid = sc.c.UUID
+	sc.sum = summarize(sc.c)
+	if sc.sum.waiting {
+		s.waiting++
+	}
 	s.order = append(s.order, sc)
-	s.conns[sc.c.UUID] = sc
+	s.conns[sc.uuid] = sc
 	s.version++
 }
 
@@ -211,19 +367,40 @@ func foreignPort(r *rand.Rand, c sim.Company, m sim.Metro) *SimplifiedPort {
 
 // reserve takes a VLAN on our port near a hash-chosen tag.
 func (s *Simulator) reserve(sc *simConn, p *simPort, r *rand.Rand) (int, bool) {
-	v, ok := p.vlans.TakeNear(sim.IntBetween(r, 100, sim.MaxVLAN))
+	want := sim.IntBetween(r, 100, sim.MaxVLAN)
+	var v int
+	var ok bool
+	if sc.replaying {
+		v = sc.vlans.replay()
+		ok = v != 0
+	} else {
+		v, ok = p.vlans.TakeNear(want)
+		sc.vlans.record(v)
+	}
 	if ok {
-		sc.ourPorts = append(sc.ourPorts, p)
-		sc.ourTags = append(sc.ourTags, v)
+		sc.addOur(p, v)
 	}
 	return v, ok
+}
+
+// takeRange takes n consecutive VLANs on our port (see reserve).
+func (s *Simulator) takeRange(sc *simConn, p *simPort, r *rand.Rand, n int) (lo, hi int, ok bool) {
+	start := p.vlans.RangeStart(r)
+	if sc.replaying {
+		lo, hi = sc.vlans.replay(), sc.vlans.replay()
+		return lo, hi, lo != 0
+	}
+	lo, hi, ok = p.vlans.TakeRangeAt(start, n)
+	sc.vlans.record(lo)
+	sc.vlans.record(hi)
+	return lo, hi, ok
 }
 
 // ourSide builds an access point on one of our ports with a VLAN.
 func (s *Simulator) ourSide(sc *simConn, r *rand.Rand, m sim.Metro) *AccessPoint {
 	p := sim.Pick(r, s.portsIn(m.Code))
 	ap := &AccessPoint{
-		Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
+		Type: "COLO", Account: s.selfAccount(), Location: s.location(p.metro),
 		Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name, Redundancy: &PortRedundancy{Priority: p.wire.Redundancy.Priority}},
 	}
 	v, ok := s.reserve(sc, p, r)
@@ -238,28 +415,27 @@ func (s *Simulator) ourSide(sc *simConn, r *rand.Rand, m sim.Metro) *AccessPoint
 	return ap
 }
 
-func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) Connection {
+func (s *Simulator) baseConn(r *rand.Rand, typ, name string, created time.Time) *Connection {
 	uuid := sim.UUID(r)
-	remote := false
-	return Connection{
+	return &Connection{
 		Href: s.href(ConnPath + uuid), Type: typ, UUID: uuid, Name: name,
 		Bandwidth:     bandwidth(r),
 		Order:         &Order{PurchaseOrderNumber: fmt.Sprintf("PO-%06d", r.IntN(1000000))},
 		Account:       s.selfAccount(),
 		ChangeLog:     &Changelog{CreatedBy: sim.UserName(r), CreatedDateTime: stamp(created)},
-		IsRemote:      &remote,
-		Project:       &Project{ProjectID: "noctop-demo-project"},
-		Notifications: []SimplifiedNotification{{Type: "ALL", Emails: []string{"noc@" + s.self.Domain}}},
+		IsRemote:      s.remote(false),
+		Project:       s.shared.project,
+		Notifications: s.shared.notify,
 	}
 }
 
 // newIncoming: another company connects to us (we are the Z side). With
 // fromVD the A side is a Network Edge device and our side takes a VLAN
 // range.
-func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *simConn {
+func (s *Simulator) newIncoming(sc *simConn, r *rand.Rand, created time.Time, fromVD bool) {
 	w := s.world
 	ci := r.IntN(w.CompanyCount())
-	other := w.Company(ci)
+	other := s.company(ci)
 	ma := sim.Pick(r, s.metros)
 	// Requests come only where we have ports (where our profiles are
 	// offered), mostly from the same metro.
@@ -272,37 +448,36 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 		typ = "EPL_VC"
 	}
 	name := fmt.Sprintf("%s-%s-%s-%02d", other.Slug, mz.Code, sim.Pick(r, purposeWords), 1+r.IntN(40))
-	sc := &simConn{}
 	sc.c = s.baseConn(r, typ, name, created)
 	sc.c.Direction = dirIncoming
-	sc.c.Account = companyAccount(other)
+	sc.c.Account = s.companyAccount(other)
 	sc.c.ChangeLog.CreatedBy = strings.SplitN(sim.Email(r, other), "@", 2)[0]
-	remote := ma.Code != mz.Code
-	sc.c.IsRemote = &remote
+	sc.c.IsRemote = s.remote(ma.Code != mz.Code)
 	sc.c.Redundancy = &ConnectionRedundancy{Group: sim.UUID(r), Priority: sim.Pick(r, []string{"PRIMARY", "PRIMARY", "SECONDARY"})}
-	a := &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(ma), Port: foreignPort(r, other, ma),
+	a := &AccessPoint{Type: "COLO", Account: s.companyAccount(other), Location: s.location(ma), Port: foreignPort(r, other, ma),
 		// The customer's VLAN for its service in that metro: the same tag
 		// the IPAM simulator gives the customer's blocks there.
 		LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), ma.Code, ci)}}
 	if fromVD {
-		a = &AccessPoint{Type: "VD", Account: companyAccount(other), Location: location(ma),
+		a = &AccessPoint{Type: "VD", Account: s.companyAccount(other), Location: s.location(ma),
 			VirtualDevice: &VirtualDevice{Href: s.href("/ne/v1/devices/" + sim.UUID(r)), UUID: sim.UUID(r), Name: other.Slug + "-" + strings.ToLower(ma.Code) + "-vsrx-" + strconv.Itoa(1+r.IntN(9)), Type: "EDGE"},
 			Interface:     &Interface{ID: FlexInt(2 + r.IntN(20)), Type: "NETWORK"}}
 		sc.c.ASide = ConnectionSide{AccessPoint: a}
 		p := sim.Pick(r, s.portsIn(mz.Code))
 		n := sim.IntBetween(r, 4, 20)
-		z := &AccessPoint{Type: "COLO", Account: s.selfAccount(), Location: location(p.metro),
+		z := &AccessPoint{Type: "COLO", Account: s.selfAccount(), Location: s.location(p.metro),
 			Port: &SimplifiedPort{Href: p.wire.Href, UUID: p.wire.UUID, Name: p.wire.Name}}
 		if p.wire.Encapsulation.Type == "DOT1Q" {
-			if lo, hi, ok := p.vlans.TakeRange(r, n); ok {
-				sc.ourPorts, sc.tagRange = []*simPort{p}, [2]int{lo, hi}
+			if lo, hi, ok := s.takeRange(sc, p, r, n); ok {
+				sc.ours, sc.tagRange = nil, [2]int16{int16(lo), int16(hi)}
+				sc.addOur(p, 0)
 				z.LinkProtocol = &LinkProtocol{Type: "DOT1Q", VlanTagMin: lo, VlanTagMax: hi}
 			}
 		} else if v, ok := s.reserve(sc, p, r); ok {
 			z.LinkProtocol = &LinkProtocol{Type: "QINQ", VlanSTag: v, VlanCTagMin: 100, VlanCTagMax: 100 + n}
 		}
 		sc.c.ZSide = ConnectionSide{AccessPoint: z}
-		return sc
+		return
 	}
 	sc.c.ASide = ConnectionSide{AccessPoint: a}
 	if sim.Chance(r, 0.6) {
@@ -310,20 +485,19 @@ func (s *Simulator) newIncoming(r *rand.Rand, created time.Time, fromVD bool) *s
 		// when we accept (filled in by the state machine when active).
 		prof := sim.Pick(r, s.profiles)
 		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{
-			Type: "SP", Account: s.selfAccount(), Location: location(mz),
+			Type: "SP", Account: s.selfAccount(), Location: s.location(mz),
 			Profile: &SimplifiedServiceProfile{Href: s.href("/fabric/v4/serviceProfiles/" + prof.uuid), Type: prof.typ, Name: prof.name, UUID: prof.uuid},
 		}}
 	} else {
 		sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
 	}
-	return sc
 }
 
 // newOutgoing: we connect to another company's profile or port.
-func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
+func (s *Simulator) newOutgoing(sc *simConn, r *rand.Rand, created time.Time) {
 	w := s.world
 	ci := r.IntN(w.CompanyCount())
-	other := w.Company(ci)
+	other := s.company(ci)
 	ms := s.metros
 	ma := sim.Pick(r, ms)
 	mz := ma
@@ -332,14 +506,12 @@ func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 	}
 	typ := sim.Pick(r, []string{"EVPL_VC", "EVPL_VC", "EVPL_VC", "EVPL_VC", "EPL_VC", "IP_VC", "EVPLAN_VC"})
 	name := fmt.Sprintf("%s-%s-to-%s-%02d", s.self.Slug, strings.ToLower(ma.Code), other.Slug, 1+r.IntN(40))
-	sc := &simConn{}
 	sc.c = s.baseConn(r, typ, name, created)
 	sc.c.Direction = dirOutgoing
-	remote := ma.Code != mz.Code
-	sc.c.IsRemote = &remote
+	sc.c.IsRemote = s.remote(ma.Code != mz.Code)
 	switch typ {
 	case "IP_VC":
-		sc.c.ASide = ConnectionSide{AccessPoint: &AccessPoint{Type: "CLOUD_ROUTER", Account: s.selfAccount(), Location: location(ma),
+		sc.c.ASide = ConnectionSide{AccessPoint: &AccessPoint{Type: "CLOUD_ROUTER", Account: s.selfAccount(), Location: s.location(ma),
 			Router: &CloudRouter{Href: s.href("/fabric/v4/routers/" + sim.UUID(r)), UUID: sim.UUID(r), Name: s.self.Slug + "-fcr-" + strings.ToLower(ma.Code)}}}
 	default:
 		sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
@@ -349,29 +521,25 @@ func (s *Simulator) newOutgoing(r *rand.Rand, created time.Time) *simConn {
 		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "NETWORK",
 			Network: &SimplifiedNetwork{Href: s.href("/fabric/v4/networks/" + sim.UUID(r)), UUID: sim.UUID(r), Name: s.self.Slug + "-evplan-" + strings.ToLower(mz.Region), Type: "EVPLAN", Scope: "REGIONAL"}}}
 	case sim.Chance(r, 0.6):
-		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "SP", Account: companyAccount(other), Location: location(mz),
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "SP", Account: s.companyAccount(other), Location: s.location(mz),
 			Profile:      &SimplifiedServiceProfile{Href: s.href("/fabric/v4/serviceProfiles/" + sim.UUID(r)), Type: map[bool]string{true: "L3_PROFILE", false: "L2_PROFILE"}[typ == "IP_VC"], Name: other.Name + " " + sim.Pick(r, []string{"Cloud", "Transit", "Exchange"}), UUID: sim.UUID(r)},
 			SellerRegion: strings.ToLower(mz.Region) + "-" + strings.ToLower(mz.Code) + "1"}}
 	default:
-		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Account: companyAccount(other), Location: location(mz), Port: foreignPort(r, other, mz),
+		sc.c.ZSide = ConnectionSide{AccessPoint: &AccessPoint{Type: "COLO", Account: s.companyAccount(other), Location: s.location(mz), Port: foreignPort(r, other, mz),
 			// The other company's VLAN for its service in that metro.
 			LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: sim.ServiceVLAN(w.Seed(), mz.Code, ci)}}}
 	}
-	return sc
 }
 
 // newInternal: both ends are ours.
-func (s *Simulator) newInternal(r *rand.Rand, created time.Time) *simConn {
+func (s *Simulator) newInternal(sc *simConn, r *rand.Rand, created time.Time) {
 	ms := s.metros
 	ma, mz := sim.Pick(r, ms), sim.Pick(r, ms)
-	sc := &simConn{}
 	sc.c = s.baseConn(r, "EVPL_VC", fmt.Sprintf("%s-%s-%s-backbone-%02d", s.self.Slug, strings.ToLower(ma.Code), strings.ToLower(mz.Code), 1+r.IntN(20)), created)
 	sc.c.Direction = "INTERNAL"
-	remote := ma.Code != mz.Code
-	sc.c.IsRemote = &remote
+	sc.c.IsRemote = s.remote(ma.Code != mz.Code)
 	sc.c.ASide = ConnectionSide{AccessPoint: s.ourSide(sc, r, ma)}
 	sc.c.ZSide = ConnectionSide{AccessPoint: s.ourSide(sc, r, mz)}
-	return sc
 }
 
 // setInitialPhase puts a generated connection in phase choices[i], with
@@ -421,7 +589,7 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z
 
 // setPhase sets state, operation, change and changelog for phase ph at t.
 func (s *Simulator) setPhase(sc *simConn, ph phase, t time.Time, r *rand.Rand) {
-	c := &sc.c
+	c := s.pin(sc)
 	setOp := func(state, eqx, prov, opStatus string) {
 		c.State = state
 		c.Operation = &ConnectionOperation{EquinixStatus: eqx, ProviderStatus: prov, OperationalStatus: opStatus}
@@ -498,31 +666,35 @@ func (s *Simulator) setPhase(sc *simConn, ph phase, t time.Time, r *rand.Rand) {
 		setOp("DRAFT", "DRAFT", "NOT_AVAILABLE", "")
 		c.Change = nil
 	}
-	s.version++
+	s.bump(sc)
 }
 
 func (s *Simulator) releaseVLANs(sc *simConn) {
-	for i, p := range sc.ourPorts {
-		if i < len(sc.ourTags) {
-			p.vlans.Release(sc.ourTags[i])
+	if sc.replaying {
+		sc.ours, sc.tagRange = nil, [2]int16{}
+		return
+	}
+	for _, o := range sc.ours {
+		if o.tag != 0 {
+			s.ports[o.port].vlans.Release(int(o.tag))
 		}
 	}
-	if lo, hi := sc.tagRange[0], sc.tagRange[1]; lo > 0 && len(sc.ourPorts) > 0 {
+	if lo, hi := int(sc.tagRange[0]), int(sc.tagRange[1]); lo > 0 && len(sc.ours) > 0 {
 		for v := lo; v <= hi; v++ {
-			sc.ourPorts[0].vlans.Release(v)
+			s.ports[sc.ours[0].port].vlans.Release(v)
 		}
 	}
-	sc.ourPorts, sc.ourTags, sc.tagRange = nil, nil, [2]int{}
+	sc.ours, sc.tagRange = nil, [2]int16{}
 }
 
 // scheduleInitial queues what happens next to a generated connection.
 func (s *Simulator) scheduleInitial(sc *simConn) {
-	r := s.world.Rand("fabric", "initial-events", sc.c.UUID)
+	r := s.world.Rand("fabric", "initial-events", sc.uuid)
 	t := s.world.Timing()
 	switch {
-	case sc.c.State == "PROVISIONING":
+	case sc.sum.state == "PROVISIONING":
 		s.engine.After(sim.Between(r, t.ProvisionMin, t.ProvisionMax), func(now time.Time) { s.setPhase(sc, phActive, now, r) })
-	case sc.c.State == "PENDING" && sc.c.Direction == dirOutgoing:
+	case sc.sum.state == "PENDING" && sc.sum.outgoing:
 		s.remoteAnswer(sc, r)
 	}
 }
@@ -531,7 +703,7 @@ func (s *Simulator) scheduleInitial(sc *simConn) {
 func (s *Simulator) remoteAnswer(sc *simConn, r *rand.Rand) {
 	t := s.world.Timing()
 	s.engine.After(sim.Between(r, t.RemoteMin, t.RemoteMax), func(now time.Time) {
-		if sc.c.State != "PENDING" {
+		if sc.sum.state != "PENDING" {
 			return
 		}
 		if sim.Chance(r, 0.85) {
@@ -556,7 +728,8 @@ func (s *Simulator) arrive(now time.Time) {
 	}
 	switch sim.Weighted(r, []float64{70, 20, 10}) {
 	case 0:
-		sc := s.newIncoming(r, now, sim.Chance(r, 0.05))
+		sc := &simConn{}
+		s.newIncoming(sc, r, now, sim.Chance(r, 0.05))
 		s.add(sc)
 		s.setPhase(sc, phPendingUs, now, r)
 		return
@@ -577,21 +750,96 @@ func (s *Simulator) pickActiveIncoming(r *rand.Rand) *simConn {
 	}
 	start := r.IntN(len(s.order))
 	for i := 0; i < len(s.order) && i < 500; i++ {
-		sc := s.order[(start+i)%len(s.order)]
-		settled := sc.c.Change == nil || sc.c.Change.Status == "COMPLETED" || sc.c.Change.Status == "REJECTED" || sc.c.Change.Status == "FAILED"
-		if sc.c.Direction == dirIncoming && sc.c.State == "ACTIVE" && settled && pendingOf(sc.c) == nil {
+		if sc := s.order[(start+i)%len(s.order)]; sc.sum.pickable {
 			return sc
 		}
 	}
 	return nil
 }
 
-func (s *Simulator) waitingOnUs() int {
-	n := 0
-	for _, sc := range s.order {
-		if p := pendingOf(sc.c); p != nil && p.WaitingOnUs {
-			n++
+// waitingOnUs counts connections with a change waiting for our decision.
+func (s *Simulator) waitingOnUs() int { return s.waiting }
+
+// conn returns connection sc as it is now: the pinned one, or a fresh
+// regeneration of one as generated (read it, do not keep or change it).
+// A connection as generated is immutable, so this needs no lock.
+func (s *Simulator) conn(sc *simConn) *Connection {
+	if sc.c != nil {
+		return sc.c
+	}
+	return s.regenerate(sc)
+}
+
+// regenerate rebuilds a generated connection from its seed and recorded
+// VLAN tags, touching nothing else.
+func (s *Simulator) regenerate(sc *simConn) *Connection {
+	tmp := simConn{vlans: sc.vlans, replaying: true}
+	tmp.vlans.next = 0
+	s.generateConn(sc.seq, &tmp)
+	return tmp.c
+}
+
+// pin materialises sc before a change: from then on sc.c is the
+// connection. Its current place in every view is noted so that changed can
+// move it. Call s.bump(sc) after changing it.
+func (s *Simulator) pin(sc *simConn) *Connection {
+	if sc.c != nil {
+		return sc.c
+	}
+	c := s.regenerate(sc)
+	sc.idx = make(map[*searchView]viewEntry, len(s.views))
+	for _, v := range s.views {
+		if e, ok := v.entry(sc, c); ok {
+			sc.idx[v] = e
 		}
 	}
-	return n
+	sc.c = c
+	s.pinned = append(s.pinned, sc)
+	return c
+}
+
+// bump records that sc changed: the world's version moves (it keys some
+// random streams) and the summary and views follow.
+func (s *Simulator) bump(sc *simConn) {
+	if sc.replaying {
+		return
+	}
+	s.version++
+	s.changed(sc)
+}
+
+// changed brings sc's summary and its place in every view up to date
+// (a no-op while it is being generated).
+func (s *Simulator) changed(sc *simConn) {
+	if !sc.live || sc.replaying {
+		return
+	}
+	c := sc.c
+	old := sc.sum
+	sc.sum = summarize(c)
+	switch {
+	case sc.sum.waiting && !old.waiting:
+		s.waiting++
+	case !sc.sum.waiting && old.waiting:
+		s.waiting--
+	}
+	if sc.idx == nil { // an arrival
+		sc.idx = make(map[*searchView]viewEntry, len(s.views))
+		s.pinned = append(s.pinned, sc)
+	}
+	for _, v := range s.views {
+		was, in := sc.idx[v]
+		e, ok := v.entry(sc, c)
+		if in && ok && was.sameKeys(&e) {
+			continue
+		}
+		if in {
+			v.list.remove(was)
+			delete(sc.idx, v)
+		}
+		if ok {
+			v.list.insert(e)
+			sc.idx[v] = e
+		}
+	}
 }

@@ -558,7 +558,8 @@ func TestGapsAndStaleness(t *testing.T) {
 	var stalePort string
 	var gapKey string
 	e.sim.e.Run(func(time.Time) {
-		for _, pt := range e.sim.st.ports {
+		for i := range e.sim.st.ports {
+			pt := e.sim.st.port(i)
 			k := trafficKey("port", pt.ID)
 			if e.sim.st.stale[k] && stalePort == "" && live(pt.State) {
 				stalePort = pt.ID
@@ -580,7 +581,8 @@ func TestGapsAndStaleness(t *testing.T) {
 	var gapPort string
 	var gapAt time.Time
 	e.sim.e.Run(func(now time.Time) {
-		for _, pt := range e.sim.st.ports {
+		for i := range e.sim.st.ports {
+			pt := e.sim.st.port(i)
 			k := trafficKey("port", pt.ID)
 			if e.sim.st.stale[k] || !live(pt.State) {
 				continue

@@ -1,6 +1,7 @@
 package ixapi
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -107,7 +108,9 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		avgs:   map[string][4]float64{},
 		series: map[string][]simSample{},
 	}
-	s.e.Run(func(now time.Time) {
+	// The exchange is built when first asked for, at the engine's
+	// creation time (see sim.Engine.Prepare).
+	s.e.Prepare(func(now time.Time) {
 		s.st = buildState(w, now)
 		s.startEvents()
 	})
@@ -161,16 +164,28 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	defer unlock()
-	if !s.authorized(w, r, now) {
+	// Answers are rendered with the world locked and written after it is
+	// released, so a client reading slowly holds up no one (statistics,
+	// computed outside the lock, write directly).
+	buf := &bufferedResponse{header: w.Header(), status: http.StatusOK}
+	defer func() {
+		unlock()
+		if buf.used {
+			w.WriteHeader(buf.status)
+			_, _ = w.Write(buf.body.Bytes())
+		}
+	}()
+	out := http.ResponseWriter(buf)
+	if !s.authorized(out, r, now) {
 		return
 	}
 	seg := strings.Split(strings.Trim(path, "/"), "/")
 	switch {
 	case path == PathHealth && r.Method == http.MethodGet:
-		s.json(w, http.StatusOK, Health{Status: "pass", Version: "2", ReleaseID: "2.7.1-noctop-sim",
+		s.json(out, http.StatusOK, Health{Status: "pass", Version: "2", ReleaseID: "2.7.1-noctop-sim",
 			ServiceID: "noctop-ixapi-sim", Checks: map[string]map[string]string{}})
 	case path == PathImplementation && r.Method == http.MethodGet:
-		s.json(w, http.StatusOK, Implementation{
+		s.json(out, http.StatusOK, Implementation{
 			SchemaVersion: "2.7.1", ServiceVersion: "noctop-sim",
 			SupportedNetworkServiceTypes:       []string{TypeExchangeLAN, TypeP2PVC, TypeCloudVC},
 			SupportedNetworkServiceConfigTypes: []string{TypeExchangeLAN, TypeP2PVC, TypeCloudVC},
@@ -181,25 +196,25 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				"network_service_configs_destroy", "statistics_read", "peer_statistics_read"},
 		})
 	case len(seg) == 1 && r.Method == http.MethodGet:
-		s.serveList(w, r, seg[0], now)
+		s.serveList(out, r, seg[0], now)
 	case len(seg) == 2:
 		switch r.Method {
 		case http.MethodGet:
-			s.serveGet(w, seg[0], seg[1])
+			s.serveGet(out, seg[0], seg[1])
 		case http.MethodDelete:
-			s.serveDecommission(w, r, seg[0], seg[1], now)
+			s.serveDecommission(out, r, seg[0], seg[1], now)
 		case http.MethodPatch:
-			s.servePatch(w, r, seg[0], seg[1])
+			s.servePatch(out, r, seg[0], seg[1])
 		default:
-			s.methodNotAllowed(w, "GET, PATCH, DELETE")
+			s.methodNotAllowed(out, "GET, PATCH, DELETE")
 		}
 	case len(seg) == 3 && seg[2] == "cancellation-policy" && r.Method == http.MethodGet:
-		s.servePolicy(w, r, seg[0], seg[1], now)
+		s.servePolicy(out, r, seg[0], seg[1], now)
 	case len(seg) == 3 && seg[0] == "network-services" && seg[2] == "change-request":
-		s.serveChangeRequest(w, r, seg[1], now)
+		s.serveChangeRequest(out, r, seg[1], now)
 	case (len(seg) == 3 || len(seg) == 5) && (seg[2] == "statistics" || seg[2] == "peer-statistics" || seg[2] == "rtt-statistics") && r.Method == http.MethodGet:
 		if len(seg) == 5 && seg[4] != "timeseries" {
-			s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
+			s.problem(out, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
 			return
 		}
 		job, ok := s.statsJob(w, r, seg, now)
@@ -208,8 +223,28 @@ func (s *Simulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			job()
 		}
 	default:
-		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
+		s.problem(out, http.StatusNotFound, ProblemNotFound, "Not found", "no such resource", nil)
 	}
+}
+
+// bufferedResponse collects an answer (headers go straight to the real
+// writer's map, which is not sent before WriteHeader).
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+	used   bool
+}
+
+func (b *bufferedResponse) Header() http.Header { return b.header }
+func (b *bufferedResponse) WriteHeader(status int) {
+	if !b.used {
+		b.status, b.used = status, true
+	}
+}
+func (b *bufferedResponse) Write(p []byte) (int, error) {
+	b.used = true
+	return b.body.Write(p)
 }
 
 func (s *Simulator) methodNotAllowed(w http.ResponseWriter, allow string) {
@@ -231,6 +266,10 @@ func (s *Simulator) raw(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
+	if buf, ok := w.(*bufferedResponse); ok && buf.body.Len() == 0 {
+		buf.body = *bytes.NewBuffer(b) // b is ours: no copy of a large body
+		return
+	}
 	_, _ = w.Write(b)
 }
 
@@ -403,49 +442,75 @@ func (s *Simulator) Counters() SimCounters {
 
 // --- lists and objects --------------------------------------------------
 
+// simList is one collection: its objects in id order (n of them, at(i)
+// the i-th), their filter attributes, and the lookup by id where the
+// world keeps one.
+type simList struct {
+	n     int
+	at    func(i int) any
+	attrs func(any, string) ([]string, bool)
+	byID  func(id string) (any, bool) // nil: search
+}
+
+func listOf[T any](xs []T, attrs func(any, string) ([]string, bool)) simList {
+	return simList{n: len(xs), at: func(i int) any { return xs[i] }, attrs: attrs}
+}
+
+func withIndex[T any](l simList, m map[string]T) simList {
+	l.byID = func(id string) (any, bool) {
+		v, ok := m[id]
+		return v, ok
+	}
+	return l
+}
+
 // collection returns the objects of a collection in id order, each with
 // its filter attributes.
-func (s *Simulator) collection(name string) ([]any, func(any, string) ([]string, bool), bool) {
+func (s *Simulator) collection(name string) (simList, bool) {
 	st := s.st
 	switch name {
 	case "metro-areas":
-		return anySlice(st.metros), attrsMetro, true
+		return listOf(st.metros, attrsMetro), true
 	case "metro-area-networks":
-		return anySlice(st.mans), attrsMAN, true
+		return withIndex(listOf(st.mans, attrsMAN), st.manByID), true
 	case "facilities":
-		return anySlice(st.facilities), attrsFacility(st), true
+		return withIndex(listOf(st.facilities, attrsFacility(st)), st.facByID), true
 	case "pops":
-		return anySlice(st.pops), attrsPop, true
+		return withIndex(listOf(st.pops, attrsPop), st.popByID), true
 	case "devices":
-		return anySlice(st.devices), attrsDevice(st), true
+		return listOf(st.devices, attrsDevice(st)), true
 	case "ports":
-		return anySlice(st.ports), attrsPort, true
+		return simList{n: len(st.ports), at: func(i int) any { return st.port(i) }, attrs: attrsPort,
+			byID: func(id string) (any, bool) { return st.portByID(id) }}, true
 	case "port-reservations":
-		return anySlice(st.reservations), attrsReservation, true
+		return listOf(st.reservations, attrsReservation), true
 	case "connections":
-		return anySlice(st.conns), attrsConnection(st), true
+		return withIndex(listOf(st.conns, attrsConnection(st)), st.connByID), true
 	case "network-services":
-		return anySlice(st.services), attrsService, true
+		return withIndex(listOf(st.services, attrsService), st.serviceByID), true
 	case "network-service-configs":
-		return anySlice(st.nscs), attrsNSC, true
+		return withIndex(listOf(st.nscs, attrsNSC), st.nscByID), true
 	case "product-offerings":
-		return anySlice(st.offerings), attrsOffering, true
+		return withIndex(listOf(st.offerings, attrsOffering), st.offerByID), true
 	case "accounts":
-		return anySlice(st.accounts), attrsAccount, true
+		return listOf(st.accounts, attrsAccount), true
 	}
-	return nil, nil, false
+	return simList{}, false
 }
 
-func anySlice[T any](xs []T) []any {
-	out := make([]any, len(xs))
-	for i := range xs {
-		out[i] = xs[i]
+// unfiltered reports whether q only pages (a page is then a slice of the
+// collection, not a scan of it).
+func unfiltered(q map[string][]string) bool {
+	for k, vs := range q {
+		if k != "limit" && k != "offset" && len(vs) > 0 {
+			return false
+		}
 	}
-	return out
+	return true
 }
 
 func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name string, now time.Time) {
-	items, attrs, ok := s.collection(name)
+	list, ok := s.collection(name)
 	if !ok {
 		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such collection", nil)
 		return
@@ -474,20 +539,27 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name strin
 		s.problem(w, http.StatusBadRequest, ProblemValidation, "Some fields did not validate.", "", props)
 		return
 	}
-	var kept []any
-	for _, it := range items {
-		if matches(it, attrs, q) {
-			kept = append(kept, it)
+	// kept(i) is the i-th matching object; without filters a page is a
+	// slice of the collection.
+	kept, total := list.at, list.n
+	if !unfiltered(q) {
+		var all []any
+		for i := range list.n {
+			if it := list.at(i); matches(it, list.attrs, q) {
+				all = append(all, it)
+			}
 		}
-	}
-	if kept == nil {
-		kept = []any{}
+		kept, total = func(i int) any { return all[i] }, len(all)
 	}
 	if !paged {
-		s.json(w, http.StatusOK, kept)
+		b, err := appendJSONArray(make([]byte, 0, 64*1024), 0, total, kept)
+		if err != nil {
+			s.problem(w, http.StatusInternalServerError, ProblemServerError, "Internal error", err.Error(), nil)
+			return
+		}
+		s.raw(w, http.StatusOK, b)
 		return
 	}
-	total := len(kept)
 	lo := min(offset, total)
 	hi := min(lo+limit, total)
 	link := func(off int) *string {
@@ -504,14 +576,41 @@ func (s *Simulator) serveList(w http.ResponseWriter, r *http.Request, name strin
 		Next     *string `json:"next"`
 		Previous *string `json:"previous"`
 		Results  []any   `json:"results"`
-	}{Count: total, Results: kept[lo:hi]}
+	}{Count: total, Results: []any{}}
 	if hi < total {
 		env.Next = link(hi)
 	}
 	if lo > 0 {
 		env.Previous = link(max(0, lo-limit))
 	}
-	s.json(w, http.StatusOK, env)
+	// The envelope ends in `"results":[]}`: splice the page in.
+	head, err := json.Marshal(env)
+	if err == nil {
+		var b []byte
+		if b, err = appendJSONArray(head[:len(head)-3], lo, hi, kept); err == nil {
+			s.raw(w, http.StatusOK, append(b, '}'))
+			return
+		}
+	}
+	s.problem(w, http.StatusInternalServerError, ProblemServerError, "Internal error", err.Error(), nil)
+}
+
+// appendJSONArray appends the JSON array of at(lo..hi) to b, as
+// json.Marshal writes it, one object at a time (a list of a hundred
+// thousand ports is never a second slice of interfaces).
+func appendJSONArray(b []byte, lo, hi int, at func(i int) any) ([]byte, error) {
+	b = append(b, '[')
+	for i := lo; i < hi; i++ {
+		if i > lo {
+			b = append(b, ',')
+		}
+		e, err := json.Marshal(at(i))
+		if err != nil {
+			return nil, err
+		}
+		b = append(b, e...)
+	}
+	return append(b, ']'), nil
 }
 
 // matches applies the query's filters; unknown parameters are ignored (as
@@ -545,21 +644,30 @@ func matches(it any, attrs func(any, string) ([]string, bool), q map[string][]st
 }
 
 func (s *Simulator) serveGet(w http.ResponseWriter, name, id string) {
-	items, attrs, ok := s.collection(name)
+	list, ok := s.collection(name)
 	if !ok {
 		s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", "no such collection", nil)
 		return
 	}
-	for _, it := range items {
-		if ids, _ := attrs(it, "id"); len(ids) > 0 && ids[0] == id {
-			if name == "metro-areas" || name == "facilities" {
-				// The 2.1.0 spec declares these reads as answering a list.
-				s.json(w, http.StatusOK, []any{it})
-				return
+	it, found := any(nil), false
+	if list.byID != nil {
+		it, found = list.byID(id)
+	} else {
+		for i := range list.n {
+			if ids, _ := list.attrs(list.at(i), "id"); len(ids) > 0 && ids[0] == id {
+				it, found = list.at(i), true
+				break
 			}
-			s.json(w, http.StatusOK, it)
+		}
+	}
+	if found {
+		if name == "metro-areas" || name == "facilities" {
+			// The 2.1.0 spec declares these reads as answering a list.
+			s.json(w, http.StatusOK, []any{it})
 			return
 		}
+		s.json(w, http.StatusOK, it)
+		return
 	}
 	s.problem(w, http.StatusNotFound, ProblemNotFound, "Not found", fmt.Sprintf("no %s with id %s", strings.TrimSuffix(name, "s"), truncate(id, 80)), nil)
 }

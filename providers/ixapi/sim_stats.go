@@ -476,7 +476,7 @@ func (s *Simulator) streamOf(col, id string) (simStream, bool) {
 	st := s.st
 	switch col {
 	case "ports":
-		p, ok := st.portByID[id]
+		p, ok := st.portByID(id)
 		if !ok {
 			return simStream{}, false
 		}
@@ -498,7 +498,7 @@ func (s *Simulator) streamOf(col, id string) (simStream, bool) {
 		}
 		ss := simStream{live: live(c.State), pkt: s.packetSize(trafficKey("conn", id))}
 		for _, pid := range c.Ports {
-			if p, ok := st.portByID[pid]; ok {
+			if p, ok := st.portByID(pid); ok {
 				k := trafficKey("port", pid)
 				ss.keys = append(ss.keys, k)
 				ss.caps = append(ss.caps, SpeedToBPS(deref(p.Speed)))

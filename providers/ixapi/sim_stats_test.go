@@ -92,7 +92,8 @@ func TestSimulatorAccuracyAndLight(t *testing.T) {
 	ctx := ctxT(t)
 	var lossyPort, lowPort, dayPort string
 	e.sim.e.Run(func(time.Time) {
-		for _, pt := range e.sim.st.ports {
+		for i := range e.sim.st.ports {
+			pt := e.sim.st.port(i)
 			k := trafficKey("port", pt.ID)
 			if !live(pt.State) || e.sim.st.stale[k] {
 				continue

@@ -54,7 +54,8 @@ func TestSimulatorScales(t *testing.T) {
 			if len(s.st.ports) != n {
 				t.Errorf("scale %d: %d ports", n, len(s.st.ports))
 			}
-			for _, p := range s.st.ports {
+			for i := range s.st.ports {
+				p := s.st.port(i)
 				k := p.Device + "/" + p.Name
 				if names[k] {
 					t.Fatalf("scale %d: duplicate port name %s", n, k)

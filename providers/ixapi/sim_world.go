@@ -49,7 +49,7 @@ type simState struct {
 	facilities   []*Facility
 	pops         []*PointOfPresence
 	devices      []*Device
-	ports        []*Port
+	ports        []simPort // rendered as Ports when served (see port)
 	reservations []*PortReservation
 	conns        []*Connection
 	services     []*NetworkService
@@ -57,7 +57,6 @@ type simState struct {
 	offerings    []*ProductOffering
 	accounts     []*Account
 
-	portByID    map[string]*Port
 	connByID    map[string]*Connection
 	serviceByID map[string]*NetworkService
 	nscByID     map[string]*NetworkServiceConfig
@@ -85,15 +84,71 @@ type simState struct {
 
 func ptr[T any](v T) *T { return &v }
 
+// simPort is one port as the world keeps it. Ports never change once
+// built, so a Port is rendered from this when served (a hundred thousand
+// ports are a slice of these, not a hundred thousand wire objects).
+type simPort struct {
+	name, state string
+	status      []Status
+	speed       int64 // Mbit/s
+	dev         *Device
+	conn        *Connection
+	cust        string // consuming account
+}
+
+// portID is the id of port i ("port-0042").
+func portID(i int) string { return fmt.Sprintf("port-%04d", i+1) }
+
+// portIndex is the index of port id (ok false: there is none).
+func (st *simState) portIndex(id string) (int, bool) {
+	n, err := strconv.Atoi(strings.TrimPrefix(id, "port-"))
+	if err != nil || n < 1 || n > len(st.ports) || portID(n-1) != id {
+		return 0, false
+	}
+	return n - 1, true
+}
+
+// port renders port i as the API serves it.
+func (st *simState) port(i int) *Port {
+	p := &st.ports[i]
+	return &Port{ID: portID(i), Name: p.name, State: p.state, Status: p.status, MediaType: mediaType(p.speed), Speed: ptr(p.speed),
+		Device: p.dev.ID, Pop: p.dev.Pop, Connection: ptr(p.conn.ID),
+		ManagingAccount: st.self, ConsumingAccount: p.cust, BillingAccount: st.self, RoleAssignments: []string{}}
+}
+
+// portByID renders port id.
+func (st *simState) portByID(id string) (*Port, bool) {
+	i, ok := st.portIndex(id)
+	if !ok {
+		return nil, false
+	}
+	return st.port(i), true
+}
+
+// portPop is the pop of port id ("" if there is none), without rendering it.
+func (st *simState) portPop(id string) string {
+	if i, ok := st.portIndex(id); ok {
+		return st.ports[i].dev.Pop
+	}
+	return ""
+}
+
+// Every connection offers the same VLAN types; they share one slice
+// (nothing changes it).
+var (
+	simVLANTypes  = []string{VLANTypeDot1Q, VLANTypeQinQ, VLANTypePort}
+	simEthertypes = []string{"0x8100"}
+)
+
 // buildState generates the exchange from the world at time now.
 func buildState(w *sim.World, now time.Time) *simState {
 	st := &simState{
 		self:     "acc-self",
-		portByID: map[string]*Port{}, connByID: map[string]*Connection{}, serviceByID: map[string]*NetworkService{},
-		nscByID: map[string]*NetworkServiceConfig{}, offerByID: map[string]*ProductOffering{}, popByID: map[string]*PointOfPresence{},
+		connByID: make(map[string]*Connection, w.Scale()*2/3), ports: make([]simPort, 0, w.Scale()),
+		serviceByID: map[string]*NetworkService{}, nscByID: make(map[string]*NetworkServiceConfig, w.Scale()), offerByID: map[string]*ProductOffering{}, popByID: map[string]*PointOfPresence{},
 		facByID: map[string]*Facility{}, manByID: map[string]*MetroAreaNetwork{},
 		peers: map[string][]simPeer{}, changes: map[string]*simChange{}, gens: map[string]int{},
-		vlans: map[string]*sim.VLANPool{}, stale: map[string]bool{}, usedRefresh: map[string]bool{},
+		vlans: make(map[string]*sim.VLANPool, w.Scale()*2/3), stale: map[string]bool{}, usedRefresh: map[string]bool{},
 	}
 	epoch := w.Epoch()
 	self := w.Self()
@@ -227,7 +282,7 @@ func buildState(w *sim.World, now time.Time) *simState {
 	r := w.Rand("ixapi", "layout")
 	devs := st.devices
 	portSeq, connSeq := 0, 0
-	portsOnDevice := map[string]map[string]bool{}
+	portsOnDevice := map[string]*deviceNames{}
 	nPorts := w.Scale()
 	for portSeq < nPorts {
 		connSeq++
@@ -264,7 +319,7 @@ func buildState(w *sim.World, now time.Time) *simState {
 		state := pickState(cr)
 		conn := &Connection{
 			ID: cid, State: state, Mode: mode, Ports: ids, Speed: ptr(speed * int64(n)),
-			VLANTypes: []string{VLANTypeDot1Q, VLANTypeQinQ, VLANTypePort}, OuterVLANEthertypes: []string{"0x8100"},
+			VLANTypes: simVLANTypes, OuterVLANEthertypes: simEthertypes,
 			ManagingAccount: st.self, ConsumingAccount: cust, BillingAccount: st.self, RoleAssignments: []string{},
 			PurchaseOrder: fmt.Sprintf("PO-%05d", 20000+connSeq),
 		}
@@ -280,36 +335,42 @@ func buildState(w *sim.World, now time.Time) *simState {
 		st.conns = append(st.conns, conn)
 		st.connByID[cid] = conn
 		st.vlans[cid] = sim.NewVLANPool(sim.MinVLAN, sim.MaxVLAN)
-		if portsOnDevice[dev.ID] == nil {
-			portsOnDevice[dev.ID] = map[string]bool{}
+		names := portsOnDevice[dev.ID]
+		if names == nil {
+			names = &deviceNames{other: map[string]bool{}}
+			portsOnDevice[dev.ID] = names
 		}
 		for _, pid := range ids {
 			pr := w.Rand("ixapi", "port", pid)
-			name := sim.InterfaceName(pr, speed)
-			for try := 0; portsOnDevice[dev.ID][name]; try++ {
+			pfx, fpc, pic, num := sim.InterfaceNameParts(pr, speed)
+			name := "" // set: a name beyond the drawn ones
+			for try := 0; (name == "" && names.drawn(pfx, fpc, pic, num)) || (name != "" && names.other[name]); try++ {
 				if try >= 20 {
 					// The device's usual name space is full (big scales):
 					// line cards 10 and up are never drawn above.
-					k := len(portsOnDevice[dev.ID])
-					name = fmt.Sprintf("%s-%d/%d/%d", name[:2], 10+k/2304, (k/48)%48, k%48)
+					k := names.n
+					name = fmt.Sprintf("%s-%d/%d/%d", pfx, 10+k/2304, (k/48)%48, k%48)
 					continue
 				}
-				name = sim.InterfaceName(pr, speed)
+				pfx, fpc, pic, num = sim.InterfaceNameParts(pr, speed)
 			}
-			portsOnDevice[dev.ID][name] = true
+			if name == "" {
+				name = sim.FormatInterfaceName(pfx, fpc, pic, num)
+				names.take(pfx, fpc, pic, num)
+			} else {
+				names.other[name] = true
+			}
+			names.n++
 			pstate := StateProduction
 			if state != StateProduction && state != StateProductionChangePending {
 				pstate = state
 			}
-			port := &Port{ID: pid, Name: name, State: pstate, MediaType: mediaType(speed), Speed: ptr(speed),
-				Device: dev.ID, Pop: dev.Pop, Connection: ptr(cid),
-				ManagingAccount: st.self, ConsumingAccount: cust, BillingAccount: st.self, RoleAssignments: []string{}}
+			port := simPort{name: name, state: pstate, speed: speed, dev: dev, conn: conn, cust: cust}
 			if sim.Chance(pr, 0.03) && pstate == StateProduction {
-				port.Status = []Status{{Severity: 4, Tag: "optics.rx_power_low", Message: "receive power -14.2 dBm below warning threshold",
+				port.status = []Status{{Severity: 4, Tag: "optics.rx_power_low", Message: "receive power -14.2 dBm below warning threshold",
 					Attrs: map[string]any{"rx_dbm": -14.2}, Timestamp: FormatTimestamp(now.Add(-time.Duration(pr.IntN(3600)) * time.Second))}}
 			}
 			st.ports = append(st.ports, port)
-			st.portByID[pid] = port
 			if sim.Chance(pr, 0.02) {
 				st.stale[trafficKey("port", pid)] = true
 			}
@@ -331,6 +392,36 @@ func buildState(w *sim.World, now time.Time) *simState {
 		}
 	}
 	return st
+}
+
+// deviceNames are the interface names taken on a device: the drawn ones
+// (sim.InterfaceNameParts) as bits, the overflow names (line cards 10 and
+// up, never drawn) by name.
+type deviceNames struct {
+	bits  [3 * 4 * 4 * 48 / 64]uint64
+	other map[string]bool
+	n     int
+}
+
+func drawnBit(pfx string, fpc, pic, port int) int {
+	p := 2
+	switch pfx {
+	case "ge":
+		p = 0
+	case "xe":
+		p = 1
+	}
+	return ((p*4+fpc)*4+pic)*48 + port
+}
+
+func (d *deviceNames) drawn(pfx string, fpc, pic, port int) bool {
+	b := drawnBit(pfx, fpc, pic, port)
+	return d.bits[b/64]&(1<<(b%64)) != 0
+}
+
+func (d *deviceNames) take(pfx string, fpc, pic, port int) {
+	b := drawnBit(pfx, fpc, pic, port)
+	d.bits[b/64] |= 1 << (b % 64)
 }
 
 // pickState gives most objects production and a few every other state.
@@ -393,8 +484,7 @@ func (st *simState) manOf(c *Connection) *MetroAreaNetwork {
 	if len(c.Ports) == 0 {
 		return st.mans[0]
 	}
-	p := st.portByID[c.Ports[0]]
-	return st.manByID[st.popByID[p.Pop].MetroAreaNetwork]
+	return st.manByID[st.popByID[st.portPop(c.Ports[0])].MetroAreaNetwork]
 }
 
 // takeVLAN reserves a stable, hash-derived VLAN on a connection.
@@ -700,8 +790,7 @@ func attrsConnection(st *simState) func(any, string) ([]string, bool) {
 		case "pop", "facility", "metro_area_network":
 			var out []string
 			for _, pid := range c.Ports {
-				p := st.portByID[pid]
-				pop := st.popByID[p.Pop]
+				pop := st.popByID[st.portPop(pid)]
 				switch f {
 				case "pop":
 					out = append(out, pop.ID)

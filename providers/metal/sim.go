@@ -106,11 +106,15 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		vnByID: map[string]*simVN{}, vnsOf: map[string][]*simVN{}, vnPools: map[string]*sim.VLANPool{},
 		vrfByID: map[string]*simVrf{}, vrfsOf: map[string][]*simVrf{},
 	}
-	s.build()
-	if s.cfg.maxWaiting <= 0 {
-		// Room for new arrivals beyond what the initial estate has.
-		s.cfg.maxWaiting = s.waitingOnUs() + max(6, w.Scale()/50)
-	}
+	// The estate is built when first asked for, at the engine's creation
+	// time (see sim.Engine.Prepare).
+	s.engine.Prepare(func(time.Time) {
+		s.build()
+		if s.cfg.maxWaiting <= 0 {
+			// Room for new arrivals beyond what the initial estate has.
+			s.cfg.maxWaiting = s.waitingOnUs() + max(6, w.Scale()/50)
+		}
+	})
 	return s
 }
 
@@ -604,10 +608,10 @@ func (s *Simulator) listConns(w http.ResponseWriter, rc *reqCtx, o *simOrg, proj
 	s.page(w, rc, "interconnections", len(list), func(i int) any { return s.wireConn(list[i]) }, s.cfg.perPageCap)
 }
 
-func (s *Simulator) listEvents(w http.ResponseWriter, rc *reqCtx, events []Event) {
+func (s *Simulator) listEvents(w http.ResponseWriter, rc *reqCtx, events []simEvent) {
 	n := len(events)
 	// Newest first, as the API lists them.
-	s.page(w, rc, "events", n, func(i int) any { return events[n-1-i] }, s.cfg.eventsPerPageCap)
+	s.page(w, rc, "events", n, func(i int) any { return events[n-1-i].wire() }, s.cfg.eventsPerPageCap)
 }
 
 func (s *Simulator) listVNs(w http.ResponseWriter, rc *reqCtx, pr *simProject) {

@@ -63,7 +63,7 @@ type simConn struct {
 	tokens                []FabricServiceToken
 	requestedBy           string
 	created, updated      time.Time
-	events                []Event
+	events                []simEvent
 	gen                   int
 }
 
@@ -73,7 +73,7 @@ type simPort struct {
 	conn                                   *simConn
 	vcs                                    []*simVC
 	nni                                    *sim.VLANPool
-	events                                 []Event
+	events                                 []simEvent
 }
 
 type simVC struct {
@@ -88,7 +88,7 @@ type simVC struct {
 	md5                         string
 	peerASN                     int64
 	created, updated            time.Time
-	events                      []Event
+	events                      []simEvent
 	gen                         int // bumped on every transition; stale scheduled steps are dropped
 	deleted                     bool
 }
@@ -156,17 +156,15 @@ func (s *Simulator) build() {
 		s.generate(i, n, vcBudget)
 	}
 	t := w.Timing()
-	s.engine.Run(func(time.Time) {
-		for _, sc := range s.conns {
-			for _, pt := range sc.ports {
-				for _, vc := range pt.vcs {
-					s.scheduleVC(vc)
-				}
+	for _, sc := range s.conns {
+		for _, pt := range sc.ports {
+			for _, vc := range pt.vcs {
+				s.scheduleVC(vc)
 			}
-			s.scheduleConn(sc)
 		}
-		s.engine.Every(w.Rand("metal", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
-	})
+		s.scheduleConn(sc)
+	}
+	s.engine.Every(w.Rand("metal", "arrivals"), t.ArrivalMin, t.ArrivalMax, s.arrive)
 }
 
 // generate creates interconnection i of n with its ports and VCs.
@@ -449,9 +447,23 @@ func (s *Simulator) nextSubnet(v *simVrf) (subnet, metal, customer string) {
 	return net + "/30", fmt.Sprintf("10.%d.%d.%d", b2, third, fourth+1), fmt.Sprintf("10.%d.%d.%d", b2, third, fourth+2)
 }
 
+// simEvent is one entry of an event log, kept small (every object has a
+// log); wire renders it as the API's Event.
+type simEvent struct {
+	id0, id1  uint64 // sim.UUIDWords
+	typ, body string
+	at        int64 // Unix seconds (events are stamped to the second)
+}
+
+func (e *simEvent) wire() Event {
+	return Event{ID: sim.FormatUUID(e.id0, e.id1), Type: e.typ, Body: e.body, Interpolated: e.body, State: "success",
+		CreatedAt: stampOf(time.Unix(e.at, 0))}
+}
+
 // event appends an event to a log (bounded).
-func (s *Simulator) event(log *[]Event, at time.Time, typ, body string) {
-	e := Event{ID: sim.UUID(s.rnd), Type: typ, Body: body, Interpolated: body, State: "success", CreatedAt: stampOf(at)}
+func (s *Simulator) event(log *[]simEvent, at time.Time, typ, body string) {
+	e := simEvent{typ: typ, body: body, at: at.Unix()}
+	e.id0, e.id1 = sim.UUIDWords(s.rnd)
 	*log = append(*log, e)
 	if len(*log) > maxEvents {
 		*log = append((*log)[:0], (*log)[len(*log)-maxEvents:]...)

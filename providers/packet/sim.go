@@ -70,8 +70,12 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 	for _, o := range opts {
 		o(s)
 	}
-	s.build()
-	s.engine.Run(func(time.Time) { s.startWorld() })
+	// The account is built when first asked for, at the engine's creation
+	// time (see sim.Engine.Prepare).
+	s.engine.Prepare(func(time.Time) {
+		s.build()
+		s.startWorld()
+	})
 	return s
 }
 
@@ -94,7 +98,11 @@ func SimFaultHooks() sim.FaultHooks {
 func (s *Simulator) Requests() int64 { return s.requests.Load() }
 
 // OrganizationID is the simulated organisation's id.
-func (s *Simulator) OrganizationID() string { return s.orgID }
+func (s *Simulator) OrganizationID() string {
+	s.engine.Lock()
+	defer s.engine.Unlock()
+	return s.orgID
+}
 
 // ProjectIDs are the simulated projects, in order.
 func (s *Simulator) ProjectIDs() []string {

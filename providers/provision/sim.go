@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"cmp"
 	"crypto/hmac"
 	"encoding/json"
 	"fmt"
@@ -45,8 +46,8 @@ type Simulator struct {
 	keys   map[string]string // apiKey -> secret key
 
 	// Guarded by engine (Lock/Unlock).
-	blocks    map[int64]*simBlock
-	order     []*simBlock // creation order = id order
+	order     []*simBlock // creation order = id order (see block)
+	tagSets   map[string][]string
 	aggs      map[int64]*simAgg
 	regions   []*simRegion
 	resources map[int64]*simResource
@@ -80,7 +81,7 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 		world:     w,
 		engine:    w.NewEngine(),
 		keys:      map[string]string{DemoAPIKey: DemoSecretKey},
-		blocks:    map[int64]*simBlock{},
+		tagSets:   map[string][]string{},
 		aggs:      map[int64]*simAgg{},
 		resources: map[int64]*simResource{},
 		rnd:       w.Rand("provision", "runtime"),
@@ -88,11 +89,13 @@ func NewSimulator(w *sim.World, opts ...SimOption) *Simulator {
 	for _, o := range opts {
 		o(s)
 	}
-	s.build()
-	// Customer churn: now and then an assignment comes back to the
-	// holding tank; a new one is smart-assigned elsewhere.
+	// The IPAM is built when first asked for, at the engine's creation
+	// time (see sim.Engine.Prepare). Customer churn: now and then an
+	// assignment comes back to the holding tank; a new one is
+	// smart-assigned elsewhere.
 	t := w.Timing()
-	s.engine.Run(func(time.Time) {
+	s.engine.Prepare(func(time.Time) {
+		s.build()
 		s.engine.Every(w.Rand("provision", "churn"), 2*t.ArrivalMin, 2*t.ArrivalMax, s.churn)
 	})
 	return s
@@ -139,7 +142,7 @@ func (s *Simulator) churn(now time.Time) {
 	if free := agg.bestFit(b.prefix.Bits(), nil); free != nil {
 		leaf := s.carve(agg, free, b.prefix.Bits(), now)
 		s.assignTo(agg, leaf, simCustomerID+company, now)
-		leaf.tags = append(leaf.tags, "Customer")
+		leaf.tags = s.tagSet(append(leaf.tags, "Customer"))
 	}
 }
 
@@ -302,24 +305,24 @@ func idPtr(id int64) *int64 {
 	return &id
 }
 
-func sqlTime(t time.Time) *string {
-	if t.IsZero() {
+func sqlTime(t simTime) *string {
+	if t == 0 {
 		return nil
 	}
-	return ptr(t.UTC().Format("2006-01-02 15:04:05"))
+	return ptr(t.time().Format("2006-01-02 15:04:05"))
 }
 
 func (s *Simulator) wire(b *simBlock) blockJSON {
 	res := s.resources[b.resource]
 	last := LastAddr(b.prefix)
 	j := blockJSON{
-		ID: b.id, Type: string(b.fam), CIDR: b.prefix.String(), FormattedIP: b.prefix.String(),
+		ID: b.id, Type: string(b.fam()), CIDR: b.prefix.String(), FormattedIP: b.prefix.String(),
 		Address: AddrDecimal(b.prefix.Addr()), EndAddress: AddrDecimal(last), Mask: b.prefix.Bits(),
 		Child1: idPtr(b.child1), Child2: idPtr(b.child2), CustID: b.resource, ResourceID: b.resource,
-		LastUpdatedTime: sqlTime(b.updatedAt), Description: strPtr(b.desc), Parent: idPtr(b.parent),
-		RIR: b.rir, Notes: strPtr(b.notes), Code: strPtr(b.code), GenericCode: strPtr(b.code),
-		Region: b.region.code, RegionName: b.region.name, ARINNetID: strPtr(b.netName),
-		ARINCustID: strPtr(b.custHandle), ARINSwipTime: sqlTime(b.swipAt), AssignedTime: sqlTime(b.assignedAt),
+		LastUpdatedTime: sqlTime(b.updatedAt), Description: strPtr(b.desc()), Parent: idPtr(b.parent),
+		RIR: b.rir, Notes: strPtr(b.notes()), Code: strPtr(b.code()), GenericCode: strPtr(b.code()),
+		Region: b.region.code, RegionName: b.region.name, ARINNetID: strPtr(b.txt().netName),
+		ARINCustID: strPtr(b.txt().custHandle), ARINSwipTime: sqlTime(b.swipAt), AssignedTime: sqlTime(b.assignedAt),
 		Permissions: simPermissions, Range: b.prefix.Addr().String() + " - " + last.String(),
 		Tags: b.tags,
 	}
@@ -338,7 +341,7 @@ func (s *Simulator) wire(b *simBlock) blockJSON {
 	if b.leaf() {
 		j.IsAggregate = 1
 	}
-	if b.fam == model.IPv4 {
+	if b.fam() == model.IPv4 {
 		j.Netmask = netmask4(b.prefix.Bits())
 	}
 	if b.lir != 0 {
@@ -511,7 +514,7 @@ func (s *Simulator) listingFor(w http.ResponseWriter, q url.Values) ([]*simBlock
 			fail(w, "Invalid type %q: ipv4 or ipv6", t)
 			return nil, false
 		}
-		add(func(b *simBlock) bool { return b.fam == fam })
+		add(func(b *simBlock) bool { return b.fam() == fam })
 	}
 	if v := q.Get("rir"); v != "" {
 		add(func(b *simBlock) bool { return strings.EqualFold(b.rir, v) })
@@ -565,7 +568,7 @@ func (s *Simulator) listingFor(w http.ResponseWriter, q url.Values) ([]*simBlock
 			if r := s.resources[b.resource]; r != nil {
 				res = r.name
 			}
-			hay := strings.ToLower(strings.Join([]string{b.prefix.String(), res, b.region.code, b.rir, b.desc, b.notes, b.code, strings.Join(b.tags, " ")}, " "))
+			hay := strings.ToLower(strings.Join([]string{b.prefix.String(), res, b.region.code, b.rir, b.desc(), b.notes(), b.code(), strings.Join(b.tags, " ")}, " "))
 			return strings.Contains(hay, v)
 		})
 	}
@@ -608,9 +611,9 @@ var sortFields = map[string]func(a, b *simBlock) int{
 	"mask": func(a, b *simBlock) int { return a.prefix.Bits() - b.prefix.Bits() },
 	"rir":  func(a, b *simBlock) int { return strings.Compare(a.rir, b.rir) },
 	"vlan": func(a, b *simBlock) int { return a.vlan - b.vlan },
-	"code": func(a, b *simBlock) int { return strings.Compare(a.code, b.code) },
+	"code": func(a, b *simBlock) int { return strings.Compare(a.code(), b.code()) },
 	"updateTime": func(a, b *simBlock) int {
-		return a.updatedAt.Compare(b.updatedAt)
+		return cmp.Compare(a.updatedAt, b.updatedAt)
 	},
 }
 
@@ -618,7 +621,7 @@ var sortFields = map[string]func(a, b *simBlock) int{
 func (s *Simulator) eligible(now time.Time) []*simBlock {
 	var out []*simBlock
 	for _, b := range s.order {
-		if b.status() == model.BlockHolding && !b.heldSince.IsZero() && now.Sub(b.heldSince) >= HoldPeriod {
+		if b.status() == model.BlockHolding && b.heldSince != 0 && now.Sub(b.heldSince.time()) >= HoldPeriod {
 			out = append(out, b)
 		}
 	}
@@ -635,7 +638,7 @@ func (s *Simulator) handleProcessHolding(w http.ResponseWriter, q url.Values, no
 	v4, v6 := 0, 0
 	data := make([]blockJSON, 0, len(due))
 	for _, b := range due {
-		if b.fam == model.IPv4 {
+		if b.fam() == model.IPv4 {
 			v4++
 		} else {
 			v6++
@@ -744,7 +747,7 @@ func (s *Simulator) handleSmartAssign(w http.ResponseWriter, q url.Values, now t
 	var best *simBlock
 	var bestAgg *simAgg
 	for _, b := range s.order {
-		if b.top != b.id || b.fam != fam || b.rir != rir {
+		if b.top != b.id || b.fam() != fam || b.rir != rir {
 			continue
 		}
 		agg := s.aggs[b.id]
@@ -764,7 +767,7 @@ func (s *Simulator) handleSmartAssign(w http.ResponseWriter, q url.Values, now t
 	leaf := s.carve(bestAgg, best, int(mask), now)
 	s.assignTo(bestAgg, leaf, res.id, now)
 	if code := q.Get("code"); code != "" {
-		leaf.code = code
+		leaf.setText(func(t *blockText) { t.code = code })
 	}
 	j := s.wire(leaf)
 	reply(w, map[string]any{"success": 1, "message": fmt.Sprintf("Assigned %s to Resource (%d) via Smart Assign", leaf.prefix, res.id), "id": leaf.id, "data": j})
@@ -799,7 +802,7 @@ func (s *Simulator) handleSWIP(w http.ResponseWriter, q url.Values, now time.Tim
 			return
 		}
 	}
-	b := s.blocks[blockID]
+	b := s.block(blockID)
 	if b == nil {
 		fail(w, "Block %d not found", blockID)
 		return
@@ -838,8 +841,8 @@ func (s *Simulator) handleSWIP(w http.ResponseWriter, q url.Values, now time.Tim
 		reply(w, map[string]any{"success": 1, "message": fmt.Sprintf("Sent ARIN SWIP deassignment for %s; the block is in the holding tank", b.prefix)})
 		return
 	}
-	b.resource, b.swipped, b.swipAt, b.updatedAt = resID, true, now, now
-	b.netName = firstNonEmpty(q.Get("netName"), netName(b.prefix))
-	b.custHandle = res.handle
+	b.resource, b.swipped, b.swipAt, b.updatedAt = resID, true, stime(now), stime(now)
+	name := firstNonEmpty(q.Get("netName"), netName(b.prefix))
+	b.setText(func(t *blockText) { t.netName, t.custHandle = name, res.handle })
 	reply(w, map[string]any{"success": 1, "message": fmt.Sprintf("Sent ARIN SWIP with action simpleReassign for %s for %s, Message: Success", b.prefix, res.name)})
 }

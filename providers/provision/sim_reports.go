@@ -80,10 +80,10 @@ func (s *Simulator) handleUtilization(w http.ResponseWriter, q url.Values) {
 	}
 	per := map[int64]*resUse{}
 	for _, b := range s.order {
-		if !b.leaf() || b.fam != fam || !inList(b.region.code, regions) || (rir != "" && !strings.EqualFold(b.rir, rir)) {
+		if !b.leaf() || b.fam() != fam || !inList(b.region.code, regions) || (rir != "" && !strings.EqualFold(b.rir, rir)) {
 			continue
 		}
-		if len(codes) > 0 && !inList(b.code, codes) {
+		if len(codes) > 0 && !inList(b.code(), codes) {
 			continue
 		}
 		if len(tags) > 0 && !tagsMatch(b, tags, "union") {
@@ -159,10 +159,10 @@ func (s *Simulator) handleMaskReport(w http.ResponseWriter, q url.Values) {
 		if !b.leaf() || !inList(b.region.code, regions) || !tagsMatch(b, tags, "intersection") || (hasRes && b.resource != resID) {
 			continue
 		}
-		f := fams[b.fam]
+		f := fams[b.fam()]
 		if f == nil {
 			f = &fam{prefix: map[int]*usage{}}
-			fams[b.fam] = f
+			fams[b.fam()] = f
 		}
 		f.all.add(b)
 		p := f.prefix[b.prefix.Bits()]

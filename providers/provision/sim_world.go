@@ -38,10 +38,10 @@ type simRegion struct {
 	hot        bool // its pools run above 90%
 }
 
-// simBlock is one block of the simulated IPAM.
+// simBlock is one block of the simulated IPAM, kept small: a world of a
+// million blocks is a million of these.
 type simBlock struct {
 	id, parent, child1, child2, top int64
-	fam                             model.IPFamily
 	prefix                          netip.Prefix
 	resource                        int64
 	assigned, swipped               bool
@@ -49,11 +49,82 @@ type simBlock struct {
 	rir                             string
 	vlan                            int
 	lir                             int64
-	tags                            []string
-	code, desc, notes               string
-	netName, custHandle             string
-	assignedAt, updatedAt           time.Time
-	swipAt, heldSince               time.Time
+	tags                            []string   // interned (Simulator.tagSet): shared, never changed in place
+	text                            *blockText // nil: no code, SWIP names, description or notes
+	assignedAt, updatedAt           simTime
+	swipAt, heldSince               simTime
+}
+
+// blockText is what few blocks have.
+type blockText struct{ code, netName, custHandle, desc, notes string }
+
+func (b *simBlock) txt() blockText {
+	if b.text == nil {
+		return blockText{}
+	}
+	return *b.text
+}
+
+func (b *simBlock) code() string  { return b.txt().code }
+func (b *simBlock) desc() string  { return b.txt().desc }
+func (b *simBlock) notes() string { return b.txt().notes }
+
+// setText changes a block's texts.
+func (b *simBlock) setText(fn func(t *blockText)) {
+	t := b.txt()
+	fn(&t)
+	if t == (blockText{}) {
+		b.text = nil
+		return
+	}
+	b.text = &t
+}
+
+func (b *simBlock) fam() model.IPFamily {
+	if b.prefix.Addr().Is6() {
+		return model.IPv6
+	}
+	return model.IPv4
+}
+
+// simTime is a time in 8 bytes: Unix nanoseconds, 0 for none.
+type simTime int64
+
+func stime(t time.Time) simTime {
+	if t.IsZero() {
+		return 0
+	}
+	return simTime(t.UnixNano())
+}
+
+func (t simTime) time() time.Time {
+	if t == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, int64(t)).UTC()
+}
+
+// tagSet returns the shared copy of tags (capacity = length, so an append
+// to it never writes into another block's tags).
+func (s *Simulator) tagSet(tags []string) []string {
+	if len(tags) == 0 {
+		return nil
+	}
+	key := strings.Join(tags, "\x00")
+	if t, ok := s.tagSets[key]; ok {
+		return t
+	}
+	t := slices.Clip(slices.Clone(tags))
+	s.tagSets[key] = t
+	return t
+}
+
+// block returns block id (nil if there is none): ids are creation order.
+func (s *Simulator) block(id int64) *simBlock {
+	if id < 1 || id > int64(len(s.order)) {
+		return nil
+	}
+	return s.order[id-1]
 }
 
 func (b *simBlock) leaf() bool { return b.child1 == 0 && b.child2 == 0 }
@@ -230,18 +301,13 @@ func (s *Simulator) addResource(res *simResource) {
 func (s *Simulator) newBlock(p netip.Prefix, parent *simBlock) *simBlock {
 	s.nextID++
 	b := &simBlock{id: s.nextID, prefix: p.Masked(), resource: simAvailableID}
-	b.fam = model.IPv4
-	if p.Addr().Is6() {
-		b.fam = model.IPv6
-	}
 	if parent != nil {
 		b.parent, b.top = parent.id, parent.top
 		b.region, b.rir, b.lir, b.updatedAt = parent.region, parent.rir, parent.lir, parent.updatedAt
-		b.tags = slices.Clone(parent.tags)
+		b.tags = parent.tags
 	} else {
 		b.top = b.id
 	}
-	s.blocks[b.id] = b
 	s.order = append(s.order, b)
 	return b
 }
@@ -250,7 +316,7 @@ func (s *Simulator) newBlock(p netip.Prefix, parent *simBlock) *simBlock {
 // reaches target use or its share of the block budget.
 func (s *Simulator) fillAggregate(rg *simRegion, p netip.Prefix, rir string, tags []string, target float64, budget int, epoch time.Time) {
 	root := s.newBlock(p, nil)
-	root.region, root.tags, root.updatedAt = rg, tags, epoch.Add(-3*365*24*time.Hour)
+	root.region, root.tags, root.updatedAt = rg, s.tagSet(tags), stime(epoch.Add(-3*365*24*time.Hour))
 	root.rir = rir
 	if rir != "1918" {
 		root.lir = simLIRBase + int64(slices.Index(rirs, rir))
@@ -260,7 +326,7 @@ func (s *Simulator) fillAggregate(rg *simRegion, p netip.Prefix, rir string, tag
 	s.aggs[root.id] = agg
 	r := s.world.Rand("provision", "aggregate", p.String())
 	sizes := v4Sizes
-	if root.fam == model.IPv6 {
+	if root.fam() == model.IPv6 {
 		sizes = v6Sizes
 	}
 	weights := make([]float64, len(sizes))
@@ -286,19 +352,20 @@ func (s *Simulator) fillAggregate(rg *simRegion, p netip.Prefix, rir string, tag
 		at := epoch.Add(-sim.Between(r, time.Hour, 900*24*time.Hour))
 		s.assignTo(agg, leaf, simCustomerID+int64(company), at)
 		tag := sim.Pick(r, assignTags)
-		if (leaf.fam == model.IPv4 && mask >= 30) || (leaf.fam == model.IPv6 && mask >= 64 && sim.Chance(r, 0.5)) {
+		if (leaf.fam() == model.IPv4 && mask >= 30) || (leaf.fam() == model.IPv6 && mask >= 64 && sim.Chance(r, 0.5)) {
 			tag = "PTP"
 		}
-		leaf.tags = append(leaf.tags, tag)
+		leaf.tags = s.tagSet(append(leaf.tags, tag))
 		if rir != "1918" && sim.Chance(r, 0.7) {
 			leaf.vlan = sim.ServiceVLAN(s.world.Seed(), rg.metro, company)
 		}
 		if rir == "ARIN" && sim.Chance(r, 0.5) {
-			leaf.swipped, leaf.swipAt = true, at.Add(time.Hour)
-			leaf.netName = netName(leaf.prefix)
+			leaf.swipped, leaf.swipAt = true, stime(at.Add(time.Hour))
+			leaf.setText(func(t *blockText) { t.netName = netName(leaf.prefix) })
 		}
 		if sim.Chance(r, 0.2) {
-			leaf.code = "CX-" + strconv.Itoa(1000+r.IntN(9000))
+			code := "CX-" + strconv.Itoa(1000+r.IntN(9000))
+			leaf.setText(func(t *blockText) { t.code = code })
 		}
 		used += sizeOf(leaf).Float64()
 		misses = 0
@@ -312,7 +379,7 @@ func (s *Simulator) carve(agg *simAgg, b *simBlock, mask int, now time.Time) *si
 		agg.removeFree(b)
 		lo, hi := halves(b.prefix)
 		c1, c2 := s.newBlock(lo, b), s.newBlock(hi, b)
-		c1.updatedAt, c2.updatedAt, b.updatedAt = now, now, now
+		c1.updatedAt, c2.updatedAt, b.updatedAt = stime(now), stime(now), stime(now)
 		b.child1, b.child2 = c1.id, c2.id
 		b.resource = simAvailableID
 		agg.addFree(c1)
@@ -325,24 +392,25 @@ func (s *Simulator) carve(agg *simAgg, b *simBlock, mask int, now time.Time) *si
 func (s *Simulator) assignTo(agg *simAgg, b *simBlock, resource int64, now time.Time) {
 	agg.removeFree(b)
 	b.assigned, b.resource = true, resource
-	b.assignedAt, b.updatedAt = now, now
-	b.heldSince = time.Time{}
+	b.assignedAt, b.updatedAt = stime(now), stime(now)
+	b.heldSince = 0
 }
 
 // toHolding parks an assigned block in the holding tank.
 func (s *Simulator) toHolding(b *simBlock, now time.Time) {
 	b.assigned, b.swipped, b.resource = false, false, simHoldingID
-	b.vlan, b.netName, b.custHandle = 0, "", ""
-	b.heldSince, b.updatedAt = now, now
-	if p := s.blocks[b.parent]; p != nil {
-		b.tags = slices.Clone(p.tags)
+	b.vlan = 0
+	b.setText(func(t *blockText) { t.netName, t.custHandle = "", "" })
+	b.heldSince, b.updatedAt = stime(now), stime(now)
+	if p := s.block(b.parent); p != nil {
+		b.tags = p.tags
 	}
 }
 
 // release returns a held block to the available pool.
 func (s *Simulator) release(b *simBlock, now time.Time) {
-	b.resource, b.heldSince, b.updatedAt = simAvailableID, time.Time{}, now
-	b.code = ""
+	b.resource, b.heldSince, b.updatedAt = simAvailableID, 0, stime(now)
+	b.setText(func(t *blockText) { t.code = "" })
 	if agg := s.aggs[b.top]; agg != nil {
 		agg.addFree(b)
 	}
@@ -362,7 +430,7 @@ func halves(p netip.Prefix) (netip.Prefix, netip.Prefix) {
 // sizeOf counts a block as the reports do: addresses for IPv4, /64
 // networks for IPv6 (anything longer than a /64 counts as one).
 func sizeOf(b *simBlock) model.Hosts {
-	if b.fam == model.IPv6 {
+	if b.fam() == model.IPv6 {
 		return model.PrefixSize(64, min(b.prefix.Bits(), 64))
 	}
 	return model.PrefixSize(32, b.prefix.Bits())

@@ -37,6 +37,9 @@
 //     its own time) and returns with the mutex held; Unlock() when done.
 //     At/After schedule events, Every schedules a recurring one (arrivals).
 //     Nothing runs in the background, so a FakeClock makes histories exact.
+//     Prepare(fn) builds a simulator's world on the first Lock, at the
+//     engine's creation time: an idle simulator costs nothing, and the
+//     history is the one an eager build would have given.
 //   - Faults: ParseFaults reads a spec like
 //     "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"
 //     or a preset ("chaos", "slow", "flaky", "none"; "chaos,stall=0"
@@ -50,10 +53,16 @@
 //
 // # Writing a provider simulator (providers/<kind>/sim.go)
 //
-//  1. NewSimulator(w *sim.World, opts...) builds the provider's entities
-//     from w: for i := 0; i < w.Scale(); i++ { r := w.Rand("<kind>",
-//     "connection", strconv.Itoa(i)); ... }, using Metros, Company and
-//     VLANPool.TakeNear(hash-derived tag) so the result is stable.
+//  1. NewSimulator(w *sim.World, opts...) registers the build of the
+//     provider's entities with e.Prepare: for i := 0; i < w.Scale(); i++
+//     { r := w.Rand("<kind>", "connection", strconv.Itoa(i)); ... }, using
+//     Metros, Company and VLANPool.TakeNear(hash-derived tag) so the
+//     result is stable. --demo-scale goes to 1,000,000: keep per-object
+//     state small (compact records rendered when served, shared constant
+//     parts, times as integers; Fabric regenerates untouched connections
+//     from their seed), make a page a slice of an ordered index rather
+//     than a filter and sort of everything, and render outside the lock
+//     where the objects allow it.
 //  2. It owns an Engine (w.NewEngine()); every ServeHTTP starts with
 //     now := e.Lock(); defer e.Unlock(). State changes that take time
 //     (approve -> provisioning -> active) are e.After(delay, fn) events,

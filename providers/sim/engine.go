@@ -23,6 +23,9 @@ type Engine struct {
 	now   time.Time
 	q     eventQueue
 	seq   uint64
+	// prepare, when set, builds the simulator's world the first time the
+	// engine is locked (see Prepare).
+	prepare func(now time.Time)
 	// MaxCatchUp bounds how many events one Lock runs (a fake clock jumped
 	// a year ahead must not hang a request); the rest run on later calls.
 	MaxCatchUp int
@@ -40,6 +43,10 @@ func NewEngine(clock Clock) *Engine {
 // clock's now and returns the current simulated time. Call Unlock when done.
 func (e *Engine) Lock() time.Time {
 	e.mu.Lock()
+	if fn := e.prepare; fn != nil {
+		e.prepare = nil
+		fn(e.now)
+	}
 	target := e.clock.Now()
 	for n := 0; e.q.Len() > 0 && n < e.MaxCatchUp; n++ {
 		ev := e.q[0]
@@ -57,6 +64,14 @@ func (e *Engine) Lock() time.Time {
 	}
 	return e.now
 }
+
+// Prepare registers fn to build a simulator's world lazily: it runs once,
+// the first time the engine is locked, with the lock held and before any
+// event, at the simulated time the engine was created (so the events it
+// schedules are exactly those an eager build would have scheduled, and a
+// FakeClock gives the same history). A simulator nobody asks costs
+// nothing. Call it before the engine is shared (from a constructor).
+func (e *Engine) Prepare(fn func(now time.Time)) { e.prepare = fn }
 
 // Unlock releases the engine.
 func (e *Engine) Unlock() { e.mu.Unlock() }

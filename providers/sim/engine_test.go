@@ -128,3 +128,34 @@ func TestEngineAtInThePastRunsNow(t *testing.T) {
 		t.Fatal("queue should be empty")
 	}
 }
+
+func TestEnginePrepareRunsOnceAtCreationTimeBeforeEvents(t *testing.T) {
+	clk := NewFakeClock(t0)
+	e := NewEngine(clk)
+	var log []string
+	built := 0
+	e.Prepare(func(now time.Time) {
+		built++
+		if !now.Equal(t0) {
+			t.Errorf("prepare ran at t0+%v, want the engine's creation time", now.Sub(t0))
+		}
+		e.After(time.Second, func(time.Time) { log = append(log, "first") })
+	})
+	clk.Advance(time.Hour) // the first request comes much later
+	if built != 0 {
+		t.Fatal("prepare ran before the engine was locked")
+	}
+	e.Run(func(now time.Time) {
+		if !now.Equal(t0.Add(time.Hour)) {
+			t.Errorf("first lock returned t0+%v, want t0+1h", now.Sub(t0))
+		}
+		log = append(log, "handler")
+	})
+	e.Run(func(time.Time) {})
+	if built != 1 {
+		t.Fatalf("prepare ran %d times, want once", built)
+	}
+	if !slices.Equal(log, []string{"first", "handler"}) {
+		t.Fatalf("ran %v: the event prepare scheduled at t0+1s must run before the first handler", log)
+	}
+}

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -113,14 +112,26 @@ func Email(r *rand.Rand, c Company) string {
 // up), with FPC, PIC and port numbers that make natural sorting matter
 // (et-0/0/9 before et-0/0/10).
 func InterfaceName(r *rand.Rand, speedMbps int64) string {
-	prefix := "et"
+	return FormatInterfaceName(InterfaceNameParts(r, speedMbps))
+}
+
+// InterfaceNameParts draws what InterfaceName draws: the prefix for the
+// speed ("ge", "xe" or "et"), FPC 0-3, PIC 0-3 and port 0-47. A simulator
+// that checks many drawn names for collisions compares the parts.
+func InterfaceNameParts(r *rand.Rand, speedMbps int64) (prefix string, fpc, pic, port int) {
+	prefix = "et"
 	switch {
 	case speedMbps <= 1000:
 		prefix = "ge"
 	case speedMbps <= 10000:
 		prefix = "xe"
 	}
-	return fmt.Sprintf("%s-%d/%d/%d", prefix, r.IntN(4), r.IntN(4), r.IntN(48))
+	return prefix, r.IntN(4), r.IntN(4), r.IntN(48)
+}
+
+// FormatInterfaceName is the name of the parts ("xe-1/2/3").
+func FormatInterfaceName(prefix string, fpc, pic, port int) string {
+	return prefix + "-" + strconv.Itoa(fpc) + "/" + strconv.Itoa(pic) + "/" + strconv.Itoa(port)
 }
 
 // LAGName returns an aggregated-interface name ("ae12").

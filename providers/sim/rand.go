@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"time"
 )
@@ -99,10 +98,37 @@ func Weighted(r *rand.Rand, weights []float64) int {
 
 // UUID returns a random (version 4 layout) UUID drawn from r, so simulated
 // identifiers are as deterministic as everything else.
-func UUID(r *rand.Rand) string {
-	a, b := r.Uint64(), r.Uint64()
+func UUID(r *rand.Rand) string { return FormatUUID(UUIDWords(r)) }
+
+// UUIDWords draws a UUID as UUID does, as two words, for simulators that
+// keep many identifiers and format them when serving (FormatUUID).
+func UUIDWords(r *rand.Rand) (a, b uint64) {
+	a, b = r.Uint64(), r.Uint64()
 	a = (a &^ (0xf << 12)) | (4 << 12)   // version 4
 	b = (b &^ (0x3 << 62)) | (0x2 << 62) // RFC 4122 variant
-	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x",
-		a>>32, (a>>16)&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+	return a, b
+}
+
+// FormatUUID is the text of the UUID UUIDWords drew.
+func FormatUUID(a, b uint64) string {
+	// Hex by hand: simulators regenerate objects when serving them, and
+	// fmt made identifiers a good part of that cost.
+	const hex = "0123456789abcdef"
+	var u [36]byte
+	put := func(at int, v uint64, digits int) {
+		for i := digits - 1; i >= 0; i-- {
+			u[at+i] = hex[v&0xf]
+			v >>= 4
+		}
+	}
+	put(0, a>>32, 8)
+	u[8] = '-'
+	put(9, (a>>16)&0xffff, 4)
+	u[13] = '-'
+	put(14, a&0xffff, 4)
+	u[18] = '-'
+	put(19, b>>48, 4)
+	u[23] = '-'
+	put(24, b&0xffffffffffff, 12)
+	return string(u[:])
 }

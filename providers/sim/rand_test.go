@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"testing"
@@ -184,5 +185,39 @@ func TestMetrosTable(t *testing.T) {
 	}
 	if len(Facilities()) < len(Metros()) {
 		t.Fatal("Facilities lists fewer entries than metros")
+	}
+}
+
+func TestUUIDIsTheFormattedDraw(t *testing.T) {
+	r, ref := NewRand(11, "uuid-fmt"), NewRand(11, "uuid-fmt")
+	for i := 0; i < 20000; i++ {
+		a, b := ref.Uint64(), ref.Uint64()
+		a = (a &^ (0xf << 12)) | (4 << 12)
+		b = (b &^ (0x3 << 62)) | (0x2 << 62)
+		want := fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", a>>32, (a>>16)&0xffff, a&0xffff, b>>48, b&0xffffffffffff)
+		if got := UUID(r); got != want {
+			t.Fatalf("draw %d: UUID = %s, want %s", i, got, want)
+		}
+	}
+}
+
+func TestUUIDWordsFormatToUUID(t *testing.T) {
+	r, ref := NewRand(5, "words"), NewRand(5, "words")
+	for i := 0; i < 1000; i++ {
+		if got, want := FormatUUID(UUIDWords(r)), UUID(ref); got != want {
+			t.Fatalf("draw %d: FormatUUID(UUIDWords) = %s, UUID = %s", i, got, want)
+		}
+	}
+}
+
+func TestInterfaceNameIsItsFormattedParts(t *testing.T) {
+	r, ref := NewRand(8, "ifname"), NewRand(8, "ifname")
+	for i := 0; i < 3000; i++ {
+		speed := PortSpeeds[i%len(PortSpeeds)]
+		prefix := map[int64]string{1000: "ge", 10000: "xe", 100000: "et"}[speed]
+		want := fmt.Sprintf("%s-%d/%d/%d", prefix, ref.IntN(4), ref.IntN(4), ref.IntN(48))
+		if got := InterfaceName(r, speed); got != want {
+			t.Fatalf("draw %d: InterfaceName = %s, want %s", i, got, want)
+		}
 	}
 }

@@ -14,12 +14,18 @@ const (
 
 // VLANPool hands out VLAN tags on one port (or one S-tag) without
 // duplicates. It is not safe for concurrent use: it belongs to the state a
-// simulator guards with its Engine.
+// simulator guards with its Engine. Most pools hold a handful of tags (one
+// per circuit on a connection), so the first few are kept inline and a
+// bitmap of all 4096 is allocated only when more are taken: a world with a
+// pool per connection stays small.
 type VLANPool struct {
 	min, max int
-	used     [64]uint64 // bit v set = tag v in use (4096 tags)
 	n        int
+	small    [smallPool]uint16 // the tags in use while n <= smallPool and bits is nil
+	bits     *[64]uint64       // bit v set = tag v in use, once the pool outgrew small
 }
+
+const smallPool = 6
 
 // NewVLANPool returns a pool of the tags min..max (clamped to 1..4094).
 func NewVLANPool(min, max int) *VLANPool {
@@ -37,7 +43,15 @@ func (p *VLANPool) InUse(v int) bool {
 	if v < 0 || v > 4095 {
 		return false
 	}
-	return p.used[v/64]&(1<<(v%64)) != 0
+	if p.bits != nil {
+		return p.bits[v/64]&(1<<(v%64)) != 0
+	}
+	for _, t := range p.small[:p.n] {
+		if int(t) == v {
+			return true
+		}
+	}
+	return false
 }
 
 // Reserve takes v if it is in range and free.
@@ -45,16 +59,36 @@ func (p *VLANPool) Reserve(v int) bool {
 	if v < p.min || v > p.max || p.InUse(v) {
 		return false
 	}
-	p.used[v/64] |= 1 << (v % 64)
+	if p.bits == nil && p.n == smallPool {
+		p.bits = new([64]uint64)
+		for _, t := range p.small {
+			p.bits[t/64] |= 1 << (t % 64)
+		}
+	}
+	if p.bits != nil {
+		p.bits[v/64] |= 1 << (v % 64)
+	} else {
+		p.small[p.n] = uint16(v)
+	}
 	p.n++
 	return true
 }
 
 // Release frees v (no-op if it was free).
 func (p *VLANPool) Release(v int) {
-	if p.InUse(v) {
-		p.used[v/64] &^= 1 << (v % 64)
-		p.n--
+	if !p.InUse(v) {
+		return
+	}
+	p.n--
+	if p.bits != nil {
+		p.bits[v/64] &^= 1 << (v % 64)
+		return
+	}
+	for i, t := range p.small[:p.n+1] {
+		if int(t) == v {
+			p.small[i] = p.small[p.n]
+			break
+		}
 	}
 }
 
@@ -94,8 +128,16 @@ func (p *VLANPool) TakeNear(want int) (v int, ok bool) {
 
 // TakeLowest reserves the lowest free tag.
 func (p *VLANPool) TakeLowest() (int, bool) {
+	if p.bits == nil {
+		for v := p.min; v <= p.max; v++ {
+			if p.Reserve(v) {
+				return v, true
+			}
+		}
+		return 0, false
+	}
 	for w := p.min / 64; w <= p.max/64; w++ {
-		free := ^p.used[w]
+		free := ^p.bits[w]
 		for free != 0 {
 			v := w*64 + bits.TrailingZeros64(free)
 			if v >= p.min && v <= p.max {
@@ -114,8 +156,23 @@ func (p *VLANPool) TakeRange(r *rand.Rand, n int) (lo, hi int, ok bool) {
 	if n <= 0 || n > p.max-p.min+1 {
 		return 0, 0, false
 	}
+	return p.TakeRangeAt(p.RangeStart(r), n)
+}
+
+// RangeStart draws the tag a TakeRange starts looking from. A generator that
+// replays a recorded TakeRange outcome calls it to consume the same random
+// numbers.
+func (p *VLANPool) RangeStart(r *rand.Rand) int { return IntBetween(r, p.min, p.max) }
+
+// TakeRangeAt is TakeRange looking from start.
+func (p *VLANPool) TakeRangeAt(start, n int) (lo, hi int, ok bool) {
+	if n <= 0 || n > p.max-p.min+1 {
+		return 0, 0, false
+	}
 	span := p.max - p.min + 1
-	start := IntBetween(r, p.min, p.max)
+	if start < p.min || start > p.max {
+		start = p.min
+	}
 	for i := 0; i < span; i++ {
 		lo = p.min + (start-p.min+i)%span
 		hi = lo + n - 1
