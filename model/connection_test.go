@@ -58,3 +58,38 @@ func TestFingerprint(t *testing.T) {
 		t.Error("action lists collide")
 	}
 }
+
+func TestWaitingOnUs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    *Connection
+		want bool
+	}{
+		{"nil", nil, false},
+		{"no change", &Connection{}, false},
+		{"their turn", &Connection{Pending: &PendingChange{Kind: ChangeCreation}}, false},
+		{"ours", &Connection{Pending: &PendingChange{Kind: ChangeCreation, WaitingOnUs: true}}, true},
+	} {
+		if got := WaitingOnUs(tc.c); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestEndpointLabel(t *testing.T) {
+	for _, tc := range []struct {
+		e    Endpoint
+		want string
+	}{
+		{Endpoint{}, ""},
+		{Endpoint{Type: "COLO"}, "COLO"},
+		{Endpoint{Type: "COLO", Name: "ap-1"}, "ap-1"},
+		{Endpoint{Name: "ap-1", PortName: "et-0/0/1"}, "et-0/0/1"},
+		{Endpoint{PortName: "et-0/0/1", Metro: "AM"}, "et-0/0/1@AM"},
+		{Endpoint{Metro: "AM"}, "AM"},
+	} {
+		if got := tc.e.Label(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.e, got, tc.want)
+		}
+	}
+}
