@@ -47,6 +47,7 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 // guard replaces the source's runner with an audited one, and with a refusing
 // one in read-only mode (refusals are audited too).
 func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
+	s.ReadOnly = readOnly || log == nil
 	if s.Runner == nil {
 		return s
 	}
