@@ -17,9 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/approvals"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/inventory"
@@ -34,7 +32,7 @@ import (
 // Panes in tab order. Adding a pane: one new package and one line here.
 var Panes = []pane.Factory{
 	connections.New,
-	approvals.New,
+	connections.NewApprovals,
 	ipam.New,
 	inventory.New,
 	traffic.New,
@@ -169,7 +167,7 @@ func (m Model) Init() tea.Cmd {
 	// terminal on quit (Bubble Tea leaves it on exit).
 	cmds := []tea.Cmd{tea.EnterAltScreen, a.store.StartAll(), a.startSpin(), a.clockTick()}
 	for _, p := range a.panes {
-		cmds = append(cmds, p.Init())
+		cmds = append(cmds, pane.Route(p.ID(), p.Init()))
 	}
 	if a.keyErr != nil {
 		cmds = append(cmds, pane.Toast("config [keys]: "+a.keyErr.Error()+"; using defaults", true))
@@ -243,18 +241,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case pane.ShowMsg:
-		for i, p := range a.panes {
-			if p.Title() == msg.Pane {
-				a.setActive(i)
-				if msg.Msg == nil {
-					return m, nil
-				}
-				np, cmd := p.Update(msg.Msg)
-				a.panes[i] = np
-				return m, cmd
-			}
+		i := a.index(msg.Pane)
+		if i < 0 {
+			return m, pane.Toast("no "+string(msg.Pane)+" pane here", true)
 		}
-		return m, pane.Toast("no "+msg.Pane+" pane in this build", true)
+		a.setActive(i)
+		if msg.Msg == nil {
+			return m, nil
+		}
+		return m, a.deliver(i, msg.Msg)
+	case pane.Routed:
+		if i := a.index(msg.To); i >= 0 {
+			return m, a.deliver(i, msg.Msg)
+		}
+		return m, nil
 	case pane.RefreshMsg:
 		return m, a.refresh(msg.Provider)
 	case pane.UpdateMsg:
@@ -270,31 +270,48 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Cursor blinks and the like for the palette's input.
 		var cmd tea.Cmd
 		a.palette.input, cmd = a.palette.input.Update(msg)
-		return m, tea.Batch(cmd, a.broadcast(msg))
+		return m, cmd
 	}
-	return m, a.broadcast(msg)
+	// Anything else unaddressed (a stray blink) is for the active pane.
+	if len(a.panes) > 0 {
+		return m, a.deliver(a.active, msg)
+	}
+	return m, nil
 }
-
-// Busy is an optional pane method: true while the pane waits for
-// something other than a fetch (an action in flight).
-type Busy interface{ Busy() bool }
 
 func (a *app) busy() bool {
 	for _, p := range a.panes {
-		if b, ok := p.(Busy); ok && b.Busy() {
+		if b, ok := p.(pane.Busy); ok && b.Busy() {
 			return true
 		}
 	}
 	return false
 }
 
-// broadcast sends a non-key message to every pane.
+// index is the position of pane id, -1 when there is none.
+func (a *app) index(id pane.ID) int {
+	for i, p := range a.panes {
+		if p.ID() == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// deliver gives msg to pane i; what its commands return comes back to it
+// alone (pane.Route).
+func (a *app) deliver(i int, msg tea.Msg) tea.Cmd {
+	np, cmd := a.panes[i].Update(msg)
+	a.panes[i] = np
+	return pane.Route(np.ID(), cmd)
+}
+
+// broadcast sends a shared-data change (state.ChangedMsg, RefreshMsg) to
+// every pane: the only messages every pane hears.
 func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
-	for i, p := range a.panes {
-		np, cmd := p.Update(msg)
-		a.panes[i] = np
-		cmds = append(cmds, cmd)
+	for i := range a.panes {
+		cmds = append(cmds, a.deliver(i, msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -318,11 +335,6 @@ func (a *app) refresh(provider string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// TextFocuser is an optional pane method: true while keystrokes go to a
-// text input. A pane without it is taken to be typing whenever it
-// captures keys (Capturing).
-type TextFocuser interface{ TextFocused() bool }
-
 // textFocused reports whether keystrokes are text right now: the palette,
 // or a text input of the active pane.
 func (a *app) textFocused() bool {
@@ -333,7 +345,7 @@ func (a *app) textFocused() bool {
 		return false
 	}
 	p := a.panes[a.active]
-	if tf, ok := p.(TextFocuser); ok {
+	if tf, ok := p.(pane.TextFocuser); ok {
 		return tf.TextFocused()
 	}
 	return p.Capturing()
@@ -404,9 +416,7 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	p := a.panes[a.active]
 	if p.Capturing() {
-		np, cmd := p.Update(msg)
-		a.panes[a.active] = np
-		return cmd
+		return a.deliver(a.active, msg)
 	}
 	if text, blocked := km.BlockedByReadOnly(msg); blocked {
 		return pane.Toast(text, true)
@@ -444,9 +454,7 @@ func (a *app) key(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	}
-	np, cmd := p.Update(msg)
-	a.panes[a.active] = np
-	return cmd
+	return a.deliver(a.active, msg)
 }
 
 func (a *app) setActive(i int) {
@@ -462,10 +470,10 @@ func (a *app) quit() tea.Cmd {
 
 // recount updates the status bar counts of provider.
 func (a *app) recount(provider string) {
-	cs := conns.Of(a.store, provider)
+	cs := a.ctx.ConnectionsOf(provider)
 	c := counts{conns: len(cs)}
 	for i := range cs {
-		if cs[i].Pending != nil && cs[i].Pending.WaitingOnUs {
+		if model.WaitingOnUs(&cs[i]) {
 			c.pending++
 		}
 	}
@@ -886,7 +894,7 @@ func (a *app) providerStatus(name string) statusPart {
 	}
 	// Panes may add a provider-specific note (IPAM: pools over threshold).
 	for _, pn := range a.panes {
-		if ps, ok := pn.(interface{ ProviderStatus(string) string }); ok {
+		if ps, ok := pn.(pane.ProviderStatuser); ok {
 			if s := ps.ProviderStatus(name); s != "" {
 				p.notes = append(p.notes, s)
 			}
@@ -936,7 +944,7 @@ func (a *app) helpView(height int) string {
 	b.WriteString("\n\n")
 	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  field~=word  !negate  (terms ANDed; fields: column names or prefixes)"))
 	b.WriteString("\n" + st.Dim.Render("Status bar, when narrow: ● ok  ! stale  ✗ failing  ◷ rate limited  5p = 5 pending"))
-	if hn, ok := p.(interface{ HelpNote(readOnly bool) string }); ok {
+	if hn, ok := p.(pane.HelpNoter); ok {
 		// The pane knows which of its keys change the world.
 		if a.opts.ReadOnly {
 			b.WriteString("\n" + st.ReadOnly.Render(hn.HelpNote(true)))

@@ -9,7 +9,6 @@ import (
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/components/connlist"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
 )
@@ -33,7 +32,7 @@ func selectState(t *testing.T, h *harness, state string) model.Connection {
 }
 
 // rowState is the STATE cell of key, filtered out or not.
-func rowState(h *harness, l *connlist.Model, key string) string {
+func rowState(h *harness, l *connections.Model, key string) string {
 	for _, r := range l.Table().All() {
 		if r.Key == key {
 			return r.Cells[connections.ColState]
@@ -44,7 +43,7 @@ func rowState(h *harness, l *connlist.Model, key string) string {
 
 // helpKeys is the list's footer key help as text (a toast may cover the
 // footer itself).
-func helpKeys(l *connlist.Model) string {
+func helpKeys(l *connections.Model) string {
 	var parts []string
 	for _, b := range l.ShortHelp() {
 		if b.Enabled() {

@@ -91,7 +91,7 @@ func (a *app) runCommand(line string) (tea.Cmd, string) {
 		var cmds []tea.Cmd
 		for _, p := range a.panes {
 			if f, ok := p.(pane.Filterer); ok {
-				cmds = append(cmds, f.ClearFilter())
+				cmds = append(cmds, pane.Route(p.ID(), f.ClearFilter()))
 			}
 		}
 		return tea.Batch(append(cmds, pane.Toast("filters cleared", false))...), ""
@@ -137,11 +137,11 @@ func (a *app) filterAll(field, op, value string) (tea.Cmd, string) {
 		if !ok {
 			continue
 		}
-		done, cmd := f.FilterBy(field, op, value)
+		done, _, cmd := f.FilterBy(field, op, value)
 		if !done {
 			continue
 		}
-		cmds = append(cmds, cmd)
+		cmds = append(cmds, pane.Route(p.ID(), cmd))
 		took = append(took, p.Title())
 		if first < 0 || i == a.active {
 			first = i

@@ -19,6 +19,7 @@ type hello struct{ who string }
 
 func (p *probe) ShortHelp() []key.Binding  { return nil }
 func (p *probe) FullHelp() [][]key.Binding { return nil }
+func (p *probe) ID() pane.ID               { return "probe" }
 func (p *probe) Title() string             { return "Probe" }
 func (p *probe) Badge() string             { return "" }
 func (p *probe) Resources() []state.Spec   { return nil }
@@ -42,12 +43,12 @@ func TestShowMsgSwitchesPaneAndDelivers(t *testing.T) {
 	if !strings.Contains(h.view(), "3 Probe") {
 		t.Fatalf("registered pane not in the tabs:\n%s", h.line("noctop"))
 	}
-	h.send(pane.ShowMsg{Pane: "Probe", Msg: hello{"conn-1"}})
+	h.send(pane.ShowMsg{Pane: "probe", Msg: hello{"conn-1"}})
 	if h.m.Active() != 2 || len(pr.got) != 1 || !strings.Contains(h.view(), "probe pane") {
 		t.Fatalf("active=%d got=%v", h.m.Active(), pr.got)
 	}
-	h.send(pane.ShowMsg{Pane: "Nope"})
-	if !strings.Contains(h.view(), "no Nope pane") {
+	h.send(pane.ShowMsg{Pane: "nope"})
+	if !strings.Contains(h.view(), "no nope pane") {
 		t.Error("unknown pane not reported")
 	}
 }

@@ -1,13 +1,15 @@
-// Package connlist is the engine behind every pane that lists connections
-// (Connections, Approvals): it turns the shared state into table rows once
-// per refresh (reusing unchanged rows by fingerprint), sorts and filters them
+// Package connections holds the list of connections and the two panes
+// built on it by configuration: Connections (every connection of every
+// provider) and Approvals (the connections waiting on us, oldest first).
+//
+// The engine (this file) turns the shared state into table rows once per
+// refresh (reusing unchanged rows by fingerprint), sorts and filters them
 // through model.Table, keeps the cursor on the same connection, marks rows
 // new or changed since the previous refresh, and hosts the filter input, the
-// detail view and the approve/reject flow.
-package connlist
+// detail view and the actions (through ui/mutate, the one mutation path).
+package connections
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -16,18 +18,16 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/actionflow"
-	"github.com/noctop/noctop/ui/components/detail"
-	"github.com/noctop/noctop/ui/components/sparks"
-	"github.com/noctop/noctop/ui/components/vtable"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
-	"github.com/noctop/noctop/ui/traffic"
+	"github.com/noctop/noctop/ui/widgets/detail"
+	"github.com/noctop/noctop/ui/widgets/sparks"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // Column is one column: how it sorts and how it is laid out.
@@ -98,7 +98,7 @@ type Model struct {
 	filterAnchor string
 	input        textinput.Model
 	detail       *detail.Model
-	Flow         *actionflow.Flow
+	Flow         *mutate.Flow
 	w, h         int
 	loc          *time.Location
 	contentW     []int
@@ -117,7 +117,7 @@ type Model struct {
 }
 
 // New builds an empty list.
-func New(ctx *pane.Context, cfg Config) *Model {
+func NewModel(ctx *pane.Context, cfg Config) *Model {
 	cols := make([]model.Column, len(cfg.Columns))
 	vcols := make([]vtable.Column, len(cfg.Columns))
 	for i, c := range cfg.Columns {
@@ -143,14 +143,10 @@ func New(ctx *pane.Context, cfg Config) *Model {
 		vcols = append(vcols, vtable.Column{Title: SparkTitle, Min: 24, Max: 24, Priority: 5})
 	}
 	m := &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
-		input: in, Flow: actionflow.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
+		input: in, Flow: mutate.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
 	if sparkCol >= 0 {
 		m.view.SetHidden(sparkCol, true)
-		parent := context.Background
-		if ctx.Store != nil {
-			parent = ctx.Store.Context
-		}
-		m.sparks = sparks.New(sparkOwners.Add(1), ctx.Now, parent)
+		m.sparks = sparks.New(sparkOwners.Add(1), ctx.Now, ctx.Background)
 	}
 	return m
 }
@@ -225,11 +221,10 @@ func (m *Model) Refresh(provider string) tea.Cmd {
 		if provider != "" && s.Name != provider {
 			continue
 		}
-		e := m.ctx.Store.Get(conns.Key(s.Name))
-		if e == nil {
+		if _, registered := m.ctx.StatusOf(pane.Key(s.Name, pane.ResConnections)); !registered {
 			continue
 		}
-		cs, _ := e.Data.([]model.Connection)
+		cs := m.ctx.ConnectionsOf(s.Name)
 		p := m.provs[s.Name]
 		if p == nil {
 			p = &provState{}
@@ -294,18 +289,11 @@ func (m *Model) needed(p *provState, cs []model.Connection) []int {
 		} else if p.byID != nil {
 			sl = p.byID[c.ID]
 		}
-		if sl == nil || sl.row == nil || sl.row.Version != fingerprint(c) {
+		if sl == nil || sl.row == nil || sl.row.Version != c.FingerprintKey {
 			need = append(need, i)
 		}
 	}
 	return need
-}
-
-func fingerprint(c *model.Connection) uint64 {
-	if c.FingerprintKey != 0 {
-		return c.FingerprintKey
-	}
-	return c.Fingerprint()
 }
 
 // buildCmd builds a provider's first set of rows in a goroutine: the rows
@@ -348,7 +336,7 @@ func newRow(c *model.Connection, cellsOf func(*model.Connection, *time.Location)
 		cells[j] = text.Clean(cells[j])
 	}
 	r := model.NewRow(c.Key(), cells, nums, c)
-	r.Version = fingerprint(c)
+	r.Version = c.FingerprintKey // computed once, where the data was fetched (pane.Fetched)
 	return r
 }
 
@@ -463,12 +451,8 @@ func (m *Model) rebuild(p *provState, cs []model.Connection) {
 		sl.gen = gen
 		at[i] = sl
 		listed++
-		fp := c.FingerprintKey
-		if fp == 0 {
-			fp = c.Fingerprint()
-		}
 		r := sl.row
-		if r != nil && r.Version == fp {
+		if r != nil && r.Version == c.FingerprintKey {
 			r.Item = c // fresh data for the detail view and actions
 		} else {
 			r = newRow(c, m.cfg.Cells, m.loc)
@@ -509,12 +493,7 @@ func (m *Model) selectedKey() string {
 	return m.table.At(m.view.Cursor()).Key
 }
 
-func (m *Model) now() time.Time {
-	if m.ctx.Now != nil {
-		return m.ctx.Now()
-	}
-	return time.Now()
-}
+func (m *Model) now() time.Time { return m.ctx.Clock() }
 
 // SetFilter applies a filter query (as typed in the input).
 func (m *Model) SetFilter(q string) {
@@ -560,9 +539,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.wantSparks()
 		}
 		return nil
-	case actionflow.PreparedMsg:
+	case mutate.PreparedMsg:
 		return m.Flow.Update(msg)
-	case actionflow.DoneMsg:
+	case mutate.DoneMsg:
 		hadLast := m.Flow.Last != ""
 		cmd := m.Flow.Update(msg)
 		if !hadLast && m.Flow.Last != "" {
@@ -590,7 +569,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				m.detail = nil
 				return m.wantSparks()
 			case key.Matches(msg, km.Graph):
-				return traffic.ShowConnection(m.ctx, c)
+				return m.ctx.GraphConnection(&c)
 			case key.Matches(msg, km.Copy):
 				return clipboard.Cmd(m.ctx, c.ID)
 			}
@@ -632,7 +611,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.ReverseSort()
 		case key.Matches(msg, km.Graph):
 			if c, ok := m.Selected(); ok {
-				return traffic.ShowConnection(m.ctx, *c)
+				return m.ctx.GraphConnection(c)
 			}
 		case key.Matches(msg, km.Copy):
 			if c, ok := m.Selected(); ok {
@@ -812,12 +791,7 @@ func (m *Model) View() string {
 	return body
 }
 
-func (m *Model) spin() string {
-	if m.ctx.Spinner != nil {
-		return m.ctx.Spinner()
-	}
-	return "…"
-}
+func (m *Model) spin() string { return m.ctx.Spin() }
 
 // loadingNote says which providers are refreshing, with page progress.
 func (m *Model) loadingNote() string {
@@ -827,8 +801,8 @@ func (m *Model) loadingNote() string {
 			parts = append(parts, s.Name+" (preparing rows)")
 			continue
 		}
-		e := m.ctx.Store.Get(conns.Key(s.Name))
-		if e == nil || !e.Loading {
+		e, ok := m.ctx.StatusOf(pane.Key(s.Name, pane.ResConnections))
+		if !ok || !e.Loading {
 			continue
 		}
 		parts = append(parts, s.Name+progress(e))
@@ -839,7 +813,7 @@ func (m *Model) loadingNote() string {
 	return m.spin() + " refreshing " + strings.Join(parts, ", ")
 }
 
-func progress(e *state.Entry) string {
+func progress(e pane.Status) string {
 	switch {
 	case e.Total > 0:
 		return fmt.Sprintf(" %d/%d pages", e.Done, e.Total)
@@ -859,8 +833,8 @@ func (m *Model) emptyView() string {
 	}
 	found := false
 	for _, s := range m.ctx.Sources {
-		e := m.ctx.Store.Get(conns.Key(s.Name))
-		if e == nil {
+		e, ok := m.ctx.StatusOf(pane.Key(s.Name, pane.ResConnections))
+		if !ok {
 			continue
 		}
 		found = true

@@ -1,4 +1,4 @@
-package connlist
+package connections
 
 import (
 	"fmt"
@@ -8,11 +8,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/sparks"
 	"github.com/noctop/noctop/ui/export"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/traffic"
+	"github.com/noctop/noctop/ui/widgets/sparks"
 )
 
 // SparkTitle heads the sparkline column: the busier direction's maximum
@@ -78,7 +77,7 @@ func (m *Model) wantSparks() tea.Cmd {
 		if !ok || s.Stats == nil {
 			continue
 		}
-		wants = append(wants, sparks.Want{Key: r.Key, Source: s.Stats, Ref: traffic.ConnectionTarget(*c).Ref})
+		wants = append(wants, sparks.Want{Key: r.Key, Source: s.Stats, Ref: pane.ConnectionTarget(c).Ref})
 	}
 	return m.sparks.Request(wants)
 }
@@ -281,10 +280,10 @@ func (m *Model) HelpNote(readOnly bool) string {
 // FilterBy replaces the filter's terms on field with field+op+value, keeping
 // the others (the command palette's ":vlan 1140"); false when the list has
 // no such column.
-func (m *Model) FilterBy(field, op, value string) (bool, tea.Cmd) {
+func (m *Model) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
 	target := m.fieldCols(field)
 	if target == nil {
-		return false, nil
+		return false, "", nil
 	}
 	var keep []string
 	for _, tok := range model.SplitQuery(m.table.Filter().Query) {
@@ -300,7 +299,7 @@ func (m *Model) FilterBy(field, op, value string) (bool, tea.Cmd) {
 	}
 	keep = append(keep, field+op+value)
 	m.SetFilter(strings.Join(keep, " "))
-	return true, m.wantSparks()
+	return true, m.table.Filter().Query, m.wantSparks()
 }
 
 // ClearFilter drops the filter.

@@ -5,7 +5,6 @@
 package inventory
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strings"
@@ -15,19 +14,16 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/sparks"
 	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
-	"github.com/noctop/noctop/ui/traffic"
+	"github.com/noctop/noctop/ui/widgets/sparks"
 )
 
 // Key is the state key of a provider's inventory.
-func Key(provider string) state.Key {
-	return state.Key{Provider: provider, Resource: state.Inventory}
-}
+func Key(provider string) state.Key { return pane.Key(provider, pane.ResInventory) }
 
 // notGraphable are node kinds that carry no traffic of their own.
 var notGraphable = map[string]bool{
@@ -82,32 +78,17 @@ func NewPane(ctx *pane.Context) *Pane {
 	in.Placeholder = "text  kind=port  state==testing  !negate"
 	in.CharLimit = 200
 	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, input: in}
-	parent := context.Background
-	if ctx.Store != nil {
-		parent = ctx.Store.Context
-	}
-	p.sparks = sparks.New(owners.Add(1), ctx.Now, parent)
+	p.sparks = sparks.New(owners.Add(1), ctx.Now, ctx.Background)
 	return p
 }
 
+func (p *Pane) ID() pane.ID   { return pane.Inventory }
 func (p *Pane) Title() string { return "Inventory" }
 
 func (p *Pane) Badge() string { return "" }
 
 // Resources: one inventory per source that has one.
-func (p *Pane) Resources() []state.Spec {
-	var out []state.Spec
-	for _, s := range p.ctx.Sources {
-		if s.Inventory == nil {
-			continue
-		}
-		src := s.Inventory
-		out = append(out, state.Spec{Key: Key(s.Name), Fetch: func(c context.Context, pr *model.Progress) (any, error) {
-			return src.Inventory(c, pr)
-		}})
-	}
-	return out
-}
+func (p *Pane) Resources() []state.Spec { return p.ctx.InventorySpecs() }
 
 func (p *Pane) Init() tea.Cmd { return nil }
 
@@ -152,20 +133,20 @@ func graphable(n *model.Node) bool {
 
 // GraphTarget is the selected port, connection, config ... when its
 // provider offers statistics.
-func (p *Pane) GraphTarget() (traffic.Target, bool) {
+func (p *Pane) GraphTarget() (pane.GraphTarget, bool) {
 	n, src, ok := p.Selected()
 	if !ok || !graphable(n) {
-		return traffic.Target{}, false
+		return pane.GraphTarget{}, false
 	}
 	s, ok := p.ctx.Source(src)
 	if !ok || s.Stats == nil {
-		return traffic.Target{}, false
+		return pane.GraphTarget{}, false
 	}
 	ref := n.Ref
 	if ref.Provider == "" {
 		ref.Provider = src
 	}
-	return traffic.Target{Source: src, Ref: ref, Title: text.Clean(n.Label)}, true
+	return pane.GraphTarget{Source: src, Ref: ref, Title: text.Clean(n.Label)}, true
 }
 
 // rebuild re-reads every provider's inventory from the shared state,
@@ -177,13 +158,12 @@ func (p *Pane) rebuild() {
 	}
 	p.roots = p.roots[:0]
 	for _, s := range p.ctx.Sources {
-		e := p.ctx.Store.Get(Key(s.Name))
-		if e == nil {
+		if _, registered := p.ctx.StatusOf(Key(s.Name)); !registered {
 			continue
 		}
-		nodes, _ := e.Data.([]model.Node)
+		nodes, loaded := p.ctx.InventoryOf(s.Name)
 		root := build(s.Name, s.Kind, nodes)
-		if !p.seen[s.Name] && e.Data != nil {
+		if !p.seen[s.Name] && loaded {
 			p.seen[s.Name] = true
 			p.expanded[root.key] = true
 			for _, c := range root.children {
@@ -427,7 +407,7 @@ func (p *Pane) copyID() tea.Cmd {
 // graph opens the Traffic pane on the selection, or says why it cannot.
 func (p *Pane) graph() tea.Cmd {
 	if t, ok := p.GraphTarget(); ok {
-		return traffic.Show(t)
+		return pane.Graph(t)
 	}
 	n, src, ok := p.Selected()
 	if ok && graphable(n) {
@@ -674,14 +654,14 @@ func (p *Pane) count() int {
 func (p *Pane) loadingNote() string {
 	var parts []string
 	for _, s := range p.ctx.Sources {
-		e := p.ctx.Store.Get(Key(s.Name))
-		if e == nil {
+		e, ok := p.ctx.StatusOf(Key(s.Name))
+		if !ok {
 			continue
 		}
 		switch {
-		case e.Loading && e.Data != nil:
+		case e.Loading && e.HasData:
 			parts = append(parts, p.spin()+" refreshing "+s.Name)
-		case e.Err != nil && e.Data != nil:
+		case e.Stale():
 			parts = append(parts, "STALE "+s.Name+": "+errtext.Short(e.Err, s.Name))
 		}
 	}
@@ -703,17 +683,17 @@ func (p *Pane) emptyView() string {
 	var lines []string
 	found := false
 	for _, s := range p.ctx.Sources {
-		e := p.ctx.Store.Get(Key(s.Name))
-		if e == nil {
+		e, ok := p.ctx.StatusOf(Key(s.Name))
+		if !ok {
 			continue
 		}
 		found = true
 		switch {
-		case e.Loading && e.Data == nil:
+		case e.Loading && !e.HasData:
 			lines = append(lines, fmt.Sprintf("  %s Loading the inventory of %s…", p.spin(), s.Name))
-		case e.Err != nil && e.Data == nil:
+		case e.Err != nil && !e.HasData:
 			lines = append(lines, st.Error.Render(text.Truncate("  ✗ "+s.Name+": "+errtext.Long(e.Err, s.Name), p.w)))
-		case e.Data == nil:
+		case !e.HasData:
 			lines = append(lines, st.Dim.Render("  "+s.Name+": waiting to load…"))
 		}
 	}

@@ -13,12 +13,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/sparks"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/sparks"
 )
 
 func TestMain(m *testing.M) {

@@ -10,8 +10,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/confirm"
 	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/widgets/confirm"
 )
 
 // ActionTimeout bounds one action (the holding tank's confirming preview
@@ -272,7 +272,7 @@ func (p *Pane) run(a model.Action) tea.Cmd {
 		return pane.Toast("read-only mode: nothing was sent", true)
 	}
 	pend := p.pending
-	runner, id, parent := pend.src.Runner, p.id, p.ctx.Store.Context()
+	runner, id, parent := pend.src.Runner, p.id, p.ctx.Background()
 	p.running = verbs[a.Request.Kind]
 	if p.ctx.Logger != nil {
 		p.ctx.Logger.Info("action confirmed", "provider", pend.provider, "kind", a.Request.Kind, "target", a.Request.Target.ID, "method", a.HTTP.Method, "path", a.HTTP.Path)

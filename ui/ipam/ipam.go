@@ -21,11 +21,11 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/confirm"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/widgets/confirm"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // View is one of the pane's screens.
@@ -154,6 +154,7 @@ func (p *Pane) Provider() string {
 	return p.provs[p.cur]
 }
 
+func (p *Pane) ID() pane.ID   { return pane.IPAM }
 func (p *Pane) Title() string { return "IPAM" }
 
 // Badge counts pools at or above the threshold across providers.
@@ -618,7 +619,7 @@ func (p *Pane) loadingNote() string {
 	name := p.Provider()
 	var parts []string
 	for _, r := range []string{ResBlocks, ResUtilization, ResMasks, ResHolding} {
-		if e := entry(p.ctx, name, r); e != nil && e.Loading {
+		if e, ok := status(p.ctx, name, r); ok && e.Loading {
 			s := strings.TrimPrefix(r, "ipam-")
 			if e.Done > 0 {
 				s += fmt.Sprintf(" %d pages", e.Done)
@@ -635,9 +636,9 @@ func (p *Pane) loadingNote() string {
 // state explains a resource that has no data yet: loading or its error.
 func (p *Pane) stateNote(res, what string) string {
 	st := p.ctx.Styles
-	e := entry(p.ctx, p.Provider(), res)
+	e, ok := status(p.ctx, p.Provider(), res)
 	switch {
-	case e == nil:
+	case !ok:
 		return st.Dim.Render("  " + what + ": not available")
 	case e.Err != nil:
 		return st.Error.Render(text.Truncate("  ✗ "+what+": "+text.Clean(model.ErrorSummary(e.Err)), p.w))
@@ -649,8 +650,8 @@ func (p *Pane) stateNote(res, what string) string {
 
 // staleNote is shown above data that is older than the last attempt.
 func (p *Pane) staleNote(res string) string {
-	e := entry(p.ctx, p.Provider(), res)
-	if e == nil || !e.Stale() {
+	e, ok := status(p.ctx, p.Provider(), res)
+	if !ok || !e.Stale() {
 		return ""
 	}
 	loc := p.ctx.Now().Location()

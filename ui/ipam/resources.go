@@ -9,9 +9,9 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // Resource table columns.

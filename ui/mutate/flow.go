@@ -1,8 +1,8 @@
-// Package actionflow runs one mutation the only way noctop allows: plan
+// Package mutate runs one mutation the only way noctop allows: plan
 // (no I/O) -> confirmation dialog showing the exact request -> Runner.Do in
 // a command -> re-read the object from the provider -> report. Panes embed a
 // Flow and forward keys to it while it is active.
-package actionflow
+package mutate
 
 import (
 	"context"
@@ -16,11 +16,10 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/confirm"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/widgets/confirm"
 )
 
 // Timeout bounds one action plus its re-read.
@@ -212,7 +211,7 @@ func stateOf(c model.Connection) string {
 // prepare runs p.Prepare in a command; esc cancels it.
 func (f *Flow) prepare(p model.ActionPreparer, src model.Source, c model.Connection, req model.ActionRequest) tea.Cmd {
 	f.seq++
-	ctx, cancel := context.WithTimeout(f.ctx.Store.Context(), PrepareTimeout)
+	ctx, cancel := context.WithTimeout(f.ctx.Background(), PrepareTimeout)
 	what := fmt.Sprintf("reading what %s of %s needs from %s", noun(req.Kind), name(c), c.Provider)
 	if req.Kind == model.ActionDecommission {
 		what = fmt.Sprintf("reading the cancellation policy of %s from %s", name(c), c.Provider)
@@ -350,8 +349,8 @@ func (f *Flow) run(a model.Action) tea.Cmd {
 		// Defence in depth; the registry's guard would refuse too.
 		return pane.Toast("read-only mode: nothing was sent", true)
 	}
-	id, runner, reader, connID := f.id, f.src.Runner, f.src.Connection, f.conn.ID
-	parent := f.ctx.Store.Context()
+	id, runner, reader, connID, provider := f.id, f.src.Runner, f.src.Connection, f.conn.ID, f.conn.Provider
+	parent := f.ctx.Background()
 	f.running = fmt.Sprintf("%s %s", verb(a.Request.Kind), name(f.conn))
 	if f.ctx.Logger != nil {
 		f.ctx.Logger.Info("action confirmed", "provider", a.Request.Target.Provider, "kind", a.Request.Kind,
@@ -365,6 +364,9 @@ func (f *Flow) run(a model.Action) tea.Cmd {
 		if reader != nil {
 			m.HasReread = true
 			m.Reread, m.RereadErr = reader.Connection(ctx, connID)
+			if m.RereadErr == nil {
+				pane.Fetched(provider, &m.Reread)
+			}
 		}
 		return m
 	}
@@ -415,18 +417,15 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 		cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: target.Provider} })
 	default:
 		c := m.Reread
-		if c.Provider == "" {
-			c.Provider = target.Provider
-		}
 		now := string(c.State)
 		if c.RawState != "" {
 			now += " (" + c.RawState + ")"
 		}
-		if c.Pending != nil && c.Pending.WaitingOnUs {
+		if model.WaitingOnUs(&c) {
 			now += ", still waiting on us"
 		}
 		b.WriteString(" · now: " + now)
-		upd := conns.Replace(c)
+		upd := pane.ReplaceConnection(c)
 		cmds = append(cmds, func() tea.Msg { return upd })
 	}
 	b.WriteString(audit)

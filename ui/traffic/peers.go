@@ -12,12 +12,12 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/graph"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/graph"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // Peer list columns.
@@ -408,7 +408,7 @@ func (d peerDecor) Cell(r *model.Row, col int) string      { return r.Cells[col]
 func (v *peerView) render(spin string) string {
 	st := v.ctx.Styles
 	var b strings.Builder
-	title := st.PaneTitle.Render(fmt.Sprintf("Peers of %s", text.Clean(v.config.label())))
+	title := st.PaneTitle.Render(fmt.Sprintf("Peers of %s", text.Clean(label(v.config))))
 	if v.table.Len() == v.table.Total() {
 		title += st.Dim.Render(fmt.Sprintf(" (%d)", v.table.Total()))
 	} else {
@@ -434,7 +434,7 @@ func (v *peerView) render(spin string) string {
 	case v.table.Len() > 0:
 		b.WriteString(v.view.View(v.table, peerDecor{v}))
 	case v.loading:
-		b.WriteString(fmt.Sprintf("\n  %s Loading peers of %s…", spin, text.Clean(v.config.label())))
+		b.WriteString(fmt.Sprintf("\n  %s Loading peers of %s…", spin, text.Clean(label(v.config))))
 	case v.err != nil:
 		b.WriteString("\n" + st.Error.Render(text.Truncate("  ✗ "+errtext.Long(v.err, v.config.Source), v.w)))
 	case v.table.Total() > 0:

@@ -44,20 +44,11 @@ var Ranges = []Range{
 // DefaultRange is 24h: a day shows the daily cycle an operator compares against.
 const DefaultRange = 2
 
-// Target is what the pane graphs.
-type Target struct {
-	Source string    // provider instance name
-	Ref    model.Ref // port, connection, network service config ...
-	Title  string    // how the operator knows it ("et-0/0/1 @ FRA")
-	// Capacity in bits per second when the caller knows it (a connection's
-	// bandwidth); a capacity the provider returns with the series wins.
-	Capacity float64
-	// Peers, when set, graphs these peers of the config Ref instead of the
-	// config itself (SeriesQuery.Peers).
-	Peers []model.Peer
-}
+// Target is what the pane graphs (defined by the pane contract, so that
+// other panes ask for a graph without importing this one).
+type Target = pane.GraphTarget
 
-func (t Target) label() string {
+func label(t Target) string {
 	if t.Title != "" {
 		return t.Title
 	}
@@ -67,46 +58,20 @@ func (t Target) label() string {
 	return t.Ref.ID
 }
 
-// OpenMsg asks the Traffic pane to graph Target; the root makes the pane
-// active when it sees one.
-type OpenMsg struct{ Target Target }
+// OpenMsg asks the Traffic pane to graph Target (pane.Graph sends it).
+type OpenMsg = pane.GraphMsg
 
 // Open returns a command emitting OpenMsg.
 func Open(t Target) tea.Cmd { return func() tea.Msg { return OpenMsg{Target: t} } }
 
-// PaneTitle is the Traffic pane's title, which pane.ShowMsg addresses.
+// PaneTitle is the Traffic pane's title.
 const PaneTitle = "Traffic"
 
-// Show returns the command other panes run on the graph key: switch to the
-// Traffic pane and graph t there.
-func Show(t Target) tea.Cmd {
-	return func() tea.Msg { return pane.ShowMsg{Pane: PaneTitle, Msg: OpenMsg{Target: t}} }
-}
+// Show switches to the Traffic pane and graphs t there.
+func Show(t Target) tea.Cmd { return pane.Graph(t) }
 
-// ConnectionTarget is how a listed connection is graphed: its provider's
-// id with Ref.Type "connection" (providers resolve their own qualified
-// ids, e.g. IX-API's "nsc:42"), its bandwidth as the capacity hint.
-func ConnectionTarget(c model.Connection) Target {
-	name := c.Name
-	if name == "" {
-		name = c.ID
-	}
-	return Target{
-		Source:   c.Provider,
-		Ref:      model.Ref{Provider: c.Provider, Type: "connection", ID: c.ID, Name: c.Name},
-		Title:    name,
-		Capacity: float64(c.BandwidthMbps) * 1e6,
-	}
-}
-
-// ShowConnection graphs c when its provider offers statistics, and says
-// so in a toast otherwise.
-func ShowConnection(ctx *pane.Context, c model.Connection) tea.Cmd {
-	if s, ok := ctx.Source(c.Provider); !ok || s.Stats == nil {
-		return pane.Toast(c.Provider+" offers no traffic statistics", true)
-	}
-	return Show(ConnectionTarget(c))
-}
+// ConnectionTarget is how a listed connection is graphed (pane.ConnectionTarget).
+func ConnectionTarget(c model.Connection) Target { return pane.ConnectionTarget(&c) }
 
 // Direction filters the lines shown.
 type Direction int
@@ -145,10 +110,6 @@ type Pane struct {
 	after func(d time.Duration, msg tea.Msg) tea.Cmd
 }
 
-func teaAfter(d time.Duration, msg tea.Msg) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
-}
-
 // New builds the pane (a pane.Factory); nil when no source offers
 // statistics.
 func New(ctx *pane.Context) pane.Pane {
@@ -163,17 +124,13 @@ func New(ctx *pane.Context) pane.Pane {
 // NewPane is New with the concrete type (tests, the root's routing).
 func NewPane(ctx *pane.Context) *Pane {
 	iv := 30 * time.Second
-	if ctx.Store != nil && ctx.Store.Interval() > iv {
-		iv = ctx.Store.Interval()
-	}
-	after := teaAfter
-	if ctx.Store != nil {
-		after = ctx.Store.After // its timers end on quit
-	}
+	iv = max(iv, ctx.Interval())
+	after := ctx.After // its timers end on quit
 	return &Pane{ctx: ctx, rng: DefaultRange, Interval: iv, after: after,
 		color: lipgloss.ColorProfile() != termenv.Ascii}
 }
 
+func (p *Pane) ID() pane.ID   { return pane.Traffic }
 func (p *Pane) Title() string { return PaneTitle }
 
 func (p *Pane) Badge() string { return "" }
@@ -392,9 +349,9 @@ func (p *Pane) graphPeers(pv *peerView, peers []model.Peer) tea.Cmd {
 	t.Peers = peers
 	t.Capacity = 0 // a peer's share of a port has no capacity of its own
 	if len(peers) == 1 {
-		t.Title = peerLabel(peers[0]) + " on " + pv.config.label()
+		t.Title = peerLabel(peers[0]) + " on " + label(pv.config)
 	} else {
-		t.Title = fmt.Sprintf("%d peers on %s", len(peers), pv.config.label())
+		t.Title = fmt.Sprintf("%d peers on %s", len(peers), label(pv.config))
 	}
 	g := newGraphView(p.nextID(), t)
 	if len(peers) > 1 {
@@ -529,8 +486,5 @@ func (p *Pane) emptyView() string {
 
 // storeCtx is the parent context of every fetch (cancelled on quit).
 func (p *Pane) storeCtx() context.Context {
-	if p.ctx.Store != nil {
-		return p.ctx.Store.Context()
-	}
-	return context.Background()
+	return p.ctx.Background()
 }

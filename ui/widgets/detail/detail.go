@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/styles"
@@ -189,7 +188,9 @@ func build(c model.Connection, now time.Time, st *styles.Styles) []line {
 	}
 	kvPaint("state", state, st.StatePaint(c.State))
 	kv("status", c.Status)
-	kv("bandwidth", conns.FormatBandwidth(c.BandwidthMbps))
+	if c.BandwidthMbps > 0 {
+		kv("bandwidth", model.FormatMbps(c.BandwidthMbps))
+	}
 	kv("vlans", c.VLANString())
 	var acts []string
 	for _, a := range c.Actions {
