@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -91,5 +92,27 @@ func TestEndpointLabel(t *testing.T) {
 		if got := tc.e.Label(); got != tc.want {
 			t.Errorf("%+v: %q, want %q", tc.e, got, tc.want)
 		}
+	}
+}
+
+type peersOnly struct{ typ string }
+
+func (p peersOnly) Peers(context.Context, Ref) ([]Peer, error) { return nil, nil }
+func (p peersOnly) HasPeers(r Ref) bool                        { return r.Type == p.typ }
+
+type anyPeers struct{}
+
+func (anyPeers) Peers(context.Context, Ref) ([]Peer, error) { return nil, nil }
+
+func TestHasPeersThroughSafeSource(t *testing.T) {
+	s := SafeSource(Source{Peers: peersOnly{"config"}})
+	if HasPeers(s.Peers, Ref{Type: "port"}) || !HasPeers(s.Peers, Ref{Type: "config"}) {
+		t.Error("PeerTargets lost behind SafeSource")
+	}
+	if !HasPeers(SafeSource(Source{Peers: anyPeers{}}).Peers, Ref{Type: "port"}) {
+		t.Error("a source that does not say is not asked")
+	}
+	if HasPeers(nil, Ref{}) {
+		t.Error("nil source has peers")
 	}
 }

@@ -46,8 +46,12 @@ type Options struct {
 	Banner    string              // e.g. "DEMO — simulated providers on 127.0.0.1 · faults: chaos"
 	AuditPath string              // shown in help and after actions
 	Now       func() time.Time    // injectable clock (goldens use a fixed one)
-	Keys      map[string][]string // [keys] table: action name -> keys (see ValidateKeys)
-	Logger    *slog.Logger
+	Keys      map[string][]string // [keys] table: action name -> keys, in every pane (see ValidateKeys)
+	// PaneKeys are the [keys.<pane>] tables: pane ID -> action -> keys,
+	// binding in that pane only (the same key may mean different things
+	// in different panes).
+	PaneKeys map[string]map[string][]string
+	Logger   *slog.Logger
 	// PoolThreshold: IPAM pools at or above this use (percent) are
 	// highlighted and counted in the status bar (default 80).
 	PoolThreshold float64
@@ -60,9 +64,12 @@ type Options struct {
 	ExportDir string
 }
 
-// ValidateKeys checks a [keys] table for config loading: unknown action
-// names, empty lists, unknown key names and conflicts are errors.
-func ValidateKeys(m map[string][]string) error { return keys.Validate(m) }
+// ValidateKeys checks the [keys] tables for config loading: unknown
+// action or pane names, empty lists, unknown key names and conflicts
+// within one pane are errors (*keys.ConfigError, which names its TOML key).
+func ValidateKeys(all map[string][]string, panes map[string]map[string][]string) error {
+	return keys.Validate(keys.Config{All: all, Panes: panes})
+}
 
 // KeyActions lists the action names the [keys] table accepts.
 func KeyActions() []string { return keys.Names() }
@@ -115,10 +122,10 @@ func New(opts Options, sources []model.Source) Model {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	km, err := keys.New(opts.Keys, opts.ReadOnly)
+	km, err := keys.New(keys.Config{All: opts.Keys, Panes: opts.PaneKeys})
 	if err != nil {
 		// main validates first; if it did not, fall back to defaults and say so.
-		km, _ = keys.New(nil, opts.ReadOnly)
+		km = keys.Default()
 	}
 	st := styles.New(styles.DefaultTheme())
 	a := &app{opts: opts, counts: map[string]counts{}, keyErr: err}
@@ -396,65 +403,86 @@ func (a *app) keys(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// key handles one key.
+// key handles one key: the help overlay's, the palette's, an open
+// dialog's (the pane captures), then the root's binding table, then the
+// active pane's (it dispatches through its own table).
 func (a *app) key(msg tea.KeyMsg) tea.Cmd {
-	km := a.ctx.Keys
+	km := a.keymap()
 	if msg.String() == "ctrl+c" {
 		return a.quit()
 	}
 	if a.showHelp {
-		switch {
-		case key.Matches(msg, km.Quit):
-			return a.quit()
-		case key.Matches(msg, km.Help), key.Matches(msg, km.Back):
-			a.showHelp = false
-		}
-		return nil
+		// The overlay is a dialog scope of its own: close it or quit.
+		closeHelp := func() tea.Cmd { a.showHelp = false; return nil }
+		t := keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{
+			{Action: "help", Key: km.Help, Run: closeHelp}, {Action: "back", Key: km.Back, Run: closeHelp}, {Action: "quit", Key: km.Quit, Run: a.quit}}}
+		cmd, _ := pane.Dispatch(t, msg)
+		return cmd
 	}
 	if a.palette != nil {
 		return a.paletteKey(msg)
 	}
-	p := a.panes[a.active]
-	if p.Capturing() {
+	if a.panes[a.active].Capturing() {
 		return a.deliver(a.active, msg)
 	}
-	if text, blocked := km.BlockedByReadOnly(msg); blocked {
-		return pane.Toast(text, true)
+	if cmd, handled := pane.Dispatch(a.globalKeys(), msg); handled {
+		return cmd
 	}
-	switch {
-	case key.Matches(msg, km.Quit):
-		return a.quit()
-	case key.Matches(msg, km.Help):
-		a.showHelp = true
-		return nil
-	case key.Matches(msg, km.Command):
-		return a.openPalette()
-	case key.Matches(msg, km.NextPane):
-		a.setActive((a.active + 1) % len(a.panes))
-		return nil
-	case key.Matches(msg, km.PrevPane):
-		a.setActive((a.active + len(a.panes) - 1) % len(a.panes))
-		return nil
-	case key.Matches(msg, km.Refresh):
-		// Panes that fetch outside the shared state (Traffic) hear it too.
-		return tea.Batch(a.refresh(""), a.broadcast(pane.RefreshMsg{}), pane.Toast("refreshing all providers…", false))
-	case key.Matches(msg, km.Pause):
-		paused := !a.store.Paused()
-		cmd := a.store.SetPaused(paused)
-		if paused {
-			return tea.Batch(cmd, pane.Toast("auto-refresh paused (space resumes; r still refreshes)", false))
-		}
-		return tea.Batch(cmd, a.startSpin(), pane.Toast("auto-refresh resumed", false))
+	return a.deliver(a.active, msg)
+}
+
+// keymap is the key map of the active pane's scope: the root's actions
+// may be rebound per pane too.
+func (a *app) keymap() *keys.Map {
+	if len(a.panes) == 0 {
+		return a.ctx.Keys
 	}
+	return a.ctx.Keys.For(keys.Scope(a.panes[a.active].ID()))
+}
+
+// globalKeys is the root's binding table.
+func (a *app) globalKeys() keys.Table {
+	km := a.keymap()
+	g := func(action string, k key.Binding, run func() tea.Cmd) keys.Binding {
+		return keys.Binding{Action: action, Key: k, Run: run, Show: keys.Help}
+	}
+	var paneKeys []string
+	for _, b := range km.Pane {
+		paneKeys = append(paneKeys, b.Keys()...)
+	}
+	jump := key.NewBinding(key.WithKeys(paneKeys...), key.WithHelp(km.Pane[0].Help().Key+"…"+km.Pane[8].Help().Key, "jump to pane"))
+	t := keys.Table{Scope: keys.Global, Bindings: []keys.Binding{
+		g("next_pane", km.NextPane, func() tea.Cmd { a.setActive((a.active + 1) % len(a.panes)); return nil }),
+		g("prev_pane", km.PrevPane, func() tea.Cmd { a.setActive((a.active + len(a.panes) - 1) % len(a.panes)); return nil }),
+		{Key: jump, Show: keys.Help},
+		g("command", km.Command, a.openPalette),
+		g("refresh", km.Refresh, func() tea.Cmd {
+			// Panes that fetch outside the shared state (Traffic) hear it too.
+			return tea.Batch(a.refresh(""), a.broadcast(pane.RefreshMsg{}), pane.Toast("refreshing all providers…", false))
+		}),
+		g("pause", km.Pause, func() tea.Cmd {
+			paused := !a.store.Paused()
+			cmd := a.store.SetPaused(paused)
+			if paused {
+				return tea.Batch(cmd, pane.Toast("auto-refresh paused (space resumes; r still refreshes)", false))
+			}
+			return tea.Batch(cmd, a.startSpin(), pane.Toast("auto-refresh resumed", false))
+		}),
+		g("help", km.Help, func() tea.Cmd { a.showHelp = true; return nil }),
+		g("quit", km.Quit, a.quit),
+	}}
 	for i := range km.Pane {
-		if key.Matches(msg, km.Pane[i]) {
+		t.Bindings = append(t.Bindings, keys.Binding{Action: fmt.Sprintf("pane_%d", i+1), Key: km.Pane[i], Run: func() tea.Cmd {
 			if i < len(a.panes) {
 				a.setActive(i)
 			}
 			return nil
-		}
+		}})
 	}
-	return a.deliver(a.active, msg)
+	for i := range t.Bindings {
+		t.Bindings[i].Group = 9
+	}
+	return t
 }
 
 func (a *app) setActive(i int) {
@@ -919,8 +947,8 @@ func (a *app) footerView() string {
 		}
 		return s.Render(text.Truncate(text.Clean(a.toast), a.w))
 	}
-	km := a.ctx.Keys
-	bindings := append([]key.Binding{}, a.panes[a.active].ShortHelp()...)
+	km := a.keymap()
+	bindings := a.panes[a.active].Keys().ShortHelp(a.w)
 	if !a.panes[a.active].Capturing() {
 		bindings = append(bindings, km.Help, km.Quit)
 	}
@@ -931,10 +959,9 @@ func (a *app) footerView() string {
 
 func (a *app) helpView(height int) string {
 	st := a.ctx.Styles
-	km := a.ctx.Keys
 	p := a.panes[a.active]
-	groups := append([][]key.Binding{}, p.FullHelp()...)
-	groups = append(groups, km.Global())
+	t := p.Keys()
+	groups := append(t.FullHelp(), a.globalKeys().FullHelp()...)
 	h := a.help
 	h.Width = max(a.w-6, 10)
 	var b strings.Builder
@@ -944,17 +971,21 @@ func (a *app) helpView(height int) string {
 	b.WriteString("\n\n")
 	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  field~=word  !negate  (terms ANDed; fields: column names or prefixes)"))
 	b.WriteString("\n" + st.Dim.Render("Status bar, when narrow: ● ok  ! stale  ✗ failing  ◷ rate limited  5p = 5 pending"))
-	if hn, ok := p.(pane.HelpNoter); ok {
-		// The pane knows which of its keys change the world.
-		if a.opts.ReadOnly {
-			b.WriteString("\n" + st.ReadOnly.Render(hn.HelpNote(true)))
-		} else {
-			b.WriteString("\n" + st.Dim.Render(hn.HelpNote(false)))
+	// What the pane's mutating keys do, or why they are off: read from
+	// the same table as the keys above.
+	wrapped := func(s string, style lipgloss.Style) {
+		// The box is at most the screen: a long note wraps, never cut.
+		for _, l := range text.Wrap(s, max(a.w-10, 20), max(a.w-12, 18)) {
+			b.WriteString("\n" + style.Render(strings.TrimRight(l, " ")))
 		}
-	} else if a.opts.ReadOnly {
-		b.WriteString("\n" + st.ReadOnly.Render("read-only mode: approve (a) and reject (x) are disabled (--read-only)"))
-	} else {
-		b.WriteString("\n" + st.Dim.Render("approve/reject always ask for confirmation; the dialog shows the exact request"))
+	}
+	switch note := t.Note(); {
+	case strings.Contains(note, "read-only"):
+		wrapped(note, st.ReadOnly)
+	case note != "":
+		wrapped(note, st.Dim)
+	case a.opts.ReadOnly:
+		wrapped("read-only mode (--read-only): every key that changes something is off", st.ReadOnly)
 	}
 	if a.opts.AuditPath != "" {
 		b.WriteString("\n" + st.Dim.Render("audit: "+a.opts.AuditPath))

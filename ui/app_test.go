@@ -398,7 +398,8 @@ func TestReadOnlyBlocksMutations(t *testing.T) {
 		t.Error("header lacks READ-ONLY")
 	}
 	h.keys("?")
-	if !strings.Contains(h.view(), "read-only mode: approve (a), reject (x), change requests (c/C) and decommission (D) are disabled") {
+	if v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(), "│", "")), " "); !strings.Contains(v, "read-only mode: approve (a), reject (x), change requests (c/C), bandwidth changes (b) and") ||
+		!strings.Contains(v, "decommission (D) are disabled (--read-only)") {
 		t.Errorf("help does not explain read-only:\n%s", h.view())
 	}
 }
@@ -501,7 +502,7 @@ func TestQuitCancelsFetches(t *testing.T) {
 }
 
 func TestValidateKeys(t *testing.T) {
-	if err := ui.ValidateKeys(map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}); err != nil {
+	if err := ui.ValidateKeys(map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}, nil); err != nil {
 		t.Fatalf("valid table rejected: %v", err)
 	}
 	bad := []map[string][]string{
@@ -512,7 +513,7 @@ func TestValidateKeys(t *testing.T) {
 		{"refresh": {"q"}}, // q is quit
 	}
 	for _, b := range bad {
-		if err := ui.ValidateKeys(b); err == nil {
+		if err := ui.ValidateKeys(b, nil); err == nil {
 			t.Errorf("ValidateKeys(%v) = nil, want an error", b)
 		}
 	}

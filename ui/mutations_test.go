@@ -45,7 +45,7 @@ func rowState(h *harness, l *connections.Model, key string) string {
 // footer itself).
 func helpKeys(l *connections.Model) string {
 	var parts []string
-	for _, b := range l.ShortHelp() {
+	for _, b := range l.Keys().ShortHelp(0) {
 		if b.Enabled() {
 			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 		}

@@ -4,10 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 )
@@ -17,16 +17,15 @@ type probe struct{ got []tea.Msg }
 
 type hello struct{ who string }
 
-func (p *probe) ShortHelp() []key.Binding  { return nil }
-func (p *probe) FullHelp() [][]key.Binding { return nil }
-func (p *probe) ID() pane.ID               { return "probe" }
-func (p *probe) Title() string             { return "Probe" }
-func (p *probe) Badge() string             { return "" }
-func (p *probe) Resources() []state.Spec   { return nil }
-func (p *probe) Init() tea.Cmd             { return nil }
-func (p *probe) View() string              { return "probe pane" }
-func (p *probe) SetSize(w, h int)          {}
-func (p *probe) Capturing() bool           { return false }
+func (p *probe) Keys() keys.Table        { return keys.Table{} }
+func (p *probe) ID() pane.ID             { return "probe" }
+func (p *probe) Title() string           { return "Probe" }
+func (p *probe) Badge() string           { return "" }
+func (p *probe) Resources() []state.Spec { return nil }
+func (p *probe) Init() tea.Cmd           { return nil }
+func (p *probe) View() string            { return "probe pane" }
+func (p *probe) SetSize(w, h int)        {}
+func (p *probe) Capturing() bool         { return false }
 func (p *probe) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	if h, ok := msg.(hello); ok {
 		p.got = append(p.got, h)

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/vtable"
@@ -87,6 +88,7 @@ func approvalAge(c *model.Connection, col int, now time.Time) (string, bool) {
 // NewApprovals builds the Approvals pane (a pane.Factory).
 func NewApprovals(ctx *pane.Context) pane.Pane {
 	return &Pane{id: pane.Approvals, title: "Approvals", ctx: ctx, list: NewModel(ctx, Config{
+		Scope:    keys.Scope(pane.Approvals),
 		Title:    "Approvals",
 		Columns:  ApprovalColumns,
 		Include:  model.WaitingOnUs,

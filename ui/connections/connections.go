@@ -4,9 +4,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/widgets/vtable"
@@ -69,6 +69,7 @@ type Pane struct {
 // the optional 24h trend column.
 func New(ctx *pane.Context) pane.Pane {
 	return &Pane{id: pane.Connections, title: "Connections", ctx: ctx, list: NewModel(ctx, Config{
+		Scope:    keys.Scope(pane.Connections),
 		Title:    "Connections",
 		Columns:  Columns,
 		Cells:    Cells,
@@ -100,9 +101,8 @@ func (p *Pane) TextFocused() bool       { return p.list.TextFocused() }
 func (p *Pane) Busy() bool {
 	return p.list.Flow.Busy() || p.list.Building() || p.list.SparksInflight() > 0
 }
-func (p *Pane) View() string              { return p.list.View() }
-func (p *Pane) ShortHelp() []key.Binding  { return p.list.ShortHelp() }
-func (p *Pane) FullHelp() [][]key.Binding { return p.list.FullHelp() }
+func (p *Pane) View() string     { return p.list.View() }
+func (p *Pane) Keys() keys.Table { return p.list.Keys() }
 
 // FilterBy lets the command palette set a field's filter term.
 func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
@@ -111,9 +111,6 @@ func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
 
 // ClearFilter drops the filter (":clear").
 func (p *Pane) ClearFilter() tea.Cmd { return p.list.ClearFilter() }
-
-// HelpNote tells the ? overlay which keys mutate.
-func (p *Pane) HelpNote(readOnly bool) string { return p.list.HelpNote(readOnly) }
 
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	return p, p.list.Update(msg)

@@ -14,18 +14,17 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/detail"
+	"github.com/noctop/noctop/ui/widgets/list"
 	"github.com/noctop/noctop/ui/widgets/sparks"
 	"github.com/noctop/noctop/ui/widgets/vtable"
 )
@@ -39,6 +38,8 @@ type Column struct {
 
 // Config describes one list pane.
 type Config struct {
+	// Scope is the pane's key scope (its ID): [keys.<scope>] applies.
+	Scope   keys.Scope
 	Title   string
 	Columns []Column
 	// Include selects the connections the pane lists (nil = all).
@@ -89,14 +90,15 @@ type Model struct {
 	view  vtable.Model
 	provs map[string]*provState
 
-	filtering bool
+	// keys is the key map of the pane's scope ([keys.<pane>] applied).
+	keys   *keys.Map
+	filter list.Filter
 	// filterAnchor is the connection selected when the filter input opened.
 	// While the operator types, the cursor returns to it whenever it
 	// matches, and otherwise sits on the first match: following whichever
 	// row an intermediate keystroke left it on ("!f" on the way to
 	// "!fabric-x") would strand it somewhere arbitrary.
 	filterAnchor string
-	input        textinput.Model
 	detail       *detail.Model
 	Flow         *mutate.Flow
 	w, h         int
@@ -129,10 +131,6 @@ func NewModel(ctx *pane.Context, cfg Config) *Model {
 	}
 	t := model.NewTable(cols)
 	t.SetSort(cfg.SortCol, cfg.SortDesc)
-	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "text  field=value  !negate"
-	in.CharLimit = 200
 	loc := time.Local
 	if ctx.Now != nil {
 		loc = ctx.Now().Location()
@@ -143,7 +141,8 @@ func NewModel(ctx *pane.Context, cfg Config) *Model {
 		vcols = append(vcols, vtable.Column{Title: SparkTitle, Min: 24, Max: 24, Priority: 5})
 	}
 	m := &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
-		input: in, Flow: mutate.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
+		keys: ctx.Keys.For(cfg.Scope), filter: list.NewFilter("text  field=value  !negate"),
+		Flow: mutate.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
 	if sparkCol >= 0 {
 		m.view.SetHidden(sparkCol, true)
 		m.sparks = sparks.New(sparkOwners.Add(1), ctx.Now, ctx.Background)
@@ -168,19 +167,19 @@ func (m *Model) Selected() (*model.Connection, bool) {
 
 // Capturing reports whether the list needs every key.
 func (m *Model) Capturing() bool {
-	return m.filtering || m.Flow.Active() || m.exporting
+	return m.filter.Opened() || m.Flow.Active() || m.exporting
 }
 
 // TextFocused reports whether keystrokes go to a text input (the filter,
 // a dialog's reason or name): the root then delivers several runes at once
 // as typed text, not as keys.
-func (m *Model) TextFocused() bool { return m.filtering || m.Flow.TextFocused() }
+func (m *Model) TextFocused() bool { return m.filter.Opened() || m.Flow.TextFocused() }
 
 // InDetail reports whether the detail view is open.
 func (m *Model) InDetail() bool { return m.detail != nil }
 
 // Filtering reports whether the filter input is open.
-func (m *Model) Filtering() bool { return m.filtering }
+func (m *Model) Filtering() bool { return m.filter.Opened() }
 
 // Len is the number of rows shown.
 func (m *Model) Len() int { return m.table.Len() }
@@ -192,7 +191,7 @@ func (m *Model) SetSize(w, h int) {
 	if m.detail != nil {
 		m.detail.SetSize(w, max(h-1, 0))
 	}
-	m.input.Width = max(w-30, 10)
+	m.filter.SetWidth(max(w-30, 10))
 }
 
 // chrome is the number of lines above the table.
@@ -405,7 +404,7 @@ func (m *Model) install(sel string) {
 			if sl := p.byID[m.detail.Conn().ID]; sl != nil && sl.row != nil && sl.row.Key == key {
 				r := sl.row
 				if c, ok := r.Item.(*model.Connection); ok && r.Version != m.detail.Conn().FingerprintKey {
-					d := detail.New(*c, m.now(), m.ctx.Styles)
+					d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint())
 					d.SetSize(m.w, max(m.h-1, 0))
 					m.detail = &d
 				}
@@ -520,10 +519,9 @@ func (m *Model) ReverseSort() {
 
 // Update handles a message for the list.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	km := m.ctx.Keys
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
-		if msg.Key.Resource == state.Connections && msg.DataChanged {
+		if msg.Key.Resource == pane.ResConnections && msg.DataChanged {
 			return tea.Batch(m.Refresh(msg.Key.Provider), m.wantSparks())
 		}
 		return nil
@@ -550,127 +548,35 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	case tea.KeyMsg:
 		m.touched = true
-		if m.Flow.Active() {
+		switch {
+		case m.Flow.Active():
 			return m.Flow.Update(msg)
-		}
-		if m.filtering {
+		case m.filter.Opened():
 			return m.filterKey(msg)
-		}
-		if m.exporting {
+		case m.exporting:
 			return m.exportKey(msg)
 		}
-		if m.detail != nil {
-			c := m.detail.Conn()
-			if kind, ok := m.actionKey(msg); ok {
-				return m.Flow.Begin(kind, c)
-			}
-			switch {
-			case key.Matches(msg, km.Back):
-				m.detail = nil
-				return m.wantSparks()
-			case key.Matches(msg, km.Graph):
-				return m.ctx.GraphConnection(&c)
-			case key.Matches(msg, km.Copy):
-				return clipboard.Cmd(m.ctx, c.ID)
-			}
-			m.detail.HandleKey(msg, km)
-			return nil
-		}
-		if m.view.HandleKey(msg, km) {
-			return m.wantSparks()
-		}
-		if kind, ok := m.actionKey(msg); ok {
-			if c, ok := m.Selected(); ok {
-				return m.Flow.Begin(kind, *c)
-			}
-			return pane.Toast("nothing selected: the list is empty", true)
-		}
-		switch {
-		case key.Matches(msg, km.Open):
-			if c, ok := m.Selected(); ok {
-				d := detail.New(*c, m.now(), m.ctx.Styles)
-				d.SetSize(m.w, max(m.h-1, 0))
-				m.detail = &d
-			}
-		case key.Matches(msg, km.Filter):
-			m.filtering = true
-			m.filterAnchor = m.selectedKey()
-			m.input.SetValue(m.table.Filter().Query)
-			m.input.CursorEnd()
-			return m.input.Focus()
-		case key.Matches(msg, km.Back):
-			if m.table.Filter().Query != "" {
-				m.SetFilter("")
-			} else if m.Flow.Last != "" {
-				m.Flow.Last = ""
-				m.SetSize(m.w, m.h)
-			}
-		case key.Matches(msg, km.Sort):
-			m.CycleSort()
-		case key.Matches(msg, km.SortReverse):
-			m.ReverseSort()
-		case key.Matches(msg, km.Graph):
-			if c, ok := m.Selected(); ok {
-				return m.ctx.GraphConnection(c)
-			}
-		case key.Matches(msg, km.Copy):
-			if c, ok := m.Selected(); ok {
-				return clipboard.Cmd(m.ctx, c.ID)
-			}
-			return pane.Toast("nothing selected to copy", true)
-		case key.Matches(msg, km.Export):
-			return m.beginExport()
-		case key.Matches(msg, km.Sparklines):
-			return m.toggleSparks()
-		}
-		return m.wantSparks()
+		cmd, _ := pane.Dispatch(m.Keys(), msg)
+		return cmd
 	}
 	// Other messages (cursor blink ...) go to whichever input is live.
 	if m.Flow.Active() {
 		return m.Flow.Update(msg)
 	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return cmd
-	}
-	return nil
-}
-
-// actionKey maps a key to the connection action it asks for.
-func (m *Model) actionKey(msg tea.KeyMsg) (model.ActionKind, bool) {
-	km := m.ctx.Keys
-	switch {
-	case key.Matches(msg, km.Approve):
-		return model.ActionApprove, true
-	case key.Matches(msg, km.Reject):
-		return model.ActionReject, true
-	case key.Matches(msg, km.ChangeRequest):
-		return model.ActionFileChangeRequest, true
-	case key.Matches(msg, km.WithdrawChange):
-		return model.ActionWithdrawChangeRequest, true
-	case key.Matches(msg, km.Delete):
-		return model.ActionDecommission, true
-	}
-	return "", false
+	return m.filter.Update(msg)
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		m.filtering = false
-		m.input.Blur()
-		return nil
-	case "esc":
-		m.filtering = false
-		m.input.Blur()
+	out, q, cmd := m.filter.Key(msg)
+	switch out {
+	case list.Kept:
+		return m.wantSparks()
+	case list.Cleared:
 		m.typeFilter("")
-		return nil
+		return m.wantSparks()
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if v := m.input.Value(); v != m.table.Filter().Query {
-		m.typeFilter(v)
+	if q != m.table.Filter().Query {
+		m.typeFilter(q)
 	}
 	return cmd
 }
@@ -755,8 +661,8 @@ func (m *Model) View() string {
 	} else {
 		var b strings.Builder
 		title := st.PaneTitle.Render(m.Title())
-		if m.filtering {
-			title += " " + m.input.View()
+		if m.filter.Opened() {
+			title += " " + m.filter.View()
 		} else if q := m.table.Filter().Query; q != "" {
 			title += " " + st.Key.Render("/"+text.Clean(q))
 		}

@@ -5,11 +5,9 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/export"
-	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/widgets/sparks"
 )
@@ -56,7 +54,7 @@ func (m *Model) toggleSparks() tea.Cmd {
 	}
 	return tea.Batch(m.SetSparklines(true), pane.Toast(fmt.Sprintf(
 		"24h trend column on for %s rows: one statistics request per visible row (%s hides it)",
-		strings.Join(with, ", "), m.ctx.Keys.Sparklines.Help().Key), false))
+		strings.Join(with, ", "), m.keys.Sparklines.Help().Key), false))
 }
 
 // wantSparks asks for the sparklines of the rows on screen; nothing when
@@ -143,138 +141,6 @@ func (m *Model) Export(format string) tea.Cmd {
 		}
 		return pane.ToastMsg{Text: fmt.Sprintf("exported %d rows of %s to %s", len(cs), title, path)}
 	}
-}
-
-// short copies b with a shorter description for the footer.
-func short(b key.Binding, desc string) key.Binding {
-	b.SetHelp(b.Help().Key, desc)
-	return b
-}
-
-// offered are the footer bindings of the actions c offers now.
-func (m *Model) offered(c *model.Connection) []key.Binding {
-	km := m.ctx.Keys
-	var out []key.Binding
-	for _, a := range []struct {
-		kind model.ActionKind
-		b    key.Binding
-	}{
-		{model.ActionApprove, km.Approve},
-		{model.ActionReject, km.Reject},
-		{model.ActionFileChangeRequest, short(km.ChangeRequest, "change…")},
-		{model.ActionWithdrawChangeRequest, short(km.WithdrawChange, "withdraw…")},
-		{model.ActionDecommission, short(km.Delete, "decommission…")},
-	} {
-		if c != nil && c.HasAction(a.kind) {
-			out = append(out, a.b)
-		}
-	}
-	return out
-}
-
-// ShortHelp is the footer's bindings: movement, the list's keys and the
-// actions the selected connection offers now.
-func (m *Model) ShortHelp() []key.Binding {
-	km := m.ctx.Keys
-	esc := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
-	switch {
-	case m.Flow.Preparing() != "":
-		return []key.Binding{esc}
-	case m.Flow.Active():
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch button")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-			esc,
-		}
-	case m.exporting:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "JSON")),
-			key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "CSV")),
-			esc,
-		}
-	case m.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
-	case m.detail != nil:
-		c := m.detail.Conn()
-		back := short(km.Back, "back")
-		out := []key.Binding{km.Up, km.Down, km.PageDown, back, short(km.Graph, "graph")}
-		out = append(out, m.offered(&c)...)
-		return fitHelp(out, []key.Binding{short(km.Copy, "copy id")}, m.w)
-	}
-	c, _ := m.Selected()
-	move := key.NewBinding(key.WithKeys(km.Up.Keys()...), key.WithHelp(km.Up.Help().Key+" "+km.Down.Help().Key, "move"))
-	out := []key.Binding{move, km.Open, km.Filter, short(km.Sort, "sort"), short(km.Graph, "graph")}
-	out = append(out, m.offered(c)...)
-	extra := []key.Binding{short(km.Copy, "copy id"), short(km.Export, "export")}
-	if m.sparkCol >= 0 {
-		extra = append(extra, km.Sparklines)
-	}
-	return fitHelp(out, extra, m.w)
-}
-
-// footerTail is what the root appends to every footer ("? help • q quit").
-const footerTail = 18
-
-// fitHelp appends the extras that still fit in w cells, so the root's
-// help and quit keys are never cut off the footer.
-func fitHelp(base, extra []key.Binding, w int) []key.Binding {
-	used := footerTail
-	for _, b := range base {
-		used += helpWidth(b)
-	}
-	for _, b := range extra {
-		if !b.Enabled() {
-			continue
-		}
-		if used+helpWidth(b) > w {
-			break
-		}
-		used += helpWidth(b)
-		base = append(base, b)
-	}
-	return base
-}
-
-// helpWidth is the cells a binding takes in the short help, separator
-// included.
-func helpWidth(b key.Binding) int {
-	if !b.Enabled() {
-		return 0
-	}
-	h := b.Help()
-	return text.Width(h.Key) + 1 + text.Width(h.Desc) + 3
-}
-
-// FullHelp is the ? overlay's bindings for this list: every key it
-// handles, whether or not the selection offers the action now.
-func (m *Model) FullHelp() [][]key.Binding {
-	km := m.ctx.Keys
-	view := []key.Binding{km.Open, km.Back, km.Filter, km.Sort, km.SortReverse, km.Graph}
-	if m.sparkCol >= 0 {
-		view = append(view, km.Sparklines)
-	}
-	view = append(view, short(km.Export, "export view…"))
-	return [][]key.Binding{
-		km.Nav(),
-		view,
-		{km.Approve, km.Reject, short(km.ChangeRequest, "change request…"), short(km.WithdrawChange, "withdraw change…"),
-			short(km.Delete, "decommission…"), short(km.Copy, "copy id")},
-	}
-}
-
-// HelpNote says which keys change the world (and that read-only mode
-// disabled them).
-func (m *Model) HelpNote(readOnly bool) string {
-	km := m.ctx.Keys
-	k := func(b key.Binding) string { return b.Help().Key }
-	if readOnly {
-		return fmt.Sprintf("read-only mode: approve (%s), reject (%s), change requests (%s/%s) and decommission (%s) are disabled (--read-only)",
-			k(km.Approve), k(km.Reject), k(km.ChangeRequest), k(km.WithdrawChange), k(km.Delete))
-	}
-	return "approve, reject, change requests and decommission always ask for confirmation; the dialog shows the exact request"
 }
 
 // FilterBy replaces the filter's terms on field with field+op+value, keeping

@@ -202,7 +202,6 @@ func TestFilter(t *testing.T) {
 	// A field value, deep in the tree; ancestors shown, siblings not.
 	r.keys("/")
 	r.p.Update(tea.KeyMsg{Type: tea.KeyCtrlU})
-	r.p.input.SetValue("")
 	r.typeText("conn-port-2-1-2")
 	r.keys("enter")
 	want := []string{"ix (fake)", "London", "London DC2", "edge2-fac-2-1", "et-0/0/2", "LAG conn-port-2-1-2"}

@@ -291,10 +291,7 @@ type testPane struct {
 
 func newTestPane(t *testing.T, readOnly bool, srcs ...*fakeIPAM) *testPane {
 	t.Helper()
-	km, err := keys.New(nil, readOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
+	km := keys.Default()
 	var sources []model.Source
 	for _, f := range srcs {
 		sources = append(sources, model.SourceOf(f))

@@ -17,11 +17,11 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/widgets/confirm"
@@ -58,6 +58,7 @@ var nextID atomic.Int64
 type Pane struct {
 	id        int64
 	ctx       *pane.Context
+	keys      *keys.Map // this pane's scope ([keys.ipam] applied)
 	provs     []string
 	cur       int
 	view      View
@@ -111,7 +112,7 @@ type Pane struct {
 
 // New builds the pane (a pane.Factory).
 func New(ctx *pane.Context) pane.Pane {
-	p := &Pane{id: nextID.Add(1), ctx: ctx, threshold: ctx.PoolThreshold, br: newBrowser(), Copy: osc52Copy}
+	p := &Pane{id: nextID.Add(1), ctx: ctx, keys: ctx.Keys.For(keys.Scope(pane.IPAM)), threshold: ctx.PoolThreshold, br: newBrowser(), Copy: osc52Copy}
 	if p.threshold <= 0 || p.threshold > 100 {
 		p.threshold = DefaultThreshold
 	}
@@ -294,7 +295,16 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		}
 		return p, pane.Toast("copied "+msg.text+" to the clipboard (OSC 52)", false)
 	case tea.KeyMsg:
-		return p, p.key(msg)
+		switch {
+		case p.dialog != nil:
+			return p, p.dialogKey(msg)
+		case p.form != nil:
+			return p, p.formKey(msg)
+		case p.filtering:
+			return p, p.filterKey(msg)
+		}
+		cmd, _ := pane.Dispatch(p.Keys(), msg)
+		return p, cmd
 	}
 	// Cursor blinks and the like go to whatever input is live.
 	switch {
@@ -315,52 +325,6 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 
 func isIPAMResource(r string) bool {
 	return r == ResBlocks || r == ResUtilization || r == ResMasks || r == ResHolding
-}
-
-func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	switch {
-	case p.dialog != nil:
-		return p.dialogKey(msg)
-	case p.form != nil:
-		return p.formKey(msg)
-	case p.filtering:
-		return p.filterKey(msg)
-	}
-	if len(p.provs) == 0 {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, km.NextView):
-		p.cycleView(1)
-		return nil
-	case key.Matches(msg, km.PrevView):
-		p.cycleView(-1)
-		return nil
-	case key.Matches(msg, km.Assign):
-		return p.beginSmartAssign()
-	case key.Matches(msg, km.ProcessHolding):
-		p.view = ViewHolding
-		p.layout()
-		return p.beginProcess()
-	case key.Matches(msg, km.Back) && p.last != "":
-		p.last = ""
-		p.layout()
-		return nil
-	}
-	switch p.view {
-	case ViewSummary:
-		return p.summaryKey(msg)
-	case ViewResources:
-		return p.resourcesKey(msg)
-	case ViewMasks:
-		return p.masksKey(msg)
-	case ViewBlocks:
-		return p.blocksKey(msg)
-	case ViewHolding:
-		return p.holdingKey(msg)
-	}
-	return nil
 }
 
 // cycleView moves through the views; past the last view of one provider
@@ -451,79 +415,6 @@ func (p *Pane) Browser() (rows []int32, cursor int, tree *model.BlockTree) {
 func (p *Pane) SelectedBlock() *model.Block { return p.br.selectedBlock() }
 
 func (p *Pane) source() (model.Source, bool) { return p.ctx.Source(p.Provider()) }
-
-// ShortHelp is the footer's bindings.
-func (p *Pane) ShortHelp() []key.Binding {
-	km := p.ctx.Keys
-	switch {
-	case p.dialog != nil:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch button")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case p.form != nil:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case p.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
-	}
-	views := km.NextView
-	views.SetHelp(km.NextView.Help().Key+"/"+km.PrevView.Help().Key, "views")
-	switch p.view {
-	case ViewSummary:
-		open := km.Open
-		open.SetHelp(open.Help().Key, "browse region")
-		return []key.Binding{views, km.Up, km.Down, open, km.Assign, km.ProcessHolding}
-	case ViewResources:
-		return []key.Binding{views, km.Up, km.Down, km.Filter, km.Sort, km.SortReverse, km.Assign}
-	case ViewMasks:
-		return []key.Binding{views, km.Up, km.Down}
-	case ViewBlocks:
-		sortB := km.Sort
-		sortB.SetHelp(km.Sort.Help().Key, "order")
-		open := km.Open
-		open.SetHelp(open.Help().Key, "details")
-		return []key.Binding{views, km.Expand, km.Collapse, km.Drill, open, km.Filter, sortB, km.Copy, km.Assign, km.Delete, km.Swip}
-	case ViewHolding:
-		return []key.Binding{views, km.Up, km.Down, km.Copy, km.ProcessHolding}
-	}
-	return []key.Binding{views}
-}
-
-// FullHelp is the ? overlay's bindings.
-func (p *Pane) FullHelp() [][]key.Binding {
-	km := p.ctx.Keys
-	sortB := km.Sort
-	sortB.SetHelp(km.Sort.Help().Key, "sort (blocks: address/fullest order)")
-	open := km.Open
-	open.SetHelp(open.Help().Key, "block details / browse region")
-	del := km.Delete
-	del.SetHelp(km.Delete.Help().Key, "SWIP deassign…")
-	return [][]key.Binding{
-		km.Nav(),
-		{km.NextView, km.PrevView, open, km.Back, km.Filter, sortB, km.SortReverse},
-		{km.Expand, km.Collapse, km.Drill, km.Copy},
-		{km.Assign, km.ProcessHolding, del, km.Swip},
-	}
-}
-
-// HelpNote is the ? overlay's line about the mutating keys.
-func (p *Pane) HelpNote(readOnly bool) string {
-	k := p.ctx.Keys // disabled bindings keep their labels
-	list := fmt.Sprintf("smart-assign (%s), process holding tank (%s), deassign (%s), SWIP (%s)",
-		k.Assign.Help().Key, k.ProcessHolding.Help().Key, k.Delete.Help().Key, k.Swip.Help().Key)
-	if readOnly {
-		return "read-only mode: " + list + " are disabled (--read-only)"
-	}
-	return list + ": each is planned first and confirmed in a dialog showing the exact request"
-}
 
 // View renders the pane in exactly its size.
 func (p *Pane) View() string {

@@ -374,11 +374,12 @@ func TestStaleAndErrorStates(t *testing.T) {
 
 func TestHelpNote(t *testing.T) {
 	ro := newTestPane(t, true, newFake("ipam"))
-	if n := ro.p.HelpNote(true); !strings.Contains(n, "read-only") || !strings.Contains(n, "smart-assign (A)") || !strings.Contains(n, "SWIP (W)") {
+	ro.p.SetView(ViewBlocks) // where every IPAM action has its key
+	if n := ro.p.Keys().Note(); !strings.Contains(n, "read-only") || !strings.Contains(n, "smart-assign (A)") || !strings.Contains(n, "SWIP (W)") {
 		t.Fatalf("read-only note %q", n)
 	}
 	rw := newTestPane(t, false, newFake("ipam"))
-	if n := rw.p.HelpNote(false); !strings.Contains(n, "exact request") {
+	if n := rw.p.Keys().Note(); !strings.Contains(n, "exact request") || !strings.Contains(n, "smart-assign") {
 		t.Fatalf("note %q", n)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
@@ -163,31 +162,6 @@ func pluralY(n int) string {
 		return "y"
 	}
 	return "ies"
-}
-
-func (p *Pane) summaryKey(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	page := p.regionRows()
-	switch {
-	case key.Matches(msg, km.Up):
-		p.regCursor--
-	case key.Matches(msg, km.Down):
-		p.regCursor++
-	case key.Matches(msg, km.PageUp), key.Matches(msg, km.HalfUp):
-		p.regCursor -= page
-	case key.Matches(msg, km.PageDown), key.Matches(msg, km.HalfDown):
-		p.regCursor += page
-	case key.Matches(msg, km.Top):
-		p.regCursor = 0
-	case key.Matches(msg, km.Bottom):
-		p.regCursor = len(p.regions) - 1
-	case key.Matches(msg, km.Open):
-		return p.browseRegion()
-	default:
-		return nil
-	}
-	p.clampRegions()
-	return nil
 }
 
 // browseRegion shows the selected region's pools in the block browser,

@@ -58,6 +58,17 @@ type preparing struct {
 	conn   model.Connection
 }
 
+// paramInput is the one value an action asks for in its dialog.
+type paramInput struct {
+	label, placeholder, param string
+}
+
+// paramInputs are the actions whose dialog takes a value.
+var paramInputs = map[model.ActionKind]paramInput{
+	model.ActionFileChangeRequest: {"Capacity (Mbit/s)", "empty = the planner's proposal in the request below", model.ParamCapacity},
+	model.ActionChangeBandwidth:   {"Bandwidth (Mbit/s)", "empty = the next speed up, as in the request below", model.ParamBandwidth},
+}
+
 // Flow is the state of one pane's action: idle, preparing, dialog open, or
 // running.
 type Flow struct {
@@ -117,6 +128,8 @@ func verb(k model.ActionKind) string {
 		return "file a change request for"
 	case model.ActionWithdrawChangeRequest:
 		return "withdraw the change request of"
+	case model.ActionChangeBandwidth:
+		return "change the bandwidth of"
 	}
 	return string(k)
 }
@@ -128,6 +141,8 @@ func noun(k model.ActionKind) string {
 		return "change request"
 	case model.ActionWithdrawChangeRequest:
 		return "change request to withdraw"
+	case model.ActionChangeBandwidth:
+		return "bandwidth change"
 	}
 	return verb(k)
 }
@@ -142,6 +157,8 @@ func KeyAction(k model.ActionKind) string {
 		return "change_request"
 	case model.ActionWithdrawChangeRequest:
 		return "withdraw_change"
+	case model.ActionChangeBandwidth:
+		return "change_bandwidth"
 	}
 	return string(k)
 }
@@ -157,11 +174,11 @@ func (f *Flow) Begin(kind model.ActionKind, c model.Connection) tea.Cmd {
 	if f.prep != nil {
 		return pane.Toast("wait: "+f.prep.what+"…", true)
 	}
-	if msg, blocked := f.readOnly(kind); blocked {
+	if msg, blocked := f.readOnly(kind, c.Provider); blocked {
 		return pane.Toast(msg, true)
 	}
-	if !c.HasAction(kind) {
-		return pane.Toast(fmt.Sprintf("cannot %s %s: %s does not offer %s for it (state %s); nothing was sent", verb(kind), name(c), c.Provider, noun(kind), stateOf(c)), true)
+	if why := NotOffered(kind, c); why != "" {
+		return pane.Toast(why, true)
 	}
 	src, ok := f.ctx.Source(c.Provider)
 	if !ok || src.Planner == nil || src.Runner == nil {
@@ -191,6 +208,14 @@ func (f *Flow) Begin(kind model.ActionKind, c model.Connection) tea.Cmd {
 		return pane.Toast(planError(kind, c, err), true)
 	}
 	return f.open(a, src, c, req)
+}
+
+// NotOffered says why c does not offer kind now ("" when it does).
+func NotOffered(kind model.ActionKind, c model.Connection) string {
+	if c.HasAction(kind) {
+		return ""
+	}
+	return fmt.Sprintf("cannot %s %s: %s does not offer %s for it (state %s); nothing was sent", verb(kind), name(c), c.Provider, noun(kind), stateOf(c))
 }
 
 func planError(kind model.ActionKind, c model.Connection, err error) string {
@@ -259,18 +284,18 @@ func (f *Flow) open(a model.Action, src model.Source, c model.Connection, req mo
 		target += fmt.Sprintf(" · pending %s", c.Pending.Kind)
 	}
 	var d confirm.Model
-	if req.Kind == model.ActionFileChangeRequest {
-		// What to change: the capacity, re-planned as it is typed; left
-		// empty, the planner proposes the next step.
-		d = confirm.New(a, target, nil, f.ctx.Styles).WithParam("Capacity (Mbit/s)", "empty = the planner's proposal in the request below",
+	if in, ok := paramInputs[req.Kind]; ok {
+		// What to change, re-planned as it is typed; left empty, the
+		// planner proposes the next step.
+		d = confirm.New(a, target, nil, f.ctx.Styles).WithParam(in.label, in.placeholder,
 			func(reason, value string) (model.Action, error) {
 				r := req
 				r.Reason = reason
 				r.Params = maps.Clone(req.Params)
 				if v := strings.TrimSpace(value); v != "" {
-					r.Params[model.ParamCapacity] = v
+					r.Params[in.param] = v
 				} else {
-					delete(r.Params, model.ParamCapacity)
+					delete(r.Params, in.param)
 				}
 				return planner.Plan(r)
 			})
@@ -296,11 +321,12 @@ func (f *Flow) open(a model.Action, src model.Source, c model.Connection, req mo
 	return nil
 }
 
-func (f *Flow) readOnly(kind model.ActionKind) (string, bool) {
-	if !f.ctx.ReadOnly {
+func (f *Flow) readOnly(kind model.ActionKind, provider string) (string, bool) {
+	r := f.ctx.ReadOnlyReason(provider)
+	if r == "" {
 		return "", false
 	}
-	return keys.ReadOnlyMessage(KeyAction(kind)), true
+	return keys.ReadOnlyMessage(KeyAction(kind), r), true
 }
 
 // Update handles keys while the dialog is open, and this flow's DoneMsg.
@@ -345,7 +371,7 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 // run sends a verbatim and re-reads the target; only captured values are
 // used inside the command.
 func (f *Flow) run(a model.Action) tea.Cmd {
-	if _, blocked := f.readOnly(a.Request.Kind); blocked {
+	if _, blocked := f.readOnly(a.Request.Kind, a.Request.Target.Provider); blocked {
 		// Defence in depth; the registry's guard would refuse too.
 		return pane.Toast("read-only mode: nothing was sent", true)
 	}

@@ -15,8 +15,8 @@ package pane
 import (
 	"reflect"
 
-	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/state"
 )
 
@@ -34,8 +34,11 @@ const (
 
 // Pane is one screen behind a tab. Every method is required.
 type Pane interface {
-	// help.KeyMap: ShortHelp feeds the footer, FullHelp the ? overlay.
-	help.KeyMap
+	// Keys is the pane's binding table for what it shows now (its list,
+	// its detail view, or an open dialog's keys): the footer, the ?
+	// overlay and the read-only note are read from it, and the pane's
+	// Update dispatches its keys through it (Dispatch).
+	Keys() keys.Table
 	// ID is the pane's address (ShowMsg, routing, [keys.<id>] tables).
 	ID() ID
 	// Title is the tab label ("Connections").
@@ -83,10 +86,18 @@ type (
 	// ProviderStatuser adds a pane's note to a provider's status bar entry
 	// (IPAM: pools over the threshold).
 	ProviderStatuser interface{ ProviderStatus(provider string) string }
-
-	// HelpNoter adds a line about the pane's mutating keys to the ? overlay.
-	HelpNoter interface{ HelpNote(readOnly bool) string }
 )
+
+// Dispatch runs the binding of t that key msg asks for; a key that is off
+// (read-only, or nothing to act on) answers with a toast saying why.
+// handled is false when t has no binding for msg.
+func Dispatch(t keys.Table, msg tea.KeyMsg) (cmd tea.Cmd, handled bool) {
+	cmd, why, ok := t.Dispatch(msg)
+	if why != "" {
+		return Toast(why, true), true
+	}
+	return cmd, ok
+}
 
 // Factory builds a pane; app.go lists them in tab order. A factory returns
 // nil when no configured source has the capability its pane shows (the

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -95,6 +94,7 @@ type screen interface {
 // Pane is the Traffic pane.
 type Pane struct {
 	ctx   *pane.Context
+	keys  *keys.Map // this pane's scope ([keys.traffic] applied)
 	w, h  int
 	stack []screen
 	ids   int64
@@ -126,7 +126,7 @@ func NewPane(ctx *pane.Context) *Pane {
 	iv := 30 * time.Second
 	iv = max(iv, ctx.Interval())
 	after := ctx.After // its timers end on quit
-	return &Pane{ctx: ctx, rng: DefaultRange, Interval: iv, after: after,
+	return &Pane{ctx: ctx, keys: ctx.Keys.For(keys.Scope(pane.Traffic)), rng: DefaultRange, Interval: iv, after: after,
 		color: lipgloss.ColorProfile() != termenv.Ascii}
 }
 
@@ -152,7 +152,7 @@ func (p *Pane) SetSize(w, h int) {
 // Capturing is true while the peer filter input is open.
 func (p *Pane) Capturing() bool {
 	pv, ok := p.top().(*peerView)
-	return ok && pv.filtering
+	return ok && pv.input.Opened()
 }
 
 // Busy reports a fetch in flight (keeps the root's spinner turning).
@@ -263,22 +263,16 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		}
 		return p, nil
 	case tea.KeyMsg:
-		return p, p.key(msg)
+		if pv, ok := p.top().(*peerView); ok && pv.input.Opened() {
+			return p, pv.filterKey(msg)
+		}
+		cmd, _ := pane.Dispatch(p.Keys(), msg)
+		return p, cmd
 	}
-	if pv, ok := p.top().(*peerView); ok && pv.filtering {
-		return p, pv.updateInput(msg)
+	if pv, ok := p.top().(*peerView); ok {
+		return p, pv.input.Update(msg)
 	}
 	return p, nil
-}
-
-func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
-	switch v := p.top().(type) {
-	case *peerView:
-		return p.peerKey(v, msg)
-	case *graphView:
-		return p.graphKey(v, msg)
-	}
-	return nil
 }
 
 func (p *Pane) setRange(i int) tea.Cmd {
@@ -290,37 +284,6 @@ func (p *Pane) setRange(i int) tea.Cmd {
 	p.rng = i
 	if ok {
 		return p.fetch(g)
-	}
-	return nil
-}
-
-func (p *Pane) graphKey(g *graphView, msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	switch {
-	case key.Matches(msg, km.Range1h):
-		return p.setRange(0)
-	case key.Matches(msg, km.Range6h):
-		return p.setRange(1)
-	case key.Matches(msg, km.Range24h):
-		return p.setRange(2)
-	case key.Matches(msg, km.Range7d):
-		return p.setRange(3)
-	case key.Matches(msg, km.Range30d):
-		return p.setRange(4)
-	case key.Matches(msg, km.RangeShorter):
-		return p.setRange(p.rng - 1)
-	case key.Matches(msg, km.RangeLonger):
-		return p.setRange(p.rng + 1)
-	case key.Matches(msg, km.Fit):
-		g.fit = !g.fit
-	case key.Matches(msg, km.Direction):
-		g.dir = (g.dir + 1) % 3
-	case key.Matches(msg, km.Units):
-		p.packets = !p.packets
-	case key.Matches(msg, km.Peers):
-		return p.openPeers(g)
-	case key.Matches(msg, km.Back):
-		return p.pop()
 	}
 	return nil
 }
@@ -364,35 +327,6 @@ func (p *Pane) graphPeers(pv *peerView, peers []model.Peer) tea.Cmd {
 	return p.fetch(g)
 }
 
-// ShortHelp is the footer's bindings for the screen on top.
-func (p *Pane) ShortHelp() []key.Binding {
-	km := p.ctx.Keys
-	switch v := p.top().(type) {
-	case *peerView:
-		if v.filtering {
-			return []key.Binding{
-				key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-				key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-			}
-		}
-		return []key.Binding{km.Up, km.Down, km.Mark, km.Graph, km.Filter, km.Sort, km.SortReverse, p.backHelp()}
-	case *graphView:
-		r := rangesHelp(km)
-		b := []key.Binding{r, km.Fit, km.Direction}
-		if p.packets || hasUnit(v.series, model.UnitPacketsPerSec) {
-			b = append(b, km.Units)
-		}
-		if src, ok := p.source(v.target.Source); ok && src.Peers != nil && len(v.target.Peers) == 0 {
-			b = append(b, km.Peers)
-		}
-		if len(p.stack) > 1 {
-			b = append(b, p.backHelp())
-		}
-		return b
-	}
-	return nil
-}
-
 func hasUnit(ss []model.Series, u model.Unit) bool {
 	for _, s := range ss {
 		if s.Unit == u {
@@ -400,32 +334,6 @@ func hasUnit(ss []model.Series, u model.Unit) bool {
 		}
 	}
 	return false
-}
-
-func (p *Pane) backHelp() key.Binding {
-	b := p.ctx.Keys.Back
-	b.SetHelp(b.Help().Key, "back")
-	return b
-}
-
-// rangesHelp is one footer entry for the five range keys ("h/H/d/w/M range").
-func rangesHelp(km *keys.Map) key.Binding {
-	var ks, labels []string
-	for _, b := range []key.Binding{km.Range1h, km.Range6h, km.Range24h, km.Range7d, km.Range30d} {
-		ks = append(ks, b.Keys()...)
-		labels = append(labels, b.Help().Key)
-	}
-	return key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(labels, "/"), "1h…30d"))
-}
-
-// FullHelp is the ? overlay's bindings.
-func (p *Pane) FullHelp() [][]key.Binding {
-	km := p.ctx.Keys
-	return [][]key.Binding{
-		{km.Range1h, km.Range6h, km.Range24h, km.Range7d, km.Range30d, km.RangeShorter, km.RangeLonger},
-		{km.Fit, km.Direction, km.Units, km.Peers, km.Back},
-		{km.Up, km.Down, km.Mark, km.Graph, km.Open, km.Filter, km.Sort, km.SortReverse},
-	}
 }
 
 // View renders the screen on top in exactly w×h.
@@ -463,7 +371,7 @@ func (p *Pane) spin() string {
 
 func (p *Pane) emptyView() string {
 	st := p.ctx.Styles
-	km := p.ctx.Keys
+	km := p.keys
 	lines := []string{
 		st.PaneTitle.Render("Traffic"),
 		"",

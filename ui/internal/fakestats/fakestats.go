@@ -38,6 +38,9 @@ type Source struct {
 	GapFrom, GapTo time.Time
 	// NPeers is how many peers every config has.
 	NPeers int
+	// PeerRefType, when set, is the only Ref.Type with peers (HasPeers);
+	// empty: every object has them.
+	PeerRefType string
 	// Vary gives every object its own level (some idle, some near
 	// capacity) instead of the same daily curve everywhere.
 	Vary bool
@@ -206,6 +209,11 @@ func peerASN(id string) int64 {
 		return n
 	}
 	return int64(64512 + hash(id)%1000)
+}
+
+// HasPeers implements model.PeerTargets.
+func (s *Source) HasPeers(config model.Ref) bool {
+	return s.PeerRefType == "" || config.Type == s.PeerRefType
 }
 
 // Peers implements model.PeerSource: NPeers peers with ASNs from 64500.
