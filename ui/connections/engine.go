@@ -519,6 +519,14 @@ func (m *Model) ReverseSort() {
 
 // Update handles a message for the list.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if mutate.IsResult(msg) {
+		hadLast := m.Flow.Last != ""
+		cmd := m.Flow.Update(msg)
+		if hadLast != (m.Flow.Last != "") {
+			m.SetSize(m.w, m.h) // the result line came or went
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
 		if msg.Key.Resource == pane.ResConnections && msg.DataChanged {
@@ -537,15 +545,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.wantSparks()
 		}
 		return nil
-	case mutate.PreparedMsg:
-		return m.Flow.Update(msg)
-	case mutate.DoneMsg:
-		hadLast := m.Flow.Last != ""
-		cmd := m.Flow.Update(msg)
-		if !hadLast && m.Flow.Last != "" {
-			m.SetSize(m.w, m.h)
-		}
-		return cmd
 	case tea.KeyMsg:
 		m.touched = true
 		switch {

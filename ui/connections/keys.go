@@ -8,7 +8,6 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/keys"
-	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
@@ -45,10 +44,8 @@ func described(b key.Binding, desc string) key.Binding {
 // Keys is the binding table of what the list shows now.
 func (m *Model) Keys() keys.Table {
 	switch {
-	case m.Flow.Preparing() != "":
-		return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("esc", "cancel")}}
 	case m.Flow.Active():
-		return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}}
+		return m.Flow.Keys()
 	case m.exporting:
 		return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("enter", "JSON"), keys.Fixed("c", "CSV"), keys.Fixed("esc", "cancel")}}
 	case m.filter.Opened():
@@ -80,11 +77,11 @@ func (m *Model) actionKeys(sel func() (*model.Connection, bool)) []keys.Binding 
 				if !ok {
 					return "nothing selected: the list is empty"
 				}
-				return mutate.NotOffered(a.kind, *c)
+				return NotOffered(a.kind, *c)
 			},
 			Run: func() tea.Cmd {
 				if c, ok := sel(); ok {
-					return m.Flow.Begin(a.kind, *c)
+					return m.begin(a.name, a.kind, *c)
 				}
 				return nil
 			},
@@ -175,7 +172,7 @@ func (m *Model) back() tea.Cmd {
 	if m.table.Filter().Query != "" {
 		m.SetFilter("")
 	} else if m.Flow.Last != "" {
-		m.Flow.Last = ""
+		m.Flow.ClearResult()
 		m.SetSize(m.w, m.h)
 	}
 	return m.wantSparks()

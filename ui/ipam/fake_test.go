@@ -18,6 +18,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
@@ -356,7 +357,7 @@ func (tp *testPane) run(cmd tea.Cmd) {
 	case pane.RefreshMsg:
 		tp.cmds = append(tp.cmds, m)
 		tp.load()
-	case doneMsg, copiedMsg:
+	case mutate.DoneMsg, mutate.PreparedMsg, copiedMsg:
 		tp.cmds = append(tp.cmds, m)
 		_, next := tp.p.Update(m)
 		tp.p.View()

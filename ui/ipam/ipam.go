@@ -22,9 +22,9 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
-	"github.com/noctop/noctop/ui/widgets/confirm"
 	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
@@ -92,12 +92,10 @@ type Pane struct {
 	filtering bool
 	input     textinput.Model
 
-	form    *form
-	dialog  *confirm.Model
-	pending pendingAction
-	running string
-	last    string
-	lastErr bool
+	form *form
+	// flow is the pane's part of the one mutation path: the dialog, the
+	// action in flight and the result line.
+	flow *mutate.Flow
 	// newID is the block the last smart assignment created (marked ●).
 	newID int64
 	// focus is the block to reveal when the next listing arrives.
@@ -112,7 +110,8 @@ type Pane struct {
 
 // New builds the pane (a pane.Factory).
 func New(ctx *pane.Context) pane.Pane {
-	p := &Pane{id: nextID.Add(1), ctx: ctx, keys: ctx.Keys.For(keys.Scope(pane.IPAM)), threshold: ctx.PoolThreshold, br: newBrowser(), Copy: osc52Copy}
+	p := &Pane{id: nextID.Add(1), ctx: ctx, keys: ctx.Keys.For(keys.Scope(pane.IPAM)), threshold: ctx.PoolThreshold, br: newBrowser(), Copy: osc52Copy,
+		flow: mutate.New(ctx)}
 	if p.threshold <= 0 || p.threshold > 100 {
 		p.threshold = DefaultThreshold
 	}
@@ -196,22 +195,25 @@ func (p *Pane) Resources() []state.Spec { return Specs(p.ctx) }
 func (p *Pane) Init() tea.Cmd           { return nil }
 
 // Capturing is true while a text input, form or dialog is open.
-func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.dialog != nil }
+func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.flow.Active() }
 
 // TextFocused is true while keystrokes go to a text input (the root then
 // delivers several runes at once as typed text, not as keys).
 func (p *Pane) TextFocused() bool {
-	return p.filtering || p.form != nil || (p.dialog != nil && p.dialog.TextFocused())
+	return p.filtering || p.form != nil || p.flow.TextFocused()
 }
 
 // DialogOpen reports whether the confirmation dialog is open (tests).
-func (p *Pane) DialogOpen() bool { return p.dialog != nil }
+func (p *Pane) DialogOpen() bool { return p.flow.Dialog() != nil }
+
+// Result is the last action's result line ("" when none or expired).
+func (p *Pane) Result() (string, bool) { return p.flow.Last, p.flow.LastErr }
 
 // FormOpen reports whether an action's parameter form is open (tests).
 func (p *Pane) FormOpen() bool { return p.form != nil }
 
 // Busy keeps the app's spinner turning while an action runs.
-func (p *Pane) Busy() bool { return p.running != "" }
+func (p *Pane) Busy() bool { return p.flow.Busy() }
 
 // SetSize sets the pane's size.
 func (p *Pane) SetSize(w, h int) {
@@ -223,7 +225,7 @@ func (p *Pane) SetSize(w, h int) {
 // chrome is the number of lines above a view's body.
 func (p *Pane) chrome() int {
 	n := 1
-	if p.last != "" {
+	if p.flow.Last != "" {
 		n++
 	}
 	return n
@@ -284,11 +286,6 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			p.refreshData()
 		}
 		return p, nil
-	case doneMsg:
-		if msg.pane != p.id {
-			return p, nil
-		}
-		return p, p.done(msg)
 	case copiedMsg:
 		if msg.err != nil {
 			return p, pane.Toast("copy failed: "+msg.err.Error(), true)
@@ -296,8 +293,8 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return p, pane.Toast("copied "+msg.text+" to the clipboard (OSC 52)", false)
 	case tea.KeyMsg:
 		switch {
-		case p.dialog != nil:
-			return p, p.dialogKey(msg)
+		case p.flow.Active():
+			return p, p.flow.Update(msg)
 		case p.form != nil:
 			return p, p.formKey(msg)
 		case p.filtering:
@@ -308,10 +305,15 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	}
 	// Cursor blinks and the like go to whatever input is live.
 	switch {
-	case p.dialog != nil:
-		d, _, cmd := p.dialog.Update(msg)
-		p.dialog = &d
+	case mutate.IsResult(msg):
+		had := p.flow.Last != ""
+		cmd := p.flow.Update(msg)
+		if had != (p.flow.Last != "") {
+			p.layout()
+		}
 		return p, cmd
+	case p.flow.Active():
+		return p, p.flow.Update(msg)
 	case p.form != nil:
 		_, cmd := p.form.update(msg)
 		return p, cmd
@@ -422,21 +424,21 @@ func (p *Pane) View() string {
 		return ""
 	}
 	switch {
-	case p.dialog != nil:
-		return p.dialog.View(p.w, p.h)
+	case p.flow.Active():
+		return p.flow.View(p.w, p.h)
 	case p.form != nil:
 		return p.form.view(p.w, p.h, p.ctx.Styles)
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
 	b.WriteString(p.titleLine())
-	if p.last != "" {
+	if p.flow.Last != "" {
 		ls := st.Good
-		if p.lastErr {
+		if p.flow.LastErr {
 			ls = st.Error
 		}
 		b.WriteByte('\n')
-		b.WriteString(ls.Render(text.Truncate(text.Clean(p.last), p.w)))
+		b.WriteString(ls.Render(text.Truncate(text.Clean(p.flow.Last), p.w)))
 	}
 	b.WriteByte('\n')
 	if len(p.provs) == 0 {
@@ -491,8 +493,8 @@ func (p *Pane) titleLine() string {
 			b.WriteString("  " + st.Dim.Render(info))
 		}
 	}
-	if p.running != "" {
-		b.WriteString("  " + st.Info.Render(p.spin()+" "+text.Clean(p.running)+"…"))
+	if r := p.flow.Running(); r != "" {
+		b.WriteString("  " + st.Info.Render(p.spin()+" "+text.Clean(r)+"…"))
 	} else if n := p.loadingNote(); n != "" {
 		b.WriteString("  " + st.Dim.Render(n))
 	}

@@ -46,9 +46,8 @@ func show(bs []keys.Binding, footer ...string) []keys.Binding {
 func (p *Pane) Keys() keys.Table {
 	t := keys.Table{Scope: keys.Scope(pane.IPAM)}
 	switch {
-	case p.dialog != nil:
-		t.Scope, t.Bindings = keys.Dialog, []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}
-		return t
+	case p.flow.Active():
+		return p.flow.Keys()
 	case p.form != nil:
 		t.Scope, t.Bindings = keys.Dialog, []keys.Binding{keys.Fixed("tab", "next field"), keys.Fixed("enter", "plan"), keys.Fixed("esc", "cancel")}
 		return t
@@ -85,8 +84,8 @@ func (p *Pane) short(b keys.Binding, s string) keys.Binding {
 // back clears the last result line first, then what the view has open.
 func (p *Pane) back(view func()) keys.Binding {
 	return keys.Binding{Action: "back", Key: p.keys.Back, Show: keys.Help, Group: 1, Run: func() tea.Cmd {
-		if p.last != "" {
-			p.last = ""
+		if p.flow.Last != "" {
+			p.flow.ClearResult()
 			p.layout()
 		} else if view != nil {
 			view()

@@ -1,7 +1,14 @@
-// Package mutate runs one mutation the only way noctop allows: plan
-// (no I/O) -> confirmation dialog showing the exact request -> Runner.Do in
-// a command -> re-read the object from the provider -> report. Panes embed a
-// Flow and forward keys to it while it is active.
+// Package mutate is the one way noctop changes anything, for every pane:
+//
+//	key -> Spec (the pane says what and on what) -> Plan (no I/O; Prepare
+//	first when the planner needs a read) -> the confirmation dialog showing
+//	the exact request -> the source's runner (audited, read-only guarded)
+//	in a command -> re-read from the provider -> the result line.
+//
+// Read-only is checked here before anything is planned (Context.
+// ReadOnlyReason, global or per provider) and again before sending; the
+// registry's guard refuses too. A pane embeds a Flow, gives it its keys
+// while it is Active, and shows Result above its list.
 package mutate
 
 import (
@@ -28,17 +35,82 @@ var Timeout = 60 * time.Second
 // PrepareTimeout bounds the read a plan needs first (a cancellation policy).
 var PrepareTimeout = 30 * time.Second
 
+// ResultTTL is how long the result line stays above the pane's list.
+var ResultTTL = 30 * time.Second
+
 var nextID atomic.Int64
+
+// Spec is one mutation as the pane offering it describes it.
+type Spec struct {
+	// Request is what to plan: the kind, the target (its Provider picks
+	// the source and decides read-only) and the parameters.
+	Request model.ActionRequest
+	// Action is the [keys] action that asked for it ("approve"): its
+	// read-only message names it.
+	Action string
+	// Verb, Noun and Name word the messages: "cannot <verb> <name>",
+	// "cannot plan <noun> of <name>", "✓ <verb> <name>: …".
+	Verb, Noun, Name string
+	// Target is the dialog's line about the object.
+	Target string
+	// Preparing says what a Prepare reads ("reading the cancellation
+	// policy of Conn-1 from ix"), when the planner asks for one.
+	Preparing string
+	// Replan re-plans as the dialog's reason is typed (a rejection's).
+	Replan bool
+	// Param is the one value the dialog asks for, re-planned as typed
+	// (a capacity, a bandwidth); nil for none.
+	Param *Param
+	// Facts are labelled lines above the request; FactsOf adds the ones a
+	// prepared request carries (dates of a decommission).
+	Facts   []confirm.Fact
+	FactsOf func(req model.ActionRequest) []confirm.Fact
+	// Reread re-reads what the action changed, inside the action's
+	// command: it must only use values it captured. nil: the provider's
+	// resources are refreshed.
+	Reread func(ctx context.Context) Reread
+	// Done runs on the Update goroutine with the outcome (IPAM reveals the
+	// block it made); note is appended to the result line.
+	Done func(m DoneMsg) (note string, cmd tea.Cmd)
+}
+
+// Param is an input of the dialog for one request parameter.
+type Param struct {
+	Label, Placeholder string
+	Key                string // the model.Param… it sets
+}
+
+// Reread is what re-reading the target found.
+type Reread struct {
+	Now     string  // how the object is now, for the result line
+	Update  tea.Msg // applies the re-read to the shared data (pane.UpdateMsg)
+	Refresh bool    // refresh the provider as well (the re-read could not tell)
+}
+
+func (s Spec) what() string {
+	if s.Name == "" {
+		return s.Verb
+	}
+	return s.Verb + " " + s.Name
+}
+
+func (s Spec) nounOf() string {
+	if s.Name == "" {
+		return s.Noun
+	}
+	return s.Noun + " of " + s.Name
+}
+
+func (s Spec) provider() string { return s.Request.Target.Provider }
 
 // DoneMsg is the outcome of one confirmed action.
 type DoneMsg struct {
-	Flow      int64
-	Action    model.Action
-	Result    model.Result
-	Err       error
-	Reread    model.Connection
-	RereadErr error
-	HasReread bool
+	Flow   int64
+	Action model.Action
+	Result model.Result
+	Err    error
+	Reread Reread
+	spec   *Spec
 }
 
 // PreparedMsg is the outcome of ActionPreparer.Prepare for one flow.
@@ -49,28 +121,21 @@ type PreparedMsg struct {
 	Err  error
 }
 
+// expiredMsg ends the result line of one outcome.
+type expiredMsg struct {
+	flow, seq int64
+}
+
 // preparing is a Prepare in flight.
 type preparing struct {
 	seq    int64
-	what   string // "reading the cancellation policy of Conn-1"
 	cancel context.CancelFunc
 	src    model.Source
-	conn   model.Connection
+	spec   Spec
 }
 
-// paramInput is the one value an action asks for in its dialog.
-type paramInput struct {
-	label, placeholder, param string
-}
-
-// paramInputs are the actions whose dialog takes a value.
-var paramInputs = map[model.ActionKind]paramInput{
-	model.ActionFileChangeRequest: {"Capacity (Mbit/s)", "empty = the planner's proposal in the request below", model.ParamCapacity},
-	model.ActionChangeBandwidth:   {"Bandwidth (Mbit/s)", "empty = the next speed up, as in the request below", model.ParamBandwidth},
-}
-
-// Flow is the state of one pane's action: idle, preparing, dialog open, or
-// running.
+// Flow is the state of one pane's mutations: idle, preparing, dialog open,
+// or running; and the last outcome.
 type Flow struct {
 	id      int64
 	ctx     *pane.Context
@@ -79,10 +144,12 @@ type Flow struct {
 	seq     int64
 	running string // "approve Conn-1" while the command runs
 	src     model.Source
-	conn    model.Connection
-	// Last is a one-line report of the last outcome, shown by the pane.
+	spec    Spec
+	// Last is a one-line report of the last outcome, shown by the pane
+	// until ResultTTL passes or esc clears it.
 	Last    string
 	LastErr bool
+	lastSeq int64
 }
 
 // New makes an idle flow.
@@ -106,7 +173,7 @@ func (f *Flow) Preparing() string {
 	if f.prep == nil {
 		return ""
 	}
-	return f.prep.what
+	return f.prep.spec.Preparing
 }
 
 // Busy reports whether a command of this flow is running.
@@ -115,134 +182,84 @@ func (f *Flow) Busy() bool { return f.running != "" || f.prep != nil }
 // Dialog returns the open dialog (nil when closed), for tests and views.
 func (f *Flow) Dialog() *confirm.Model { return f.dialog }
 
-// verb phrases kind for "cannot <verb> X" and the outcome line.
-func verb(k model.ActionKind) string {
-	switch k {
-	case model.ActionApprove:
-		return "approve"
-	case model.ActionReject:
-		return "reject"
-	case model.ActionDecommission:
-		return "decommission"
-	case model.ActionFileChangeRequest:
-		return "file a change request for"
-	case model.ActionWithdrawChangeRequest:
-		return "withdraw the change request of"
-	case model.ActionChangeBandwidth:
-		return "change the bandwidth of"
+// Keys are the footer entries while the flow is active.
+func (f *Flow) Keys() keys.Table {
+	if f.prep != nil {
+		return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("esc", "cancel")}}
 	}
-	return string(k)
+	return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}}
 }
 
-// noun names kind in "the provider offers no <noun>".
-func noun(k model.ActionKind) string {
-	switch k {
-	case model.ActionFileChangeRequest:
-		return "change request"
-	case model.ActionWithdrawChangeRequest:
-		return "change request to withdraw"
-	case model.ActionChangeBandwidth:
-		return "bandwidth change"
-	}
-	return verb(k)
-}
+// ClearResult drops the result line (esc).
+func (f *Flow) ClearResult() { f.Last, f.LastErr = "", false }
 
-// KeyAction is the [keys] action name that triggers kind (its read-only
-// message is keys.ReadOnlyMessage of it).
-func KeyAction(k model.ActionKind) string {
-	switch k {
-	case model.ActionDecommission:
-		return "delete"
-	case model.ActionFileChangeRequest:
-		return "change_request"
-	case model.ActionWithdrawChangeRequest:
-		return "withdraw_change"
-	case model.ActionChangeBandwidth:
-		return "change_bandwidth"
-	}
-	return string(k)
-}
-
-// Begin plans kind on c and opens the dialog, or explains why it cannot.
-// When the planner needs data from the provider first (model.ErrPrepareFirst)
-// it runs ActionPreparer.Prepare in a command and opens the dialog when
-// that returns.
-func (f *Flow) Begin(kind model.ActionKind, c model.Connection) tea.Cmd {
+// source finds the source of spec and says why it cannot act, if so.
+func (f *Flow) source(spec Spec) (model.Source, string) {
 	if f.running != "" {
-		return pane.Toast("wait: "+f.running+" is still running", true)
+		return model.Source{}, "wait: " + f.running + " is still running"
 	}
 	if f.prep != nil {
-		return pane.Toast("wait: "+f.prep.what+"…", true)
+		return model.Source{}, "wait: " + f.prep.spec.Preparing + "…"
 	}
-	if msg, blocked := f.readOnly(kind, c.Provider); blocked {
-		return pane.Toast(msg, true)
+	if r := f.ctx.ReadOnlyReason(spec.provider()); r != "" {
+		return model.Source{}, keys.ReadOnlyMessage(spec.Action, r)
 	}
-	if why := NotOffered(kind, c); why != "" {
+	src, ok := f.ctx.Source(spec.provider())
+	if !ok || src.Planner == nil || src.Runner == nil {
+		return model.Source{}, fmt.Sprintf("%s cannot %s", spec.provider(), spec.Verb)
+	}
+	return src, ""
+}
+
+// Begin plans spec and opens the dialog, or explains why it cannot. When
+// the planner needs data from the provider first (model.ErrPrepareFirst)
+// it runs ActionPreparer.Prepare in a command and opens the dialog when
+// that returns.
+func (f *Flow) Begin(spec Spec) tea.Cmd {
+	src, why := f.source(spec)
+	if why != "" {
 		return pane.Toast(why, true)
 	}
-	src, ok := f.ctx.Source(c.Provider)
-	if !ok || src.Planner == nil || src.Runner == nil {
-		return pane.Toast(fmt.Sprintf("%s cannot %s connections", c.Provider, verb(kind)), true)
-	}
-	req := model.ActionRequest{
-		Kind:   kind,
-		Target: model.Ref{Provider: c.Provider, Type: "connection", ID: c.ID, Name: c.Name},
-		Params: map[string]string{},
-	}
-	if c.Pending != nil {
-		// The planner needs to know which change it answers (creation,
-		// update, deletion) without doing I/O.
-		req.Params["change"] = string(c.Pending.Kind)
-		if c.Pending.ID != "" {
-			req.Params["change_id"] = c.Pending.ID
-		}
-	}
-	a, err := src.Planner.Plan(req)
+	a, err := src.Planner.Plan(spec.Request)
 	if errors.Is(err, model.ErrPrepareFirst) {
 		if p, ok := src.Planner.(model.ActionPreparer); ok {
-			return f.prepare(p, src, c, req)
+			return f.prepare(p, src, spec)
 		}
-		return pane.Toast(fmt.Sprintf("cannot plan %s of %s: %s needs data it cannot read first (%s)", noun(kind), name(c), c.Provider, model.ErrorSummary(err)), true)
+		return pane.Toast(fmt.Sprintf("cannot plan %s: %s needs data it cannot read first (%s)", spec.nounOf(), spec.provider(), model.ErrorSummary(err)), true)
 	}
 	if err != nil {
-		return pane.Toast(planError(kind, c, err), true)
+		return pane.Toast(planError(spec, err), true)
 	}
-	return f.open(a, src, c, req)
+	f.open(a, src, spec)
+	return nil
 }
 
-// NotOffered says why c does not offer kind now ("" when it does).
-func NotOffered(kind model.ActionKind, c model.Connection) string {
-	if c.HasAction(kind) {
-		return ""
+// Open shows the dialog for an action the pane planned itself (from a form).
+func (f *Flow) Open(a model.Action, spec Spec) tea.Cmd {
+	src, why := f.source(spec)
+	if why != "" {
+		return pane.Toast(why, true)
 	}
-	return fmt.Sprintf("cannot %s %s: %s does not offer %s for it (state %s); nothing was sent", verb(kind), name(c), c.Provider, noun(kind), stateOf(c))
+	f.open(a, src, spec)
+	return nil
 }
 
-func planError(kind model.ActionKind, c model.Connection, err error) string {
+func planError(spec Spec, err error) string {
 	if errors.Is(err, model.ErrUnsupported) {
-		return fmt.Sprintf("cannot %s %s: not supported by %s (%s)", verb(kind), name(c), c.Provider, model.ErrorSummary(err))
+		return fmt.Sprintf("cannot %s: not supported by %s (%s)", spec.what(), spec.provider(), model.ErrorSummary(err))
 	}
-	return fmt.Sprintf("cannot plan %s of %s: %s", noun(kind), name(c), model.ErrorSummary(err))
-}
-
-func stateOf(c model.Connection) string {
-	s := string(c.State)
-	if c.RawState != "" && !strings.EqualFold(c.RawState, s) {
-		s += ", " + c.RawState
-	}
-	return s
+	return fmt.Sprintf("cannot plan %s: %s", spec.nounOf(), model.ErrorSummary(err))
 }
 
 // prepare runs p.Prepare in a command; esc cancels it.
-func (f *Flow) prepare(p model.ActionPreparer, src model.Source, c model.Connection, req model.ActionRequest) tea.Cmd {
+func (f *Flow) prepare(p model.ActionPreparer, src model.Source, spec Spec) tea.Cmd {
 	f.seq++
 	ctx, cancel := context.WithTimeout(f.ctx.Background(), PrepareTimeout)
-	what := fmt.Sprintf("reading what %s of %s needs from %s", noun(req.Kind), name(c), c.Provider)
-	if req.Kind == model.ActionDecommission {
-		what = fmt.Sprintf("reading the cancellation policy of %s from %s", name(c), c.Provider)
+	if spec.Preparing == "" {
+		spec.Preparing = fmt.Sprintf("reading what %s needs from %s", spec.nounOf(), spec.provider())
 	}
-	f.prep = &preparing{seq: f.seq, what: what, cancel: cancel, src: src, conn: c}
-	id, seq := f.id, f.seq
+	f.prep = &preparing{seq: f.seq, cancel: cancel, src: src, spec: spec}
+	id, seq, req := f.id, f.seq, spec.Request
 	return func() (msg tea.Msg) {
 		defer cancel()
 		defer func() {
@@ -262,74 +279,71 @@ func (f *Flow) prepared(m PreparedMsg) tea.Cmd {
 	}
 	p := f.prep
 	f.prep = nil
-	c := p.conn
 	if m.Err != nil {
-		f.Last = fmt.Sprintf("✗ cannot %s %s: %s failed: %s", verb(m.Req.Kind), name(c), p.what, model.ErrorSummary(m.Err))
-		f.LastErr = true
-		return pane.Toast(f.Last, true)
+		return f.fail(fmt.Sprintf("✗ cannot %s: %s failed: %s", p.spec.what(), p.spec.Preparing, model.ErrorSummary(m.Err)))
 	}
+	spec := p.spec
+	spec.Request = m.Req
 	a, err := p.src.Planner.Plan(m.Req)
 	if err != nil {
-		f.Last, f.LastErr = "✗ "+planError(m.Req.Kind, c, err), true
-		return pane.Toast(f.Last, true)
+		return f.fail("✗ " + planError(spec, err))
 	}
-	return f.open(a, p.src, c, m.Req)
+	f.open(a, p.src, spec)
+	return nil
+}
+
+// fail reports an outcome that sent nothing.
+func (f *Flow) fail(line string) tea.Cmd {
+	f.Last, f.LastErr = line, true
+	return tea.Batch(pane.Toast(line, true), f.expire())
+}
+
+// expire schedules the end of the current result line.
+func (f *Flow) expire() tea.Cmd {
+	f.lastSeq++
+	return f.ctx.After(ResultTTL, expiredMsg{flow: f.id, seq: f.lastSeq})
 }
 
 // open shows the confirmation dialog for a planned action.
-func (f *Flow) open(a model.Action, src model.Source, c model.Connection, req model.ActionRequest) tea.Cmd {
-	planner := src.Planner
-	target := fmt.Sprintf("%s · %s · %s (id %s)", c.Provider, name(c), c.State, c.ID)
-	if c.Pending != nil {
-		target += fmt.Sprintf(" · pending %s", c.Pending.Kind)
-	}
+func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
+	planner, req := src.Planner, spec.Request
 	var d confirm.Model
-	if in, ok := paramInputs[req.Kind]; ok {
-		// What to change, re-planned as it is typed; left empty, the
-		// planner proposes the next step.
-		d = confirm.New(a, target, nil, f.ctx.Styles).WithParam(in.label, in.placeholder,
+	switch {
+	case spec.Param != nil:
+		in := *spec.Param
+		d = confirm.New(a, spec.Target, nil, f.ctx.Styles).WithParam(in.Label, in.Placeholder,
 			func(reason, value string) (model.Action, error) {
 				r := req
 				r.Reason = reason
 				r.Params = maps.Clone(req.Params)
 				if v := strings.TrimSpace(value); v != "" {
-					r.Params[in.param] = v
+					r.Params[in.Key] = v
 				} else {
-					delete(r.Params, in.param)
+					delete(r.Params, in.Key)
 				}
 				return planner.Plan(r)
 			})
-		if c.BandwidthMbps > 0 {
-			d = d.WithFacts(confirm.Fact{Label: "Now", Value: model.FormatMbps(c.BandwidthMbps)})
-		}
-	} else {
-		d = confirm.New(a, target, func(reason string) (model.Action, error) {
+	case spec.Replan:
+		d = confirm.New(a, spec.Target, func(reason string) (model.Action, error) {
 			r := req
 			r.Reason = reason
 			return planner.Plan(r)
 		}, f.ctx.Styles)
+	default:
+		d = confirm.New(a, spec.Target, nil, f.ctx.Styles)
 	}
-	if v, ok := req.Params[model.ParamDecommissionAt]; ok {
-		d = d.WithFacts(confirm.Fact{Label: "Decommission at", Value: v})
-		cu := req.Params[model.ParamChargedUntil]
-		if cu == "" {
-			cu = "(not stated by the provider)"
+	if len(spec.Facts) > 0 {
+		d = d.WithFacts(spec.Facts...)
+	}
+	if spec.FactsOf != nil {
+		if fs := spec.FactsOf(req); len(fs) > 0 {
+			d = d.WithFacts(fs...)
 		}
-		d = d.WithFacts(confirm.Fact{Label: "Charged until", Value: cu})
 	}
-	f.dialog, f.src, f.conn = &d, src, c
-	return nil
+	f.dialog, f.src, f.spec = &d, src, spec
 }
 
-func (f *Flow) readOnly(kind model.ActionKind, provider string) (string, bool) {
-	r := f.ctx.ReadOnlyReason(provider)
-	if r == "" {
-		return "", false
-	}
-	return keys.ReadOnlyMessage(KeyAction(kind), r), true
-}
-
-// Update handles keys while the dialog is open, and this flow's DoneMsg.
+// Update handles keys while the flow is active, and this flow's results.
 func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case DoneMsg:
@@ -342,6 +356,11 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return f.prepared(msg)
+	case expiredMsg:
+		if msg.flow == f.id && msg.seq == f.lastSeq {
+			f.ClearResult()
+		}
+		return nil
 	}
 	if f.prep != nil {
 		if k, ok := msg.(tea.KeyMsg); ok && (k.String() == "esc" || k.String() == "ctrl+c") {
@@ -368,16 +387,27 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
+// IsResult reports whether msg is a flow's own message (its outcome, its
+// preparation, the end of its result line): panes pass those to Update.
+func IsResult(msg tea.Msg) bool {
+	switch msg.(type) {
+	case DoneMsg, PreparedMsg, expiredMsg:
+		return true
+	}
+	return false
+}
+
 // run sends a verbatim and re-reads the target; only captured values are
 // used inside the command.
 func (f *Flow) run(a model.Action) tea.Cmd {
-	if _, blocked := f.readOnly(a.Request.Kind, a.Request.Target.Provider); blocked {
+	if r := f.ctx.ReadOnlyReason(a.Request.Target.Provider); r != "" {
 		// Defence in depth; the registry's guard would refuse too.
 		return pane.Toast("read-only mode: nothing was sent", true)
 	}
-	id, runner, reader, connID, provider := f.id, f.src.Runner, f.src.Connection, f.conn.ID, f.conn.Provider
+	spec := f.spec
+	id, runner, reread := f.id, f.src.Runner, spec.Reread
 	parent := f.ctx.Background()
-	f.running = fmt.Sprintf("%s %s", verb(a.Request.Kind), name(f.conn))
+	f.running = spec.what()
 	if f.ctx.Logger != nil {
 		f.ctx.Logger.Info("action confirmed", "provider", a.Request.Target.Provider, "kind", a.Request.Kind,
 			"target", a.Request.Target.ID, "method", a.HTTP.Method, "path", a.HTTP.Path)
@@ -385,14 +415,12 @@ func (f *Flow) run(a model.Action) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(parent, Timeout)
 		defer cancel()
-		m := DoneMsg{Flow: id, Action: a}
+		m := DoneMsg{Flow: id, Action: a, spec: &spec}
 		m.Result, m.Err = runner.Do(ctx, a)
-		if reader != nil {
-			m.HasReread = true
-			m.Reread, m.RereadErr = reader.Connection(ctx, connID)
-			if m.RereadErr == nil {
-				pane.Fetched(provider, &m.Reread)
-			}
+		if reread != nil {
+			m.Reread = reread(ctx)
+		} else {
+			m.Reread.Refresh = true
 		}
 		return m
 	}
@@ -400,71 +428,58 @@ func (f *Flow) run(a model.Action) tea.Cmd {
 
 func (f *Flow) done(m DoneMsg) tea.Cmd {
 	f.running = ""
-	what := verb(m.Action.Request.Kind)
+	spec := f.spec
+	if m.spec != nil {
+		spec = *m.spec
+	}
 	target := m.Action.Request.Target
-	nm := target.Name
-	if nm == "" {
-		nm = target.ID
-	}
-	audit := ""
-	if f.ctx.AuditPath != "" {
-		audit = " · audit: " + f.ctx.AuditPath
-	}
 	var cmds []tea.Cmd
 	var b strings.Builder
-	if m.Err != nil {
-		fmt.Fprintf(&b, "✗ %s %s failed: %s", what, nm, model.ErrorSummary(m.Err))
-		f.LastErr = true
-		if f.ctx.Logger != nil {
-			f.ctx.Logger.Error("action failed", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "err", m.Err)
-		}
-	} else {
-		fmt.Fprintf(&b, "✓ %s %s:", what, nm)
-		if st := fmt.Sprintf("HTTP %d", m.Result.Status); !strings.Contains(m.Result.Message, st) {
+	switch {
+	case errors.Is(m.Err, model.ErrReadOnly):
+		fmt.Fprintf(&b, "✗ %s: refused, read-only mode", spec.what())
+	case m.Err != nil:
+		fmt.Fprintf(&b, "✗ %s failed: %s", spec.what(), model.ErrorSummary(m.Err))
+	default:
+		fmt.Fprintf(&b, "✓ %s:", spec.what())
+		if st := fmt.Sprintf("HTTP %d", m.Result.Status); m.Result.Status != 0 && !strings.Contains(m.Result.Message, st) {
 			b.WriteString(" " + st)
 		}
 		if m.Result.Message != "" {
 			b.WriteString(" " + m.Result.Message)
 		}
-		f.LastErr = false
-		if f.ctx.Logger != nil {
+	}
+	f.LastErr = m.Err != nil
+	if f.ctx.Logger != nil {
+		if m.Err != nil {
+			f.ctx.Logger.Error("action failed", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "err", m.Err)
+		} else {
 			f.ctx.Logger.Info("action done", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "status", m.Result.Status)
 		}
 	}
-	switch {
-	case !m.HasReread:
-		b.WriteString(" · provider cannot re-read one connection; refreshing")
-		cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: target.Provider} })
-	case m.RereadErr != nil && errors.Is(m.RereadErr, model.ErrNotFound):
-		b.WriteString(" · now: gone (404)")
-		cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: target.Provider} })
-	case m.RereadErr != nil:
-		fmt.Fprintf(&b, " · re-read failed: %s; refreshing", model.ErrorSummary(m.RereadErr))
-		cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: target.Provider} })
-	default:
-		c := m.Reread
-		now := string(c.State)
-		if c.RawState != "" {
-			now += " (" + c.RawState + ")"
-		}
-		if model.WaitingOnUs(&c) {
-			now += ", still waiting on us"
-		}
-		b.WriteString(" · now: " + now)
-		upd := pane.ReplaceConnection(c)
+	if r := m.Reread; r.Now != "" {
+		b.WriteString(" · " + r.Now)
+	}
+	if m.Reread.Update != nil {
+		upd := m.Reread.Update
 		cmds = append(cmds, func() tea.Msg { return upd })
 	}
-	b.WriteString(audit)
-	f.Last = b.String()
-	cmds = append(cmds, pane.Toast(f.Last, m.Err != nil))
-	return tea.Batch(cmds...)
-}
-
-func name(c model.Connection) string {
-	if c.Name != "" {
-		return c.Name
+	if m.Reread.Refresh {
+		cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: target.Provider} })
 	}
-	return c.ID
+	if spec.Done != nil {
+		note, cmd := spec.Done(m)
+		if note != "" {
+			b.WriteString(" · " + note)
+		}
+		cmds = append(cmds, cmd)
+	}
+	if f.ctx.AuditPath != "" {
+		b.WriteString(" · audit: " + f.ctx.AuditPath)
+	}
+	f.Last = b.String()
+	cmds = append(cmds, pane.Toast(f.Last, m.Err != nil), f.expire())
+	return tea.Batch(cmds...)
 }
 
 // View renders the open dialog, or the notice of a preparation in flight,
@@ -477,15 +492,11 @@ func (f *Flow) View(w, h int) string {
 		return ""
 	}
 	st := f.ctx.Styles
-	spin := "…"
-	if f.ctx.Spinner != nil {
-		spin = f.ctx.Spinner()
-	}
 	inner := min(max(w-4, 10), 80)
 	lines := []string{
 		st.DialogTitle.Render(text.Truncate("Preparing", inner)),
 		"",
-		st.Info.Render(text.Truncate(spin+" "+text.Clean(f.prep.what)+"…", inner)),
+		st.Info.Render(text.Truncate(f.ctx.Spin()+" "+text.Clean(f.prep.spec.Preparing)+"…", inner)),
 		st.Dim.Render(text.Truncate("nothing is sent until you confirm the next dialog", inner)),
 		"",
 		st.Dim.Render("esc cancel"),
