@@ -2,6 +2,7 @@ package ipam
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -406,5 +407,38 @@ func TestPerProviderReadOnly(t *testing.T) {
 	}
 	if len(f.planned) != 0 || len(f.ran) != 0 {
 		t.Fatal("planned or sent on a read-only provider")
+	}
+}
+
+// The summary's shares add up (allocated is shown as a part of assigned,
+// not as a share of its own) and every figure is exact, IPv6 too.
+func TestSummarySharesAddUpAndFiguresAreExact(t *testing.T) {
+	tp := newTestPane(t, false, newFake("ipam"))
+	u := model.Utilization{Family: model.IPv6, Unit: "/64s",
+		Total: model.HostsOf(12_500_000), Assigned: model.HostsOf(7_775_000), Allocated: model.HostsOf(1_025_000),
+		Available: model.HostsOf(4_050_000), Holding: model.HostsOf(675_000),
+		AssignedPct: 62.2, AllocatedPct: 8.2, AvailablePct: 32.4, HoldingPct: 5.4}
+	lines := tp.p.utilLines(u, 100)
+	sum := 0.0
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) == 0 || !strings.HasSuffix(f[len(f)-1], "%") {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(f[len(f)-1], "%"), 64)
+		if err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		sum += v
+	}
+	if sum < 99.9 || sum > 100.1 {
+		t.Errorf("shares add up to %.1f%%:\n%s", sum, strings.Join(lines, "\n"))
+	}
+	all := strings.Join(lines, "\n")
+	if !strings.Contains(all, "12,500,000") || strings.Contains(all, "12.5M") {
+		t.Errorf("IPv6 total not exact:\n%s", all)
+	}
+	if !strings.Contains(all, "└ allocated") || !strings.Contains(all, "1,025,000 (13.2% of assigned)") {
+		t.Errorf("allocated not shown as a part of assigned:\n%s", all)
 	}
 }
