@@ -109,6 +109,7 @@ type app struct {
 	keyErr   error
 	quitting bool
 	palette  *palette // the command palette, while open
+	history  []string // lines run in the palette, oldest first
 }
 
 // New builds the UI for the given sources.

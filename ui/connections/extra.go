@@ -147,24 +147,11 @@ func (m *Model) Export(format string) tea.Cmd {
 // the others (the command palette's ":vlan 1140"); false when the list has
 // no such column.
 func (m *Model) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
-	target := m.fieldCols(field)
-	if target == nil {
+	q, ok := model.WithTerm(m.table.Filter().Query, m.columnNames(), field, op, value)
+	if !ok {
 		return false, "", nil
 	}
-	var keep []string
-	for _, tok := range model.SplitQuery(m.table.Filter().Query) {
-		f := strings.TrimPrefix(tok, "!")
-		if i := strings.IndexByte(f, '='); i > 0 && sameCols(m.fieldCols(strings.TrimSuffix(f[:i], "~")), target) {
-			continue
-		}
-		keep = append(keep, tok)
-	}
-	value = strings.ReplaceAll(value, `"`, "")
-	if strings.ContainsAny(value, " \t") {
-		value = `"` + value + `"`
-	}
-	keep = append(keep, field+op+value)
-	m.SetFilter(strings.Join(keep, " "))
+	m.SetFilter(q)
 	return true, m.table.Filter().Query, m.wantSparks()
 }
 
@@ -174,30 +161,10 @@ func (m *Model) ClearFilter() tea.Cmd {
 	return m.wantSparks()
 }
 
-// fieldCols resolves a filter field name to columns (nil: none).
-func (m *Model) fieldCols(field string) []int {
-	if field == "" {
-		return nil
-	}
+func (m *Model) columnNames() []string {
 	names := make([]string, len(m.cfg.Columns))
 	for i, c := range m.cfg.Columns {
 		names[i] = c.Name
 	}
-	f := model.ParseFilter(field+"=x", names)
-	if len(f.Terms) != 1 {
-		return nil
-	}
-	return f.Terms[0].Fields
-}
-
-func sameCols(a, b []int) bool {
-	if len(a) != len(b) || a == nil {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
+	return names
 }

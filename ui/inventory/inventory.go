@@ -355,6 +355,23 @@ func (p *Pane) Keys() keys.Table {
 	return t
 }
 
+// FilterBy lets the command palette set a field's term (":vlan 1140"
+// matches ports and connections carrying that VLAN), keeping the others.
+func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
+	q, ok := model.WithTerm(p.needle, FilterColumns, field, op, value)
+	if !ok {
+		return false, "", nil
+	}
+	p.setFilter(q)
+	return true, q, p.wantSparks()
+}
+
+// ClearFilter drops the filter (":clear").
+func (p *Pane) ClearFilter() tea.Cmd {
+	p.setFilter("")
+	return p.wantSparks()
+}
+
 func (p *Pane) toggleSparks() tea.Cmd {
 	p.Sparklines = !p.Sparklines
 	if p.Sparklines {

@@ -400,6 +400,26 @@ func (p *Pane) startFilter() tea.Cmd {
 	return p.input.Focus()
 }
 
+// FilterBy lets the command palette set a term of the block browser's
+// filter (":vlan 1140": blocks carry VLANs), keeping its others; the pane
+// then shows the blocks.
+func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
+	q, ok := model.WithTerm(p.br.filter.Query, FilterColumns, field, op, value)
+	if !ok {
+		return false, "", nil
+	}
+	p.FilterBlocks(q)
+	return true, q, nil
+}
+
+// ClearFilter drops the block and resource filters (":clear").
+func (p *Pane) ClearFilter() tea.Cmd {
+	p.br.setFilter("")
+	p.res.SetFilter("")
+	p.resV.SetLen(p.res.Len())
+	return nil
+}
+
 // FilterBlocks applies a block filter and shows the browser (the summary's
 // region drill-down; tests).
 func (p *Pane) FilterBlocks(q string) {

@@ -290,7 +290,7 @@ func Inventory(provider string, metros, facilities, ports int) []model.Node {
 					cid := "conn-" + pid
 					port.Children = append(port.Children, model.Node{Ref: model.Ref{Provider: provider, Type: "connection", ID: cid, Name: "LAG " + cid},
 						Kind: "connection", Label: "LAG " + cid, State: model.StateActive, RawState: "production",
-						Fields: []model.Field{{Key: "id", Value: cid}, {Key: "mode", Value: "lag_lacp"}}})
+						Fields: []model.Field{{Key: "id", Value: cid}, {Key: "mode", Value: "lag_lacp"}, {Key: "vlan", Value: fmt.Sprint(1100 + p)}}})
 				}
 				dev.Children = append(dev.Children, port)
 			}
