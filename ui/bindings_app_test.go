@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/inventory"
 	"github.com/noctop/noctop/ui/ipam"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/traffic"
 )
@@ -167,4 +169,17 @@ func paneFooter(p pane.Pane) string {
 		parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 	}
 	return strings.Join(parts, " • ")
+}
+
+// Every built-in pane's ID is a key scope, so [keys.<id>] can bind in it.
+func TestEveryPaneIsAKeyScope(t *testing.T) {
+	h := fivePanes(t, ui.Options{}, 0)
+	for _, p := range h.m.Panes() {
+		if !slices.Contains(keys.Panes, keys.Scope(p.ID())) {
+			t.Errorf("pane %s (%s) is not in keys.Panes", p.ID(), p.Title())
+		}
+		if p.Keys().Scope != keys.Scope(p.ID()) {
+			t.Errorf("pane %s: table scope %q", p.ID(), p.Keys().Scope)
+		}
+	}
 }
