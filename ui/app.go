@@ -921,6 +921,11 @@ func (a *app) providerStatus(name string) statusPart {
 			p.pending = st.Dim.Render(" · 0 pending")
 		}
 	}
+	// A provider that refuses mutations on its own (read_only in its
+	// config) says so; the global switch is in the header.
+	if src.ReadOnly && !a.opts.ReadOnly {
+		p.notes = append(p.notes, st.ReadOnly.Render("read-only"))
+	}
 	// Panes may add a provider-specific note (IPAM: pools over threshold).
 	for _, pn := range a.panes {
 		if ps, ok := pn.(pane.ProviderStatuser); ok {

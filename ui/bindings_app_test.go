@@ -77,6 +77,9 @@ func TestPerProviderReadOnly(t *testing.T) {
 	rs.ReadOnly = true
 	h := newHarnessSources(t, ui.Options{}, rs, rw.Source())
 	h.keys("2")
+	if st := h.status(); !strings.Contains(st, "read-only") || strings.Index(st, "read-only") > strings.Index(st, "open") {
+		t.Errorf("status bar does not mark the read-only provider: %q", st)
+	}
 	l := apprList(h)
 	for _, r := range l.Table().All() {
 		c := r.Item.(*model.Connection)
