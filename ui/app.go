@@ -110,6 +110,8 @@ type app struct {
 	quitting bool
 	palette  *palette // the command palette, while open
 	history  []string // lines run in the palette, oldest first
+	// globalTables caches the root's binding table per key scope.
+	globalTables map[keys.Scope]keys.Table
 }
 
 // New builds the UI for the given sources.
@@ -441,9 +443,22 @@ func (a *app) keymap() *keys.Map {
 	return a.ctx.Keys.For(keys.Scope(a.panes[a.active].ID()))
 }
 
-// globalKeys is the root's binding table.
+// globalKeys is the root's binding table (one per scope: the root's keys
+// may be rebound per pane), built once; handlers read the state when run.
 func (a *app) globalKeys() keys.Table {
 	km := a.keymap()
+	if t, ok := a.globalTables[km.Scope()]; ok {
+		return t
+	}
+	t := a.buildGlobalKeys(km)
+	if a.globalTables == nil {
+		a.globalTables = map[keys.Scope]keys.Table{}
+	}
+	a.globalTables[km.Scope()] = t
+	return t
+}
+
+func (a *app) buildGlobalKeys(km *keys.Map) keys.Table {
 	g := func(action string, k key.Binding, run func() tea.Cmd) keys.Binding {
 		return keys.Binding{Action: action, Key: k, Run: run, Show: keys.Help}
 	}

@@ -90,9 +90,11 @@ type Model struct {
 	view  vtable.Model
 	provs map[string]*provState
 
-	// keys is the key map of the pane's scope ([keys.<pane>] applied).
-	keys   *keys.Map
-	filter list.Filter
+	// keys is the key map of the pane's scope ([keys.<pane>] applied);
+	// listTable and detailTable are its binding tables, built once.
+	keys                   *keys.Map
+	listTable, detailTable *keys.Table
+	filter                 list.Filter
 	// filterAnchor is the connection selected when the filter input opened.
 	// While the operator types, the cursor returns to it whenever it
 	// matches, and otherwise sits on the first match: following whichever

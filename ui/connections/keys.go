@@ -51,9 +51,39 @@ func (m *Model) Keys() keys.Table {
 	case m.filter.Opened():
 		return keys.Table{Scope: keys.Dialog, Bindings: m.filter.Keys("keep filter")}
 	case m.detail != nil:
-		return keys.Table{Scope: m.cfg.Scope, Bindings: m.detailKeys()}
+		if m.detailTable == nil {
+			m.detailTable = &keys.Table{Scope: m.cfg.Scope, Bindings: m.detailKeys()}
+		}
+		return *m.detailTable
 	}
-	return keys.Table{Scope: m.cfg.Scope, Bindings: m.listKeys()}
+	// Built once: the handlers and reasons read the list's state when
+	// they run, so the same table serves every key and every frame.
+	if m.listTable == nil {
+		m.listTable = &keys.Table{Scope: m.cfg.Scope, Bindings: m.listKeys()}
+	}
+	return *m.listTable
+}
+
+// detailMover moves whichever detail view is open when a key is pressed.
+type detailMover struct{ m *Model }
+
+func (d detailMover) MoveBy(n int) {
+	if d.m.detail != nil {
+		d.m.detail.MoveBy(n)
+	}
+}
+
+func (d detailMover) MoveTo(i int) {
+	if d.m.detail != nil {
+		d.m.detail.MoveTo(i)
+	}
+}
+
+func (d detailMover) PageRows() int {
+	if d.m.detail != nil {
+		return d.m.detail.PageRows()
+	}
+	return 1
 }
 
 // actionKeys are the action bindings for the connection sel returns: on
@@ -127,23 +157,34 @@ func (m *Model) listKeys() []keys.Binding {
 
 func (m *Model) detailKeys() []keys.Binding {
 	km := m.keys
-	nav := list.Nav(km, m.detail, nil)
+	nav := list.Nav(km, detailMover{m}, nil)
 	for i := range nav {
 		if a := nav[i].Action; a == "up" || a == "down" || a == "page_down" {
 			nav[i].Show |= keys.Footer
 		}
 	}
 	sel := func() (*model.Connection, bool) {
+		if m.detail == nil {
+			return nil, false
+		}
 		c := m.detail.Conn()
 		return &c, true
 	}
 	bs := append(nav,
 		keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: func() tea.Cmd { m.detail = nil; return m.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
-		keys.Binding{Action: "graph", Key: km.Graph, Short: "graph", Run: func() tea.Cmd { c := m.detail.Conn(); return m.ctx.GraphConnection(&c) }, Show: keys.Footer | keys.Help, Group: 1},
+		keys.Binding{Action: "graph", Key: km.Graph, Short: "graph", Run: func() tea.Cmd {
+			if c, ok := sel(); ok {
+				return m.ctx.GraphConnection(c)
+			}
+			return nil
+		}, Show: keys.Footer | keys.Help, Group: 1},
 	)
 	bs = append(bs, m.actionKeys(sel)...)
 	return append(bs, keys.Binding{Action: "copy", Key: described(km.Copy, "copy id"), Run: func() tea.Cmd {
-		return clipboard.Cmd(m.ctx, m.detail.Conn().ID)
+		if c, ok := sel(); ok {
+			return clipboard.Cmd(m.ctx, c.ID)
+		}
+		return nil
 	}, Show: keys.IfRoom | keys.Help, Group: 2})
 }
 
