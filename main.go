@@ -392,6 +392,7 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	}
 	for _, f := range failures {
 		fmt.Fprintln(stderr, "noctop get:", f)
+		e.logger.Warn("get: "+what+" incomplete or failed", "err", f)
 	}
 	if len(failures) > 0 {
 		return exitFail
@@ -418,7 +419,10 @@ func pickSources(all []model.Source, name string, has func(model.Source) bool) (
 }
 
 // fetchEach runs fetch on every source concurrently and gathers the results
-// in source order; one failing provider does not stop the others.
+// in source order; one failing provider does not stop the others. A
+// partial result (a *model.Incomplete: items that could not be read, a
+// listing cut short) is kept and its warning reported as a failure too:
+// what was read is printed, and the exit status says it is not all.
 func fetchEach[T any](ctx context.Context, srcs []model.Source, fetch func(context.Context, model.Source) ([]T, error)) ([]T, []string) {
 	results := make([][]T, len(srcs))
 	errs := make([]error, len(srcs))
@@ -440,7 +444,9 @@ func fetchEach[T any](ctx context.Context, srcs []model.Source, fetch func(conte
 				msg = s.Name + ": " + msg
 			}
 			failures = append(failures, msg)
-			continue
+			if partial := (*model.Incomplete)(nil); !errors.As(errs[i], &partial) {
+				continue
+			}
 		}
 		all = append(all, results[i]...)
 	}

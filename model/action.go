@@ -86,8 +86,11 @@ func (a Action) Requests() []HTTPRequest {
 
 // Result is the outcome of an action as the provider reported it.
 type Result struct {
-	Action  Action
-	Status  int // HTTP status
+	Action Action
+	Status int // HTTP status
+	// Sends is how many times the request went on the wire, as the
+	// transport counted it: 1 for a mutation that left, 0 if it never did.
+	Sends   int
 	Message string
 	At      time.Time
 	// Affected names the objects the provider reported as created or

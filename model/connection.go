@@ -146,11 +146,6 @@ func (c Connection) Fingerprint() uint64 {
 	return h.Sum64()
 }
 
-// WaitingOnUs reports whether c has a change waiting for this side's
-// decision: the one rule behind the Approvals pane, its badge and the
-// status bar's pending counts.
-func WaitingOnUs(c *Connection) bool { return c != nil && c.Pending != nil && c.Pending.WaitingOnUs }
-
 // Label renders an endpoint in one cell: "port@METRO" (or its name, or
 // its type, when it has no port).
 func (e Endpoint) Label() string {

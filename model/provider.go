@@ -44,6 +44,16 @@ type ActionRunner interface {
 	Do(ctx context.Context, a Action) (Result, error)
 }
 
+// ActionVerifier re-reads the target of an action whose outcome is unknown
+// (model.ErrOutcomeUnknown) and says whether the change it asked for is
+// visible now. It performs reads only. err != nil means the re-read failed
+// or cannot tell; detail says what the re-read showed ("state PROVISIONING,
+// no change waiting for our decision"). The audit wrapper calls it, so every
+// unknown outcome is reconciled and recorded.
+type ActionVerifier interface {
+	Verify(ctx context.Context, a Action) (applied bool, detail string, err error)
+}
+
 // StatsSource returns time series (traffic) for an object.
 type StatsSource interface {
 	Series(ctx context.Context, q SeriesQuery) ([]Series, error)

@@ -39,6 +39,11 @@ func SafeSource(s Source) Source {
 			s.Runner = safeRunner{s.Runner}
 		}
 	}
+	if s.Verifier != nil {
+		if _, done := s.Verifier.(safeVerifier); !done {
+			s.Verifier = safeVerifier{s.Verifier}
+		}
+	}
 	if s.Stats != nil {
 		if _, done := s.Stats.(safeStats); !done {
 			s.Stats = safeStats{s.Stats}
@@ -100,6 +105,13 @@ type safeRunner struct{ next ActionRunner }
 func (w safeRunner) Do(ctx context.Context, a Action) (Result, error) {
 	r, err := w.next.Do(ctx, a)
 	return r.Sanitized(), SafeError(err)
+}
+
+type safeVerifier struct{ next ActionVerifier }
+
+func (w safeVerifier) Verify(ctx context.Context, a Action) (bool, string, error) {
+	applied, detail, err := w.next.Verify(ctx, a)
+	return applied, SafeText(detail), SafeError(err)
 }
 
 type safeStats struct{ next StatsSource }

@@ -203,6 +203,9 @@ func (r *rawSource) Prepare(context.Context, model.ActionRequest) (model.ActionR
 func (rawSource) Do(context.Context, model.Action) (model.Result, error) {
 	return hostileValue[model.Result](), errHostile
 }
+func (rawSource) Verify(context.Context, model.Action) (bool, string, error) {
+	return true, hostile, errHostile
+}
 func (rawSource) Series(context.Context, model.SeriesQuery) ([]model.Series, error) {
 	return []model.Series{hostileValue[model.Series]()}, errHostile
 }
@@ -228,7 +231,7 @@ func (rawSource) HoldingTank(context.Context) (model.HoldingPreview, error) {
 func TestSafeSource(t *testing.T) {
 	raw := &rawSource{}
 	s := model.SafeSource(model.Source{Name: "p", Connections: raw, Connection: raw, Inventory: raw, Planner: raw, Runner: raw,
-		Stats: raw, Peers: raw, IPAM: raw})
+		Verifier: raw, Stats: raw, Peers: raw, IPAM: raw})
 	if again := model.SafeSource(s); again != s {
 		t.Error("SafeSource wrapped a wrapped source again")
 	}
@@ -261,6 +264,8 @@ func TestSafeSource(t *testing.T) {
 	}
 	res, err := s.Runner.Do(ctx, model.Action{})
 	check("Do", res, err)
+	_, detail, err := s.Verifier.Verify(ctx, model.Action{})
+	check("Verify", detail, err)
 	xs, err := s.Stats.Series(ctx, model.SeriesQuery{})
 	check("Series", xs, err)
 	ps, err := s.Peers.Peers(ctx, model.Ref{})

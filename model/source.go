@@ -17,10 +17,12 @@ type Source struct {
 	Inventory   InventorySource
 	Planner     ActionPlanner
 	Runner      ActionRunner
+	Verifier    ActionVerifier // reconciles unknown outcomes (used by the audit wrapper)
 	Stats       StatsSource
 	Peers       PeerSource
 	IPAM        IPAMSource
 	Landing     LandingPortSource
+	Changes     ConnectionChangeSource // lists only what changed (incremental refresh)
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -31,9 +33,11 @@ func SourceOf(p Provider) Source {
 	s.Inventory, _ = p.(InventorySource)
 	s.Planner, _ = p.(ActionPlanner)
 	s.Runner, _ = p.(ActionRunner)
+	s.Verifier, _ = p.(ActionVerifier)
 	s.Stats, _ = p.(StatsSource)
 	s.Peers, _ = p.(PeerSource)
 	s.IPAM, _ = p.(IPAMSource)
 	s.Landing, _ = p.(LandingPortSource)
+	s.Changes, _ = p.(ConnectionChangeSource)
 	return s
 }

@@ -45,7 +45,9 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 }
 
 // guard replaces the source's runner with an audited one, and with a refusing
-// one in read-only mode (refusals are audited too).
+// one in read-only mode (refusals are audited too). The audited runner
+// reconciles unknown outcomes with the source's Verifier, so every
+// mutation whose answer was lost is re-read and the verdict recorded.
 func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
 	s.ReadOnly = readOnly || log == nil
 	if s.Runner == nil {
@@ -55,7 +57,7 @@ func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
 		s.Runner = audit.ReadOnly{}
 	}
 	if log != nil {
-		s.Runner = log.Wrap(s.Name, s.Runner)
+		s.Runner = log.Wrap(s.Name, s.Runner, s.Verifier)
 	}
 	return s
 }

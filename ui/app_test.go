@@ -429,6 +429,27 @@ func TestRunnerErrorShownAndLogged(t *testing.T) {
 	}
 }
 
+// An action whose answer was lost says so, with what the re-read showed,
+// instead of "failed".
+func TestUnknownOutcomeShown(t *testing.T) {
+	w := fake.New("p1", 30, 3, 1)
+	w.DoErr = &model.UnknownOutcome{Err: &model.APIError{Provider: "p1", Method: "POST", Path: "/fabric/v4/connections/x/actions", Status: 401},
+		Verdict: model.VerdictApplied, Detail: "state PROVISIONING"}
+	h := newHarness(t, ui.Options{}, w)
+	h.keys("2", "a", "tab", "enter")
+	if len(w.Calls()) != 1 {
+		t.Fatalf("calls = %d", len(w.Calls()))
+	}
+	last := apprList(h).Flow.Last
+	if !strings.HasPrefix(last, "? approve") || strings.Contains(last, "failed") ||
+		!strings.Contains(last, "outcome unknown: sent once, the answer was lost — re-read shows applied: state PROVISIONING") {
+		t.Errorf("unknown outcome shown as %q", last)
+	}
+	if !strings.Contains(h.log.String(), "action outcome unknown") {
+		t.Errorf("not logged: %s", h.log.String())
+	}
+}
+
 func TestFailingProviderDoesNotAffectOthers(t *testing.T) {
 	good, bad := fake.New("good", 20, 0, 1), fake.New("bad", 20, 0, 2)
 	bad.ListErr = &model.APIError{Provider: "bad", Method: "POST", Path: "/x", Status: 503, Message: "upstream unavailable"}

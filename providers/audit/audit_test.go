@@ -73,7 +73,7 @@ func TestAuditWritesRequestAndResult(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer l.Close()
-			_, _ = l.Wrap("fab", tc.runner).Do(context.Background(), action())
+			_, _ = l.Wrap("fab", tc.runner, nil).Do(context.Background(), action())
 			if tc.runner.calls != 1 {
 				t.Fatalf("runner called %d times", tc.runner.calls)
 			}
@@ -112,7 +112,7 @@ func TestAuditRedactsAndAppends(t *testing.T) {
 		}
 		a := action()
 		a.HTTP.Path += "?token=hunter2"
-		_, _ = l.Wrap("fab", &fakeRunner{err: errors.New("bad token hunter2")}).Do(context.Background(), a)
+		_, _ = l.Wrap("fab", &fakeRunner{err: errors.New("bad token hunter2")}, nil).Do(context.Background(), a)
 		l.Close()
 	}
 	raw, _ := os.ReadFile(path)
@@ -130,7 +130,7 @@ func TestLargeBodyHashed(t *testing.T) {
 	defer l.Close()
 	a := action()
 	a.HTTP.Body = []byte(`{"x":"` + strings.Repeat("a", maxInlineBody) + `"}`)
-	_, _ = l.Wrap("fab", &fakeRunner{}).Do(context.Background(), a)
+	_, _ = l.Wrap("fab", &fakeRunner{}, nil).Do(context.Background(), a)
 	e := readLines(t, path)[0]
 	if e.Request.Body != nil || e.Request.BodySHA256 == "" || e.Request.BodyBytes != len(a.HTTP.Body) {
 		t.Errorf("large body not summarised: %+v", e.Request)
@@ -142,7 +142,7 @@ func TestUnwritableLogStopsAction(t *testing.T) {
 	l, _ := Open(path, nil)
 	l.Close() // writes now fail
 	r := &fakeRunner{}
-	_, err := l.Wrap("fab", r).Do(context.Background(), action())
+	_, err := l.Wrap("fab", r, nil).Do(context.Background(), action())
 	if err == nil || r.calls != 0 {
 		t.Fatalf("action ran without an audit record: err=%v calls=%d", err, r.calls)
 	}
@@ -170,7 +170,7 @@ func TestAuditRecordsEveryRequestOfAnAction(t *testing.T) {
 		Then:    []model.HTTPRequest{{Method: "PATCH", Path: "/network-service-configs/nsc1", Body: []byte(`{"type": "p2p_vc", "capacity": 2000}`)}},
 	}
 	r := &fakeRunner{res: model.Result{Status: 400, Sent: 1}, err: &model.APIError{Status: 400, Message: "step 2 failed"}}
-	_, _ = l.Wrap("ix", r).Do(context.Background(), a)
+	_, _ = l.Wrap("ix", r, nil).Do(context.Background(), a)
 	lines := readLines(t, path)
 	if len(lines) != 2 {
 		t.Fatalf("%d lines", len(lines))
@@ -183,9 +183,127 @@ func TestAuditRecordsEveryRequestOfAnAction(t *testing.T) {
 		t.Errorf("result line: %+v", res)
 	}
 	// A single-request action has neither.
-	_, _ = l.Wrap("ix", &fakeRunner{}).Do(context.Background(), action())
+	_, _ = l.Wrap("ix", &fakeRunner{}, nil).Do(context.Background(), action())
 	lines = readLines(t, path)
 	if last := lines[len(lines)-1]; last.Sent != nil || last.Then != nil {
 		t.Errorf("single request: %+v", last)
+	}
+}
+
+type fakeVerifier struct {
+	calls   int
+	applied bool
+	detail  string
+	err     error
+	panics  bool
+	ctxErr  error // the ctx error seen by Verify
+}
+
+func (f *fakeVerifier) Verify(ctx context.Context, a model.Action) (bool, string, error) {
+	f.calls++
+	f.ctxErr = ctx.Err()
+	if f.panics {
+		panic("hostile body")
+	}
+	return f.applied, f.detail, f.err
+}
+
+func TestUnknownOutcomeReconciled(t *testing.T) {
+	lost := &model.UnknownOutcome{Err: &model.APIError{Provider: "fab", Method: "POST", Path: "/x", Status: 401, Message: "Unauthorized"}}
+	tests := []struct {
+		name       string
+		verifier   *fakeVerifier // nil: none
+		wantOut    string
+		wantMsg    string
+		wantVerdct model.Verdict
+	}{
+		{"applied", &fakeVerifier{applied: true, detail: "state PROVISIONING"}, "applied", "unknown → applied: state PROVISIONING", model.VerdictApplied},
+		{"not applied", &fakeVerifier{detail: "still waits for our decision"}, "not applied", "unknown → not applied: still waits for our decision", model.VerdictNotApplied},
+		{"re-read fails", &fakeVerifier{err: errors.New("fab: GET /x: 503: down")}, "unknown", "unknown → still unknown: fab: GET /x: 503: down", model.VerdictUnknown},
+		{"verifier panics", &fakeVerifier{panics: true}, "unknown", "unknown → still unknown: re-reading the target failed unexpectedly", model.VerdictUnknown},
+		{"no verifier", nil, "unknown", "unknown → still unknown: this provider cannot re-read the target; check it by hand", model.VerdictUnknown},
+		{"escapes in the detail", &fakeVerifier{applied: true, detail: "state \x1b]52;c;aGk=\x07X"}, "applied", "unknown → applied: state ␛]52;c;aGk=␇X", model.VerdictApplied},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "audit.log")
+			l, err := Open(path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			runner := &fakeRunner{res: model.Result{Status: 401, Sends: 1}, err: lost}
+			var v model.ActionVerifier
+			if tc.verifier != nil {
+				v = tc.verifier
+			}
+			// The action's own ctx is already done (a timeout is a common way
+			// to lose an answer): the re-read must run anyway.
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			_, err = l.Wrap("fab", runner, v).Do(ctx, action())
+			if runner.calls != 1 {
+				t.Fatalf("runner called %d times", runner.calls)
+			}
+			var uo *model.UnknownOutcome
+			if !errors.Is(err, model.ErrOutcomeUnknown) || !errors.As(err, &uo) || uo.Verdict != tc.wantVerdct {
+				t.Fatalf("err = %v, want an unknown outcome with verdict %v", err, tc.wantVerdct)
+			}
+			var ae *model.APIError
+			if !errors.As(err, &ae) || ae.Status != 401 {
+				t.Fatalf("the cause is lost: %v", err)
+			}
+			if tc.verifier != nil && (tc.verifier.calls != 1 || tc.verifier.ctxErr != nil) {
+				t.Fatalf("verifier calls %d, ctx err %v", tc.verifier.calls, tc.verifier.ctxErr)
+			}
+			lines := readLines(t, path)
+			if len(lines) != 3 {
+				t.Fatalf("want request, result and reconcile lines, got %d: %+v", len(lines), lines)
+			}
+			req, res, rec := lines[0], lines[1], lines[2]
+			if req.Phase != "request" || res.Phase != "result" || rec.Phase != "reconcile" || rec.ID != req.ID || res.ID != req.ID {
+				t.Fatalf("phases/ids: %+v", lines)
+			}
+			if res.Outcome != "unknown" || res.Status != 401 || res.Sends == nil || *res.Sends != 1 || res.Attempt != 1 || req.Attempt != 1 {
+				t.Fatalf("result line = %+v", res)
+			}
+			if rec.Outcome != tc.wantOut || rec.Message != tc.wantMsg || rec.Target.ID != "c-1" {
+				t.Fatalf("reconcile line = %+v, want outcome %q message %q", rec, tc.wantOut, tc.wantMsg)
+			}
+			if !strings.Contains(err.Error(), "outcome unknown: ") {
+				t.Fatalf("message %q", err)
+			}
+		})
+	}
+}
+
+// The provider's own Verify is found when none is passed.
+type verifyingRunner struct {
+	fakeRunner
+	fakeVerifier
+}
+
+func TestWrapFindsTheRunnersVerifier(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "audit.log")
+	l, _ := Open(path, nil)
+	defer l.Close()
+	r := &verifyingRunner{fakeRunner: fakeRunner{err: &model.UnknownOutcome{Err: errors.New("reset")}}, fakeVerifier: fakeVerifier{applied: true}}
+	_, err := l.Wrap("fab", r, nil).Do(context.Background(), action())
+	var uo *model.UnknownOutcome
+	if !errors.As(err, &uo) || uo.Verdict != model.VerdictApplied || r.fakeVerifier.calls != 1 {
+		t.Fatalf("err = %v, verify calls %d", err, r.fakeVerifier.calls)
+	}
+}
+
+func TestKnownOutcomesAreNotReconciled(t *testing.T) {
+	for _, err := range []error{nil, &model.APIError{Status: 409}, model.ErrReadOnly} {
+		path := filepath.Join(t.TempDir(), "audit.log")
+		l, _ := Open(path, nil)
+		v := &fakeVerifier{}
+		_, _ = l.Wrap("fab", &fakeRunner{err: err, res: model.Result{Sends: 1}}, v).Do(context.Background(), action())
+		l.Close()
+		if v.calls != 0 || len(readLines(t, path)) != 2 {
+			t.Fatalf("%v: verify called %d times, %d lines", err, v.calls, len(readLines(t, path)))
+		}
 	}
 }

@@ -83,6 +83,11 @@ type Provider struct {
 	Timeout  Duration `toml:"timeout"`
 	Refresh  Duration `toml:"refresh"`
 	ReadOnly bool     `toml:"read_only"`
+	// MaxItems bounds the items one listing keeps (0: 1,000,000); beyond
+	// it the listing is cut off with a warning.
+	MaxItems int `toml:"max_items"`
+	// ListingTimeout bounds one whole listing, every page (0: 2 minutes).
+	ListingTimeout Duration `toml:"listing_timeout"`
 
 	// Scope for providers that need one (Metal organisation/project, Packet project).
 	OrganizationID string `toml:"organization_id"`
@@ -347,7 +352,7 @@ func suggest(k toml.Key) string {
 }
 
 func providerKeys() []string {
-	return []string{"name", "kind", "base_url", "timeout", "refresh", "read_only", "organization_id", "project_id", "entity_handle",
+	return []string{"name", "kind", "base_url", "timeout", "refresh", "read_only", "max_items", "listing_timeout", "organization_id", "project_id", "entity_handle",
 		"client_id_env", "client_id_file", "client_secret_env", "client_secret_file", "token_env", "token_file",
 		"api_key_env", "api_key_file", "api_secret_env", "api_secret_file", "secret_key_env", "secret_key_file"}
 }

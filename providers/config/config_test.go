@@ -117,6 +117,9 @@ func TestParseErrors(t *testing.T) {
 		{"keys not a list", "[keys]\nrefresh = \"r\"\n", nil, 2, []string{"keys.refresh", "want a list of key names"}},
 		{"pane keys not a list", "[keys]\nrefresh = [\"r\"]\n\n[keys.approvals]\napprove = 1\n", nil, 5, []string{"keys.approvals.approve", "want a list"}},
 		{"pane key not a string", "[keys.ipam]\nassign = [\"A\", 3]\n", nil, 2, []string{"keys.ipam.assign", "key names are strings"}},
+		{"negative max_items", base + "max_items = -5\n", map[string]string{"T": "x"}, 6, []string{"provider[1].max_items", "between 1 and 50000000"}},
+		{"absurd max_items", base + "max_items = 900000000\n", map[string]string{"T": "x"}, 6, []string{"max_items", "got 900000000"}},
+		{"tiny listing_timeout", base + "listing_timeout = \"10ms\"\n", map[string]string{"T": "x"}, 6, []string{"provider[1].listing_timeout", "at least 1s"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -134,6 +137,17 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestListingBounds(t *testing.T) {
+	src := "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"T\"\nmax_items = 5000\nlisting_timeout = \"30s\"\n"
+	c, err := Parse("c.toml", []byte(src), env(map[string]string{"T": "x"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Providers[0]; p.MaxItems != 5000 || p.ListingTimeout.Duration != 30*time.Second {
+		t.Fatalf("bounds %d %v", p.MaxItems, p.ListingTimeout)
 	}
 }
 

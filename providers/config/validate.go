@@ -83,6 +83,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 		if err := checkRefresh(p.Refresh); err != "" {
 			return fail(at("refresh"), "%s", err)
 		}
+		if key, msg := p.checkBounds(); key != "" {
+			return fail(at(key), "%s", msg)
+		}
 		p.Secrets = map[string]Secret{}
 		for _, r := range p.refs() {
 			if r.env != "" && r.file != "" {

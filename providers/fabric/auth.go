@@ -96,6 +96,7 @@ func newAuth(baseURL string, creds Credentials, cfg *config) (httpx.Auth, error)
 			},
 			Retry:  httpx.RetryNever,
 			NoAuth: true,
+			Login:  true, // the body holds the client secret: never redirected
 		}, &tr)
 		if err != nil {
 			return httpx.Token{}, err

@@ -39,6 +39,7 @@ var (
 	_ model.ConnectionReader = (*Provider)(nil)
 	_ model.ActionPlanner    = (*Provider)(nil)
 	_ model.ActionRunner     = (*Provider)(nil)
+	_ model.ActionVerifier   = (*Provider)(nil)
 )
 
 // New returns the provider named name (the config label) for the API at
@@ -66,8 +67,10 @@ func (p *Provider) Client() *Client { return p.client }
 
 // Connections lists every connection: search pages of up to 100, sorted by
 // uuid (stable while the data changes), fetched with bounded concurrency,
-// progress reported per page. Duplicates (a connection moving between pages
-// during the fetch) are dropped.
+// progress reported per page, each page decoded as it arrives. The listing
+// is bounded (WithBounds); duplicates (a connection moving between pages
+// during the fetch) are dropped. Connections that cannot be read and a
+// listing cut short come back as a *model.Incomplete with the rows read.
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
 	cfg := p.client.cfg
 	var portsDone chan struct{}
@@ -78,46 +81,52 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 			p.refreshPorts(ctx)
 		}()
 	}
-	wire, err := httpx.OffsetPages(ctx, cfg.pageLimit, cfg.concurrency, prog,
-		func(ctx context.Context, offset, limit int) ([]Connection, int, error) {
-			resp, err := p.client.SearchConnections(ctx, SearchRequest{
-				Filter:     cfg.filter,
-				Pagination: &PaginationRequest{Offset: offset, Limit: limit},
-				Sort:       []SortCriteria{{Property: "/uuid", Direction: "ASC"}},
-			})
-			if err != nil {
-				return nil, 0, err
-			}
-			total := -1
-			if resp.Pagination != nil {
-				total = resp.Pagination.Total
-			}
-			return resp.Data, total, nil
-		})
+	listing := httpx.Listing[Connection]{
+		Provider: p.name, What: "connections",
+		Limit: cfg.pageLimit, Concurrency: cfg.concurrency, Bounds: cfg.bounds, Progress: prog,
+		ID: func(c *Connection) string { return c.UUID },
+	}
+	wire, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[Connection], error) {
+		sp, err := p.client.searchPage(ctx, SearchRequest{
+			Filter:     cfg.filter,
+			Pagination: &PaginationRequest{Offset: offset, Limit: limit},
+			Sort:       []SortCriteria{{Property: "/uuid", Direction: "ASC"}},
+		}, limit)
+		if err != nil {
+			return httpx.Page[Connection]{}, err
+		}
+		page := httpx.Page[Connection]{Items: sp.Data, Dropped: sp.Dropped, Problem: sp.Problem, Overfull: sp.Overfull}
+		if pg := sp.Pagination; pg != nil {
+			page.Total, page.TotalKnown, page.Next = pg.Total, true, pg.Next
+		}
+		return page, nil
+	})
 	if portsDone != nil {
 		<-portsDone
 	}
-	if err != nil {
+	var incomplete *model.Incomplete
+	if err != nil && !errors.As(err, &incomplete) {
 		return nil, err
+	}
+	if incomplete != nil {
+		cfg.logger.Warn("fabric: connection listing incomplete", "provider", p.name, "err", err.Error())
 	}
 	seen := make(map[string]bool, len(wire))
 	out := make([]model.Connection, 0, len(wire))
 	cache := make(map[string]Connection, len(wire))
 	for _, c := range wire {
-		if c.UUID != "" {
-			if seen[c.UUID] {
-				continue
-			}
-			seen[c.UUID] = true
-			cache[c.UUID] = c
+		if seen[c.UUID] {
+			continue
 		}
+		seen[c.UUID] = true
+		cache[c.UUID] = c
 		out = append(out, toModel(p.name, c))
 	}
 	p.mu.Lock()
 	p.conns, p.connsAt = cache, p.client.cfg.now()
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
-	return out, nil
+	return out, err
 }
 
 func (p *Provider) portsStale() bool {
@@ -130,7 +139,13 @@ func (p *Provider) portsStale() bool {
 // help to propose where an accepted connection lands).
 func (p *Provider) refreshPorts(ctx context.Context) {
 	ports, err := p.client.ListPorts(ctx)
-	if err != nil {
+	var partial *model.Incomplete
+	switch {
+	case errors.As(err, &partial):
+		// Ports only help to propose where an accepted connection lands:
+		// the ones read are better than none.
+		p.client.cfg.logger.Warn("fabric: port listing incomplete; using the ports read", "provider", p.name, "err", model.ErrorSummary(err))
+	case err != nil:
 		p.client.cfg.logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
 		return
 	}
@@ -394,6 +409,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
 	res.At = p.client.cfg.now()
+	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status
 	}
@@ -423,4 +439,50 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		res.Message = fmt.Sprintf("Fabric accepted the request (HTTP %d)", resp.Status)
 	}
 	return res, nil
+}
+
+// Verify re-reads the connection an action with an unknown outcome was
+// aimed at: the action answered a change waiting for our decision, so it
+// took effect when that change no longer waits (an accepted deletion may
+// also leave the connection gone), and it did not when the same kind of
+// change still waits.
+func (p *Provider) Verify(ctx context.Context, a model.Action) (bool, string, error) {
+	id, ok := strings.CutPrefix(a.HTTP.Path, ConnPath)
+	id, ok2 := strings.CutSuffix(id, "/actions")
+	var body ConnectionActionRequest
+	if !ok || !ok2 || json.Unmarshal(a.HTTP.Body, &body) != nil {
+		return false, "", errorf("cannot tell: %s %s is not a connection action", a.HTTP.Method, truncate(a.HTTP.Path, 80))
+	}
+	kind := actionChange(body.Type)
+	if kind == "" {
+		return false, "", errorf("cannot tell: unknown action type %q", truncate(body.Type, 60))
+	}
+	c, err := p.client.GetConnection(ctx, id)
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) && body.Type == ActionDeletionAcceptance {
+			return true, "the connection is gone (404)", nil
+		}
+		return false, "", err
+	}
+	p.mu.Lock()
+	p.conns[c.UUID] = c
+	p.mu.Unlock()
+	state := model.SafeText(truncate(c.State, 40))
+	if pend := pendingOf(c); pend != nil && pend.WaitingOnUs && pend.Kind == kind {
+		return false, fmt.Sprintf("the %s still waits for our decision (state %s)", kind, state), nil
+	}
+	return true, fmt.Sprintf("no %s waits for our decision any more (state %s)", kind, state), nil
+}
+
+// actionChange is the kind of change an action type answers.
+func actionChange(t string) model.ChangeKind {
+	switch t {
+	case ActionCreationAcceptance, ActionCreationRejection:
+		return model.ChangeCreation
+	case ActionUpdateAcceptance, ActionUpdateRejection:
+		return model.ChangeUpdate
+	case ActionDeletionAcceptance:
+		return model.ChangeDeletion
+	}
+	return ""
 }

@@ -3,11 +3,11 @@ package fabric
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Wire types for Equinix Fabric v4 (spec 4.31) and the Equinix OAuth2 token
@@ -79,11 +79,7 @@ func asString(v any) string {
 }
 
 func describeDecodeError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) {
-		return fmt.Errorf("%w: field %s: got %s, want %s", model.ErrBadResponse, te.Field, te.Value, te.Type)
-	}
-	return fmt.Errorf("%w: %s", model.ErrBadResponse, err.Error())
+	return fmt.Errorf("%w: %s", model.ErrBadResponse, httpx.DescribeJSONError(err))
 }
 
 // Raw returns the JSON the connection was decoded from (nil if it was

@@ -93,7 +93,7 @@ func providerLogin(c **Client) TokenFunc {
 			AccessToken string `json:"access_token"`
 			Timeout     int    `json:"token_timeout"`
 		}
-		_, err := (*c).Do(ctx, Request{Method: "POST", Path: "/oauth2/v1/token", NoAuth: true, Retry: RetryNever,
+		_, err := (*c).Do(ctx, Request{Method: "POST", Path: "/oauth2/v1/token", NoAuth: true, Retry: RetryNever, Login: true,
 			Body: map[string]string{"client_id": "id", "client_secret": "the-client-secret", "grant_type": "client_credentials"}}, &out)
 		if err != nil {
 			return Token{}, err
@@ -115,8 +115,20 @@ func newAuthClient(t *testing.T, s *tokenServer, opts ...Option) *Client {
 }
 
 func TestUnauthorizedThenRefreshed(t *testing.T) {
-	for _, method := range []string{"GET", "POST"} {
-		t.Run(method, func(t *testing.T) {
+	tests := []struct {
+		name      string
+		req       Request
+		resent    bool // a repeatable request is sent again with the fresh token
+		wantCalls int32
+	}{
+		{"GET resent", Request{Method: "GET", Path: "/x"}, true, 2},
+		{"search POST vouched idempotent resent", Request{Method: "POST", Path: "/x", Retry: RetryAlways}, true, 2},
+		{"POST never resent", Request{Method: "POST", Path: "/x"}, false, 1},
+		{"RetryNever GET never resent", Request{Method: "GET", Path: "/x", Retry: RetryNever}, false, 1},
+		{"RetryNever DELETE never resent", Request{Method: "DELETE", Path: "/x", Retry: RetryNever}, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
 			s := &tokenServer{}
 			c := newAuthClient(t, s)
 			if _, err := c.Do(context.Background(), Request{Path: "/warmup"}, nil); err != nil {
@@ -128,12 +140,34 @@ func TestUnauthorizedThenRefreshed(t *testing.T) {
 			s.mu.Unlock()
 			s.apiCalls.Store(0)
 			var out struct{ OK bool }
-			// Even a POST is resent: a 401 means it was not processed.
-			if _, err := c.Do(context.Background(), Request{Method: method, Path: "/x", Retry: RetryNever}, &out); err != nil || !out.OK {
-				t.Fatalf("err %v out %+v", err, out)
+			resp, err := c.Do(context.Background(), tt.req, &out)
+			if got := s.apiCalls.Load(); got != tt.wantCalls {
+				t.Fatalf("API called %d times, want %d", got, tt.wantCalls)
 			}
-			if s.tokenCalls.Load() != 2 || s.apiCalls.Load() != 2 {
-				t.Fatalf("token fetched %d times, API called %d times; want 2 and 2", s.tokenCalls.Load(), s.apiCalls.Load())
+			if tt.resent {
+				if s.tokenCalls.Load() != 2 {
+					t.Fatalf("token fetched %d times, want 2 (the 401 drops the token)", s.tokenCalls.Load())
+				}
+				if err != nil || !out.OK || resp.Sends != 2 {
+					t.Fatalf("err %v out %+v sends %d", err, out, Sends(resp, err))
+				}
+				return
+			}
+			// Not repeatable: this one is reported as unknown (a server may
+			// act and then answer 401) ...
+			var ae *model.APIError
+			if !errors.Is(err, model.ErrOutcomeUnknown) || !errors.As(err, &ae) || ae.Status != 401 || Sends(resp, err) != 1 {
+				t.Fatalf("err = %v (sends %d), want an unknown outcome wrapping the 401, sent once", err, Sends(resp, err))
+			}
+			if s.tokenCalls.Load() != 1 {
+				t.Fatalf("token fetched %d times before the next request, want 1", s.tokenCalls.Load())
+			}
+			// ... and the next request fetches and carries a fresh token.
+			if _, err := c.Do(context.Background(), Request{Path: "/next"}, &out); err != nil || !out.OK {
+				t.Fatalf("next request: %v", err)
+			}
+			if s.tokenCalls.Load() != 2 || s.apiCalls.Load() != tt.wantCalls+1 {
+				t.Fatalf("next request: token %d api %d", s.tokenCalls.Load(), s.apiCalls.Load())
 			}
 		})
 	}

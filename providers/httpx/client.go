@@ -9,8 +9,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/noctop/noctop/model"
@@ -78,8 +80,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		o(c)
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{Transport: defaultTransport(), CheckRedirect: sameOriginRedirects}
+		c.hc = &http.Client{Transport: defaultTransport()}
 	}
+	// Whoever built the *http.Client, the redirect policy is ours (on a
+	// copy: the caller's client is left as it was).
+	c.hc = withRedirectPolicy(c.hc)
 	return c, nil
 }
 
@@ -89,20 +94,6 @@ func defaultTransport() http.RoundTripper {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 16
 	return t
-}
-
-// sameOriginRedirects follows redirects only within the same scheme and host:
-// net/http drops Authorization on a cross-host redirect but would forward
-// other credential headers (X-Auth-Token). A refused redirect comes back as
-// the 3xx response, i.e. an *model.APIError.
-func sameOriginRedirects(r *http.Request, via []*http.Request) error {
-	if len(via) >= 5 {
-		return http.ErrUseLastResponse
-	}
-	if o := via[0].URL; r.URL.Scheme != o.Scheme || r.URL.Host != o.Host {
-		return http.ErrUseLastResponse
-	}
-	return nil
 }
 
 // BaseURL returns the normalised base URL (no trailing slash).
@@ -115,7 +106,9 @@ func (c *Client) Provider() string { return c.provider }
 func WithProvider(name string) Option { return func(c *Client) { c.provider = name } }
 
 // WithHTTPClient replaces the underlying *http.Client (nil is ignored).
-// Its Timeout, if any, applies on top of the per-attempt timeout.
+// Its Timeout, if any, applies on top of the per-attempt timeout. The client
+// is copied and the redirect policy installed on the copy (see redirect.go);
+// its own CheckRedirect, if any, still runs for the redirects we allow.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) {
 		if hc != nil {
@@ -188,6 +181,9 @@ type Request struct {
 	Header http.Header
 	Retry  RetryMode
 	NoAuth bool // do not apply Auth (token endpoints)
+	// Login marks a login or token request: its body carries credentials,
+	// so it is never redirected and never sent twice.
+	Login bool
 }
 
 // Response is a received response with its size-capped body (for non-2xx
@@ -196,6 +192,9 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Sends is how many times the request went out to get this answer
+	// (1 for a request that is never repeated).
+	Sends int
 }
 
 // Do sends req, retrying only when req.Retry allows, and JSON-decodes a 2xx
@@ -205,8 +204,15 @@ type Response struct {
 // Every returned error is redacted and names provider, method and path (never
 // the query): *model.APIError for non-2xx (the Response is returned too),
 // *model.RateLimited for throttling we will not wait out, errors wrapping
-// model.ErrTooLarge or model.ErrBadResponse, and wrapped transport errors
+// model.ErrTooLarge or model.ErrBadResponse, a *RedirectError for a redirect
+// the policy refused (redirect.go), and wrapped transport errors
 // (errors.Is(err, context.DeadlineExceeded) holds for timeouts).
+//
+// A request that is not repeatable (see RetryMode) is sent at most once;
+// when it may have reached the server and no definite answer came back
+// (401, 5xx, timeout, reset, an unreadable 2xx), the error is a
+// *model.UnknownOutcome around the above (errors.Is(err,
+// model.ErrOutcomeUnknown)). Sends tells how often a request went out.
 func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error) {
 	op, err := c.prepare(req)
 	if err != nil {
@@ -232,7 +238,9 @@ func (c *Client) Do(ctx context.Context, req Request, out any) (*Response, error
 			return resp, nil
 		}
 		if try >= decodeTries || ctx.Err() != nil {
-			return resp, c.opErr(op, derr)
+			// A mutation answered 2xx with a body we cannot read did
+			// something, we cannot say what: the caller re-reads.
+			return resp, c.unknownIf(op, true, c.opErr(op, derr))
 		}
 		c.warn(ctx, "undecodable response, sending again", op, 0, derr.Error())
 	}
@@ -248,6 +256,8 @@ type operation struct {
 	header  http.Header
 	retry   RetryMode
 	noAuth  bool
+	login   bool
+	stream  func(body io.Reader) error // DoStream: consumes a 2xx body instead of reading it whole
 }
 
 func (c *Client) prepare(req Request) (*operation, error) {
@@ -255,7 +265,7 @@ func (c *Client) prepare(req Request) (*operation, error) {
 	if method == "" {
 		method = http.MethodGet
 	}
-	op := &operation{method: method, retry: req.Retry, noAuth: req.NoAuth}
+	op := &operation{method: method, retry: req.Retry, noAuth: req.NoAuth, login: req.Login}
 	ref, err := url.Parse(req.Path)
 	if err != nil {
 		op.path = pathOnly(req.Path)
@@ -344,6 +354,9 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 		b := op.body
 		r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(b)), nil }
 	}
+	if !op.allowsRetry() {
+		once(r)
+	}
 	if c.auth != nil && !op.noAuth {
 		// Apply runs with the caller's ctx: a token fetch has its own timeout.
 		if err := c.auth.Apply(ctx, r); err != nil {
@@ -352,11 +365,21 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 	}
 	actx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	r = r.WithContext(actx)
+	var wrote atomic.Bool // the request (its headers at least) may have reached the server
+	tctx := httptrace.WithClientTrace(actx, &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }})
+	switch {
+	case op.login:
+		tctx = noRedirects(tctx, whyLogin)
+	case !op.allowsRetry():
+		tctx = noRedirects(tctx, whyOnce)
+	}
+	r = r.WithContext(tctx)
 
 	hr, err := c.hc.Do(r)
 	if err != nil {
-		return nil, r, c.transportError(ctx, actx, err)
+		ae := c.transportError(ctx, actx, err)
+		ae.sent = wrote.Load()
+		return nil, r, ae
 	}
 	defer hr.Body.Close()
 	resp := &Response{Status: hr.StatusCode, Header: hr.Header}
@@ -366,14 +389,20 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 		limit = errorBodyCap
 	}
 	if ok && hr.ContentLength > limit && op.method != http.MethodHead {
-		return nil, r, &attemptError{kind: failTooLarge, err: fmt.Errorf("%w: Content-Length %d exceeds the %d byte cap", model.ErrTooLarge, hr.ContentLength, limit)}
+		return nil, r, &attemptError{kind: failTooLarge, sent: true, err: fmt.Errorf("%w: Content-Length %d exceeds the %d byte cap", model.ErrTooLarge, hr.ContentLength, limit)}
+	}
+	if ok && op.stream != nil && op.method != http.MethodHead {
+		if ae := c.streamBody(ctx, actx, op, hr, limit); ae != nil {
+			return nil, r, ae
+		}
+		return resp, r, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(hr.Body, limit+1))
 	if int64(len(b)) > limit {
 		if !ok {
 			b = b[:limit] // an error page is only decoded, never returned whole
 		} else {
-			return nil, r, &attemptError{kind: failTooLarge, err: fmt.Errorf("%w: body exceeds the %d byte cap", model.ErrTooLarge, limit)}
+			return nil, r, &attemptError{kind: failTooLarge, sent: true, err: fmt.Errorf("%w: body exceeds the %d byte cap", model.ErrTooLarge, limit)}
 		}
 		err = nil
 	}
@@ -389,10 +418,11 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 			if hr.ContentLength > 0 {
 				msg = fmt.Sprintf("truncated body: got %d of %d bytes", len(b), hr.ContentLength)
 			}
-			return nil, r, &attemptError{kind: failTruncated, err: fmt.Errorf("%w: %s", model.ErrBadResponse, msg)}
+			return nil, r, &attemptError{kind: failTruncated, sent: true, err: fmt.Errorf("%w: %s", model.ErrBadResponse, msg)}
 		}
 		ae := c.transportError(ctx, actx, err)
 		ae.err = fmt.Errorf("reading body: %w", ae.err)
+		ae.sent = true
 		return nil, r, ae
 	}
 	return resp, r, nil

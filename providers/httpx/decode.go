@@ -23,7 +23,7 @@ type ErrorDecoder func(status int, header http.Header, body []byte, e *model.API
 
 // DecodeJSON decodes body into out. Bad input yields an error wrapping
 // model.ErrBadResponse that says what is wrong and where (never the body
-// itself, which may hold secrets).
+// itself, which may hold secrets: see DescribeJSONError).
 func DecodeJSON(body []byte, out any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return fmt.Errorf("%w: empty body, expected JSON", model.ErrBadResponse)
@@ -32,26 +32,53 @@ func DecodeJSON(body []byte, out any) error {
 	if err == nil {
 		return nil
 	}
+	var inv *json.InvalidUnmarshalError
+	if errors.As(err, &inv) {
+		return fmt.Errorf("httpx: DecodeJSON: %w", err) // a programming error, not the server's
+	}
+	return fmt.Errorf("%w: %s", model.ErrBadResponse, DescribeJSONError(err))
+}
+
+// Bounds of what a decode error may quote from a response.
+const (
+	maxFieldExcerpt = 80  // a JSON key path ("data.3.name")
+	maxCauseExcerpt = 160 // a decoder's own message
+)
+
+// DescribeJSONError says what is wrong with a JSON document and where,
+// quoting nothing of it beyond a short sanitised excerpt: the offset, the
+// key path (cut at 80 runes), the kind of value found ("number", never
+// the number: encoding/json would quote a 310-digit one in full, or a
+// token sent with the wrong type) and the type wanted. Every decoder whose
+// errors reach an operator uses it.
+func DescribeJSONError(err error) string {
 	var (
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
-		inv    *json.InvalidUnmarshalError
 	)
 	switch {
 	case errors.As(err, &syntax):
-		return fmt.Errorf("%w: invalid JSON at offset %d: %s", model.ErrBadResponse, syntax.Offset, syntax.Error())
+		return fmt.Sprintf("invalid JSON at offset %d: %s", syntax.Offset, Excerpt(syntax.Error(), maxCauseExcerpt))
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "(top level)"
 		}
-		return fmt.Errorf("%w: invalid JSON at offset %d: field %s: got %s, want %s",
-			model.ErrBadResponse, typ.Offset, field, typ.Value, typ.Type)
-	case errors.As(err, &inv):
-		return fmt.Errorf("httpx: DecodeJSON: %w", err) // a programming error, not the server's
+		want := "?"
+		if typ.Type != nil {
+			want = typ.Type.String()
+		}
+		kind, _, _ := strings.Cut(typ.Value, " ")
+		return fmt.Sprintf("invalid JSON at offset %d: field %s: got %s, want %s",
+			typ.Offset, Excerpt(field, maxFieldExcerpt), Excerpt(kind, 20), Excerpt(want, 60))
 	}
-	return fmt.Errorf("%w: invalid JSON: %s", model.ErrBadResponse, err.Error())
+	return "invalid JSON: " + Excerpt(err.Error(), maxCauseExcerpt)
 }
+
+// Excerpt makes text from a response safe to quote in an error: sanitised
+// (model.SafeText: no control sequence reaches a terminal) and cut to n
+// runes.
+func Excerpt(s string, n int) string { return truncateRunes(model.SafeText(s), max(n, 2)) }
 
 // DecodeProblem is the default ErrorDecoder. It understands RFC 7807 problem
 // documents (application/problem+json, or any JSON object with "title" or a

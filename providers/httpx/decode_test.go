@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/noctop/noctop/model"
 )
@@ -202,7 +203,8 @@ func FuzzDecodeProblem(f *testing.F) {
 }
 
 func FuzzDecodeJSON(f *testing.F) {
-	for _, s := range []string{`{"id":"a","n":1,"tags":["x"],"m":{"k":1.5}}`, `{"n":"x"}`, `[`, ``, `{"id":null}`, `"\ud800"`, `1e999`} {
+	for _, s := range []string{`{"id":"a","n":1,"tags":["x"],"m":{"k":1.5}}`, `{"n":"x"}`, `[`, ``, `{"id":null}`, `"\ud800"`, `1e999`,
+		strings.Repeat("1", 310), `{"n":` + strings.Repeat("9", 400) + `}`, `{"m":{"` + strings.Repeat("k", 300) + `":"x"}}`, "{\"id\":\"\x1b]52;c;aGk=\x07\"}x"} {
 		f.Add([]byte(s))
 	}
 	type target struct {
@@ -214,18 +216,36 @@ func FuzzDecodeJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var a target
-		if err := DecodeJSON(body, &a); err != nil && !errors.Is(err, model.ErrBadResponse) {
-			t.Fatalf("error not wrapping ErrBadResponse: %v", err)
-		}
 		var b any
-		err := DecodeJSON(body, &b)
-		if err != nil && !errors.Is(err, model.ErrBadResponse) {
-			t.Fatalf("error not wrapping ErrBadResponse: %v", err)
-		}
-		if err != nil && strings.Contains(err.Error(), string(body)) && len(body) > 20 {
-			t.Fatalf("error echoes the body: %v", err)
+		for _, out := range []any{&a, &b} {
+			err := DecodeJSON(body, out)
+			if err == nil {
+				continue
+			}
+			if !errors.Is(err, model.ErrBadResponse) {
+				t.Fatalf("error not wrapping ErrBadResponse: %v", err)
+			}
+			checkNoEcho(t, err.Error(), body)
 		}
 	})
+}
+
+// checkNoEcho asserts what every decode error must hold: short, free of
+// control sequences, and quoting no more than an excerpt of the body.
+func checkNoEcho(t *testing.T, msg string, body []byte) {
+	t.Helper()
+	if n := utf8.RuneCountInString(msg); n > 400 {
+		t.Fatalf("error of %d runes: %.200q…", n, msg)
+	}
+	if model.SafeText(msg) != msg {
+		t.Fatalf("error carries control characters or invalid UTF-8: %q", msg)
+	}
+	const run = 41 // an excerpt is at most 40 runes of a value
+	for i := 0; i+run <= len(body); i++ {
+		if strings.Contains(msg, string(body[i:i+run])) {
+			t.Fatalf("error quotes %d+ bytes of the body: %q", run, msg)
+		}
+	}
 }
 
 func FuzzRedact(f *testing.F) {

@@ -28,6 +28,8 @@ const (
 	failAuth                      // Auth.Apply failed (token fetch): never retried here
 	failTooLarge                  // body over the cap
 	failTLS                       // certificate problems do not fix themselves
+	failRedirect                  // a redirect the policy refused (redirect.go)
+	failBody                      // a stream consumer refused the body (bad JSON, a bound): not retried
 )
 
 func (k failKind) String() string {
@@ -48,6 +50,10 @@ func (k failKind) String() string {
 		return "tls"
 	case failRequest:
 		return "bad request"
+	case failRedirect:
+		return "redirect refused"
+	case failBody:
+		return "undecodable body"
 	}
 	return "transport error"
 }
@@ -55,6 +61,7 @@ func (k failKind) String() string {
 type attemptError struct {
 	kind failKind
 	err  error
+	sent bool // the request may have reached the server (its headers were written)
 }
 
 func (e *attemptError) Error() string { return e.err.Error() }
@@ -74,6 +81,10 @@ func (c *Client) transportError(ctx, actx context.Context, err error) *attemptEr
 	var ue *url.Error
 	if errors.As(err, &ue) {
 		err = ue.Err
+	}
+	var re *RedirectError
+	if errors.As(err, &re) {
+		return &attemptError{kind: failRedirect, err: re}
 	}
 	if ctx.Err() != nil {
 		return &attemptError{kind: failCanceled, err: ctx.Err()}
@@ -106,8 +117,9 @@ func (c *Client) transportError(ctx, actx context.Context, err error) *attemptEr
 // requestError is a redacted failure that names provider, method and path and
 // keeps its cause for errors.Is / errors.As.
 type requestError struct {
-	msg string
-	err error
+	msg   string
+	err   error
+	sends int // times the request went out (0: never sent)
 }
 
 func (e *requestError) Error() string { return e.msg }
@@ -135,18 +147,44 @@ func (c *Client) attemptErr(op *operation, ae *attemptError, attempts int) error
 		// The cause is usually the token endpoint's own *model.APIError:
 		// keep it reachable (errors.As) and avoid repeating the provider.
 		msg := strings.TrimPrefix(ae.err.Error(), c.provider+": ")
-		return &requestError{msg: c.clean(c.prefix(op) + ": getting credentials: " + msg), err: ae.err}
+		return &requestError{msg: c.clean(c.prefix(op) + ": getting credentials: " + truncateRunes(msg, 2*maxCauseRunes)), err: ae.err}
 	}
-	msg := c.prefix(op) + ": " + ae.err.Error()
+	// Bounded: a transport error can quote what the server sent (an
+	// unparsable Location header, for one).
+	msg := c.prefix(op) + ": " + truncateRunes(ae.err.Error(), maxCauseRunes)
 	if attempts > 1 {
 		msg += fmt.Sprintf(" (after %d attempts)", attempts)
 	}
 	return &requestError{msg: c.clean(msg), err: ae.err}
 }
 
-func (c *Client) rateLimited(ctx context.Context, op *operation, d time.Duration) error {
-	c.warn(ctx, "http rate limited", op, 0, "", "retry_after", d)
-	return &model.RateLimited{Provider: c.provider, RetryAfter: d}
+// maxCauseRunes bounds the cause quoted in a request error.
+const maxCauseRunes = 300
+
+// Sends reports how many times a request was sent, from what Client.Do
+// returned: the Response when there is one, else the error. Providers put
+// it into model.Result so the audit log records it.
+func Sends(resp *Response, err error) int {
+	if resp != nil {
+		return resp.Sends
+	}
+	var re *requestError
+	if errors.As(err, &re) {
+		return re.sends
+	}
+	return 0
+}
+
+// rateLimited is the typed error for throttling we do not wait out. RetryAt
+// is absolute, so a status bar can say when refreshes resume however long
+// the error sits in a snapshot.
+func (c *Client) rateLimited(ctx context.Context, op *operation, d time.Duration, capped bool) error {
+	c.warn(ctx, "http rate limited", op, 0, "", "retry_after", d, "capped", capped)
+	e := &model.RateLimited{Provider: c.provider, RetryAfter: d, Capped: capped}
+	if d > 0 {
+		e.RetryAt = c.now().Add(d)
+	}
+	return e
 }
 
 // apiError builds the typed error for a non-2xx response. The decoder sees

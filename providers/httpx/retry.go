@@ -2,11 +2,15 @@ package httpx
 
 import (
 	"context"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/noctop/noctop/model"
 )
 
 // RetryMode says whether a request may be sent more than once.
@@ -85,6 +89,9 @@ func (p RetryPolicy) backoff(n int) time.Duration {
 // allowsRetry reports whether the request may be sent again after a failure
 // the server may have seen.
 func (op *operation) allowsRetry() bool {
+	if op.login {
+		return false
+	}
 	switch op.retry {
 	case RetryAlways:
 		return true
@@ -107,86 +114,134 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// maxRetryAfterSeconds keeps absurd Retry-After values from overflowing.
-const maxRetryAfterSeconds = 7 * 24 * 3600
+// RetryAfterCap is the longest wait a Retry-After can impose: longer
+// values (a misconfigured proxy, a date years ahead, an overflowing
+// number) are capped at one day, and the *model.RateLimited says so
+// (Capped), so the operator sees "rate limited until <date>" instead of a
+// refresh that silently never comes back.
+const RetryAfterCap = 24 * time.Hour
 
 // parseRetryAfter reads Retry-After as delta-seconds or an HTTP date.
-// ok is false when the header is absent or unparsable.
-func parseRetryAfter(h http.Header, now time.Time) (d time.Duration, ok bool) {
+// ok is false when the header is absent or unparsable; capped is set when
+// the value asked for more than RetryAfterCap (d is then the cap).
+func parseRetryAfter(h http.Header, now time.Time) (d time.Duration, ok, capped bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
-		return 0, false
+		return 0, false, false
 	}
+	capSec := uint64(RetryAfterCap / time.Second)
 	if v[0] >= '0' && v[0] <= '9' {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			if ne, isNum := err.(*strconv.NumError); isNum && ne.Err == strconv.ErrRange {
-				return maxRetryAfterSeconds * time.Second, true
+				return RetryAfterCap, true, true
 			}
 			// Not an integer: maybe a date that starts with a digit; fall through.
 		} else {
-			return time.Duration(min(n, maxRetryAfterSeconds)) * time.Second, true
+			if n > capSec {
+				return RetryAfterCap, true, true
+			}
+			return time.Duration(n) * time.Second, true, false
 		}
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
-		return 0, false
+		return 0, false, false
 	}
-	d = t.Sub(now)
+	d = t.Sub(now) // saturates on overflow: years ahead stay positive
 	if d < 0 {
 		d = 0
 	}
-	return min(d, maxRetryAfterSeconds*time.Second), true
+	if d > RetryAfterCap {
+		return RetryAfterCap, true, true
+	}
+	return d, true, false
 }
 
 // send runs the attempt loop: retries, Retry-After, and the 401 resend.
+//
+// A request that may not be repeated (allowsRetry false: mutations,
+// logins) is sent at most once by every layer: no retry after a timeout,
+// reset or 5xx, no resend after a 401 (the credential is dropped so the
+// next request gets a fresh one), and once() keeps net/http from replaying
+// it on a dead keep-alive connection. When such a request may have reached
+// the server and no definite answer came back, the error is a
+// *model.UnknownOutcome (mutations only: a login is not a change).
 func (c *Client) send(ctx context.Context, op *operation) (*Response, error) {
+	repeatable := op.allowsRetry()
 	maxAttempts := 1
-	if op.allowsRetry() {
+	if repeatable {
 		maxAttempts = c.retry.MaxAttempts
 	}
 	reauthed := false
+	sends := 0 // attempts that may have reached the server
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
 		resp, sent, err := c.attempt(ctx, op)
 		elapsed := time.Since(start)
 		if err != nil {
 			ae := err.(*attemptError)
+			if ae.sent {
+				sends++
+			}
 			c.logAttempt(ctx, op, attempt, 0, elapsed, ae)
 			// A dial failure means nothing was sent, so even a POST may retry;
-			// RetryNever still means never.
+			// RetryNever (and a login) still means never.
 			limit := maxAttempts
-			if ae.kind == failDial && op.retry != RetryNever {
-				limit = c.retry.MaxAttempts
+			if ae.kind == failDial && !ae.sent && op.retry != RetryNever && !op.login {
+				limit = max(limit, c.retry.MaxAttempts)
 			}
 			if !ae.retryable() || attempt >= limit {
-				return nil, c.attemptErr(op, ae, attempt)
+				rerr := c.attemptErr(op, ae, attempt)
+				if re, ok := rerr.(*requestError); ok {
+					re.sends = sends
+				}
+				return nil, c.unknownIf(op, ae.sent && !refusedReplay(ae), rerr)
 			}
 			if err := c.pause(ctx, op, attempt, c.retry.backoff(attempt), ae.kind.String()); err != nil {
 				return nil, err
 			}
 			continue
 		}
+		sends++
+		resp.Sends = sends
 		c.logAttempt(ctx, op, attempt, resp.Status, elapsed, nil)
 		if resp.Status >= 200 && resp.Status < 300 {
 			return resp, nil
 		}
+		if re := unfollowed(op, resp); re != nil {
+			// net/http hands back a 307/308 it cannot resend (once() took
+			// the body's GetBody away) without asking CheckRedirect: the
+			// same refusal, in the same words. Nothing was done there.
+			ae := &attemptError{kind: failRedirect, err: re}
+			rerr := c.attemptErr(op, ae, attempt)
+			if e, ok := rerr.(*requestError); ok {
+				e.sends = sends
+			}
+			return resp, rerr
+		}
 
-		// A 401 means the request was not processed: resend once with fresh
-		// credentials, whatever the method. It does not use up a retry.
+		// A 401 usually means the request was not processed: a repeatable
+		// one is resent once with fresh credentials (not counted as a
+		// retry). Anything else only drops the credential for the next
+		// request: a server that processes and then answers 401 must not
+		// see the mutation twice.
 		if resp.Status == http.StatusUnauthorized && c.auth != nil && !op.noAuth && !reauthed {
 			reauthed = true
 			if c.invalidate(sent) {
-				c.warn(ctx, "http 401: credentials invalidated, resending once", op, attempt, "")
-				attempt--
-				continue
+				if repeatable {
+					c.warn(ctx, "http 401: credentials invalidated, resending once", op, attempt, "")
+					maxAttempts++
+					continue
+				}
+				c.warn(ctx, "http 401 on a request that is never repeated: credentials invalidated for the next request", op, attempt, "")
 			}
 		}
 
 		if resp.Status == http.StatusTooManyRequests || resp.Status == http.StatusServiceUnavailable {
-			ra, hasRA := parseRetryAfter(resp.Header, c.now())
+			ra, hasRA, capped := parseRetryAfter(resp.Header, c.now())
 			if hasRA && ra > c.retry.MaxRetryAfter {
-				return resp, c.rateLimited(ctx, op, ra)
+				return resp, c.unknownIf(op, ambiguousStatus(resp.Status), c.rateLimited(ctx, op, ra, capped))
 			}
 			if attempt < maxAttempts {
 				delay := c.retry.backoff(attempt)
@@ -199,7 +254,7 @@ func (c *Client) send(ctx context.Context, op *operation) (*Response, error) {
 				continue
 			}
 			if resp.Status == http.StatusTooManyRequests {
-				return resp, c.rateLimited(ctx, op, ra)
+				return resp, c.rateLimited(ctx, op, ra, capped)
 			}
 		} else if retryableStatus(resp.Status) && attempt < maxAttempts {
 			if err := c.pause(ctx, op, attempt, c.retry.backoff(attempt), "status "+strconv.Itoa(resp.Status)); err != nil {
@@ -207,7 +262,53 @@ func (c *Client) send(ctx context.Context, op *operation) (*Response, error) {
 			}
 			continue
 		}
-		return resp, c.apiError(ctx, op, resp)
+		return resp, c.unknownIf(op, ambiguousStatus(resp.Status), c.apiError(ctx, op, resp))
+	}
+}
+
+// mutation reports whether op changes something at the provider: a request
+// that is never repeated, authenticated, and not a login.
+func (op *operation) mutation() bool { return !op.allowsRetry() && !op.login && !op.noAuth }
+
+// unknownIf wraps err as a *model.UnknownOutcome when op is a mutation and
+// ambiguous holds: the server may have acted on it, and we cannot tell.
+func (c *Client) unknownIf(op *operation, ambiguous bool, err error) error {
+	if !ambiguous || !op.mutation() || err == nil {
+		return err
+	}
+	return &model.UnknownOutcome{Err: err}
+}
+
+// ambiguousStatus is true for answers that do not say whether a mutation
+// took effect: a 401 (a server may check credentials after acting, or a
+// proxy may answer) and 5xx (the server or a gateway failed, perhaps after
+// the change was made). Other 4xx and 429 are refusals: nothing was done.
+func ambiguousStatus(code int) bool {
+	return code == http.StatusUnauthorized || code >= 500
+}
+
+// refusedReplay is true for a refused 307/308: the server asked for the
+// request to be sent elsewhere, i.e. it did not act on it here.
+func refusedReplay(ae *attemptError) bool {
+	var re *RedirectError
+	return ae.kind == failRedirect && errors.As(ae.err, &re) && re.replays()
+}
+
+// once makes r impossible to send twice below us. net/http's Transport
+// silently replays a GET, HEAD, OPTIONS or TRACE (and any request whose
+// body it can rewind through GetBody) when a reused keep-alive connection
+// dies before the first byte of the answer: which is exactly what a server
+// that processes a request and then drops the connection looks like. A
+// request whose body cannot be rewound is never replayed; an empty one is
+// still sent without a body (the transport probes it and finds EOF).
+func once(r *http.Request) {
+	r.GetBody = nil
+	if r.Body == nil || r.Body == http.NoBody {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+			r.Body = io.NopCloser(strings.NewReader(""))
+			r.ContentLength = 0
+		}
 	}
 }
 

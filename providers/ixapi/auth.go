@@ -97,7 +97,7 @@ func newAuth(baseURL string, creds Credentials, cfg *config) (httpx.Auth, error)
 	now := cfg.now
 	post := func(ctx context.Context, path string, body any) (httpx.Token, error) {
 		var at AuthToken
-		if _, err := tc.Do(ctx, httpx.Request{Method: http.MethodPost, Path: path, Body: body, Retry: httpx.RetryNever, NoAuth: true}, &at); err != nil {
+		if _, err := tc.Do(ctx, httpx.Request{Method: http.MethodPost, Path: path, Body: body, Retry: httpx.RetryNever, NoAuth: true, Login: true}, &at); err != nil {
 			return httpx.Token{}, err
 		}
 		if at.AccessToken == "" {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -128,6 +129,7 @@ type config struct {
 	refTTL      time.Duration
 	creds       *Credentials
 	auth        httpx.Auth
+	bounds      httpx.Bounds
 }
 
 // Option configures a Client or a Provider.
@@ -176,6 +178,10 @@ func WithCredentials(cr Credentials) Option { return func(c *config) { c.creds =
 // WithAuth uses a ready-made httpx.Auth instead of Credentials.
 func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
 
+// WithBounds bounds one list: objects kept, pages read, time for all of
+// them (httpx defaults: 1,000,000 items, 100,000 pages, 2 minutes).
+func WithBounds(b httpx.Bounds) Option { return func(c *config) { c.bounds = b } }
+
 // withName labels errors and log lines with the provider instance name.
 func withName(n string) Option { return func(c *config) { c.name = n } }
 
@@ -196,6 +202,7 @@ func newConfig(opts []Option) config {
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
+	cfg.bounds = cfg.bounds.WithDefaults()
 	if cfg.pageLimit < 0 || cfg.pageLimit > maxPageLimit {
 		cfg.pageLimit = 0
 	}
@@ -300,9 +307,9 @@ func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collecti
 		if err := json.Unmarshal(b, &items); err != nil {
 			return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, jsonError(err))
 		}
-		for _, it := range decodeItems[T, PT](items) {
-			if idOf(any(&it)) == id {
-				return it, nil
+		for _, raw := range items { // one at a time: a hostile list may be long
+			if v, err := decodeObject[T, PT](raw); err == nil && idOf(any(&v)) == id {
+				return v, nil
 			}
 		}
 		return zero, fmt.Errorf("%s: GET %s: %w: the answer is a list without object %s", c.cfg.name, p, model.ErrBadResponse, id)
@@ -314,78 +321,58 @@ func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collecti
 	return v, nil
 }
 
-// listAll reads a whole list, following pages when the server paginates.
+// listAll reads a whole list, following pages when the server paginates,
+// each answer decoded as it arrives and bounded (WithBounds). Objects that
+// cannot be read, and a list cut short, come back as a *model.Incomplete
+// with the objects read.
 func listAll[T any, PT metaObject[T]](ctx context.Context, c *Client, path string, f Filter, prog *model.Progress) ([]T, error) {
 	q, err := c.filterQuery(path, f)
 	if err != nil {
 		return nil, err
 	}
-	fetch := func(ctx context.Context, offset, limit int) (listPage, error) {
+	bounds := c.cfg.bounds
+	paged := c.cfg.pageLimit > 0
+	limit := c.cfg.pageLimit
+	if !paged {
+		// The spec's lists are not paged: the first answer may be the
+		// whole list, bounded by max_items.
+		limit = bounds.MaxItems
+	}
+	listing := httpx.Listing[T]{
+		Provider: c.cfg.name, What: strings.ReplaceAll(strings.TrimPrefix(path, "/"), "-", " "),
+		Limit: limit, Concurrency: c.cfg.concurrency, Bounds: bounds, Progress: prog,
+		ID: func(v *T) string { return idOf(any(v)) },
+	}
+	return httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[T], error) {
 		qq := url.Values{}
 		for k, v := range q {
 			qq[k] = v
 		}
-		if limit > 0 {
+		if paged || offset > 0 {
 			qq.Set("limit", strconv.Itoa(limit))
 			qq.Set("offset", strconv.Itoa(offset))
 		}
-		body, err := c.get(ctx, path, qq)
-		if err != nil {
-			return listPage{}, err
-		}
-		pg, err := decodeListPage(body)
-		if err != nil {
-			return listPage{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, path, err)
-		}
-		return pg, nil
-	}
-	first, err := fetch(ctx, 0, c.cfg.pageLimit)
-	if err != nil {
-		return nil, err
-	}
-	more := first.enveloped && len(first.items) > 0 &&
-		((first.total >= 0 && first.total > len(first.items)) || (first.total < 0 && first.next != nil && *first.next))
-	if !more {
-		prog.SetTotal(1)
-		prog.Add(1)
-		return decodeItems[T, PT](first.items), nil
-	}
-	// The server paginates: continue with its page size.
-	step := len(first.items)
-	total := first.total
-	raws, err := httpx.OffsetPages(ctx, step, c.cfg.concurrency, prog,
-		func(ctx context.Context, offset, limit int) ([]json.RawMessage, int, error) {
-			if offset == 0 {
-				return first.items, total, nil
-			}
-			pg, err := fetch(ctx, offset, limit)
-			if err != nil {
-				return nil, 0, err
-			}
-			return pg.items, total, nil
+		var pg typedPage[T]
+		_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: qq}, func(body io.Reader) error {
+			var err error
+			pg, err = decodeListStream[T, PT](body, limit, bounds.MaxItems)
+			return err
 		})
-	if err != nil {
-		return nil, err
-	}
-	return dedupe(decodeItems[T, PT](raws)), nil
-}
-
-// dedupe drops repeated objects (an object moving between pages while the
-// list is read) by id, keeping the first.
-func dedupe[T any](items []T) []T {
-	seen := make(map[string]bool, len(items))
-	out := items[:0]
-	for _, it := range items {
-		id := idOf(any(&it))
-		if id != "" {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
+		if err != nil {
+			return httpx.Page[T]{}, err
 		}
-		out = append(out, it)
-	}
-	return out
+		page := httpx.Page[T]{Items: pg.items, Dropped: pg.dropped, Problem: pg.problem, Overfull: pg.overfull,
+			Total: pg.total, TotalKnown: pg.total >= 0, Next: pg.nextLink}
+		switch {
+		case !pg.enveloped:
+			page.End = true // a bare array is the whole list
+		case pg.next != nil && !*pg.next:
+			page.End = true
+		case pg.next != nil && page.Next == "":
+			page.More = true // a next that is not a link still says there is more
+		}
+		return page, nil
+	})
 }
 
 func idOf(v any) string {
@@ -448,7 +435,7 @@ type PortReservation struct {
 // Never retried.
 func (c *Client) Login(ctx context.Context, key, secret string) (AuthToken, error) {
 	var out AuthToken
-	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: TokenPath, NoAuth: true, Retry: httpx.RetryNever,
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: TokenPath, NoAuth: true, Login: true, Retry: httpx.RetryNever,
 		Body: AuthTokenRequest{APIKey: key, APISecret: secret}}, &out)
 	return out, err
 }
@@ -456,7 +443,7 @@ func (c *Client) Login(ctx context.Context, key, secret string) (AuthToken, erro
 // Refresh renews tokens with a refresh token (POST /auth/refresh).
 func (c *Client) Refresh(ctx context.Context, refresh string) (AuthToken, error) {
 	var out AuthToken
-	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: RefreshPath, NoAuth: true, Retry: httpx.RetryNever,
+	_, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: RefreshPath, NoAuth: true, Login: true, Retry: httpx.RetryNever,
 		Body: RefreshTokenRequest{RefreshToken: refresh}}, &out)
 	return out, err
 }

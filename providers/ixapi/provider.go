@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured IX-API account. It implements model.Provider,
@@ -55,6 +56,7 @@ var (
 	_ model.ActionPlanner    = (*Provider)(nil)
 	_ model.ActionPreparer   = (*Provider)(nil)
 	_ model.ActionRunner     = (*Provider)(nil)
+	_ model.ActionVerifier   = (*Provider)(nil)
 )
 
 // New returns the provider named name (the config label) for the API at
@@ -168,14 +170,14 @@ func (p *Provider) refTasks(ix *index, force bool) []task {
 		},
 		func(ctx context.Context) error {
 			v, err := c.ListAccounts(ctx, nil, nil)
-			if err != nil {
+			if err != nil && !isIncomplete(err) {
 				// Accounts only give names; an API user may not see them.
 				c.cfg.logger.Warn("ixapi: listing accounts failed; showing account ids", "provider", c.cfg.name, "err", model.ErrorSummary(err))
 				ix.accounts = map[string]Account{}
 				return nil
 			}
 			ix.accounts = byID(v, func(x *Account) string { return x.ID })
-			return nil
+			return err
 		},
 	}
 }
@@ -208,6 +210,10 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			return err
 		},
 	)
+	var ls losses
+	for i, t := range tasks {
+		tasks[i] = func(ctx context.Context) error { return ls.keep(t(ctx)) }
+	}
 	if err := p.runAll(ctx, prog, tasks); err != nil {
 		return nil, err
 	}
@@ -215,11 +221,44 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 	p.mu.Lock()
 	p.stampChanges(ix, true)
 	p.ix = ix
-	if refreshed {
-		p.refAt = p.now()
+	if refreshed && ls.in == nil {
+		p.refAt = p.now() // an incomplete read is not reused
 	}
 	p.mu.Unlock()
+	if ls.in != nil {
+		p.client.cfg.logger.Warn("ixapi: listing incomplete", "provider", p.name, "err", ls.in.Error())
+		return ix, ls.in
+	}
 	return ix, nil
+}
+
+// losses gathers what the lists of one load could not read, so one
+// incomplete list neither fails the others nor goes unreported.
+type losses struct {
+	mu sync.Mutex
+	in *model.Incomplete
+}
+
+// keep records an *model.Incomplete and lets any other error through.
+func (l *losses) keep(err error) error {
+	var in *model.Incomplete
+	if !errors.As(err, &in) {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.in == nil {
+		c := *in
+		l.in = &c
+	} else {
+		l.in.Merge(in)
+	}
+	return nil
+}
+
+func isIncomplete(err error) bool {
+	var in *model.Incomplete
+	return errors.As(err, &in)
 }
 
 // loadChanges reads the change request of every service that has one
@@ -281,7 +320,7 @@ func (p *Provider) stampChanges(ix *index, all bool) {
 // provider's state mapping, VLANs, capacities and pending change requests).
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if err != nil && !isIncomplete(err) {
 		return nil, err
 	}
 	out := make([]model.Connection, 0, len(ix.conns)+len(ix.nscs))
@@ -292,7 +331,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		out = append(out, nscToModel(p.name, n, ix))
 	}
 	slices.SortFunc(out, func(a, b model.Connection) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
+	return out, err
 }
 
 // Connection re-reads one connection or network service config (after an
@@ -822,6 +861,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	for i, h := range reqs {
 		resp, err := p.client.send(ctx, h)
 		res.At = p.now()
+		res.Sends += httpx.Sends(resp, err)
 		if resp != nil {
 			res.Status = resp.Status
 		}
@@ -873,6 +913,96 @@ func allowedAction(h model.HTTPRequest) error {
 		return errorf("refusing to send %s %s: not an IX-API change request, change decision or decommission", h.Method, truncate(h.Path, 80))
 	}
 	return nil
+}
+
+// Verify re-reads the object an action with an unknown outcome was aimed
+// at. Filing a change request took effect when that change request is
+// pending (or the service already has what it asked for); withdrawing one
+// when none is pending; a decommission when the object is gone or on its
+// way out.
+func (p *Provider) Verify(ctx context.Context, a model.Action) (bool, string, error) {
+	if err := allowedAction(a.HTTP); err != nil {
+		return false, "", err
+	}
+	seg := strings.Split(strings.TrimPrefix(a.HTTP.Path, "/"), "/")
+	id := seg[1]
+	if len(seg) == 3 { // /network-services/{id}/change-request
+		return p.verifyChange(ctx, a, id)
+	}
+	var state string
+	var err error
+	switch "/" + seg[0] {
+	case PathConnections:
+		var c Connection
+		c, err = p.client.GetConnection(ctx, id)
+		state = c.State
+	case PathNetworkServices:
+		var n NetworkService
+		n, err = p.client.GetNetworkService(ctx, id)
+		state = n.State
+	case PathNSConfigs:
+		var n NetworkServiceConfig
+		n, err = p.client.GetNetworkServiceConfig(ctx, id)
+		state = n.State
+	}
+	if errors.Is(err, model.ErrNotFound) {
+		return true, "the object is gone (404)", nil
+	}
+	if err != nil {
+		return false, "", err
+	}
+	state = model.SafeText(truncate(state, 40))
+	switch state {
+	case StateDecommissionRequested, StateDecommissioned, StateArchived:
+		return true, "state " + state, nil
+	}
+	return false, "state " + state + ", no decommission requested", nil
+}
+
+func (p *Provider) verifyChange(ctx context.Context, a model.Action, serviceID string) (bool, string, error) {
+	cr, err := p.client.ChangeRequest(ctx, serviceID)
+	pending := err == nil
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return false, "", err
+	}
+	if a.HTTP.Method == http.MethodDelete { // withdraw
+		if pending {
+			return false, "a change request is still pending", nil
+		}
+		return true, "no change request is pending", nil
+	}
+	var want NetworkServiceChangeRequest
+	if decodeLoose(a.HTTP.Body, &want) != nil {
+		return false, "", errorf("cannot tell: the change request's body is unreadable")
+	}
+	if pending {
+		if sameChange(cr, want) {
+			return true, "the change request is pending (" + describeCR(cr) + ")", nil
+		}
+		return false, "another change request is pending (" + describeCR(cr) + ")", nil
+	}
+	// Some servers apply a change at once: the service then shows it.
+	svc, err := p.client.GetNetworkService(ctx, serviceID)
+	if err != nil {
+		return false, "", err
+	}
+	if sameChange(NetworkServiceChangeRequest{ProductOffering: svc.ProductOffering, Capacity: svc.Capacity}, want) {
+		return true, "no change request is pending and the service already has " + describeCR(want), nil
+	}
+	return false, "no change request is pending (state " + model.SafeText(truncate(svc.State, 40)) + ")", nil
+}
+
+func sameChange(a, b NetworkServiceChangeRequest) bool {
+	return a.ProductOffering == b.ProductOffering && (a.Capacity == nil) == (b.Capacity == nil) &&
+		(a.Capacity == nil || *a.Capacity == *b.Capacity)
+}
+
+func describeCR(cr NetworkServiceChangeRequest) string {
+	s := "product offering " + model.SafeText(truncate(cr.ProductOffering, 60))
+	if cr.Capacity != nil {
+		s += ", " + model.FormatMbps(*cr.Capacity)
+	}
+	return s
 }
 
 func stateIn(body []byte) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // This file holds EVERY assumption noctop makes about IX-API statistics.
@@ -846,7 +847,7 @@ func strictObject(body []byte, out any) error {
 			return jsonError(err)
 		}
 		// Errors from TimeseriesSample.UnmarshalJSON arrive unwrapped.
-		return fmt.Errorf("%w: %s", model.ErrBadResponse, err.Error())
+		return fmt.Errorf("%w: %s", model.ErrBadResponse, httpx.Excerpt(err.Error(), 160))
 	}
 	return nil
 }

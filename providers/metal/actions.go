@@ -720,6 +720,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
 	res.At = p.client.cfg.now()
+	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status
 	}

@@ -344,6 +344,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	defer p.forget()
 	resp, err := p.client.send(ctx, a.HTTP)
 	res.At = p.now()
+	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -34,6 +35,9 @@ const (
 	// DefaultMaxBlocks bounds one listing (a server that never sends a
 	// short page must not exhaust memory).
 	DefaultMaxBlocks = 2_000_000
+	// MaxPreviewBlocks bounds a holding tank preview: it is shown whole
+	// in a confirmation.
+	MaxPreviewBlocks = 100_000
 )
 
 // Action names of API v1 (target=ipam).
@@ -70,6 +74,7 @@ type config struct {
 	entityHandle string
 	holdingID    int64
 	previewTTL   time.Duration
+	bounds       httpx.Bounds
 }
 
 // Option configures a Client or a Provider.
@@ -96,6 +101,11 @@ func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
 
 // WithMaxBlocks bounds one listing (default 2,000,000).
 func WithMaxBlocks(n int) Option { return func(c *config) { c.maxBlocks = n } }
+
+// WithBounds bounds one listing: blocks kept (MaxItems replaces
+// WithMaxBlocks when set), pages read, time for all of them (httpx
+// defaults: 100,000 pages, 2 minutes).
+func WithBounds(b httpx.Bounds) Option { return func(c *config) { c.bounds = b } }
 
 // WithClock replaces time.Now (result timestamps, preview expiry).
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
@@ -139,6 +149,11 @@ func newConfig(opts []Option) config {
 	if cfg.maxBlocks < 1 {
 		cfg.maxBlocks = DefaultMaxBlocks
 	}
+	if cfg.bounds.MaxItems > 0 {
+		cfg.maxBlocks = cfg.bounds.MaxItems
+	}
+	cfg.bounds.MaxItems = cfg.maxBlocks
+	cfg.bounds = cfg.bounds.WithDefaults()
 	if cfg.previewTTL <= 0 {
 		cfg.previewTTL = 10 * time.Minute
 	}
@@ -342,55 +357,79 @@ func (c *Client) read(ctx context.Context, action string, p Params) (*httpx.Resp
 // otherwise break paging exactly when the total is a multiple of the page.
 var emptyListMessage = regexp.MustCompile(`(?i)^\s*(no|0) (ip )?blocks? (were )?found`)
 
-// GetBlocks reads one page of action=get.
+// GetBlocks reads one page of action=get, decoded as it arrives: at most
+// count blocks are read. Blocks that do not decode, and a server sending
+// more than count, make the error a *model.Incomplete returned with the
+// blocks read.
 func (c *Client) GetBlocks(ctx context.Context, filter Params, offset, count int) ([]Block, error) {
+	page, err := c.blocksPage(ctx, filter, offset, count)
+	if err != nil {
+		return nil, err
+	}
+	in := &model.Incomplete{Provider: c.cfg.name, What: "blocks", Got: len(page.blocks), Dropped: page.dropped, DropReason: page.problem}
+	if page.overfull {
+		in.Truncated, in.Cause = true, model.ErrBadResponse
+		in.Reason = fmt.Sprintf("the server sent more than the %d blocks asked for in one page", count)
+	}
+	return page.blocks, in.Err()
+}
+
+// blocksPage reads one page of action=get as it streams in and checks
+// its envelope.
+func (c *Client) blocksPage(ctx context.Context, filter Params, offset, count int) (blocksPage, error) {
 	p := filter.clone()
 	p.SetInt("selectCount", int64(count))
 	p.SetInt("selectOffset", int64(offset))
-	h := Request(ActGet, p)
-	resp, err := c.do(ctx, h, httpx.RetryAlways)
+	page, err := c.streamBlocks(ctx, ActGet, p, count)
+	var e *Error
+	if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
+		return blocksPage{}, nil
+	}
+	return page, err
+}
+
+// streamBlocks sends a read-only action answering a list of blocks and
+// reads the answer as it streams in, at most max blocks; success 0 is an
+// *Error.
+func (c *Client) streamBlocks(ctx context.Context, action string, p Params, max int) (blocksPage, error) {
+	h := Request(action, p)
+	var page blocksPage
+	resp, err := c.api.DoStream(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: bodyOf(h), Header: formHeader(h), Retry: httpx.RetryAlways},
+		func(body io.Reader) error {
+			var err error
+			page, err = decodeBlocksPage(body, max)
+			return err
+		})
 	if err != nil {
-		return nil, err
+		return blocksPage{}, err
 	}
-	// One pass over the page in the usual shape (a list); anything else
-	// (an object of blocks, success 0, garbage) takes the general path.
-	var page struct {
-		Success *Bool   `json:"success"`
-		Data    []Block `json:"data"`
+	switch {
+	case page.success == nil:
+		return blocksPage{}, c.wrapBad(h.Method, action, fmt.Errorf("%w: the answer has no \"success\" field", model.ErrBadResponse))
+	case !bool(*page.success):
+		return blocksPage{}, envelopeError(c.cfg.name, h.Method, action, resp.Status, page.message, c.secrets)
 	}
-	if json.Unmarshal(resp.Body, &page) == nil && page.Success != nil && bool(*page.Success) {
-		return page.Data, nil
-	}
-	env, err := c.envelope(h, resp)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	blocks, err := phpList[Block](env.Data)
-	if err != nil {
-		return nil, errBadData(c.cfg.name, ActGet, err)
-	}
-	return blocks, nil
+	return page, nil
 }
 
 // EachPage reads every page of action=get (selectCount/selectOffset until
-// a short page), handing each page to fn as it arrives.
+// a short page, bounded like every listing), handing each page to fn as it
+// arrives. The count is of the blocks handed out; an *model.Incomplete
+// error says what is missing.
 func (c *Client) EachPage(ctx context.Context, filter Params, p *model.Progress, fn func([]Block) error) (int, error) {
 	n := 0
-	_, err := httpx.UntilShort(ctx, c.cfg.pageSize, c.cfg.maxBlocks, p, func(ctx context.Context, offset, limit int) ([]struct{}, error) {
-		page, err := c.GetBlocks(ctx, filter, offset, limit)
+	listing := httpx.Listing[struct{}]{Provider: c.cfg.name, What: "blocks", Limit: c.cfg.pageSize, Bounds: c.cfg.bounds, Progress: p}
+	_, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[struct{}], error) {
+		page, err := c.blocksPage(ctx, filter, offset, limit)
 		if err != nil {
-			return nil, err
+			return httpx.Page[struct{}]{}, err
 		}
-		n += len(page)
-		if err := fn(page); err != nil {
-			return nil, err
+		n += len(page.blocks)
+		if err := fn(page.blocks); err != nil {
+			return httpx.Page[struct{}]{}, err
 		}
-		// UntilShort only needs the page length.
-		return make([]struct{}, len(page)), nil
+		// The listing only needs the page's shape.
+		return httpx.Page[struct{}]{Items: make([]struct{}, len(page.blocks)), Dropped: page.dropped, Problem: page.problem, Overfull: page.overfull}, nil
 	})
 	return n, err
 }
@@ -428,24 +467,36 @@ func (c *Client) MaskReport(ctx context.Context, filter Params) (MaskReport, err
 }
 
 // PreviewHoldingTank runs processHoldingTank with preview=true: the blocks
-// that processing would return to the available pool. Nothing changes.
+// that processing would return to the available pool. Nothing changes. The
+// answer is read as it streams in, bounded by max_items; a preview plans a
+// mutation, so one that is cut off or has blocks that cannot be read is
+// refused rather than shown in part.
 func (c *Client) PreviewHoldingTank(ctx context.Context) ([]Block, string, error) {
 	var p Params
 	p.Set("preview", "true")
-	_, env, err := c.read(ctx, ActProcessHolding, p)
-	if err != nil {
+	limit := min(c.cfg.bounds.MaxItems, MaxPreviewBlocks)
+	page, err := c.streamBlocks(ctx, ActProcessHolding, p, limit)
+	switch {
+	case err != nil:
 		return nil, "", err
+	case page.overfull:
+		return nil, "", fmt.Errorf("%s: action %s: %w: the preview has more than %d blocks, more than one confirmation can show", c.cfg.name, ActProcessHolding, model.ErrTooLarge, limit)
+	case page.dropped > 0:
+		return nil, "", errBadData(c.cfg.name, ActProcessHolding, fmt.Errorf("%d of %d blocks in the preview could not be read: %s", page.dropped, page.dropped+len(page.blocks), page.problem))
 	}
-	blocks, err := phpList[Block](env.Data)
-	if err != nil {
-		return nil, "", errBadData(c.cfg.name, ActProcessHolding, err)
-	}
-	return blocks, string(env.Message), nil
+	return page.blocks, page.message, nil
 }
 
 // send sends a planned action verbatim, once (actions are never retried).
+// A 2xx answer whose envelope cannot be read leaves the outcome unknown: the
+// server took the request, and only a re-read can say what it did.
 func (c *Client) send(ctx context.Context, h model.HTTPRequest) (*httpx.Response, Envelope, error) {
-	return c.call(ctx, h, httpx.RetryNever)
+	resp, env, err := c.call(ctx, h, httpx.RetryNever)
+	var e *Error
+	if err != nil && resp != nil && resp.Status/100 == 2 && !errors.As(err, &e) && !errors.Is(err, model.ErrOutcomeUnknown) {
+		err = &model.UnknownOutcome{Err: err}
+	}
+	return resp, env, err
 }
 
 // phpList decodes a list, also when PHP sent it as an object keyed by

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured ProVision instance. It implements
@@ -35,10 +36,11 @@ type previewRec struct {
 }
 
 var (
-	_ model.Provider      = (*Provider)(nil)
-	_ model.IPAMSource    = (*Provider)(nil)
-	_ model.ActionPlanner = (*Provider)(nil)
-	_ model.ActionRunner  = (*Provider)(nil)
+	_ model.Provider       = (*Provider)(nil)
+	_ model.IPAMSource     = (*Provider)(nil)
+	_ model.ActionPlanner  = (*Provider)(nil)
+	_ model.ActionRunner   = (*Provider)(nil)
+	_ model.ActionVerifier = (*Provider)(nil)
 )
 
 // New returns the provider named name (the config label) for the ProVision
@@ -114,23 +116,44 @@ func BlockParams(q model.BlockQuery) Params {
 	return p
 }
 
-// Blocks lists every block matching q, page by page. An unfiltered listing
-// is kept for planning actions.
+// Blocks lists every block matching q, page by page, each page decoded as
+// it arrives and the listing bounded (WithBounds). A block that does not
+// decode or cannot be placed (no id, no prefix) is counted and reported
+// in a *model.Incomplete returned with the blocks read, as is a listing
+// cut short. An unfiltered listing is kept for planning actions.
 func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.Progress) ([]model.Block, error) {
 	ad := p.adapter()
-	var out []model.Block
-	_, err := p.client.EachPage(ctx, BlockParams(q), prog, func(page []Block) error {
-		for i := range page {
-			b, err := ad.block(&page[i])
-			if err != nil {
-				return errBadData(p.name, ActGet, err)
-			}
-			out = append(out, b)
+	cfg := p.client.cfg
+	filter := BlockParams(q)
+	listing := httpx.Listing[model.Block]{
+		Provider: p.name, What: "blocks", Limit: cfg.pageSize, Bounds: cfg.bounds, Progress: prog,
+		ID: func(b *model.Block) string { return strconv.FormatInt(b.ID, 10) },
+	}
+	out, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[model.Block], error) {
+		wp, err := p.client.blocksPage(ctx, filter, offset, limit)
+		if err != nil {
+			return httpx.Page[model.Block]{}, err
 		}
-		return nil
+		page := httpx.Page[model.Block]{Items: make([]model.Block, 0, len(wp.blocks)), Dropped: wp.dropped, Problem: wp.problem, Overfull: wp.overfull}
+		for i := range wp.blocks {
+			b, err := ad.block(&wp.blocks[i])
+			if err != nil {
+				if page.Dropped == 0 {
+					page.Problem = err.Error()
+				}
+				page.Dropped++
+				continue
+			}
+			page.Items = append(page.Items, b)
+		}
+		return page, nil
 	})
-	if err != nil {
+	var incomplete *model.Incomplete
+	if err != nil && !errors.As(err, &incomplete) {
 		return nil, err
+	}
+	if incomplete != nil {
+		cfg.logger.Warn("provision: block listing incomplete", "provider", p.name, "err", err.Error())
 	}
 	// A block moving between pages while we read shows up twice.
 	out = dedupe(out)
@@ -139,7 +162,7 @@ func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.P
 		p.blocks, p.byID = out, nil
 		p.mu.Unlock()
 	}
-	return out, nil
+	return out, err
 }
 
 func isZeroQuery(q model.BlockQuery) bool {
@@ -558,6 +581,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 	}
 	resp, env, err := p.client.send(ctx, a.HTTP)
 	res.At = p.client.cfg.now()
+	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status
 	}
@@ -600,6 +624,89 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		res.Message = "ProVision reported success"
 	}
 	return res, nil
+}
+
+// Verify re-reads what an action with an unknown outcome was aimed at.
+// Processing the holding tank took effect when a fresh preview no longer
+// matches the one it was planned from; a deassign when the block is no
+// longer assigned to that resource; a reassign when it is, SWIPped. A lost
+// smartAssign answer does not say which block was chosen, so it stays
+// unknown.
+func (p *Provider) Verify(ctx context.Context, a model.Action) (bool, string, error) {
+	want, ok := mutations[a.Request.Kind]
+	if !ok {
+		return false, "", fmt.Errorf("%w: provision: action %q", model.ErrUnsupported, a.Request.Kind)
+	}
+	if err := checkPlanned(a.HTTP, want); err != nil {
+		return false, "", err
+	}
+	params := plannedParams(a.HTTP)
+	switch a.Request.Kind {
+	case model.ActionProcessHolding:
+		hp, err := p.preview(ctx)
+		if err != nil {
+			return false, "", err
+		}
+		if fp := strings.TrimSpace(a.Request.Params[model.ParamPreview]); fp != "" && hp.Fingerprint == fp {
+			return false, fmt.Sprintf("the holding tank still holds the %d block%s it was processed for", len(hp.Blocks), plural(len(hp.Blocks))), nil
+		}
+		return true, fmt.Sprintf("the holding tank changed since the preview (%d block%s now)", len(hp.Blocks), plural(len(hp.Blocks))), nil
+	case model.ActionDeassign, model.ActionReassign:
+		blockID, err1 := strconv.ParseInt(params.Get("blockId"), 10, 64)
+		resID, err2 := strconv.ParseInt(params.Get("resourceId"), 10, 64)
+		if err1 != nil || err2 != nil {
+			return false, "", errorf("cannot tell: the request names no block and resource")
+		}
+		b, err := p.reread(ctx, blockID)
+		if err != nil {
+			return false, "", err
+		}
+		assignedThere := b.Status == model.BlockAssigned && b.ResourceID == resID
+		now := fmt.Sprintf("%s is %s, resource %d", b.CIDR(), b.Status, b.ResourceID)
+		if a.Request.Kind == model.ActionDeassign {
+			return !assignedThere, now, nil
+		}
+		if assignedThere && b.Swipped {
+			return true, now + ", SWIPped", nil
+		}
+		return false, now, nil
+	}
+	return false, "", errorf("cannot tell: a lost smartAssign answer does not name the block it chose; look for a new /%s assigned to %s", params.Get("mask"), firstNonEmpty(params.Get("resourceId"), "the resource"))
+}
+
+// plannedParams are the parameters of a planned request (query, or form
+// body when it was POSTed).
+func plannedParams(h model.HTTPRequest) url.Values {
+	_, rawQ, _ := strings.Cut(h.Path, "?")
+	q, _ := url.ParseQuery(rawQ)
+	if len(h.Body) > 0 {
+		if bq, err := url.ParseQuery(string(h.Body)); err == nil {
+			for k, v := range bq {
+				q[k] = v
+			}
+		}
+	}
+	return q
+}
+
+// reread reads one block by id. The id filter narrows the listing; the
+// block is still looked for by id, so a server that ignores the filter
+// cannot make another block stand in for it.
+func (p *Provider) reread(ctx context.Context, id int64) (model.Block, error) {
+	var f Params
+	f.SetInt("id", id)
+	page, err := p.client.GetBlocks(ctx, f, 0, 50)
+	if err != nil {
+		return model.Block{}, err
+	}
+	ad := p.adapter()
+	for i := range page {
+		b, err := ad.block(&page[i])
+		if err == nil && b.ID == id {
+			return b, nil
+		}
+	}
+	return model.Block{}, errorf("block %d is not in the re-read", id)
 }
 
 // checkPlanned refuses a request that is not the API action the kind

@@ -435,7 +435,11 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 	target := m.Action.Request.Target
 	var cmds []tea.Cmd
 	var b strings.Builder
+	var unknown *model.UnknownOutcome
 	switch {
+	case errors.As(m.Err, &unknown):
+		// Sent, but the answer was lost: the re-read below says what happened.
+		fmt.Fprintf(&b, "? %s: %s", spec.what(), model.SafeText(unknown.Summary()))
 	case errors.Is(m.Err, model.ErrReadOnly):
 		fmt.Fprintf(&b, "✗ %s: refused, read-only mode", spec.what())
 	case m.Err != nil:
@@ -451,7 +455,9 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 	}
 	f.LastErr = m.Err != nil
 	if f.ctx.Logger != nil {
-		if m.Err != nil {
+		if unknown != nil {
+			f.ctx.Logger.Warn("action outcome unknown", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "err", m.Err)
+		} else if m.Err != nil {
 			f.ctx.Logger.Error("action failed", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "err", m.Err)
 		} else {
 			f.ctx.Logger.Info("action done", "provider", target.Provider, "kind", m.Action.Request.Kind, "target", target.ID, "status", m.Result.Status)

@@ -50,6 +50,9 @@ type Status struct {
 	Err         error // the last fetch's error; nil after a success
 	NextAt      time.Time
 	Loads       int // successful loads so far
+	// Incomplete says what the data lacks (a listing cut short, items
+	// that could not be read); nil when it is whole.
+	Incomplete *model.Incomplete
 }
 
 // Stale reports whether the data shown is older than the last attempt.
@@ -65,7 +68,7 @@ func (c *Context) StatusOf(k state.Key) (Status, bool) {
 		return Status{}, false
 	}
 	return Status{Loading: e.Loading, Done: e.Done, Total: e.Total, HasData: e.Data != nil, FetchedAt: e.FetchedAt,
-		Err: e.Err, NextAt: e.NextAt, Loads: e.Loads}, true
+		Err: e.Err, NextAt: e.NextAt, Loads: e.Loads, Incomplete: e.Incomplete}, true
 }
 
 // ConnectionsOf is provider's connections as last fetched (nil if none).
@@ -90,13 +93,14 @@ func (c *Context) ConnectionSpecs() []state.Spec {
 		src, name := s.Connections, s.Name
 		out = append(out, state.Spec{Key: Key(name, ResConnections), Fetch: func(ctx context.Context, p *model.Progress) (any, error) {
 			cs, err := src.Connections(ctx, p)
-			if err != nil {
+			if err != nil && !state.Partial(err) {
 				return nil, err
 			}
+			// A partial listing keeps what was read, with its warning.
 			for i := range cs {
 				Fetched(name, &cs[i])
 			}
-			return cs, nil
+			return cs, err
 		}})
 	}
 	return out
