@@ -215,10 +215,10 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if err := ui.ValidateKeys(c.Keys); err != nil {
+	if err := ui.ValidateKeys(c.Keys, c.PaneKeys); err != nil {
 		at := []string{"keys"}
 		if ke := (*keys.ConfigError)(nil); errors.As(err, &ke) {
-			at = append(at, ke.Action)
+			at = ke.Path()
 		}
 		return nil, false, c.ErrorAt(err.Error(), at...)
 	}
@@ -280,6 +280,7 @@ func dashboardOptions(e *env) ui.Options {
 		Refresh:  e.cfg.UI.Refresh.Duration,
 		ReadOnly: e.cfg.UI.ReadOnly,
 		Keys:     e.cfg.Keys,
+		PaneKeys: e.cfg.PaneKeys,
 		Logger:   e.logger,
 		Now:      time.Now,
 

@@ -78,9 +78,13 @@ func TestBadConfigExit2(t *testing.T) {
 		"no providers": {"[ui]\nrefresh = \"1s\"\n", "no [[provider]] configured"},
 		"bad keys":     {"[keys]\nexplode = [\"x\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", `c.toml:2: keys.explode: unknown action "explode"`},
 		"key conflict": {"[keys]\nrefresh = [\"a\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n", `c.toml:2: keys.refresh: "a" is bound to both`},
-		"nan":          {"[ui]\npool_threshold = nan\n", "c.toml:2: ui.pool_threshold: NaN is not a number"},
-		"refresh":      {"[ui]\nrefresh = \"200ms\"\n", "c.toml:2: ui.refresh: 200ms is too short"},
-		"password":     {"[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://ops:hunter2@api.equinix.com\"\ntoken_env = \"HOME\"\n", "c.toml:4: provider[1].base_url: credentials in base_url are not allowed"},
+		"pane key conflict": {"[keys]\nrefresh = [\"f5\"]\n[keys.ipam]\nassign = [\"v\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n",
+			`c.toml:4: keys.ipam.assign: "v" is bound to both "next_view" and "assign" in the ipam pane`},
+		"unknown pane": {"[keys.overview]\ndown = [\"n\"]\n[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"HOME\"\n",
+			`c.toml:1: keys.overview: unknown pane "overview"`},
+		"nan":      {"[ui]\npool_threshold = nan\n", "c.toml:2: ui.pool_threshold: NaN is not a number"},
+		"refresh":  {"[ui]\nrefresh = \"200ms\"\n", "c.toml:2: ui.refresh: 200ms is too short"},
+		"password": {"[[provider]]\nname = \"x\"\nkind = \"fabric\"\nbase_url = \"https://ops:hunter2@api.equinix.com\"\ntoken_env = \"HOME\"\n", "c.toml:4: provider[1].base_url: credentials in base_url are not allowed"},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/components/connlist"
+	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/ipam"
 )
 
@@ -54,7 +54,7 @@ func (c capture) String() string {
 }
 
 // listPane is a pane built on the connection list (Connections, Approvals).
-type listPane interface{ List() *connlist.Model }
+type listPane interface{ List() *connections.Model }
 
 func captureOf(m ui.Model) capture {
 	if m.PaletteOpen() {

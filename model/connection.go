@@ -145,3 +145,22 @@ func (c Connection) Fingerprint() uint64 {
 	w(c.Updated.UTC().Format(time.RFC3339Nano))
 	return h.Sum64()
 }
+
+// Label renders an endpoint in one cell: "port@METRO" (or its name, or
+// its type, when it has no port).
+func (e Endpoint) Label() string {
+	n := e.PortName
+	if n == "" {
+		n = e.Name
+	}
+	if n == "" {
+		n = e.Type
+	}
+	if e.Metro != "" {
+		if n == "" {
+			return e.Metro
+		}
+		return n + "@" + e.Metro
+	}
+	return n
+}

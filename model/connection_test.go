@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"testing"
 	"time"
 )
@@ -56,5 +57,62 @@ func TestFingerprint(t *testing.T) {
 	x.Actions, y.Actions = []ActionKind{"ab"}, []ActionKind{"a", "b"}
 	if x.Fingerprint() == y.Fingerprint() {
 		t.Error("action lists collide")
+	}
+}
+
+func TestWaitingOnUs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    *Connection
+		want bool
+	}{
+		{"nil", nil, false},
+		{"no change", &Connection{}, false},
+		{"their turn", &Connection{Pending: &PendingChange{Kind: ChangeCreation}}, false},
+		{"ours", &Connection{Pending: &PendingChange{Kind: ChangeCreation, WaitingOnUs: true}}, true},
+	} {
+		if got := WaitingOnUs(tc.c); got != tc.want {
+			t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestEndpointLabel(t *testing.T) {
+	for _, tc := range []struct {
+		e    Endpoint
+		want string
+	}{
+		{Endpoint{}, ""},
+		{Endpoint{Type: "COLO"}, "COLO"},
+		{Endpoint{Type: "COLO", Name: "ap-1"}, "ap-1"},
+		{Endpoint{Name: "ap-1", PortName: "et-0/0/1"}, "et-0/0/1"},
+		{Endpoint{PortName: "et-0/0/1", Metro: "AM"}, "et-0/0/1@AM"},
+		{Endpoint{Metro: "AM"}, "AM"},
+	} {
+		if got := tc.e.Label(); got != tc.want {
+			t.Errorf("%+v: %q, want %q", tc.e, got, tc.want)
+		}
+	}
+}
+
+type peersOnly struct{ typ string }
+
+func (p peersOnly) Peers(context.Context, Ref) ([]Peer, error) { return nil, nil }
+func (p peersOnly) HasPeers(r Ref) bool                        { return r.Type == p.typ }
+
+type anyPeers struct{}
+
+func (anyPeers) Peers(context.Context, Ref) ([]Peer, error) { return nil, nil }
+
+func TestHasPeersThroughSafeSource(t *testing.T) {
+	s := SafeSource(Source{Peers: peersOnly{"config"}})
+	if HasPeers(s.Peers, Ref{Type: "port"}) || !HasPeers(s.Peers, Ref{Type: "config"}) {
+		t.Error("PeerTargets lost behind SafeSource")
+	}
+	if !HasPeers(SafeSource(Source{Peers: anyPeers{}}).Peers, Ref{Type: "port"}) {
+		t.Error("a source that does not say is not asked")
+	}
+	if HasPeers(nil, Ref{}) {
+		t.Error("nil source has peers")
 	}
 }

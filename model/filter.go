@@ -281,3 +281,51 @@ func wordByte(s string, i int) bool {
 	c := s[i]
 	return c >= 0x80 || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
+
+// WithTerm returns query with its terms on field replaced by field+op+value
+// (op "=", "==" or "~="), keeping every other term: what the command
+// palette's ":vlan 1140" does to a pane's filter. ok is false when field
+// names none of columns (the query is then returned unchanged).
+func WithTerm(query string, columns []string, field, op, value string) (string, bool) {
+	target := fieldColumns(field, columns)
+	if target == nil {
+		return query, false
+	}
+	var keep []string
+	for _, tok := range SplitQuery(query) {
+		f := strings.TrimPrefix(tok, "!")
+		if i := strings.IndexByte(f, '='); i > 0 && sameInts(fieldColumns(strings.TrimSuffix(f[:i], "~"), columns), target) {
+			continue
+		}
+		keep = append(keep, tok)
+	}
+	value = strings.ReplaceAll(value, `"`, "")
+	if strings.ContainsAny(value, " \t") {
+		value = `"` + value + `"`
+	}
+	return strings.Join(append(keep, field+op+value), " "), true
+}
+
+// fieldColumns resolves a filter field to the columns it means (nil: none).
+func fieldColumns(field string, columns []string) []int {
+	if field == "" {
+		return nil
+	}
+	f := ParseFilter(field+"=x", columns)
+	if len(f.Terms) != 1 {
+		return nil
+	}
+	return f.Terms[0].Fields
+}
+
+func sameInts(a, b []int) bool {
+	if len(a) != len(b) || a == nil {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

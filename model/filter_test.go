@@ -149,3 +149,25 @@ func TestFilterLimits(t *testing.T) {
 		t.Fatalf("terms %d (want %d), query kept: %v", len(f.Terms), MaxTerms, f.Query == q)
 	}
 }
+
+func TestWithTerm(t *testing.T) {
+	cols := []string{"NAME", "STATE", "STATUS", "VLAN", "PROVIDER"}
+	for _, tc := range []struct {
+		q, field, op, value, want string
+		ok                        bool
+	}{
+		{"", "vlan", "~=", "1140", "vlan~=1140", true},
+		{"state=pending ams", "vlan", "~=", "1140", "state=pending ams vlan~=1140", true},
+		{"vlan~=100 state=pending", "vlan", "~=", "1140", "state=pending vlan~=1140", true},
+		{"!vlan=100 VLAN==7", "vlan", "~=", "1140", "vlan~=1140", true},
+		{"provider==a", "provider", "==", "b c", `provider=="b c"`, true},
+		{"state=x", "nope", "=", "1", "state=x", false},
+		// "st" means STATE and STATUS: a term on STATE alone stays.
+		{"state=x", "st", "=", "y", "state=x st=y", true},
+	} {
+		got, ok := WithTerm(tc.q, cols, tc.field, tc.op, tc.value)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("WithTerm(%q, %s%s%s) = %q %v, want %q %v", tc.q, tc.field, tc.op, tc.value, got, ok, tc.want, tc.ok)
+		}
+	}
+}

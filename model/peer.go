@@ -18,3 +18,22 @@ type Peer struct {
 type PeerSource interface {
 	Peers(ctx context.Context, config Ref) ([]Peer, error)
 }
+
+// PeerTargets is an optional method of a PeerSource: whether config is an
+// object that has peers (a network service config, not a port), decided
+// without I/O, so the UI offers the peer list only where it can work.
+type PeerTargets interface {
+	HasPeers(config Ref) bool
+}
+
+// HasPeers reports whether s can list the peers of config: s says so
+// through PeerTargets; a source that does not say is asked anyway.
+func HasPeers(s PeerSource, config Ref) bool {
+	if s == nil {
+		return false
+	}
+	if t, ok := s.(PeerTargets); ok {
+		return t.HasPeers(config)
+	}
+	return true
+}

@@ -128,6 +128,9 @@ func (w safePeers) Peers(ctx context.Context, config Ref) ([]Peer, error) {
 	return SanitizePeers(ps), SafeError(err)
 }
 
+// HasPeers passes PeerTargets through the wrapper.
+func (w safePeers) HasPeers(config Ref) bool { return HasPeers(w.next, config) }
+
 type safeIPAM struct{ next IPAMSource }
 
 func (w safeIPAM) Utilization(ctx context.Context, q UtilQuery) (Utilization, error) {

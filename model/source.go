@@ -5,8 +5,13 @@ package model
 // by type assertion on the provider and wraps Runner with the audit log and
 // the read-only guard, so the UI cannot reach an unguarded runner.
 type Source struct {
-	Name        string
-	Kind        string
+	Name string
+	Kind string
+	// ReadOnly is true when this provider's mutations are refused (its
+	// read_only in the config, or the global --read-only): the registry
+	// sets it next to the refusing runner, so the UI can say so before an
+	// operator tries.
+	ReadOnly    bool
 	Connections ConnectionSource
 	Connection  ConnectionReader
 	Inventory   InventorySource

@@ -49,6 +49,7 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 // reconciles unknown outcomes with the source's Verifier, so every
 // mutation whose answer was lost is re-read and the verdict recorded.
 func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
+	s.ReadOnly = readOnly || log == nil
 	if s.Runner == nil {
 		return s
 	}

@@ -17,9 +17,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/approvals"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/inventory"
@@ -34,7 +32,7 @@ import (
 // Panes in tab order. Adding a pane: one new package and one line here.
 var Panes = []pane.Factory{
 	connections.New,
-	approvals.New,
+	connections.NewApprovals,
 	ipam.New,
 	inventory.New,
 	traffic.New,
@@ -48,8 +46,12 @@ type Options struct {
 	Banner    string              // e.g. "DEMO — simulated providers on 127.0.0.1 · faults: chaos"
 	AuditPath string              // shown in help and after actions
 	Now       func() time.Time    // injectable clock (goldens use a fixed one)
-	Keys      map[string][]string // [keys] table: action name -> keys (see ValidateKeys)
-	Logger    *slog.Logger
+	Keys      map[string][]string // [keys] table: action name -> keys, in every pane (see ValidateKeys)
+	// PaneKeys are the [keys.<pane>] tables: pane ID -> action -> keys,
+	// binding in that pane only (the same key may mean different things
+	// in different panes).
+	PaneKeys map[string]map[string][]string
+	Logger   *slog.Logger
 	// PoolThreshold: IPAM pools at or above this use (percent) are
 	// highlighted and counted in the status bar (default 80).
 	PoolThreshold float64
@@ -62,9 +64,12 @@ type Options struct {
 	ExportDir string
 }
 
-// ValidateKeys checks a [keys] table for config loading: unknown action
-// names, empty lists, unknown key names and conflicts are errors.
-func ValidateKeys(m map[string][]string) error { return keys.Validate(m) }
+// ValidateKeys checks the [keys] tables for config loading: unknown
+// action or pane names, empty lists, unknown key names and conflicts
+// within one pane are errors (*keys.ConfigError, which names its TOML key).
+func ValidateKeys(all map[string][]string, panes map[string]map[string][]string) error {
+	return keys.Validate(keys.Config{All: all, Panes: panes})
+}
 
 // KeyActions lists the action names the [keys] table accepts.
 func KeyActions() []string { return keys.Names() }
@@ -104,6 +109,9 @@ type app struct {
 	keyErr   error
 	quitting bool
 	palette  *palette // the command palette, while open
+	history  []string // lines run in the palette, oldest first
+	// globalTables caches the root's binding table per key scope.
+	globalTables map[keys.Scope]keys.Table
 }
 
 // New builds the UI for the given sources.
@@ -117,10 +125,10 @@ func New(opts Options, sources []model.Source) Model {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	km, err := keys.New(opts.Keys, opts.ReadOnly)
+	km, err := keys.New(keys.Config{All: opts.Keys, Panes: opts.PaneKeys})
 	if err != nil {
 		// main validates first; if it did not, fall back to defaults and say so.
-		km, _ = keys.New(nil, opts.ReadOnly)
+		km = keys.Default()
 	}
 	st := styles.New(styles.DefaultTheme())
 	a := &app{opts: opts, counts: map[string]counts{}, keyErr: err}
@@ -169,7 +177,7 @@ func (m Model) Init() tea.Cmd {
 	// terminal on quit (Bubble Tea leaves it on exit).
 	cmds := []tea.Cmd{tea.EnterAltScreen, a.store.StartAll(), a.startSpin(), a.clockTick()}
 	for _, p := range a.panes {
-		cmds = append(cmds, p.Init())
+		cmds = append(cmds, pane.Route(p.ID(), p.Init()))
 	}
 	if a.keyErr != nil {
 		cmds = append(cmds, pane.Toast("config [keys]: "+a.keyErr.Error()+"; using defaults", true))
@@ -246,18 +254,20 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case pane.ShowMsg:
-		for i, p := range a.panes {
-			if p.Title() == msg.Pane {
-				a.setActive(i)
-				if msg.Msg == nil {
-					return m, nil
-				}
-				np, cmd := p.Update(msg.Msg)
-				a.panes[i] = np
-				return m, cmd
-			}
+		i := a.index(msg.Pane)
+		if i < 0 {
+			return m, pane.Toast("no "+string(msg.Pane)+" pane here", true)
 		}
-		return m, pane.Toast("no "+msg.Pane+" pane in this build", true)
+		a.setActive(i)
+		if msg.Msg == nil {
+			return m, nil
+		}
+		return m, a.deliver(i, msg.Msg)
+	case pane.Routed:
+		if i := a.index(msg.To); i >= 0 {
+			return m, a.deliver(i, msg.Msg)
+		}
+		return m, nil
 	case pane.RefreshMsg:
 		return m, a.refresh(msg.Provider)
 	case pane.UpdateMsg:
@@ -273,31 +283,48 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		// Cursor blinks and the like for the palette's input.
 		var cmd tea.Cmd
 		a.palette.input, cmd = a.palette.input.Update(msg)
-		return m, tea.Batch(cmd, a.broadcast(msg))
+		return m, cmd
 	}
-	return m, a.broadcast(msg)
+	// Anything else unaddressed (a stray blink) is for the active pane.
+	if len(a.panes) > 0 {
+		return m, a.deliver(a.active, msg)
+	}
+	return m, nil
 }
-
-// Busy is an optional pane method: true while the pane waits for
-// something other than a fetch (an action in flight).
-type Busy interface{ Busy() bool }
 
 func (a *app) busy() bool {
 	for _, p := range a.panes {
-		if b, ok := p.(Busy); ok && b.Busy() {
+		if b, ok := p.(pane.Busy); ok && b.Busy() {
 			return true
 		}
 	}
 	return false
 }
 
-// broadcast sends a non-key message to every pane.
+// index is the position of pane id, -1 when there is none.
+func (a *app) index(id pane.ID) int {
+	for i, p := range a.panes {
+		if p.ID() == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// deliver gives msg to pane i; what its commands return comes back to it
+// alone (pane.Route).
+func (a *app) deliver(i int, msg tea.Msg) tea.Cmd {
+	np, cmd := a.panes[i].Update(msg)
+	a.panes[i] = np
+	return pane.Route(np.ID(), cmd)
+}
+
+// broadcast sends a shared-data change (state.ChangedMsg, RefreshMsg) to
+// every pane: the only messages every pane hears.
 func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
-	for i, p := range a.panes {
-		np, cmd := p.Update(msg)
-		a.panes[i] = np
-		cmds = append(cmds, cmd)
+	for i := range a.panes {
+		cmds = append(cmds, a.deliver(i, msg))
 	}
 	return tea.Batch(cmds...)
 }
@@ -321,11 +348,6 @@ func (a *app) refresh(provider string) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// TextFocuser is an optional pane method: true while keystrokes go to a
-// text input. A pane without it is taken to be typing whenever it
-// captures keys (Capturing).
-type TextFocuser interface{ TextFocused() bool }
-
 // textFocused reports whether keystrokes are text right now: the palette,
 // or a text input of the active pane.
 func (a *app) textFocused() bool {
@@ -336,7 +358,7 @@ func (a *app) textFocused() bool {
 		return false
 	}
 	p := a.panes[a.active]
-	if tf, ok := p.(TextFocuser); ok {
+	if tf, ok := p.(pane.TextFocuser); ok {
 		return tf.TextFocused()
 	}
 	return p.Capturing()
@@ -387,69 +409,99 @@ func (a *app) keys(msg tea.KeyMsg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// key handles one key.
+// key handles one key: the help overlay's, the palette's, an open
+// dialog's (the pane captures), then the root's binding table, then the
+// active pane's (it dispatches through its own table).
 func (a *app) key(msg tea.KeyMsg) tea.Cmd {
-	km := a.ctx.Keys
+	km := a.keymap()
 	if msg.String() == "ctrl+c" {
 		return a.quit()
 	}
 	if a.showHelp {
-		switch {
-		case key.Matches(msg, km.Quit):
-			return a.quit()
-		case key.Matches(msg, km.Help), key.Matches(msg, km.Back):
-			a.showHelp = false
-		}
-		return nil
+		// The overlay is a dialog scope of its own: close it or quit.
+		closeHelp := func() tea.Cmd { a.showHelp = false; return nil }
+		t := keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{
+			{Action: "help", Key: km.Help, Run: closeHelp}, {Action: "back", Key: km.Back, Run: closeHelp}, {Action: "quit", Key: km.Quit, Run: a.quit}}}
+		cmd, _ := pane.Dispatch(t, msg)
+		return cmd
 	}
 	if a.palette != nil {
 		return a.paletteKey(msg)
 	}
-	p := a.panes[a.active]
-	if p.Capturing() {
-		np, cmd := p.Update(msg)
-		a.panes[a.active] = np
+	if a.panes[a.active].Capturing() {
+		return a.deliver(a.active, msg)
+	}
+	if cmd, handled := pane.Dispatch(a.globalKeys(), msg); handled {
 		return cmd
 	}
-	if text, blocked := km.BlockedByReadOnly(msg); blocked {
-		return pane.Toast(text, true)
+	return a.deliver(a.active, msg)
+}
+
+// keymap is the key map of the active pane's scope: the root's actions
+// may be rebound per pane too.
+func (a *app) keymap() *keys.Map {
+	if len(a.panes) == 0 {
+		return a.ctx.Keys
 	}
-	switch {
-	case key.Matches(msg, km.Quit):
-		return a.quit()
-	case key.Matches(msg, km.Help):
-		a.showHelp = true
-		return nil
-	case key.Matches(msg, km.Command):
-		return a.openPalette()
-	case key.Matches(msg, km.NextPane):
-		a.setActive((a.active + 1) % len(a.panes))
-		return nil
-	case key.Matches(msg, km.PrevPane):
-		a.setActive((a.active + len(a.panes) - 1) % len(a.panes))
-		return nil
-	case key.Matches(msg, km.Refresh):
-		// Panes that fetch outside the shared state (Traffic) hear it too.
-		return tea.Batch(a.refresh(""), a.broadcast(pane.RefreshMsg{}), pane.Toast("refreshing all providers…", false))
-	case key.Matches(msg, km.Pause):
-		paused := !a.store.Paused()
-		cmd := a.store.SetPaused(paused)
-		if paused {
-			return tea.Batch(cmd, pane.Toast("auto-refresh paused (space resumes; r still refreshes)", false))
-		}
-		return tea.Batch(cmd, a.startSpin(), pane.Toast("auto-refresh resumed", false))
+	return a.ctx.Keys.For(keys.Scope(a.panes[a.active].ID()))
+}
+
+// globalKeys is the root's binding table (one per scope: the root's keys
+// may be rebound per pane), built once; handlers read the state when run.
+func (a *app) globalKeys() keys.Table {
+	km := a.keymap()
+	if t, ok := a.globalTables[km.Scope()]; ok {
+		return t
 	}
+	t := a.buildGlobalKeys(km)
+	if a.globalTables == nil {
+		a.globalTables = map[keys.Scope]keys.Table{}
+	}
+	a.globalTables[km.Scope()] = t
+	return t
+}
+
+func (a *app) buildGlobalKeys(km *keys.Map) keys.Table {
+	g := func(action string, k key.Binding, run func() tea.Cmd) keys.Binding {
+		return keys.Binding{Action: action, Key: k, Run: run, Show: keys.Help}
+	}
+	var paneKeys []string
+	for _, b := range km.Pane {
+		paneKeys = append(paneKeys, b.Keys()...)
+	}
+	jump := key.NewBinding(key.WithKeys(paneKeys...), key.WithHelp(km.Pane[0].Help().Key+"…"+km.Pane[8].Help().Key, "jump to pane"))
+	t := keys.Table{Scope: keys.Global, Bindings: []keys.Binding{
+		g("next_pane", km.NextPane, func() tea.Cmd { a.setActive((a.active + 1) % len(a.panes)); return nil }),
+		g("prev_pane", km.PrevPane, func() tea.Cmd { a.setActive((a.active + len(a.panes) - 1) % len(a.panes)); return nil }),
+		{Key: jump, Show: keys.Help},
+		g("command", km.Command, a.openPalette),
+		g("refresh", km.Refresh, func() tea.Cmd {
+			// Panes that fetch outside the shared state (Traffic) hear it too.
+			return tea.Batch(a.refresh(""), a.broadcast(pane.RefreshMsg{}), pane.Toast("refreshing all providers…", false))
+		}),
+		g("pause", km.Pause, func() tea.Cmd {
+			paused := !a.store.Paused()
+			cmd := a.store.SetPaused(paused)
+			if paused {
+				return tea.Batch(cmd, pane.Toast("auto-refresh paused (space resumes; r still refreshes)", false))
+			}
+			return tea.Batch(cmd, a.startSpin(), pane.Toast("auto-refresh resumed", false))
+		}),
+		g("help", km.Help, func() tea.Cmd { a.showHelp = true; return nil }),
+		g("quit", km.Quit, a.quit),
+	}}
 	for i := range km.Pane {
-		if key.Matches(msg, km.Pane[i]) {
+		t.Bindings = append(t.Bindings, keys.Binding{Action: fmt.Sprintf("pane_%d", i+1), Key: km.Pane[i], Run: func() tea.Cmd {
 			if i < len(a.panes) {
 				a.setActive(i)
 			}
 			return nil
-		}
+		}})
 	}
-	np, cmd := p.Update(msg)
-	a.panes[a.active] = np
-	return cmd
+	for i := range t.Bindings {
+		t.Bindings[i].Group = 9
+	}
+	return t
 }
 
 func (a *app) setActive(i int) {
@@ -465,10 +517,10 @@ func (a *app) quit() tea.Cmd {
 
 // recount updates the status bar counts of provider.
 func (a *app) recount(provider string) {
-	cs := conns.Of(a.store, provider)
+	cs := a.ctx.ConnectionsOf(provider)
 	c := counts{conns: len(cs)}
 	for i := range cs {
-		if cs[i].Pending != nil && cs[i].Pending.WaitingOnUs {
+		if model.WaitingOnUs(&cs[i]) {
 			c.pending++
 		}
 	}
@@ -893,9 +945,14 @@ func (a *app) providerStatus(name string) statusPart {
 			p.pending = st.Dim.Render(" · 0 pending")
 		}
 	}
+	// A provider that refuses mutations on its own (read_only in its
+	// config) says so; the global switch is in the header.
+	if src.ReadOnly && !a.opts.ReadOnly {
+		p.notes = append(p.notes, st.ReadOnly.Render("read-only"))
+	}
 	// Panes may add a provider-specific note (IPAM: pools over threshold).
 	for _, pn := range a.panes {
-		if ps, ok := pn.(interface{ ProviderStatus(string) string }); ok {
+		if ps, ok := pn.(pane.ProviderStatuser); ok {
 			if s := ps.ProviderStatus(name); s != "" {
 				p.notes = append(p.notes, s)
 			}
@@ -920,8 +977,8 @@ func (a *app) footerView() string {
 		}
 		return s.Render(text.Truncate(text.Clean(a.toast), a.w))
 	}
-	km := a.ctx.Keys
-	bindings := append([]key.Binding{}, a.panes[a.active].ShortHelp()...)
+	km := a.keymap()
+	bindings := a.panes[a.active].Keys().ShortHelp(a.w)
 	if !a.panes[a.active].Capturing() {
 		bindings = append(bindings, km.Help, km.Quit)
 	}
@@ -932,10 +989,9 @@ func (a *app) footerView() string {
 
 func (a *app) helpView(height int) string {
 	st := a.ctx.Styles
-	km := a.ctx.Keys
 	p := a.panes[a.active]
-	groups := append([][]key.Binding{}, p.FullHelp()...)
-	groups = append(groups, km.Global())
+	t := p.Keys()
+	groups := append(t.FullHelp(), a.globalKeys().FullHelp()...)
 	h := a.help
 	h.Width = max(a.w-6, 10)
 	var b strings.Builder
@@ -945,17 +1001,21 @@ func (a *app) helpView(height int) string {
 	b.WriteString("\n\n")
 	b.WriteString(st.Dim.Render("Filter: text  field=value  field==exact  field~=word  !negate  (terms ANDed; fields: column names or prefixes)"))
 	b.WriteString("\n" + st.Dim.Render("Status bar, when narrow: ● ok  ! stale  ✗ failing  ◷ rate limited  5p = 5 pending"))
-	if hn, ok := p.(interface{ HelpNote(readOnly bool) string }); ok {
-		// The pane knows which of its keys change the world.
-		if a.opts.ReadOnly {
-			b.WriteString("\n" + st.ReadOnly.Render(hn.HelpNote(true)))
-		} else {
-			b.WriteString("\n" + st.Dim.Render(hn.HelpNote(false)))
+	// What the pane's mutating keys do, or why they are off: read from
+	// the same table as the keys above.
+	wrapped := func(s string, style lipgloss.Style) {
+		// The box is at most the screen: a long note wraps, never cut.
+		for _, l := range text.Wrap(s, max(a.w-10, 20), max(a.w-12, 18)) {
+			b.WriteString("\n" + style.Render(strings.TrimRight(l, " ")))
 		}
-	} else if a.opts.ReadOnly {
-		b.WriteString("\n" + st.ReadOnly.Render("read-only mode: approve (a) and reject (x) are disabled (--read-only)"))
-	} else {
-		b.WriteString("\n" + st.Dim.Render("approve/reject always ask for confirmation; the dialog shows the exact request"))
+	}
+	switch note := t.Note(); {
+	case strings.Contains(note, "read-only"):
+		wrapped(note, st.ReadOnly)
+	case note != "":
+		wrapped(note, st.Dim)
+	case a.opts.ReadOnly:
+		wrapped("read-only mode (--read-only): every key that changes something is off", st.ReadOnly)
 	}
 	if a.opts.AuditPath != "" {
 		b.WriteString("\n" + st.Dim.Render("audit: "+a.opts.AuditPath))

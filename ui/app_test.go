@@ -11,23 +11,21 @@ import (
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/approvals"
-	"github.com/noctop/noctop/ui/components/connlist"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 )
 
-func connList(h *harness) *connlist.Model {
+func connList(h *harness) *connections.Model {
 	return h.m.Panes()[0].(*connections.Pane).List()
 }
 
-func apprList(h *harness) *connlist.Model {
-	return h.m.Panes()[1].(*approvals.Pane).List()
+func apprList(h *harness) *connections.Model {
+	return h.m.Panes()[1].(*connections.Pane).List()
 }
 
-func selectedKey(l *connlist.Model) string {
+func selectedKey(l *connections.Model) string {
 	c, ok := l.Selected()
 	if !ok {
 		return ""
@@ -206,7 +204,7 @@ func TestChangedRowsMarkedForOneRefresh(t *testing.T) {
 func TestStaleResultDropped(t *testing.T) {
 	w := fake.New("p1", 10, 0, 1)
 	h := newHarness(t, ui.Options{}, w)
-	key := conns.Key("p1")
+	key := pane.Key("p1", pane.ResConnections)
 	e := h.m.Store().Get(key)
 	seq := e.Seq
 	// Two overlapping refreshes: the first (older seq) is superseded.
@@ -400,7 +398,8 @@ func TestReadOnlyBlocksMutations(t *testing.T) {
 		t.Error("header lacks READ-ONLY")
 	}
 	h.keys("?")
-	if !strings.Contains(h.view(), "read-only mode: approve (a), reject (x), change requests (c/C) and decommission (D) are disabled") {
+	if v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(), "│", "")), " "); !strings.Contains(v, "read-only mode: approve (a), reject (x), change requests (c/C), bandwidth changes (b) and") ||
+		!strings.Contains(v, "decommission (D) are disabled (--read-only)") {
 		t.Errorf("help does not explain read-only:\n%s", h.view())
 	}
 }
@@ -491,7 +490,7 @@ func TestPauseAndResume(t *testing.T) {
 	if !strings.Contains(h.view(), "PAUSED") {
 		t.Fatal("header lacks PAUSED")
 	}
-	key := conns.Key("p1")
+	key := pane.Key("p1", pane.ResConnections)
 	e := h.m.Store().Get(key)
 	before, _ := w.Counts()
 	h.send(state.TickMsg{Key: key, Seq: e.Seq})
@@ -524,7 +523,7 @@ func TestQuitCancelsFetches(t *testing.T) {
 }
 
 func TestValidateKeys(t *testing.T) {
-	if err := ui.ValidateKeys(map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}); err != nil {
+	if err := ui.ValidateKeys(map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}, nil); err != nil {
 		t.Fatalf("valid table rejected: %v", err)
 	}
 	bad := []map[string][]string{
@@ -535,7 +534,7 @@ func TestValidateKeys(t *testing.T) {
 		{"refresh": {"q"}}, // q is quit
 	}
 	for _, b := range bad {
-		if err := ui.ValidateKeys(b); err == nil {
+		if err := ui.ValidateKeys(b, nil); err == nil {
 			t.Errorf("ValidateKeys(%v) = nil, want an error", b)
 		}
 	}

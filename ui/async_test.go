@@ -6,9 +6,7 @@ import (
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/components/connlist"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
@@ -17,9 +15,9 @@ import (
 )
 
 func withAsyncBuild(t *testing.T, n int) {
-	old := connlist.AsyncBuild
-	connlist.AsyncBuild = n
-	t.Cleanup(func() { connlist.AsyncBuild = old })
+	old := connections.AsyncBuild
+	connections.AsyncBuild = n
+	t.Cleanup(func() { connections.AsyncBuild = old })
 }
 
 // Large loads build rows in a command; the app must end up identical.
@@ -54,7 +52,7 @@ func TestAsyncBuildSupersededIsDropped(t *testing.T) {
 	for _, sp := range p.Resources() {
 		st.Register(sp)
 	}
-	k := conns.Key("p1")
+	k := pane.Key("p1", pane.ResConnections)
 	deliver := func(cs []model.Connection) func() any {
 		st.Start(k)
 		st.Apply(state.FetchedMsg{Key: k, Seq: st.Get(k).Seq, Data: cs, At: fixedNow})

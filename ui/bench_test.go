@@ -6,8 +6,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/pane"
 )
 
 // BenchmarkAppView100k is the whole screen (header, pane, status, footer)
@@ -18,7 +18,7 @@ func BenchmarkAppView100k(b *testing.B) {
 	m := ui.New(ui.Options{Now: clock}, []model.Source{w.Source()})
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
 	m = nm.(ui.Model)
-	msg := m.Store().Start(conns.Key("bench"))()
+	msg := m.Store().Start(pane.Key("bench", pane.ResConnections))()
 	nm, _ = m.Update(msg)
 	m = nm.(ui.Model)
 	nm, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgDown})

@@ -7,8 +7,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/pane"
 )
 
 // Goldens: 120×40, ASCII profile (TestMain), fixed clock. Update with
@@ -74,7 +74,7 @@ func TestGoldenLoading(t *testing.T) {
 	m.Init() // starts both fetches (commands not run)
 	nm, _ := m.Update(sizeMsg(120, 40))
 	m = nm.(ui.Model)
-	e := m.Store().Get(conns.Key("fabric-prod"))
+	e := m.Store().Get(pane.Key("fabric-prod", pane.ResConnections))
 	e.Progress.SetTotal(12)
 	e.Progress.Add(5)
 	nm, _ = m.Update(spinner.TickMsg{}) // snapshot progress, as the spinner tick does

@@ -109,3 +109,72 @@ func TestImportCheckerCatchesViolation(t *testing.T) {
 		t.Errorf("chain = %q", bad[0])
 	}
 }
+
+// widgetImports are what a widget may import from this module: plain data,
+// text helpers, styles, keys and other widgets. Widgets are leaves: they
+// know no pane, no shared state and no mutation path.
+var widgetImports = []string{"model", "model/modeltest", "ui/internal/text", "ui/styles", "ui/keys", "ui/widgets/"}
+
+// widgetViolations lists the imports of packages under root/ui/widgets
+// (test files included) that widgetImports does not allow.
+func widgetViolations(t *testing.T, root string) []string {
+	t.Helper()
+	var bad []string
+	base := filepath.Join(root, "ui", "widgets")
+	filepath.WalkDir(base, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Errorf("parse %s: %v", path, err)
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			own, ok := strings.CutPrefix(p, module+"/")
+			if !ok {
+				continue
+			}
+			allowed := false
+			for _, a := range widgetImports {
+				if own == a || (strings.HasSuffix(a, "/") && strings.HasPrefix(own, a)) {
+					allowed = true
+				}
+			}
+			if !allowed {
+				bad = append(bad, filepath.ToSlash(rel)+" imports "+own)
+			}
+		}
+		return nil
+	})
+	sort.Strings(bad)
+	return bad
+}
+
+func TestWidgetsImportNoPane(t *testing.T) {
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad := widgetViolations(t, root); len(bad) > 0 {
+		t.Fatalf("widgets are leaves (allowed: %s):\n%s", strings.Join(widgetImports, ", "), strings.Join(bad, "\n"))
+	}
+}
+
+func TestWidgetCheckerCatchesPaneImport(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "ui", "widgets", "w")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := "package w\nimport (\n_ \"" + module + "/ui/widgets/vtable\"\n_ \"" + module + "/ui/traffic\"\n_ \"" + module + "/ui/pane\"\n)\n"
+	if err := os.WriteFile(filepath.Join(dir, "w_test.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad := widgetViolations(t, root)
+	if len(bad) != 2 || !strings.Contains(bad[0], "ui/pane") || !strings.Contains(bad[1], "ui/traffic") {
+		t.Fatalf("violations = %q, want ui/pane and ui/traffic (and not the widget)", bad)
+	}
+}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/components/connlist"
+	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/export"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/internal/fakestats"
@@ -195,11 +195,11 @@ func TestSparklineColumnToggle(t *testing.T) {
 	h, st := sparkWorld(t)
 	l := connList(h)
 	h.keys("down", "down", "pgdown", "home")
-	if l.SparklinesOn() || len(queries(st)) != 0 || strings.Contains(h.view(), connlist.SparkTitle) {
+	if l.SparklinesOn() || len(queries(st)) != 0 || strings.Contains(h.view(), connections.SparkTitle) {
 		t.Fatalf("sparklines must be off by default: on %v, %d queries", l.SparklinesOn(), len(queries(st)))
 	}
 	h.keys("t")
-	if !l.SparklinesOn() || !strings.Contains(h.view(), connlist.SparkTitle) {
+	if !l.SparklinesOn() || !strings.Contains(h.view(), connections.SparkTitle) {
 		t.Fatalf("t did not show the column:\n%s", h.view())
 	}
 	if !strings.Contains(h.footer(), "24h trend column on for ix rows") {
@@ -236,7 +236,7 @@ func TestSparklineColumnToggle(t *testing.T) {
 		t.Errorf("queries after moves/refresh = %d, want still 15", n)
 	}
 	h.keys("t")
-	if l.SparklinesOn() || strings.Contains(h.view(), connlist.SparkTitle) {
+	if l.SparklinesOn() || strings.Contains(h.view(), connections.SparkTitle) {
 		t.Error("second t did not hide the column")
 	}
 }

@@ -7,11 +7,12 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/components/connlist"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/mutate"
 )
 
 // ixWorld is a fake IX-API account: active rows offer a change request
@@ -33,7 +34,7 @@ func selectState(t *testing.T, h *harness, state string) model.Connection {
 }
 
 // rowState is the STATE cell of key, filtered out or not.
-func rowState(h *harness, l *connlist.Model, key string) string {
+func rowState(h *harness, l *connections.Model, key string) string {
 	for _, r := range l.Table().All() {
 		if r.Key == key {
 			return r.Cells[connections.ColState]
@@ -44,9 +45,9 @@ func rowState(h *harness, l *connlist.Model, key string) string {
 
 // helpKeys is the list's footer key help as text (a toast may cover the
 // footer itself).
-func helpKeys(l *connlist.Model) string {
+func helpKeys(l *connections.Model) string {
 	var parts []string
-	for _, b := range l.ShortHelp() {
+	for _, b := range l.Keys().ShortHelp(0) {
 		if b.Enabled() {
 			parts = append(parts, b.Help().Key+" "+b.Help().Desc)
 		}
@@ -395,5 +396,92 @@ func TestApprovalsCanColumnFollowsActions(t *testing.T) {
 	}
 	if !strings.Contains(h.line(c.Name), "●") {
 		t.Errorf("changed row not marked: %q", h.line(c.Name))
+	}
+}
+
+// The result line belongs to the pane whose action it reports, and goes
+// after mutate.ResultTTL.
+func TestResultLineScopedAndExpires(t *testing.T) {
+	saved := mutate.ResultTTL
+	mutate.ResultTTL = 30 * time.Millisecond
+	t.Cleanup(func() { mutate.ResultTTL = saved })
+	w := fake.New("p1", 20, 2, 1)
+	h := newHarness(t, ui.Options{}, w)
+	h.keys("2", "a", "tab")
+	cmd := h.sendNoRun(keyMsg("enter"))
+	h.spawn(cmd)
+	// Collect the outcome only (not the expiry yet): the harness' idle
+	// window is longer than the TTL, so look right after the result lands.
+	deadline := time.Now().Add(2 * time.Second)
+	for apprList(h).Flow.Last == "" && time.Now().Before(deadline) {
+		select {
+		case msg := <-h.results:
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					h.spawn(c)
+				}
+			} else if msg != nil {
+				h.spawn(h.update(msg))
+			}
+		case <-time.After(time.Second):
+		}
+	}
+	if l := apprList(h).Flow.Last; !strings.HasPrefix(l, "✓ approve") {
+		t.Fatalf("Approvals result = %q", l)
+	}
+	if connList(h).Flow.Last != "" {
+		t.Error("the Connections pane shows the Approvals pane's result")
+	}
+	h.exec(nil) // the expiry arrives
+	if l := apprList(h).Flow.Last; l != "" {
+		t.Errorf("result line still there after its TTL: %q", l)
+	}
+	// (The footer's toast is the root's and goes on its own.)
+	if v := h.view(); strings.Contains(v[:strings.LastIndex(v, "\n")], "✓ approve") {
+		t.Errorf("result line still on screen:\n%s", v)
+	}
+}
+
+// Fabric's bandwidth change: b opens the dialog with an input for the new
+// bandwidth, re-planned as typed; what is sent is what was shown; the row
+// is re-read.
+func TestChangeBandwidthFlow(t *testing.T) {
+	w := fake.New("fab", 20, 0, 4).OfferBandwidthChange()
+	h := newHarness(t, ui.Options{}, w)
+	l := connList(h)
+	c := selectState(t, h, "active")
+	if f := helpKeys(l); !strings.Contains(f, "b bandwidth…") {
+		t.Errorf("footer lacks the bandwidth key: %q", f)
+	}
+	h.keys("b")
+	d := l.Flow.Dialog()
+	if d == nil || d.FocusOnConfirm() {
+		t.Fatalf("b: dialog %v", d)
+	}
+	v := h.view()
+	for _, s := range []string{"Bandwidth (Mbit/s)", "PATCH /fabric/v4/connections/" + c.ID, fmt.Sprintf(`"value": %d`, c.BandwidthMbps*2),
+		"Now      " + model.FormatMbps(c.BandwidthMbps)} {
+		if !strings.Contains(v, s) {
+			t.Errorf("dialog lacks %q:\n%s", s, v)
+		}
+	}
+	h.typeText("10000")
+	if v := h.view(); !strings.Contains(v, `"value": 10000`) || !strings.Contains(v, "→ 10G") {
+		t.Fatalf("not re-planned with 10000:\n%s", v)
+	}
+	planned := l.Flow.Dialog().Action()
+	h.keys("tab", "enter")
+	calls := w.Calls()
+	if len(calls) != 1 || !reflect.DeepEqual(calls[0], planned) {
+		t.Fatalf("sent %+v, want the previewed %+v", calls, planned)
+	}
+	var bw string
+	for _, r := range l.Table().All() {
+		if r.Key == c.Key() {
+			bw = r.Cells[connections.ColBW]
+		}
+	}
+	if bw != "10G" || !strings.Contains(l.Flow.Last, "✓ change the bandwidth of "+c.Name) {
+		t.Errorf("after: BW %q, result %q", bw, l.Flow.Last)
 	}
 }

@@ -18,16 +18,28 @@ import (
 //	:approvals :traffic …   switch to the pane (any unique prefix)
 //	:provider NAME          filter provider==NAME wherever there is a PROVIDER column
 //	:vlan 1140              filter vlan~=1140 (a whole VLAN tag) wherever there is a VLAN column
+//	                        (connections, IPAM blocks, inventory), replacing only
+//	                        an earlier vlan term: the pane's other terms stay
 //	:FIELD VALUE            filter FIELD=VALUE wherever there is such a column (":state pending")
 //	:clear                  drop every pane's filter
 //	:q                      quit
+//
+// ↑ and ↓ walk the lines run before (this session); tab completes, and
+// lists the candidates when several remain.
 //
 // It lives in the root because it spans panes; panes take part by
 // implementing pane.Filterer.
 type palette struct {
 	input textinput.Model
 	err   string
+	hint  string // candidates of the last tab
+	// back is how far ↑ went into the history (0: the line being typed).
+	back  int
+	typed string // the line being typed, kept while walking the history
 }
+
+// historyMax bounds the palette's history.
+const historyMax = 50
 
 // paletteCommands are the fixed command words (panes are added live).
 var paletteCommands = []string{"provider", "vlan", "clear", "quit", "help"}
@@ -53,6 +65,7 @@ func (a *app) paletteKey(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case "enter":
 		line := strings.TrimSpace(p.input.Value())
+		a.remember(line)
 		cmd, err := a.runCommand(line)
 		if err != "" {
 			p.err = err
@@ -61,16 +74,59 @@ func (a *app) paletteKey(msg tea.KeyMsg) tea.Cmd {
 		a.palette = nil
 		return cmd
 	case "tab":
-		if c := a.complete(p.input.Value()); c != "" {
+		c, cands := a.complete(p.input.Value())
+		if c != "" {
 			p.input.SetValue(c)
 			p.input.CursorEnd()
 		}
+		p.hint = ""
+		if len(cands) > 1 {
+			p.hint = strings.Join(cands, "  ")
+		}
+		return nil
+	case "up", "down":
+		a.walkHistory(msg.String() == "up")
 		return nil
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
-	p.err = ""
+	p.err, p.hint, p.back = "", "", 0
 	return cmd
+}
+
+// walkHistory shows the previous (up) or next line run before.
+func (a *app) walkHistory(up bool) {
+	p := a.palette
+	n := len(a.history)
+	if p.back == 0 {
+		p.typed = p.input.Value()
+	}
+	switch {
+	case up && p.back < n:
+		p.back++
+	case !up && p.back > 0:
+		p.back--
+	default:
+		return
+	}
+	line := p.typed
+	if p.back > 0 {
+		line = a.history[n-p.back]
+	}
+	p.input.SetValue(line)
+	p.input.CursorEnd()
+	p.err, p.hint = "", ""
+}
+
+// remember adds line to the history (not twice in a row).
+func (a *app) remember(line string) {
+	if line == "" || (len(a.history) > 0 && a.history[len(a.history)-1] == line) {
+		return
+	}
+	a.history = append(a.history, line)
+	if len(a.history) > historyMax {
+		a.history = a.history[len(a.history)-historyMax:]
+	}
 }
 
 // runCommand executes one palette line; err is shown in the palette,
@@ -91,7 +147,7 @@ func (a *app) runCommand(line string) (tea.Cmd, string) {
 		var cmds []tea.Cmd
 		for _, p := range a.panes {
 			if f, ok := p.(pane.Filterer); ok {
-				cmds = append(cmds, f.ClearFilter())
+				cmds = append(cmds, pane.Route(p.ID(), f.ClearFilter()))
 			}
 		}
 		return tea.Batch(append(cmds, pane.Toast("filters cleared", false))...), ""
@@ -137,12 +193,12 @@ func (a *app) filterAll(field, op, value string) (tea.Cmd, string) {
 		if !ok {
 			continue
 		}
-		done, cmd := f.FilterBy(field, op, value)
+		done, q, cmd := f.FilterBy(field, op, value)
 		if !done {
 			continue
 		}
-		cmds = append(cmds, cmd)
-		took = append(took, p.Title())
+		cmds = append(cmds, pane.Route(p.ID(), cmd))
+		took = append(took, p.Title()+" /"+q)
 		if first < 0 || i == a.active {
 			first = i
 		}
@@ -151,7 +207,10 @@ func (a *app) filterAll(field, op, value string) (tea.Cmd, string) {
 		return nil, fmt.Sprintf("no pane here can filter by %q", text.Truncate(field, 20))
 	}
 	a.setActive(first)
-	cmds = append(cmds, pane.Toast(fmt.Sprintf("filter %s%s%s on %s (esc in a pane clears it, :clear clears all)", field, op, value, strings.Join(took, ", ")), false))
+	// Say what happened: only the term on this field was replaced, each
+	// pane's other terms stay (its whole filter is shown).
+	cmds = append(cmds, pane.Toast(fmt.Sprintf("%s%s%s replaces any %s term, other terms kept: %s (esc clears a pane's, :clear all)",
+		field, op, value, field, strings.Join(took, " · ")), false))
 	return tea.Batch(cmds...), ""
 }
 
@@ -219,8 +278,9 @@ func (a *app) paneWords() []string {
 }
 
 // complete extends the line to the longest common prefix of the
-// candidates: command words first, provider names after "provider ".
-func (a *app) complete(line string) string {
+// candidates (command words first, provider names after "provider ") and
+// returns the candidates.
+func (a *app) complete(line string) (string, []string) {
 	var cands []string
 	prefix, word := "", strings.ToLower(strings.TrimLeft(line, " "))
 	if rest, ok := strings.CutPrefix(word, "provider "); ok {
@@ -232,7 +292,7 @@ func (a *app) complete(line string) string {
 		}
 	} else {
 		if strings.Contains(word, " ") {
-			return ""
+			return "", nil
 		}
 		for _, c := range append(a.paneWords(), paletteCommands...) {
 			if strings.HasPrefix(c, word) && !slices.Contains(cands, c) {
@@ -241,7 +301,7 @@ func (a *app) complete(line string) string {
 		}
 	}
 	if len(cands) == 0 {
-		return ""
+		return "", nil
 	}
 	common := cands[0]
 	for _, c := range cands[1:] {
@@ -255,7 +315,7 @@ func (a *app) complete(line string) string {
 			common = cands[0] // a pane or a bare command: nothing follows
 		}
 	}
-	return prefix + common
+	return prefix + common, cands
 }
 
 // paletteView is the footer line while the palette is open.
@@ -263,10 +323,13 @@ func (a *app) paletteView() string {
 	st := a.ctx.Styles
 	p := a.palette
 	in := p.input
-	if p.err != "" {
+	if p.err != "" || p.hint != "" {
 		in.Placeholder = ""
 		in.Width = min(max(text.Width(in.Value())+1, 10), max(a.w/2, 10))
-		return text.Truncate(in.View()+"  "+st.Error.Render(text.Clean(p.err)), a.w)
+		if p.err != "" {
+			return text.Truncate(in.View()+"  "+st.Error.Render(text.Clean(p.err)), a.w)
+		}
+		return text.Truncate(in.View()+"  "+st.Dim.Render(text.Clean(p.hint)), a.w)
 	}
 	return text.Truncate(in.View(), a.w)
 }

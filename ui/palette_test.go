@@ -1,12 +1,17 @@
 package ui_test
 
 import (
+	"context"
+	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakestats"
+	"github.com/noctop/noctop/ui/inventory"
+	"github.com/noctop/noctop/ui/ipam"
 )
 
 func palette(h *harness, line string) {
@@ -124,4 +129,104 @@ func TestPaletteCompletionAndCapture(t *testing.T) {
 	if !strings.Contains(h.view(), "command palette") {
 		t.Error("help does not list the palette")
 	}
+}
+
+// vlanIPAM is an IPAM with two blocks on two VLANs.
+type vlanIPAM struct{ emptyIPAM }
+
+func (vlanIPAM) Blocks(context.Context, model.BlockQuery, *model.Progress) ([]model.Block, error) {
+	b := func(id int64, cidr string, vlan int) model.Block {
+		return model.Block{Provider: "ipam", ID: id, Family: model.IPv4, Prefix: netip.MustParsePrefix(cidr), Status: model.BlockAssigned,
+			Assigned: true, Leaf: true, VLAN: vlan}
+	}
+	return []model.Block{b(1, "10.0.0.0/24", 1140), b(2, "10.0.1.0/24", 1141)}, nil
+}
+
+// :vlan reaches every pane with VLANs (connections, IPAM blocks, the
+// inventory), replaces only an earlier vlan term and says so.
+func TestPaletteVLANReachesEveryPane(t *testing.T) {
+	w := fake.New("ix-demo", 20, 2, 1)
+	w.Mutate(w.Snapshot()[0].ID, func(c *model.Connection) { c.A.VLANs = []int{1101} })
+	st := fakestats.New("ix-demo", clock)
+	src := w.Source()
+	ms := st.ModelSource()
+	src.Inventory, src.IPAM = ms.Inventory, vlanIPAM{}
+	h := newHarnessSources(t, ui.Options{}, src)
+	h.size(400, 40) // room for the whole toast
+	h.keys("/")
+	h.typeText("state=pending")
+	h.keys("enter")
+	palette(h, "vlan 1101")
+	cl := connList(h)
+	if q := cl.Table().Filter().Query; q != "state=pending vlan~=1101" {
+		t.Errorf("Connections query %q: the vlan term is added, other terms stay", q)
+	}
+	palette(h, "vlan 1102")
+	if q := cl.Table().Filter().Query; q != "state=pending vlan~=1102" {
+		t.Errorf("Connections query %q: the vlan term replaced", q)
+	}
+	f := h.footer()
+	for _, s := range []string{"vlan~=1102 replaces any vlan term, other terms kept", "Connections /state=pending vlan~=1102", "IPAM /vlan~=1102", "Inventory /vlan~=1102"} {
+		if !strings.Contains(f, s) {
+			t.Errorf("toast lacks %q: %q", s, f)
+		}
+	}
+	palette(h, "vlan 1140")
+	ip := h.m.Panes()[paneIndex(t, h, "IPAM")].(*ipam.Pane)
+	if rows, _, _ := ip.Browser(); len(rows) != 1 || ip.CurrentView() != ipam.ViewBlocks {
+		t.Errorf("IPAM: %d block rows in view %s, want the one on VLAN 1140 in Blocks", len(rows), ip.CurrentView())
+	}
+	palette(h, "vlan 1102") // LAGs on even ports carry 1100, 1102 …
+	inv := h.m.Panes()[paneIndex(t, h, "Inventory")].(*inventory.Pane)
+	var lags int
+	for _, r := range inv.Rows() {
+		if strings.HasPrefix(r, "LAG ") {
+			lags++
+		}
+	}
+	if lags == 0 || len(inv.Rows()) == 0 {
+		t.Errorf("Inventory: no LAG on VLAN 1102 shown: %v", inv.Rows())
+	}
+	palette(h, "clear")
+	if rows, _, _ := ip.Browser(); len(rows) != 2 || cl.Table().Filter().Query != "" {
+		t.Errorf(":clear left filters (IPAM rows %d, query %q)", len(rows), cl.Table().Filter().Query)
+	}
+}
+
+func TestPaletteHistoryAndCandidates(t *testing.T) {
+	h := newHarness(t, ui.Options{}, fake.New("fabric-prod", 10, 2, 1), fake.New("fabric-lab", 10, 2, 2), fake.New("ix-fra", 10, 2, 3))
+	palette(h, "vlan 100")
+	palette(h, "approvals")
+	h.keys(":", "up")
+	if !strings.Contains(h.footer(), ":approvals") {
+		t.Errorf("↑: %q", h.footer())
+	}
+	h.keys("up")
+	if !strings.Contains(h.footer(), ":vlan 100") {
+		t.Errorf("↑↑: %q", h.footer())
+	}
+	h.keys("up") // nothing older: stays
+	h.keys("down", "down")
+	if f := h.footer(); !strings.Contains(f, "(tab completes)") { // the placeholder: the line is empty
+		t.Errorf("↓↓ back to the empty line: %q", f)
+	}
+	h.keys("up", "enter")
+	if h.m.Active() != 1 {
+		t.Errorf("the recalled line did not run: active %d", h.m.Active())
+	}
+	// Tab after "provider " lists what can follow; a shared prefix completes.
+	h.keys(":")
+	h.typeText("provider ")
+	h.keys("tab")
+	for _, n := range []string{"fabric-prod", "fabric-lab", "ix-fra"} {
+		if !strings.Contains(h.footer(), n) {
+			t.Errorf("tab after provider: %q lacks %s", h.footer(), n)
+		}
+	}
+	h.typeText("f")
+	h.keys("tab")
+	if f := h.footer(); !strings.Contains(f, ":provider fabric-") || !strings.Contains(f, "fabric-prod  fabric-lab") {
+		t.Errorf("tab after provider f: %q", f)
+	}
+	h.keys("esc")
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/components/connlist"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/internal/fakestats"
@@ -89,7 +88,7 @@ func TestGraphKeyFromConnections(t *testing.T) {
 		t.Errorf("g from the detail view did not open Traffic")
 	}
 	_ = w
-	_ = connlist.Config{}
+	_ = connections.Config{}
 }
 
 func TestGraphKeyFromInventoryAndRefresh(t *testing.T) {

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,9 +53,15 @@ func (d *Duration) UnmarshalText(b []byte) error {
 type Config struct {
 	Path      string `toml:"-"`
 	loc       *locator
-	UI        UI                  `toml:"ui"`
-	Keys      map[string][]string `toml:"keys"`
-	Providers []Provider          `toml:"provider"`
+	UI        UI             `toml:"ui"`
+	RawKeys   map[string]any `toml:"keys"`
+	Providers []Provider     `toml:"provider"`
+
+	// Keys is [keys]: action = [keys...], binding in every pane; PaneKeys
+	// are the [keys.<pane>] tables, binding in that pane only. Both are
+	// read from RawKeys by Parse; the UI's keymap validates the names.
+	Keys     map[string][]string            `toml:"-"`
+	PaneKeys map[string]map[string][]string `toml:"-"`
 }
 
 // UI holds dashboard-wide settings.
@@ -263,11 +271,61 @@ func Parse(path string, src []byte, getenv func(string) string) (*Config, error)
 	for i := range c.Providers {
 		c.Providers[i].index = i
 	}
+	if err := c.splitKeys(); err != nil {
+		return nil, err
+	}
 	c.Defaults()
 	if err := c.validate(path, loc, getenv); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// splitKeys reads [keys] into Keys (action = list of keys) and PaneKeys
+// ([keys.<pane>] tables of the same); anything else is a located error.
+func (c *Config) splitKeys() error {
+	list := func(v any, at ...string) ([]string, error) {
+		xs, ok := v.([]any)
+		if !ok {
+			return nil, c.ErrorAt("want a list of key names, e.g. [\"a\", \"ctrl+a\"]", at...)
+		}
+		out := make([]string, 0, len(xs))
+		for _, x := range xs {
+			s, ok := x.(string)
+			if !ok {
+				return nil, c.ErrorAt(fmt.Sprintf("key names are strings, not %v", x), at...)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(c.RawKeys)) {
+		v := c.RawKeys[name]
+		if t, ok := v.(map[string]any); ok {
+			pk := map[string][]string{}
+			for _, action := range slices.Sorted(maps.Keys(t)) {
+				ks, err := list(t[action], "keys", name, action)
+				if err != nil {
+					return err
+				}
+				pk[action] = ks
+			}
+			if c.PaneKeys == nil {
+				c.PaneKeys = map[string]map[string][]string{}
+			}
+			c.PaneKeys[name] = pk
+			continue
+		}
+		ks, err := list(v, "keys", name)
+		if err != nil {
+			return err
+		}
+		if c.Keys == nil {
+			c.Keys = map[string][]string{}
+		}
+		c.Keys[name] = ks
+	}
+	return nil
 }
 
 func suggest(k toml.Key) string {

@@ -56,6 +56,28 @@ func TestParseGood(t *testing.T) {
 	}
 }
 
+// [keys] binds in every pane, [keys.<pane>] in one.
+func TestParseKeyTables(t *testing.T) {
+	src := "[keys]\nrefresh = [\"r\", \"f5\"]\n\n[keys.approvals]\napprove = [\"A\"]\n\n[keys.ipam]\nassign = [\"ctrl+a\"]\n"
+	c, err := Parse("c.toml", []byte(src), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Keys["refresh"]; len(got) != 2 || got[1] != "f5" || len(c.Keys) != 1 {
+		t.Errorf("Keys = %v", c.Keys)
+	}
+	if got := c.PaneKeys["approvals"]["approve"]; len(got) != 1 || got[0] != "A" || c.PaneKeys["ipam"]["assign"][0] != "ctrl+a" {
+		t.Errorf("PaneKeys = %v", c.PaneKeys)
+	}
+	// Errors about a pane's binding point at its line.
+	if e := c.ErrorAt("x", "keys", "ipam", "assign"); e.Line != 8 || e.Key != "keys.ipam.assign" {
+		t.Errorf("ErrorAt(keys.ipam.assign) = line %d key %q", e.Line, e.Key)
+	}
+	if e := c.ErrorAt("x", "keys", "refresh"); e.Line != 2 || e.Key != "keys.refresh" {
+		t.Errorf("ErrorAt(keys.refresh) = line %d key %q", e.Line, e.Key)
+	}
+}
+
 func TestSecretsNeverPrint(t *testing.T) {
 	c, err := Parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
 	if err != nil {
@@ -92,6 +114,9 @@ func TestParseErrors(t *testing.T) {
 		{"threshold", "[ui]\npool_threshold = 120.0\n", nil, 2, []string{"pool_threshold"}},
 		{"light above zero", "[ui]\nlow_light_dbm = 3.0\n", nil, 2, []string{"low_light_dbm", "between -40 and 0"}},
 		{"light far too low", "[ui]\nrefresh = \"5s\"\nlow_light_dbm = -60.0\n", nil, 3, []string{"low_light_dbm"}},
+		{"keys not a list", "[keys]\nrefresh = \"r\"\n", nil, 2, []string{"keys.refresh", "want a list of key names"}},
+		{"pane keys not a list", "[keys]\nrefresh = [\"r\"]\n\n[keys.approvals]\napprove = 1\n", nil, 5, []string{"keys.approvals.approve", "want a list"}},
+		{"pane key not a string", "[keys.ipam]\nassign = [\"A\", 3]\n", nil, 2, []string{"keys.ipam.assign", "key names are strings"}},
 		{"negative max_items", base + "max_items = -5\n", map[string]string{"T": "x"}, 6, []string{"provider[1].max_items", "between 1 and 50000000"}},
 		{"absurd max_items", base + "max_items = 900000000\n", map[string]string{"T": "x"}, 6, []string{"max_items", "got 900000000"}},
 		{"tiny listing_timeout", base + "listing_timeout = \"10ms\"\n", map[string]string{"T": "x"}, 6, []string{"provider[1].listing_timeout", "at least 1s"}},

@@ -26,7 +26,8 @@ func (l *locator) find(k []string) (int, string) {
 	case 1:
 		key = k[0]
 	default:
-		table, key = k[0], k[len(k)-1]
+		// [a.b] tables: everything but the last element names the table.
+		table, key = strings.Join(k[:len(k)-1], "."), k[len(k)-1]
 		if name, idx, ok := strings.Cut(table, "#"); ok {
 			table = name
 			nth, _ = strconv.Atoi(idx)
@@ -75,7 +76,24 @@ func (l *locator) find(k []string) (int, string) {
 		// An undecoded key inside some [[provider]]: search every one.
 		return l.findAny(table, key), display
 	}
+	if nth < 0 {
+		// k may name a table itself ([keys.approvals]).
+		if n := l.header(strings.Join(k, ".")); n > 0 {
+			return n, display
+		}
+	}
 	return headerLine, display
+}
+
+// header is the line of table header [name], 0 when there is none.
+func (l *locator) header(name string) int {
+	for i, raw := range l.lines {
+		s := strings.TrimSpace(raw)
+		if strings.HasPrefix(s, "[") && !strings.HasPrefix(s, "[[") && strings.TrimSpace(strings.Trim(strings.SplitN(s, "#", 2)[0], " []")) == name {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 func (l *locator) findAny(table, key string) int {

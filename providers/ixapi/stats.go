@@ -140,6 +140,13 @@ func (p *Provider) capacityOf(ctx context.Context, t ObjectType, id string) floa
 // membership): ASN, IPs, MAC and the average traffic with each over the
 // aggregate a 24-hour view would use. Peer.Ref.ID is what SeriesQuery.Peers
 // takes.
+// HasPeers implements model.PeerTargets: peers exist for network service
+// configs only (what Peers accepts), so a port graph offers no peer list.
+func (p *Provider) HasPeers(config model.Ref) bool {
+	t, _, err := ParseRef(config)
+	return err == nil && t == ObjNetworkServiceConfig
+}
+
 func (p *Provider) Peers(ctx context.Context, config model.Ref) ([]model.Peer, error) {
 	t, id, err := ParseRef(config)
 	if err != nil {

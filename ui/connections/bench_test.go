@@ -12,7 +12,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
@@ -48,7 +47,7 @@ func newFixture(tb testing.TB, n, w, h int) *fixture {
 	for _, sp := range p.Resources() {
 		st.Register(sp)
 	}
-	f := &fixture{w: world, store: st, p: p, key: conns.Key("bench")}
+	f := &fixture{w: world, store: st, p: p, key: pane.Key("bench", pane.ResConnections)}
 	f.deliver(tb, f.fetch(tb))
 	p.SetSize(w, h)
 	if got := p.List().Table().Total(); got != n {
@@ -174,7 +173,7 @@ func BenchmarkConnectionsRefresh100k(b *testing.B) {
 	l.TableView().SetCursor(l.Len() / 2)
 	sel, _ := l.Selected()
 	selKey := sel.Key()
-	base := conns.Of(f.store, "bench")
+	base, _ := f.store.Get(f.key).Data.([]model.Connection)
 	// Pre-build the deliveries: fetching is not what this measures.
 	const variants = 4
 	var data [variants][]model.Connection
@@ -208,7 +207,7 @@ func BenchmarkConnectionsFirstLoad100k(b *testing.B) {
 		for _, sp := range p.Resources() {
 			st.Register(sp)
 		}
-		f := &fixture{store: st, p: p, key: conns.Key("bench")}
+		f := &fixture{store: st, p: p, key: pane.Key("bench", pane.ResConnections)}
 		f.store.Start(f.key)
 		data := append([]model.Connection(nil), cs...)
 		b.StartTimer()
@@ -312,7 +311,7 @@ func BenchmarkConnectionsFirstLoadUpdate100k(b *testing.B) {
 		for _, sp := range p.Resources() {
 			st.Register(sp)
 		}
-		k := conns.Key("bench")
+		k := pane.Key("bench", pane.ResConnections)
 		st.Start(k)
 		data := append([]model.Connection(nil), cs...)
 		b.StartTimer()
@@ -342,7 +341,7 @@ func BenchmarkConnectionsFirstLoadInstall100k(b *testing.B) {
 		for _, sp := range p.Resources() {
 			st.Register(sp)
 		}
-		k := conns.Key("bench")
+		k := pane.Key("bench", pane.ResConnections)
 		st.Start(k)
 		data := append([]model.Connection(nil), cs...)
 		st.Apply(state.FetchedMsg{Key: k, Seq: st.Get(k).Seq, Data: data, At: now()})

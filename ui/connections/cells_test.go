@@ -25,8 +25,35 @@ func TestCells(t *testing.T) {
 	if nums[connections.ColBW] != 2500 || nums[connections.ColUpdated] != c.Updated.UnixNano() {
 		t.Errorf("sort values = %v", nums)
 	}
+	// An unknown bandwidth reads as the dialog and the export write it.
 	empty, _ := connections.Cells(&model.Connection{ID: "x"}, loc)
-	if empty[connections.ColBW] != "" || empty[connections.ColUpdated] != "" || empty[connections.ColName] != "x" {
-		t.Errorf("zero values should render empty: %q", empty)
+	if empty[connections.ColBW] != model.FormatMbps(0) || empty[connections.ColUpdated] != "" || empty[connections.ColName] != "x" {
+		t.Errorf("zero values: %q", empty)
+	}
+	// One bandwidth formatter: the table says what the dialog and export say.
+	for _, mbps := range []int64{1234, 2500, 1_000_000, 400_000} {
+		c.BandwidthMbps = mbps
+		cells, _ := connections.Cells(&c, loc)
+		if cells[connections.ColBW] != model.FormatMbps(mbps) {
+			t.Errorf("%d Mbps: cell %q, want %q", mbps, cells[connections.ColBW], model.FormatMbps(mbps))
+		}
+	}
+}
+
+func TestApprovalCellsCanColumnHonoursReadOnly(t *testing.T) {
+	c := model.Connection{Provider: "ro", ID: "1", Pending: &model.PendingChange{Kind: model.ChangeCreation, WaitingOnUs: true},
+		Actions: []model.ActionKind{model.ActionApprove, model.ActionReject}}
+	rw, _ := connections.ApprovalCells(func(string) string { return "" })(&c, time.UTC)
+	if rw[connections.ApprCan] != "approve,reject" {
+		t.Errorf("writable: CAN = %q", rw[connections.ApprCan])
+	}
+	ro, _ := connections.ApprovalCells(func(p string) string {
+		if p == "ro" {
+			return "read_only = true for ro"
+		}
+		return ""
+	})(&c, time.UTC)
+	if ro[connections.ApprCan] != "" {
+		t.Errorf("read-only provider: CAN = %q, want nothing", ro[connections.ApprCan])
 	}
 }

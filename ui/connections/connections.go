@@ -1,22 +1,18 @@
-// Package connections is the Connections pane: every connection of every
-// provider in one sortable, filterable, virtualised table.
 package connections
 
 import (
 	"strconv"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/connlist"
-	"github.com/noctop/noctop/ui/components/vtable"
-	"github.com/noctop/noctop/ui/conns"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
-// Column indices.
+// Column indices of the Connections pane.
 const (
 	ColProvider = iota
 	ColName
@@ -30,8 +26,9 @@ const (
 	ColUpdated
 )
 
-// Columns of the pane; priorities decide what is dropped first when narrow.
-var Columns = []connlist.Column{
+// Columns of the Connections pane; priorities decide what is dropped first
+// when narrow.
+var Columns = []Column{
 	{Name: "PROVIDER", Layout: vtable.Column{Min: 8, Max: 18, Priority: 4}},
 	{Name: "NAME", Layout: vtable.Column{Min: 14, Max: 48, Flex: 3, Priority: 10}},
 	{Name: "TYPE", Layout: vtable.Column{Min: 6, Max: 16, Priority: 2}},
@@ -44,35 +41,35 @@ var Columns = []connlist.Column{
 	{Name: "UPDATED", Kind: model.ColTime, Layout: vtable.Column{Min: 16, Max: 16, Priority: 1}},
 }
 
-// Cells renders one connection into the pane's columns.
+// Cells renders one connection into the Connections pane's columns.
 func Cells(c *model.Connection, loc *time.Location) ([]string, []int64) {
-	name := c.Name
-	if name == "" {
-		name = c.ID
-	}
 	upd := ""
 	var updN int64
 	if !c.Updated.IsZero() {
 		upd = c.Updated.In(loc).Format("2006-01-02 15:04")
 		updN = c.Updated.UnixNano()
 	}
-	cells := []string{c.Provider, name, c.Type, string(c.State), c.Status, conns.FormatBandwidth(c.BandwidthMbps),
-		conns.Side(c.A), conns.Side(c.Z), c.VLANString(), upd}
+	cells := []string{c.Provider, nameOf(*c), c.Type, string(c.State), c.Status, model.FormatMbps(c.BandwidthMbps),
+		c.A.Label(), c.Z.Label(), c.VLANString(), upd}
 	nums := make([]int64, len(cells))
 	nums[ColBW] = c.BandwidthMbps
 	nums[ColUpdated] = updN
 	return cells, nums
 }
 
-// Pane is the Connections pane.
+// Pane is a pane showing a connection list: Connections or Approvals.
 type Pane struct {
-	ctx  *pane.Context
-	list *connlist.Model
+	id    pane.ID
+	title string
+	ctx   *pane.Context
+	list  *Model
 }
 
-// New builds the pane (a pane.Factory).
+// New builds the Connections pane (a pane.Factory): every connection, with
+// the optional 24h trend column.
 func New(ctx *pane.Context) pane.Pane {
-	return &Pane{ctx: ctx, list: connlist.New(ctx, connlist.Config{
+	return &Pane{id: pane.Connections, title: "Connections", ctx: ctx, list: NewModel(ctx, Config{
+		Scope:    keys.Scope(pane.Connections),
 		Title:    "Connections",
 		Columns:  Columns,
 		Cells:    Cells,
@@ -84,18 +81,19 @@ func New(ctx *pane.Context) pane.Pane {
 }
 
 // List exposes the engine (tests, benchmarks).
-func (p *Pane) List() *connlist.Model { return p.list }
+func (p *Pane) List() *Model { return p.list }
 
-func (p *Pane) Title() string { return "Connections" }
+func (p *Pane) ID() pane.ID   { return p.id }
+func (p *Pane) Title() string { return p.title }
 
 func (p *Pane) Badge() string {
-	if p.list.Table().Total() == 0 {
-		return ""
+	if n := p.list.Table().Total(); n > 0 {
+		return strconv.Itoa(n)
 	}
-	return strconv.Itoa(p.list.Table().Total())
+	return ""
 }
 
-func (p *Pane) Resources() []state.Spec { return conns.Specs(p.ctx) }
+func (p *Pane) Resources() []state.Spec { return p.ctx.ConnectionSpecs() }
 func (p *Pane) Init() tea.Cmd           { return nil }
 func (p *Pane) SetSize(w, h int)        { p.list.SetSize(w, h) }
 func (p *Pane) Capturing() bool         { return p.list.Capturing() }
@@ -103,22 +101,16 @@ func (p *Pane) TextFocused() bool       { return p.list.TextFocused() }
 func (p *Pane) Busy() bool {
 	return p.list.Flow.Busy() || p.list.Building() || p.list.SparksInflight() > 0
 }
-func (p *Pane) View() string             { return p.list.View() }
-func (p *Pane) ShortHelp() []key.Binding { return p.list.ShortHelp() }
-func (p *Pane) FullHelp() [][]key.Binding {
-	return p.list.FullHelp()
-}
+func (p *Pane) View() string     { return p.list.View() }
+func (p *Pane) Keys() keys.Table { return p.list.Keys() }
 
 // FilterBy lets the command palette set a field's filter term.
-func (p *Pane) FilterBy(field, op, value string) (bool, tea.Cmd) {
+func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
 	return p.list.FilterBy(field, op, value)
 }
 
 // ClearFilter drops the filter (":clear").
 func (p *Pane) ClearFilter() tea.Cmd { return p.list.ClearFilter() }
-
-// HelpNote tells the ? overlay which keys mutate.
-func (p *Pane) HelpNote(readOnly bool) string { return p.list.HelpNote(readOnly) }
 
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	return p, p.list.Update(msg)

@@ -7,15 +7,14 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/graph"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/graph"
 )
 
 // The 24h trend column (t) on the real pane: the same 100,000 rows at
@@ -37,7 +36,7 @@ func newSparkFixture(tb testing.TB, on bool) *fixture {
 	for _, sp := range p.Resources() {
 		st.Register(sp)
 	}
-	f := &fixture{w: world, store: st, p: p, key: conns.Key("bench")}
+	f := &fixture{w: world, store: st, p: p, key: pane.Key("bench", pane.ResConnections)}
 	f.deliver(tb, f.fetch(tb))
 	p.SetSize(200, 60)
 	l := p.List()

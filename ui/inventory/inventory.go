@@ -5,29 +5,28 @@
 package inventory
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"strings"
 	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/sparks"
 	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
-	"github.com/noctop/noctop/ui/traffic"
+	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/detail"
+	"github.com/noctop/noctop/ui/widgets/list"
+	"github.com/noctop/noctop/ui/widgets/sparks"
 )
 
 // Key is the state key of a provider's inventory.
-func Key(provider string) state.Key {
-	return state.Key{Provider: provider, Resource: state.Inventory}
-}
+func Key(provider string) state.Key { return pane.Key(provider, pane.ResInventory) }
 
 // notGraphable are node kinds that carry no traffic of their own.
 var notGraphable = map[string]bool{
@@ -47,16 +46,17 @@ type Pane struct {
 	// expanded holds item keys; providers and their first level start open.
 	expanded map[string]bool
 	seen     map[string]bool // providers whose first load was expanded
-	cursor   int
-	offset   int
+	// keys is the key map of this pane's scope ([keys.inventory] applied).
+	keys *keys.Map
+	// cur, input and dview are the parts every list shares: the cursor
+	// over rows, the "/" filter input and the detail view.
+	cur    list.Cursor
+	input  list.Filter
+	needle string // the query as typed
+	filter model.Filter
 
-	filtering bool
-	input     textinput.Model
-	needle    string // the query as typed
-	filter    model.Filter
-
-	detail       *item
-	detailOffset int
+	detail *item
+	dview  detail.Model
 
 	// Sparklines is the 24h trend column (off by default: it costs one
 	// statistics request per visible port or connection).
@@ -77,47 +77,33 @@ func New(ctx *pane.Context) pane.Pane {
 
 // NewPane is New with the concrete type.
 func NewPane(ctx *pane.Context) *Pane {
-	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "text  kind=port  state==testing  !negate"
-	in.CharLimit = 200
-	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, input: in}
-	parent := context.Background
-	if ctx.Store != nil {
-		parent = ctx.Store.Context
-	}
-	p.sparks = sparks.New(owners.Add(1), ctx.Now, parent)
+	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, keys: ctx.Keys.For(keys.Scope(pane.Inventory)),
+		input: list.NewFilter("text  kind=port  state==testing  vlan=1140  !negate")}
+	p.sparks = sparks.New(owners.Add(1), ctx.Now, ctx.Background)
 	return p
 }
 
+func (p *Pane) ID() pane.ID   { return pane.Inventory }
 func (p *Pane) Title() string { return "Inventory" }
 
 func (p *Pane) Badge() string { return "" }
 
 // Resources: one inventory per source that has one.
-func (p *Pane) Resources() []state.Spec {
-	var out []state.Spec
-	for _, s := range p.ctx.Sources {
-		if s.Inventory == nil {
-			continue
-		}
-		src := s.Inventory
-		out = append(out, state.Spec{Key: Key(s.Name), Fetch: func(c context.Context, pr *model.Progress) (any, error) {
-			return src.Inventory(c, pr)
-		}})
-	}
-	return out
-}
+func (p *Pane) Resources() []state.Spec { return p.ctx.InventorySpecs() }
 
 func (p *Pane) Init() tea.Cmd { return nil }
 
 func (p *Pane) SetSize(w, h int) {
 	p.w, p.h = max(w, 0), max(h, 0)
-	p.input.Width = max(w-30, 10)
-	p.clamp()
+	p.input.SetWidth(max(w-30, 10))
+	p.cur.SetHeight(p.listHeight())
+	p.dview.SetSize(p.w, max(p.h-1, 0))
 }
 
-func (p *Pane) Capturing() bool { return p.filtering }
+func (p *Pane) Capturing() bool { return p.input.Opened() }
+
+// TextFocused: the only input is the filter's.
+func (p *Pane) TextFocused() bool { return p.input.Opened() }
 
 // Busy keeps the spinner turning while sparklines load.
 func (p *Pane) Busy() bool { return p.sparks.Inflight() > 0 }
@@ -132,17 +118,17 @@ func (p *Pane) Rows() []string {
 }
 
 // Cursor is the selected row.
-func (p *Pane) Cursor() int { return p.cursor }
+func (p *Pane) Cursor() int { return p.cur.Pos() }
 
 // Selected returns the node under the cursor (or in the detail view).
 func (p *Pane) Selected() (*model.Node, string, bool) {
 	if p.detail != nil {
 		return p.detail.node, p.detail.source, true
 	}
-	if p.cursor < 0 || p.cursor >= len(p.rows) {
+	if p.cur.Pos() >= len(p.rows) {
 		return nil, "", false
 	}
-	r := p.rows[p.cursor]
+	r := p.rows[p.cur.Pos()]
 	return r.node, r.source, true
 }
 
@@ -152,38 +138,34 @@ func graphable(n *model.Node) bool {
 
 // GraphTarget is the selected port, connection, config ... when its
 // provider offers statistics.
-func (p *Pane) GraphTarget() (traffic.Target, bool) {
+func (p *Pane) GraphTarget() (pane.GraphTarget, bool) {
 	n, src, ok := p.Selected()
 	if !ok || !graphable(n) {
-		return traffic.Target{}, false
+		return pane.GraphTarget{}, false
 	}
 	s, ok := p.ctx.Source(src)
 	if !ok || s.Stats == nil {
-		return traffic.Target{}, false
+		return pane.GraphTarget{}, false
 	}
 	ref := n.Ref
 	if ref.Provider == "" {
 		ref.Provider = src
 	}
-	return traffic.Target{Source: src, Ref: ref, Title: text.Clean(n.Label)}, true
+	return pane.GraphTarget{Source: src, Ref: ref, Title: text.Clean(n.Label)}, true
 }
 
 // rebuild re-reads every provider's inventory from the shared state,
 // keeping the cursor on the same node.
 func (p *Pane) rebuild() {
-	sel := ""
-	if p.cursor < len(p.rows) {
-		sel = p.rows[p.cursor].key
-	}
+	sel := p.selectedKey()
 	p.roots = p.roots[:0]
 	for _, s := range p.ctx.Sources {
-		e := p.ctx.Store.Get(Key(s.Name))
-		if e == nil {
+		if _, registered := p.ctx.StatusOf(Key(s.Name)); !registered {
 			continue
 		}
-		nodes, _ := e.Data.([]model.Node)
+		nodes, loaded := p.ctx.InventoryOf(s.Name)
 		root := build(s.Name, s.Kind, nodes)
-		if !p.seen[s.Name] && e.Data != nil {
+		if !p.seen[s.Name] && loaded {
 			p.seen[s.Name] = true
 			p.expanded[root.key] = true
 			for _, c := range root.children {
@@ -195,9 +177,18 @@ func (p *Pane) rebuild() {
 		p.roots = append(p.roots, root)
 	}
 	if p.detail != nil {
-		p.detail = p.find(p.detail.key)
+		if p.detail = p.find(p.detail.key); p.detail != nil {
+			p.showDetail(p.detail, false)
+		}
 	}
 	p.reflow(sel)
+}
+
+func (p *Pane) selectedKey() string {
+	if p.cur.Pos() < len(p.rows) {
+		return p.rows[p.cur.Pos()].key
+	}
+	return ""
 }
 
 func (p *Pane) find(key string) *item {
@@ -228,12 +219,14 @@ func (p *Pane) find(key string) *item {
 // its nearest visible ancestor).
 func (p *Pane) reflow(sel string) {
 	p.rows = flatten(p.roots, p.expanded, p.filter)
-	p.cursor = 0
+	p.cur.SetLen(len(p.rows))
+	p.cur.Set(0)
 	for k := sel; k != ""; {
 		found := false
 		for i, r := range p.rows {
 			if r.key == k {
-				p.cursor, found = i, true
+				p.cur.Set(i)
+				found = true
 				break
 			}
 		}
@@ -246,33 +239,16 @@ func (p *Pane) reflow(sel string) {
 		}
 		k = k[:i]
 	}
-	p.clamp()
 }
 
 // listHeight is the number of tree rows on screen (title and header above).
 func (p *Pane) listHeight() int { return max(p.h-2, 0) }
 
-func (p *Pane) clamp() {
-	p.cursor = min(max(p.cursor, 0), max(len(p.rows)-1, 0))
-	h := p.listHeight()
-	if h <= 0 {
-		p.offset = p.cursor
-		return
-	}
-	if p.cursor < p.offset {
-		p.offset = p.cursor
-	}
-	if p.cursor >= p.offset+h {
-		p.offset = p.cursor - h + 1
-	}
-	p.offset = max(min(p.offset, len(p.rows)-h), 0)
-}
-
 // Update handles keys (while active), shared state changes and sparklines.
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
-		if msg.Key.Resource == state.Inventory && msg.DataChanged {
+		if msg.Key.Resource == pane.ResInventory && msg.DataChanged {
 			p.rebuild()
 			return p, p.wantSparks()
 		}
@@ -283,14 +259,13 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		}
 		return p, nil
 	case tea.KeyMsg:
-		return p, p.key(msg)
-	}
-	if p.filtering {
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
+		if p.input.Opened() {
+			return p, p.filterKey(msg)
+		}
+		cmd, _ := pane.Dispatch(p.Keys(), msg)
 		return p, cmd
 	}
-	return p, nil
+	return p, p.input.Update(msg)
 }
 
 // wantSparks asks for the sparklines of the graphable rows on screen.
@@ -299,8 +274,8 @@ func (p *Pane) wantSparks() tea.Cmd {
 		return nil
 	}
 	var wants []sparks.Want
-	end := min(p.offset+p.listHeight(), len(p.rows))
-	for _, r := range p.rows[p.offset:end] {
+	start, end := p.cur.Window()
+	for _, r := range p.rows[start:end] {
 		if !graphable(r.node) {
 			continue
 		}
@@ -313,106 +288,103 @@ func (p *Pane) wantSparks() tea.Cmd {
 	return p.sparks.Request(wants)
 }
 
-func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	if p.filtering {
-		switch msg.String() {
-		case "enter":
-			p.filtering = false
-			p.input.Blur()
-			return p.wantSparks()
-		case "esc":
-			p.filtering = false
-			p.input.Blur()
-			p.setFilter("")
-			return p.wantSparks()
-		}
-		var cmd tea.Cmd
-		p.input, cmd = p.input.Update(msg)
-		if v := p.input.Value(); v != p.needle {
-			p.setFilter(v)
-		}
-		return cmd
-	}
-	if p.detail != nil {
-		switch {
-		case key.Matches(msg, km.Back), key.Matches(msg, km.Open):
-			p.detail = nil
-			return p.wantSparks()
-		case key.Matches(msg, km.Graph):
-			return p.graph()
-		case key.Matches(msg, km.Copy):
-			return p.copyID()
-		case key.Matches(msg, km.Up):
-			p.detailOffset--
-		case key.Matches(msg, km.Down):
-			p.detailOffset++
-		case key.Matches(msg, km.PageUp):
-			p.detailOffset -= max(p.h-2, 1)
-		case key.Matches(msg, km.PageDown):
-			p.detailOffset += max(p.h-2, 1)
-		case key.Matches(msg, km.Top):
-			p.detailOffset = 0
-		}
-		p.detailOffset = max(p.detailOffset, 0)
-		return nil
-	}
-	page := max(p.listHeight(), 1)
-	moved := true
-	switch {
-	case key.Matches(msg, km.Up):
-		p.cursor--
-	case key.Matches(msg, km.Down):
-		p.cursor++
-	case key.Matches(msg, km.PageUp):
-		p.cursor -= page
-	case key.Matches(msg, km.PageDown):
-		p.cursor += page
-	case key.Matches(msg, km.HalfUp):
-		p.cursor -= max(page/2, 1)
-	case key.Matches(msg, km.HalfDown):
-		p.cursor += max(page/2, 1)
-	case key.Matches(msg, km.Top):
-		p.cursor = 0
-	case key.Matches(msg, km.Bottom):
-		p.cursor = len(p.rows) - 1
-	default:
-		moved = false
-	}
-	if moved {
-		p.clamp()
+func (p *Pane) filterKey(msg tea.KeyMsg) tea.Cmd {
+	out, q, cmd := p.input.Key(msg)
+	switch out {
+	case list.Kept:
+		return p.wantSparks()
+	case list.Cleared:
+		p.setFilter("")
 		return p.wantSparks()
 	}
-	switch {
-	case key.Matches(msg, km.Expand):
-		p.expand()
-	case key.Matches(msg, km.Collapse):
-		p.collapse()
-	case key.Matches(msg, km.Open):
-		if p.cursor < len(p.rows) {
-			p.detail, p.detailOffset = p.rows[p.cursor], 0
-		}
-		return nil
-	case key.Matches(msg, km.Filter):
-		p.filtering = true
-		p.input.SetValue(p.needle)
-		p.input.CursorEnd()
-		return p.input.Focus()
-	case key.Matches(msg, km.Back):
-		if p.needle != "" {
-			p.setFilter("")
-		}
-	case key.Matches(msg, km.Sparklines):
-		p.Sparklines = !p.Sparklines
-		if p.Sparklines {
-			return tea.Batch(p.wantSparks(), pane.Toast("24h trend column on: one statistics request per visible port/connection", false))
-		}
-	case key.Matches(msg, km.Graph):
-		return p.graph()
-	case key.Matches(msg, km.Copy):
-		return p.copyID()
+	if q != p.needle {
+		p.setFilter(q)
 	}
+	return cmd
+}
+
+// described copies b with another help description.
+func described(b key.Binding, desc string) key.Binding {
+	b.SetHelp(b.Help().Key, desc)
+	return b
+}
+
+// Keys is the pane's binding table: the filter input's keys while it is
+// open, the detail view's, or the tree's.
+func (p *Pane) Keys() keys.Table {
+	km := p.keys
+	t := keys.Table{Scope: keys.Scope(pane.Inventory)}
+	copyID := keys.Binding{Action: "copy", Key: described(km.Copy, "copy id"), Run: p.copyID, Show: keys.Footer | keys.Help, Group: 2}
+	graph := keys.Binding{Action: "graph", Key: km.Graph, Run: p.graph, Show: keys.Footer | keys.Help, Group: 2}
+	switch {
+	case p.input.Opened():
+		t.Scope, t.Bindings = keys.Dialog, p.input.Keys("keep filter")
+	case p.detail != nil:
+		nav := list.Nav(km, &p.dview, nil)
+		for i := range nav {
+			if a := nav[i].Action; a == "up" || a == "down" {
+				nav[i].Show |= keys.Footer
+			}
+		}
+		closeDetail := func() tea.Cmd { p.detail = nil; return p.wantSparks() }
+		t.Bindings = append(nav, graph, copyID,
+			keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: closeDetail, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1})
+	default:
+		nav := list.Nav(km, &p.cur, p.wantSparks)
+		for i := range nav {
+			if a := nav[i].Action; a == "up" || a == "down" {
+				nav[i].Show |= keys.Footer
+			}
+		}
+		t.Bindings = append(nav,
+			keys.Binding{Action: "expand", Key: km.Expand, Run: func() tea.Cmd { p.expand(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "collapse", Key: km.Collapse, Run: func() tea.Cmd { p.collapse(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "open", Key: km.Open, Run: p.openDetail, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "back", Key: km.Back, Run: func() tea.Cmd {
+				if p.needle != "" {
+					p.setFilter("")
+				}
+				return p.wantSparks()
+			}, Show: keys.Help, Group: 1},
+			keys.Binding{Action: "filter", Key: km.Filter, Run: func() tea.Cmd { return p.input.Open(p.needle) }, Show: keys.Footer | keys.Help, Group: 1},
+			graph,
+			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.Footer | keys.Help, Group: 2},
+			copyID)
+	}
+	return t
+}
+
+// FilterBy lets the command palette set a field's term (":vlan 1140"
+// matches ports and connections carrying that VLAN), keeping the others.
+func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
+	q, ok := model.WithTerm(p.needle, FilterColumns, field, op, value)
+	if !ok {
+		return false, "", nil
+	}
+	p.setFilter(q)
+	return true, q, p.wantSparks()
+}
+
+// ClearFilter drops the filter (":clear").
+func (p *Pane) ClearFilter() tea.Cmd {
+	p.setFilter("")
 	return p.wantSparks()
+}
+
+func (p *Pane) toggleSparks() tea.Cmd {
+	p.Sparklines = !p.Sparklines
+	if p.Sparklines {
+		return tea.Batch(p.wantSparks(), pane.Toast("24h trend column on: one statistics request per visible port/connection", false))
+	}
+	return nil
+}
+
+func (p *Pane) openDetail() tea.Cmd {
+	if p.cur.Pos() < len(p.rows) {
+		p.showDetail(p.rows[p.cur.Pos()], true)
+	}
+	return nil
 }
 
 // copyID copies the selected node's id.
@@ -427,7 +399,7 @@ func (p *Pane) copyID() tea.Cmd {
 // graph opens the Traffic pane on the selection, or says why it cannot.
 func (p *Pane) graph() tea.Cmd {
 	if t, ok := p.GraphTarget(); ok {
-		return traffic.Show(t)
+		return pane.Graph(t)
 	}
 	n, src, ok := p.Selected()
 	if ok && graphable(n) {
@@ -437,10 +409,10 @@ func (p *Pane) graph() tea.Cmd {
 }
 
 func (p *Pane) expand() {
-	if p.cursor >= len(p.rows) {
+	if p.cur.Pos() >= len(p.rows) {
 		return
 	}
-	r := p.rows[p.cursor]
+	r := p.rows[p.cur.Pos()]
 	if len(r.children) == 0 {
 		return
 	}
@@ -449,15 +421,14 @@ func (p *Pane) expand() {
 		p.reflow(r.key)
 		return
 	}
-	p.cursor++ // already open: step into the first child
-	p.clamp()
+	p.cur.MoveBy(1) // already open: step into the first child
 }
 
 func (p *Pane) collapse() {
-	if p.cursor >= len(p.rows) {
+	if p.cur.Pos() >= len(p.rows) {
 		return
 	}
-	r := p.rows[p.cursor]
+	r := p.rows[p.cur.Pos()]
 	if p.expanded[r.key] && len(r.children) > 0 && p.filter.Empty() {
 		delete(p.expanded, r.key)
 		p.reflow(r.key)
@@ -469,52 +440,19 @@ func (p *Pane) collapse() {
 }
 
 func (p *Pane) setFilter(needle string) {
-	sel := ""
-	if p.cursor < len(p.rows) {
-		sel = p.rows[p.cursor].key
-	}
+	sel := p.selectedKey()
 	p.needle = needle
 	p.filter = model.ParseFilter(needle, FilterColumns)
 	p.reflow(sel)
 	// With a filter, land on the first match rather than an ancestor.
-	if !p.filter.Empty() && (p.cursor >= len(p.rows) || !matches(p.rows[p.cursor], p.filter)) {
+	if !p.filter.Empty() && (p.cur.Pos() >= len(p.rows) || !matches(p.rows[p.cur.Pos()], p.filter)) {
 		for i, r := range p.rows {
 			if matches(r, p.filter) {
-				p.cursor = i
+				p.cur.Set(i)
 				break
 			}
 		}
-		p.clamp()
 	}
-}
-
-// ShortHelp is the footer.
-func (p *Pane) ShortHelp() []key.Binding {
-	km := p.ctx.Keys
-	switch {
-	case p.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
-	case p.detail != nil:
-		b := km.Back
-		b.SetHelp(b.Help().Key, "back")
-		c := km.Copy
-		c.SetHelp(c.Help().Key, "copy id")
-		return []key.Binding{km.Up, km.Down, km.Graph, c, b}
-	}
-	c := km.Copy
-	c.SetHelp(c.Help().Key, "copy id")
-	return []key.Binding{km.Up, km.Down, km.Expand, km.Collapse, km.Open, km.Filter, km.Graph, km.Sparklines, c}
-}
-
-// FullHelp is the ? overlay.
-func (p *Pane) FullHelp() [][]key.Binding {
-	km := p.ctx.Keys
-	c := km.Copy
-	c.SetHelp(c.Help().Key, "copy id")
-	return [][]key.Binding{km.Nav(), {km.Expand, km.Collapse, km.Open, km.Back, km.Filter}, {km.Graph, km.Sparklines, c}}
 }
 
 const (
@@ -537,7 +475,7 @@ func (p *Pane) View() string {
 	if n := p.count(); n > 0 {
 		title += st.Dim.Render(fmt.Sprintf(" (%d objects)", n))
 	}
-	if p.filtering {
+	if p.input.Opened() {
 		title += " " + p.input.View()
 	} else if p.needle != "" {
 		title += " " + st.Key.Render("/"+p.needle) + st.Dim.Render(fmt.Sprintf(" %d shown", len(p.rows)))
@@ -573,10 +511,10 @@ func (p *Pane) View() string {
 		text.WriteFit(&hb, "AVG IN", 10, true)
 	}
 	b.WriteString(st.HeaderRow.Wrap(hb.String()))
-	end := min(p.offset+p.listHeight(), len(p.rows))
-	for i := p.offset; i < end; i++ {
+	start, end := p.cur.Window()
+	for i := start; i < end; i++ {
 		b.WriteByte('\n')
-		b.WriteString(p.row(p.rows[i], i == p.cursor, lw, kw, stw, sw))
+		b.WriteString(p.row(p.rows[i], i == p.cur.Pos(), lw, kw, stw, sw))
 	}
 	return text.Block(b.String(), p.w, p.h)
 }
@@ -674,14 +612,14 @@ func (p *Pane) count() int {
 func (p *Pane) loadingNote() string {
 	var parts []string
 	for _, s := range p.ctx.Sources {
-		e := p.ctx.Store.Get(Key(s.Name))
-		if e == nil {
+		e, ok := p.ctx.StatusOf(Key(s.Name))
+		if !ok {
 			continue
 		}
 		switch {
-		case e.Loading && e.Data != nil:
+		case e.Loading && e.HasData:
 			parts = append(parts, p.spin()+" refreshing "+s.Name)
-		case e.Err != nil && e.Data != nil:
+		case e.Stale():
 			parts = append(parts, "STALE "+s.Name+": "+errtext.Short(e.Err, s.Name))
 		}
 	}
@@ -703,17 +641,17 @@ func (p *Pane) emptyView() string {
 	var lines []string
 	found := false
 	for _, s := range p.ctx.Sources {
-		e := p.ctx.Store.Get(Key(s.Name))
-		if e == nil {
+		e, ok := p.ctx.StatusOf(Key(s.Name))
+		if !ok {
 			continue
 		}
 		found = true
 		switch {
-		case e.Loading && e.Data == nil:
+		case e.Loading && !e.HasData:
 			lines = append(lines, fmt.Sprintf("  %s Loading the inventory of %s…", p.spin(), s.Name))
-		case e.Err != nil && e.Data == nil:
+		case e.Err != nil && !e.HasData:
 			lines = append(lines, st.Error.Render(text.Truncate("  ✗ "+s.Name+": "+errtext.Long(e.Err, s.Name), p.w)))
-		case e.Data == nil:
+		case !e.HasData:
 			lines = append(lines, st.Dim.Render("  "+s.Name+": waiting to load…"))
 		}
 	}
@@ -723,53 +661,51 @@ func (p *Pane) emptyView() string {
 	return "\n" + strings.Join(lines, "\n")
 }
 
-// detailView lists the selected node's identity and fields.
-func (p *Pane) detailView() string {
+// showDetail opens (or, after a refresh, rebuilds) the detail view of it:
+// its identity and fields, in the detail widget every list shares.
+func (p *Pane) showDetail(it *item, reset bool) {
 	st := p.ctx.Styles
-	n := p.detail.node
-	var lines []string
-	kv := func(k, v string) {
-		if v != "" {
-			lines = append(lines, "  "+st.Dim.Render(fmt.Sprintf("%-18s", text.Truncate(text.Clean(k), 17)))+text.Clean(v))
-		}
-	}
-	lines = append(lines, st.PaneTitle.Render("Summary"))
-	kv("provider", p.detail.source)
-	kv("kind", n.Kind)
-	kv("name", n.Label)
-	kv("id", n.Ref.ID)
-	kv("type", n.Ref.Type)
+	n := it.node
 	state := string(n.State)
 	if n.RawState != "" && !strings.EqualFold(n.RawState, state) {
 		state += "  (raw: " + n.RawState + ")"
 	}
-	kv("state", state)
+	ls := []detail.Line{detail.Heading("Summary"),
+		detail.Field("provider", it.source), detail.Field("kind", n.Kind), detail.Field("name", n.Label),
+		detail.Field("id", n.Ref.ID), detail.Field("type", n.Ref.Type), detail.Field("state", state)}
 	if lo, ok := p.lowLight(n); ok {
 		// The levels per channel are among the fields below.
-		lines = append(lines, "  "+st.Warn.Render(text.Truncate(fmt.Sprintf("⚠ low light: %.1f dBm received, below %.1f dBm ([ui] low_light_dbm)", lo, p.lowLightThreshold()), max(p.w-2, 10))))
+		ls = append(ls, detail.Note(fmt.Sprintf("⚠ low light: %.1f dBm received, below %.1f dBm ([ui] low_light_dbm)", lo, p.lowLightThreshold()), styles.PaintOf(st.Warn)))
 	}
 	var path []string
-	for it := p.detail.parent; it != nil && it.parent != nil; it = it.parent {
-		path = append([]string{it.label}, path...)
+	for up := it.parent; up != nil && up.parent != nil; up = up.parent {
+		path = append([]string{up.label}, path...)
 	}
-	kv("in", strings.Join(path, " › "))
-	kv("children", fmt.Sprint(len(p.detail.children)))
+	ls = append(ls, detail.Field("in", strings.Join(path, " › ")), detail.Field("children", fmt.Sprint(len(it.children))))
 	if len(n.Fields) > 0 {
-		lines = append(lines, "", st.PaneTitle.Render("Fields"))
+		ls = append(ls, detail.Blank(), detail.Heading("Fields"))
 		for _, f := range n.Fields {
-			kv(f.Key, f.Value)
+			ls = append(ls, detail.Field(f.Key, f.Value))
 		}
 	}
 	if graphable(n) {
-		lines = append(lines, "", st.Dim.Render("  "+p.ctx.Keys.Graph.Help().Key+" graphs its traffic"))
+		ls = append(ls, detail.Blank(), detail.Note(p.keys.Graph.Help().Key+" graphs its traffic", styles.PaintOf(st.Dim)))
 	}
-	h := max(p.h-1, 1)
-	p.detailOffset = min(p.detailOffset, max(len(lines)-h, 0))
-	end := min(p.detailOffset+h, len(lines))
-	title := st.PaneTitle.Render("Inventory › "+p.detail.label) + "  " + st.Dim.Render("esc back")
-	out := []string{text.Truncate(title, p.w)}
-	for _, l := range lines[p.detailOffset:end] {
-		out = append(out, text.Truncate(l, p.w))
+	off := p.dview.Offset()
+	p.detail, p.dview = it, detail.NewLines(ls, st)
+	p.dview.SetSize(p.w, max(p.h-1, 0))
+	if !reset {
+		p.dview.MoveTo(off)
 	}
-	return strings.Join(out, "\n")
+}
+
+// detailView is the title line over the detail widget.
+func (p *Pane) detailView() string {
+	st := p.ctx.Styles
+	title := st.PaneTitle.Render("Inventory › " + p.detail.label)
+	if pos := p.dview.Position(); pos != "" {
+		title += "  " + st.Dim.Render(pos)
+	}
+	title += "  " + st.Dim.Render("esc back")
+	return text.Truncate(title, p.w) + "\n" + p.dview.View()
 }

@@ -13,12 +13,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/sparks"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/sparks"
 )
 
 func TestMain(m *testing.M) {
@@ -202,7 +202,6 @@ func TestFilter(t *testing.T) {
 	// A field value, deep in the tree; ancestors shown, siblings not.
 	r.keys("/")
 	r.p.Update(tea.KeyMsg{Type: tea.KeyCtrlU})
-	r.p.input.SetValue("")
 	r.typeText("conn-port-2-1-2")
 	r.keys("enter")
 	want := []string{"ix (fake)", "London", "London DC2", "edge2-fac-2-1", "et-0/0/2", "LAG conn-port-2-1-2"}

@@ -59,16 +59,24 @@ func build(source, kind string, nodes []model.Node) *item {
 // FilterColumns are the fields the inventory filter knows, in the app's
 // filter language ("kind=port", "state==testing", "!fra", "speed=100000"
 // searches FIELDS).
-var FilterColumns = []string{"NAME", "KIND", "STATE", "ID", "FIELDS"}
+var FilterColumns = []string{"NAME", "KIND", "STATE", "ID", "FIELDS", "VLAN"}
 
 func filterRow(it *item) *model.Row {
 	n := it.node
-	var fields strings.Builder
+	var fields, vlans strings.Builder
 	for i, f := range n.Fields {
 		if i > 0 {
 			fields.WriteByte(' ')
 		}
 		fields.WriteString(text.Clean(f.Key) + "=" + text.Clean(f.Value))
+		// The VLAN column: every value a field about VLANs carries (vlan,
+		// vlans, s-tag …), so ":vlan 1140" reaches the inventory too.
+		if k := strings.ToLower(f.Key); strings.Contains(k, "vlan") || strings.HasSuffix(k, "tag") {
+			if vlans.Len() > 0 {
+				vlans.WriteByte(' ')
+			}
+			vlans.WriteString(text.Clean(f.Value))
+		}
 	}
 	state := string(n.State)
 	if n.RawState != "" && !strings.EqualFold(n.RawState, state) {
@@ -78,7 +86,7 @@ func filterRow(it *item) *model.Row {
 	if n.Ref.Name != "" && n.Ref.Name != n.Label {
 		id += " " + n.Ref.Name
 	}
-	return model.NewRow(it.key, []string{it.label, text.Clean(n.Kind), text.Clean(state), text.Clean(id), fields.String()}, nil, nil)
+	return model.NewRow(it.key, []string{it.label, text.Clean(n.Kind), text.Clean(state), text.Clean(id), fields.String(), vlans.String()}, nil, nil)
 }
 
 // maxDepth stops a hostile, absurdly deep tree from exhausting the stack.

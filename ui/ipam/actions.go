@@ -1,41 +1,22 @@
 package ipam
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/confirm"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 )
 
-// ActionTimeout bounds one action (the holding tank's confirming preview
-// included).
-var ActionTimeout = 60 * time.Second
-
-// pendingAction is what the open dialog would run.
-type pendingAction struct {
-	src      model.Source
-	provider string
-	revealID int64 // block to show afterwards (deassign / SWIP target)
-}
-
-// doneMsg is the outcome of a confirmed action.
-type doneMsg struct {
-	pane     int64
-	provider string
-	action   model.Action
-	result   model.Result
-	err      error
-	revealID int64
-}
-
-func errf(format string, a ...any) error { return fmt.Errorf(format, a...) }
+// Every IPAM mutation goes through the one mutation path (ui/mutate):
+// the forms below collect what the planner needs, the plan opens the same
+// confirmation dialog approvals use, the source's guarded runner sends it,
+// and the tree, reports and preview are re-read from the IPAM, never
+// patched locally.
 
 var verbs = map[model.ActionKind]string{
 	model.ActionSmartAssign:    "smart-assign",
@@ -44,21 +25,39 @@ var verbs = map[model.ActionKind]string{
 	model.ActionProcessHolding: "process the holding tank",
 }
 
-// actionSource checks that the current provider can plan and run actions
-// and that read-only mode is off (the registry's guard would refuse too;
-// this says why before anything is planned).
+// keyAction is the [keys] action of kind (its read-only message).
+var keyAction = map[model.ActionKind]string{
+	model.ActionSmartAssign:    "assign",
+	model.ActionDeassign:       "delete",
+	model.ActionReassign:       "swip",
+	model.ActionProcessHolding: "process_holding",
+}
+
+func errf(format string, a ...any) error { return fmt.Errorf(format, a...) }
+
+// actionSource checks, before a form opens, that the provider shown can
+// act now: the mutation path checks again when the plan is ready.
 func (p *Pane) actionSource(kind model.ActionKind) (model.Source, tea.Cmd) {
-	if p.ctx.ReadOnly {
-		return model.Source{}, pane.Toast("read-only mode: "+verbs[kind]+" disabled (--read-only)", true)
+	if r := p.ctx.ReadOnlyReason(p.Provider()); r != "" {
+		return model.Source{}, pane.Toast(keys.ReadOnlyMessage(keyAction[kind], r), true)
 	}
-	if p.running != "" {
-		return model.Source{}, pane.Toast("wait: "+p.running+" is still running", true)
+	if r := p.flow.Running(); r != "" {
+		return model.Source{}, pane.Toast("wait: "+r+" is still running", true)
 	}
 	src, ok := p.source()
 	if !ok || src.Planner == nil || src.Runner == nil {
 		return model.Source{}, pane.Toast(p.Provider()+" cannot run IPAM actions", true)
 	}
 	return src, nil
+}
+
+// spec describes one IPAM action to the mutation path; reveal is the block
+// to show afterwards (deassign / SWIP target).
+func (p *Pane) spec(req model.ActionRequest, target string, reveal int64) mutate.Spec {
+	provider := p.Provider()
+	return mutate.Spec{Request: req, Action: keyAction[req.Kind], Verb: verbs[req.Kind], Noun: verbs[req.Kind], Target: target,
+		// Reread nil: the provider's resources are refreshed.
+		Done: func(m mutate.DoneMsg) (string, tea.Cmd) { return p.done(m, provider, reveal), nil }}
 }
 
 // beginSmartAssign opens the smart-assign form, prefilled from what is
@@ -142,8 +141,7 @@ func (p *Pane) beginSWIP(kind model.ActionKind) tea.Cmd {
 // screen and opens the dialog. The provider refuses a plan without a
 // preview it served, and re-checks the preview before sending.
 func (p *Pane) beginProcess() tea.Cmd {
-	src, cmd := p.actionSource(model.ActionProcessHolding)
-	if cmd != nil {
+	if _, cmd := p.actionSource(model.ActionProcessHolding); cmd != nil {
 		return cmd
 	}
 	h := holdingOf(p.ctx, p.Provider())
@@ -158,10 +156,6 @@ func (p *Pane) beginProcess() tea.Cmd {
 		Target: model.Ref{Provider: p.Provider(), Type: "holding-tank", ID: h.Fingerprint, Name: "holding tank"},
 		Params: map[string]string{model.ParamPreview: h.Fingerprint},
 	}
-	a, err := src.Planner.Plan(req)
-	if err != nil {
-		return pane.Toast("cannot plan: "+model.ErrorSummary(err), true)
-	}
 	var names []string
 	for i, b := range h.Blocks {
 		if i == 4 {
@@ -172,13 +166,7 @@ func (p *Pane) beginProcess() tea.Cmd {
 	}
 	target := fmt.Sprintf("%s · %d block%s previewed %s: %s", p.Provider(), len(h.Blocks), plural(len(h.Blocks)),
 		h.At.In(p.ctx.Now().Location()).Format("15:04:05"), strings.Join(names, ", "))
-	p.openDialog(a, target, pendingAction{src: src, provider: p.Provider()})
-	return nil
-}
-
-func (p *Pane) openDialog(a model.Action, target string, pend pendingAction) {
-	d := confirm.New(a, target, nil, p.ctx.Styles)
-	p.dialog, p.pending = &d, pend
+	return p.flow.Begin(p.spec(req, target, 0))
 }
 
 // formKey feeds the form; a submitted form is planned and, when the plan
@@ -190,17 +178,17 @@ func (p *Pane) formKey(msg tea.KeyMsg) tea.Cmd {
 		p.form = nil
 		return pane.Toast("cancelled: nothing was planned or sent", false)
 	case formSubmitted:
-		p.planForm()
+		return tea.Batch(cmd, p.planForm())
 	}
 	return cmd
 }
 
-func (p *Pane) planForm() {
+func (p *Pane) planForm() tea.Cmd {
 	f := p.form
 	src, ok := p.source()
 	if !ok || src.Planner == nil {
 		f.err = "this provider cannot plan actions"
-		return
+		return nil
 	}
 	req := model.ActionRequest{Kind: f.kind, Target: f.target, Params: f.params()}
 	delete(req.Params, "resource")
@@ -208,7 +196,7 @@ func (p *Pane) planForm() {
 		id, name, err := resolveResource(p.knownResources(), v)
 		if err != nil {
 			f.err = err.Error()
-			return
+			return nil
 		}
 		req.Params[model.ParamResourceID] = strconv.FormatInt(id, 10)
 		if f.kind == model.ActionSmartAssign {
@@ -218,12 +206,12 @@ func (p *Pane) planForm() {
 	a, err := src.Planner.Plan(req)
 	if err != nil {
 		f.err = model.ErrorSummary(err)
-		return
+		return nil
 	}
 	target := p.Provider() + " · " + describeTarget(req)
-	pend := pendingAction{src: src, provider: p.Provider()}
+	var reveal int64
 	if f.kind == model.ActionDeassign || f.kind == model.ActionReassign {
-		pend.revealID, _ = strconv.ParseInt(req.Target.ID, 10, 64)
+		reveal, _ = strconv.ParseInt(req.Target.ID, 10, 64)
 	}
 	if f.must != "" {
 		// The CIDR was typed in the form; the dialog need not ask again.
@@ -231,7 +219,7 @@ func (p *Pane) planForm() {
 		a.Title += " (CIDR typed)"
 	}
 	p.form = nil
-	p.openDialog(a, target, pend)
+	return p.flow.Open(a, p.spec(req, target, reveal))
 }
 
 func describeTarget(req model.ActionRequest) string {
@@ -249,74 +237,22 @@ func describeTarget(req model.ActionRequest) string {
 	return fmt.Sprintf("block %s (id %s)", t.Name, t.ID)
 }
 
-// dialogKey feeds the confirmation dialog; confirming runs the action.
-func (p *Pane) dialogKey(msg tea.KeyMsg) tea.Cmd {
-	d, out, cmd := p.dialog.Update(msg)
-	p.dialog = &d
-	switch out {
-	case confirm.Cancelled:
-		p.dialog = nil
-		return pane.Toast("cancelled: nothing was sent", false)
-	case confirm.Confirmed:
-		a := d.Action()
-		p.dialog = nil
-		return p.run(a)
-	}
-	return cmd
-}
-
-// run sends a through the source's (guarded, audited) runner; the command
-// captures values only.
-func (p *Pane) run(a model.Action) tea.Cmd {
-	if p.ctx.ReadOnly {
-		return pane.Toast("read-only mode: nothing was sent", true)
-	}
-	pend := p.pending
-	runner, id, parent := pend.src.Runner, p.id, p.ctx.Store.Context()
-	p.running = verbs[a.Request.Kind]
-	if p.ctx.Logger != nil {
-		p.ctx.Logger.Info("action confirmed", "provider", pend.provider, "kind", a.Request.Kind, "target", a.Request.Target.ID, "method", a.HTTP.Method, "path", a.HTTP.Path)
-	}
-	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(parent, ActionTimeout)
-		defer cancel()
-		m := doneMsg{pane: id, provider: pend.provider, action: a, revealID: pend.revealID}
-		m.result, m.err = runner.Do(ctx, a)
-		return m
-	}
-}
-
-// done reports an outcome and re-reads the provider: the tree, reports and
-// preview come back from the IPAM, never patched locally.
-func (p *Pane) done(m doneMsg) tea.Cmd {
-	p.running = ""
-	what := verbs[m.action.Request.Kind]
-	audit := ""
-	if p.ctx.AuditPath != "" {
-		audit = " · audit: " + p.ctx.AuditPath
-	}
-	var unknown *model.UnknownOutcome
-	if errors.As(m.err, &unknown) {
-		p.last, p.lastErr = fmt.Sprintf("? %s: %s%s", what, model.SafeText(unknown.Summary()), audit), true
-	} else if m.err != nil {
-		p.last, p.lastErr = fmt.Sprintf("✗ %s failed: %s%s", what, model.ErrorSummary(m.err), audit), true
-		if errors.Is(m.err, model.ErrReadOnly) {
-			p.last = "✗ " + what + ": refused, read-only mode" + audit
+// done shows what the action made (a smart assignment's block, or the
+// deassigned / reassigned one) once the listing comes back; the note is
+// appended to the result line.
+func (p *Pane) done(m mutate.DoneMsg, provider string, reveal int64) string {
+	defer p.layout()
+	switch {
+	case m.Err != nil:
+		return ""
+	case m.Action.Request.Kind == model.ActionSmartAssign && len(m.Result.Affected) > 0:
+		if id, err := strconv.ParseInt(m.Result.Affected[0].ID, 10, 64); err == nil {
+			p.newID = id
+			p.focus.provider, p.focus.id = provider, id
+			return "after: " + m.Result.Affected[0].Name + " (shown in Blocks)"
 		}
-	} else {
-		p.last, p.lastErr = fmt.Sprintf("✓ %s: %s%s", what, m.result.Message, audit), false
-		switch {
-		case m.action.Request.Kind == model.ActionSmartAssign && len(m.result.Affected) > 0:
-			if id, err := strconv.ParseInt(m.result.Affected[0].ID, 10, 64); err == nil {
-				p.newID = id
-				p.focus.provider, p.focus.id = m.provider, id
-				p.last += " · after: " + m.result.Affected[0].Name + " (shown in Blocks)"
-			}
-		case m.revealID != 0:
-			p.focus.provider, p.focus.id = m.provider, m.revealID
-		}
+	case reveal != 0:
+		p.focus.provider, p.focus.id = provider, reveal
 	}
-	p.layout()
-	provider := m.provider
-	return tea.Batch(pane.Toast(p.last, m.err != nil), func() tea.Msg { return pane.RefreshMsg{Provider: provider} })
+	return ""
 }

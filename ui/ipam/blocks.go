@@ -7,11 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
-	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -295,61 +292,6 @@ func lastAddr(b *model.Block) string {
 		return ad.String()
 	}
 	return ""
-}
-
-func (p *Pane) blocksKey(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	page := max(p.br.height, 1)
-	switch {
-	case key.Matches(msg, km.Up):
-		p.br.move(-1)
-	case key.Matches(msg, km.Down):
-		p.br.move(1)
-	case key.Matches(msg, km.PageUp):
-		p.br.move(-page)
-	case key.Matches(msg, km.PageDown):
-		p.br.move(page)
-	case key.Matches(msg, km.HalfUp):
-		p.br.move(-max(page/2, 1))
-	case key.Matches(msg, km.HalfDown):
-		p.br.move(max(page/2, 1))
-	case key.Matches(msg, km.Top):
-		p.br.moveTo(0)
-	case key.Matches(msg, km.Bottom):
-		p.br.moveTo(len(p.br.rows) - 1)
-	case key.Matches(msg, km.Expand):
-		p.br.expand()
-	case key.Matches(msg, km.Collapse):
-		p.br.collapse()
-	case key.Matches(msg, km.Drill):
-		if !p.br.drill() {
-			return pane.Toast("no children to drill into", false)
-		}
-	case key.Matches(msg, km.Open):
-		p.details = !p.details
-		p.layout()
-	case key.Matches(msg, km.Back):
-		switch {
-		case p.details:
-			p.details = false
-			p.layout()
-		case !p.br.filter.Empty():
-			p.br.setFilter("")
-		}
-	case key.Matches(msg, km.Filter):
-		return p.startFilter()
-	case key.Matches(msg, km.Sort), key.Matches(msg, km.SortReverse):
-		p.br.toggleOrder()
-	case key.Matches(msg, km.Copy):
-		if blk := p.br.selectedBlock(); blk != nil && blk.CIDR() != "" {
-			return p.copyCmd(blk.CIDR())
-		}
-	case key.Matches(msg, km.Delete):
-		return p.beginSWIP(model.ActionDeassign)
-	case key.Matches(msg, km.Swip):
-		return p.beginSWIP(model.ActionReassign)
-	}
-	return nil
 }
 
 func when(t time.Time, loc *time.Location) string {

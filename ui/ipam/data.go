@@ -58,9 +58,7 @@ func (u *Utilization) Family(f model.IPFamily) model.Utilization {
 }
 
 // Key is the state key of one of provider's IPAM resources.
-func Key(provider, resource string) state.Key {
-	return state.Key{Provider: provider, Resource: resource}
-}
+func Key(provider, resource string) state.Key { return pane.Key(provider, resource) }
 
 // Specs registers the four IPAM resources of every source that has one.
 func Specs(ctx *pane.Context) []state.Spec {
@@ -71,7 +69,7 @@ func Specs(ctx *pane.Context) []state.Spec {
 		}
 		src, name := s.IPAM, s.Name
 		out = append(out,
-			state.Spec{Key: Key(name, ResBlocks), Every: max(blocksEvery, ctx.Store.Interval()), Fetch: func(c context.Context, p *model.Progress) (any, error) {
+			state.Spec{Key: Key(name, ResBlocks), Every: max(blocksEvery, ctx.Interval()), Fetch: func(c context.Context, p *model.Progress) (any, error) {
 				bs, err := src.Blocks(c, model.BlockQuery{}, p)
 				if err != nil && !state.Partial(err) {
 					return nil, err
@@ -108,41 +106,30 @@ func Specs(ctx *pane.Context) []state.Spec {
 	return out
 }
 
-// entry reads one resource of provider from the store.
-func entry(ctx *pane.Context, provider, res string) *state.Entry {
-	return ctx.Store.Get(Key(provider, res))
+// The pane's reads of the shared state, typed (pane.Data is the seam).
+
+func status(ctx *pane.Context, provider, res string) (pane.Status, bool) {
+	return ctx.StatusOf(Key(provider, res))
 }
 
 func blocksOf(ctx *pane.Context, provider string) *Blocks {
-	if e := entry(ctx, provider, ResBlocks); e != nil {
-		b, _ := e.Data.(*Blocks)
-		return b
-	}
-	return nil
+	b, _ := pane.Data[*Blocks](ctx, Key(provider, ResBlocks))
+	return b
 }
 
 func utilOf(ctx *pane.Context, provider string) *Utilization {
-	if e := entry(ctx, provider, ResUtilization); e != nil {
-		u, _ := e.Data.(*Utilization)
-		return u
-	}
-	return nil
+	u, _ := pane.Data[*Utilization](ctx, Key(provider, ResUtilization))
+	return u
 }
 
 func masksOf(ctx *pane.Context, provider string) *model.MaskReport {
-	if e := entry(ctx, provider, ResMasks); e != nil {
-		m, _ := e.Data.(*model.MaskReport)
-		return m
-	}
-	return nil
+	m, _ := pane.Data[*model.MaskReport](ctx, Key(provider, ResMasks))
+	return m
 }
 
 func holdingOf(ctx *pane.Context, provider string) *model.HoldingPreview {
-	if e := entry(ctx, provider, ResHolding); e != nil {
-		h, _ := e.Data.(*model.HoldingPreview)
-		return h
-	}
-	return nil
+	h, _ := pane.Data[*model.HoldingPreview](ctx, Key(provider, ResHolding))
+	return h
 }
 
 // RegionUse is the use of one region's pools of one family.

@@ -18,6 +18,7 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
@@ -291,10 +292,7 @@ type testPane struct {
 
 func newTestPane(t *testing.T, readOnly bool, srcs ...*fakeIPAM) *testPane {
 	t.Helper()
-	km, err := keys.New(nil, readOnly)
-	if err != nil {
-		t.Fatal(err)
-	}
+	km := keys.Default()
 	var sources []model.Source
 	for _, f := range srcs {
 		sources = append(sources, model.SourceOf(f))
@@ -359,7 +357,7 @@ func (tp *testPane) run(cmd tea.Cmd) {
 	case pane.RefreshMsg:
 		tp.cmds = append(tp.cmds, m)
 		tp.load()
-	case doneMsg, copiedMsg:
+	case mutate.DoneMsg, mutate.PreparedMsg, copiedMsg:
 		tp.cmds = append(tp.cmds, m)
 		_, next := tp.p.Update(m)
 		tp.p.View()

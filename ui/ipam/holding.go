@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
 )
@@ -86,34 +84,4 @@ func heldSince(b *model.Block) time.Time {
 		return b.UpdatedAt
 	}
 	return b.AssignedAt
-}
-
-func (p *Pane) holdingKey(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	h := holdingOf(p.ctx, p.Provider())
-	page := p.holdingRows()
-	switch {
-	case key.Matches(msg, km.Up):
-		p.holdCursor--
-	case key.Matches(msg, km.Down):
-		p.holdCursor++
-	case key.Matches(msg, km.PageUp), key.Matches(msg, km.HalfUp):
-		p.holdCursor -= page
-	case key.Matches(msg, km.PageDown), key.Matches(msg, km.HalfDown):
-		p.holdCursor += page
-	case key.Matches(msg, km.Top):
-		p.holdCursor = 0
-	case key.Matches(msg, km.Bottom):
-		if h != nil {
-			p.holdCursor = len(h.Blocks) - 1
-		}
-	case key.Matches(msg, km.Copy):
-		if h != nil && p.holdCursor < len(h.Blocks) {
-			return p.copyCmd(h.Blocks[p.holdCursor].CIDR())
-		}
-	default:
-		return nil
-	}
-	p.clampHolding()
-	return nil
 }

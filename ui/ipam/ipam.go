@@ -17,15 +17,15 @@ import (
 	"strings"
 	"sync/atomic"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/confirm"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // View is one of the pane's screens.
@@ -58,6 +58,7 @@ var nextID atomic.Int64
 type Pane struct {
 	id        int64
 	ctx       *pane.Context
+	keys      *keys.Map // this pane's scope ([keys.ipam] applied)
 	provs     []string
 	cur       int
 	view      View
@@ -91,12 +92,10 @@ type Pane struct {
 	filtering bool
 	input     textinput.Model
 
-	form    *form
-	dialog  *confirm.Model
-	pending pendingAction
-	running string
-	last    string
-	lastErr bool
+	form *form
+	// flow is the pane's part of the one mutation path: the dialog, the
+	// action in flight and the result line.
+	flow *mutate.Flow
 	// newID is the block the last smart assignment created (marked ●).
 	newID int64
 	// focus is the block to reveal when the next listing arrives.
@@ -111,7 +110,8 @@ type Pane struct {
 
 // New builds the pane (a pane.Factory).
 func New(ctx *pane.Context) pane.Pane {
-	p := &Pane{id: nextID.Add(1), ctx: ctx, threshold: ctx.PoolThreshold, br: newBrowser(), Copy: osc52Copy}
+	p := &Pane{id: nextID.Add(1), ctx: ctx, keys: ctx.Keys.For(keys.Scope(pane.IPAM)), threshold: ctx.PoolThreshold, br: newBrowser(), Copy: osc52Copy,
+		flow: mutate.New(ctx)}
 	if p.threshold <= 0 || p.threshold > 100 {
 		p.threshold = DefaultThreshold
 	}
@@ -154,6 +154,7 @@ func (p *Pane) Provider() string {
 	return p.provs[p.cur]
 }
 
+func (p *Pane) ID() pane.ID   { return pane.IPAM }
 func (p *Pane) Title() string { return "IPAM" }
 
 // Badge counts pools at or above the threshold across providers.
@@ -194,22 +195,25 @@ func (p *Pane) Resources() []state.Spec { return Specs(p.ctx) }
 func (p *Pane) Init() tea.Cmd           { return nil }
 
 // Capturing is true while a text input, form or dialog is open.
-func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.dialog != nil }
+func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.flow.Active() }
 
 // TextFocused is true while keystrokes go to a text input (the root then
 // delivers several runes at once as typed text, not as keys).
 func (p *Pane) TextFocused() bool {
-	return p.filtering || p.form != nil || (p.dialog != nil && p.dialog.TextFocused())
+	return p.filtering || p.form != nil || p.flow.TextFocused()
 }
 
 // DialogOpen reports whether the confirmation dialog is open (tests).
-func (p *Pane) DialogOpen() bool { return p.dialog != nil }
+func (p *Pane) DialogOpen() bool { return p.flow.Dialog() != nil }
+
+// Result is the last action's result line ("" when none or expired).
+func (p *Pane) Result() (string, bool) { return p.flow.Last, p.flow.LastErr }
 
 // FormOpen reports whether an action's parameter form is open (tests).
 func (p *Pane) FormOpen() bool { return p.form != nil }
 
 // Busy keeps the app's spinner turning while an action runs.
-func (p *Pane) Busy() bool { return p.running != "" }
+func (p *Pane) Busy() bool { return p.flow.Busy() }
 
 // SetSize sets the pane's size.
 func (p *Pane) SetSize(w, h int) {
@@ -221,7 +225,7 @@ func (p *Pane) SetSize(w, h int) {
 // chrome is the number of lines above a view's body.
 func (p *Pane) chrome() int {
 	n := 1
-	if p.last != "" {
+	if p.flow.Last != "" {
 		n++
 	}
 	return n
@@ -282,25 +286,34 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			p.refreshData()
 		}
 		return p, nil
-	case doneMsg:
-		if msg.pane != p.id {
-			return p, nil
-		}
-		return p, p.done(msg)
 	case copiedMsg:
 		if msg.err != nil {
 			return p, pane.Toast("copy failed: "+msg.err.Error(), true)
 		}
 		return p, pane.Toast("copied "+msg.text+" to the clipboard (OSC 52)", false)
 	case tea.KeyMsg:
-		return p, p.key(msg)
+		switch {
+		case p.flow.Active():
+			return p, p.flow.Update(msg)
+		case p.form != nil:
+			return p, p.formKey(msg)
+		case p.filtering:
+			return p, p.filterKey(msg)
+		}
+		cmd, _ := pane.Dispatch(p.Keys(), msg)
+		return p, cmd
 	}
 	// Cursor blinks and the like go to whatever input is live.
 	switch {
-	case p.dialog != nil:
-		d, _, cmd := p.dialog.Update(msg)
-		p.dialog = &d
+	case mutate.IsResult(msg):
+		had := p.flow.Last != ""
+		cmd := p.flow.Update(msg)
+		if had != (p.flow.Last != "") {
+			p.layout()
+		}
 		return p, cmd
+	case p.flow.Active():
+		return p, p.flow.Update(msg)
 	case p.form != nil:
 		_, cmd := p.form.update(msg)
 		return p, cmd
@@ -314,52 +327,6 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 
 func isIPAMResource(r string) bool {
 	return r == ResBlocks || r == ResUtilization || r == ResMasks || r == ResHolding
-}
-
-func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	switch {
-	case p.dialog != nil:
-		return p.dialogKey(msg)
-	case p.form != nil:
-		return p.formKey(msg)
-	case p.filtering:
-		return p.filterKey(msg)
-	}
-	if len(p.provs) == 0 {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, km.NextView):
-		p.cycleView(1)
-		return nil
-	case key.Matches(msg, km.PrevView):
-		p.cycleView(-1)
-		return nil
-	case key.Matches(msg, km.Assign):
-		return p.beginSmartAssign()
-	case key.Matches(msg, km.ProcessHolding):
-		p.view = ViewHolding
-		p.layout()
-		return p.beginProcess()
-	case key.Matches(msg, km.Back) && p.last != "":
-		p.last = ""
-		p.layout()
-		return nil
-	}
-	switch p.view {
-	case ViewSummary:
-		return p.summaryKey(msg)
-	case ViewResources:
-		return p.resourcesKey(msg)
-	case ViewMasks:
-		return p.masksKey(msg)
-	case ViewBlocks:
-		return p.blocksKey(msg)
-	case ViewHolding:
-		return p.holdingKey(msg)
-	}
-	return nil
 }
 
 // cycleView moves through the views; past the last view of one provider
@@ -433,6 +400,26 @@ func (p *Pane) startFilter() tea.Cmd {
 	return p.input.Focus()
 }
 
+// FilterBy lets the command palette set a term of the block browser's
+// filter (":vlan 1140": blocks carry VLANs), keeping its others; the pane
+// then shows the blocks.
+func (p *Pane) FilterBy(field, op, value string) (bool, string, tea.Cmd) {
+	q, ok := model.WithTerm(p.br.filter.Query, FilterColumns, field, op, value)
+	if !ok {
+		return false, "", nil
+	}
+	p.FilterBlocks(q)
+	return true, q, nil
+}
+
+// ClearFilter drops the block and resource filters (":clear").
+func (p *Pane) ClearFilter() tea.Cmd {
+	p.br.setFilter("")
+	p.res.SetFilter("")
+	p.resV.SetLen(p.res.Len())
+	return nil
+}
+
 // FilterBlocks applies a block filter and shows the browser (the summary's
 // region drill-down; tests).
 func (p *Pane) FilterBlocks(q string) {
@@ -451,100 +438,27 @@ func (p *Pane) SelectedBlock() *model.Block { return p.br.selectedBlock() }
 
 func (p *Pane) source() (model.Source, bool) { return p.ctx.Source(p.Provider()) }
 
-// ShortHelp is the footer's bindings.
-func (p *Pane) ShortHelp() []key.Binding {
-	km := p.ctx.Keys
-	switch {
-	case p.dialog != nil:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "switch button")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case p.form != nil:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next field")),
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "plan")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
-		}
-	case p.filtering:
-		return []key.Binding{
-			key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-			key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		}
-	}
-	views := km.NextView
-	views.SetHelp(km.NextView.Help().Key+"/"+km.PrevView.Help().Key, "views")
-	switch p.view {
-	case ViewSummary:
-		open := km.Open
-		open.SetHelp(open.Help().Key, "browse region")
-		return []key.Binding{views, km.Up, km.Down, open, km.Assign, km.ProcessHolding}
-	case ViewResources:
-		return []key.Binding{views, km.Up, km.Down, km.Filter, km.Sort, km.SortReverse, km.Assign}
-	case ViewMasks:
-		return []key.Binding{views, km.Up, km.Down}
-	case ViewBlocks:
-		sortB := km.Sort
-		sortB.SetHelp(km.Sort.Help().Key, "order")
-		open := km.Open
-		open.SetHelp(open.Help().Key, "details")
-		return []key.Binding{views, km.Expand, km.Collapse, km.Drill, open, km.Filter, sortB, km.Copy, km.Assign, km.Delete, km.Swip}
-	case ViewHolding:
-		return []key.Binding{views, km.Up, km.Down, km.Copy, km.ProcessHolding}
-	}
-	return []key.Binding{views}
-}
-
-// FullHelp is the ? overlay's bindings.
-func (p *Pane) FullHelp() [][]key.Binding {
-	km := p.ctx.Keys
-	sortB := km.Sort
-	sortB.SetHelp(km.Sort.Help().Key, "sort (blocks: address/fullest order)")
-	open := km.Open
-	open.SetHelp(open.Help().Key, "block details / browse region")
-	del := km.Delete
-	del.SetHelp(km.Delete.Help().Key, "SWIP deassign…")
-	return [][]key.Binding{
-		km.Nav(),
-		{km.NextView, km.PrevView, open, km.Back, km.Filter, sortB, km.SortReverse},
-		{km.Expand, km.Collapse, km.Drill, km.Copy},
-		{km.Assign, km.ProcessHolding, del, km.Swip},
-	}
-}
-
-// HelpNote is the ? overlay's line about the mutating keys.
-func (p *Pane) HelpNote(readOnly bool) string {
-	k := p.ctx.Keys // disabled bindings keep their labels
-	list := fmt.Sprintf("smart-assign (%s), process holding tank (%s), deassign (%s), SWIP (%s)",
-		k.Assign.Help().Key, k.ProcessHolding.Help().Key, k.Delete.Help().Key, k.Swip.Help().Key)
-	if readOnly {
-		return "read-only mode: " + list + " are disabled (--read-only)"
-	}
-	return list + ": each is planned first and confirmed in a dialog showing the exact request"
-}
-
 // View renders the pane in exactly its size.
 func (p *Pane) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
 	}
 	switch {
-	case p.dialog != nil:
-		return p.dialog.View(p.w, p.h)
+	case p.flow.Active():
+		return p.flow.View(p.w, p.h)
 	case p.form != nil:
 		return p.form.view(p.w, p.h, p.ctx.Styles)
 	}
 	st := p.ctx.Styles
 	var b strings.Builder
 	b.WriteString(p.titleLine())
-	if p.last != "" {
+	if p.flow.Last != "" {
 		ls := st.Good
-		if p.lastErr {
+		if p.flow.LastErr {
 			ls = st.Error
 		}
 		b.WriteByte('\n')
-		b.WriteString(ls.Render(text.Truncate(text.Clean(p.last), p.w)))
+		b.WriteString(ls.Render(text.Truncate(text.Clean(p.flow.Last), p.w)))
 	}
 	b.WriteByte('\n')
 	if len(p.provs) == 0 {
@@ -599,8 +513,8 @@ func (p *Pane) titleLine() string {
 			b.WriteString("  " + st.Dim.Render(info))
 		}
 	}
-	if p.running != "" {
-		b.WriteString("  " + st.Info.Render(p.spin()+" "+text.Clean(p.running)+"…"))
+	if r := p.flow.Running(); r != "" {
+		b.WriteString("  " + st.Info.Render(p.spin()+" "+text.Clean(r)+"…"))
 	} else if n := p.loadingNote(); n != "" {
 		b.WriteString("  " + st.Dim.Render(n))
 	}
@@ -618,7 +532,7 @@ func (p *Pane) loadingNote() string {
 	name := p.Provider()
 	var parts []string
 	for _, r := range []string{ResBlocks, ResUtilization, ResMasks, ResHolding} {
-		if e := entry(p.ctx, name, r); e != nil && e.Loading {
+		if e, ok := status(p.ctx, name, r); ok && e.Loading {
 			s := strings.TrimPrefix(r, "ipam-")
 			if e.Done > 0 {
 				s += fmt.Sprintf(" %d pages", e.Done)
@@ -635,9 +549,9 @@ func (p *Pane) loadingNote() string {
 // state explains a resource that has no data yet: loading or its error.
 func (p *Pane) stateNote(res, what string) string {
 	st := p.ctx.Styles
-	e := entry(p.ctx, p.Provider(), res)
+	e, ok := status(p.ctx, p.Provider(), res)
 	switch {
-	case e == nil:
+	case !ok:
 		return st.Dim.Render("  " + what + ": not available")
 	case e.Err != nil:
 		return st.Error.Render(text.Truncate("  ✗ "+what+": "+text.Clean(model.ErrorSummary(e.Err)), p.w))
@@ -649,8 +563,8 @@ func (p *Pane) stateNote(res, what string) string {
 
 // staleNote is shown above data that is older than the last attempt.
 func (p *Pane) staleNote(res string) string {
-	e := entry(p.ctx, p.Provider(), res)
-	if e == nil || !e.Stale() {
+	e, ok := status(p.ctx, p.Provider(), res)
+	if !ok || !e.Stale() {
 		return ""
 	}
 	loc := p.ctx.Now().Location()

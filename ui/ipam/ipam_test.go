@@ -2,6 +2,7 @@ package ipam
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -187,7 +188,7 @@ func TestSmartAssignShowsTheBlockAfterwards(t *testing.T) {
 	// Resolve by name instead of id.
 	p.form.fields[0].in.SetValue("bluepeak")
 	tp.keys("enter")
-	if p.form != nil || p.dialog == nil {
+	if p.form != nil || p.flow.Dialog() == nil {
 		t.Fatalf("form err %q", p.form.err)
 	}
 	if len(f.planned) != 1 || f.planned[0].Params[model.ParamResourceID] != "1001" || f.planned[0].Target.Name != "Bluepeak Networks" {
@@ -203,8 +204,8 @@ func TestSmartAssignShowsTheBlockAfterwards(t *testing.T) {
 	if len(f.ran) != 1 {
 		t.Fatalf("ran %d", len(f.ran))
 	}
-	if !strings.Contains(p.last, "Assigned 23.41.0.144/29") || p.lastErr {
-		t.Fatalf("last %q", p.last)
+	if !strings.Contains(p.flow.Last, "Assigned 23.41.0.144/29") || p.flow.LastErr {
+		t.Fatalf("last %q", p.flow.Last)
 	}
 	// The refresh came back with the new block: it is shown and selected.
 	if p.CurrentView() != ViewBlocks || p.SelectedBlock() == nil || p.SelectedBlock().CIDR() != "23.41.0.144/29" {
@@ -239,8 +240,8 @@ func TestProcessHoldingTankFromThePreview(t *testing.T) {
 	tp := newTestPane(t, false, f)
 	p := tp.p
 	tp.keys("P")
-	if p.CurrentView() != ViewHolding || p.dialog == nil {
-		t.Fatalf("P: view %s dialog %v", p.CurrentView(), p.dialog != nil)
+	if p.CurrentView() != ViewHolding || p.flow.Dialog() == nil {
+		t.Fatalf("P: view %s dialog %v", p.CurrentView(), p.flow.Dialog() != nil)
 	}
 	if got := f.planned[0].Params[model.ParamPreview]; got != "fp-1" {
 		t.Fatalf("planned with preview %q", got)
@@ -249,12 +250,12 @@ func TestProcessHoldingTankFromThePreview(t *testing.T) {
 		t.Fatalf("dialog:\n%s", v)
 	}
 	tp.keys("enter") // focus starts on Cancel
-	if len(f.ran) != 0 || p.dialog != nil || !strings.Contains(tp.toast, "nothing was sent") {
+	if len(f.ran) != 0 || p.flow.Dialog() != nil || !strings.Contains(tp.toast, "nothing was sent") {
 		t.Fatalf("cancel: ran %d toast %q", len(f.ran), tp.toast)
 	}
 	tp.keys("P", "tab", "enter")
-	if len(f.ran) != 1 || !strings.Contains(p.last, "were moved") {
-		t.Fatalf("ran %d last %q", len(f.ran), p.last)
+	if len(f.ran) != 1 || !strings.Contains(p.flow.Last, "were moved") {
+		t.Fatalf("ran %d last %q", len(f.ran), p.flow.Last)
 	}
 	// The preview was re-read: now empty, so P says so and plans nothing.
 	n := len(f.planned)
@@ -278,21 +279,21 @@ func TestDeassignNeedsTheCIDRTyped(t *testing.T) {
 		t.Fatalf("form %+v", p.form)
 	}
 	tp.keys("enter")
-	if p.dialog != nil || !strings.Contains(p.form.err, "type 23.41.0.0/25") {
+	if p.flow.Dialog() != nil || !strings.Contains(p.form.err, "type 23.41.0.0/25") {
 		t.Fatalf("untyped: %q", p.form.err)
 	}
 	tp.typeText("23.41.0.0/25")
 	tp.keys("enter")
-	if p.dialog == nil {
+	if p.flow.Dialog() == nil {
 		t.Fatalf("typed: %q", p.form.err)
 	}
-	if a := p.dialog.Action(); a.ConfirmText != "" || a.Risk != model.RiskHigh {
+	if a := p.flow.Dialog().Action(); a.ConfirmText != "" || a.Risk != model.RiskHigh {
 		t.Fatalf("dialog action %+v", a)
 	}
 	f.failNext = &model.APIError{Provider: "ipam", Method: "GET", Path: "/api/v1/api.php", Status: 200, Code: "success=0", Message: "Entity handle is wrong"}
 	tp.keys("tab", "enter")
-	if !p.lastErr || !strings.Contains(p.last, "Entity handle is wrong") {
-		t.Fatalf("failure not reported: %q", p.last)
+	if !p.flow.LastErr || !strings.Contains(p.flow.Last, "Entity handle is wrong") {
+		t.Fatalf("failure not reported: %q", p.flow.Last)
 	}
 }
 
@@ -304,7 +305,7 @@ func TestReadOnlyBlocksEveryAction(t *testing.T) {
 	tp.keys("home", "right", "down")
 	for _, k := range []string{"A", "P", "D", "W"} {
 		tp.keys(k)
-		if p.form != nil || p.dialog != nil {
+		if p.form != nil || p.flow.Dialog() != nil {
 			t.Fatalf("%s opened something in read-only mode", k)
 		}
 	}
@@ -374,11 +375,70 @@ func TestStaleAndErrorStates(t *testing.T) {
 
 func TestHelpNote(t *testing.T) {
 	ro := newTestPane(t, true, newFake("ipam"))
-	if n := ro.p.HelpNote(true); !strings.Contains(n, "read-only") || !strings.Contains(n, "smart-assign (A)") || !strings.Contains(n, "SWIP (W)") {
+	ro.p.SetView(ViewBlocks) // where every IPAM action has its key
+	if n := ro.p.Keys().Note(); !strings.Contains(n, "read-only") || !strings.Contains(n, "smart-assign (A)") || !strings.Contains(n, "SWIP (W)") {
 		t.Fatalf("read-only note %q", n)
 	}
 	rw := newTestPane(t, false, newFake("ipam"))
-	if n := rw.p.HelpNote(false); !strings.Contains(n, "exact request") {
+	if n := rw.p.Keys().Note(); !strings.Contains(n, "exact request") || !strings.Contains(n, "smart-assign") {
 		t.Fatalf("note %q", n)
+	}
+}
+
+// read_only = true on one IPAM provider: its actions are off and say why,
+// the footer and help leave them out; viewing still works.
+func TestPerProviderReadOnly(t *testing.T) {
+	f := newFake("ipam")
+	tp := newTestPane(t, false, f)
+	tp.ctx.Sources[0].ReadOnly = true
+	p := tp.p
+	p.SetView(ViewBlocks)
+	tp.keys("home", "right", "down", "A")
+	if p.form != nil || p.flow.Active() || tp.toast != "read-only: smart assignment disabled (read_only = true for ipam)" {
+		t.Fatalf("A on a read-only IPAM: form %v, toast %q", p.form != nil, tp.toast)
+	}
+	for _, b := range p.Keys().ShortHelp(0) {
+		if d := b.Help().Desc; strings.Contains(d, "assign") || strings.Contains(d, "SWIP") {
+			t.Errorf("footer offers %q on a read-only provider", d)
+		}
+	}
+	if n := p.Keys().Note(); !strings.Contains(n, "(read_only = true for ipam)") {
+		t.Errorf("note = %q", n)
+	}
+	if len(f.planned) != 0 || len(f.ran) != 0 {
+		t.Fatal("planned or sent on a read-only provider")
+	}
+}
+
+// The summary's shares add up (allocated is shown as a part of assigned,
+// not as a share of its own) and every figure is exact, IPv6 too.
+func TestSummarySharesAddUpAndFiguresAreExact(t *testing.T) {
+	tp := newTestPane(t, false, newFake("ipam"))
+	u := model.Utilization{Family: model.IPv6, Unit: "/64s",
+		Total: model.HostsOf(12_500_000), Assigned: model.HostsOf(7_775_000), Allocated: model.HostsOf(1_025_000),
+		Available: model.HostsOf(4_050_000), Holding: model.HostsOf(675_000),
+		AssignedPct: 62.2, AllocatedPct: 8.2, AvailablePct: 32.4, HoldingPct: 5.4}
+	lines := tp.p.utilLines(u, 100)
+	sum := 0.0
+	for _, l := range lines[1:] {
+		f := strings.Fields(l)
+		if len(f) == 0 || !strings.HasSuffix(f[len(f)-1], "%") {
+			continue
+		}
+		v, err := strconv.ParseFloat(strings.TrimSuffix(f[len(f)-1], "%"), 64)
+		if err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		sum += v
+	}
+	if sum < 99.9 || sum > 100.1 {
+		t.Errorf("shares add up to %.1f%%:\n%s", sum, strings.Join(lines, "\n"))
+	}
+	all := strings.Join(lines, "\n")
+	if !strings.Contains(all, "12,500,000") || strings.Contains(all, "12.5M") {
+		t.Errorf("IPv6 total not exact:\n%s", all)
+	}
+	if !strings.Contains(all, "└ allocated") || !strings.Contains(all, "1,025,000 (13.2% of assigned)") {
+		t.Errorf("allocated not shown as a part of assigned:\n%s", all)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
 )
@@ -121,27 +119,4 @@ func (p *Pane) masksView() string {
 		return s + "\n" + strings.Join(out[:min(len(out), rows-1)], "\n")
 	}
 	return strings.Join(out, "\n")
-}
-
-func (p *Pane) masksKey(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	page := max(p.bodyHeight()-1, 1)
-	switch {
-	case key.Matches(msg, km.Up):
-		p.maskOffset--
-	case key.Matches(msg, km.Down):
-		p.maskOffset++
-	case key.Matches(msg, km.PageUp), key.Matches(msg, km.HalfUp):
-		p.maskOffset -= page
-	case key.Matches(msg, km.PageDown), key.Matches(msg, km.HalfDown):
-		p.maskOffset += page
-	case key.Matches(msg, km.Top):
-		p.maskOffset = 0
-	case key.Matches(msg, km.Bottom):
-		p.maskOffset = len(p.maskLines)
-	default:
-		return nil
-	}
-	p.clampMasks()
-	return nil
 }

@@ -63,8 +63,13 @@ func Count(h model.Hosts) string {
 	return h.Compact()
 }
 
-func group(n uint64) string {
-	s := strconv.FormatUint(n, 10)
+// Exact formats a count with grouped digits whatever its size (the
+// summary's figures: 12,500,000, not 12.5M).
+func Exact(h model.Hosts) string { return groupDigits(h.String()) }
+
+func group(n uint64) string { return groupDigits(strconv.FormatUint(n, 10)) }
+
+func groupDigits(s string) string {
 	if len(s) <= 3 {
 		return s
 	}

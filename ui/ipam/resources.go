@@ -6,12 +6,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // Resource table columns.
@@ -106,41 +104,6 @@ func (p *Pane) selectedResource() *model.ResourceUsage {
 	}
 	r, _ := p.res.At(p.resV.Cursor()).Item.(*model.ResourceUsage)
 	return r
-}
-
-func (p *Pane) resourcesKey(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	if p.resV.HandleKey(msg, km) {
-		return nil
-	}
-	keep := func(f func()) {
-		sel := ""
-		if p.res.Len() > 0 {
-			sel = p.res.At(p.resV.Cursor()).Key
-		}
-		f()
-		p.resV.SetLen(p.res.Len())
-		if i := p.res.Index(sel); i >= 0 {
-			p.resV.SetCursor(i)
-		}
-	}
-	switch {
-	case key.Matches(msg, km.Filter):
-		return p.startFilter()
-	case key.Matches(msg, km.Back):
-		if p.res.Filter().Query != "" {
-			keep(func() { p.res.SetFilter("") })
-		}
-	case key.Matches(msg, km.Sort):
-		col, _ := p.res.SortBy()
-		keep(func() {
-			p.res.SetSort((col+1)%len(resourceColumns), col+1 == colHosts || col+1 == colBlocks || col+1 == colShare)
-		})
-	case key.Matches(msg, km.SortReverse):
-		col, desc := p.res.SortBy()
-		keep(func() { p.res.SetSort(col, !desc) })
-	}
-	return nil
 }
 
 // knownResources maps resource ids to names from the utilization report

@@ -5,17 +5,22 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
 )
 
-// utilLines renders one family's utilization: total, then assigned,
-// allocated, available and in holding with bars and percentages.
+// utilLines renders one family's utilization: the total, then its shares
+// (assigned, available, in holding: they add up to the whole) with bars and
+// percentages, and what of the assigned space is allocated, as a part of
+// it. Every figure is exact.
 func (p *Pane) utilLines(u model.Utilization, width int) []string {
 	st := p.ctx.Styles
-	const labelW, countW, pctW = 11, 10, 7
+	const labelW, pctW = 11, 7
+	countW := 10
+	for _, n := range []model.Hosts{u.Total, u.Assigned, u.Allocated, u.Available, u.Holding} {
+		countW = max(countW, text.Width(Exact(n)))
+	}
 	barW := max(min(width-labelW-countW-pctW-3, 30), 5)
 	head := st.Bold.Render(text.Clean(u.Family.Label()))
 	if u.Unit != "" {
@@ -32,7 +37,7 @@ func (p *Pane) utilLines(u model.Utilization, width int) []string {
 		var b strings.Builder
 		b.WriteString(st.Dim.Render(text.Fit(label, labelW, false)))
 		b.WriteByte(' ')
-		b.WriteString(text.Fit(Count(n), countW, true))
+		b.WriteString(text.Fit(Exact(n), countW, true))
 		if bar {
 			b.WriteByte(' ')
 			paint := sharePaint(st, used/100, p.threshold)
@@ -47,7 +52,14 @@ func (p *Pane) utilLines(u model.Utilization, width int) []string {
 	}
 	row("Total", u.Total, 0, false)
 	row("Assigned", u.Assigned, u.AssignedPct, true)
-	row("Allocated", u.Allocated, u.AllocatedPct, true)
+	// Allocated is part of Assigned in the data: a share of it, not a
+	// share of its own next to the others.
+	part := "none assigned"
+	if a := u.Assigned.Float64(); a > 0 {
+		part = Pct(100*u.Allocated.Float64()/a) + " of assigned"
+	}
+	lines = append(lines, text.Truncate(st.Dim.Render(text.Fit("└ allocated", labelW, false))+" "+
+		text.Fit(Exact(u.Allocated), countW, true)+" "+st.Dim.Render("("+part+")"), width))
 	row("Available", u.Available, u.AvailablePct, true)
 	row("In holding", u.Holding, u.HoldingPct, true)
 	return lines
@@ -163,31 +175,6 @@ func pluralY(n int) string {
 		return "y"
 	}
 	return "ies"
-}
-
-func (p *Pane) summaryKey(msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	page := p.regionRows()
-	switch {
-	case key.Matches(msg, km.Up):
-		p.regCursor--
-	case key.Matches(msg, km.Down):
-		p.regCursor++
-	case key.Matches(msg, km.PageUp), key.Matches(msg, km.HalfUp):
-		p.regCursor -= page
-	case key.Matches(msg, km.PageDown), key.Matches(msg, km.HalfDown):
-		p.regCursor += page
-	case key.Matches(msg, km.Top):
-		p.regCursor = 0
-	case key.Matches(msg, km.Bottom):
-		p.regCursor = len(p.regions) - 1
-	case key.Matches(msg, km.Open):
-		return p.browseRegion()
-	default:
-		return nil
-	}
-	p.clampRegions()
-	return nil
 }
 
 // browseRegion shows the selected region's pools in the block browser,

@@ -1,6 +1,7 @@
 package keys
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -9,7 +10,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-func TestEveryMutatingActionIsUnboundAndExplained(t *testing.T) {
+func press(s string) tea.KeyMsg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+
+func TestEveryMutatingActionIsExplained(t *testing.T) {
 	names := Names()
 	for _, n := range Mutating {
 		if !slices.Contains(names, n) {
@@ -18,67 +21,123 @@ func TestEveryMutatingActionIsUnboundAndExplained(t *testing.T) {
 		if readOnlyWhat[n] == "" {
 			t.Errorf("%q has no read-only message", n)
 		}
-	}
-	rw, _ := New(nil, false)
-	ro, _ := New(nil, true)
-	get := map[string]func(m *Map) key.Binding{}
-	for _, d := range defs() {
-		d := d
-		get[d.name] = func(m *Map) key.Binding { return *d.get(m) }
-	}
-	for _, n := range Mutating {
-		b := get[n](rw)
-		if !b.Enabled() || len(b.Keys()) == 0 {
-			t.Fatalf("%s: not bound by default", n)
+		if msg := ReadOnlyMessage(n, "--read-only"); !strings.HasPrefix(msg, "read-only mode: "+readOnlyWhat[n]) || !strings.HasSuffix(msg, "(--read-only)") {
+			t.Errorf("%s: %q", n, msg)
 		}
-		k := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(b.Keys()[0])}
-		if !key.Matches(k, b) {
-			t.Fatalf("%s: its own key %q does not match", n, b.Keys()[0])
-		}
-		if key.Matches(k, get[n](ro)) {
-			t.Errorf("%s: still bound in read-only mode", n)
-		}
-		msg, blocked := ro.BlockedByReadOnly(k)
-		if !blocked || msg != ReadOnlyMessage(n) || !strings.Contains(msg, readOnlyWhat[n]) {
-			t.Errorf("%s: read-only says %q, %v", n, msg, blocked)
-		}
-		if _, blocked := rw.BlockedByReadOnly(k); blocked {
-			t.Errorf("%s: blocked without read-only", n)
+		if msg := ReadOnlyMessage(n, "read_only = true for ix"); !strings.Contains(msg, "(read_only = true for ix)") {
+			t.Errorf("%s per provider: %q", n, msg)
 		}
 	}
 }
 
-func TestConnectionKeysDefaultsAndRebinding(t *testing.T) {
+func TestDefaults(t *testing.T) {
 	m := Default()
-	for k, b := range map[string]key.Binding{"c": m.ChangeRequest, "C": m.WithdrawChange, "D": m.Delete, "y": m.Copy, ":": m.Command, "g": m.Graph, "t": m.Sparklines} {
+	c, ip := m.For("connections"), m.For("ipam")
+	for k, b := range map[string]key.Binding{"c": c.ChangeRequest, "C": c.WithdrawChange, "D": c.Delete, "y": c.Copy, ":": c.Command,
+		"g": c.Graph, "t": c.Sparklines, "b": c.ChangeBandwidth, "a": c.Approve, "x": c.Reject,
+		"A": ip.Assign, "P": ip.ProcessHolding, "W": ip.Swip, "v": ip.NextView, "V": ip.PrevView, "F": ip.Drill} {
 		if !key.Matches(press(k), b) {
 			t.Errorf("%s does not trigger %s", k, b.Help().Desc)
 		}
 	}
-	if !key.Matches(tea.KeyMsg{Type: tea.KeyCtrlS}, m.Export) {
+	if !key.Matches(tea.KeyMsg{Type: tea.KeyCtrlS}, c.Export) {
 		t.Error("ctrl+s does not trigger export")
 	}
-	// Not mutating: export, copy and the palette stay in read-only mode.
-	ro, _ := New(nil, true)
-	for _, b := range []key.Binding{ro.Export, ro.Copy, ro.Command} {
-		if !b.Enabled() {
-			t.Errorf("%s disabled in read-only mode", b.Help().Desc)
-		}
+	if m.For("nope") != m || m.For("ipam") != ip {
+		t.Error("For does not cache scopes or fall back to the global map")
 	}
-	rb, err := New(map[string][]string{"change_request": {"ctrl+r"}, "withdraw_change": {"alt+c"}, "export": {"f2"}}, true)
+}
+
+// The same key may mean different things in different panes.
+func TestPerPaneBindings(t *testing.T) {
+	cfg := Config{Panes: map[string]map[string][]string{"approvals": {"approve": {"A"}}}}
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatalf("[keys.approvals] approve = [\"A\"] refused: %v", err)
+	}
+	if !key.Matches(press("A"), m.For("approvals").Approve) || key.Matches(press("a"), m.For("approvals").Approve) {
+		t.Error("approvals: approve is not on A alone")
+	}
+	if !key.Matches(press("a"), m.For("connections").Approve) {
+		t.Error("connections: approve left a")
+	}
+	if !key.Matches(press("A"), m.For("ipam").Assign) {
+		t.Error("ipam: A is no longer assign")
+	}
+	if h := m.For("approvals").Approve.Help(); h.Key != "A" || h.Desc != "approve" {
+		t.Errorf("help label = %+v", h)
+	}
+	// [keys] binds every pane; a pane table wins in its pane.
+	m, err = New(Config{All: map[string][]string{"down": {"n"}}, Panes: map[string]map[string][]string{"traffic": {"down": {"J"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if msg, blocked := rb.BlockedByReadOnly(tea.KeyMsg{Type: tea.KeyCtrlR}); !blocked || !strings.Contains(msg, "change requests") {
-		t.Errorf("rebound change_request not explained in read-only: %q", msg)
+	if !key.Matches(press("n"), m.For("ipam").Down) || !key.Matches(press("J"), m.For("traffic").Down) || key.Matches(press("n"), m.For("traffic").Down) {
+		t.Error("[keys] then [keys.traffic] not applied in that order")
 	}
-	if _, blocked := rb.BlockedByReadOnly(press("c")); blocked {
-		t.Error("c still blocked after rebinding change_request away")
+}
+
+func TestValidate(t *testing.T) {
+	ok := []Config{
+		{All: map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}},
+		// approve and assign are never in one pane.
+		{All: map[string][]string{"approve": {"A"}}},
+		{All: map[string][]string{"swip": {"a"}}},
+		{Panes: map[string]map[string][]string{"approvals": {"approve": {"A"}}}},
+		// A pane table may rebind a key the pane's own default holds elsewhere.
+		{Panes: map[string]map[string][]string{"traffic": {"peers": {"P"}}}},
 	}
-	if err := Validate(map[string][]string{"change_request": {"a"}}); err == nil {
-		t.Error("change_request on a conflicts with approve")
+	for _, c := range ok {
+		if err := Validate(c); err != nil {
+			t.Errorf("Validate(%v) = %v", c, err)
+		}
 	}
-	if err := Validate(map[string][]string{"export": {"/"}}); err == nil {
-		t.Error("export on / conflicts with filter")
+	bad := []struct {
+		cfg  Config
+		want string
+		path string
+	}{
+		{Config{All: map[string][]string{"launch_missiles": {"m"}}}, `unknown action "launch_missiles"`, "keys.launch_missiles"},
+		{Config{All: map[string][]string{"down": {}}}, "has no keys", "keys.down"},
+		{Config{All: map[string][]string{"down": {"ctlr+x"}}}, "is not a key name", "keys.down"},
+		{Config{All: map[string][]string{"approve": {"j"}}}, `"j" is bound to both "down" and "approve" in the connections pane`, "keys.approve"},
+		{Config{All: map[string][]string{"refresh": {"q"}}}, `"q" is bound to both`, "keys.refresh"},
+		{Config{All: map[string][]string{"refresh": {"a"}}}, `"a" is bound to both "refresh" and "approve" in the connections pane`, "keys.refresh"},
+		{Config{All: map[string][]string{"change_request": {"a"}}}, `"a" is bound to both`, "keys.change_request"},
+		{Config{All: map[string][]string{"export": {"/"}}}, `"/" is bound to both`, "keys.export"},
+		{Config{Panes: map[string]map[string][]string{"ipam": {"assign": {"v"}}}}, `"v" is bound to both "next_view" and "assign" in the ipam pane`, "keys.ipam.assign"},
+		{Config{Panes: map[string]map[string][]string{"approvals": {"assign": {"z"}}}}, `"assign" is not an action of the approvals pane`, "keys.approvals.assign"},
+		{Config{Panes: map[string]map[string][]string{"overview": {"down": {"n"}}}}, `unknown pane "overview"`, "keys.overview"},
+		// A global key rebound in one pane clashes with that pane's keys.
+		{Config{Panes: map[string]map[string][]string{"ipam": {"refresh": {"A"}}}}, `"A" is bound to both`, "keys.ipam.refresh"},
+	}
+	for _, b := range bad {
+		err := Validate(b.cfg)
+		var ce *ConfigError
+		if !errors.As(err, &ce) || !strings.Contains(err.Error(), b.want) {
+			t.Errorf("Validate(%v) = %v, want %q", b.cfg, err, b.want)
+			continue
+		}
+		if p := strings.Join(ce.Path(), "."); p != b.path {
+			t.Errorf("Validate(%v) points at %s, want %s", b.cfg, p, b.path)
+		}
+	}
+}
+
+func TestNamesInScopes(t *testing.T) {
+	if n := NamesIn("ipam"); !slices.Contains(n, "assign") || slices.Contains(n, "approve") || !slices.Contains(n, "quit") {
+		t.Errorf("ipam actions: %v", n)
+	}
+	if n := NamesIn(Global); slices.Contains(n, "down") || !slices.Contains(n, "refresh") {
+		t.Errorf("global actions: %v", n)
+	}
+	for _, d := range defs() {
+		found := d.in(Global)
+		for _, s := range Panes {
+			found = found || d.in(s)
+		}
+		if !found {
+			t.Errorf("action %q exists in no scope", d.name)
+		}
 	}
 }

@@ -6,7 +6,7 @@ import (
 
 	"github.com/guptarohit/asciigraph"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/graph"
+	"github.com/noctop/noctop/ui/widgets/graph"
 )
 
 // benchMonth is 30 days of 5-minute samples (8,640) with a daily cycle and

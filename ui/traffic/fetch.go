@@ -176,7 +176,7 @@ func (p *Pane) tick(m tickMsg) tea.Cmd {
 	if g == nil || g.seq != m.seq || g.loading {
 		return nil
 	}
-	if g != p.top() || (p.ctx.Store != nil && p.ctx.Store.Paused()) {
+	if g != p.top() || p.ctx.Paused() {
 		return p.scheduleTick(g)
 	}
 	return p.fetch(g)

@@ -8,16 +8,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/graph"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/graph"
+	"github.com/noctop/noctop/ui/widgets/list"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // Peer list columns.
@@ -65,9 +65,8 @@ type peerView struct {
 	err       error
 	fetchedAt time.Time
 
-	filtering bool
-	input     textinput.Model
-	w, h      int
+	input list.Filter // the shared "/" input
+	w, h  int
 }
 
 func newPeerView(id int64, config Target, ctx *pane.Context) *peerView {
@@ -80,12 +79,8 @@ func newPeerView(id int64, config Target, ctx *pane.Context) *peerView {
 	}
 	t := model.NewTable(cols)
 	t.SetSort(PeerAvgIn, true) // the busiest peers first
-	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "text  asn=64500  !negate"
-	in.CharLimit = 200
 	return &peerView{vid: id, config: config, ctx: ctx, table: t, view: vtable.New(vcols, ctx.Styles),
-		marked: map[string]bool{}, input: in}
+		marked: map[string]bool{}, input: list.NewFilter("text  asn=64500  !negate")}
 }
 
 func (v *peerView) id() int64 { return v.vid }
@@ -101,7 +96,7 @@ func (v *peerView) close() {
 func (v *peerView) setSize(w, h int) {
 	v.w, v.h = w, h
 	v.view.SetSize(w, max(h-1, 0))
-	v.input.Width = max(w-40, 10)
+	v.input.SetWidth(max(w-40, 10))
 }
 
 // Table exposes the sorted, filtered peers (tests).
@@ -312,65 +307,17 @@ func (v *peerView) setFilter(q string) {
 	}
 }
 
-func (v *peerView) updateInput(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	v.input, cmd = v.input.Update(msg)
-	return cmd
-}
-
-func (p *Pane) peerKey(v *peerView, msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	if v.filtering {
-		switch msg.String() {
-		case "enter":
-			v.filtering = false
-			v.input.Blur()
-			return nil
-		case "esc":
-			v.filtering = false
-			v.input.Blur()
-			v.setFilter("")
-			return nil
-		}
-		cmd := v.updateInput(msg)
-		if q := v.input.Value(); q != v.table.Filter().Query {
+func (v *peerView) filterKey(msg tea.KeyMsg) tea.Cmd {
+	out, q, cmd := v.input.Key(msg)
+	switch out {
+	case list.Cleared:
+		v.setFilter("")
+	case list.Typing:
+		if q != v.table.Filter().Query {
 			v.setFilter(q)
 		}
-		return cmd
 	}
-	if v.view.HandleKey(msg, km) {
-		return nil
-	}
-	switch {
-	case key.Matches(msg, km.Mark):
-		return v.toggleMark()
-	case key.Matches(msg, km.Graph), key.Matches(msg, km.Open):
-		peers := v.markedPeers()
-		if len(peers) == 0 {
-			if pr, ok := v.selected(); ok {
-				peers = []model.Peer{*pr}
-			}
-		}
-		return p.graphPeers(v, peers)
-	case key.Matches(msg, km.Filter):
-		v.filtering = true
-		v.input.SetValue(v.table.Filter().Query)
-		v.input.CursorEnd()
-		return v.input.Focus()
-	case key.Matches(msg, km.Sort):
-		col, _ := v.table.SortBy()
-		v.resort((col+1)%len(peerCols), false)
-	case key.Matches(msg, km.SortReverse):
-		col, desc := v.table.SortBy()
-		v.resort(col, !desc)
-	case key.Matches(msg, km.Back):
-		if v.table.Filter().Query != "" {
-			v.setFilter("")
-			return nil
-		}
-		return p.pop()
-	}
-	return nil
+	return cmd
 }
 
 func (v *peerView) resort(col int, desc bool) {
@@ -408,19 +355,19 @@ func (d peerDecor) Cell(r *model.Row, col int) string      { return r.Cells[col]
 func (v *peerView) render(spin string) string {
 	st := v.ctx.Styles
 	var b strings.Builder
-	title := st.PaneTitle.Render(fmt.Sprintf("Peers of %s", text.Clean(v.config.label())))
+	title := st.PaneTitle.Render(fmt.Sprintf("Peers of %s", text.Clean(label(v.config))))
 	if v.table.Len() == v.table.Total() {
 		title += st.Dim.Render(fmt.Sprintf(" (%d)", v.table.Total()))
 	} else {
 		title += st.Dim.Render(fmt.Sprintf(" (%d/%d)", v.table.Len(), v.table.Total()))
 	}
-	if v.filtering {
+	if v.input.Opened() {
 		title += " " + v.input.View()
 	} else if q := v.table.Filter().Query; q != "" {
 		title += " " + st.Key.Render("/"+text.Clean(q))
 	}
 	if n := len(v.order); n > 0 {
-		title += "  " + st.Info.Render(fmt.Sprintf("● %d marked: %s compares them", n, v.ctx.Keys.Graph.Help().Key))
+		title += "  " + st.Info.Render(fmt.Sprintf("● %d marked: %s compares them", n, v.ctx.Keys.For(keys.Scope(pane.Traffic)).Graph.Help().Key))
 	}
 	if v.loading && v.table.Total() > 0 {
 		title += "  " + st.Dim.Render(spin+" refreshing")
@@ -434,7 +381,7 @@ func (v *peerView) render(spin string) string {
 	case v.table.Len() > 0:
 		b.WriteString(v.view.View(v.table, peerDecor{v}))
 	case v.loading:
-		b.WriteString(fmt.Sprintf("\n  %s Loading peers of %s…", spin, text.Clean(v.config.label())))
+		b.WriteString(fmt.Sprintf("\n  %s Loading peers of %s…", spin, text.Clean(label(v.config))))
 	case v.err != nil:
 		b.WriteString("\n" + st.Error.Render(text.Truncate("  ✗ "+errtext.Long(v.err, v.config.Source), v.w)))
 	case v.table.Total() > 0:

@@ -9,9 +9,9 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/graph"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/widgets/graph"
 )
 
 // renderKey is everything the cached graph and legend depend on.
@@ -405,7 +405,7 @@ func (p *Pane) graphScreen(g *graphView) (string, bool) {
 	b.WriteByte('\n')
 	switch {
 	case g.series == nil && g.loading:
-		b.WriteString(fmt.Sprintf("\n  %s Loading %s of traffic for %s…", p.spin(), Ranges[p.rng].Name, text.Clean(g.target.label())))
+		b.WriteString(fmt.Sprintf("\n  %s Loading %s of traffic for %s…", p.spin(), Ranges[p.rng].Name, text.Clean(label(g.target))))
 		return b.String(), false
 	case g.series == nil && g.err != nil:
 		b.WriteString("\n" + st.Error.Render(text.Truncate("  ✗ "+errtext.Long(g.err, g.target.Source), p.w)))
@@ -431,7 +431,7 @@ func (p *Pane) titleLine(g *graphView) string {
 	if len(t.Peers) > 0 {
 		kind = "peers"
 	}
-	title := st.PaneTitle.Render("Traffic › "+text.Clean(t.label())) + " " + st.Dim.Render(fmt.Sprintf("(%s %s)", text.Clean(t.Source), text.Clean(kind)))
+	title := st.PaneTitle.Render("Traffic › "+text.Clean(label(t))) + " " + st.Dim.Render(fmt.Sprintf("(%s %s)", text.Clean(t.Source), text.Clean(kind)))
 	var right []string
 	if g.loading {
 		right = append(right, st.Info.Render(p.spin()+" refreshing"))

@@ -15,7 +15,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -44,20 +43,11 @@ var Ranges = []Range{
 // DefaultRange is 24h: a day shows the daily cycle an operator compares against.
 const DefaultRange = 2
 
-// Target is what the pane graphs.
-type Target struct {
-	Source string    // provider instance name
-	Ref    model.Ref // port, connection, network service config ...
-	Title  string    // how the operator knows it ("et-0/0/1 @ FRA")
-	// Capacity in bits per second when the caller knows it (a connection's
-	// bandwidth); a capacity the provider returns with the series wins.
-	Capacity float64
-	// Peers, when set, graphs these peers of the config Ref instead of the
-	// config itself (SeriesQuery.Peers).
-	Peers []model.Peer
-}
+// Target is what the pane graphs (defined by the pane contract, so that
+// other panes ask for a graph without importing this one).
+type Target = pane.GraphTarget
 
-func (t Target) label() string {
+func label(t Target) string {
 	if t.Title != "" {
 		return t.Title
 	}
@@ -67,46 +57,20 @@ func (t Target) label() string {
 	return t.Ref.ID
 }
 
-// OpenMsg asks the Traffic pane to graph Target; the root makes the pane
-// active when it sees one.
-type OpenMsg struct{ Target Target }
+// OpenMsg asks the Traffic pane to graph Target (pane.Graph sends it).
+type OpenMsg = pane.GraphMsg
 
 // Open returns a command emitting OpenMsg.
 func Open(t Target) tea.Cmd { return func() tea.Msg { return OpenMsg{Target: t} } }
 
-// PaneTitle is the Traffic pane's title, which pane.ShowMsg addresses.
+// PaneTitle is the Traffic pane's title.
 const PaneTitle = "Traffic"
 
-// Show returns the command other panes run on the graph key: switch to the
-// Traffic pane and graph t there.
-func Show(t Target) tea.Cmd {
-	return func() tea.Msg { return pane.ShowMsg{Pane: PaneTitle, Msg: OpenMsg{Target: t}} }
-}
+// Show switches to the Traffic pane and graphs t there.
+func Show(t Target) tea.Cmd { return pane.Graph(t) }
 
-// ConnectionTarget is how a listed connection is graphed: its provider's
-// id with Ref.Type "connection" (providers resolve their own qualified
-// ids, e.g. IX-API's "nsc:42"), its bandwidth as the capacity hint.
-func ConnectionTarget(c model.Connection) Target {
-	name := c.Name
-	if name == "" {
-		name = c.ID
-	}
-	return Target{
-		Source:   c.Provider,
-		Ref:      model.Ref{Provider: c.Provider, Type: "connection", ID: c.ID, Name: c.Name},
-		Title:    name,
-		Capacity: float64(c.BandwidthMbps) * 1e6,
-	}
-}
-
-// ShowConnection graphs c when its provider offers statistics, and says
-// so in a toast otherwise.
-func ShowConnection(ctx *pane.Context, c model.Connection) tea.Cmd {
-	if s, ok := ctx.Source(c.Provider); !ok || s.Stats == nil {
-		return pane.Toast(c.Provider+" offers no traffic statistics", true)
-	}
-	return Show(ConnectionTarget(c))
-}
+// ConnectionTarget is how a listed connection is graphed (pane.ConnectionTarget).
+func ConnectionTarget(c model.Connection) Target { return pane.ConnectionTarget(&c) }
 
 // Direction filters the lines shown.
 type Direction int
@@ -130,6 +94,7 @@ type screen interface {
 // Pane is the Traffic pane.
 type Pane struct {
 	ctx   *pane.Context
+	keys  *keys.Map // this pane's scope ([keys.traffic] applied)
 	w, h  int
 	stack []screen
 	ids   int64
@@ -143,10 +108,6 @@ type Pane struct {
 	// after delivers msg after d (tea.Tick; tests replace it so no timer
 	// runs inside a test).
 	after func(d time.Duration, msg tea.Msg) tea.Cmd
-}
-
-func teaAfter(d time.Duration, msg tea.Msg) tea.Cmd {
-	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
 }
 
 // New builds the pane (a pane.Factory); nil when no source offers
@@ -163,17 +124,13 @@ func New(ctx *pane.Context) pane.Pane {
 // NewPane is New with the concrete type (tests, the root's routing).
 func NewPane(ctx *pane.Context) *Pane {
 	iv := 30 * time.Second
-	if ctx.Store != nil && ctx.Store.Interval() > iv {
-		iv = ctx.Store.Interval()
-	}
-	after := teaAfter
-	if ctx.Store != nil {
-		after = ctx.Store.After // its timers end on quit
-	}
-	return &Pane{ctx: ctx, rng: DefaultRange, Interval: iv, after: after,
+	iv = max(iv, ctx.Interval())
+	after := ctx.After // its timers end on quit
+	return &Pane{ctx: ctx, keys: ctx.Keys.For(keys.Scope(pane.Traffic)), rng: DefaultRange, Interval: iv, after: after,
 		color: lipgloss.ColorProfile() != termenv.Ascii}
 }
 
+func (p *Pane) ID() pane.ID   { return pane.Traffic }
 func (p *Pane) Title() string { return PaneTitle }
 
 func (p *Pane) Badge() string { return "" }
@@ -195,7 +152,7 @@ func (p *Pane) SetSize(w, h int) {
 // Capturing is true while the peer filter input is open.
 func (p *Pane) Capturing() bool {
 	pv, ok := p.top().(*peerView)
-	return ok && pv.filtering
+	return ok && pv.input.Opened()
 }
 
 // Busy reports a fetch in flight (keeps the root's spinner turning).
@@ -306,22 +263,16 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		}
 		return p, nil
 	case tea.KeyMsg:
-		return p, p.key(msg)
+		if pv, ok := p.top().(*peerView); ok && pv.input.Opened() {
+			return p, pv.filterKey(msg)
+		}
+		cmd, _ := pane.Dispatch(p.Keys(), msg)
+		return p, cmd
 	}
-	if pv, ok := p.top().(*peerView); ok && pv.filtering {
-		return p, pv.updateInput(msg)
+	if pv, ok := p.top().(*peerView); ok {
+		return p, pv.input.Update(msg)
 	}
 	return p, nil
-}
-
-func (p *Pane) key(msg tea.KeyMsg) tea.Cmd {
-	switch v := p.top().(type) {
-	case *peerView:
-		return p.peerKey(v, msg)
-	case *graphView:
-		return p.graphKey(v, msg)
-	}
-	return nil
 }
 
 func (p *Pane) setRange(i int) tea.Cmd {
@@ -333,37 +284,6 @@ func (p *Pane) setRange(i int) tea.Cmd {
 	p.rng = i
 	if ok {
 		return p.fetch(g)
-	}
-	return nil
-}
-
-func (p *Pane) graphKey(g *graphView, msg tea.KeyMsg) tea.Cmd {
-	km := p.ctx.Keys
-	switch {
-	case key.Matches(msg, km.Range1h):
-		return p.setRange(0)
-	case key.Matches(msg, km.Range6h):
-		return p.setRange(1)
-	case key.Matches(msg, km.Range24h):
-		return p.setRange(2)
-	case key.Matches(msg, km.Range7d):
-		return p.setRange(3)
-	case key.Matches(msg, km.Range30d):
-		return p.setRange(4)
-	case key.Matches(msg, km.RangeShorter):
-		return p.setRange(p.rng - 1)
-	case key.Matches(msg, km.RangeLonger):
-		return p.setRange(p.rng + 1)
-	case key.Matches(msg, km.Fit):
-		g.fit = !g.fit
-	case key.Matches(msg, km.Direction):
-		g.dir = (g.dir + 1) % 3
-	case key.Matches(msg, km.Units):
-		p.packets = !p.packets
-	case key.Matches(msg, km.Peers):
-		return p.openPeers(g)
-	case key.Matches(msg, km.Back):
-		return p.pop()
 	}
 	return nil
 }
@@ -392,9 +312,9 @@ func (p *Pane) graphPeers(pv *peerView, peers []model.Peer) tea.Cmd {
 	t.Peers = peers
 	t.Capacity = 0 // a peer's share of a port has no capacity of its own
 	if len(peers) == 1 {
-		t.Title = peerLabel(peers[0]) + " on " + pv.config.label()
+		t.Title = peerLabel(peers[0]) + " on " + label(pv.config)
 	} else {
-		t.Title = fmt.Sprintf("%d peers on %s", len(peers), pv.config.label())
+		t.Title = fmt.Sprintf("%d peers on %s", len(peers), label(pv.config))
 	}
 	g := newGraphView(p.nextID(), t)
 	if len(peers) > 1 {
@@ -407,35 +327,6 @@ func (p *Pane) graphPeers(pv *peerView, peers []model.Peer) tea.Cmd {
 	return p.fetch(g)
 }
 
-// ShortHelp is the footer's bindings for the screen on top.
-func (p *Pane) ShortHelp() []key.Binding {
-	km := p.ctx.Keys
-	switch v := p.top().(type) {
-	case *peerView:
-		if v.filtering {
-			return []key.Binding{
-				key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-				key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-			}
-		}
-		return []key.Binding{km.Up, km.Down, km.Mark, km.Graph, km.Filter, km.Sort, km.SortReverse, p.backHelp()}
-	case *graphView:
-		r := rangesHelp(km)
-		b := []key.Binding{r, km.Fit, km.Direction}
-		if p.packets || hasUnit(v.series, model.UnitPacketsPerSec) {
-			b = append(b, km.Units)
-		}
-		if src, ok := p.source(v.target.Source); ok && src.Peers != nil && len(v.target.Peers) == 0 {
-			b = append(b, km.Peers)
-		}
-		if len(p.stack) > 1 {
-			b = append(b, p.backHelp())
-		}
-		return b
-	}
-	return nil
-}
-
 func hasUnit(ss []model.Series, u model.Unit) bool {
 	for _, s := range ss {
 		if s.Unit == u {
@@ -443,32 +334,6 @@ func hasUnit(ss []model.Series, u model.Unit) bool {
 		}
 	}
 	return false
-}
-
-func (p *Pane) backHelp() key.Binding {
-	b := p.ctx.Keys.Back
-	b.SetHelp(b.Help().Key, "back")
-	return b
-}
-
-// rangesHelp is one footer entry for the five range keys ("h/H/d/w/M range").
-func rangesHelp(km *keys.Map) key.Binding {
-	var ks, labels []string
-	for _, b := range []key.Binding{km.Range1h, km.Range6h, km.Range24h, km.Range7d, km.Range30d} {
-		ks = append(ks, b.Keys()...)
-		labels = append(labels, b.Help().Key)
-	}
-	return key.NewBinding(key.WithKeys(ks...), key.WithHelp(strings.Join(labels, "/"), "1h…30d"))
-}
-
-// FullHelp is the ? overlay's bindings.
-func (p *Pane) FullHelp() [][]key.Binding {
-	km := p.ctx.Keys
-	return [][]key.Binding{
-		{km.Range1h, km.Range6h, km.Range24h, km.Range7d, km.Range30d, km.RangeShorter, km.RangeLonger},
-		{km.Fit, km.Direction, km.Units, km.Peers, km.Back},
-		{km.Up, km.Down, km.Mark, km.Graph, km.Open, km.Filter, km.Sort, km.SortReverse},
-	}
 }
 
 // View renders the screen on top in exactly w×h.
@@ -506,7 +371,7 @@ func (p *Pane) spin() string {
 
 func (p *Pane) emptyView() string {
 	st := p.ctx.Styles
-	km := p.ctx.Keys
+	km := p.keys
 	lines := []string{
 		st.PaneTitle.Render("Traffic"),
 		"",
@@ -529,8 +394,5 @@ func (p *Pane) emptyView() string {
 
 // storeCtx is the parent context of every fetch (cancelled on quit).
 func (p *Pane) storeCtx() context.Context {
-	if p.ctx.Store != nil {
-		return p.ctx.Store.Context()
-	}
-	return context.Background()
+	return p.ctx.Background()
 }

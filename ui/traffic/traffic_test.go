@@ -346,9 +346,9 @@ func TestEverySizeFits(t *testing.T) {
 func TestShowConnection(t *testing.T) {
 	r := newRig(t)
 	c := model.Connection{Provider: "ix", ID: "nsc:42", Name: "LAN FRA", BandwidthMbps: 10000}
-	msg := ShowConnection(r.p.ctx, c)()
+	msg := r.p.ctx.GraphConnection(&c)()
 	sm, ok := msg.(pane.ShowMsg)
-	if !ok || sm.Pane != "Traffic" {
+	if !ok || sm.Pane != pane.Traffic {
 		t.Fatalf("ShowConnection = %#v", msg)
 	}
 	tg := sm.Msg.(OpenMsg).Target
@@ -356,7 +356,7 @@ func TestShowConnection(t *testing.T) {
 		t.Errorf("target = %+v", tg)
 	}
 	r.p.ctx.Sources[0].Stats = nil
-	if tm, ok := ShowConnection(r.p.ctx, c)().(pane.ToastMsg); !ok || !tm.Err || !strings.Contains(tm.Text, "offers no traffic statistics") {
+	if tm, ok := r.p.ctx.GraphConnection(&c)().(pane.ToastMsg); !ok || !tm.Err || !strings.Contains(tm.Text, "offers no traffic statistics") {
 		t.Errorf("without statistics: %#v", tm)
 	}
 	// OpenMsg delivered to the pane opens the graph.

@@ -41,6 +41,7 @@ type World struct {
 	// IX-API-like mutations (see OfferIXActions): decommission needs a
 	// cancellation policy read by Prepare first.
 	ix           bool
+	bandwidth    bool // active connections offer a bandwidth change
 	Policy       Policy
 	PrepareErr   error
 	PrepareDelay time.Duration
@@ -173,6 +174,21 @@ func (w *World) OfferIXActions() *World {
 	return w
 }
 
+// OfferBandwidthChange makes active connections offer a bandwidth change
+// (Fabric's PATCH of /bandwidth), which Do applies.
+func (w *World) OfferBandwidthChange() *World {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.bandwidth = true
+	for i := range w.conns {
+		if w.conns[i].State == model.StateActive {
+			w.conns[i].Actions = append(w.conns[i].Actions, model.ActionChangeBandwidth)
+			w.conns[i].FingerprintKey = 0
+		}
+	}
+	return w
+}
+
 func ixActions(c *model.Connection) []model.ActionKind {
 	switch c.State {
 	case model.StateActive:
@@ -271,6 +287,8 @@ func (w *World) Plan(req model.ActionRequest) (model.Action, error) {
 		a.Title = fmt.Sprintf("Reject %s of %s", change, req.Target.Name)
 		a.NeedsReason = true
 		a.Risk = model.RiskHigh
+	case model.ActionChangeBandwidth:
+		return w.planBandwidth(req)
 	case model.ActionDecommission, model.ActionFileChangeRequest, model.ActionWithdrawChangeRequest:
 		if !ix {
 			return model.Action{}, fmt.Errorf("%w: fake: action %q", model.ErrUnsupported, req.Kind)
@@ -337,6 +355,35 @@ func (w *World) planIX(req model.ActionRequest) (model.Action, error) {
 	return a, nil
 }
 
+// planBandwidth builds a Fabric-shaped bandwidth change: the next speed
+// up (double), or Params[ParamBandwidth].
+func (w *World) planBandwidth(req model.ActionRequest) (model.Action, error) {
+	w.mu.Lock()
+	var c *model.Connection
+	for i := range w.conns {
+		if w.conns[i].ID == req.Target.ID {
+			cc := w.conns[i]
+			c = &cc
+		}
+	}
+	w.mu.Unlock()
+	if c == nil {
+		return model.Action{}, fmt.Errorf("connection %q is not loaded", req.Target.ID)
+	}
+	bw := c.BandwidthMbps * 2
+	if v := req.Params[model.ParamBandwidth]; v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return model.Action{}, fmt.Errorf("bandwidth %q is not a number of Mbit/s", v)
+		}
+		bw = n
+	}
+	b, _ := json.MarshalIndent([]map[string]any{{"op": "replace", "path": "/bandwidth", "value": bw}}, "", "  ")
+	return model.Action{Request: req, Risk: model.RiskMedium,
+		Title: fmt.Sprintf("Change the bandwidth of %s: %s → %s", c.Name, model.FormatMbps(c.BandwidthMbps), model.FormatMbps(bw)),
+		HTTP:  model.HTTPRequest{Method: "PATCH", Path: "/fabric/v4/connections/" + c.ID, Body: b, ContentType: "application/json-patch+json"}}, nil
+}
+
 // Do implements model.ActionRunner: records a and applies it.
 func (w *World) Do(ctx context.Context, a model.Action) (model.Result, error) {
 	w.mu.Lock()
@@ -364,6 +411,16 @@ func (w *World) Do(ctx context.Context, a model.Action) (model.Result, error) {
 			c.Actions = ixActions(c)
 			c.Raw = rawOf(*c)
 			return model.Result{Action: a, Status: 201, Message: "change request filed"}, nil
+		case model.ActionChangeBandwidth:
+			var ops []struct {
+				Value int64 `json:"value"`
+			}
+			if json.Unmarshal(a.HTTP.Body, &ops) == nil && len(ops) == 1 {
+				c.BandwidthMbps = ops[0].Value
+			}
+			c.Updated = c.Updated.Add(time.Minute)
+			c.Raw = rawOf(*c)
+			return model.Result{Action: a, Status: 200, Message: "bandwidth change accepted"}, nil
 		case model.ActionWithdrawChangeRequest:
 			c.State, c.RawState = model.StateActive, "production"
 			c.Updated = c.Updated.Add(time.Minute)

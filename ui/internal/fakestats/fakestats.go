@@ -38,6 +38,9 @@ type Source struct {
 	GapFrom, GapTo time.Time
 	// NPeers is how many peers every config has.
 	NPeers int
+	// PeerRefType, when set, is the only Ref.Type with peers (HasPeers);
+	// empty: every object has them.
+	PeerRefType string
 	// Vary gives every object its own level (some idle, some near
 	// capacity) instead of the same daily curve everywhere.
 	Vary bool
@@ -208,6 +211,11 @@ func peerASN(id string) int64 {
 	return int64(64512 + hash(id)%1000)
 }
 
+// HasPeers implements model.PeerTargets.
+func (s *Source) HasPeers(config model.Ref) bool {
+	return s.PeerRefType == "" || config.Type == s.PeerRefType
+}
+
 // Peers implements model.PeerSource: NPeers peers with ASNs from 64500.
 func (s *Source) Peers(ctx context.Context, config model.Ref) ([]model.Peer, error) {
 	s.mu.Lock()
@@ -282,7 +290,7 @@ func Inventory(provider string, metros, facilities, ports int) []model.Node {
 					cid := "conn-" + pid
 					port.Children = append(port.Children, model.Node{Ref: model.Ref{Provider: provider, Type: "connection", ID: cid, Name: "LAG " + cid},
 						Kind: "connection", Label: "LAG " + cid, State: model.StateActive, RawState: "production",
-						Fields: []model.Field{{Key: "id", Value: cid}, {Key: "mode", Value: "lag_lacp"}}})
+						Fields: []model.Field{{Key: "id", Value: cid}, {Key: "mode", Value: "lag_lacp"}, {Key: "vlan", Value: fmt.Sprint(1100 + p)}}})
 				}
 				dev.Children = append(dev.Children, port)
 			}

@@ -1,4 +1,4 @@
-package sparks_test
+package connections_test
 
 import (
 	"math"
@@ -7,17 +7,15 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/connlist"
-	"github.com/noctop/noctop/ui/components/graph"
-	"github.com/noctop/noctop/ui/components/sparks"
-	"github.com/noctop/noctop/ui/components/vtable"
 	"github.com/noctop/noctop/ui/connections"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/graph"
+	"github.com/noctop/noctop/ui/widgets/sparks"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // These benchmarks measure what a 24h sparkline column would add to the
@@ -28,16 +26,14 @@ import (
 
 const rows = 100_000
 
-func now() time.Time { return fake.Base }
-
-func newList(b *testing.B, withSparks bool) *connlist.Model {
+func newSparkList(b *testing.B, withSparks bool) *connections.Model {
 	world := fake.New("bench", rows, 50, 1)
 	st := state.NewStore(time.Hour, now)
 	ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: now, Spinner: func() string { return "*" }}
-	cols := append([]connlist.Column(nil), connections.Columns...)
+	cols := append([]connections.Column(nil), connections.Columns...)
 	cells := connections.Cells
-	cfg := connlist.Config{Title: "Connections", Columns: cols, Cells: cells, StateCol: connections.ColState, SortCol: connections.ColName}
+	cfg := connections.Config{Title: "Connections", Columns: cols, Cells: cells, StateCol: connections.ColState, SortCol: connections.ColName}
 	if withSparks {
 		cache := sparks.New(1, now, nil)
 		line := graph.Sparkline([]float64{1, 2, 3, 4, 5, 6, 7, 8, 7, 6, 5, 4, 3, 2, 1, 2, 3, 4, 5, 6, 7, 8, 9, math.NaN()}, 8)
@@ -45,7 +41,7 @@ func newList(b *testing.B, withSparks bool) *connlist.Model {
 			cache.Put(c.Key(), line, 1e9, now())
 		}
 		spark := len(cols)
-		cfg.Columns = append(cfg.Columns, connlist.Column{Name: "24H", Layout: vtable.Column{Min: 24, Max: 24, Priority: 5}})
+		cfg.Columns = append(cfg.Columns, connections.Column{Name: "24H", Layout: vtable.Column{Min: 24, Max: 24, Priority: 5}})
 		cfg.Cells = func(c *model.Connection, loc *time.Location) ([]string, []int64) {
 			cs, ns := cells(c, loc)
 			return append(cs, ""), append(ns, 0)
@@ -57,14 +53,14 @@ func newList(b *testing.B, withSparks bool) *connlist.Model {
 			return cache.Cell(c.Key()), true
 		}
 	}
-	l := connlist.New(ctx, cfg)
-	for _, sp := range conns.Specs(ctx) {
+	l := connections.NewModel(ctx, cfg)
+	for _, sp := range ctx.ConnectionSpecs() {
 		st.Register(sp)
 	}
-	k := conns.Key("bench")
+	k := pane.Key("bench", pane.ResConnections)
 	msg := st.Start(k)().(state.FetchedMsg)
 	st.Apply(msg)
-	run(l, l.Update(state.ChangedMsg{Key: k, DataChanged: true}))
+	runList(l, l.Update(state.ChangedMsg{Key: k, DataChanged: true}))
 	l.SetSize(200, 60)
 	if l.Table().Total() != rows {
 		b.Fatalf("loaded %d rows", l.Table().Total())
@@ -72,7 +68,7 @@ func newList(b *testing.B, withSparks bool) *connlist.Model {
 	return l
 }
 
-func run(l *connlist.Model, cmd tea.Cmd) {
+func runList(l *connections.Model, cmd tea.Cmd) {
 	if cmd == nil {
 		return
 	}
@@ -80,15 +76,15 @@ func run(l *connlist.Model, cmd tea.Cmd) {
 	case nil:
 	case tea.BatchMsg:
 		for _, c := range msg {
-			run(l, c)
+			runList(l, c)
 		}
 	default:
-		run(l, l.Update(msg))
+		runList(l, l.Update(msg))
 	}
 }
 
-func benchView(b *testing.B, withSparks bool) {
-	l := newList(b, withSparks)
+func benchSparkColView(b *testing.B, withSparks bool) {
+	l := newSparkList(b, withSparks)
 	l.Update(tea.KeyMsg{Type: tea.KeyPgDown})
 	b.ReportAllocs()
 	for b.Loop() {
@@ -96,8 +92,8 @@ func benchView(b *testing.B, withSparks bool) {
 	}
 }
 
-func benchMove(b *testing.B, withSparks bool) {
-	l := newList(b, withSparks)
+func benchSparkColMove(b *testing.B, withSparks bool) {
+	l := newSparkList(b, withSparks)
 	down, home := tea.KeyMsg{Type: tea.KeyDown}, tea.KeyMsg{Type: tea.KeyHome}
 	b.ReportAllocs()
 	for b.Loop() {
@@ -110,7 +106,7 @@ func benchMove(b *testing.B, withSparks bool) {
 	}
 }
 
-func BenchmarkConnectionsViewNoSparks100k(b *testing.B)   { benchView(b, false) }
-func BenchmarkConnectionsViewWithSparks100k(b *testing.B) { benchView(b, true) }
-func BenchmarkConnectionsMoveNoSparks100k(b *testing.B)   { benchMove(b, false) }
-func BenchmarkConnectionsMoveWithSparks100k(b *testing.B) { benchMove(b, true) }
+func BenchmarkConnectionsViewNoSparks100k(b *testing.B)   { benchSparkColView(b, false) }
+func BenchmarkConnectionsViewWithSparks100k(b *testing.B) { benchSparkColView(b, true) }
+func BenchmarkConnectionsMoveNoSparks100k(b *testing.B)   { benchSparkColMove(b, false) }
+func BenchmarkConnectionsMoveWithSparks100k(b *testing.B) { benchSparkColMove(b, true) }

@@ -7,12 +7,10 @@ package vtable
 import (
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/internal/text"
-	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/list"
 )
 
 // Column is one column's layout.
@@ -59,9 +57,7 @@ type Model struct {
 	widths  []int // laid-out width per column, 0 = hidden
 	sep     int   // gap between columns (2, or 1 when that avoids truncation)
 	w, h    int
-	cursor  int
-	offset  int
-	n       int
+	cur     list.Cursor // the selection and the window (the shared list part)
 	st      *styles.Styles
 	layoutN int // bumped whenever widths change
 	cache   map[*model.Row]cached
@@ -95,7 +91,7 @@ func (m *Model) Invalidate() { m.layoutN++ }
 func (m *Model) SetSize(w, h int) {
 	m.w, m.h = max(w, 0), max(h, 0)
 	m.layout()
-	m.clamp()
+	m.cur.SetHeight(m.Rows())
 }
 
 // SetContentWidths records the widest cell of each column (call after data
@@ -122,80 +118,28 @@ func ContentWidths(rows []*model.Row, ncols int) []int {
 }
 
 // SetLen tells the view how many rows there are.
-func (m *Model) SetLen(n int) {
-	m.n = n
-	m.clamp()
-}
+func (m *Model) SetLen(n int) { m.cur.SetLen(n) }
 
 // Len is the row count last set.
-func (m *Model) Len() int { return m.n }
+func (m *Model) Len() int { return m.cur.Len() }
 
 // Cursor is the selected row index (0 when empty).
-func (m *Model) Cursor() int { return m.cursor }
+func (m *Model) Cursor() int { return m.cur.Pos() }
 
 // SetCursor selects row i (clamped) and scrolls it into view.
-func (m *Model) SetCursor(i int) {
-	m.cursor = i
-	m.clamp()
-}
+func (m *Model) SetCursor(i int) { m.cur.Set(i) }
 
 // Offset is the first row shown.
-func (m *Model) Offset() int { return m.offset }
+func (m *Model) Offset() int { return m.cur.Offset() }
 
 // Rows is how many rows fit below the header.
 func (m *Model) Rows() int { return max(m.h-1, 0) }
 
-func (m *Model) clamp() {
-	if m.cursor >= m.n {
-		m.cursor = m.n - 1
-	}
-	if m.cursor < 0 {
-		m.cursor = 0
-	}
-	rows := m.Rows()
-	if rows <= 0 {
-		m.offset = m.cursor
-		return
-	}
-	if m.cursor < m.offset {
-		m.offset = m.cursor
-	}
-	if m.cursor >= m.offset+rows {
-		m.offset = m.cursor - rows + 1
-	}
-	if m.offset > m.n-rows {
-		m.offset = max(m.n-rows, 0)
-	}
-	if m.offset < 0 {
-		m.offset = 0
-	}
-}
-
-// HandleKey applies a movement key and reports whether it was one.
-func (m *Model) HandleKey(msg tea.KeyMsg, km *keys.Map) bool {
-	page := max(m.Rows(), 1)
-	switch {
-	case key.Matches(msg, km.Up):
-		m.SetCursor(m.cursor - 1)
-	case key.Matches(msg, km.Down):
-		m.SetCursor(m.cursor + 1)
-	case key.Matches(msg, km.PageUp):
-		m.SetCursor(m.cursor - page)
-	case key.Matches(msg, km.PageDown):
-		m.SetCursor(m.cursor + page)
-	case key.Matches(msg, km.HalfUp):
-		m.SetCursor(m.cursor - max(page/2, 1))
-	case key.Matches(msg, km.HalfDown):
-		m.SetCursor(m.cursor + max(page/2, 1))
-	case key.Matches(msg, km.Top):
-		m.SetCursor(0)
-	case key.Matches(msg, km.Bottom):
-		m.SetCursor(m.n - 1)
-	default:
-		return false
-	}
-	return true
-}
+// MoveBy, MoveTo and PageRows make the table a list.Mover: the movement
+// bindings (list.Nav) drive it.
+func (m *Model) MoveBy(d int)  { m.cur.MoveBy(d) }
+func (m *Model) MoveTo(i int)  { m.cur.MoveTo(i) }
+func (m *Model) PageRows() int { return m.Rows() }
 
 // layout decides column widths: wanted = widest content (or title), within
 // Min/Max; spare width goes to Flex columns; when too narrow, Flex columns
@@ -364,7 +308,7 @@ func (m *Model) View(t *model.Table, d Decor) string {
 	b.WriteString(m.st.HeaderRow.Wrap(hb.String()))
 
 	rows := m.Rows()
-	end := min(m.offset+rows, t.Len())
+	end := min(m.cur.Offset()+rows, t.Len())
 	volatile := false
 	if v, ok := d.(Volatile); ok {
 		volatile = v.Volatile()
@@ -373,10 +317,10 @@ func (m *Model) View(t *model.Table, d Decor) string {
 		// Bounded: only recently shown rows stay cached.
 		m.cache = make(map[*model.Row]cached, 2*rows)
 	}
-	for i := m.offset; i < end; i++ {
+	for i := m.cur.Offset(); i < end; i++ {
 		r := t.At(i)
 		b.WriteByte('\n')
-		selected := i == m.cursor
+		selected := i == m.cur.Pos()
 		marked := d.Marked(r)
 		if !selected && !volatile {
 			if c, ok := m.cache[r]; ok && c.layout == m.layoutN && c.marked == marked {

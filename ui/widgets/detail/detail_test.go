@@ -10,7 +10,6 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -46,7 +45,6 @@ func keyMsg(k string) tea.KeyMsg {
 // reachable by scrolling (wrapped under its column, not cut).
 func TestDetailWrapsAndScrollsToEverything(t *testing.T) {
 	lipgloss.SetColorProfile(termenv.Ascii)
-	km, _ := keys.New(nil, false)
 	m := New(testConn(), now, styles.New(styles.DefaultTheme()))
 	m.SetSize(60, 17)
 	if p := m.Position(); !strings.HasPrefix(p, "lines 1–17 of ") {
@@ -62,7 +60,7 @@ func TestDetailWrapsAndScrollsToEverything(t *testing.T) {
 		}
 		seen.WriteString(strings.Join(strings.Fields(v), " ") + "\n")
 		before := m.Offset()
-		m.HandleKey(keyMsg("j"), km)
+		m.MoveBy(1)
 		if m.Offset() == before {
 			break
 		}
@@ -77,7 +75,7 @@ func TestDetailWrapsAndScrollsToEverything(t *testing.T) {
 	if p, want := m.Position(), fmt.Sprintf("lines %d–%d of %d", n-16, n, n); p != want {
 		t.Errorf("at the end: position %q, want %q", p, want)
 	}
-	m.HandleKey(keyMsg("home"), km)
+	m.MoveTo(0)
 	if m.Offset() != 0 {
 		t.Errorf("home: offset %d", m.Offset())
 	}
@@ -89,7 +87,7 @@ func TestDetailWrapsAndScrollsToEverything(t *testing.T) {
 	}
 	for _, sz := range [][2]int{{1, 1}, {0, 0}, {3, 2}} {
 		m.SetSize(sz[0], sz[1])
-		m.HandleKey(keyMsg("end"), km)
+		m.MoveTo(-1)
 		_ = m.View() // no panic
 	}
 }

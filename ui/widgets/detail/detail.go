@@ -1,5 +1,7 @@
-// Package detail is the scrollable detail view of one connection: a summary
-// an operator reads first, then every field the API returned.
+// Package detail is the scrollable detail view: labelled values in titled
+// sections, wrapped to the width. New shows one connection (a summary an
+// operator reads first, then every field the API returned); NewLines any
+// object (the inventory's nodes).
 package detail
 
 import (
@@ -7,12 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/conns"
 	"github.com/noctop/noctop/ui/internal/text"
-	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -59,8 +57,14 @@ func (l line) wrap(w int) []string {
 
 // New builds the view of c; now is used for ages.
 func New(c model.Connection, now time.Time, st *styles.Styles) Model {
+	return NewWithHint(c, now, st, "")
+}
+
+// NewWithHint is New with a hint on how to answer a change waiting on us
+// ("approve with a, reject with x", from the pane's keys).
+func NewWithHint(c model.Connection, now time.Time, st *styles.Styles, decide string) Model {
 	m := Model{conn: c, st: st}
-	m.src = build(c, now, st)
+	m.src = build(c, now, st, decide)
 	m.rewrap()
 	return m
 }
@@ -91,31 +95,60 @@ func (m *Model) clamp() {
 	m.offset = max(m.offset, 0)
 }
 
-// HandleKey scrolls; it reports whether the key was a movement key.
-func (m *Model) HandleKey(msg tea.KeyMsg, km *keys.Map) bool {
-	page := max(m.h, 1)
-	switch {
-	case key.Matches(msg, km.Up):
-		m.offset--
-	case key.Matches(msg, km.Down):
-		m.offset++
-	case key.Matches(msg, km.PageUp):
-		m.offset -= page
-	case key.Matches(msg, km.PageDown):
-		m.offset += page
-	case key.Matches(msg, km.HalfUp):
-		m.offset -= max(page/2, 1)
-	case key.Matches(msg, km.HalfDown):
-		m.offset += max(page/2, 1)
-	case key.Matches(msg, km.Top):
-		m.offset = 0
-	case key.Matches(msg, km.Bottom):
-		m.offset = len(m.lines)
-	default:
-		return false
-	}
+// MoveBy, MoveTo and PageRows make the view a list.Mover: the movement
+// bindings (list.Nav) scroll it.
+func (m *Model) MoveBy(d int) {
+	m.offset += d
 	m.clamp()
-	return true
+}
+
+func (m *Model) MoveTo(i int) {
+	if i < 0 {
+		i = len(m.lines)
+	}
+	m.offset = i
+	m.clamp()
+}
+
+func (m *Model) PageRows() int { return max(m.h, 1) }
+
+// Line is one line of a generic detail view (NewLines).
+type Line struct {
+	Heading bool   // a section title
+	Label   string // "" for a line of its own (a note)
+	Value   string
+	Paint   styles.Paint
+}
+
+// Heading, Field, Note and Blank build Lines.
+func Heading(s string) Line                  { return Line{Heading: true, Value: s} }
+func Field(label, value string) Line         { return Line{Label: label, Value: value} }
+func Note(value string, p styles.Paint) Line { return Line{Value: value, Paint: p} }
+func Blank() Line                            { return Line{} }
+
+// NewLines builds a view of ls; fields with an empty value are left out.
+func NewLines(ls []Line, st *styles.Styles) Model {
+	m := Model{st: st}
+	const labelW = 18
+	for _, l := range ls {
+		switch {
+		case l.Heading:
+			m.src = append(m.src, line{prefix: st.PaneTitle.Render(model.SafeText(l.Value))})
+		case l.Label != "":
+			if l.Value == "" {
+				continue
+			}
+			k := model.SafeText(l.Label)
+			m.src = append(m.src, line{prefix: "  " + st.Dim.Render(fmt.Sprintf("%-*s", labelW, k)), pw: 2 + max(labelW, text.Width(k)),
+				value: model.SafeText(l.Value), paint: l.Paint, hang: 2 + labelW})
+		case l.Value != "":
+			m.src = append(m.src, line{prefix: "  ", pw: 2, value: model.SafeText(l.Value), paint: l.Paint, hang: 2})
+		default:
+			m.src = append(m.src, line{})
+		}
+	}
+	m.rewrap()
+	return m
 }
 
 // View renders the visible lines.
@@ -146,7 +179,7 @@ func (m Model) Offset() int { return m.offset }
 // Lines renders the summary and the flattened API object, one string per
 // logical line (unwrapped).
 func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
-	src := build(c, now, st)
+	src := build(c, now, st, "")
 	out := make([]string, len(src))
 	for i, l := range src {
 		out[i] = l.String()
@@ -157,7 +190,7 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 // build lays out the view. Every provider string goes through
 // model.SafeText here, whatever the adapter did: one miss upstream must not
 // reach the terminal.
-func build(c model.Connection, now time.Time, st *styles.Styles) []line {
+func build(c model.Connection, now time.Time, st *styles.Styles, decide string) []line {
 	var out []line
 	const labelW = 16
 	sec := func(s string) { out = append(out, line{prefix: st.PaneTitle.Render(model.SafeText(s))}) }
@@ -189,7 +222,9 @@ func build(c model.Connection, now time.Time, st *styles.Styles) []line {
 	}
 	kvPaint("state", state, st.StatePaint(c.State))
 	kv("status", c.Status)
-	kv("bandwidth", conns.FormatBandwidth(c.BandwidthMbps))
+	if c.BandwidthMbps > 0 {
+		kv("bandwidth", model.FormatMbps(c.BandwidthMbps))
+	}
 	kv("vlans", c.VLANString())
 	var acts []string
 	for _, a := range c.Actions {
@@ -207,7 +242,10 @@ func build(c model.Connection, now time.Time, st *styles.Styles) []line {
 		kv("since", ts(p.Since))
 		who := "the other side"
 		if p.WaitingOnUs {
-			who = "us (approve with a, reject with x)"
+			who = "us"
+			if decide != "" {
+				who += " (" + decide + ")"
+			}
 		}
 		kv("waiting on", who)
 		kv("description", p.Description)

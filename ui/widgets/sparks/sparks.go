@@ -13,7 +13,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/graph"
+	"github.com/noctop/noctop/ui/widgets/graph"
 )
 
 // Range is what a sparkline covers.

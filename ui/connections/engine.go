@@ -1,33 +1,32 @@
-// Package connlist is the engine behind every pane that lists connections
-// (Connections, Approvals): it turns the shared state into table rows once
-// per refresh (reusing unchanged rows by fingerprint), sorts and filters them
+// Package connections holds the list of connections and the two panes
+// built on it by configuration: Connections (every connection of every
+// provider) and Approvals (the connections waiting on us, oldest first).
+//
+// The engine (this file) turns the shared state into table rows once per
+// refresh (reusing unchanged rows by fingerprint), sorts and filters them
 // through model.Table, keeps the cursor on the same connection, marks rows
 // new or changed since the previous refresh, and hosts the filter input, the
-// detail view and the approve/reject flow.
-package connlist
+// detail view and the actions (through ui/mutate, the one mutation path).
+package connections
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/actionflow"
-	"github.com/noctop/noctop/ui/components/detail"
-	"github.com/noctop/noctop/ui/components/sparks"
-	"github.com/noctop/noctop/ui/components/vtable"
-	"github.com/noctop/noctop/ui/conns"
-	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
-	"github.com/noctop/noctop/ui/traffic"
+	"github.com/noctop/noctop/ui/widgets/detail"
+	"github.com/noctop/noctop/ui/widgets/list"
+	"github.com/noctop/noctop/ui/widgets/sparks"
+	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
 // Column is one column: how it sorts and how it is laid out.
@@ -39,6 +38,8 @@ type Column struct {
 
 // Config describes one list pane.
 type Config struct {
+	// Scope is the pane's key scope (its ID): [keys.<scope>] applies.
+	Scope   keys.Scope
 	Title   string
 	Columns []Column
 	// Include selects the connections the pane lists (nil = all).
@@ -89,16 +90,19 @@ type Model struct {
 	view  vtable.Model
 	provs map[string]*provState
 
-	filtering bool
+	// keys is the key map of the pane's scope ([keys.<pane>] applied);
+	// listTable and detailTable are its binding tables, built once.
+	keys                   *keys.Map
+	listTable, detailTable *keys.Table
+	filter                 list.Filter
 	// filterAnchor is the connection selected when the filter input opened.
 	// While the operator types, the cursor returns to it whenever it
 	// matches, and otherwise sits on the first match: following whichever
 	// row an intermediate keystroke left it on ("!f" on the way to
 	// "!fabric-x") would strand it somewhere arbitrary.
 	filterAnchor string
-	input        textinput.Model
 	detail       *detail.Model
-	Flow         *actionflow.Flow
+	Flow         *mutate.Flow
 	w, h         int
 	loc          *time.Location
 	contentW     []int
@@ -117,7 +121,7 @@ type Model struct {
 }
 
 // New builds an empty list.
-func New(ctx *pane.Context, cfg Config) *Model {
+func NewModel(ctx *pane.Context, cfg Config) *Model {
 	cols := make([]model.Column, len(cfg.Columns))
 	vcols := make([]vtable.Column, len(cfg.Columns))
 	for i, c := range cfg.Columns {
@@ -129,10 +133,6 @@ func New(ctx *pane.Context, cfg Config) *Model {
 	}
 	t := model.NewTable(cols)
 	t.SetSort(cfg.SortCol, cfg.SortDesc)
-	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "text  field=value  !negate"
-	in.CharLimit = 200
 	loc := time.Local
 	if ctx.Now != nil {
 		loc = ctx.Now().Location()
@@ -143,14 +143,11 @@ func New(ctx *pane.Context, cfg Config) *Model {
 		vcols = append(vcols, vtable.Column{Title: SparkTitle, Min: 24, Max: 24, Priority: 5})
 	}
 	m := &Model{ctx: ctx, cfg: cfg, table: t, view: vtable.New(vcols, ctx.Styles), provs: map[string]*provState{},
-		input: in, Flow: actionflow.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
+		keys: ctx.Keys.For(cfg.Scope), filter: list.NewFilter("text  field=value  !negate"),
+		Flow: mutate.New(ctx), loc: loc, contentW: make([]int, len(cfg.Columns)), sparkCol: sparkCol}
 	if sparkCol >= 0 {
 		m.view.SetHidden(sparkCol, true)
-		parent := context.Background
-		if ctx.Store != nil {
-			parent = ctx.Store.Context
-		}
-		m.sparks = sparks.New(sparkOwners.Add(1), ctx.Now, parent)
+		m.sparks = sparks.New(sparkOwners.Add(1), ctx.Now, ctx.Background)
 	}
 	return m
 }
@@ -172,19 +169,19 @@ func (m *Model) Selected() (*model.Connection, bool) {
 
 // Capturing reports whether the list needs every key.
 func (m *Model) Capturing() bool {
-	return m.filtering || m.Flow.Active() || m.exporting
+	return m.filter.Opened() || m.Flow.Active() || m.exporting
 }
 
 // TextFocused reports whether keystrokes go to a text input (the filter,
 // a dialog's reason or name): the root then delivers several runes at once
 // as typed text, not as keys.
-func (m *Model) TextFocused() bool { return m.filtering || m.Flow.TextFocused() }
+func (m *Model) TextFocused() bool { return m.filter.Opened() || m.Flow.TextFocused() }
 
 // InDetail reports whether the detail view is open.
 func (m *Model) InDetail() bool { return m.detail != nil }
 
 // Filtering reports whether the filter input is open.
-func (m *Model) Filtering() bool { return m.filtering }
+func (m *Model) Filtering() bool { return m.filter.Opened() }
 
 // Len is the number of rows shown.
 func (m *Model) Len() int { return m.table.Len() }
@@ -196,7 +193,7 @@ func (m *Model) SetSize(w, h int) {
 	if m.detail != nil {
 		m.detail.SetSize(w, max(h-1, 0))
 	}
-	m.input.Width = max(w-30, 10)
+	m.filter.SetWidth(max(w-30, 10))
 }
 
 // chrome is the number of lines above the table.
@@ -225,11 +222,10 @@ func (m *Model) Refresh(provider string) tea.Cmd {
 		if provider != "" && s.Name != provider {
 			continue
 		}
-		e := m.ctx.Store.Get(conns.Key(s.Name))
-		if e == nil {
+		if _, registered := m.ctx.StatusOf(pane.Key(s.Name, pane.ResConnections)); !registered {
 			continue
 		}
-		cs, _ := e.Data.([]model.Connection)
+		cs := m.ctx.ConnectionsOf(s.Name)
 		p := m.provs[s.Name]
 		if p == nil {
 			p = &provState{}
@@ -294,18 +290,11 @@ func (m *Model) needed(p *provState, cs []model.Connection) []int {
 		} else if p.byID != nil {
 			sl = p.byID[c.ID]
 		}
-		if sl == nil || sl.row == nil || sl.row.Version != fingerprint(c) {
+		if sl == nil || sl.row == nil || sl.row.Version != c.FingerprintKey {
 			need = append(need, i)
 		}
 	}
 	return need
-}
-
-func fingerprint(c *model.Connection) uint64 {
-	if c.FingerprintKey != 0 {
-		return c.FingerprintKey
-	}
-	return c.Fingerprint()
 }
 
 // buildCmd builds a provider's first set of rows in a goroutine: the rows
@@ -348,7 +337,7 @@ func newRow(c *model.Connection, cellsOf func(*model.Connection, *time.Location)
 		cells[j] = text.Clean(cells[j])
 	}
 	r := model.NewRow(c.Key(), cells, nums, c)
-	r.Version = fingerprint(c)
+	r.Version = c.FingerprintKey // computed once, where the data was fetched (pane.Fetched)
 	return r
 }
 
@@ -417,7 +406,7 @@ func (m *Model) install(sel string) {
 			if sl := p.byID[m.detail.Conn().ID]; sl != nil && sl.row != nil && sl.row.Key == key {
 				r := sl.row
 				if c, ok := r.Item.(*model.Connection); ok && r.Version != m.detail.Conn().FingerprintKey {
-					d := detail.New(*c, m.now(), m.ctx.Styles)
+					d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint())
 					d.SetSize(m.w, max(m.h-1, 0))
 					m.detail = &d
 				}
@@ -463,12 +452,8 @@ func (m *Model) rebuild(p *provState, cs []model.Connection) {
 		sl.gen = gen
 		at[i] = sl
 		listed++
-		fp := c.FingerprintKey
-		if fp == 0 {
-			fp = c.Fingerprint()
-		}
 		r := sl.row
-		if r != nil && r.Version == fp {
+		if r != nil && r.Version == c.FingerprintKey {
 			r.Item = c // fresh data for the detail view and actions
 		} else {
 			r = newRow(c, m.cfg.Cells, m.loc)
@@ -509,12 +494,7 @@ func (m *Model) selectedKey() string {
 	return m.table.At(m.view.Cursor()).Key
 }
 
-func (m *Model) now() time.Time {
-	if m.ctx.Now != nil {
-		return m.ctx.Now()
-	}
-	return time.Now()
-}
+func (m *Model) now() time.Time { return m.ctx.Clock() }
 
 // SetFilter applies a filter query (as typed in the input).
 func (m *Model) SetFilter(q string) {
@@ -541,10 +521,17 @@ func (m *Model) ReverseSort() {
 
 // Update handles a message for the list.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	km := m.ctx.Keys
+	if mutate.IsResult(msg) {
+		hadLast := m.Flow.Last != ""
+		cmd := m.Flow.Update(msg)
+		if hadLast != (m.Flow.Last != "") {
+			m.SetSize(m.w, m.h) // the result line came or went
+		}
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
-		if msg.Key.Resource == state.Connections && msg.DataChanged {
+		if msg.Key.Resource == pane.ResConnections && msg.DataChanged {
 			return tea.Batch(m.Refresh(msg.Key.Provider), m.wantSparks())
 		}
 		return nil
@@ -560,138 +547,37 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.wantSparks()
 		}
 		return nil
-	case actionflow.PreparedMsg:
-		return m.Flow.Update(msg)
-	case actionflow.DoneMsg:
-		hadLast := m.Flow.Last != ""
-		cmd := m.Flow.Update(msg)
-		if !hadLast && m.Flow.Last != "" {
-			m.SetSize(m.w, m.h)
-		}
-		return cmd
 	case tea.KeyMsg:
 		m.touched = true
-		if m.Flow.Active() {
+		switch {
+		case m.Flow.Active():
 			return m.Flow.Update(msg)
-		}
-		if m.filtering {
+		case m.filter.Opened():
 			return m.filterKey(msg)
-		}
-		if m.exporting {
+		case m.exporting:
 			return m.exportKey(msg)
 		}
-		if m.detail != nil {
-			c := m.detail.Conn()
-			if kind, ok := m.actionKey(msg); ok {
-				return m.Flow.Begin(kind, c)
-			}
-			switch {
-			case key.Matches(msg, km.Back):
-				m.detail = nil
-				return m.wantSparks()
-			case key.Matches(msg, km.Graph):
-				return traffic.ShowConnection(m.ctx, c)
-			case key.Matches(msg, km.Copy):
-				return clipboard.Cmd(m.ctx, c.ID)
-			}
-			m.detail.HandleKey(msg, km)
-			return nil
-		}
-		if m.view.HandleKey(msg, km) {
-			return m.wantSparks()
-		}
-		if kind, ok := m.actionKey(msg); ok {
-			if c, ok := m.Selected(); ok {
-				return m.Flow.Begin(kind, *c)
-			}
-			return pane.Toast("nothing selected: the list is empty", true)
-		}
-		switch {
-		case key.Matches(msg, km.Open):
-			if c, ok := m.Selected(); ok {
-				d := detail.New(*c, m.now(), m.ctx.Styles)
-				d.SetSize(m.w, max(m.h-1, 0))
-				m.detail = &d
-			}
-		case key.Matches(msg, km.Filter):
-			m.filtering = true
-			m.filterAnchor = m.selectedKey()
-			m.input.SetValue(m.table.Filter().Query)
-			m.input.CursorEnd()
-			return m.input.Focus()
-		case key.Matches(msg, km.Back):
-			if m.table.Filter().Query != "" {
-				m.SetFilter("")
-			} else if m.Flow.Last != "" {
-				m.Flow.Last = ""
-				m.SetSize(m.w, m.h)
-			}
-		case key.Matches(msg, km.Sort):
-			m.CycleSort()
-		case key.Matches(msg, km.SortReverse):
-			m.ReverseSort()
-		case key.Matches(msg, km.Graph):
-			if c, ok := m.Selected(); ok {
-				return traffic.ShowConnection(m.ctx, *c)
-			}
-		case key.Matches(msg, km.Copy):
-			if c, ok := m.Selected(); ok {
-				return clipboard.Cmd(m.ctx, c.ID)
-			}
-			return pane.Toast("nothing selected to copy", true)
-		case key.Matches(msg, km.Export):
-			return m.beginExport()
-		case key.Matches(msg, km.Sparklines):
-			return m.toggleSparks()
-		}
-		return m.wantSparks()
+		cmd, _ := pane.Dispatch(m.Keys(), msg)
+		return cmd
 	}
 	// Other messages (cursor blink ...) go to whichever input is live.
 	if m.Flow.Active() {
 		return m.Flow.Update(msg)
 	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.input, cmd = m.input.Update(msg)
-		return cmd
-	}
-	return nil
-}
-
-// actionKey maps a key to the connection action it asks for.
-func (m *Model) actionKey(msg tea.KeyMsg) (model.ActionKind, bool) {
-	km := m.ctx.Keys
-	switch {
-	case key.Matches(msg, km.Approve):
-		return model.ActionApprove, true
-	case key.Matches(msg, km.Reject):
-		return model.ActionReject, true
-	case key.Matches(msg, km.ChangeRequest):
-		return model.ActionFileChangeRequest, true
-	case key.Matches(msg, km.WithdrawChange):
-		return model.ActionWithdrawChangeRequest, true
-	case key.Matches(msg, km.Delete):
-		return model.ActionDecommission, true
-	}
-	return "", false
+	return m.filter.Update(msg)
 }
 
 func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch msg.String() {
-	case "enter":
-		m.filtering = false
-		m.input.Blur()
-		return nil
-	case "esc":
-		m.filtering = false
-		m.input.Blur()
+	out, q, cmd := m.filter.Key(msg)
+	switch out {
+	case list.Kept:
+		return m.wantSparks()
+	case list.Cleared:
 		m.typeFilter("")
-		return nil
+		return m.wantSparks()
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	if v := m.input.Value(); v != m.table.Filter().Query {
-		m.typeFilter(v)
+	if q != m.table.Filter().Query {
+		m.typeFilter(q)
 	}
 	return cmd
 }
@@ -776,8 +662,8 @@ func (m *Model) View() string {
 	} else {
 		var b strings.Builder
 		title := st.PaneTitle.Render(m.Title())
-		if m.filtering {
-			title += " " + m.input.View()
+		if m.filter.Opened() {
+			title += " " + m.filter.View()
 		} else if q := m.table.Filter().Query; q != "" {
 			title += " " + st.Key.Render("/"+text.Clean(q))
 		}
@@ -812,12 +698,7 @@ func (m *Model) View() string {
 	return body
 }
 
-func (m *Model) spin() string {
-	if m.ctx.Spinner != nil {
-		return m.ctx.Spinner()
-	}
-	return "…"
-}
+func (m *Model) spin() string { return m.ctx.Spin() }
 
 // loadingNote says which providers are refreshing, with page progress.
 func (m *Model) loadingNote() string {
@@ -827,8 +708,8 @@ func (m *Model) loadingNote() string {
 			parts = append(parts, s.Name+" (preparing rows)")
 			continue
 		}
-		e := m.ctx.Store.Get(conns.Key(s.Name))
-		if e == nil || !e.Loading {
+		e, ok := m.ctx.StatusOf(pane.Key(s.Name, pane.ResConnections))
+		if !ok || !e.Loading {
 			continue
 		}
 		parts = append(parts, s.Name+progress(e))
@@ -839,7 +720,7 @@ func (m *Model) loadingNote() string {
 	return m.spin() + " refreshing " + strings.Join(parts, ", ")
 }
 
-func progress(e *state.Entry) string {
+func progress(e pane.Status) string {
 	switch {
 	case e.Total > 0:
 		return fmt.Sprintf(" %d/%d pages", e.Done, e.Total)
@@ -859,8 +740,8 @@ func (m *Model) emptyView() string {
 	}
 	found := false
 	for _, s := range m.ctx.Sources {
-		e := m.ctx.Store.Get(conns.Key(s.Name))
-		if e == nil {
+		e, ok := m.ctx.StatusOf(pane.Key(s.Name, pane.ResConnections))
+		if !ok {
 			continue
 		}
 		found = true

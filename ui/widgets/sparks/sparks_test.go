@@ -10,7 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/components/sparks"
+	"github.com/noctop/noctop/ui/widgets/sparks"
 )
 
 // stub returns a 24h in/out series rising with the hour, or err.

@@ -1,0 +1,155 @@
+package mutate
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+// stub is a planner and runner that records what it was asked.
+type stub struct {
+	mu      sync.Mutex
+	planned []model.ActionRequest
+	sent    []model.Action
+	doErr   error
+}
+
+func (s *stub) Plan(req model.ActionRequest) (model.Action, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.planned = append(s.planned, req)
+	return model.Action{Request: req, Title: "Do " + string(req.Kind), HTTP: model.HTTPRequest{Method: "POST", Path: "/x/" + req.Target.ID}}, nil
+}
+
+func (s *stub) Do(_ context.Context, a model.Action) (model.Result, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent = append(s.sent, a)
+	return model.Result{Action: a, Status: 200, Message: "ok"}, s.doErr
+}
+
+func newFlow(readOnly bool, s *stub) *Flow {
+	ctx := &pane.Context{Sources: []model.Source{{Name: "p", Planner: s, Runner: s, ReadOnly: readOnly}},
+		Keys: keys.Default(), Styles: styles.New(styles.DefaultTheme()), Now: time.Now, AuditPath: "a.log"}
+	return New(ctx)
+}
+
+func spec(reread *int, done *int) Spec {
+	return Spec{Request: model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{Provider: "p", ID: "c1"}},
+		Action: "approve", Verb: "approve", Noun: "approval", Name: "Conn-1", Target: "p · Conn-1",
+		Reread: func(context.Context) Reread { *reread++; return Reread{Now: "now: active"} },
+		Done:   func(DoneMsg) (string, tea.Cmd) { *done++; return "noted", nil }}
+}
+
+// run executes cmd and returns the messages it produced (batches opened).
+func run(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	ch := make(chan tea.Msg, 1)
+	go func() { ch <- cmd() }()
+	select {
+	case m := <-ch:
+		if b, ok := m.(tea.BatchMsg); ok {
+			var out []tea.Msg
+			for _, c := range b {
+				out = append(out, run(c)...)
+			}
+			return out
+		}
+		return []tea.Msg{m}
+	case <-time.After(50 * time.Millisecond):
+		return nil // a timer (the result line's expiry)
+	}
+}
+
+func key(k tea.KeyType) tea.KeyMsg { return tea.KeyMsg{Type: k} }
+
+func TestReadOnlyProviderRefusedBeforePlanning(t *testing.T) {
+	s := &stub{}
+	f := newFlow(true, s)
+	var rr, dd int
+	msgs := run(f.Begin(spec(&rr, &dd)))
+	if len(msgs) != 1 || msgs[0].(pane.ToastMsg).Text != "read-only: approvals disabled (read_only = true for p)" {
+		t.Fatalf("messages %v", msgs)
+	}
+	if f.Active() || len(s.planned) != 0 || len(s.sent) != 0 {
+		t.Fatal("planned or opened for a read-only provider")
+	}
+}
+
+func TestPlanConfirmSendRereadReport(t *testing.T) {
+	s := &stub{}
+	f := newFlow(false, s)
+	var rr, dd int
+	if cmd := f.Begin(spec(&rr, &dd)); cmd != nil || f.Dialog() == nil {
+		t.Fatalf("no dialog (cmd %v)", cmd)
+	}
+	// Cancel is the default: enter sends nothing.
+	run(f.Update(key(tea.KeyEnter)))
+	if f.Active() || len(s.sent) != 0 {
+		t.Fatal("enter on Cancel sent the action")
+	}
+	f.Begin(spec(&rr, &dd))
+	f.Dialog().View(100, 30) // the whole request has been seen
+	planned := f.Dialog().Action()
+	f.Update(key(tea.KeyTab))
+	msgs := run(f.Update(key(tea.KeyEnter)))
+	if f.Running() != "approve Conn-1" || len(msgs) != 1 {
+		t.Fatalf("running %q, msgs %v", f.Running(), msgs)
+	}
+	done, ok := msgs[0].(DoneMsg)
+	if !ok || len(s.sent) != 1 || !reflect.DeepEqual(s.sent[0], planned) || rr != 1 {
+		t.Fatalf("sent %v, re-read %d times", s.sent, rr)
+	}
+	run(f.Update(done))
+	if f.Running() != "" || dd != 1 || f.LastErr {
+		t.Fatalf("after done: running %q done %d", f.Running(), dd)
+	}
+	for _, part := range []string{"✓ approve Conn-1: HTTP 200 ok", "now: active", "noted", "audit: a.log"} {
+		if !strings.Contains(f.Last, part) {
+			t.Errorf("result %q lacks %q", f.Last, part)
+		}
+	}
+	// An outcome of another flow is not ours.
+	other := New(f.ctx)
+	done.Flow = other.id
+	f.ClearResult()
+	f.Update(done)
+	if f.Last != "" {
+		t.Error("a flow took another flow's outcome")
+	}
+}
+
+func TestFailureIsReportedAndStillReread(t *testing.T) {
+	s := &stub{doErr: &model.APIError{Provider: "p", Status: 409, Message: "not approvable"}}
+	f := newFlow(false, s)
+	var rr, dd int
+	f.Begin(spec(&rr, &dd))
+	f.Dialog().View(100, 30)
+	f.Update(key(tea.KeyTab))
+	msgs := run(f.Update(key(tea.KeyEnter)))
+	run(f.Update(msgs[0]))
+	if !f.LastErr || !strings.HasPrefix(f.Last, "✗ approve Conn-1 failed:") || !strings.Contains(f.Last, "409") || rr != 1 {
+		t.Errorf("result %q (err %v), re-read %d", f.Last, f.LastErr, rr)
+	}
+	s.doErr = model.ErrReadOnly
+	f.Begin(spec(&rr, &dd))
+	f.Dialog().View(100, 30)
+	f.Update(key(tea.KeyTab))
+	msgs = run(f.Update(key(tea.KeyEnter)))
+	run(f.Update(msgs[0]))
+	if !strings.Contains(f.Last, "refused, read-only mode") || !errors.Is(model.ErrReadOnly, model.ErrReadOnly) {
+		t.Errorf("read-only refusal: %q", f.Last)
+	}
+}

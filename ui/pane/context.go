@@ -1,0 +1,114 @@
+package pane
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+// Context is what every pane shares. Panes read shared data only through
+// the accessors in data.go and change it only by returning messages
+// (UpdateMsg, RefreshMsg).
+type Context struct {
+	Sources []model.Source
+	// Store is the shared data; panes use the accessors in data.go and
+	// the helpers below, never its entries directly.
+	Store  *state.Store
+	Keys   *keys.Map
+	Styles *styles.Styles
+	Now    func() time.Time
+	// ReadOnly is the global read-only switch (--read-only or [ui]
+	// read_only); a provider's own read_only is Source.ReadOnly. Ask
+	// ReadOnlyReason, which weighs both.
+	ReadOnly  bool
+	AuditPath string
+	Logger    *slog.Logger
+	// Spinner returns the current spinner frame (animated while loading).
+	Spinner func() string
+	// PoolThreshold is the IPAM use (percent) from which pools are
+	// highlighted and counted in the status bar ([ui] pool_threshold).
+	PoolThreshold float64
+	// LowLightDBM is the received optical level (dBm) below which a port
+	// is flagged ([ui] low_light_dbm; 0 = model.DefaultLowLightDBM).
+	LowLightDBM float64
+	// Copy puts text on the clipboard (nil: OSC 52 on stdout; tests swap
+	// it). Panes call it from a command, never from Update.
+	Copy func(string) error
+	// ExportDir is where the export key writes files ("" = the current
+	// directory).
+	ExportDir string
+}
+
+// Source returns the source named name, or false.
+func (c *Context) Source(name string) (model.Source, bool) {
+	for _, s := range c.Sources {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return model.Source{}, false
+}
+
+// ReadOnlyReason is the one place read-only is decided: why mutations of
+// provider's objects are off, "" when they are on. provider "" asks about
+// the global switch only.
+func (c *Context) ReadOnlyReason(provider string) string {
+	if c.ReadOnly {
+		return "--read-only"
+	}
+	if s, ok := c.Source(provider); ok && s.ReadOnly {
+		return "read_only = true for " + model.SafeText(provider)
+	}
+	return ""
+}
+
+// Background is the parent context of every command a pane runs; it is
+// cancelled when the program quits.
+func (c *Context) Background() context.Context {
+	if c.Store != nil {
+		return c.Store.Context()
+	}
+	return context.Background()
+}
+
+// Interval is the default refresh interval.
+func (c *Context) Interval() time.Duration {
+	if c.Store != nil {
+		return c.Store.Interval()
+	}
+	return 15 * time.Second
+}
+
+// After delivers msg after d, or nothing once the program quit (unlike
+// tea.Tick, whose timer outlives the program).
+func (c *Context) After(d time.Duration, msg tea.Msg) tea.Cmd {
+	if c.Store != nil {
+		return c.Store.After(d, msg)
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+// Clock is the current time (the injectable Now, or the wall clock).
+func (c *Context) Clock() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// Spin is the spinner frame ("…" without a spinner).
+func (c *Context) Spin() string {
+	if c.Spinner != nil {
+		return c.Spinner()
+	}
+	return "…"
+}
+
+// Paused reports whether auto-refresh is paused (space).
+func (c *Context) Paused() bool { return c.Store != nil && c.Store.Paused() }
