@@ -6,6 +6,7 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/providers/fabric"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/ixapi"
 	"github.com/noctop/noctop/providers/metal"
 	"github.com/noctop/noctop/providers/packet"
@@ -17,31 +18,31 @@ import (
 
 func newFabric(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 	creds := fabric.Credentials{
-		ClientID:     c.Secrets["client_id"].Value(),
-		ClientSecret: c.Secrets["client_secret"].Value(),
-		Token:        c.Secrets["token"].Value(),
+		ClientID:     c.Secrets["client_id"],
+		ClientSecret: c.Secrets["client_secret"],
+		Token:        c.Secrets["token"],
 	}
-	return fabric.New(c.Name, c.BaseURL, creds, fabric.WithTimeout(c.Timeout.Duration), fabric.WithLogger(logger))
+	return fabric.New(c.Name, c.BaseURL, creds, httpx.WithTimeout(c.Timeout.Duration), httpx.WithLogger(logger))
 }
 
 func newIXAPI(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 	creds := ixapi.Credentials{
-		APIKey:    c.Secrets["api_key"].Value(),
-		APISecret: c.Secrets["api_secret"].Value(),
-		Token:     c.Secrets["token"].Value(),
+		APIKey:    c.Secrets["api_key"],
+		APISecret: c.Secrets["api_secret"],
+		Token:     c.Secrets["token"],
 	}
-	return ixapi.New(c.Name, c.BaseURL, creds, ixapi.WithTimeout(c.Timeout.Duration), ixapi.WithLogger(logger))
+	return ixapi.New(c.Name, c.BaseURL, creds, httpx.WithTimeout(c.Timeout.Duration), httpx.WithLogger(logger))
 }
 
 func newMetal(c config.Provider, logger *slog.Logger) (model.Provider, error) {
-	opts := []metal.Option{metal.WithTimeout(c.Timeout.Duration), metal.WithLogger(logger),
+	opts := []metal.Option{httpx.WithTimeout(c.Timeout.Duration), httpx.WithLogger(logger),
 		metal.WithOrganization(c.OrganizationID), metal.WithProject(c.ProjectID)}
 	return metal.New(c.Name, c.BaseURL, c.Secrets["token"].Value(), opts...)
 }
 
 func newProVision(c config.Provider, logger *slog.Logger) (model.Provider, error) {
-	creds := provision.Credentials{APIKey: c.Secrets["api_key"].Value(), SecretKey: c.Secrets["secret_key"].Value()}
-	opts := []provision.Option{provision.WithTimeout(c.Timeout.Duration), provision.WithLogger(logger)}
+	creds := provision.Credentials{APIKey: c.Secrets["api_key"], SecretKey: c.Secrets["secret_key"]}
+	opts := []provision.Option{httpx.WithTimeout(c.Timeout.Duration), httpx.WithLogger(logger)}
 	if c.EntityHandle != "" {
 		opts = append(opts, provision.WithEntityHandle(c.EntityHandle))
 	}
@@ -49,7 +50,7 @@ func newProVision(c config.Provider, logger *slog.Logger) (model.Provider, error
 }
 
 func newPacket(c config.Provider, logger *slog.Logger) (model.Provider, error) {
-	opts := []packet.Option{packet.WithTimeout(c.Timeout.Duration), packet.WithLogger(logger)}
+	opts := []packet.Option{httpx.WithTimeout(c.Timeout.Duration), httpx.WithLogger(logger)}
 	if c.ProjectID != "" {
 		opts = append(opts, packet.WithProjectID(c.ProjectID))
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // typeErr matches the decoder's type-mismatch errors, which carry the line
@@ -102,17 +103,10 @@ type Provider struct {
 	index   int
 }
 
-// Secret is a credential value that refuses to print itself.
-type Secret string
-
-func (Secret) String() string   { return "[REDACTED]" }
-func (Secret) GoString() string { return "[REDACTED]" }
-
-// MarshalText keeps secrets out of any encoding.
-func (Secret) MarshalText() ([]byte, error) { return []byte("[REDACTED]"), nil }
-
-// Value returns the secret itself, for the code that must send it.
-func (s Secret) Value() string { return string(s) }
+// Secret is a credential value that refuses to print itself (the same
+// type the clients take, so a resolved secret never passes through a
+// plain string on its way to them).
+type Secret = httpx.Secret
 
 // Error is a configuration problem located in the file. It is what main
 // prints before exiting with status 2.

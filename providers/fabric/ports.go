@@ -54,7 +54,7 @@ func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
 		}
 		next, err := nextPortsPage(pg.Next)
 		if err != nil {
-			c.cfg.logger.Warn("fabric: not following the ports' next link", "provider", c.cfg.name, "err", err)
+			c.cfg.Logger.Warn("fabric: not following the ports' next link", "provider", c.cfg.Provider, "err", err)
 			return out, nil
 		}
 		path = next
@@ -108,8 +108,8 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 		return nil, err
 	}
 	p.mu.Lock()
-	p.ports, p.portsAt = ports, p.client.cfg.now()
-	fresh := p.connsAt.After(p.client.cfg.now().Add(-connectionsTTL))
+	p.ports, p.portsAt = ports, p.client.cfg.Clock()
+	fresh := p.connsAt.After(p.client.cfg.Clock().Add(-connectionsTTL))
 	p.mu.Unlock()
 	if !fresh {
 		if _, err := p.Connections(ctx, prog); err != nil {

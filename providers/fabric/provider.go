@@ -48,7 +48,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if name == "" {
 		return nil, errorf("provider name is empty")
 	}
-	opts = append(append([]Option(nil), opts...), WithCredentials(creds), withName(name))
+	opts = append(append([]Option(nil), opts...), WithCredentials(creds), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -115,7 +115,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		out = append(out, toModel(p.name, c))
 	}
 	p.mu.Lock()
-	p.conns, p.connsAt = cache, p.client.cfg.now()
+	p.conns, p.connsAt = cache, p.client.cfg.Clock()
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
 	return out, nil
@@ -124,7 +124,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 func (p *Provider) portsStale() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.ports == nil || p.client.cfg.now().Sub(p.portsAt) > p.portsTTL
+	return p.ports == nil || p.client.cfg.Clock().Sub(p.portsAt) > p.portsTTL
 }
 
 // refreshPorts reloads our ports; a failure keeps the old list (ports only
@@ -132,11 +132,11 @@ func (p *Provider) portsStale() bool {
 func (p *Provider) refreshPorts(ctx context.Context) {
 	ports, err := p.client.ListPorts(ctx)
 	if err != nil {
-		p.client.cfg.logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
+		p.client.cfg.Logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
 		return
 	}
 	p.mu.Lock()
-	p.ports, p.portsAt = ports, p.client.cfg.now()
+	p.ports, p.portsAt = ports, p.client.cfg.Clock()
 	p.mu.Unlock()
 }
 
@@ -394,7 +394,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		}
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
-	res.At = p.client.cfg.now()
+	res.At = p.client.cfg.Clock()
 	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status

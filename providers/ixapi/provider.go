@@ -66,7 +66,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if name == "" {
 		return nil, errorf("provider name is empty")
 	}
-	opts = append(append([]Option(nil), opts...), WithCredentials(creds), withName(name))
+	opts = append(append([]Option(nil), opts...), WithCredentials(creds), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (p *Provider) Kind() string { return Kind }
 // Client exposes the underlying API client.
 func (p *Provider) Client() *Client { return p.client }
 
-func (p *Provider) now() time.Time { return p.client.cfg.now() }
+func (p *Provider) now() time.Time { return p.client.cfg.Clock() }
 
 // task is one list read of a refresh.
 type task func(ctx context.Context) error
@@ -172,7 +172,7 @@ func (p *Provider) refTasks(ix *index, force bool) []task {
 			v, err := c.ListAccounts(ctx, nil, nil)
 			if err != nil {
 				// Accounts only give names; an API user may not see them.
-				c.cfg.logger.Warn("ixapi: listing accounts failed; showing account ids", "provider", c.cfg.name, "err", model.ErrorSummary(err))
+				c.cfg.Logger.Warn("ixapi: listing accounts failed; showing account ids", "provider", c.cfg.Provider, "err", model.ErrorSummary(err))
 				ix.accounts = map[string]Account{}
 				return nil
 			}
@@ -242,7 +242,7 @@ func (p *Provider) loadChanges(ctx context.Context, ix *index) {
 			cr, err := p.client.ChangeRequest(ctx, id)
 			if err != nil {
 				if !errors.Is(err, model.ErrNotFound) {
-					p.client.cfg.logger.Warn("ixapi: reading change request failed", "provider", p.name, "service", id, "err", model.ErrorSummary(err))
+					p.client.cfg.Logger.Warn("ixapi: reading change request failed", "provider", p.name, "service", id, "err", model.ErrorSummary(err))
 				}
 				return nil
 			}

@@ -719,7 +719,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		return res, err
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
-	res.At = p.client.cfg.now()
+	res.At = p.client.cfg.Clock()
 	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status

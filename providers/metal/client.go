@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -43,152 +41,85 @@ type Client struct {
 }
 
 type config struct {
-	name        string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	retry       *httpx.RetryPolicy
-	maxBody     int64
-	concurrency int
-	perPage     int
-	maxPages    int
-	maxItems    int
-	now         func() time.Time
-	userAgent   string
-	token       string
-	auth        httpx.Auth
-	orgID       string
-	projectID   string
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithMaxItems ...
+	concurrency    int
+	perPage        int
+	maxPages       int
+	maxItems       int
+	token          string
+	orgID          string
+	projectID      string
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock,
+// httpx.WithMaxItems, httpx.WithMaxPages ...) and Metal's own below.
+type Option = httpx.Option
+
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithToken authenticates with a Metal API token (X-Auth-Token).
-func WithToken(tok string) Option { return func(c *config) { c.token = tok } }
-
-// WithAuth uses a ready-made httpx.Auth instead of WithToken.
-func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
-
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy for reads (httpx defaults otherwise).
-// Mutations are never retried whatever the policy.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func WithToken(tok string) Option { return own(func(c *config) { c.token = tok }) }
 
 // WithConcurrency sets how many per-interconnection reads run at once
 // (default 8; 1 reads one after another).
-func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+func WithConcurrency(n int) Option { return own(func(c *config) { c.concurrency = n }) }
 
 // WithPerPage sets the page size asked for (1..1000, default 100). The
 // server may cap it; paging follows what it actually returns.
-func WithPerPage(n int) Option { return func(c *config) { c.perPage = n } }
-
-// WithPageLimits bounds one listing: at most pages requests and items
-// objects (defaults 10,000 and 1,000,000). Going past either is an error
-// wrapping model.ErrTooLarge, never a silently shortened list.
-func WithPageLimits(pages, items int) Option {
-	return func(c *config) { c.maxPages, c.maxItems = pages, items }
-}
-
-// WithClock replaces time.Now for result timestamps and cache ages.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithPerPage(n int) Option { return own(func(c *config) { c.perPage = n }) }
 
 // WithOrganization scopes the Provider to one organization (config key
 // organization_id). Without it and WithProject, the Provider reads every
 // organization and project the token can see.
-func WithOrganization(id string) Option { return func(c *config) { c.orgID = strings.TrimSpace(id) } }
+func WithOrganization(id string) Option {
+	return own(func(c *config) { c.orgID = strings.TrimSpace(id) })
+}
 
 // WithProject scopes the Provider to one project (config key project_id).
 // With WithOrganization too, the organization's interconnections are
 // filtered to that project.
-func WithProject(id string) Option { return func(c *config) { c.projectID = strings.TrimSpace(id) } }
+func WithProject(id string) Option {
+	return own(func(c *config) { c.projectID = strings.TrimSpace(id) })
+}
 
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:        Kind,
-		timeout:     30 * time.Second,
-		logger:      slog.New(slog.DiscardHandler),
+		Settings:    httpx.Settings{Provider: Kind},
 		concurrency: DefaultConcurrency,
 		perPage:     DefaultPerPage,
-		maxPages:    10_000,
-		maxItems:    1_000_000,
-		now:         time.Now,
-		userAgent:   "noctop (equinix metal v1 client)",
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Apply(&cfg, opts); err != nil {
+		return config{}, err
 	}
+	cfg.Fill("noctop (equinix metal v1 client)")
 	if cfg.perPage < 1 || cfg.perPage > 1000 {
 		cfg.perPage = DefaultPerPage
 	}
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
-	if cfg.maxPages < 1 {
-		cfg.maxPages = 10_000
-	}
-	if cfg.maxItems < 1 {
-		cfg.maxItems = 1_000_000
-	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.now == nil {
-		cfg.now = time.Now
-	}
-	if cfg.httpClient == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
-		cfg.httpClient = &http.Client{Transport: tr}
-	}
-	return cfg
+	// One listing reads at most this much (httpx.WithMaxPages,
+	// httpx.WithMaxItems); going past either is an error wrapping
+	// model.ErrTooLarge, never a silently shortened list.
+	cfg.maxPages = httpx.Limit(cfg.MaxPages, 10_000)
+	cfg.maxItems = httpx.Limit(cfg.MaxItems, 1_000_000)
+	return cfg, nil
 }
 
 // NewClient returns a client for baseURL ("https://api.equinix.com/metal/v1",
 // or a simulator's URL; the path prefix is kept and requests are appended
 // to it).
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
-	auth := cfg.auth
-	if auth == nil && cfg.token != "" {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var auth httpx.Auth
+	if cfg.token != "" {
 		auth = httpx.HeaderToken(AuthHeader, cfg.token)
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithSecrets(cfg.token),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-	}
-	if auth != nil {
-		hopts = append(hopts, httpx.WithAuth(auth))
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError), httpx.WithAuth(auth), httpx.WithSecrets(cfg.token))
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Fixtures here are written by hand from metal-v1.bundled.yaml (schemas
@@ -58,7 +59,7 @@ func (f *fixture) Calls() []string {
 
 func (f *fixture) client(opts ...Option) *Client {
 	f.t.Helper()
-	all := append([]Option{WithToken(testToken), WithRetry(noSleepRetry()), WithHTTPClient(f.srv.Client())}, opts...)
+	all := append([]Option{WithToken(testToken), httpx.WithRetry(noSleepRetry()), httpx.WithHTTPClient(f.srv.Client())}, opts...)
 	c, err := NewClient(f.srv.URL+"/metal/v1", all...)
 	if err != nil {
 		f.t.Fatal(err)
@@ -168,7 +169,7 @@ func TestPaging(t *testing.T) {
 					m[fmt.Sprint(i)] = projectsPage([]int{i}, fmt.Sprintf(`{"next":{"href":"/metal/v1/projects?page=%d"}}`, i+1))
 				}
 				return m
-			}, opts: []Option{WithPageLimits(4, 0)}, wantCalls: 4, wantErr: model.ErrTooLarge},
+			}, opts: []Option{httpx.WithMaxPages(4)}, wantCalls: 4, wantErr: model.ErrTooLarge},
 		{name: "a per_page cap: the page count follows the served size",
 			pages: func(string) map[string]string {
 				return map[string]string{
@@ -184,7 +185,7 @@ func TestPaging(t *testing.T) {
 					"1": projectsPage([]int{1, 2}, `{"next":{"href":"/metal/v1/projects?page=2"}}`),
 					"2": projectsPage([]int{3, 4}, `{}`),
 				}
-			}, opts: []Option{WithPageLimits(0, 3)}, wantCalls: 2, wantErr: model.ErrTooLarge},
+			}, opts: []Option{httpx.WithMaxItems(3)}, wantCalls: 2, wantErr: model.ErrTooLarge},
 		{name: "no meta: one page",
 			pages: func(string) map[string]string {
 				return map[string]string{"1": `{"projects":[` + project(1) + `]}`}
@@ -214,7 +215,7 @@ func TestPaging(t *testing.T) {
 			})
 			pages = c.pages(f.srv.URL)
 			var logs bytes.Buffer
-			opts := append([]Option{WithLogger(slog.New(slog.NewTextHandler(&logs, nil)))}, c.opts...)
+			opts := append([]Option{httpx.WithLogger(slog.New(slog.NewTextHandler(&logs, nil)))}, c.opts...)
 			got, err := f.client(opts...).ListProjects(ctxT(t))
 			calls := f.Calls()
 			if len(calls) != c.wantCalls {
@@ -295,7 +296,7 @@ func TestErrorsAreTypedAndReadable(t *testing.T) {
 				w.WriteHeader(c.status)
 				_, _ = w.Write([]byte(c.body))
 			})
-			_, err := f.client(WithRetry(noSleepRetry())).GetInterconnection(ctxT(t), uuidA)
+			_, err := f.client(httpx.WithRetry(noSleepRetry())).GetInterconnection(ctxT(t), uuidA)
 			var ae *model.APIError
 			if !errors.As(err, &ae) {
 				t.Fatalf("err %T %v, want *model.APIError", err, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -513,7 +514,7 @@ func TestForbiddenAndUnauthorized(t *testing.T) {
 	}
 
 	// The read-only token reads, and may change nothing.
-	rop, err := New("metal-ro", e.baseURL(), DemoReadOnlyToken, WithHTTPClient(&http.Client{}))
+	rop, err := New("metal-ro", e.baseURL(), DemoReadOnlyToken, httpx.WithHTTPClient(&http.Client{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,7 +529,7 @@ func TestForbiddenAndUnauthorized(t *testing.T) {
 		t.Fatalf("read-only token: %v", err)
 	}
 
-	bad, _ := New("metal-bad", e.baseURL(), "wrong-token-1234", WithHTTPClient(&http.Client{}))
+	bad, _ := New("metal-bad", e.baseURL(), "wrong-token-1234", httpx.WithHTTPClient(&http.Client{}))
 	_, err = bad.Connections(ctxT(t), nil)
 	if !errors.Is(err, model.ErrUnauthorized) || !strings.Contains(err.Error(), "Invalid authentication token") || strings.Contains(err.Error(), "wrong-token-1234") {
 		t.Fatalf("bad token: %v", err)
@@ -545,7 +546,7 @@ func TestSpecValidatorCatchesViolations(t *testing.T) {
 	}))
 	defer srv.Close()
 	hc, log := newValidatingClientNoFail(t)
-	c, err := NewClient(srv.URL+"/metal/v1", WithToken("t0ken-abcd"), WithHTTPClient(hc))
+	c, err := NewClient(srv.URL+"/metal/v1", WithToken("t0ken-abcd"), httpx.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ import (
 //     (logged), so a wrong total cannot make a listing run away;
 //   - an empty page ends the listing, as does a page without next.
 //
-// On top of that, WithPageLimits caps pages and items (an error wrapping
+// On top of that, httpx.WithMaxPages and WithMaxItems cap pages and items (an error wrapping
 // model.ErrTooLarge). httpx.NumberedPages is not used: it pages by number
 // and cannot honour the links.
 //
@@ -53,7 +53,7 @@ func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values,
 	)
 	for page := 1; ; page++ {
 		if page > c.cfg.maxPages {
-			return nil, fmt.Errorf("%w: %s: GET %s: paging did not end after %d pages", model.ErrTooLarge, c.cfg.name, path, c.cfg.maxPages)
+			return nil, fmt.Errorf("%w: %s: GET %s: paging did not end after %d pages", model.ErrTooLarge, c.cfg.Provider, path, c.cfg.maxPages)
 		}
 		// Decoded by httpx (through the sink), so a garbled page is sent
 		// once more like any read, and errors say where.
@@ -65,7 +65,7 @@ func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values,
 		p.Add(1)
 		all = append(all, items...)
 		if len(all) > c.cfg.maxItems {
-			return nil, fmt.Errorf("%w: %s: GET %s: more than %d items", model.ErrTooLarge, c.cfg.name, path, c.cfg.maxItems)
+			return nil, fmt.Errorf("%w: %s: GET %s: more than %d items", model.ErrTooLarge, c.cfg.Provider, path, c.cfg.maxItems)
 		}
 		if page == 1 {
 			step = len(items)
@@ -75,17 +75,17 @@ func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values,
 		}
 		if bound := pagesFromMeta(meta, step); bound > 0 {
 			if page >= bound {
-				c.cfg.logger.Warn("metal: meta announces a next page beyond the pages it counts; not following it",
-					"provider", c.cfg.name, "path", path, "page", page, "pages", bound)
+				c.cfg.Logger.Warn("metal: meta announces a next page beyond the pages it counts; not following it",
+					"provider", c.cfg.Provider, "path", path, "page", page, "pages", bound)
 				return all, nil
 			}
 		}
 		u, err := c.nextURL(meta.Next.Href, path)
 		if err != nil {
-			return nil, fmt.Errorf("%s: GET %s (page %d): %w", c.cfg.name, path, page, err)
+			return nil, fmt.Errorf("%s: GET %s (page %d): %w", c.cfg.Provider, path, page, err)
 		}
 		if k := pageKey(u); seen[k] {
-			return nil, fmt.Errorf("%w: %s: GET %s (page %d): meta.next repeats a page already read", model.ErrBadResponse, c.cfg.name, path, page)
+			return nil, fmt.Errorf("%w: %s: GET %s (page %d): meta.next repeats a page already read", model.ErrBadResponse, c.cfg.Provider, path, page)
 		} else {
 			seen[k] = true
 		}

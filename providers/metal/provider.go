@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured Equinix Metal account (a token, optionally
@@ -53,7 +54,7 @@ func New(name, baseURL, token string, opts ...Option) (*Provider, error) {
 	if token == "" {
 		return nil, errorf("no API token configured (token_env or token_file)")
 	}
-	opts = append(append([]Option(nil), opts...), WithToken(token), withName(name))
+	opts = append(append([]Option(nil), opts...), WithToken(token), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -231,7 +232,7 @@ type scopeListing struct {
 // the VCs use. Progress counts requests.
 func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, error) {
 	cfg := p.client.cfg
-	ix := newIndex(cfg.now())
+	ix := newIndex(cfg.Clock())
 
 	var (
 		orgs            []Organization
@@ -260,7 +261,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			return nil, err
 		default:
 			// A scoped token may not list them; names fall back to ids.
-			cfg.logger.Warn("metal: listing organizations or projects failed; showing ids", "provider", p.name, "err", model.ErrorSummary(err))
+			cfg.Logger.Warn("metal: listing organizations or projects failed; showing ids", "provider", p.name, "err", model.ErrorSummary(err))
 		}
 	}
 	for _, o := range orgs {
@@ -416,7 +417,7 @@ func (p *Provider) portsOf(ctx context.Context, ic Interconnection) ([]Interconn
 // loadVrfNames reads the VRFs VRF circuits refer to by reference only
 // (cached; a failure keeps the id as the name).
 func (p *Provider) loadVrfNames(ctx context.Context, ix *index) {
-	now := p.client.cfg.now()
+	now := p.client.cfg.Clock()
 	var want []string
 	p.mu.Lock()
 	seen := map[string]bool{}
@@ -441,7 +442,7 @@ func (p *Provider) loadVrfNames(ctx context.Context, ix *index) {
 	_ = forEach(ctx, len(want), p.client.cfg.concurrency, func(ctx context.Context, i int) error {
 		v, err := p.client.GetVrf(ctx, want[i])
 		if err != nil {
-			p.client.cfg.logger.Warn("metal: reading a VRF failed; showing its id", "provider", p.name, "vrf", want[i], "err", model.ErrorSummary(err))
+			p.client.cfg.Logger.Warn("metal: reading a VRF failed; showing its id", "provider", p.name, "vrf", want[i], "err", model.ErrorSummary(err))
 			return nil
 		}
 		p.mu.Lock()
@@ -484,7 +485,7 @@ func (p *Provider) Connection(ctx context.Context, id string) (model.Connection,
 	}
 	ix := p.snapshot()
 	if ix == nil {
-		ix = newIndex(p.client.cfg.now())
+		ix = newIndex(p.client.cfg.Clock())
 		p.store(ix) // keep what the re-read learns, for Plan
 	}
 	p.mu.Lock()

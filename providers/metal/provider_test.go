@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -187,7 +188,7 @@ func TestFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	p, err := New("metal-faults", srv.URL()+SimBasePath, DemoToken, WithRetry(noSleepRetry()), WithClock(clk.Now))
+	p, err := New("metal-faults", srv.URL()+SimBasePath, DemoToken, httpx.WithRetry(noSleepRetry()), httpx.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}

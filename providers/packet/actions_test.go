@@ -50,7 +50,7 @@ func planIndex() *index {
 }
 
 func planProvider() *Provider {
-	p := &Provider{name: "pk", client: &Client{cfg: newConfig(nil)}}
+	p := &Provider{name: "pk", client: &Client{cfg: defaultConfig()}}
 	p.ix = planIndex()
 	return p
 }
@@ -153,7 +153,7 @@ func TestPlanRefusesWithReasons(t *testing.T) {
 			t.Errorf("%s: want %q, got %v", c.name, c.reason, err)
 		}
 	}
-	if _, err := (&Provider{name: "pk", client: &Client{cfg: newConfig(nil)}}).Plan(model.ActionRequest{Kind: model.ActionReboot}); !errors.Is(err, errNotLoaded) {
+	if _, err := (&Provider{name: "pk", client: &Client{cfg: defaultConfig()}}).Plan(model.ActionRequest{Kind: model.ActionReboot}); !errors.Is(err, errNotLoaded) {
 		t.Errorf("before a load: %v", err)
 	}
 }
@@ -369,4 +369,13 @@ func TestMoveReservationInTheSimulator(t *testing.T) {
 	if !found {
 		t.Error("the reservation is not in the target project after the move")
 	}
+}
+
+// defaultConfig is the client config with every default.
+func defaultConfig() config {
+	c, err := newConfig(nil)
+	if err != nil {
+		panic(err)
+	}
+	return c
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -47,84 +46,53 @@ type Client struct {
 }
 
 type config struct {
-	name        string
-	token       string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	retry       *httpx.RetryPolicy
-	maxBody     int64
-	concurrency int
-	pageSize    int
-	maxEvents   int
-	now         func() time.Time
-	userAgent   string
-	projectID   string
-	orgID       string
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithRetry ...
+	token          string
+	concurrency    int
+	pageSize       int
+	maxEvents      int
+	projectID      string
+	orgID          string
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock ...)
+// and Packet's own below.
+type Option = httpx.Option
+
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithToken sets the API token (sent as X-Auth-Token).
-func WithToken(tok string) Option { return func(c *config) { c.token = tok } }
-
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy for reads (httpx defaults otherwise).
-// Mutations are never retried whatever the policy.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func WithToken(tok string) Option { return own(func(c *config) { c.token = tok }) }
 
 // WithConcurrency sets how many pages of one listing are read at once
 // (default 4; 1 reads page by page).
-func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+func WithConcurrency(n int) Option { return own(func(c *config) { c.concurrency = n }) }
 
 // WithPageSize sets per_page (1..1000, default 100).
-func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
+func WithPageSize(n int) Option { return own(func(c *config) { c.pageSize = n }) }
 
 // WithMaxEvents bounds how many events one Events call reads (default 200).
-func WithMaxEvents(n int) Option { return func(c *config) { c.maxEvents = n } }
-
-// WithClock replaces time.Now (traffic ranges, result timestamps).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithMaxEvents(n int) Option { return own(func(c *config) { c.maxEvents = n }) }
 
 // WithProjectID limits the provider to one project (config project_id).
-func WithProjectID(id string) Option { return func(c *config) { c.projectID = id } }
+func WithProjectID(id string) Option { return own(func(c *config) { c.projectID = id }) }
 
 // WithOrganizationID limits the provider to one organisation's projects
 // (config organization_id).
-func WithOrganizationID(id string) Option { return func(c *config) { c.orgID = id } }
+func WithOrganizationID(id string) Option { return own(func(c *config) { c.orgID = id }) }
 
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:        Kind,
-		timeout:     30 * time.Second,
-		logger:      slog.New(slog.DiscardHandler),
+		Settings:    httpx.Settings{Provider: Kind},
 		concurrency: DefaultConcurrency,
 		pageSize:    DefaultPageSize,
 		maxEvents:   DefaultMaxEvents,
-		now:         time.Now,
-		userAgent:   "noctop (packet client)",
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Apply(&cfg, opts); err != nil {
+		return config{}, err
 	}
+	cfg.Fill("noctop (packet client)")
 	if cfg.pageSize < 1 || cfg.pageSize > 1000 {
 		cfg.pageSize = DefaultPageSize
 	}
@@ -132,40 +100,23 @@ func newConfig(opts []Option) config {
 	if cfg.maxEvents < 1 {
 		cfg.maxEvents = DefaultMaxEvents
 	}
-	if cfg.httpClient == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
-		cfg.httpClient = &http.Client{Transport: tr}
-	}
-	return cfg
+	return cfg, nil
 }
 
 // NewClient returns a client for baseURL ("https://api.packet.net", or a
 // simulator's URL; a path prefix is kept).
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range []string{cfg.projectID, cfg.orgID} {
 		if id != "" && !validID.MatchString(id) {
 			return nil, errorf("invalid project or organization id %q", truncate(id, 60))
 		}
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithSecrets(cfg.token),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-		httpx.WithAuth(httpx.HeaderToken(TokenHeader, cfg.token)),
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError),
+		httpx.WithSecrets(cfg.token), httpx.WithAuth(httpx.HeaderToken(TokenHeader, cfg.token)))
 	if err != nil {
 		return nil, err
 	}
@@ -569,7 +520,7 @@ func (c *Client) portMutation(ctx context.Context, build func() (model.HTTPReque
 	}
 	var out Port
 	if err := httpx.DecodeJSON(resp.Body, &out); err != nil {
-		return Port{}, fmt.Errorf("%s: %s %s: %w", c.cfg.name, h.Method, pathOnly(h.Path), err)
+		return Port{}, fmt.Errorf("%s: %s %s: %w", c.cfg.Provider, h.Method, pathOnly(h.Path), err)
 	}
 	return out, nil
 }
@@ -598,7 +549,7 @@ func (c *Client) MoveHardwareReservation(ctx context.Context, id, projectID stri
 	}
 	var out HardwareReservation
 	if err := httpx.DecodeJSON(resp.Body, &out); err != nil {
-		return HardwareReservation{}, fmt.Errorf("%s: %s %s: %w", c.cfg.name, h.Method, pathOnly(h.Path), err)
+		return HardwareReservation{}, fmt.Errorf("%s: %s %s: %w", c.cfg.Provider, h.Method, pathOnly(h.Path), err)
 	}
 	return out, nil
 }

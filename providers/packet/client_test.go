@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Client tests against hand-written fixtures (from packet-oas3.json and
@@ -61,7 +62,7 @@ func newFixture(t *testing.T, h func(w http.ResponseWriter, r *http.Request)) *f
 
 func (f *fixture) client(opts ...Option) *Client {
 	f.t.Helper()
-	all := append([]Option{WithToken(fixtureToken), WithRetry(noSleepRetry()), withName("pk")}, opts...)
+	all := append([]Option{WithToken(fixtureToken), httpx.WithRetry(noSleepRetry()), httpx.WithProvider("pk")}, opts...)
 	c, err := NewClient(f.srv.URL+"/api", all...)
 	if err != nil {
 		f.t.Fatal(err)
@@ -145,7 +146,7 @@ func TestRateLimitedAndBadToken(t *testing.T) {
 	if !errors.As(err, &rl) || rl.RetryAfter != 120*time.Second {
 		t.Fatalf("want *model.RateLimited{120s}, got %T %v", err, err)
 	}
-	c, err := NewClient(f.srv.URL+"/api", WithToken("wrong-token-value"), withName("pk"))
+	c, err := NewClient(f.srv.URL+"/api", WithToken("wrong-token-value"), httpx.WithProvider("pk"))
 	if err != nil {
 		t.Fatal(err)
 	}

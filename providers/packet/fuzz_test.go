@@ -119,7 +119,7 @@ func FuzzDecodeMetrics(f *testing.F) {
 		}
 		until := time.Unix(1_700_003_600, 0)
 		tt := trafficTarget{ref: model.Ref{Type: "device", ID: "d"}, capacity: 2e10}
-		p := &Provider{name: "fz", client: &Client{cfg: newConfig(nil)}}
+		p := &Provider{name: "fz", client: &Client{cfg: defaultConfig()}}
 		for i := range ans.Bandwidth {
 			for _, scale := range []float64{1, 8 / 3600.0} {
 				s := p.toSeries(tt, direction(ans.Bandwidth[i])+"x", "bandwidth", &ans.Bandwidth[i], 0, scale, until.Add(-24*time.Hour), until)

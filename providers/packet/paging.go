@@ -32,7 +32,7 @@ func (c *Client) getPage(ctx context.Context, path, key string, q url.Values) (p
 	}
 	pg, err := decodePage(resp.Body, key)
 	if err != nil {
-		return page{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, path, err)
+		return page{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, path, err)
 	}
 	return pg, nil
 }

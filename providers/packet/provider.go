@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured Packet account (a token, optionally scoped
@@ -58,7 +59,7 @@ func New(name, baseURL, token string, opts ...Option) (*Provider, error) {
 	if token == "" {
 		return nil, errorf("no API token configured (token_env or token_file)")
 	}
-	opts = append(append([]Option(nil), opts...), WithToken(token), withName(name))
+	opts = append(append([]Option(nil), opts...), WithToken(token), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (p *Provider) Kind() string { return Kind }
 // Client exposes the underlying API client.
 func (p *Provider) Client() *Client { return p.client }
 
-func (p *Provider) now() time.Time { return p.client.cfg.now() }
+func (p *Provider) now() time.Time { return p.client.cfg.Clock() }
 
 // index is one consistent load of everything the provider shows.
 type index struct {
@@ -354,7 +355,7 @@ func (p *Provider) facilityTable(ctx context.Context) map[string]Facility {
 	}
 	fs, err := p.client.ListFacilities(ctx)
 	if err != nil {
-		p.client.cfg.logger.Warn("packet: listing facilities failed; keeping the previous table", "provider", p.name, "err", model.ErrorSummary(err))
+		p.client.cfg.Logger.Warn("packet: listing facilities failed; keeping the previous table", "provider", p.name, "err", model.ErrorSummary(err))
 		return table
 	}
 	table = make(map[string]Facility, len(fs))

@@ -49,7 +49,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if name == "" {
 		return nil, errorf("provider name is empty")
 	}
-	opts = append(append([]Option(nil), opts...), withName(name))
+	opts = append(append([]Option(nil), opts...), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, creds, opts...)
 	if err != nil {
 		return nil, err
@@ -222,7 +222,7 @@ func (p *Provider) HoldingTank(ctx context.Context) (model.HoldingPreview, error
 		return hp, err
 	}
 	p.mu.Lock()
-	now := p.client.cfg.now()
+	now := p.client.cfg.Clock()
 	for fp, r := range p.previews {
 		if now.Sub(r.at) > p.client.cfg.previewTTL {
 			delete(p.previews, fp)
@@ -239,7 +239,7 @@ func (p *Provider) preview(ctx context.Context) (model.HoldingPreview, error) {
 		return model.HoldingPreview{}, err
 	}
 	ad := p.adapter()
-	hp := model.HoldingPreview{Provider: p.name, Message: clean(msg), At: p.client.cfg.now()}
+	hp := model.HoldingPreview{Provider: p.name, Message: clean(msg), At: p.client.cfg.Clock()}
 	for i := range wire {
 		b, err := ad.block(&wire[i])
 		if err != nil {
@@ -281,7 +281,7 @@ func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 		switch {
 		case fp == "" || !ok:
 			return a, errorf("preview the holding tank first: processing is planned from a preview, so what moves is what was shown")
-		case p.client.cfg.now().Sub(rec.at) > p.client.cfg.previewTTL:
+		case p.client.cfg.Clock().Sub(rec.at) > p.client.cfg.previewTTL:
 			return a, errorf("the holding tank preview is older than %s: preview again", p.client.cfg.previewTTL)
 		case rec.count == 0:
 			return a, errorf("the holding tank preview is empty: nothing would move")
@@ -559,7 +559,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		}
 	}
 	resp, env, err := p.client.send(ctx, a.HTTP)
-	res.At = p.client.cfg.now()
+	res.At = p.client.cfg.Clock()
 	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status
