@@ -211,7 +211,7 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 			return c, true, nil
 		}
 	}
-	c, err := config.Load(path, os.Getenv)
+	c, err := config.Load(path, os.Getenv, providers.Kinds)
 	if err != nil {
 		return nil, false, err
 	}

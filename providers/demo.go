@@ -3,16 +3,13 @@ package providers
 import (
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/noctop/noctop/providers/config"
-	"github.com/noctop/noctop/providers/fabric"
-	"github.com/noctop/noctop/providers/ixapi"
-	"github.com/noctop/noctop/providers/metal"
-	"github.com/noctop/noctop/providers/packet"
-	"github.com/noctop/noctop/providers/provision"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -39,61 +36,6 @@ type Demo struct {
 	servers   []*sim.Server
 }
 
-// simulator is one provider kind's part of the demo.
-type simulator struct {
-	kind  string
-	name  string
-	build func(w *sim.World) (http.Handler, sim.FaultHooks)
-	// secrets are the simulator's demo credentials (not secret).
-	secrets map[string]config.Secret
-	// entity is the ProVision organisation handle, where it applies.
-	entity string
-	// path is appended to the server URL to form the provider's base URL.
-	path string
-}
-
-func demoSimulators() []simulator {
-	return []simulator{
-		{
-			kind: "fabric", name: "fabric-demo",
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return fabric.NewSimulator(w), fabric.SimFaultHooks()
-			},
-			secrets: map[string]config.Secret{"client_id": fabric.DemoClientID, "client_secret": fabric.DemoClientSecret},
-		},
-		{
-			kind: "ixapi", name: "ix-demo", path: ixapi.SimBasePath,
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				s := ixapi.NewSimulator(w)
-				return s, s.FaultHooks()
-			},
-			secrets: map[string]config.Secret{"api_key": ixapi.DemoAPIKey, "api_secret": ixapi.DemoAPISecret},
-		},
-		{
-			kind: "metal", name: "metal-demo", path: metal.SimBasePath,
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return metal.NewSimulator(w), metal.SimFaultHooks()
-			},
-			secrets: map[string]config.Secret{"token": metal.DemoToken},
-		},
-		{
-			kind: "provision", name: "ipam-demo",
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return provision.NewSimulator(w), provision.FaultHooks()
-			},
-			secrets: map[string]config.Secret{"api_key": provision.DemoAPIKey, "secret_key": provision.DemoSecretKey},
-			entity:  provision.DemoEntityHandle,
-		},
-		{
-			kind: "packet", name: "packet-demo",
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return packet.NewSimulator(w), packet.SimFaultHooks()
-			},
-			secrets: map[string]config.Secret{"token": packet.DemoToken},
-		},
-	}
-}
-
 // StartDemo starts every simulator. Close stops them.
 func StartDemo(o DemoOptions) (*Demo, error) {
 	spec, err := sim.ParseFaults(o.Faults)
@@ -106,20 +48,23 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 	}
 	w := sim.NewWorld(cfg)
 	d := &Demo{World: w, Faults: sim.NewFaults(spec, uint64(w.Seed()))}
-	for _, s := range demoSimulators() {
-		h, hooks := s.build(w)
+	for _, k := range Kinds {
+		s := k.Sim
+		h, hooks := s.New(w)
 		h = d.Faults.Wrap(h, hooks)
 		if o.Observe != nil {
-			h = observe(s.kind, o.Observe, h)
+			h = observe(k.Name, o.Observe, h)
 		}
 		srv, err := sim.Start(h)
 		if err != nil {
 			d.Close()
-			return nil, fmt.Errorf("starting the %s simulator: %w", s.kind, err)
+			return nil, fmt.Errorf("starting the %s simulator: %w", k.Name, err)
 		}
 		d.servers = append(d.servers, srv)
-		base := srv.URL() + s.path
-		p := config.Provider{Name: s.name, Kind: s.kind, BaseURL: base, Secrets: s.secrets, EntityHandle: s.entity}
+		p := config.Provider{Name: s.Name, Kind: k.Name, BaseURL: srv.URL() + s.BasePath, Secrets: maps.Clone(s.Secrets)}
+		if s.Config != nil {
+			p.KindConfig = s.Config()
+		}
 		p.Timeout.Duration = 15 * time.Second
 		d.Providers = append(d.Providers, p)
 	}
@@ -135,10 +80,8 @@ func observe(kind string, fn func(string, *http.Request), next http.Handler) htt
 
 func describeCreds(m map[string]config.Secret) string {
 	var parts []string
-	for _, k := range []string{"client_id", "client_secret", "token", "api_key", "api_secret", "secret_key"} {
-		if v, ok := m[k]; ok {
-			parts = append(parts, k+"="+v.Value())
-		}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, k+"="+m[k].Value())
 	}
 	return strings.Join(parts, " ")
 }

@@ -1,0 +1,44 @@
+package kind
+
+import (
+	"slices"
+	"testing"
+)
+
+type scope struct {
+	Org     string `toml:"organization_id,omitempty"`
+	Project string `toml:"project_id"`
+	Skip    string `toml:"-"`
+	Untag   string
+	hidden  string `toml:"hidden"` //nolint:unused // an unexported field is never a key
+}
+
+func TestDescriptorKeys(t *testing.T) {
+	d := Descriptor{Name: "k", Credentials: [][]string{{"api_key", "api_secret"}, {"token"}, {"api_key", "token"}},
+		Config: func() any { return new(scope) }}
+	if got := d.SecretNames(); !slices.Equal(got, []string{"api_key", "api_secret", "token"}) {
+		t.Errorf("SecretNames = %v", got)
+	}
+	if got := d.ConfigKeys(); !slices.Equal(got, []string{"organization_id", "project_id"}) {
+		t.Errorf("ConfigKeys = %v", got)
+	}
+	if (Descriptor{}).ConfigKeys() != nil {
+		t.Error("a kind without settings has keys")
+	}
+	if _, ok := Find([]Descriptor{d}, "k"); !ok || !slices.Equal(Names([]Descriptor{d, {Name: "j"}}), []string{"k", "j"}) {
+		t.Error("Find/Names")
+	}
+}
+
+func TestConfigOf(t *testing.T) {
+	if c := ConfigOf[scope](Resolved{}); c == nil || c.Org != "" {
+		t.Fatalf("no config: %+v", c)
+	}
+	if c := ConfigOf[scope](Resolved{Config: &scope{Org: "o"}}); c.Org != "o" {
+		t.Fatalf("config: %+v", c)
+	}
+	// Another kind's settings are not taken for this kind's.
+	if c := ConfigOf[scope](Resolved{Config: &struct{ Org string }{"x"}}); c.Org != "" {
+		t.Fatalf("foreign config: %+v", c)
+	}
+}
