@@ -5,8 +5,12 @@ package model
 // by type assertion on the provider and wraps Runner with the audit log and
 // the read-only guard, so the UI cannot reach an unguarded runner.
 type Source struct {
-	Name        string
-	Kind        string
+	Name string
+	Kind string
+	// ReadOnly is true when no mutation of this provider will be sent
+	// (--read-only, the provider's read_only, or no audit log): the
+	// registry's guard refuses them, and the UI offers none.
+	ReadOnly    bool
 	Connections ConnectionSource
 	Connection  ConnectionReader
 	Inventory   InventorySource
@@ -18,6 +22,7 @@ type Source struct {
 	IPAM        IPAMSource
 	Landing     LandingPortSource
 	Changes     ConnectionChangeSource // lists only what changed (incremental refresh)
+	Events      EventSource
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -34,5 +39,6 @@ func SourceOf(p Provider) Source {
 	s.IPAM, _ = p.(IPAMSource)
 	s.Landing, _ = p.(LandingPortSource)
 	s.Changes, _ = p.(ConnectionChangeSource)
+	s.Events, _ = p.(EventSource)
 	return s
 }

@@ -50,14 +50,16 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 }
 
 // guard replaces the source's runner with an audited one, and with a refusing
-// one in read-only mode (refusals are audited too). The audited runner
+// one in read-only mode (refusals are audited too), and says so in
+// Source.ReadOnly, which the UI reads to offer no mutation. The audited runner
 // reconciles unknown outcomes with the source's Verifier, so every
 // mutation whose answer was lost is re-read and the verdict recorded.
 func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
+	s.ReadOnly = readOnly || log == nil
 	if s.Runner == nil {
 		return s
 	}
-	if readOnly || log == nil {
+	if s.ReadOnly {
 		s.Runner = audit.ReadOnly{}
 	}
 	if log != nil {

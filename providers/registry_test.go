@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -350,4 +351,42 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Source.ReadOnly says what the guard enforces: global read-only, the
+// provider's read_only, or no audit log; and every source that can run
+// an action can reconcile a lost answer (Verifier), so the audit log
+// never leaves an unknown outcome unexamined.
+func TestReadOnlyIsVisibleAndEveryRunnerVerifies(t *testing.T) {
+	d := startDemo(t)
+	log, err := audit.Open(filepath.Join(t.TempDir(), "audit.log"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	cfgs := slices.Clone(d.Providers)
+	cfgs[1].ReadOnly = true
+	srcs, err := Build(cfgs, Options{Audit: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range srcs {
+		if s.ReadOnly != (i == 1) {
+			t.Errorf("%s: ReadOnly = %v", s.Name, s.ReadOnly)
+		}
+		if s.Runner != nil && s.Verifier == nil {
+			t.Errorf("%s runs actions but cannot verify a lost answer", s.Name)
+		}
+	}
+	for _, opts := range []Options{{Audit: log, ReadOnly: true}, {}} {
+		srcs, err := Build(d.Providers, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range srcs {
+			if !s.ReadOnly {
+				t.Errorf("%+v: %s is not read-only", opts, s.Name)
+			}
+		}
+	}
 }

@@ -45,11 +45,19 @@ func listed(t *testing.T, p *Provider) []model.Connection {
 	return cs
 }
 
+// do sends a, checking that Verify (the reconciliation of a lost answer)
+// says "not applied" before and "applied" after.
 func do(t *testing.T, p *Provider, a model.Action) model.Result {
 	t.Helper()
+	if applied, detail, err := p.Verify(ctxT(t), a); err != nil || applied {
+		t.Fatalf("Verify before %s %s: %v %q %v", a.HTTP.Method, a.HTTP.Path, applied, detail, err)
+	}
 	res, err := p.Do(ctxT(t), a)
 	if err != nil {
 		t.Fatalf("Do %s %s: %v", a.HTTP.Method, a.HTTP.Path, err)
+	}
+	if applied, detail, err := p.Verify(ctxT(t), a); err != nil || !applied {
+		t.Fatalf("Verify after %s %s: %v %q %v", a.HTTP.Method, a.HTTP.Path, applied, detail, err)
 	}
 	return res
 }
