@@ -15,10 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -29,7 +26,6 @@ import (
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/export"
 	"github.com/noctop/noctop/ui/keys"
 )
 
@@ -76,8 +72,10 @@ const usage = `noctop — a terminal dashboard for interconnection networks
 
 Usage:
   noctop [flags]                          open the dashboard (demo mode when no config file exists)
-  noctop get connections|blocks [--provider NAME] [-o table|json|csv]
-  noctop get utilization [--provider NAME] [-o table|json]
+  noctop get WHAT [--provider NAME] [-o table|json|csv]
+                                          WHAT: connections, approvals, ports, devices, bgp,
+                                          blocks, utilization, masks, traffic, events
+                                          (noctop get prints the details)
   noctop sim [flags]                      run the simulators on 127.0.0.1 and print their URLs
   noctop --version
 
@@ -297,171 +295,6 @@ func dashboardOptions(e *env) ui.Options {
 		opts.Banner = strings.TrimSpace(opts.Banner + "  " + strings.Join(e.notes, "; "))
 	}
 	return opts
-}
-
-// resources are what `noctop get` prints, with the formats each accepts.
-var resources = map[string][]string{
-	"connections": export.Formats,
-	"blocks":      export.Formats,
-	"utilization": export.UtilizationFormats,
-}
-
-func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("noctop get", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	g.register(fs)
-	provider := fs.String("provider", "", "only this provider (its name from the config)")
-	format := fs.String("o", "table", "output format: table, json or csv (utilization: table or json)")
-	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: noctop get connections|blocks|utilization [--provider NAME] [-o table|json|csv]")
-		fs.PrintDefaults()
-	}
-	if len(args) == 0 {
-		fs.Usage()
-		return exitConfig
-	}
-	what := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitConfig
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "noctop get: unexpected argument %q\n", fs.Arg(0))
-		return exitConfig
-	}
-	formats, ok := resources[what]
-	if !ok {
-		fmt.Fprintf(stderr, "noctop get: unknown resource %q (known: connections, blocks, utilization)\n", what)
-		return exitConfig
-	}
-	if !slices.Contains(formats, *format) {
-		fmt.Fprintf(stderr, "noctop get %s: unknown output format %q (one of %s)\n", what, *format, strings.Join(formats, ", "))
-		return exitConfig
-	}
-	e, err := setup(g, true)
-	if err != nil {
-		return reportSetupError(stderr, err)
-	}
-	defer e.Close()
-
-	has := func(s model.Source) bool { return s.Connections != nil }
-	if what != "connections" {
-		has = func(s model.Source) bool { return s.IPAM != nil }
-	}
-	srcs, err := pickSources(e.sources, *provider, has)
-	if err != nil {
-		fmt.Fprintln(stderr, "noctop get:", err)
-		return exitConfig
-	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, *timeout)
-	defer cancelT()
-
-	var failures []string
-	switch what {
-	case "connections":
-		var conns []model.Connection
-		conns, failures = fetchAll(ctx, srcs)
-		err = export.Connections(stdout, *format, conns)
-	case "blocks":
-		var blocks []model.Block
-		blocks, failures = fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Block, error) {
-			return s.IPAM.Blocks(ctx, model.BlockQuery{}, nil)
-		})
-		err = export.Blocks(stdout, *format, blocks)
-	case "utilization":
-		var us []model.Utilization
-		us, failures = fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Utilization, error) {
-			var out []model.Utilization
-			for _, fam := range []model.IPFamily{model.IPv4, model.IPv6} {
-				u, err := s.IPAM.Utilization(ctx, model.UtilQuery{Family: fam})
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, u)
-			}
-			return out, nil
-		})
-		err = export.Utilization(stdout, *format, us)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "noctop get:", err)
-		return exitFail
-	}
-	for _, f := range failures {
-		fmt.Fprintln(stderr, "noctop get:", f)
-	}
-	if len(failures) > 0 {
-		return exitFail
-	}
-	return exitOK
-}
-
-func pickSources(all []model.Source, name string, has func(model.Source) bool) ([]model.Source, error) {
-	var names []string
-	var picked []model.Source
-	for _, s := range all {
-		if !has(s) {
-			continue
-		}
-		names = append(names, s.Name)
-		if name == "" || s.Name == name {
-			picked = append(picked, s)
-		}
-	}
-	if name != "" && len(picked) == 0 {
-		return nil, fmt.Errorf("no provider named %q offers this (have: %s)", name, strings.Join(names, ", "))
-	}
-	return picked, nil
-}
-
-// fetchEach runs fetch on every source concurrently and gathers the results
-// in source order; one failing provider does not stop the others.
-func fetchEach[T any](ctx context.Context, srcs []model.Source, fetch func(context.Context, model.Source) ([]T, error)) ([]T, []string) {
-	results := make([][]T, len(srcs))
-	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
-	for i, s := range srcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = fetch(ctx, s)
-		}()
-	}
-	wg.Wait()
-	var all []T
-	var failures []string
-	for i, s := range srcs {
-		if errs[i] != nil {
-			msg := model.ErrorSummary(errs[i])
-			if !strings.HasPrefix(msg, s.Name+": ") {
-				msg = s.Name + ": " + msg
-			}
-			failures = append(failures, msg)
-			continue
-		}
-		all = append(all, results[i]...)
-	}
-	return all, failures
-}
-
-// fetchAll reads every source's connections concurrently. Output is sorted
-// by provider then name for stable diffs.
-func fetchAll(ctx context.Context, srcs []model.Source) ([]model.Connection, []string) {
-	all, failures := fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Connection, error) {
-		return s.Connections.Connections(ctx, nil)
-	})
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Provider != all[j].Provider {
-			return all[i].Provider < all[j].Provider
-		}
-		if all[i].Name != all[j].Name {
-			return all[i].Name < all[j].Name
-		}
-		return all[i].ID < all[j].ID
-	})
-	return all, failures
 }
 
 func runSim(g globalFlags, args []string, stdout, stderr io.Writer) int {
