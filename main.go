@@ -25,6 +25,7 @@ import (
 	"github.com/noctop/noctop/providers"
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/kind"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/keys"
 )
@@ -76,7 +77,9 @@ Usage:
                                           WHAT: connections, approvals, ports, devices, bgp,
                                           blocks, utilization, masks, traffic, events
                                           (noctop get prints the details)
-  noctop sim [flags]                      run the simulators on 127.0.0.1 and print their URLs
+  noctop sim [--listen HOST:PORT|NAME=HOST:PORT,...]
+                                          run the simulators on 127.0.0.1; print their URLs,
+                                          credentials and a config.toml pointing at them
   noctop --version
 
 Flags:
@@ -106,7 +109,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "get":
 		return runGet(g, rest[1:], stdout, stderr)
 	case "sim":
-		return runSim(g, rest[1:], stdout, stderr)
+		ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer cancel()
+		return runSim(ctx, g, rest[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "noctop: unknown command %q\n\n", rest[0])
 		fs.Usage()
@@ -297,14 +302,25 @@ func dashboardOptions(e *env) ui.Options {
 	return opts
 }
 
-func runSim(g globalFlags, args []string, stdout, stderr io.Writer) int {
+func runSim(ctx context.Context, g globalFlags, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("noctop sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
+	listen := fs.String("listen", "", `where to listen: HOST:PORT (one port per simulator, counting up from it, in the order `+
+		strings.Join(kind.Names(providers.Kinds), ", ")+`) or NAME=HOST:PORT,... per kind (default: free ports)`)
 	if err := fs.Parse(args); err != nil {
 		return exitConfig
 	}
-	d, err := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults})
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "noctop sim: unexpected argument %q\n", fs.Arg(0))
+		return exitConfig
+	}
+	l, err := providers.ParseListen(*listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop sim:", err)
+		return exitConfig
+	}
+	d, err := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults, Listen: l})
 	if err != nil {
 		fmt.Fprintln(stderr, "noctop sim:", err)
 		return exitFail
@@ -312,8 +328,11 @@ func runSim(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	defer d.Close()
 	fmt.Fprintln(stdout, "noctop simulators running on 127.0.0.1 (ctrl+c to stop)")
 	d.Describe(stdout)
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
+	fmt.Fprintln(stdout)
+	if err := d.Snippet(stdout); err != nil {
+		fmt.Fprintln(stderr, "noctop sim:", err)
+		return exitFail
+	}
 	<-ctx.Done()
 	return exitOK
 }

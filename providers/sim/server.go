@@ -8,6 +8,7 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -34,12 +35,8 @@ func Start(h http.Handler) (*Server, error) { return StartOn("127.0.0.1:0", h) }
 // Close. The host must be a loopback address: the simulators accept the
 // demo credentials, which are public.
 func StartOn(addr string, h http.Handler) (*Server, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen address %q: %w", addr, err)
-	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return nil, fmt.Errorf("listen address %q: the simulators only listen on loopback (127.0.0.1, ::1)", addr)
+	if err := CheckListen(addr); err != nil {
+		return nil, err
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -68,6 +65,22 @@ func StartOn(addr string, h http.Handler) (*Server, error) {
 		}
 	}()
 	return s, nil
+}
+
+// CheckListen accepts HOST:PORT with a loopback host and a port in
+// 0..65535.
+func CheckListen(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("listen address %q: the simulators only listen on loopback (127.0.0.1, ::1)", addr)
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return fmt.Errorf("listen address %q: not a port", addr)
+	}
+	return nil
 }
 
 // track remembers connections a client opened but has sent nothing on
