@@ -60,7 +60,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	// Current values are the defaults, so flags given before a subcommand
 	// survive the subcommand's own flag set.
 	fs.StringVar(&g.configPath, "config", g.configPath, "config file (default $XDG_CONFIG_HOME/noctop/config.toml; none found means demo mode)")
-	fs.BoolVar(&g.demo, "demo", g.demo, "run against the embedded simulators even if a config file exists")
+	fs.BoolVar(&g.demo, "demo", g.demo, "run against the embedded simulators instead of the configured providers (the config's [ui] and [keys] still apply)")
 	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "disable every mutation (approve, reject, assign, delete ...)")
 	fs.StringVar(&g.logPath, "log", g.logPath, "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
 	fs.BoolVar(&g.showVersion, "version", g.showVersion, "print the version and exit")
@@ -200,11 +200,6 @@ var observeDemo func(kind string, r *http.Request)
 
 // loadConfig decides between a config file and the demo.
 func loadConfig(g globalFlags) (*config.Config, bool, error) {
-	if g.demo {
-		c := &config.Config{}
-		c.Defaults()
-		return c, true, nil
-	}
 	path := g.configPath
 	if path == "" {
 		path = config.DefaultPath()
@@ -214,7 +209,12 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 			return c, true, nil
 		}
 	}
-	c, err := config.Load(path, os.Getenv, providers.Kinds)
+	// --demo replaces only the providers: the file's [ui] and [keys] apply.
+	load := config.Load
+	if g.demo {
+		load = config.LoadWithoutProviders
+	}
+	c, err := load(path, os.Getenv, providers.Kinds)
 	if err != nil {
 		return nil, false, err
 	}
@@ -224,6 +224,9 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 			at = append(at, ke.Action)
 		}
 		return nil, false, c.ErrorAt(err.Error(), at...)
+	}
+	if g.demo {
+		return c, true, nil
 	}
 	if len(c.Providers) == 0 {
 		return nil, false, &config.Error{File: path, Msg: "no [[provider]] configured (remove the file or use --demo to try the simulators)"}

@@ -198,8 +198,23 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// LoadWithoutProviders is Load for demo mode: the file's [ui] and [keys]
+// apply, its [[provider]] tables are neither read nor checked (the
+// simulators replace them, and their secrets need not be at hand).
+func LoadWithoutProviders(path string, getenv func(string) string, kinds []kind.Descriptor) (*Config, error) {
+	src, err := readRegular(path, maxConfigFile)
+	if err != nil {
+		return nil, &Error{File: path, Msg: unwrapPath(err).Error()}
+	}
+	return parseFile(path, src, getenv, kinds, false)
+}
+
 // Parse is Load on bytes already read.
 func Parse(path string, src []byte, getenv func(string) string, kinds []kind.Descriptor) (*Config, error) {
+	return parseFile(path, src, getenv, kinds, true)
+}
+
+func parseFile(path string, src []byte, getenv func(string) string, kinds []kind.Descriptor, withProviders bool) (*Config, error) {
 	// nan and inf first: in a field of another type they would only read
 	// as a type mismatch.
 	if k, v, ok := nonFinite(src); ok {
@@ -238,9 +253,11 @@ func Parse(path string, src []byte, getenv func(string) string, kinds []kind.Des
 		line, key := loc.find(k)
 		return nil, &Error{File: path, Line: line, Key: key, Msg: "unknown key" + suggest(k)}
 	}
-	tables, err := providerTables(path, src, loc)
-	if err != nil {
-		return nil, err
+	var tables []table
+	if withProviders {
+		if tables, err = providerTables(path, src, loc); err != nil {
+			return nil, err
+		}
 	}
 	c.Providers = make([]Provider, len(tables))
 	for i := range tables {

@@ -198,3 +198,23 @@ func TestKindSpecificKeys(t *testing.T) {
 		})
 	}
 }
+
+// Demo mode reads [ui] and [keys] but not the providers, whose secrets
+// need not be set; the rest of the file is still checked.
+func TestLoadWithoutProviders(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.toml")
+	src := "[ui]\nrefresh = \"42s\"\n[[provider]]\nname = \"p\"\nkind = \"azure\"\ntoken_env = \"UNSET\"\n"
+	os.WriteFile(path, []byte(src), 0o600)
+	c, err := LoadWithoutProviders(path, env(nil), testKinds)
+	if err != nil || c.UI.Refresh.Duration != 42*time.Second || len(c.Providers) != 0 {
+		t.Fatalf("%v %+v", err, c)
+	}
+	if _, err := load(path, env(nil)); err == nil {
+		t.Fatal("Load accepted the unknown kind")
+	}
+	os.WriteFile(path, []byte("[ui]\nrefersh = \"1s\"\n"), 0o600)
+	if _, err := LoadWithoutProviders(path, env(nil), testKinds); err == nil || !strings.Contains(err.Error(), "c.toml:2: ui.refersh") {
+		t.Fatalf("unknown ui key: %v", err)
+	}
+}
