@@ -78,10 +78,9 @@ func newConfig(opts []Option) (config, error) {
 		pageLimit:   DefaultPageLimit,
 		tokenSkew:   DefaultTokenSkew,
 	}
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	if err := httpx.Configure(&cfg, "noctop (fabric v4 client)", opts); err != nil {
 		return config{}, err
 	}
-	cfg.Fill("noctop (fabric v4 client)")
 	if cfg.pageLimit < 1 || cfg.pageLimit > 100 {
 		cfg.pageLimit = DefaultPageLimit
 	}

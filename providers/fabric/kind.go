@@ -16,11 +16,7 @@ var Descriptor = kind.Descriptor{
 	Credentials: [][]string{{"client_id", "client_secret"}, {"token"}},
 	New: func(r kind.Resolved) (model.Provider, error) {
 		creds := Credentials{ClientID: r.Secrets["client_id"], ClientSecret: r.Secrets["client_secret"], Token: r.Secrets["token"]}
-		p, err := New(r.Name, r.BaseURL, creds, httpx.WithSettings(r.Settings))
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
+		return kind.Built(New(r.Name, r.BaseURL, creds, httpx.WithSettings(r.Settings)))
 	},
 	Can: []string{"connections", "approvals", "ports", "traffic", "bandwidth changes", "deletions"},
 	Sim: kind.Simulator{

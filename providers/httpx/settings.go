@@ -227,3 +227,13 @@ func (s Settings) BearerOrLogin(baseURL string, token Secret, decode ErrorDecode
 	}
 	return CachedBearer(login(tc), WithTokenClock(s.Clock), WithSkew(skew)), nil
 }
+
+// Configure applies opts to a provider's config c (holding the kind's
+// defaults), then fills the shared defaults (Fill with the user agent ua).
+func Configure(c Configurable, ua string, opts []Option) error {
+	if err := Apply(c, opts); err != nil {
+		return err
+	}
+	c.httpxSettings().Fill(ua)
+	return nil
+}

@@ -153,10 +153,9 @@ func newConfig(opts []Option) (config, error) {
 		tokenSkew:   DefaultTokenSkew,
 		refTTL:      10 * time.Minute,
 	}
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	if err := httpx.Configure(&cfg, "noctop (ix-api v2 client)", opts); err != nil {
 		return config{}, err
 	}
-	cfg.Fill("noctop (ix-api v2 client)")
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}

@@ -16,11 +16,7 @@ var Descriptor = kind.Descriptor{
 	Credentials: [][]string{{"api_key", "api_secret"}, {"token"}},
 	New: func(r kind.Resolved) (model.Provider, error) {
 		creds := Credentials{APIKey: r.Secrets["api_key"], APISecret: r.Secrets["api_secret"], Token: r.Secrets["token"]}
-		p, err := New(r.Name, r.BaseURL, creds, httpx.WithSettings(r.Settings))
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
+		return kind.Built(New(r.Name, r.BaseURL, creds, httpx.WithSettings(r.Settings)))
 	},
 	Can: []string{"connections", "approvals", "change requests", "inventory", "traffic", "peers", "decommissions"},
 	Sim: kind.Simulator{

@@ -71,6 +71,17 @@ func ConfigOf[T any](r Resolved) *T {
 	return new(T)
 }
 
+// Built is a constructor's result as New returns it: the provider, or the
+// error alone (never a typed nil pointer inside a non-nil interface):
+//
+//	New: func(r kind.Resolved) (model.Provider, error) { return kind.Built(fabric.New(...)) }
+func Built[P model.Provider](p P, err error) (model.Provider, error) {
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // Simulator is how a kind's API is served on loopback.
 type Simulator struct {
 	// Name is the instance name in the demo ("fabric-demo").

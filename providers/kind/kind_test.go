@@ -1,6 +1,7 @@
 package kind
 
 import (
+	"errors"
 	"slices"
 	"testing"
 )
@@ -40,5 +41,22 @@ func TestConfigOf(t *testing.T) {
 	// Another kind's settings are not taken for this kind's.
 	if c := ConfigOf[scope](Resolved{Config: &struct{ Org string }{"x"}}); c.Org != "" {
 		t.Fatalf("foreign config: %+v", c)
+	}
+}
+
+type prov struct{}
+
+func (*prov) Name() string { return "p" }
+func (*prov) Kind() string { return "k" }
+
+// A constructor's failure comes back as a nil interface, never as a typed
+// nil pointer the registry would take for a provider.
+func TestBuilt(t *testing.T) {
+	p, err := Built((*prov)(nil), errors.New("bad"))
+	if p != nil || err == nil {
+		t.Fatalf("%v %v", p, err)
+	}
+	if p, err := Built(&prov{}, nil); p == nil || err != nil {
+		t.Fatalf("%v %v", p, err)
 	}
 }

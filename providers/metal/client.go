@@ -89,10 +89,9 @@ func newConfig(opts []Option) (config, error) {
 		concurrency: DefaultConcurrency,
 		perPage:     DefaultPerPage,
 	}
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	if err := httpx.Configure(&cfg, "noctop (equinix metal v1 client)", opts); err != nil {
 		return config{}, err
 	}
-	cfg.Fill("noctop (equinix metal v1 client)")
 	if cfg.perPage < 1 || cfg.perPage > 1000 {
 		cfg.perPage = DefaultPerPage
 	}

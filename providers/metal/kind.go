@@ -25,12 +25,8 @@ var Descriptor = kind.Descriptor{
 	Config:      func() any { return new(Config) },
 	New: func(r kind.Resolved) (model.Provider, error) {
 		c := kind.ConfigOf[Config](r)
-		p, err := New(r.Name, r.BaseURL, r.Secrets["token"].Value(), httpx.WithSettings(r.Settings),
-			WithOrganization(c.OrganizationID), WithProject(c.ProjectID))
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
+		return kind.Built(New(r.Name, r.BaseURL, r.Secrets["token"].Value(), httpx.WithSettings(r.Settings),
+			WithOrganization(c.OrganizationID), WithProject(c.ProjectID)))
 	},
 	Can: []string{"connections", "inventory", "virtual circuits", "events"},
 	Sim: kind.Simulator{

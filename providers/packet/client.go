@@ -89,10 +89,9 @@ func newConfig(opts []Option) (config, error) {
 		pageSize:    DefaultPageSize,
 		maxEvents:   DefaultMaxEvents,
 	}
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	if err := httpx.Configure(&cfg, "noctop (packet client)", opts); err != nil {
 		return config{}, err
 	}
-	cfg.Fill("noctop (packet client)")
 	if cfg.pageSize < 1 || cfg.pageSize > 1000 {
 		cfg.pageSize = DefaultPageSize
 	}

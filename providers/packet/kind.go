@@ -31,11 +31,7 @@ var Descriptor = kind.Descriptor{
 		if c.OrganizationID != "" {
 			opts = append(opts, WithOrganizationID(c.OrganizationID))
 		}
-		p, err := New(r.Name, r.BaseURL, r.Secrets["token"].Value(), opts...)
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
+		return kind.Built(New(r.Name, r.BaseURL, r.Secrets["token"].Value(), opts...))
 	},
 	Can: []string{"inventory", "devices", "traffic", "bgp sessions", "events", "capacity", "reboots"},
 	Sim: kind.Simulator{

@@ -95,10 +95,9 @@ func newConfig(opts []Option) (config, error) {
 		pageSize:   DefaultPageSize,
 		previewTTL: 10 * time.Minute,
 	}
-	if err := httpx.Apply(&cfg, opts); err != nil {
+	if err := httpx.Configure(&cfg, "noctop (provision api v1 client)", opts); err != nil {
 		return config{}, err
 	}
-	cfg.Fill("noctop (provision api v1 client)")
 	if cfg.pageSize < 1 || cfg.pageSize > 100_000 {
 		cfg.pageSize = DefaultPageSize
 	}

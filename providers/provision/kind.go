@@ -30,11 +30,7 @@ var Descriptor = kind.Descriptor{
 			opts = append(opts, WithEntityHandle(c.EntityHandle))
 		}
 		creds := Credentials{APIKey: r.Secrets["api_key"], SecretKey: r.Secrets["secret_key"]}
-		p, err := New(r.Name, r.BaseURL, creds, opts...)
-		if err != nil {
-			return nil, err
-		}
-		return p, nil
+		return kind.Built(New(r.Name, r.BaseURL, creds, opts...))
 	},
 	Can: []string{"ipam blocks", "utilization", "mask report", "assign", "deassign", "reassign", "holding tank"},
 	Sim: kind.Simulator{
