@@ -215,6 +215,7 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	err = res.print(r)
 	for _, p := range r.problems {
 		fmt.Fprintln(stderr, "noctop get:", model.SafeText(p))
+		e.logger.Warn("get: "+what+" incomplete or failed", "err", p)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "noctop get:", model.SafeText(err.Error()))
@@ -300,12 +301,23 @@ func load[T any](r *getRun, feed func(provider string) (model.Feed[T], bool)) []
 			r.problem(name, "no answer in time ("+context.Cause(r.ctx).Error()+")")
 		default:
 			if snap.Warning != nil {
-				r.problem(name, "incomplete: "+model.ErrorSummary(snap.Warning))
+				r.problem(name, incompleteText(snap.Warning))
 			}
 			out = append(out, snap)
 		}
 	}
 	return out
+}
+
+// incompleteText says what a partial result misses. A *model.Incomplete
+// says it in its own words ("3 of 250 connections could not be read: …",
+// "truncated at N items: …"); any other partial error is marked.
+func incompleteText(warning error) string {
+	msg := model.ErrorSummary(warning)
+	if in := (*model.Incomplete)(nil); errors.As(warning, &in) {
+		return msg
+	}
+	return "incomplete: " + msg
 }
 
 func connections(r *getRun) []model.Connection {

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -218,4 +219,148 @@ func ErrorSummary(err error) string {
 		s = s[:i]
 	}
 	return SafeText(s)
+}
+
+// Incomplete is returned together with the data a listing did read when
+// some of it is missing: items the provider sent that could not be read
+// (Dropped), or a listing cut short by a bound or by a misbehaving server
+// (Truncated). The data returned with it is good and should be shown, with
+// this as a warning; check with errors.As. A listing in which every item
+// failed is not Incomplete but an error (see Err): there is nothing to show.
+type Incomplete struct {
+	Provider   string // instance name ("fabric-prod")
+	What       string // plural noun of the items ("connections", "blocks")
+	Got        int    // items returned with this error
+	Dropped    int    // items that could not be read
+	DropReason string // why the first of them could not be read
+	Truncated  bool   // reading stopped before the listing's end
+	Reason     string // why it stopped (when Truncated)
+	// Cause classifies the truncation for errors.Is: ErrTooLarge (a bound
+	// was reached), ErrBadResponse (the server contradicted itself),
+	// context.DeadlineExceeded (the listing's deadline). Nil when only
+	// items were dropped.
+	Cause error
+
+	whats []string // the kinds of items merged in (Merge)
+}
+
+func (e *Incomplete) Error() string {
+	what := e.What
+	if what == "" {
+		what = "items"
+	}
+	var parts []string
+	if e.Dropped > 0 {
+		reason := ""
+		if e.DropReason != "" {
+			reason = ": " + e.DropReason
+		}
+		if e.Got == 0 {
+			parts = append(parts, fmt.Sprintf("none of %d %s could be read%s", e.Dropped, what, reason))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d of %d %s could not be read%s", e.Dropped, e.Got+e.Dropped, what, reason))
+		}
+	}
+	if e.Truncated {
+		reason := e.Reason
+		if reason == "" {
+			reason = "listing cut short"
+		}
+		if e.Got == 0 {
+			parts = append(parts, "stopped reading: "+reason)
+		} else {
+			parts = append(parts, fmt.Sprintf("%s truncated at %d items: %s", what, e.Got, reason))
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, what+" complete")
+	}
+	s := strings.Join(parts, "; ")
+	if e.Provider != "" {
+		s = e.Provider + ": " + s
+	}
+	return s
+}
+
+// Unwrap exposes Cause.
+func (e *Incomplete) Unwrap() error { return e.Cause }
+
+// Lossy reports whether anything is missing.
+func (e *Incomplete) Lossy() bool { return e != nil && (e.Dropped > 0 || e.Truncated) }
+
+// Partial makes an Incomplete a PartialError (hub.go): the data returned
+// with it is kept and shown, with e as the warning.
+func (e *Incomplete) Partial() bool { return e.Lossy() }
+
+// Err is e as the error a listing returns: nil when nothing is missing;
+// an error wrapping ErrBadResponse (not an *Incomplete, so no one shows
+// the empty data as current) when items were sent but none could be read;
+// e itself otherwise.
+func (e *Incomplete) Err() error {
+	if !e.Lossy() {
+		return nil
+	}
+	if e.Got == 0 && e.Dropped > 0 {
+		return &unreadable{e}
+	}
+	return e
+}
+
+// Merge adds o's counts and reasons to e (the first reasons are kept).
+// Listings of different things become "objects" with both names kept.
+func (e *Incomplete) Merge(o *Incomplete) {
+	if o == nil {
+		return
+	}
+	e.whats = append(e.whats[:0:0], e.names()...)
+	for _, w := range o.names() {
+		if !slices.Contains(e.whats, w) {
+			e.whats = append(e.whats, w)
+		}
+	}
+	switch n := len(e.whats); {
+	case n == 1:
+		e.What = e.whats[0]
+	case n == 2:
+		e.What = e.whats[0] + " and " + e.whats[1]
+	case n > 2:
+		e.What = fmt.Sprintf("objects (%s, %s, +%d more)", e.whats[0], e.whats[1], n-2)
+	}
+	if e.Provider == "" {
+		e.Provider = o.Provider
+	}
+	e.Got += o.Got
+	e.Dropped += o.Dropped
+	if e.DropReason == "" {
+		e.DropReason = o.DropReason
+	}
+	if o.Truncated {
+		if !e.Truncated {
+			e.Reason, e.Cause = o.Reason, o.Cause
+		}
+		e.Truncated = true
+	}
+}
+
+// names are the kinds of items merged into e.
+func (e *Incomplete) names() []string {
+	if len(e.whats) > 0 {
+		return e.whats
+	}
+	if e.What != "" {
+		return []string{e.What}
+	}
+	return nil
+}
+
+// unreadable is the error of a listing whose every item failed.
+type unreadable struct{ in *Incomplete }
+
+func (u *unreadable) Error() string { return u.in.Error() }
+
+func (u *unreadable) Unwrap() []error {
+	if u.in.Cause != nil {
+		return []error{ErrBadResponse, u.in.Cause}
+	}
+	return []error{ErrBadResponse}
 }

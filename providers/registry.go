@@ -79,7 +79,18 @@ func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
 		Name:     c.Name,
 		BaseURL:  c.BaseURL,
 		Secrets:  c.Secrets,
-		Settings: httpx.Settings{Timeout: c.Timeout.Duration, Logger: logger},
+		Settings: settingsOf(c, logger),
 		Config:   c.KindConfig,
 	})
+}
+
+// settingsOf is the shared client settings a provider's table sets: the
+// per-request timeout and the bounds of one listing (max_items,
+// listing_timeout; zero fields: the kind's defaults).
+func settingsOf(c config.Provider, logger *slog.Logger) httpx.Settings {
+	return httpx.Settings{
+		Timeout: c.Timeout.Duration,
+		Logger:  logger,
+		Bounds:  httpx.Bounds{MaxItems: c.MaxItems, Deadline: c.ListingTimeout.Duration},
+	}
 }

@@ -205,7 +205,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !current {
 			return m, nil
 		}
-		if msg.Err != nil {
+		switch {
+		case state.Partial(msg.Err):
+			a.opts.Logger.Warn("listing incomplete", "provider", msg.Key.Provider, "resource", msg.Key.Resource, "err", msg.Err)
+		case msg.Err != nil:
 			a.opts.Logger.Warn("fetch failed", "provider", msg.Key.Provider, "resource", msg.Key.Resource, "err", msg.Err)
 		}
 		if changed {
@@ -818,6 +821,7 @@ func (a *app) providerStatus(name string) statusPart {
 	now := a.opts.Now()
 	p := statusPart{name: name}
 	var worst, limited *state.Entry
+	var partial *state.Entry // data shown with what it lacks
 	loading, loaded := false, false
 	pages := ""
 	for _, k := range a.store.Keys() {
@@ -841,6 +845,9 @@ func (a *app) providerStatus(name string) statusPart {
 		if e.Err != nil && asRate(e.Err, &rl) && !e.RetryAt.IsZero() && (limited == nil || e.RetryAt.After(limited.RetryAt)) {
 			limited = e
 		}
+		if e.Incomplete != nil && partial == nil {
+			partial = e
+		}
 	}
 	switch {
 	case limited != nil:
@@ -862,6 +869,8 @@ func (a *app) providerStatus(name string) statusPart {
 		p.symbol = st.Warn.Render("!")
 	case worst != nil:
 		p.health, p.symbol = st.Error.Render("✗ "+shortErr(worst.Err, name)), st.Error.Render("✗")
+	case partial != nil:
+		p.health, p.symbol = st.Warn.Render("⚠ "+shortErr(partial.Incomplete, name)), st.Warn.Render("⚠")
 	case loading && !loaded:
 		p.health, p.symbol = st.Info.Render(a.spin.View()+" loading…"+pages), st.Info.Render(a.spin.View())
 	case loading:

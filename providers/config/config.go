@@ -78,6 +78,11 @@ type Provider struct {
 	Timeout  Duration `toml:"timeout"`
 	Refresh  Duration `toml:"refresh"`
 	ReadOnly bool     `toml:"read_only"`
+	// MaxItems bounds the items one listing keeps (0: 1,000,000); beyond
+	// it the listing is cut off with a warning.
+	MaxItems int `toml:"max_items"`
+	// ListingTimeout bounds one whole listing, every page (0: 2 minutes).
+	ListingTimeout Duration `toml:"listing_timeout"`
 
 	// Secrets holds the resolved values by secret name ("client_secret" ...).
 	// Never printed: Secret.String redacts.

@@ -92,6 +92,9 @@ func TestParseErrors(t *testing.T) {
 		{"threshold", "[ui]\npool_threshold = 120.0\n", nil, 2, []string{"pool_threshold"}},
 		{"light above zero", "[ui]\nlow_light_dbm = 3.0\n", nil, 2, []string{"low_light_dbm", "between -40 and 0"}},
 		{"light far too low", "[ui]\nrefresh = \"5s\"\nlow_light_dbm = -60.0\n", nil, 3, []string{"low_light_dbm"}},
+		{"negative max_items", base + "max_items = -5\n", map[string]string{"T": "x"}, 6, []string{"provider[1].max_items", "between 1 and 50000000"}},
+		{"absurd max_items", base + "max_items = 900000000\n", map[string]string{"T": "x"}, 6, []string{"max_items", "got 900000000"}},
+		{"tiny listing_timeout", base + "listing_timeout = \"10ms\"\n", map[string]string{"T": "x"}, 6, []string{"provider[1].listing_timeout", "at least 1s"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,6 +112,17 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestListingBounds(t *testing.T) {
+	src := "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"T\"\nmax_items = 5000\nlisting_timeout = \"30s\"\n"
+	c, err := Parse("c.toml", []byte(src), env(map[string]string{"T": "x"}), testKinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Providers[0]; p.MaxItems != 5000 || p.ListingTimeout.Duration != 30*time.Second {
+		t.Fatalf("bounds %d %v", p.MaxItems, p.ListingTimeout)
 	}
 }
 

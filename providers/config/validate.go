@@ -62,6 +62,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string,
 		if err := checkRefresh(p.Refresh); err != "" {
 			return fail(at("refresh"), "%s", err)
 		}
+		if key, msg := p.checkBounds(); key != "" {
+			return fail(at(key), "%s", msg)
+		}
 		if p.KindConfig, err = decodeKindConfig(tables[i], d); err != nil {
 			return located(path, loc, err, i)
 		}

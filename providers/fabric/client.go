@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -81,6 +82,7 @@ func newConfig(opts []Option) (config, error) {
 	if err := httpx.Configure(&cfg, "noctop (fabric v4 client)", opts); err != nil {
 		return config{}, err
 	}
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	if cfg.pageLimit < 1 || cfg.pageLimit > 100 {
 		cfg.pageLimit = DefaultPageLimit
 	}
@@ -134,17 +136,42 @@ func truncate(s string, n int) string {
 }
 
 // SearchConnections runs one search (one page). The search is read-only, so
-// it is retried like a GET.
+// it is retried like a GET. The page is decoded as it arrives and at most
+// the page limit asked for is read (DefaultPageLimit when none is): a
+// server sending more, or connections that cannot be read (no uuid), make
+// the error a *model.Incomplete returned with what was read.
 func (c *Client) SearchConnections(ctx context.Context, req SearchRequest) (ConnectionSearchResponse, error) {
-	resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: SearchPath, Body: req, Retry: httpx.RetryAlways}, nil)
+	limit := DefaultPageLimit
+	if req.Pagination != nil && req.Pagination.Limit > 0 {
+		limit = req.Pagination.Limit
+	}
+	p, err := c.searchPage(ctx, req, limit)
 	if err != nil {
 		return ConnectionSearchResponse{}, err
 	}
-	out, err := decodeSearchPage(resp.Body)
-	if err != nil {
-		return ConnectionSearchResponse{}, fmt.Errorf("%s: POST %s: %w", c.cfg.Provider, SearchPath, err)
+	out := ConnectionSearchResponse{Pagination: p.Pagination, Data: p.Data}
+	in := &model.Incomplete{Provider: c.cfg.Provider, What: "connections", Got: len(p.Data), Dropped: p.Dropped, DropReason: p.Problem}
+	if p.Overfull {
+		in.Truncated, in.Cause = true, model.ErrBadResponse
+		in.Reason = fmt.Sprintf("the server sent more than the %d connections asked for in one page", limit)
 	}
-	return out, nil
+	return out, in.Err()
+}
+
+// searchPage runs one search and streams its answer: at most limit
+// connections are read, those without a uuid are counted, not kept.
+func (c *Client) searchPage(ctx context.Context, req SearchRequest, limit int) (searchPage, error) {
+	var page searchPage
+	_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodPost, Path: SearchPath, Body: req, Retry: httpx.RetryAlways},
+		func(body io.Reader) error {
+			var err error
+			page, err = decodeSearch(body, limit, true)
+			return err
+		})
+	if err != nil {
+		return searchPage{}, err
+	}
+	return page, nil
 }
 
 // GetConnection reads one connection.

@@ -9,109 +9,200 @@ import (
 	"strings"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
-// decodeSearchPage decodes a ConnectionSearchResponse in one streaming
-// pass. Each connection is decoded straight into its struct while its raw
-// bytes are sliced out of the body (no second scan, no copy), which halves
-// the cost of the naive Unmarshal-with-raw-capture on large listings. A
-// connection with a field of the wrong type becomes a row with
-// DecodeError set; broken JSON fails the page.
-func decodeSearchPage(body []byte) (ConnectionSearchResponse, error) {
-	var out ConnectionSearchResponse
-	dec := json.NewDecoder(bytes.NewReader(body))
+// searchPage is one search response as the client read it.
+type searchPage struct {
+	Pagination *Pagination
+	Data       []Connection // in the order sent; with validate only readable ones
+	Dropped    int          // connections that could not be read (validate)
+	Problem    string       // why the first of them could not be read
+	Overfull   bool         // more than max connections were sent; reading stopped
+}
+
+// decodeSearch reads a ConnectionSearchResponse as it streams in, one
+// connection at a time, each decoded straight into its struct with its raw
+// bytes kept. A connection with a field of the wrong type keeps what
+// identifies it, with DecodeError set; broken JSON fails the page. At most
+// max connections are read (0: no bound): when the server sends more,
+// reading stops there and Overfull is set. With validate, a connection
+// without a uuid (nothing can be done with it, and a million of them is
+// how a hostile page fills memory) is counted in Dropped instead of kept.
+func decodeSearch(r io.Reader, max int, validate bool) (searchPage, error) {
+	var out searchPage
+	s := httpx.NewJSONStream(r)
 	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: search response at offset %d: %s", model.ErrBadResponse, dec.InputOffset(), fmt.Sprintf(format, args...))
+		return fmt.Errorf("%w: search response at offset %d: %s", model.ErrBadResponse, s.Offset(), fmt.Sprintf(format, args...))
 	}
-	wrap := func(err error) error {
-		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			return bad("unexpected end of JSON")
-		}
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			return fmt.Errorf("%w: search response: invalid JSON at offset %d: %s", model.ErrBadResponse, se.Offset, se.Error())
-		}
-		return bad("%s", err.Error())
+	tok, err := s.Token()
+	if err != nil {
+		return out, err
 	}
-	if len(bytes.TrimSpace(body)) == 0 {
-		return out, fmt.Errorf("%w: empty body, expected JSON", model.ErrBadResponse)
+	if tok != json.Delim('{') {
+		return out, bad("expected an object")
 	}
-	if tok, err := dec.Token(); err != nil {
-		return out, wrap(err)
-	} else if tok != json.Delim('{') {
-		return out, bad("expected an object, got %v", tok)
-	}
-	for dec.More() {
-		kt, err := dec.Token()
+	for s.More() {
+		kt, err := s.Token()
 		if err != nil {
-			return out, wrap(err)
+			return out, err
 		}
 		key, _ := kt.(string)
 		switch {
 		case strings.EqualFold(key, "data"): // encoding/json matches keys case-insensitively too
-			out.Data = out.Data[:0]
-			if err := decodeData(dec, body, &out, wrap, bad); err != nil {
+			out.Data, out.Dropped, out.Problem = out.Data[:0], 0, ""
+			if p := out.Pagination; p != nil && cap(out.Data) == 0 && p.Limit > 0 {
+				n := min(p.Limit, 1000)
+				if max > 0 {
+					n = min(n, max)
+				}
+				out.Data = make([]Connection, 0, n)
+			}
+			_, more, err := s.Array(max, func() error { return out.readConnection(s, validate) })
+			if err != nil {
 				return out, err
+			}
+			if more {
+				out.Overfull = true
+				return out, nil // the rest is not read
 			}
 		case strings.EqualFold(key, "pagination"):
 			var p *Pagination
-			if err := dec.Decode(&p); err != nil {
-				return out, wrap(err)
+			if err := s.Decode(&p); err != nil {
+				return out, err
 			}
 			out.Pagination = p
-			if p != nil && out.Data == nil && p.Limit > 0 && p.Limit <= 1000 {
-				out.Data = make([]Connection, 0, p.Limit)
-			}
 		default:
-			var skip json.RawMessage
-			if err := dec.Decode(&skip); err != nil {
-				return out, wrap(err)
+			if err := s.Skip(); err != nil {
+				return out, err
 			}
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return out, wrap(err)
+	if _, err := s.Token(); err != nil { // the closing brace
+		return out, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return out, bad("unexpected data after the response object")
-	}
-	return out, nil
+	return out, s.End()
 }
 
-func decodeData(dec *json.Decoder, body []byte, out *ConnectionSearchResponse, wrap func(error) error, bad func(string, ...any) error) error {
-	tok, err := dec.Token()
-	if err != nil {
-		return wrap(err)
-	}
-	if tok == nil {
-		return nil // "data": null
-	}
-	if tok != json.Delim('[') {
-		return bad("data is not an array")
-	}
+// readConnection decodes the next array item.
+func (out *searchPage) readConnection(s *httpx.JSONStream, validate bool) error {
 	type plain Connection // no UnmarshalJSON: decoded in place
-	for dec.More() {
-		start := dec.InputOffset()
-		var p plain
-		err := dec.Decode(&p)
-		raw := json.RawMessage(bytes.TrimLeft(body[start:dec.InputOffset()], " \t\r\n,"))
-		var te *json.UnmarshalTypeError
-		switch {
-		case err == nil:
-			c := Connection(p)
-			c.raw = raw
-			out.Data = append(out.Data, c)
-		case errors.As(err, &te):
-			// Read what identifies it; keep the row.
-			var c Connection
-			_ = c.UnmarshalJSON(raw)
-			out.Data = append(out.Data, c)
-		default:
-			return wrap(err)
+	var p plain
+	raw, err := s.DecodeRaw(&p)
+	var c Connection
+	var verr *httpx.ValueError
+	switch {
+	case err == nil:
+		c = Connection(p)
+		c.raw = raw
+	case errors.As(err, &verr):
+		// Read what identifies it; keep the row.
+		_ = c.UnmarshalJSON(raw)
+	default:
+		return err
+	}
+	if validate && c.UUID == "" {
+		out.Dropped++
+		if out.Problem == "" {
+			out.Problem = "connection without a uuid"
+			if derr := c.DecodeError(); derr != nil {
+				out.Problem += " (" + strings.TrimPrefix(derr.Error(), model.ErrBadResponse.Error()+": ") + ")"
+			} else if b := bytes.TrimSpace(raw); len(b) > 0 && b[0] != '{' {
+				out.Problem += " (not a JSON object)"
+			}
+		}
+		return nil
+	}
+	out.Data = append(out.Data, c)
+	return nil
+}
+
+// decodeSearchPage decodes a whole search response held in memory (tests,
+// fuzzing): every connection is kept.
+func decodeSearchPage(body []byte) (ConnectionSearchResponse, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return ConnectionSearchResponse{}, fmt.Errorf("%w: empty body, expected JSON", model.ErrBadResponse)
+	}
+	p, err := decodeSearch(bytes.NewReader(body), 0, false)
+	if err != nil {
+		return ConnectionSearchResponse{}, fmt.Errorf("search response: %w", err)
+	}
+	return ConnectionSearchResponse{Pagination: p.Pagination, Data: p.Data}, nil
+}
+
+// dataList is a {"data": [...]} answer read as it streams in.
+type dataList[T any] struct {
+	items      []T
+	dropped    int
+	problem    string
+	overfull   bool
+	pagination *Pagination // when the answer has one
+}
+
+// decodeDataList reads {"data": [...], "pagination": {...}} (other
+// members are skipped),
+// at most max items (more: reading stops, overfull); items without an id
+// are counted in dropped, not kept.
+func decodeDataList[T any](r io.Reader, max int, what string, id func(*T) string) (dataList[T], error) {
+	var out dataList[T]
+	s := httpx.NewJSONStream(r)
+	if tok, err := s.Token(); err != nil {
+		return out, err
+	} else if tok != json.Delim('{') {
+		return out, fmt.Errorf("%w: %s response: expected an object", model.ErrBadResponse, what)
+	}
+	for s.More() {
+		kt, err := s.Token()
+		if err != nil {
+			return out, err
+		}
+		key, _ := kt.(string)
+		if strings.EqualFold(key, "pagination") {
+			var pg Pagination
+			if err := s.Decode(&pg); err == nil {
+				out.pagination = &pg
+			} else if !errors.As(err, new(*httpx.ValueError)) {
+				return out, err
+			}
+			continue
+		}
+		if !strings.EqualFold(key, "data") {
+			if err := s.Skip(); err != nil {
+				return out, err
+			}
+			continue
+		}
+		out = dataList[T]{pagination: out.pagination}
+		_, more, err := s.Array(max, func() error {
+			var v T
+			err := s.Decode(&v)
+			var verr *httpx.ValueError
+			switch {
+			case err != nil && !errors.As(err, &verr):
+				return err
+			case err == nil && id(&v) != "":
+				out.items = append(out.items, v)
+				return nil
+			}
+			out.dropped++
+			if out.problem == "" {
+				out.problem = what + " without a uuid"
+				if verr != nil {
+					out.problem += " (" + verr.Msg + ")"
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return out, err
+		}
+		if more {
+			out.overfull = true
+			return out, nil
 		}
 	}
-	if _, err := dec.Token(); err != nil { // the closing bracket
-		return wrap(err)
+	if _, err := s.Token(); err != nil {
+		return out, err
 	}
-	return nil
+	return out, s.End()
 }

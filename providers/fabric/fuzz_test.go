@@ -54,6 +54,28 @@ func FuzzDecodeSearchResponse(f *testing.F) {
 		if refErr == nil && err != nil && string(bytes.TrimSpace(b)) != "null" {
 			t.Fatalf("streaming decoder refused what encoding/json accepts: %v", err)
 		}
+		// The client's bounded, validating read of the same page.
+		const bound = 3
+		page, perr := decodeSearch(bytes.NewReader(b), bound, true)
+		if perr != nil && !errors.Is(perr, model.ErrBadResponse) && !errors.Is(perr, model.ErrTooLarge) {
+			t.Fatalf("untyped error %v", perr)
+		}
+		if perr == nil {
+			if len(page.Data)+page.Dropped > bound || (page.Overfull && len(page.Data)+page.Dropped != bound) {
+				t.Fatalf("bound %d: %d kept, %d dropped, overfull %v", bound, len(page.Data), page.Dropped, page.Overfull)
+			}
+			for _, c := range page.Data {
+				if c.UUID == "" {
+					t.Fatal("a connection without a uuid was kept")
+				}
+			}
+			if err == nil && !page.Overfull && len(page.Data)+page.Dropped != len(resp.Data) {
+				t.Fatalf("%d kept + %d dropped of %d", len(page.Data), page.Dropped, len(resp.Data))
+			}
+			if page.Dropped > 0 && page.Problem == "" {
+				t.Fatal("dropped without a reason")
+			}
+		}
 		if err != nil {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -36,30 +37,48 @@ func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
 	path := PortsPath
 	var out []Port
 	seen := map[string]bool{}
+	in := &model.Incomplete{Provider: c.cfg.Provider, What: "ports"}
 	for page := 0; page < maxPortPages; page++ {
-		var resp AllPortsResponse
-		if _, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: path}, &resp); err != nil {
+		var pg dataList[Port]
+		// Decoded as it arrives, at most the listing bound per page; ports
+		// without a uuid are counted, not kept.
+		_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: path}, func(body io.Reader) error {
+			var err error
+			pg, err = decodeDataList(body, c.cfg.Bounds.MaxItems, "port", func(p *Port) string { return p.UUID })
+			return err
+		})
+		if err != nil {
 			return nil, err
 		}
-		for _, p := range resp.Data {
-			if p.UUID != "" && seen[p.UUID] {
+		in.Dropped += pg.dropped
+		if in.DropReason == "" {
+			in.DropReason = pg.problem
+		}
+		for _, p := range pg.items {
+			if seen[p.UUID] {
 				continue
 			}
 			seen[p.UUID] = true
 			out = append(out, p)
 		}
-		pg := resp.Pagination
-		if pg == nil || pg.Next == "" || len(resp.Data) == 0 || len(out) >= pg.Total {
-			return out, nil
+		in.Got = len(out)
+		if pg.overfull || len(out) >= c.cfg.Bounds.MaxItems {
+			in.Truncated, in.Cause = true, model.ErrTooLarge
+			in.Reason = fmt.Sprintf("more than max_items (%d) ports", c.cfg.Bounds.MaxItems)
+			return out, in.Err()
 		}
-		next, err := nextPortsPage(pg.Next)
+		next := pg.pagination
+		if next == nil || next.Next == "" || len(pg.items) == 0 || len(out) >= next.Total {
+			return out, in.Err()
+		}
+		np, err := nextPortsPage(next.Next)
 		if err != nil {
 			c.cfg.Logger.Warn("fabric: not following the ports' next link", "provider", c.cfg.Provider, "err", err)
-			return out, nil
+			return out, in.Err()
 		}
-		path = next
+		path = np
 	}
-	return out, nil
+	return out, in.Err()
 }
 
 // nextPortsPage turns a next link into a path and query on our base URL.

@@ -67,8 +67,10 @@ func (p *Provider) Client() *Client { return p.client }
 
 // Connections lists every connection: search pages of up to 100, sorted by
 // uuid (stable while the data changes), fetched with bounded concurrency,
-// progress reported per page. Duplicates (a connection moving between pages
-// during the fetch) are dropped.
+// progress reported per page, each page decoded as it arrives. The listing
+// is bounded (httpx.WithBounds); duplicates (a connection moving between pages
+// during the fetch) are dropped. Connections that cannot be read and a
+// listing cut short come back as a *model.Incomplete with the rows read.
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
 	cfg := p.client.cfg
 	var portsDone chan struct{}
@@ -79,46 +81,52 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 			p.refreshPorts(ctx)
 		}()
 	}
-	wire, err := httpx.OffsetPages(ctx, cfg.pageLimit, cfg.concurrency, prog,
-		func(ctx context.Context, offset, limit int) ([]Connection, int, error) {
-			resp, err := p.client.SearchConnections(ctx, SearchRequest{
-				Filter:     cfg.filter,
-				Pagination: &PaginationRequest{Offset: offset, Limit: limit},
-				Sort:       []SortCriteria{{Property: "/uuid", Direction: "ASC"}},
-			})
-			if err != nil {
-				return nil, 0, err
-			}
-			total := -1
-			if resp.Pagination != nil {
-				total = resp.Pagination.Total
-			}
-			return resp.Data, total, nil
-		})
+	listing := httpx.Listing[Connection]{
+		Provider: p.name, What: "connections",
+		Limit: cfg.pageLimit, Concurrency: cfg.concurrency, Bounds: cfg.Bounds, Progress: prog,
+		ID: func(c *Connection) string { return c.UUID },
+	}
+	wire, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[Connection], error) {
+		sp, err := p.client.searchPage(ctx, SearchRequest{
+			Filter:     cfg.filter,
+			Pagination: &PaginationRequest{Offset: offset, Limit: limit},
+			Sort:       []SortCriteria{{Property: "/uuid", Direction: "ASC"}},
+		}, limit)
+		if err != nil {
+			return httpx.Page[Connection]{}, err
+		}
+		page := httpx.Page[Connection]{Items: sp.Data, Dropped: sp.Dropped, Problem: sp.Problem, Overfull: sp.Overfull}
+		if pg := sp.Pagination; pg != nil {
+			page.Total, page.TotalKnown, page.Next = pg.Total, true, pg.Next
+		}
+		return page, nil
+	})
 	if portsDone != nil {
 		<-portsDone
 	}
-	if err != nil {
+	var incomplete *model.Incomplete
+	if err != nil && !errors.As(err, &incomplete) {
 		return nil, err
+	}
+	if incomplete != nil {
+		cfg.Logger.Warn("fabric: connection listing incomplete", "provider", p.name, "err", err.Error())
 	}
 	seen := make(map[string]bool, len(wire))
 	out := make([]model.Connection, 0, len(wire))
 	cache := make(map[string]Connection, len(wire))
 	for _, c := range wire {
-		if c.UUID != "" {
-			if seen[c.UUID] {
-				continue
-			}
-			seen[c.UUID] = true
-			cache[c.UUID] = c
+		if seen[c.UUID] {
+			continue
 		}
+		seen[c.UUID] = true
+		cache[c.UUID] = c
 		out = append(out, toModel(p.name, c))
 	}
 	p.mu.Lock()
 	p.conns, p.connsAt = cache, p.client.cfg.Clock()
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
-	return out, nil
+	return out, err
 }
 
 func (p *Provider) portsStale() bool {
@@ -131,7 +139,13 @@ func (p *Provider) portsStale() bool {
 // help to propose where an accepted connection lands).
 func (p *Provider) refreshPorts(ctx context.Context) {
 	ports, err := p.client.ListPorts(ctx)
-	if err != nil {
+	var partial *model.Incomplete
+	switch {
+	case errors.As(err, &partial):
+		// Ports only help to propose where an accepted connection lands:
+		// the ones read are better than none.
+		p.client.cfg.Logger.Warn("fabric: port listing incomplete; using the ports read", "provider", p.name, "err", model.ErrorSummary(err))
+	case err != nil:
 		p.client.cfg.Logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
 		return
 	}

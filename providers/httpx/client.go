@@ -240,6 +240,7 @@ type operation struct {
 	retry   RetryMode
 	noAuth  bool
 	login   bool
+	stream  func(body io.Reader) error // DoStream: consumes a 2xx body instead of reading it whole
 }
 
 func (c *Client) prepare(req Request) (*operation, error) {
@@ -372,6 +373,12 @@ func (c *Client) attempt(ctx context.Context, op *operation) (*Response, *http.R
 	}
 	if ok && hr.ContentLength > limit && op.method != http.MethodHead {
 		return nil, r, &attemptError{kind: failTooLarge, sent: true, err: fmt.Errorf("%w: Content-Length %d exceeds the %d byte cap", model.ErrTooLarge, hr.ContentLength, limit)}
+	}
+	if ok && op.stream != nil && op.method != http.MethodHead {
+		if ae := c.streamBody(ctx, actx, op, hr, limit); ae != nil {
+			return nil, r, ae
+		}
+		return resp, r, nil
 	}
 	b, err := io.ReadAll(io.LimitReader(hr.Body, limit+1))
 	if int64(len(b)) > limit {

@@ -29,6 +29,7 @@ const (
 	failTooLarge                  // body over the cap
 	failTLS                       // certificate problems do not fix themselves
 	failRedirect                  // a redirect the policy refused (redirect.go)
+	failBody                      // a stream consumer refused the body (bad JSON, a bound): not retried
 )
 
 func (k failKind) String() string {
@@ -51,6 +52,8 @@ func (k failKind) String() string {
 		return "bad request"
 	case failRedirect:
 		return "redirect refused"
+	case failBody:
+		return "undecodable body"
 	}
 	return "transport error"
 }

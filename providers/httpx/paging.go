@@ -2,196 +2,601 @@ package httpx
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/noctop/noctop/model"
 )
 
+// Paging. Every listing is bounded whatever the server answers: items kept
+// (Bounds.MaxItems), requests (MaxPages) and time (Deadline, for the whole
+// listing, on top of each request's own timeout). It stops on an empty
+// page, on a page shorter than asked for, on a page that repeats an
+// earlier one (a server ignoring the offset or the page number), on a
+// next link that repeats, and on a page with more items than asked for.
+// A total or last page beyond the bounds is reported, not followed; a
+// total below what the first page holds is not trusted (pages are read
+// while they are full).
+//
+// Loss is never silent. The result is the items read plus, when anything
+// is missing, a *model.Incomplete: items the fetch could not read
+// (Page.Dropped), or "truncated at N items: why". When every item sent
+// failed, the error is not an Incomplete (see model.Incomplete.Err). Any
+// other failure (a page's request failing after its retries) fails the
+// listing: nil items and that error.
+//
+// Items that move between pages while a listing is read (new objects
+// arriving during the fetch) can appear twice or not at all; with
+// Listing.ID set, repeats are dropped.
+
+// Defaults of Bounds.
 const (
-	defaultMaxItems = 10_000_000 // bounds a misbehaving server's paging
-	maxPages        = 100_000
+	DefaultMaxItems        = 1_000_000
+	DefaultMaxPages        = 100_000
+	DefaultListingDeadline = 2 * time.Minute
 )
 
-// Paging helpers. All stop at the first error and cancel the rest; all report
-// pages into p (may be nil): p.SetTotal(pages) when known, p.Add(1) per page.
-// Items that move between pages while a listing is read (new objects arriving
-// during the fetch) can appear twice or not at all; callers that care
-// de-duplicate by id.
+// Bounds limit the work of one listing.
+type Bounds struct {
+	MaxItems int           // items kept; more are cut off with a warning (0: DefaultMaxItems)
+	MaxPages int           // requests (0: DefaultMaxPages)
+	Deadline time.Duration // the whole listing, every page (0: DefaultListingDeadline)
+}
 
-// OffsetPages reads an offset/limit API that reports a total (Fabric, IX-API
-// envelopes). The first page is fetched alone to learn the total; the rest run
-// with at most concurrency requests in flight, and items come back in offset
-// order. total < 0 from fetch means unknown: sequential until a short page.
-// If the first page is shorter than limit while the total says there is more,
-// the server capped the page size, and that smaller size is used as the step.
-func OffsetPages[T any](ctx context.Context, limit, concurrency int, p *model.Progress,
-	fetch func(ctx context.Context, offset, limit int) (items []T, total int, err error)) ([]T, error) {
-	if limit <= 0 {
-		return nil, errors.New("httpx: OffsetPages: limit must be positive")
+// Override is b with o's set fields in place of b's (o's unset fields
+// leave b's as they are).
+func (b Bounds) Override(o Bounds) Bounds {
+	if o.MaxItems > 0 {
+		b.MaxItems = o.MaxItems
 	}
-	first, total, err := fetch(ctx, 0, limit)
+	if o.MaxPages > 0 {
+		b.MaxPages = o.MaxPages
+	}
+	if o.Deadline > 0 {
+		b.Deadline = o.Deadline
+	}
+	return b
+}
+
+// WithDefaults fills unset fields.
+func (b Bounds) WithDefaults() Bounds {
+	if b.MaxItems <= 0 {
+		b.MaxItems = DefaultMaxItems
+	}
+	if b.MaxPages <= 0 {
+		b.MaxPages = DefaultMaxPages
+	}
+	if b.Deadline <= 0 {
+		b.Deadline = DefaultListingDeadline
+	}
+	return b
+}
+
+// Listing describes one listing for Offsets and Numbered.
+type Listing[T any] struct {
+	Provider string // instance name, for messages
+	What     string // plural noun of the items ("connections"), for messages
+	// Limit is the page size asked for: required for Offsets; for
+	// Numbered the per_page sent (0: unknown, only an empty page ends).
+	Limit       int
+	Concurrency int // pages in flight once the page count is known (default 1)
+	Bounds      Bounds
+	Progress    *model.Progress // pages: SetTotal when known, Add(1) per page; may be nil
+	// ID identifies an item ("" for none). Items whose id was seen before
+	// in the listing are dropped silently, and pages are compared by
+	// their ids to notice a server that ignores the offset. Without it,
+	// pages are compared by their first and last items' JSON.
+	ID func(*T) string
+}
+
+// Page is one page as a fetch function read it.
+type Page[T any] struct {
+	Items      []T
+	Dropped    int    // items the server sent that could not be read
+	Problem    string // why the first of them could not be read
+	Total      int    // items in the whole listing, as the server says ...
+	TotalKnown bool   // ... when it says
+	Last       int    // last page number (Numbered; 0: not said)
+	Next       string // the server's next link, if it sent one
+	More       bool   // the server said there are more pages, without a link
+	End        bool   // the server said this is the last page (next: null)
+	Overfull   bool   // the server sent more items than asked for; Items has the first ones
+}
+
+func (p *Page[T]) count() int { return len(p.Items) + p.Dropped }
+
+var errListingDeadline = errors.New("listing deadline")
+
+// Offsets reads an offset/limit listing (Fabric, IX-API envelopes,
+// ProVision selectOffset/selectCount). The first page comes alone; when it
+// carries a sane total, the rest run with at most Concurrency requests in
+// flight, in offset order, else one after another while pages are full.
+// If the first page is shorter than Limit while the total says there is
+// more, the server capped the page size and that size is the step.
+func Offsets[T any](ctx context.Context, l Listing[T], fetch func(ctx context.Context, offset, limit int) (Page[T], error)) ([]T, error) {
+	if l.Limit <= 0 {
+		return nil, errors.New("httpx: Offsets: limit must be positive")
+	}
+	r := newRun(ctx, l)
+	defer r.cancel()
+	first, err := fetch(r.ctx, 0, l.Limit)
+	if err != nil {
+		return nil, r.failed(err)
+	}
+	r.pages++
+	n := first.count()
+	step := l.Limit
+	switch {
+	case n == 0:
+		l.Progress.SetTotal(1)
+		l.Progress.Add(1)
+		return r.finish()
+	case first.Overfull:
+		l.Progress.Add(1)
+		r.add(&first)
+		r.overfull(step)
+		return r.finish()
+	}
+	if first.TotalKnown && first.Total > r.b.MaxItems {
+		r.note = fmt.Sprintf("the server reports %d %s, more than max_items (%d)", first.Total, r.what(), r.b.MaxItems)
+	}
+	// A total below what the first page holds (total=0 with items) is not
+	// trusted: read on while pages are full.
+	trusted := first.TotalKnown && first.Total >= n
+	more := (trusted && first.Total > n) || (!trusted && !first.End && (first.Next != "" || first.More))
+	if n < step && more {
+		step = n // the server caps the page size
+	}
+	planned := trusted && !first.End && first.Total <= r.b.MaxItems
+	pages := 1
+	if planned {
+		pages = (first.Total + step - 1) / step
+		if pages > r.b.MaxPages {
+			r.note = fmt.Sprintf("the server reports %d %s, more than %d pages of %d", first.Total, r.what(), r.b.MaxPages, step)
+			planned = false
+		}
+	}
+	where := func(i int) string { return fmt.Sprintf("offset %d", i*step) }
+	if planned {
+		l.Progress.SetTotal(pages)
+		l.Progress.Add(1)
+		if pages == 1 {
+			r.add(&first)
+			return r.finish()
+		}
+		err := r.parallel(first, pages, step, where, func(ctx context.Context, i int) (Page[T], error) {
+			return fetch(ctx, i*step, step)
+		})
+		if err != nil {
+			return nil, err
+		}
+		if !r.in.Truncated && r.ended && first.Total-r.read > step {
+			r.truncate(model.ErrBadResponse, "the server reports %d %s but its pages ended after %d", first.Total, r.what(), r.read)
+		}
+		return r.finish()
+	}
+	l.Progress.Add(1)
+	offsets := []int{0} // of page i
+	err = r.sequential(first, step, func(i int) string { return fmt.Sprintf("offset %d", offsets[i]) },
+		func(ctx context.Context, i int, prev *Page[T]) (Page[T], error) {
+			offsets = append(offsets, offsets[i-1]+prev.count())
+			return fetch(ctx, offsets[i], step)
+		})
 	if err != nil {
 		return nil, err
 	}
-	if total < 0 {
-		p.Add(1)
-		return sequentialOffsets(ctx, first, limit, defaultMaxItems, p,
-			func(ctx context.Context, offset, limit int) ([]T, error) {
-				items, _, err := fetch(ctx, offset, limit)
-				return items, err
-			})
+	return r.finish()
+}
+
+// Numbered reads a page/per_page listing with meta.last_page (Packet,
+// Metal). Pages start at 1. With a sane last page the rest run
+// concurrently; without one, one after another until an empty page (or a
+// short one, when Listing.Limit says the page size).
+func Numbered[T any](ctx context.Context, l Listing[T], fetch func(ctx context.Context, page int) (Page[T], error)) ([]T, error) {
+	r := newRun(ctx, l)
+	defer r.cancel()
+	first, err := fetch(r.ctx, 1)
+	if err != nil {
+		return nil, r.failed(err)
 	}
-	if total > defaultMaxItems {
-		return nil, fmt.Errorf("%w: server reports %d items, more than the %d this client reads", model.ErrTooLarge, total, defaultMaxItems)
+	r.pages++
+	n := first.count()
+	perPage := l.Limit
+	switch {
+	case n == 0:
+		l.Progress.SetTotal(1)
+		l.Progress.Add(1)
+		return r.finish()
+	case first.Overfull:
+		l.Progress.Add(1)
+		r.add(&first)
+		r.overfull(perPage)
+		return r.finish()
 	}
-	step := limit
-	if n := len(first); n > 0 && n < limit && total > n {
-		step = n
+	where := func(i int) string { return fmt.Sprintf("page %d", i+1) }
+	last := first.Last
+	if last > r.b.MaxPages || (perPage > 0 && last > r.b.MaxItems/perPage+1) {
+		r.note = fmt.Sprintf("the server reports %d pages, more than this listing reads", last)
+		last = 0
 	}
-	pages := max(1, (total+step-1)/step)
-	p.SetTotal(pages)
-	p.Add(1)
-	if pages == 1 || len(first) == 0 {
-		return first, nil
+	if last >= 1 && !first.End {
+		l.Progress.SetTotal(last)
+		l.Progress.Add(1)
+		if last == 1 {
+			r.add(&first)
+			return r.finish()
+		}
+		if perPage <= 0 {
+			perPage = n // the first of several pages is a full one
+		}
+		if err := r.parallel(first, last, perPage, where, func(ctx context.Context, i int) (Page[T], error) {
+			return fetch(ctx, i+1)
+		}); err != nil {
+			return nil, err
+		}
+		return r.finish()
 	}
-	results, err := parallelPages(ctx, pages-1, concurrency, p, func(ctx context.Context, i int) ([]T, error) {
-		items, _, err := fetch(ctx, (i+1)*step, step)
-		return items, err
+	l.Progress.Add(1)
+	err = r.sequential(first, perPage, where, func(ctx context.Context, i int, _ *Page[T]) (Page[T], error) {
+		return fetch(ctx, i+1)
 	})
 	if err != nil {
 		return nil, err
 	}
-	return concat(first, results), nil
+	return r.finish()
 }
 
-// NumberedPages reads a page/per_page API with meta.last_page (Packet,
-// Metal). fetch(page) returns the items and the last page number (0 if
-// unknown: sequential until an empty page). Pages start at 1.
-func NumberedPages[T any](ctx context.Context, concurrency int, p *model.Progress,
-	fetch func(ctx context.Context, page int) (items []T, lastPage int, err error)) ([]T, error) {
-	first, last, err := fetch(ctx, 1)
-	if err != nil {
-		return nil, err
+// run is the state of one listing.
+type run[T any] struct {
+	l      Listing[T]
+	b      Bounds
+	parent context.Context
+	ctx    context.Context // parent plus the listing deadline
+	cancel context.CancelFunc
+	items  []T
+	seen   map[string]struct{}
+	fps    map[uint64]int   // page fingerprint -> page index
+	nexts  map[string]int   // next link -> page index
+	in     model.Incomplete // what is missing so far
+	note   string           // a server claim beyond the bounds, said with the result
+	capped bool             // MaxItems cut the listing
+	pages  int              // requests made
+	read   int              // items the server sent on the pages kept, readable or not
+	ended  bool             // a page before the planned last one was short
+	mu     sync.Mutex       // fps and nexts, for concurrent pages
+	dedupe func(*T) string
+}
+
+func newRun[T any](ctx context.Context, l Listing[T]) *run[T] {
+	b := l.Bounds.WithDefaults()
+	lctx, cancel := context.WithTimeoutCause(ctx, b.Deadline, errListingDeadline)
+	r := &run[T]{l: l, b: b, parent: ctx, ctx: lctx, cancel: cancel,
+		fps: map[uint64]int{}, nexts: map[string]int{}, dedupe: l.ID}
+	if l.ID != nil {
+		r.seen = map[string]struct{}{}
 	}
-	if last <= 0 {
-		p.Add(1)
-		all := first
-		for page := 2; len(first) > 0; page++ {
-			if page > maxPages || len(all) > defaultMaxItems {
-				return nil, fmt.Errorf("%w: paging did not end after %d pages", model.ErrTooLarge, page-1)
+	return r
+}
+
+func (r *run[T]) what() string {
+	if r.l.What != "" {
+		return r.l.What
+	}
+	return "items"
+}
+
+// deadline reports whether the listing's own deadline (not the caller)
+// ended ctx.
+func (r *run[T]) deadline() bool {
+	return r.parent.Err() == nil && context.Cause(r.ctx) == errListingDeadline
+}
+
+// failed is the error of a listing that read nothing.
+func (r *run[T]) failed(err error) error {
+	if r.deadline() {
+		return fmt.Errorf("%w: %s: no page arrived within the listing deadline of %s", context.DeadlineExceeded, r.what(), r.b.Deadline)
+	}
+	return err
+}
+
+func (r *run[T]) truncate(cause error, format string, args ...any) {
+	if r.in.Truncated {
+		return
+	}
+	r.in.Truncated, r.in.Cause, r.in.Reason = true, cause, fmt.Sprintf(format, args...)
+}
+
+func (r *run[T]) overfull(limit int) {
+	if limit >= r.b.MaxItems {
+		r.truncate(model.ErrTooLarge, "the server sent more than max_items (%d) in one answer", r.b.MaxItems)
+		return
+	}
+	r.truncate(model.ErrBadResponse, "the server sent more than the %d %s asked for in one page", limit, r.what())
+}
+
+// add keeps a page's items (dropping ids seen before) within MaxItems. It
+// reports false when the bound cut the page.
+func (r *run[T]) add(p *Page[T]) bool {
+	r.read += p.count()
+	r.in.Dropped += p.Dropped
+	if r.in.DropReason == "" && p.Dropped > 0 {
+		r.in.DropReason = truncateRunes(Sanitize(p.Problem), 200)
+	}
+	for i := range p.Items {
+		if r.dedupe != nil {
+			if id := r.dedupe(&p.Items[i]); id != "" {
+				if _, dup := r.seen[id]; dup {
+					continue
+				}
+				r.seen[id] = struct{}{}
 			}
-			if err := ctx.Err(); err != nil {
-				return nil, err
+		}
+		if len(r.items) >= r.b.MaxItems {
+			r.truncate(model.ErrTooLarge, "the listing has more than max_items (%d)", r.b.MaxItems)
+			r.capped = true
+			return false
+		}
+		r.items = append(r.items, p.Items[i])
+	}
+	return true
+}
+
+// repeats reports whether page i repeats an earlier page j (same items,
+// or the same next link), and remembers page i otherwise.
+func (r *run[T]) repeats(p *Page[T], i int) (j int, byNext, dup bool) {
+	fp := r.fingerprint(p)
+	// Only links are compared: a next that is a flag or a constant
+	// cursor says nothing about where it points.
+	link := p.Next
+	if !strings.ContainsAny(link, "/?") {
+		link = ""
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if j, seen := r.fps[fp]; seen && j != i {
+		return j, false, true
+	}
+	if j, seen := r.nexts[link]; seen && link != "" && j != i {
+		return j, true, true
+	}
+	r.fps[fp] = i
+	if link != "" {
+		r.nexts[link] = i
+	}
+	return 0, false, false
+}
+
+func (r *run[T]) repeated(i, j int, byNext bool, where func(int) string) {
+	a, b := min(i, j), max(i, j)
+	if byNext {
+		r.truncate(model.ErrBadResponse, "the server's next link at %s repeats the one at %s (its paging loops)", where(b), where(a))
+		return
+	}
+	r.truncate(model.ErrBadResponse, "the server answered %s with the same page as %s (it ignores the paging parameters)", where(b), where(a))
+}
+
+// fingerprint identifies a page by its size and its first and last items.
+func (r *run[T]) fingerprint(p *Page[T]) uint64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%d/%d/", len(p.Items), p.Dropped)
+	if len(p.Items) > 0 {
+		for _, it := range []*T{&p.Items[0], &p.Items[len(p.Items)-1]} {
+			if r.l.ID != nil {
+				h.Write([]byte(r.l.ID(it)))
+			} else {
+				b, _ := json.Marshal(it)
+				h.Write(b)
 			}
-			first, _, err = fetch(ctx, page)
-			if err != nil {
-				return nil, err
+			h.Write([]byte{0})
+		}
+	}
+	return h.Sum64()
+}
+
+// sequential reads pages after first one by one. fetch(i) reads page
+// index i (0 is first); step is the page size asked for (0: unknown).
+func (r *run[T]) sequential(first Page[T], step int, where func(int) string,
+	fetch func(ctx context.Context, i int, prev *Page[T]) (Page[T], error)) error {
+	r.repeats(&first, 0)
+	if !r.add(&first) || first.End || (step > 0 && first.count() < step) {
+		return nil
+	}
+	prev := first
+	for i := 1; ; i++ {
+		if r.pages >= r.b.MaxPages {
+			r.truncate(model.ErrTooLarge, "stopped after %d pages, the most one listing reads", r.pages)
+			return nil
+		}
+		p, err := fetch(r.ctx, i, &prev)
+		if err != nil {
+			if r.deadline() {
+				r.truncate(context.DeadlineExceeded, "the listing took longer than %s", r.b.Deadline)
+				return nil
 			}
-			all = append(all, first...)
-			p.Add(1)
+			return err
 		}
-		return all, nil
+		r.pages++
+		r.l.Progress.Add(1)
+		n := p.count()
+		if n == 0 {
+			return nil
+		}
+		if j, byNext, dup := r.repeats(&p, i); dup {
+			r.repeated(i, j, byNext, where)
+			return nil
+		}
+		if !r.add(&p) {
+			return nil
+		}
+		if p.Overfull {
+			r.overfull(step)
+			return nil
+		}
+		if p.End || (step > 0 && n < step) {
+			return nil
+		}
+		prev = p
 	}
-	if last > maxPages {
-		return nil, fmt.Errorf("%w: server reports %d pages, more than the %d this client reads", model.ErrTooLarge, last, maxPages)
-	}
-	p.SetTotal(last)
-	p.Add(1)
-	if last == 1 {
-		return first, nil
-	}
-	results, err := parallelPages(ctx, last-1, concurrency, p, func(ctx context.Context, i int) ([]T, error) {
-		items, _, err := fetch(ctx, i+2)
-		return items, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return concat(first, results), nil
 }
 
-// UntilShort reads offset pages one after another until a page shorter than
-// limit (ProVision selectCount/selectOffset). maxItems bounds a misbehaving
-// server (0 = 10 million); going past it is an error wrapping model.ErrTooLarge.
-func UntilShort[T any](ctx context.Context, limit, maxItems int, p *model.Progress,
-	fetch func(ctx context.Context, offset, limit int) ([]T, error)) ([]T, error) {
-	if limit <= 0 {
-		return nil, errors.New("httpx: UntilShort: limit must be positive")
-	}
-	if maxItems <= 0 {
-		maxItems = defaultMaxItems
-	}
-	first, err := fetch(ctx, 0, limit)
-	if err != nil {
-		return nil, err
-	}
-	p.Add(1)
-	return sequentialOffsets(ctx, first, limit, maxItems, p, fetch)
-}
-
-// sequentialOffsets continues after first until a short or empty page.
-func sequentialOffsets[T any](ctx context.Context, first []T, limit, maxItems int, p *model.Progress,
-	fetch func(ctx context.Context, offset, limit int) ([]T, error)) ([]T, error) {
-	all, page := first, first
-	for len(page) >= limit {
-		if len(all) > maxItems {
-			return nil, fmt.Errorf("%w: paging did not end after %d items", model.ErrTooLarge, len(all))
+// parallel reads pages 1..pages-1 (first is page 0) with bounded
+// concurrency. A page that ends the listing early (short, empty, overfull,
+// or a repeat) stops it there: later pages are cancelled or not started,
+// and their items are not kept.
+func (r *run[T]) parallel(first Page[T], pages, step int, where func(int) string,
+	fetch func(ctx context.Context, i int) (Page[T], error)) error {
+	r.repeats(&first, 0)
+	results := make([]*Page[T], pages)
+	results[0] = &first
+	var (
+		mu      sync.Mutex
+		stop    = pages // pages from stop on are not wanted
+		why     func()  // sets the truncation reason of the stop, if any
+		cancels = make([]context.CancelFunc, pages)
+	)
+	stopAt := func(i int, reason func()) {
+		mu.Lock()
+		defer mu.Unlock()
+		if i >= stop {
+			return
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
+		stop, why = i, reason
+		for j := i; j < pages; j++ {
+			if cancels[j] != nil {
+				cancels[j]()
+			}
 		}
-		var err error
-		if page, err = fetch(ctx, len(all), limit); err != nil {
-			return nil, err
+	}
+	g, gctx := newGroup(r.ctx, r.l.Concurrency)
+	for i := 1; i < pages; i++ {
+		mu.Lock()
+		if i >= stop {
+			mu.Unlock()
+			break
 		}
-		all = append(all, page...)
-		p.Add(1)
-	}
-	if len(all) > maxItems {
-		return nil, fmt.Errorf("%w: paging did not end after %d items", model.ErrTooLarge, len(all))
-	}
-	return all, nil
-}
-
-// parallelPages runs fetch(0..n-1) with at most concurrency in flight and
-// returns the results by index.
-func parallelPages[T any](ctx context.Context, n, concurrency int, p *model.Progress,
-	fetch func(ctx context.Context, i int) ([]T, error)) ([][]T, error) {
-	results := make([][]T, n)
-	g, gctx := newGroup(ctx, concurrency)
-	for i := range n {
+		pctx, cancel := context.WithCancel(gctx)
+		cancels[i] = cancel
+		mu.Unlock()
 		ok := g.Go(func() error {
-			items, err := fetch(gctx, i)
+			defer cancel()
+			p, err := fetch(pctx, i)
+			mu.Lock()
+			wanted := i < stop
+			mu.Unlock()
+			if !wanted {
+				return nil // cut off by an earlier page: its outcome does not matter
+			}
 			if err != nil {
 				return err
 			}
-			results[i] = items
-			p.Add(1)
+			r.l.Progress.Add(1)
+			mu.Lock()
+			results[i] = &p
+			mu.Unlock()
+			switch {
+			case p.Overfull:
+				stopAt(i+1, func() { r.overfull(step) })
+			case p.count() < step && i < pages-1:
+				stopAt(i+1, func() { r.ended = true })
+			}
+			if p.count() > 0 {
+				if j, byNext, dup := r.repeats(&p, i); dup {
+					stopAt(max(i, j), func() { r.repeated(i, j, byNext, where) })
+				}
+			}
 			return nil
 		})
 		if !ok {
 			break
 		}
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	err := g.Wait()
+	r.pages += pages - 1 // an upper bound: some may not have started
+	if err != nil && !r.deadline() {
+		return err
 	}
-	return results, nil
+	mu.Lock()
+	defer mu.Unlock()
+	for i := 0; i < stop; i++ {
+		p := results[i]
+		if p == nil {
+			r.truncate(context.DeadlineExceeded, "the listing took longer than %s", r.b.Deadline)
+			return nil
+		}
+		if !r.add(p) {
+			return nil
+		}
+	}
+	if why != nil {
+		why()
+	}
+	return nil
 }
 
-func concat[T any](first []T, rest [][]T) []T {
-	n := len(first)
-	for _, r := range rest {
-		n += len(r)
+// finish returns the items with what is missing.
+func (r *run[T]) finish() ([]T, error) {
+	r.in.Provider, r.in.What, r.in.Got = r.l.Provider, r.l.What, len(r.items)
+	if r.note != "" {
+		switch {
+		case r.capped:
+			r.in.Reason = r.note // it says the same, with the server's number
+		case r.in.Truncated:
+			r.in.Reason, r.in.Cause = r.note+"; "+r.in.Reason, model.ErrTooLarge
+		default:
+			r.truncate(model.ErrTooLarge, "%s; its pages ended after %d", r.note, r.read)
+		}
 	}
-	out := make([]T, 0, n)
-	out = append(out, first...)
-	for _, r := range rest {
-		out = append(out, r...)
+	if !r.in.Lossy() {
+		return r.items, nil
 	}
-	return out
+	in := r.in
+	return r.items, in.Err()
+}
+
+// OffsetPages is Offsets with default bounds for a fetch that returns the
+// page's items and the listing's total (< 0: unknown).
+func OffsetPages[T any](ctx context.Context, limit, concurrency int, p *model.Progress,
+	fetch func(ctx context.Context, offset, limit int) (items []T, total int, err error)) ([]T, error) {
+	if limit <= 0 {
+		return nil, errors.New("httpx: OffsetPages: limit must be positive")
+	}
+	return Offsets(ctx, Listing[T]{Limit: limit, Concurrency: concurrency, Progress: p},
+		func(ctx context.Context, offset, limit int) (Page[T], error) {
+			items, total, err := fetch(ctx, offset, limit)
+			return Page[T]{Items: items, Total: total, TotalKnown: total >= 0}, err
+		})
+}
+
+// NumberedPages is Numbered with default bounds for a fetch that returns
+// the page's items and the last page number (0 if unknown: sequential
+// until an empty page). Pages start at 1.
+func NumberedPages[T any](ctx context.Context, concurrency int, p *model.Progress,
+	fetch func(ctx context.Context, page int) (items []T, lastPage int, err error)) ([]T, error) {
+	return Numbered(ctx, Listing[T]{Concurrency: concurrency, Progress: p},
+		func(ctx context.Context, page int) (Page[T], error) {
+			items, last, err := fetch(ctx, page)
+			return Page[T]{Items: items, Last: last}, err
+		})
+}
+
+// UntilShort reads offset pages one after another until a page shorter
+// than limit (ProVision selectCount/selectOffset), keeping at most
+// maxItems (0: DefaultMaxItems).
+func UntilShort[T any](ctx context.Context, limit, maxItems int, p *model.Progress,
+	fetch func(ctx context.Context, offset, limit int) ([]T, error)) ([]T, error) {
+	if limit <= 0 {
+		return nil, errors.New("httpx: UntilShort: limit must be positive")
+	}
+	return Offsets(ctx, Listing[T]{Limit: limit, Progress: p, Bounds: Bounds{MaxItems: maxItems}},
+		func(ctx context.Context, offset, limit int) (Page[T], error) {
+			items, err := fetch(ctx, offset, limit)
+			return Page[T]{Items: items}, err
+		})
 }
 
 // group runs functions with a bound on how many run at once; the first

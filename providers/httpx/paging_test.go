@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -180,13 +181,18 @@ func TestPagingCallerCancels(t *testing.T) {
 
 func TestPagingLimits(t *testing.T) {
 	t.Run("absurd total", func(t *testing.T) {
+		// Reported, not followed: read page by page, and the repeat ends it.
 		var calls int
-		_, err := OffsetPages(context.Background(), 100, 4, nil, func(ctx context.Context, o, l int) ([]int, int, error) {
+		got, err := OffsetPages(context.Background(), 100, 4, nil, func(ctx context.Context, o, l int) ([]int, int, error) {
 			calls++
 			return seq(l), 1 << 40, nil
 		})
-		if !errors.Is(err, model.ErrTooLarge) || calls != 1 {
-			t.Fatalf("err %v after %d calls", err, calls)
+		var in *model.Incomplete
+		if !errors.Is(err, model.ErrTooLarge) || !errors.As(err, &in) || calls != 2 || len(got) != 100 {
+			t.Fatalf("err %v after %d calls, %d items", err, calls, len(got))
+		}
+		if !strings.Contains(err.Error(), "reports 1099511627776 items") {
+			t.Fatalf("the absurd total is not reported: %v", err)
 		}
 	})
 	t.Run("absurd last page", func(t *testing.T) {
@@ -199,12 +205,13 @@ func TestPagingLimits(t *testing.T) {
 	})
 	t.Run("server ignores offset", func(t *testing.T) {
 		var calls int
-		_, err := UntilShort(context.Background(), 100, 1000, nil, func(ctx context.Context, o, l int) ([]int, error) {
+		got, err := UntilShort(context.Background(), 100, 1000, nil, func(ctx context.Context, o, l int) ([]int, error) {
 			calls++
 			return seq(l), nil
 		})
-		if !errors.Is(err, model.ErrTooLarge) || calls > 12 {
-			t.Fatalf("err %v after %d calls", err, calls)
+		var in *model.Incomplete
+		if !errors.As(err, &in) || !errors.Is(err, model.ErrBadResponse) || calls != 2 || len(got) != 100 {
+			t.Fatalf("err %v after %d calls, %d items", err, calls, len(got))
 		}
 	})
 	t.Run("panicking fetch", func(t *testing.T) {

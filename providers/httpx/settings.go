@@ -37,10 +37,10 @@ type Settings struct {
 	Clock func() time.Time
 	// UserAgent is sent on every request (empty: the provider's own).
 	UserAgent string
-	// MaxItems and MaxPages bound one listing (0: the provider's
-	// defaults). Past them a listing is an error or marked incomplete,
-	// never silently short.
-	MaxItems, MaxPages int
+	// Bounds limit one listing: items kept, pages requested, time for the
+	// whole listing (zero fields: the provider's defaults, else httpx's).
+	// Past them a listing is marked incomplete, never silently short.
+	Bounds Bounds
 }
 
 // Configurable is a config that holds Settings: the Client, and each
@@ -123,12 +123,7 @@ func WithSettings(s Settings) Option {
 		if s.UserAgent != "" {
 			d.UserAgent = s.UserAgent
 		}
-		if s.MaxItems > 0 {
-			d.MaxItems = s.MaxItems
-		}
-		if s.MaxPages > 0 {
-			d.MaxPages = s.MaxPages
-		}
+		d.Bounds = d.Bounds.Override(s.Bounds)
 	})
 }
 
@@ -164,13 +159,12 @@ func WithClock(now func() time.Time) Option { return WithSettings(Settings{Clock
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return WithSettings(Settings{UserAgent: ua}) }
 
-// WithMaxItems bounds how many objects one listing reads (0 keeps the
-// provider's default).
-func WithMaxItems(n int) Option { return WithSettings(Settings{MaxItems: n}) }
-
-// WithMaxPages bounds how many pages one listing requests (0 keeps the
-// provider's default).
-func WithMaxPages(n int) Option { return WithSettings(Settings{MaxPages: n}) }
+// WithBounds bounds one listing: items kept, pages requested, time for
+// every page together. Zero fields keep what was set before (the
+// provider's default): WithBounds(Bounds{MaxItems: 500}) changes only the
+// item cap. The registry sets it from a table's max_items and
+// listing_timeout.
+func WithBounds(b Bounds) Option { return WithSettings(Settings{Bounds: b}) }
 
 // Fill sets the fields a provider client reads directly to their defaults
 // when unset: the logger (discard), the clock (time.Now) and the user
@@ -186,15 +180,6 @@ func (s *Settings) Fill(ua string) {
 	if s.UserAgent == "" {
 		s.UserAgent = ua
 	}
-}
-
-// Limit is n, or def when n is not positive: a bound from Settings
-// (MaxItems, MaxPages) with the provider's default.
-func Limit(n, def int) int {
-	if n > 0 {
-		return n
-	}
-	return def
 }
 
 // LoginClient is the client of a token endpoint at baseURL: s's transport,

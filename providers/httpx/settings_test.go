@@ -22,13 +22,13 @@ func TestSharedOptionsReachAnyConfig(t *testing.T) {
 	now := func() time.Time { return time.Unix(42, 0) }
 	var k kindConfig
 	err := Apply(&k, []Option{WithProvider("p1"), WithTimeout(7 * time.Second), WithClock(now), WithUserAgent("ua/1"),
-		WithMaxItems(10), WithMaxPages(3), WithRetry(RetryPolicy{MaxAttempts: 1}), WithMaxBody(99),
+		WithBounds(Bounds{MaxItems: 10, MaxPages: 3}), WithBounds(Bounds{Deadline: time.Minute}), WithRetry(RetryPolicy{MaxAttempts: 1}), WithMaxBody(99),
 		Own(func(c *kindConfig) { c.scope = "proj" })})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if k.Provider != "p1" || k.Timeout != 7*time.Second || k.Clock().Unix() != 42 || k.UserAgent != "ua/1" ||
-		k.MaxItems != 10 || k.MaxPages != 3 || k.Retry == nil || k.Retry.MaxAttempts != 1 || k.MaxBody != 99 || k.scope != "proj" {
+		k.Bounds != (Bounds{MaxItems: 10, MaxPages: 3, Deadline: time.Minute}) || k.Retry == nil || k.Retry.MaxAttempts != 1 || k.MaxBody != 99 || k.scope != "proj" {
 		t.Fatalf("config %+v", k)
 	}
 }
@@ -67,7 +67,7 @@ func TestWithSettingsKeepsWhatIsUnset(t *testing.T) {
 	}
 }
 
-func TestFillAndLimit(t *testing.T) {
+func TestFillAndOverride(t *testing.T) {
 	var s Settings
 	s.Fill("ua")
 	if s.Logger == nil || s.Clock == nil || s.UserAgent != "ua" {
@@ -78,8 +78,10 @@ func TestFillAndLimit(t *testing.T) {
 	if s.UserAgent != "mine" {
 		t.Fatal("Fill replaced a set user agent")
 	}
-	if Limit(0, 7) != 7 || Limit(-1, 7) != 7 || Limit(3, 7) != 3 {
-		t.Fatal("Limit")
+	// A provider's default bound stays unless an option sets that field.
+	b := Bounds{MaxItems: 7, MaxPages: 9}.Override(Bounds{MaxPages: 3})
+	if b != (Bounds{MaxItems: 7, MaxPages: 3}) {
+		t.Fatalf("Override: %+v", b)
 	}
 }
 

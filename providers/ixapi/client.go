@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -159,6 +160,7 @@ func newConfig(opts []Option) (config, error) {
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	if cfg.pageLimit < 0 || cfg.pageLimit > maxPageLimit {
 		cfg.pageLimit = 0
 	}
@@ -239,9 +241,9 @@ func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collecti
 		if err := json.Unmarshal(b, &items); err != nil {
 			return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, jsonError(err))
 		}
-		for _, it := range decodeItems[T, PT](items) {
-			if idOf(any(&it)) == id {
-				return it, nil
+		for _, raw := range items { // one at a time: a hostile list may be long
+			if v, err := decodeObject[T, PT](raw); err == nil && idOf(any(&v)) == id {
+				return v, nil
 			}
 		}
 		return zero, fmt.Errorf("%s: GET %s: %w: the answer is a list without object %s", c.cfg.Provider, p, model.ErrBadResponse, id)
@@ -253,78 +255,58 @@ func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collecti
 	return v, nil
 }
 
-// listAll reads a whole list, following pages when the server paginates.
+// listAll reads a whole list, following pages when the server paginates,
+// each answer decoded as it arrives and bounded (httpx.WithBounds). Objects that
+// cannot be read, and a list cut short, come back as a *model.Incomplete
+// with the objects read.
 func listAll[T any, PT metaObject[T]](ctx context.Context, c *Client, path string, f Filter, prog *model.Progress) ([]T, error) {
 	q, err := c.filterQuery(path, f)
 	if err != nil {
 		return nil, err
 	}
-	fetch := func(ctx context.Context, offset, limit int) (listPage, error) {
+	bounds := c.cfg.Bounds
+	paged := c.cfg.pageLimit > 0
+	limit := c.cfg.pageLimit
+	if !paged {
+		// The spec's lists are not paged: the first answer may be the
+		// whole list, bounded by max_items.
+		limit = bounds.MaxItems
+	}
+	listing := httpx.Listing[T]{
+		Provider: c.cfg.Provider, What: strings.ReplaceAll(strings.TrimPrefix(path, "/"), "-", " "),
+		Limit: limit, Concurrency: c.cfg.concurrency, Bounds: bounds, Progress: prog,
+		ID: func(v *T) string { return idOf(any(v)) },
+	}
+	return httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[T], error) {
 		qq := url.Values{}
 		for k, v := range q {
 			qq[k] = v
 		}
-		if limit > 0 {
+		if paged || offset > 0 {
 			qq.Set("limit", strconv.Itoa(limit))
 			qq.Set("offset", strconv.Itoa(offset))
 		}
-		body, err := c.get(ctx, path, qq)
-		if err != nil {
-			return listPage{}, err
-		}
-		pg, err := decodeListPage(body)
-		if err != nil {
-			return listPage{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, path, err)
-		}
-		return pg, nil
-	}
-	first, err := fetch(ctx, 0, c.cfg.pageLimit)
-	if err != nil {
-		return nil, err
-	}
-	more := first.enveloped && len(first.items) > 0 &&
-		((first.total >= 0 && first.total > len(first.items)) || (first.total < 0 && first.next != nil && *first.next))
-	if !more {
-		prog.SetTotal(1)
-		prog.Add(1)
-		return decodeItems[T, PT](first.items), nil
-	}
-	// The server paginates: continue with its page size.
-	step := len(first.items)
-	total := first.total
-	raws, err := httpx.OffsetPages(ctx, step, c.cfg.concurrency, prog,
-		func(ctx context.Context, offset, limit int) ([]json.RawMessage, int, error) {
-			if offset == 0 {
-				return first.items, total, nil
-			}
-			pg, err := fetch(ctx, offset, limit)
-			if err != nil {
-				return nil, 0, err
-			}
-			return pg.items, total, nil
+		var pg typedPage[T]
+		_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: qq}, func(body io.Reader) error {
+			var err error
+			pg, err = decodeListStream[T, PT](body, limit, bounds.MaxItems)
+			return err
 		})
-	if err != nil {
-		return nil, err
-	}
-	return dedupe(decodeItems[T, PT](raws)), nil
-}
-
-// dedupe drops repeated objects (an object moving between pages while the
-// list is read) by id, keeping the first.
-func dedupe[T any](items []T) []T {
-	seen := make(map[string]bool, len(items))
-	out := items[:0]
-	for _, it := range items {
-		id := idOf(any(&it))
-		if id != "" {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
+		if err != nil {
+			return httpx.Page[T]{}, err
 		}
-		out = append(out, it)
-	}
-	return out
+		page := httpx.Page[T]{Items: pg.items, Dropped: pg.dropped, Problem: pg.problem, Overfull: pg.overfull,
+			Total: pg.total, TotalKnown: pg.total >= 0, Next: pg.nextLink}
+		switch {
+		case !pg.enveloped:
+			page.End = true // a bare array is the whole list
+		case pg.next != nil && !*pg.next:
+			page.End = true
+		case pg.next != nil && page.Next == "":
+			page.More = true // a next that is not a link still says there is more
+		}
+		return page, nil
+	})
 }
 
 func idOf(v any) string {

@@ -1,6 +1,7 @@
 package ixapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -168,6 +169,42 @@ func FuzzJWTExpiry(f *testing.F) {
 		exp := jwtExpiry(tok, now)
 		if !exp.IsZero() && (exp.Before(now.AddDate(-2, 0, 0)) || exp.After(now.AddDate(11, 0, 0))) {
 			t.Fatalf("absurd expiry %v accepted", exp)
+		}
+	})
+}
+
+// FuzzDecodeListStream: the streaming list decoder never panics, fails
+// only with typed errors, keeps its bounds, keeps only objects with an id,
+// and agrees with the whole-body decoder wherever that succeeds.
+func FuzzDecodeListStream(f *testing.F) {
+	for _, s := range []string{`[]`, `[{"id":"a"},{},7]`, `{"count":2,"next":null,"results":[{"id":"a"},{"id":"b"}]}`,
+		`{"results":[{"id":"a"}],"count":null,"next":"http://x/?offset=1"}`, `{"data":null}`, `{"items":[{"id":1}]}`, `[[[[`, `null`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		const pageMax, listMax = 2, 3
+		p, err := decodeListStream[Port](bytes.NewReader(b), pageMax, listMax)
+		if err != nil {
+			if !errors.Is(err, model.ErrBadResponse) && !errors.Is(err, model.ErrTooLarge) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		bound := listMax
+		if p.enveloped {
+			bound = pageMax
+		}
+		if n := len(p.items) + p.dropped; n > bound || (p.overfull && n != bound) {
+			t.Fatalf("%d objects read, bound %d (overfull %v)", n, bound, p.overfull)
+		}
+		for _, it := range p.items {
+			if it.ID == "" {
+				t.Fatal("an object without an id was kept")
+			}
+		}
+		ref, rerr := decodeListPage(b)
+		if rerr == nil && !p.overfull && len(ref.items) != len(p.items)+p.dropped && p.enveloped == ref.enveloped {
+			t.Fatalf("%d streamed (+%d dropped), %d decoded whole", len(p.items), p.dropped, len(ref.items))
 		}
 	})
 }

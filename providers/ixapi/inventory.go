@@ -20,11 +20,11 @@ import (
 // visible land in an "Unplaced" group rather than disappearing.
 func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if err != nil && !isIncomplete(err) {
 		return nil, err
 	}
 	p.readLight(ctx, ix.ports)
-	return buildInventory(p.name, ix, p.lightOf), nil
+	return buildInventory(p.name, ix, p.lightOf), err
 }
 
 // buildInventory builds the tree from the index, every string sanitised;

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/noctop/noctop/model"
@@ -163,4 +165,160 @@ func decodeItems[T any, PT metaObject[T]](raws []json.RawMessage) []T {
 		out = append(out, v)
 	}
 	return out
+}
+
+// typedPage is one list answer decoded as it streamed in.
+type typedPage[T any] struct {
+	items     []T // readable objects, in the order sent
+	dropped   int // objects that could not be read (no id)
+	problem   string
+	enveloped bool
+	total     int    // -1 when unknown
+	next      *bool  // envelope said whether a next page exists (nil: not said)
+	nextLink  string // the next link as sent (bounded)
+	overfull  bool   // more objects than the bound; reading stopped
+}
+
+// decodeListStream reads a bare array or an envelope from r, one object
+// at a time, each decoded leniently (decodeObject's rules). An object
+// without an id is counted in dropped, not kept: nothing refers to it and
+// nothing can be done with it. An envelope's results are read up to
+// pageMax objects, a bare array (the whole list) up to listMax; with more,
+// reading stops and overfull is set.
+func decodeListStream[T any, PT metaObject[T]](r io.Reader, pageMax, listMax int) (typedPage[T], error) {
+	p := typedPage[T]{total: -1}
+	s := httpx.NewJSONStream(r)
+	item := func() error {
+		var v T
+		raw, err := s.DecodeRaw(PT(&v))
+		var verr *httpx.ValueError
+		if err != nil && !errors.As(err, &verr) {
+			return err
+		}
+		m := PT(&v).meta()
+		m.raw = raw
+		if err != nil {
+			m.decodeErr = err
+		}
+		if idOf(any(&v)) == "" {
+			p.dropped++
+			if p.problem == "" {
+				p.problem = "an object without an id"
+				if b := bytes.TrimSpace(raw); len(b) > 0 && b[0] != '{' {
+					p.problem += " (" + jsonKind(b[0]) + ", not an object)"
+				} else if verr != nil {
+					p.problem += " (" + verr.Msg + ")"
+				}
+			}
+			return nil
+		}
+		p.items = append(p.items, v)
+		return nil
+	}
+	t, err := s.Token()
+	if err != nil {
+		if errors.Is(err, model.ErrBadResponse) && s.Offset() == 0 {
+			return p, fmt.Errorf("%w: empty body, expected a JSON list", model.ErrBadResponse)
+		}
+		return p, err
+	}
+	switch t {
+	case json.Delim('['):
+		more := false
+		for s.More() {
+			if listMax > 0 && len(p.items)+p.dropped >= listMax {
+				more = true
+				break
+			}
+			if err := item(); err != nil {
+				return p, err
+			}
+		}
+		if more {
+			p.overfull = true
+			return p, nil
+		}
+		if _, err := s.Token(); err != nil {
+			return p, err
+		}
+		return p, s.End()
+	case json.Delim('{'):
+	default:
+		return p, fmt.Errorf("%w: expected a JSON list, got %s", model.ErrBadResponse, tokenKindOf(t))
+	}
+	p.enveloped = true
+	found := false
+	counts := map[string]int{}
+	for s.More() {
+		kt, err := s.Token()
+		if err != nil {
+			return p, err
+		}
+		key, _ := kt.(string)
+		switch {
+		case slices.Contains(envelopeItemKeys, key) && !found:
+			found = true
+			_, more, err := s.Array(pageMax, item)
+			if err != nil {
+				return p, fmt.Errorf("list envelope field %q: %w", key, err)
+			}
+			if more {
+				p.overfull = true
+				return p, nil
+			}
+		case slices.Contains(envelopeCountKeys, key):
+			var raw json.RawMessage
+			if err := s.Decode(&raw); err != nil {
+				return p, err
+			}
+			var n int64
+			if !isNull(raw) && json.Unmarshal(raw, &n) == nil && n >= 0 && n <= 1<<31 {
+				counts[key] = int(n)
+			}
+		case key == "next":
+			var raw json.RawMessage
+			if err := s.Decode(&raw); err != nil {
+				return p, err
+			}
+			var link string
+			_ = json.Unmarshal(raw, &link)
+			has := !isNull(raw) && strings.Trim(string(bytes.TrimSpace(raw)), `"`) != ""
+			p.next = &has
+			p.nextLink = truncate(link, 2048)
+		default:
+			if err := s.Skip(); err != nil {
+				return p, err
+			}
+		}
+	}
+	if _, err := s.Token(); err != nil {
+		return p, err
+	}
+	if err := s.End(); err != nil {
+		return p, err
+	}
+	if !found {
+		return p, fmt.Errorf("%w: expected a JSON list or a paginated envelope with \"results\"", model.ErrBadResponse)
+	}
+	for _, k := range envelopeCountKeys {
+		if n, ok := counts[k]; ok {
+			p.total = n
+			break
+		}
+	}
+	return p, nil
+}
+
+func tokenKindOf(t json.Token) string {
+	switch t.(type) {
+	case string:
+		return "a string"
+	case float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "something that is not a list"
 }

@@ -170,14 +170,14 @@ func (p *Provider) refTasks(ix *index, force bool) []task {
 		},
 		func(ctx context.Context) error {
 			v, err := c.ListAccounts(ctx, nil, nil)
-			if err != nil {
+			if err != nil && !isIncomplete(err) {
 				// Accounts only give names; an API user may not see them.
 				c.cfg.Logger.Warn("ixapi: listing accounts failed; showing account ids", "provider", c.cfg.Provider, "err", model.ErrorSummary(err))
 				ix.accounts = map[string]Account{}
 				return nil
 			}
 			ix.accounts = byID(v, func(x *Account) string { return x.ID })
-			return nil
+			return err
 		},
 	}
 }
@@ -210,6 +210,10 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			return err
 		},
 	)
+	var ls losses
+	for i, t := range tasks {
+		tasks[i] = func(ctx context.Context) error { return ls.keep(t(ctx)) }
+	}
 	if err := p.runAll(ctx, prog, tasks); err != nil {
 		return nil, err
 	}
@@ -217,11 +221,44 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 	p.mu.Lock()
 	p.stampChanges(ix, true)
 	p.ix = ix
-	if refreshed {
-		p.refAt = p.now()
+	if refreshed && ls.in == nil {
+		p.refAt = p.now() // an incomplete read is not reused
 	}
 	p.mu.Unlock()
+	if ls.in != nil {
+		p.client.cfg.Logger.Warn("ixapi: listing incomplete", "provider", p.name, "err", ls.in.Error())
+		return ix, ls.in
+	}
 	return ix, nil
+}
+
+// losses gathers what the lists of one load could not read, so one
+// incomplete list neither fails the others nor goes unreported.
+type losses struct {
+	mu sync.Mutex
+	in *model.Incomplete
+}
+
+// keep records an *model.Incomplete and lets any other error through.
+func (l *losses) keep(err error) error {
+	var in *model.Incomplete
+	if !errors.As(err, &in) {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.in == nil {
+		c := *in
+		l.in = &c
+	} else {
+		l.in.Merge(in)
+	}
+	return nil
+}
+
+func isIncomplete(err error) bool {
+	var in *model.Incomplete
+	return errors.As(err, &in)
 }
 
 // loadChanges reads the change request of every service that has one
@@ -283,7 +320,7 @@ func (p *Provider) stampChanges(ix *index, all bool) {
 // provider's state mapping, VLANs, capacities and pending change requests).
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if err != nil && !isIncomplete(err) {
 		return nil, err
 	}
 	out := make([]model.Connection, 0, len(ix.conns)+len(ix.nscs))
@@ -294,7 +331,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		out = append(out, nscToModel(p.name, n, ix))
 	}
 	slices.SortFunc(out, func(a, b model.Connection) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
+	return out, err
 }
 
 // Connection re-reads one connection or network service config (after an

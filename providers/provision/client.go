@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -33,6 +34,9 @@ const (
 	// DefaultMaxBlocks bounds one listing (a server that never sends a
 	// short page must not exhaust memory).
 	DefaultMaxBlocks = 2_000_000
+	// MaxPreviewBlocks bounds a holding tank preview: it is shown whole
+	// in a confirmation.
+	MaxPreviewBlocks = 100_000
 )
 
 // Action names of API v1 (target=ipam).
@@ -56,9 +60,8 @@ type Client struct {
 }
 
 type config struct {
-	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithMaxItems ...
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithBounds ...
 	pageSize       int
-	maxBlocks      int
 	entityHandle   string
 	holdingID      int64
 	previewTTL     time.Duration
@@ -66,9 +69,9 @@ type config struct {
 
 // Option configures a Client or a Provider: the shared httpx options
 // (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock,
-// httpx.WithMaxItems: the most blocks one listing reads, default
-// 2,000,000; a million blocks need httpx.WithMaxBody raised too) and
-// ProVision's own below.
+// httpx.WithBounds: MaxItems is the most blocks one listing reads, default
+// DefaultMaxBlocks; a million blocks need httpx.WithMaxBody raised too)
+// and ProVision's own below.
 type Option = httpx.Option
 
 func own(f func(*config)) Option { return httpx.Own(f) }
@@ -91,7 +94,7 @@ func WithPreviewTTL(d time.Duration) Option { return own(func(c *config) { c.pre
 
 func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		Settings:   httpx.Settings{Provider: Kind},
+		Settings:   httpx.Settings{Provider: Kind, Bounds: httpx.Bounds{MaxItems: DefaultMaxBlocks}},
 		pageSize:   DefaultPageSize,
 		previewTTL: 10 * time.Minute,
 	}
@@ -101,7 +104,7 @@ func newConfig(opts []Option) (config, error) {
 	if cfg.pageSize < 1 || cfg.pageSize > 100_000 {
 		cfg.pageSize = DefaultPageSize
 	}
-	cfg.maxBlocks = httpx.Limit(cfg.MaxItems, DefaultMaxBlocks)
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	if cfg.previewTTL <= 0 {
 		cfg.previewTTL = 10 * time.Minute
 	}
@@ -290,55 +293,79 @@ func (c *Client) read(ctx context.Context, action string, p Params) (*httpx.Resp
 // otherwise break paging exactly when the total is a multiple of the page.
 var emptyListMessage = regexp.MustCompile(`(?i)^\s*(no|0) (ip )?blocks? (were )?found`)
 
-// GetBlocks reads one page of action=get.
+// GetBlocks reads one page of action=get, decoded as it arrives: at most
+// count blocks are read. Blocks that do not decode, and a server sending
+// more than count, make the error a *model.Incomplete returned with the
+// blocks read.
 func (c *Client) GetBlocks(ctx context.Context, filter Params, offset, count int) ([]Block, error) {
+	page, err := c.blocksPage(ctx, filter, offset, count)
+	if err != nil {
+		return nil, err
+	}
+	in := &model.Incomplete{Provider: c.cfg.Provider, What: "blocks", Got: len(page.blocks), Dropped: page.dropped, DropReason: page.problem}
+	if page.overfull {
+		in.Truncated, in.Cause = true, model.ErrBadResponse
+		in.Reason = fmt.Sprintf("the server sent more than the %d blocks asked for in one page", count)
+	}
+	return page.blocks, in.Err()
+}
+
+// blocksPage reads one page of action=get as it streams in and checks
+// its envelope.
+func (c *Client) blocksPage(ctx context.Context, filter Params, offset, count int) (blocksPage, error) {
 	p := filter.clone()
 	p.SetInt("selectCount", int64(count))
 	p.SetInt("selectOffset", int64(offset))
-	h := Request(ActGet, p)
-	resp, err := c.do(ctx, h, httpx.RetryAlways)
+	page, err := c.streamBlocks(ctx, ActGet, p, count)
+	var e *Error
+	if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
+		return blocksPage{}, nil
+	}
+	return page, err
+}
+
+// streamBlocks sends a read-only action answering a list of blocks and
+// reads the answer as it streams in, at most max blocks; success 0 is an
+// *Error.
+func (c *Client) streamBlocks(ctx context.Context, action string, p Params, max int) (blocksPage, error) {
+	h := Request(action, p)
+	var page blocksPage
+	resp, err := c.api.DoStream(ctx, httpx.Request{Method: h.Method, Path: h.Path, Body: bodyOf(h), Header: formHeader(h), Retry: httpx.RetryAlways},
+		func(body io.Reader) error {
+			var err error
+			page, err = decodeBlocksPage(body, max)
+			return err
+		})
 	if err != nil {
-		return nil, err
+		return blocksPage{}, err
 	}
-	// One pass over the page in the usual shape (a list); anything else
-	// (an object of blocks, success 0, garbage) takes the general path.
-	var page struct {
-		Success *Bool   `json:"success"`
-		Data    []Block `json:"data"`
+	switch {
+	case page.success == nil:
+		return blocksPage{}, c.wrapBad(h.Method, action, fmt.Errorf("%w: the answer has no \"success\" field", model.ErrBadResponse))
+	case !bool(*page.success):
+		return blocksPage{}, envelopeError(c.cfg.Provider, h.Method, action, resp.Status, page.message, c.secrets)
 	}
-	if json.Unmarshal(resp.Body, &page) == nil && page.Success != nil && bool(*page.Success) {
-		return page.Data, nil
-	}
-	env, err := c.envelope(h, resp)
-	if err != nil {
-		var e *Error
-		if errors.As(err, &e) && emptyListMessage.MatchString(e.API.Message) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	blocks, err := phpList[Block](env.Data)
-	if err != nil {
-		return nil, errBadData(c.cfg.Provider, ActGet, err)
-	}
-	return blocks, nil
+	return page, nil
 }
 
 // EachPage reads every page of action=get (selectCount/selectOffset until
-// a short page), handing each page to fn as it arrives.
+// a short page, bounded like every listing), handing each page to fn as it
+// arrives. The count is of the blocks handed out; an *model.Incomplete
+// error says what is missing.
 func (c *Client) EachPage(ctx context.Context, filter Params, p *model.Progress, fn func([]Block) error) (int, error) {
 	n := 0
-	_, err := httpx.UntilShort(ctx, c.cfg.pageSize, c.cfg.maxBlocks, p, func(ctx context.Context, offset, limit int) ([]struct{}, error) {
-		page, err := c.GetBlocks(ctx, filter, offset, limit)
+	listing := httpx.Listing[struct{}]{Provider: c.cfg.Provider, What: "blocks", Limit: c.cfg.pageSize, Bounds: c.cfg.Bounds, Progress: p}
+	_, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[struct{}], error) {
+		page, err := c.blocksPage(ctx, filter, offset, limit)
 		if err != nil {
-			return nil, err
+			return httpx.Page[struct{}]{}, err
 		}
-		n += len(page)
-		if err := fn(page); err != nil {
-			return nil, err
+		n += len(page.blocks)
+		if err := fn(page.blocks); err != nil {
+			return httpx.Page[struct{}]{}, err
 		}
-		// UntilShort only needs the page length.
-		return make([]struct{}, len(page)), nil
+		// The listing only needs the page's shape.
+		return httpx.Page[struct{}]{Items: make([]struct{}, len(page.blocks)), Dropped: page.dropped, Problem: page.problem, Overfull: page.overfull}, nil
 	})
 	return n, err
 }
@@ -376,19 +403,24 @@ func (c *Client) MaskReport(ctx context.Context, filter Params) (MaskReport, err
 }
 
 // PreviewHoldingTank runs processHoldingTank with preview=true: the blocks
-// that processing would return to the available pool. Nothing changes.
+// that processing would return to the available pool. Nothing changes. The
+// answer is read as it streams in, bounded by max_items; a preview plans a
+// mutation, so one that is cut off or has blocks that cannot be read is
+// refused rather than shown in part.
 func (c *Client) PreviewHoldingTank(ctx context.Context) ([]Block, string, error) {
 	var p Params
 	p.Set("preview", "true")
-	_, env, err := c.read(ctx, ActProcessHolding, p)
-	if err != nil {
+	limit := min(c.cfg.Bounds.MaxItems, MaxPreviewBlocks)
+	page, err := c.streamBlocks(ctx, ActProcessHolding, p, limit)
+	switch {
+	case err != nil:
 		return nil, "", err
+	case page.overfull:
+		return nil, "", fmt.Errorf("%s: action %s: %w: the preview has more than %d blocks, more than one confirmation can show", c.cfg.Provider, ActProcessHolding, model.ErrTooLarge, limit)
+	case page.dropped > 0:
+		return nil, "", errBadData(c.cfg.Provider, ActProcessHolding, fmt.Errorf("%d of %d blocks in the preview could not be read: %s", page.dropped, page.dropped+len(page.blocks), page.problem))
 	}
-	blocks, err := phpList[Block](env.Data)
-	if err != nil {
-		return nil, "", errBadData(c.cfg.Provider, ActProcessHolding, err)
-	}
-	return blocks, string(env.Message), nil
+	return page.blocks, page.message, nil
 }
 
 // send sends a planned action verbatim, once (actions are never retried).

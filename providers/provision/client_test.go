@@ -207,10 +207,16 @@ func TestPagingBoundedAndDeduplicated(t *testing.T) {
 		e.sim.handleGet(w, q)
 		e.sim.engine.Unlock()
 	})
-	p := e.provider(t, WithPageSize(10), httpx.WithMaxItems(95))
-	_, err := p.Blocks(context.Background(), model.BlockQuery{}, nil)
-	if !errors.Is(err, model.ErrTooLarge) {
-		t.Fatalf("runaway paging: %v", err)
+	p := e.provider(t, WithPageSize(10), httpx.WithBounds(httpx.Bounds{MaxItems: 95}))
+	bs, err := p.Blocks(context.Background(), model.BlockQuery{}, nil)
+	// The second page repeats the first: stop there, keep what was read,
+	// and say why.
+	var in *model.Incomplete
+	if !errors.As(err, &in) || !in.Truncated || len(bs) != 10 || !strings.Contains(err.Error(), "ignores the paging") {
+		t.Fatalf("runaway paging: %d blocks, %v", len(bs), err)
+	}
+	if n := e.rec.count(ActGet, ""); n != 2 {
+		t.Fatalf("%d requests, want 2", n)
 	}
 }
 

@@ -116,23 +116,44 @@ func BlockParams(q model.BlockQuery) Params {
 	return p
 }
 
-// Blocks lists every block matching q, page by page. An unfiltered listing
-// is kept for planning actions.
+// Blocks lists every block matching q, page by page, each page decoded as
+// it arrives and the listing bounded (httpx.WithBounds). A block that does not
+// decode or cannot be placed (no id, no prefix) is counted and reported
+// in a *model.Incomplete returned with the blocks read, as is a listing
+// cut short. An unfiltered listing is kept for planning actions.
 func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.Progress) ([]model.Block, error) {
 	ad := p.adapter()
-	var out []model.Block
-	_, err := p.client.EachPage(ctx, BlockParams(q), prog, func(page []Block) error {
-		for i := range page {
-			b, err := ad.block(&page[i])
-			if err != nil {
-				return errBadData(p.name, ActGet, err)
-			}
-			out = append(out, b)
+	cfg := p.client.cfg
+	filter := BlockParams(q)
+	listing := httpx.Listing[model.Block]{
+		Provider: p.name, What: "blocks", Limit: cfg.pageSize, Bounds: cfg.Bounds, Progress: prog,
+		ID: func(b *model.Block) string { return strconv.FormatInt(b.ID, 10) },
+	}
+	out, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[model.Block], error) {
+		wp, err := p.client.blocksPage(ctx, filter, offset, limit)
+		if err != nil {
+			return httpx.Page[model.Block]{}, err
 		}
-		return nil
+		page := httpx.Page[model.Block]{Items: make([]model.Block, 0, len(wp.blocks)), Dropped: wp.dropped, Problem: wp.problem, Overfull: wp.overfull}
+		for i := range wp.blocks {
+			b, err := ad.block(&wp.blocks[i])
+			if err != nil {
+				if page.Dropped == 0 {
+					page.Problem = err.Error()
+				}
+				page.Dropped++
+				continue
+			}
+			page.Items = append(page.Items, b)
+		}
+		return page, nil
 	})
-	if err != nil {
+	var incomplete *model.Incomplete
+	if err != nil && !errors.As(err, &incomplete) {
 		return nil, err
+	}
+	if incomplete != nil {
+		cfg.Logger.Warn("provision: block listing incomplete", "provider", p.name, "err", err.Error())
 	}
 	// A block moving between pages while we read shows up twice.
 	out = dedupe(out)
@@ -141,7 +162,7 @@ func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.P
 		p.blocks, p.byID = out, nil
 		p.mu.Unlock()
 	}
-	return out, nil
+	return out, err
 }
 
 func isZeroQuery(q model.BlockQuery) bool {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Wire types of ProVision API v1 (target=ipam), spelled as the reference
@@ -376,24 +377,52 @@ func (p *Prefixes) UnmarshalJSON(b []byte) error {
 func phpMap[T any](b []byte) (map[string]T, error) {
 	b = bytes.TrimSpace(b)
 	out := map[string]T{}
-	switch {
-	case len(b) == 0 || string(b) == "null":
-		return out, nil
-	case b[0] == '[':
-		var list []T
-		if err := json.Unmarshal(b, &list); err != nil {
-			return nil, err
-		}
-		for i, v := range list {
-			out[strconv.Itoa(i)] = v
-		}
+	if len(b) == 0 || string(b) == "null" {
 		return out, nil
 	}
-	if err := json.Unmarshal(b, &out); err != nil {
+	// Read member by member, bounded: a report has a few families of at
+	// most 129 prefix lengths, and a million members must not be decoded
+	// before anyone counts them.
+	s := httpx.NewJSONStream(bytes.NewReader(b))
+	var (
+		more bool
+		err  error
+	)
+	if b[0] == '[' {
+		i := 0
+		_, more, err = s.Array(maxPHPMap, func() error {
+			var v T
+			if err := s.Decode(&v); err != nil {
+				return err
+			}
+			out[strconv.Itoa(i)] = v
+			i++
+			return nil
+		})
+	} else {
+		_, more, err = s.Object(maxPHPMap, func(key string) error {
+			var v T
+			if err := s.Decode(&v); err != nil {
+				return err
+			}
+			out[key] = v
+			return nil
+		})
+	}
+	if err == nil && more {
+		err = fmt.Errorf("more than %d members", maxPHPMap)
+	}
+	if err == nil {
+		err = s.End()
+	}
+	if err != nil {
 		return nil, err
 	}
 	return out, nil
 }
+
+// maxPHPMap bounds the members of a report map.
+const maxPHPMap = 4096
 
 // MaskUse is the use of one prefix length (or a family's totals).
 type MaskUse struct {

@@ -1,6 +1,7 @@
 package provision
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"math/big"
@@ -364,6 +365,44 @@ func FuzzDecimalAddr(f *testing.F) {
 		}
 		if AddrDecimal(a) != n.String() {
 			t.Fatalf("round trip %q -> %s -> %s", s, a, AddrDecimal(a))
+		}
+	})
+}
+
+// FuzzDecodeBlocksPage: the streaming action=get decoder never panics,
+// fails only with typed errors, keeps its bound, and agrees with the
+// whole-body decoders (parseEnvelope + phpList) wherever those succeed.
+func FuzzDecodeBlocksPage(f *testing.F) {
+	for _, s := range []string{`{"success":1,"data":` + fixtureBlocks + `}`, `{"data":{"1":{"id":"1","cidr":"::/0"}},"success":"1"}`,
+		`{"success":1,"data":{"id":2,"cidr":"10.0.0.0/8"}}`, `{"success":1,"data":null}`, `{"success":0,"message":"No blocks found"}`,
+		`{'success':0, 'message':'error message'}`, `{"success":1,"data":[{},{"id":"x"},7]}`, `[`, ``} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		const bound = 4
+		p, err := decodeBlocksPage(bytes.NewReader(body), bound)
+		if err != nil {
+			if !errors.Is(err, model.ErrBadResponse) && !errors.Is(err, model.ErrTooLarge) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if n := len(p.blocks) + p.dropped; n > bound || (p.overfull && n != bound) {
+			t.Fatalf("%d blocks read with a bound of %d (overfull %v)", n, bound, p.overfull)
+		}
+		if p.dropped > 0 && p.problem == "" {
+			t.Fatal("dropped without a reason")
+		}
+		env, eerr := parseEnvelope(body, func(msg string) error { return errors.New(msg) })
+		if eerr != nil || p.overfull {
+			return
+		}
+		if p.success == nil || !bool(*p.success) {
+			t.Fatalf("whole-body decoding says success, streaming says %v", p.success)
+		}
+		ws, werr := phpList[Block](env.Data)
+		if werr == nil && p.dropped == 0 && len(ws) != len(p.blocks) {
+			t.Fatalf("%d blocks streamed, %d decoded whole", len(p.blocks), len(ws))
 		}
 	})
 }

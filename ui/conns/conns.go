@@ -27,7 +27,7 @@ func Specs(ctx *pane.Context) []state.Spec {
 		src, name := s.Connections, s.Name
 		out = append(out, state.Spec{Key: Key(name), Fetch: func(c context.Context, p *model.Progress) (any, error) {
 			cs, err := src.Connections(c, p)
-			if err != nil {
+			if err != nil && !state.Partial(err) {
 				return nil, err
 			}
 			// Done here, off the UI goroutine: the pane compares
@@ -40,7 +40,7 @@ func Specs(ctx *pane.Context) []state.Spec {
 					cs[i].FingerprintKey = cs[i].Fingerprint()
 				}
 			}
-			return cs, nil
+			return cs, err
 		}})
 	}
 	return out

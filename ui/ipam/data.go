@@ -73,10 +73,10 @@ func Specs(ctx *pane.Context) []state.Spec {
 		out = append(out,
 			state.Spec{Key: Key(name, ResBlocks), Every: max(blocksEvery, ctx.Store.Interval()), Fetch: func(c context.Context, p *model.Progress) (any, error) {
 				bs, err := src.Blocks(c, model.BlockQuery{}, p)
-				if err != nil {
+				if err != nil && !state.Partial(err) {
 					return nil, err
 				}
-				return NewBlocks(name, bs), nil
+				return NewBlocks(name, bs), err
 			}},
 			state.Spec{Key: Key(name, ResUtilization), Fetch: func(c context.Context, _ *model.Progress) (any, error) {
 				v4, err := src.Utilization(c, model.UtilQuery{Family: model.IPv4})

@@ -46,18 +46,22 @@ type Entry struct {
 	Data      any       // last good data (nil until the first success)
 	FetchedAt time.Time // when Data was fetched
 	Err       error     // last error; nil after a success
-	ErrAt     time.Time
-	Loading   bool
-	Started   time.Time
-	Seq       uint64 // seq of the newest fetch; results with another seq are dropped
-	Progress  *model.Progress
-	Done      int // progress snapshot (pages done / total), taken on spinner ticks
-	Total     int
-	Failures  int       // consecutive failures, for backoff
-	NextAt    time.Time // when the next automatic fetch is due
-	RetryAt   time.Time // rate limited until (zero when not)
-	Loads     int       // successful loads so far
-	Due       bool      // a tick came while paused
+	// Incomplete says what Data lacks (items the provider sent that could
+	// not be read, a listing cut short at a bound); nil when Data is
+	// whole. It describes Data, so it stays while a later fetch fails.
+	Incomplete *model.Incomplete
+	ErrAt      time.Time
+	Loading    bool
+	Started    time.Time
+	Seq        uint64 // seq of the newest fetch; results with another seq are dropped
+	Progress   *model.Progress
+	Done       int // progress snapshot (pages done / total), taken on spinner ticks
+	Total      int
+	Failures   int       // consecutive failures, for backoff
+	NextAt     time.Time // when the next automatic fetch is due
+	RetryAt    time.Time // rate limited until (zero when not)
+	Loads      int       // successful loads so far
+	Due        bool      // a tick came while paused
 
 	spec   Spec
 	cancel context.CancelFunc
@@ -77,6 +81,14 @@ type FetchedMsg struct {
 	Data any
 	Err  error
 	At   time.Time
+}
+
+// Partial reports whether err comes with usable data (a *model.Incomplete:
+// some items could not be read, or the listing was cut short). A FetchFunc
+// returns such data together with the error; the store keeps both.
+func Partial(err error) bool {
+	var in *model.Incomplete
+	return errors.As(err, &in)
 }
 
 // TickMsg asks for the automatic refresh of Key; Seq ties it to the fetch
@@ -212,11 +224,14 @@ func (s *Store) Apply(m FetchedMsg) (current, dataChanged bool, next tea.Cmd) {
 	if at.IsZero() {
 		at = s.now()
 	}
-	if m.Err != nil {
+	var incomplete *model.Incomplete
+	if m.Err != nil && !errors.As(m.Err, &incomplete) {
 		e.Err, e.ErrAt = m.Err, at
 		e.Failures++
 	} else {
+		// A partial listing is data: shown, and marked with what it lacks.
 		e.Data, e.FetchedAt, e.Err, e.Failures, e.RetryAt = m.Data, at, nil, 0, time.Time{}
+		e.Incomplete = incomplete
 		e.Loads++
 		dataChanged = true
 	}

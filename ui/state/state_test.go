@@ -221,3 +221,38 @@ func TestTimersEndOnSupersedeAndClose(t *testing.T) {
 		}
 	})
 }
+
+func TestIncompleteKeepsDataAndMarksIt(t *testing.T) {
+	var (
+		data any
+		err  error
+	)
+	s := NewStore(15*time.Second, now)
+	k := Key{"p", "x"}
+	s.Register(Spec{Key: k, Fetch: func(context.Context, *model.Progress) (any, error) { return data, err }})
+	partial := &model.Incomplete{What: "connections", Got: 2, Dropped: 1}
+	data, err = []int{1, 2}, partial
+	current, changed, _ := s.Apply(run(t, s, k))
+	e := s.Get(k)
+	if !current || !changed || e.Err != nil || e.Incomplete != partial || e.Stale() || len(e.Data.([]int)) != 2 {
+		t.Fatalf("partial data: changed=%v %+v", changed, e)
+	}
+	if d := s.Delay(k); d != 15*time.Second || e.Failures != 0 {
+		t.Errorf("a partial listing is not a failure: delay %s, failures %d", d, e.Failures)
+	}
+	// A failure later: the data and what it lacks stay, marked stale.
+	data, err = nil, errors.New("boom")
+	s.Apply(run(t, s, k))
+	if !e.Stale() || e.Incomplete != partial || len(e.Data.([]int)) != 2 {
+		t.Fatalf("after a failure: %+v", e)
+	}
+	// A complete listing clears the mark.
+	data, err = []int{1, 2, 3}, nil
+	s.Apply(run(t, s, k))
+	if e.Incomplete != nil || e.Err != nil || len(e.Data.([]int)) != 3 {
+		t.Fatalf("after a complete listing: %+v", e)
+	}
+	if Partial(errors.New("x")) || !Partial(partial) || Partial(nil) {
+		t.Error("Partial")
+	}
+}

@@ -26,6 +26,9 @@ type World struct {
 	ListErr error
 	DoErr   error
 	ReadErr error
+	// ListWarn is returned together with the connections (a
+	// *model.Incomplete: the listing is partial).
+	ListWarn error
 	// ListDelay slows Connections (honouring ctx); Pages reports progress.
 	ListDelay time.Duration
 	Pages     int
@@ -212,7 +215,7 @@ func (w *World) Snapshot() []model.Connection {
 func (w *World) Connections(ctx context.Context, p *model.Progress) ([]model.Connection, error) {
 	w.mu.Lock()
 	w.ListCalls++
-	err, delay, pages := w.ListErr, w.ListDelay, max(w.Pages, 1)
+	err, warn, delay, pages := w.ListErr, w.ListWarn, w.ListDelay, max(w.Pages, 1)
 	w.mu.Unlock()
 	p.SetTotal(pages)
 	for i := 0; i < pages; i++ {
@@ -228,7 +231,7 @@ func (w *World) Connections(ctx context.Context, p *model.Progress) ([]model.Con
 	if err != nil {
 		return nil, err
 	}
-	return w.Snapshot(), nil
+	return w.Snapshot(), warn
 }
 
 // Connection implements model.ConnectionReader.
