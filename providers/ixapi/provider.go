@@ -210,50 +210,27 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			return err
 		},
 	)
-	var ls losses
+	var ls model.Losses
 	for i, t := range tasks {
-		tasks[i] = func(ctx context.Context) error { return ls.keep(t(ctx)) }
+		tasks[i] = func(ctx context.Context) error { return ls.Keep(t(ctx)) }
 	}
 	if err := p.runAll(ctx, prog, tasks); err != nil {
 		return nil, err
 	}
 	p.loadChanges(ctx, ix)
+	lost := ls.Err()
 	p.mu.Lock()
 	p.stampChanges(ix, true)
 	p.ix = ix
-	if refreshed && ls.in == nil {
+	if refreshed && lost == nil {
 		p.refAt = p.now() // an incomplete read is not reused
 	}
 	p.mu.Unlock()
-	if ls.in != nil {
-		p.client.cfg.Logger.Warn("ixapi: listing incomplete", "provider", p.name, "err", ls.in.Error())
-		return ix, ls.in
+	if lost != nil {
+		p.client.cfg.Logger.Warn("ixapi: listing incomplete", "provider", p.name, "err", lost.Error())
+		return ix, lost
 	}
 	return ix, nil
-}
-
-// losses gathers what the lists of one load could not read, so one
-// incomplete list neither fails the others nor goes unreported.
-type losses struct {
-	mu sync.Mutex
-	in *model.Incomplete
-}
-
-// keep records an *model.Incomplete and lets any other error through.
-func (l *losses) keep(err error) error {
-	var in *model.Incomplete
-	if !errors.As(err, &in) {
-		return err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.in == nil {
-		c := *in
-		l.in = &c
-	} else {
-		l.in.Merge(in)
-	}
-	return nil
 }
 
 func isIncomplete(err error) bool {

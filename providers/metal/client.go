@@ -172,33 +172,40 @@ func (c *Client) mutate(ctx context.Context, method, path string, body, out any)
 
 // --- organizations and projects ---
 
+// The collections noctop lists: where their items are, and what makes an
+// item usable (an id the API can be asked about again).
+var (
+	organizations    = list[Organization]{key: "organizations", what: "organization", id: func(o *Organization) string { return usable(o.ID) }}
+	projects         = list[Project]{key: "projects", what: "project", id: func(p *Project) string { return usable(p.ID) }}
+	interconnections = list[Interconnection]{key: "interconnections", what: "interconnection", id: func(ic *Interconnection) string { return usable(ic.ID) }}
+	ports            = list[InterconnectionPort]{key: "ports", what: "port", id: func(p *InterconnectionPort) string { return usable(portID(p)) }}
+	virtualCircuits  = list[VirtualCircuit]{key: "virtual_circuits", what: "virtual circuit", id: func(vc *VirtualCircuit) string { return vc.ID() }}
+	events           = list[Event]{key: "events", what: "event", id: func(e *Event) string { return e.ID }}
+	virtualNetworks  = list[VirtualNetwork]{key: "virtual_networks", what: "virtual network", id: func(v *VirtualNetwork) string { return usable(v.ID) }}
+	vrfs             = list[Vrf]{key: "vrfs", what: "VRF", id: func(v *Vrf) string { return usable(v.ID) }}
+)
+
+// usable is id when it is a Metal UUID, else "".
+func usable(id string) string {
+	if validID.MatchString(id) {
+		return id
+	}
+	return ""
+}
+
 // ListOrganizations returns every organization the token can see
 // (GET /organizations, paged).
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
-	return listPaged(ctx, c, PathOrganizations, nil, nil, func(b []byte) ([]Organization, *Meta, error) {
-		var out OrganizationList
-		err := json.Unmarshal(b, &out)
-		return out.Organizations, out.Meta, err
-	})
+	return listPaged(ctx, c, PathOrganizations, nil, nil, organizations)
 }
 
 // ListProjects returns every project the token is a member of
 // (GET /projects, paged).
 func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
-	return listPaged(ctx, c, PathProjects, nil, nil, func(b []byte) ([]Project, *Meta, error) {
-		var out ProjectList
-		err := json.Unmarshal(b, &out)
-		return out.Projects, out.Meta, err
-	})
+	return listPaged(ctx, c, PathProjects, nil, nil, projects)
 }
 
 // --- interconnections ---
-
-func decodeInterconnections(b []byte) ([]Interconnection, *Meta, error) {
-	var out InterconnectionList
-	err := json.Unmarshal(b, &out)
-	return out.Interconnections, out.Meta, err
-}
 
 // ListOrganizationInterconnections returns an organization's
 // interconnections (GET /organizations/{id}/connections), those of one
@@ -215,7 +222,7 @@ func (c *Client) ListOrganizationInterconnections(ctx context.Context, orgID, pr
 		}
 		q = url.Values{"project": {projectID}}
 	}
-	return listPaged(ctx, c, path, q, p, decodeInterconnections)
+	return listPaged(ctx, c, path, q, p, interconnections)
 }
 
 // ListProjectInterconnections returns GET /projects/{id}/connections: the
@@ -226,7 +233,7 @@ func (c *Client) ListProjectInterconnections(ctx context.Context, projectID stri
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, p, decodeInterconnections)
+	return listPaged(ctx, c, path, nil, p, interconnections)
 }
 
 // GetInterconnection reads one interconnection (GET /connections/{id}).
@@ -298,8 +305,7 @@ func (c *Client) ListInterconnectionPorts(ctx context.Context, connID string) ([
 	if err != nil {
 		return nil, err
 	}
-	var out InterconnectionPortList
-	return out.Ports, c.get(ctx, path, nil, &out)
+	return listWhole(ctx, c, path, nil, ports)
 }
 
 // GetInterconnectionPort reads one port (GET /connections/{id}/ports/{id}).
@@ -321,8 +327,7 @@ func (c *Client) ListInterconnectionVirtualCircuits(ctx context.Context, connID 
 	if err != nil {
 		return nil, err
 	}
-	var out VirtualCircuitList
-	return out.VirtualCircuits, c.get(ctx, path, nil, &out)
+	return listWhole(ctx, c, path, nil, virtualCircuits)
 }
 
 // ListInterconnectionPortVirtualCircuits returns a port's virtual circuits
@@ -332,8 +337,7 @@ func (c *Client) ListInterconnectionPortVirtualCircuits(ctx context.Context, con
 	if err != nil {
 		return nil, err
 	}
-	var out VirtualCircuitList
-	return out.VirtualCircuits, c.get(ctx, path, nil, &out)
+	return listWhole(ctx, c, path, nil, virtualCircuits)
 }
 
 // CreateInterconnectionPortVirtualCircuit creates a VC on a dedicated port
@@ -392,12 +396,6 @@ func (c *Client) DeleteVirtualCircuit(ctx context.Context, id string) (VirtualCi
 
 // --- events ---
 
-func decodeEvents(b []byte) ([]Event, *Meta, error) {
-	var out EventList
-	err := json.Unmarshal(b, &out)
-	return out.Events, out.Meta, err
-}
-
 // ListInterconnectionEvents returns an interconnection's events
 // (GET /connections/{id}/events, paged).
 func (c *Client) ListInterconnectionEvents(ctx context.Context, connID string) ([]Event, error) {
@@ -405,7 +403,7 @@ func (c *Client) ListInterconnectionEvents(ctx context.Context, connID string) (
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+	return listPaged(ctx, c, path, nil, nil, events)
 }
 
 // ListInterconnectionPortEvents returns a port's events
@@ -415,7 +413,7 @@ func (c *Client) ListInterconnectionPortEvents(ctx context.Context, connID, port
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+	return listPaged(ctx, c, path, nil, nil, events)
 }
 
 // ListVirtualCircuitEvents returns a VC's events
@@ -425,7 +423,7 @@ func (c *Client) ListVirtualCircuitEvents(ctx context.Context, vcID string) ([]E
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+	return listPaged(ctx, c, path, nil, nil, events)
 }
 
 // --- metros, virtual networks, VRFs ---
@@ -459,8 +457,7 @@ func (c *Client) ListProjectVirtualNetworks(ctx context.Context, projectID, metr
 	if metro != "" {
 		q = url.Values{"metro": {metro}}
 	}
-	var out VirtualNetworkList
-	return out.VirtualNetworks, c.get(ctx, path, q, &out)
+	return listWhole(ctx, c, path, q, virtualNetworks)
 }
 
 // GetVrf reads the VRF a VRF VC refers to (GET /vrfs/{id}).
@@ -484,8 +481,7 @@ func (c *Client) ListProjectVrfs(ctx context.Context, projectID, metro string) (
 	if metro != "" {
 		q = url.Values{"metro": {metro}}
 	}
-	var out VrfList
-	return out.Vrfs, c.get(ctx, path, q, &out)
+	return listWhole(ctx, c, path, q, vrfs)
 }
 
 // send sends a planned request verbatim, once.

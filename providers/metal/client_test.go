@@ -146,7 +146,7 @@ func TestPaging(t *testing.T) {
 					"1": projectsPage([]int{1, 2}, `{"next":{"href":"/metal/v1/projects?page=2"},"total":50}`),
 					"2": projectsPage([]int{3}, `{"total":50}`),
 				}
-			}, wantN: 3, wantCalls: 2},
+			}, wantN: 3, wantCalls: 2, wantErr: model.ErrBadResponse, errText: "projects truncated at 3 items: the server reports 50 projects but its pages ended after 3"},
 		{name: "an empty page ends it",
 			pages: func(string) map[string]string {
 				return map[string]string{
@@ -161,7 +161,7 @@ func TestPaging(t *testing.T) {
 					"1": projectsPage([]int{1, 2}, `{"next":{"href":"/metal/v1/projects?page=2"}}`),
 					"2": projectsPage([]int{3, 4}, `{"next":{"href":"/metal/v1/projects?per_page=100&page=1"}}`),
 				}
-			}, wantCalls: 2, wantErr: model.ErrBadResponse, errText: "repeats a page"},
+			}, wantN: 4, wantCalls: 2, wantErr: model.ErrBadResponse, errText: "next link at page 2 points back to page 1"},
 		{name: "endless next links hit the page cap",
 			pages: func(string) map[string]string {
 				m := map[string]string{}
@@ -169,7 +169,7 @@ func TestPaging(t *testing.T) {
 					m[fmt.Sprint(i)] = projectsPage([]int{i}, fmt.Sprintf(`{"next":{"href":"/metal/v1/projects?page=%d"}}`, i+1))
 				}
 				return m
-			}, opts: []Option{httpx.WithBounds(httpx.Bounds{MaxPages: 4})}, wantCalls: 4, wantErr: model.ErrTooLarge},
+			}, opts: []Option{httpx.WithBounds(httpx.Bounds{MaxPages: 4})}, wantN: 4, wantCalls: 4, wantErr: model.ErrTooLarge, errText: "stopped after 4 pages"},
 		{name: "a per_page cap: the page count follows the served size",
 			pages: func(string) map[string]string {
 				return map[string]string{
@@ -185,15 +185,15 @@ func TestPaging(t *testing.T) {
 					"1": projectsPage([]int{1, 2}, `{"next":{"href":"/metal/v1/projects?page=2"}}`),
 					"2": projectsPage([]int{3, 4}, `{}`),
 				}
-			}, opts: []Option{httpx.WithBounds(httpx.Bounds{MaxItems: 3})}, wantCalls: 2, wantErr: model.ErrTooLarge},
+			}, opts: []Option{httpx.WithBounds(httpx.Bounds{MaxItems: 3})}, wantN: 3, wantCalls: 2, wantErr: model.ErrTooLarge, errText: "more than max_items (3)"},
 		{name: "no meta: one page",
 			pages: func(string) map[string]string {
 				return map[string]string{"1": `{"projects":[` + project(1) + `]}`}
 			}, wantN: 1, wantCalls: 1},
 		{name: "a page that is not JSON",
 			pages: func(string) map[string]string { return map[string]string{"1": `{"projects":[{"id":`} },
-			// A GET with a broken body is sent once more (httpx), then fails.
-			wantCalls: 2, wantErr: model.ErrBadResponse},
+			// The body arrived whole and is not JSON: not asked again.
+			wantCalls: 1, wantErr: model.ErrBadResponse},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -231,6 +231,11 @@ func TestPaging(t *testing.T) {
 				if !errors.Is(err, c.wantErr) || !strings.Contains(err.Error(), c.errText) {
 					t.Fatalf("err %v, want %v containing %q", err, c.wantErr, c.errText)
 				}
+				// A listing cut short keeps what it read (*model.Incomplete).
+				var in *model.Incomplete
+				if errors.As(err, &in) != (c.wantN > 0) || len(got) != c.wantN {
+					t.Fatalf("%d items with %T %v, want %d", len(got), err, err, c.wantN)
+				}
 				return
 			}
 			if err != nil {
@@ -238,9 +243,6 @@ func TestPaging(t *testing.T) {
 			}
 			if len(got) != c.wantN {
 				t.Fatalf("%d items, want %d", len(got), c.wantN)
-			}
-			if c.wantCalls < len(pages) && len(got) > 0 && strings.Contains(c.name, "no more pages") && !strings.Contains(logs.String(), "not following") {
-				t.Errorf("the refused next link was not logged: %s", logs.String())
 			}
 		})
 	}
@@ -416,9 +418,11 @@ func TestDecodingFixtures(t *testing.T) {
 	if orgID(ic.Organization) != uuidC || len(ic.Ports) != 2 || ic.Ports[0].VirtualCircuits[0].ID() != uuidC || !bytes.Contains(ic.Raw(), []byte(`"da-core-1"`)) {
 		t.Fatalf("interconnection %+v", ic)
 	}
+	// The null item cannot be read: counted and said, the others kept.
 	vcs, err := c.ListInterconnectionVirtualCircuits(ctxT(t), uuidA)
-	if err != nil {
-		t.Fatal(err)
+	var in *model.Incomplete
+	if !errors.As(err, &in) || in.Dropped != 1 || !strings.Contains(err.Error(), "1 of 5 virtual circuits could not be read: virtual circuit without an id") {
+		t.Fatalf("listing with a null item: %v", err)
 	}
 	kinds := []string{}
 	for _, vc := range vcs {
@@ -431,7 +435,7 @@ func TestDecodingFixtures(t *testing.T) {
 			kinds = append(kinds, "none")
 		}
 	}
-	if strings.Join(kinds, ",") != "vlan,vrf,vrf,vlan,none" {
+	if strings.Join(kinds, ",") != "vlan,vrf,vrf,vlan" {
 		t.Fatalf("oneOf branches %v", kinds)
 	}
 	if vcs[0].NNIVlan() != 1234 || connOfPortHref(vcs[0].Port().Href) != uuidA || portID(vcs[0].Port()) != uuidB || projectID(vcs[0].Project()) != uuidD {

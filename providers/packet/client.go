@@ -125,6 +125,19 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 // BaseURL returns the API base URL.
 func (c *Client) BaseURL() string { return c.api.BaseURL() }
 
+// The collections noctop lists: the key their items are under, and the
+// noun for messages.
+var (
+	projects             = list[Project, *Project]{key: "projects", what: "project"}
+	facilities           = list[Facility, *Facility]{key: "facilities", what: "facility"}
+	devices              = list[Device, *Device]{key: "devices", what: "device"}
+	bgpSessions          = list[BGPSession, *BGPSession]{key: "bgp_sessions", what: "BGP session"}
+	events               = list[Event, *Event]{key: "events", what: "event"}
+	hardwareReservations = list[HardwareReservation, *HardwareReservation]{key: "hardware_reservations", what: "hardware reservation"}
+	virtualNetworks      = list[VirtualNetwork, *VirtualNetwork]{key: "virtual_networks", what: "virtual network"}
+	ipReservations       = list[IPReservation, *IPReservation]{key: "ip_addresses", what: "IP reservation"}
+)
+
 // validID accepts Packet identifiers (UUIDs); anything else (slashes,
 // dots, empty) would change the request path.
 var validID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$`)
@@ -154,7 +167,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 
 // ListProjects returns every project the token sees (GET /projects).
 func (c *Client) ListProjects(ctx context.Context, prog *model.Progress) ([]Project, error) {
-	return listAll[Project](ctx, c, "/projects", "projects", nil, prog)
+	return projects.all(ctx, c, "/projects", nil, prog)
 }
 
 // ListOrganizationProjects returns an organisation's projects
@@ -164,7 +177,7 @@ func (c *Client) ListOrganizationProjects(ctx context.Context, orgID string, pro
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Project](ctx, c, p, "projects", nil, prog)
+	return projects.all(ctx, c, p, nil, prog)
 }
 
 // GetProject reads one project (GET /projects/{id}).
@@ -179,11 +192,7 @@ func (c *Client) GetProject(ctx context.Context, id string) (Project, error) {
 
 // ListFacilities returns every facility (GET /facilities; not paged).
 func (c *Client) ListFacilities(ctx context.Context) ([]Facility, error) {
-	pg, err := c.getPage(ctx, "/facilities", "facilities", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[Facility](pg.items), nil
+	return facilities.whole(ctx, c, "/facilities", nil)
 }
 
 // ListProjectFacilities returns the facilities available to a project
@@ -193,7 +202,7 @@ func (c *Client) ListProjectFacilities(ctx context.Context, projectID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Facility](ctx, c, p, "facilities", nil, nil)
+	return facilities.all(ctx, c, p, nil, nil)
 }
 
 // --- Devices ---
@@ -209,7 +218,7 @@ func (c *Client) ListProjectDevices(ctx context.Context, projectID string, prog 
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Device](ctx, c, p, "devices", deviceQuery(), prog)
+	return devices.all(ctx, c, p, deviceQuery(), prog)
 }
 
 // ListOrganizationDevices returns the devices of every project of an
@@ -219,7 +228,7 @@ func (c *Client) ListOrganizationDevices(ctx context.Context, orgID string, prog
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Device](ctx, c, p, "devices", deviceQuery(), prog)
+	return devices.all(ctx, c, p, deviceQuery(), prog)
 }
 
 // GetDevice reads one device with its facility, plan and ports
@@ -258,11 +267,7 @@ func (c *Client) ListProjectBGPSessions(ctx context.Context, projectID string) (
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "bgp_sessions", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[BGPSession](pg.items), nil
+	return bgpSessions.whole(ctx, c, p, nil)
 }
 
 // ListDeviceBGPSessions returns a device's BGP sessions
@@ -272,11 +277,7 @@ func (c *Client) ListDeviceBGPSessions(ctx context.Context, deviceID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "bgp_sessions", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[BGPSession](pg.items), nil
+	return bgpSessions.whole(ctx, c, p, nil)
 }
 
 // GetBGPSession reads one session (GET /bgp/sessions/{id}).
@@ -410,7 +411,7 @@ func (c *Client) listEvents(ctx context.Context, path string, max int) ([]Event,
 	if max <= 0 {
 		max = c.cfg.maxEvents
 	}
-	return listFirst[Event](ctx, c, path, "events", nil, max)
+	return events.first(ctx, c, path, nil, max)
 }
 
 // GetEvent reads one event (GET /events/{id}).
@@ -439,7 +440,7 @@ func (c *Client) ListHardwareReservations(ctx context.Context, projectID string)
 		return nil, err
 	}
 	q := url.Values{"include": {"facility,plan,device"}}
-	return listAll[HardwareReservation](ctx, c, p, "hardware_reservations", q, nil)
+	return hardwareReservations.all(ctx, c, p, q, nil)
 }
 
 // ListVirtualNetworks returns a project's virtual networks (VLANs)
@@ -449,11 +450,7 @@ func (c *Client) ListVirtualNetworks(ctx context.Context, projectID string) ([]V
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "virtual_networks", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[VirtualNetwork](pg.items), nil
+	return virtualNetworks.whole(ctx, c, p, nil)
 }
 
 // ListIPReservations returns a project's IP reservations with their
@@ -463,11 +460,7 @@ func (c *Client) ListIPReservations(ctx context.Context, projectID string) ([]IP
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "ip_addresses", url.Values{"include": {"facility"}})
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[IPReservation](pg.items), nil
+	return ipReservations.whole(ctx, c, p, url.Values{"include": {"facility"}})
 }
 
 // --- Mutations (each sent once, never retried) ---
