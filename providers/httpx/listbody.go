@@ -36,8 +36,32 @@ type ListBody[T any] struct {
 	// whether to keep it (it still needs an id).
 	Salvage func(raw json.RawMessage, why *ValueError) (T, bool)
 	// Member reads any other member's value (it must consume it); nil:
-	// skipped.
+	// skipped. OptionalMember makes one.
 	Member func(key string, s *JSONStream) error
+	// Missing says why an item without an id is dropped (default: What
+	// + " without an id").
+	Missing string
+}
+
+// OptionalMember is a ListBody.Member that reads the member called name
+// (case-insensitively) into *dst and skips the others. A value of the
+// wrong type leaves *dst as it is: a page's meta or pagination only
+// costs the page count when garbled, never the page.
+func OptionalMember[M any](name string, dst **M) func(key string, s *JSONStream) error {
+	return func(key string, s *JSONStream) error {
+		if !strings.EqualFold(key, name) {
+			return s.Skip()
+		}
+		var m *M
+		err := s.Decode(&m)
+		if errors.As(err, new(*ValueError)) {
+			return nil
+		}
+		if err == nil {
+			*dst = m
+		}
+		return err
+	}
 }
 
 // Decode reads the page from r.
@@ -124,6 +148,9 @@ func (b ListBody[T]) item(s *JSONStream, p *Page[T]) error {
 			p.Problem = fmt.Sprintf("%s not readable (%s)", b.What, verr.Msg)
 		default:
 			p.Problem = b.What + " without an id"
+			if b.Missing != "" {
+				p.Problem = b.Missing
+			}
 			if verr != nil {
 				p.Problem += " (" + verr.Msg + ")"
 			}

@@ -2,7 +2,6 @@ package metal
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -110,18 +109,7 @@ func readList[T any](ctx context.Context, c *Client, target string, max int, l l
 func decodeList[T any](r io.Reader, max int, l list[T], meta **Meta) (httpx.Page[T], error) {
 	body := httpx.ListBody[T]{Key: l.key, What: l.what, Max: max, ID: l.id}
 	if meta != nil {
-		body.Member = func(key string, s *httpx.JSONStream) error {
-			if !strings.EqualFold(key, "meta") {
-				return s.Skip()
-			}
-			var m *Meta
-			err := s.Decode(&m)
-			if errors.As(err, new(*httpx.ValueError)) {
-				return nil
-			}
-			*meta = m
-			return err
-		}
+		body.Member = httpx.OptionalMember("meta", meta)
 	}
 	return body.Decode(r)
 }

@@ -3,7 +3,6 @@ package packet
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -52,18 +51,7 @@ func (l list[T, PT]) decode(r io.Reader, max int, meta **Meta) (httpx.Page[T], e
 		},
 	}
 	if meta != nil {
-		body.Member = func(key string, s *httpx.JSONStream) error {
-			if !strings.EqualFold(key, "meta") {
-				return s.Skip()
-			}
-			var m *Meta
-			err := s.Decode(&m)
-			if errors.As(err, new(*httpx.ValueError)) {
-				return nil
-			}
-			*meta = m
-			return err
-		}
+		body.Member = httpx.OptionalMember("meta", meta)
 	}
 	return body.Decode(r)
 }
