@@ -41,11 +41,9 @@ type Client struct {
 }
 
 type config struct {
-	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithMaxItems ...
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithBounds ...
 	concurrency    int
 	perPage        int
-	maxPages       int
-	maxItems       int
 	token          string
 	orgID          string
 	projectID      string
@@ -53,7 +51,7 @@ type config struct {
 
 // Option configures a Client or a Provider: the shared httpx options
 // (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock,
-// httpx.WithMaxItems, httpx.WithMaxPages ...) and Metal's own below.
+// httpx.WithBounds ...) and Metal's own below.
 type Option = httpx.Option
 
 func own(f func(*config)) Option { return httpx.Own(f) }
@@ -98,11 +96,10 @@ func newConfig(opts []Option) (config, error) {
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
-	// One listing reads at most this much (httpx.WithMaxPages,
-	// httpx.WithMaxItems); going past either is an error wrapping
-	// model.ErrTooLarge, never a silently shortened list.
+	// One listing reads at most this much (httpx.WithBounds, the
+	// config's max_items and listing_timeout); past it the listing is
+	// marked incomplete (*model.Incomplete), never silently short.
 	cfg.Bounds = cfg.Bounds.WithDefaults()
-	cfg.maxPages, cfg.maxItems = cfg.Bounds.MaxPages, cfg.Bounds.MaxItems
 	return cfg, nil
 }
 

@@ -99,6 +99,11 @@ func newConfig(opts []Option) (config, error) {
 	if cfg.maxEvents < 1 {
 		cfg.maxEvents = DefaultMaxEvents
 	}
+	// One listing reads at most this much (httpx.WithBounds, the config's
+	// max_items and listing_timeout); past it the listing is marked
+	// incomplete (*model.Incomplete), never silently short. An answer that
+	// is not paged is decoded up to MaxItems, not further.
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	return cfg, nil
 }
 

@@ -45,8 +45,10 @@ func devicesJSON(from, to int) string {
 // Built once, so the server's writes do not count in the client's
 // allocations.
 var (
-	millionDevices  = []byte(`{"devices":[` + string(hostile.EmptyObjects(1_000_000)) + `],"meta":{"total":1000000,"last_page":1}}`)
-	millionSessions = []byte(`{"bgp_sessions":[` + string(hostile.EmptyObjects(1_000_000)) + `]}`)
+	millionDevices = []byte(`{"devices":[` + string(hostile.EmptyObjects(1_000_000)) + `],"meta":{"total":1000000,"last_page":1}}`)
+	// One more than the default max_items: the bound applies to an
+	// answer that is not paged too.
+	millionSessions = []byte(`{"bgp_sessions":[` + string(hostile.EmptyObjects(1_000_001)) + `]}`)
 )
 
 // hostilePacket serves mode on the project's devices or sessions; the
@@ -249,7 +251,7 @@ func TestHostileSessionList(t *testing.T) {
 		wantIs     error
 	}{
 		{mode: "sessions: 1M {}", wantIs: model.ErrBadResponse,
-			wantErr: []string{"pkt: none of 1000000 bgp sessions could be read: BGP session without an id"}},
+			wantErr: []string{"pkt: none of 1000000 bgp sessions could be read: BGP session without an id", "the server sent more than max_items (1000000) in one answer"}},
 		{mode: "sessions: 1M {}", opts: []Option{httpx.WithBounds(httpx.Bounds{MaxItems: 1000})}, wantIs: model.ErrBadResponse,
 			wantErr: []string{"none of 1000 bgp sessions could be read", "the server sent more than max_items (1000) in one answer"}},
 		{mode: "sessions: wrong types in every field", wantIs: model.ErrBadResponse,
