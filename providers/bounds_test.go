@@ -6,8 +6,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // max_items in a provider's config bounds its listings: the demo has more
@@ -62,5 +65,21 @@ func TestMaxItemsReachesEveryProvider(t *testing.T) {
 	}
 	if len(kinds) != len(Kinds) {
 		t.Fatalf("only %d kinds of %d checked (%d listings)", len(kinds), len(Kinds), listed)
+	}
+}
+
+// A table's timeout, max_items and listing_timeout become the Settings
+// every kind's constructor receives (the one way bounds reach a client).
+func TestSettingsFromConfig(t *testing.T) {
+	c := config.Provider{Name: "x", Timeout: config.Duration{Duration: 7 * time.Second}, MaxItems: 5000,
+		ListingTimeout: config.Duration{Duration: 30 * time.Second}}
+	s := settingsOf(c, nil)
+	if s.Timeout != 7*time.Second || s.Bounds != (httpx.Bounds{MaxItems: 5000, Deadline: 30 * time.Second}) {
+		t.Fatalf("settings %+v", s)
+	}
+	// Unset keys leave the kind's defaults in place (ProVision's own
+	// item bound, say): zero fields override nothing.
+	if b := (httpx.Bounds{MaxItems: 2_000_000}).Override(settingsOf(config.Provider{}, nil).Bounds); b.MaxItems != 2_000_000 {
+		t.Fatalf("an unset max_items replaced the kind's default: %+v", b)
 	}
 }

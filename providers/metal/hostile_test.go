@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -277,5 +278,33 @@ func TestHostileListingPeakRSS(t *testing.T) {
 				t.Fatalf("peak RSS %d MiB: %s", hwm, res)
 			}
 		})
+	}
+}
+
+// listing_timeout (httpx.WithBounds Deadline) bounds the whole listing: a
+// server that answers every page slowly, with a next link every time, is
+// cut off at the deadline with what it sent.
+func TestHostileListingDeadline(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != listingPath {
+			hostileMetal("")(w, r)
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		select {
+		case <-time.After(150 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		fmt.Fprintf(w, `{"interconnections":[%s],"meta":{"next":{"href":"%s?page=%d&per_page=1"}}}`, hostileIC(page), listingPath, page+1)
+	})
+	p, counter := hostileProvider(t, h, WithPerPage(1), httpx.WithBounds(httpx.Bounds{Deadline: time.Second}))
+	start := time.Now()
+	rows, err := p.Connections(context.Background(), nil)
+	took := time.Since(start)
+	var in *model.Incomplete
+	if !errors.As(err, &in) || !errors.Is(err, context.DeadlineExceeded) || len(rows) < 3 || counter.N() > 8 || took > 3*time.Second ||
+		!strings.Contains(err.Error(), "the listing took longer than 1s") {
+		t.Fatalf("%d rows after %d listing requests in %s: %v", len(rows), counter.N(), took, err)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -358,5 +359,33 @@ func TestHostileListingPeakRSS(t *testing.T) {
 				t.Fatalf("peak RSS %d MiB: %s", hwm, res)
 			}
 		})
+	}
+}
+
+// listing_timeout (httpx.WithBounds Deadline) bounds the whole listing: a
+// server that answers every page slowly, and never says how many there
+// are, is cut off at the deadline with what it sent.
+func TestHostileListingDeadline(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != devicesPath {
+			hostilePacket("")(w, r)
+			return
+		}
+		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+		select {
+		case <-time.After(150 * time.Millisecond):
+		case <-r.Context().Done():
+			return
+		}
+		fmt.Fprintf(w, `{"devices":[%s]}`, hostileDevice(page))
+	})
+	p, devices, _ := hostileProvider(t, h, WithPageSize(1), httpx.WithBounds(httpx.Bounds{Deadline: time.Second}))
+	start := time.Now()
+	nodes, err := p.Inventory(context.Background(), nil)
+	took := time.Since(start)
+	var in *model.Incomplete
+	if n := servers(t, nodes); !errors.As(err, &in) || !errors.Is(err, context.DeadlineExceeded) || n < 3 || devices.N() > 8 || took > 3*time.Second ||
+		!strings.Contains(err.Error(), "the listing took longer than 1s") {
+		t.Fatalf("%d servers after %d device listing requests in %s: %v", n, devices.N(), took, err)
 	}
 }
