@@ -112,3 +112,33 @@ func TestListBodyStopsReading(t *testing.T) {
 type failingReader struct{}
 
 func (failingReader) Read([]byte) (int, error) { return 0, errors.New("read past the bound") }
+
+// Any bytes: no panic, errors typed, every item kept identified, never
+// more than Max, and every item dropped accounted for with a reason.
+func FuzzListBody(f *testing.F) {
+	f.Add([]byte(`{"things":[{"id":"a","size":1},{"id":""},7,null],"meta":{"total":2}}`), true)
+	f.Add([]byte(`{"THINGS":[{"id":"a","size":"x"}],"things":null}`), false)
+	f.Add([]byte(`{"things":[[[[[[[]]]]]]]}`), true)
+	f.Add([]byte(`{"meta":{"next":{"href":"x"}}`), false)
+	f.Fuzz(func(t *testing.T, b []byte, salvage bool) {
+		body := thingBody(salvage)
+		p, err := body.Decode(strings.NewReader(string(b)))
+		if err != nil {
+			if !errors.Is(err, model.ErrBadResponse) && !errors.Is(err, model.ErrTooLarge) {
+				t.Fatalf("untyped error %v", err)
+			}
+			return
+		}
+		if len(p.Items) > body.Max {
+			t.Fatalf("%d items, max %d", len(p.Items), body.Max)
+		}
+		for _, it := range p.Items {
+			if it.ID == "" {
+				t.Fatalf("kept an item without an id: %+v", it)
+			}
+		}
+		if p.Dropped > 0 && p.Problem == "" {
+			t.Fatal("dropped without a reason")
+		}
+	})
+}
