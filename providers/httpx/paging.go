@@ -135,15 +135,7 @@ func Offsets[T any](ctx context.Context, l Listing[T], fetch func(ctx context.Co
 	r.pages++
 	n := first.count()
 	step := l.Limit
-	switch {
-	case n == 0:
-		l.Progress.SetTotal(1)
-		l.Progress.Add(1)
-		return r.finish()
-	case first.Overfull:
-		l.Progress.Add(1)
-		r.add(&first)
-		r.overfull(step)
+	if r.alone(&first, step) {
 		return r.finish()
 	}
 	if first.TotalKnown && first.Total > r.b.MaxItems {
@@ -211,15 +203,7 @@ func Numbered[T any](ctx context.Context, l Listing[T], fetch func(ctx context.C
 	r.pages++
 	n := first.count()
 	perPage := l.Limit
-	switch {
-	case n == 0:
-		l.Progress.SetTotal(1)
-		l.Progress.Add(1)
-		return r.finish()
-	case first.Overfull:
-		l.Progress.Add(1)
-		r.add(&first)
-		r.overfull(perPage)
+	if r.alone(&first, perPage) {
 		return r.finish()
 	}
 	where := func(i int) string { return fmt.Sprintf("page %d", i+1) }
@@ -358,6 +342,22 @@ type stopListing struct {
 }
 
 func (s *stopListing) Error() string { return s.reason }
+
+// alone reports whether the first page ends the listing by itself (it is
+// empty, or holds more than the limit asked for), and keeps it if so.
+func (r *run[T]) alone(first *Page[T], limit int) bool {
+	switch {
+	case first.count() == 0:
+		r.l.Progress.SetTotal(1)
+	case first.Overfull:
+		r.add(first)
+		r.overfull(limit)
+	default:
+		return false
+	}
+	r.l.Progress.Add(1)
+	return true
+}
 
 // run is the state of one listing.
 type run[T any] struct {
