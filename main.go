@@ -15,10 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -28,8 +25,8 @@ import (
 	"github.com/noctop/noctop/providers"
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/kind"
 	"github.com/noctop/noctop/ui"
-	"github.com/noctop/noctop/ui/export"
 	"github.com/noctop/noctop/ui/keys"
 )
 
@@ -63,7 +60,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	// Current values are the defaults, so flags given before a subcommand
 	// survive the subcommand's own flag set.
 	fs.StringVar(&g.configPath, "config", g.configPath, "config file (default $XDG_CONFIG_HOME/noctop/config.toml; none found means demo mode)")
-	fs.BoolVar(&g.demo, "demo", g.demo, "run against the embedded simulators even if a config file exists")
+	fs.BoolVar(&g.demo, "demo", g.demo, "run against the embedded simulators instead of the configured providers (the config's [ui] and [keys] still apply)")
 	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "disable every mutation (approve, reject, assign, delete ...)")
 	fs.StringVar(&g.logPath, "log", g.logPath, "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
 	fs.BoolVar(&g.showVersion, "version", g.showVersion, "print the version and exit")
@@ -76,9 +73,13 @@ const usage = `noctop — a terminal dashboard for interconnection networks
 
 Usage:
   noctop [flags]                          open the dashboard (demo mode when no config file exists)
-  noctop get connections|blocks [--provider NAME] [-o table|json|csv]
-  noctop get utilization [--provider NAME] [-o table|json]
-  noctop sim [flags]                      run the simulators on 127.0.0.1 and print their URLs
+  noctop get WHAT [--provider NAME] [-o table|json|csv]
+                                          WHAT: connections, approvals, ports, devices, bgp,
+                                          blocks, utilization, masks, traffic, events
+                                          (noctop get prints the details)
+  noctop sim [--listen HOST:PORT|NAME=HOST:PORT,...]
+                                          run the simulators on 127.0.0.1; print their URLs,
+                                          credentials and a config.toml pointing at them
   noctop --version
 
 Flags:
@@ -108,7 +109,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "get":
 		return runGet(g, rest[1:], stdout, stderr)
 	case "sim":
-		return runSim(g, rest[1:], stdout, stderr)
+		ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer cancel()
+		return runSim(ctx, g, rest[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "noctop: unknown command %q\n\n", rest[0])
 		fs.Usage()
@@ -197,11 +200,6 @@ var observeDemo func(kind string, r *http.Request)
 
 // loadConfig decides between a config file and the demo.
 func loadConfig(g globalFlags) (*config.Config, bool, error) {
-	if g.demo {
-		c := &config.Config{}
-		c.Defaults()
-		return c, true, nil
-	}
 	path := g.configPath
 	if path == "" {
 		path = config.DefaultPath()
@@ -211,7 +209,12 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 			return c, true, nil
 		}
 	}
-	c, err := config.Load(path, os.Getenv)
+	// --demo replaces only the providers: the file's [ui] and [keys] apply.
+	load := config.Load
+	if g.demo {
+		load = config.LoadWithoutProviders
+	}
+	c, err := load(path, os.Getenv, providers.Kinds)
 	if err != nil {
 		return nil, false, err
 	}
@@ -221,6 +224,9 @@ func loadConfig(g globalFlags) (*config.Config, bool, error) {
 			at = ke.Path()
 		}
 		return nil, false, c.ErrorAt(err.Error(), at...)
+	}
+	if g.demo {
+		return c, true, nil
 	}
 	if len(c.Providers) == 0 {
 		return nil, false, &config.Error{File: path, Msg: "no [[provider]] configured (remove the file or use --demo to try the simulators)"}
@@ -300,185 +306,25 @@ func dashboardOptions(e *env) ui.Options {
 	return opts
 }
 
-// resources are what `noctop get` prints, with the formats each accepts.
-var resources = map[string][]string{
-	"connections": export.Formats,
-	"blocks":      export.Formats,
-	"utilization": export.UtilizationFormats,
-}
-
-func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("noctop get", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	g.register(fs)
-	provider := fs.String("provider", "", "only this provider (its name from the config)")
-	format := fs.String("o", "table", "output format: table, json or csv (utilization: table or json)")
-	timeout := fs.Duration("timeout", 60*time.Second, "give up after this long")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: noctop get connections|blocks|utilization [--provider NAME] [-o table|json|csv]")
-		fs.PrintDefaults()
-	}
-	if len(args) == 0 {
-		fs.Usage()
-		return exitConfig
-	}
-	what := args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitConfig
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "noctop get: unexpected argument %q\n", fs.Arg(0))
-		return exitConfig
-	}
-	formats, ok := resources[what]
-	if !ok {
-		fmt.Fprintf(stderr, "noctop get: unknown resource %q (known: connections, blocks, utilization)\n", what)
-		return exitConfig
-	}
-	if !slices.Contains(formats, *format) {
-		fmt.Fprintf(stderr, "noctop get %s: unknown output format %q (one of %s)\n", what, *format, strings.Join(formats, ", "))
-		return exitConfig
-	}
-	e, err := setup(g, true)
-	if err != nil {
-		return reportSetupError(stderr, err)
-	}
-	defer e.Close()
-
-	has := func(s model.Source) bool { return s.Connections != nil }
-	if what != "connections" {
-		has = func(s model.Source) bool { return s.IPAM != nil }
-	}
-	srcs, err := pickSources(e.sources, *provider, has)
-	if err != nil {
-		fmt.Fprintln(stderr, "noctop get:", err)
-		return exitConfig
-	}
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, *timeout)
-	defer cancelT()
-
-	var failures []string
-	switch what {
-	case "connections":
-		var conns []model.Connection
-		conns, failures = fetchAll(ctx, srcs)
-		err = export.Connections(stdout, *format, conns)
-	case "blocks":
-		var blocks []model.Block
-		blocks, failures = fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Block, error) {
-			return s.IPAM.Blocks(ctx, model.BlockQuery{}, nil)
-		})
-		err = export.Blocks(stdout, *format, blocks)
-	case "utilization":
-		var us []model.Utilization
-		us, failures = fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Utilization, error) {
-			var out []model.Utilization
-			for _, fam := range []model.IPFamily{model.IPv4, model.IPv6} {
-				u, err := s.IPAM.Utilization(ctx, model.UtilQuery{Family: fam})
-				if err != nil {
-					return nil, err
-				}
-				out = append(out, u)
-			}
-			return out, nil
-		})
-		err = export.Utilization(stdout, *format, us)
-	}
-	if err != nil {
-		fmt.Fprintln(stderr, "noctop get:", err)
-		return exitFail
-	}
-	for _, f := range failures {
-		fmt.Fprintln(stderr, "noctop get:", f)
-		e.logger.Warn("get: "+what+" incomplete or failed", "err", f)
-	}
-	if len(failures) > 0 {
-		return exitFail
-	}
-	return exitOK
-}
-
-func pickSources(all []model.Source, name string, has func(model.Source) bool) ([]model.Source, error) {
-	var names []string
-	var picked []model.Source
-	for _, s := range all {
-		if !has(s) {
-			continue
-		}
-		names = append(names, s.Name)
-		if name == "" || s.Name == name {
-			picked = append(picked, s)
-		}
-	}
-	if name != "" && len(picked) == 0 {
-		return nil, fmt.Errorf("no provider named %q offers this (have: %s)", name, strings.Join(names, ", "))
-	}
-	return picked, nil
-}
-
-// fetchEach runs fetch on every source concurrently and gathers the results
-// in source order; one failing provider does not stop the others. A
-// partial result (a *model.Incomplete: items that could not be read, a
-// listing cut short) is kept and its warning reported as a failure too:
-// what was read is printed, and the exit status says it is not all.
-func fetchEach[T any](ctx context.Context, srcs []model.Source, fetch func(context.Context, model.Source) ([]T, error)) ([]T, []string) {
-	results := make([][]T, len(srcs))
-	errs := make([]error, len(srcs))
-	var wg sync.WaitGroup
-	for i, s := range srcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = fetch(ctx, s)
-		}()
-	}
-	wg.Wait()
-	var all []T
-	var failures []string
-	for i, s := range srcs {
-		if errs[i] != nil {
-			msg := model.ErrorSummary(errs[i])
-			if !strings.HasPrefix(msg, s.Name+": ") {
-				msg = s.Name + ": " + msg
-			}
-			failures = append(failures, msg)
-			if partial := (*model.Incomplete)(nil); !errors.As(errs[i], &partial) {
-				continue
-			}
-		}
-		all = append(all, results[i]...)
-	}
-	return all, failures
-}
-
-// fetchAll reads every source's connections concurrently. Output is sorted
-// by provider then name for stable diffs.
-func fetchAll(ctx context.Context, srcs []model.Source) ([]model.Connection, []string) {
-	all, failures := fetchEach(ctx, srcs, func(ctx context.Context, s model.Source) ([]model.Connection, error) {
-		return s.Connections.Connections(ctx, nil)
-	})
-	sort.SliceStable(all, func(i, j int) bool {
-		if all[i].Provider != all[j].Provider {
-			return all[i].Provider < all[j].Provider
-		}
-		if all[i].Name != all[j].Name {
-			return all[i].Name < all[j].Name
-		}
-		return all[i].ID < all[j].ID
-	})
-	return all, failures
-}
-
-func runSim(g globalFlags, args []string, stdout, stderr io.Writer) int {
+func runSim(ctx context.Context, g globalFlags, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("noctop sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	g.register(fs)
+	listen := fs.String("listen", "", `where to listen: HOST:PORT (one port per simulator, counting up from it, in the order `+
+		strings.Join(kind.Names(providers.Kinds), ", ")+`) or NAME=HOST:PORT,... per kind (default: free ports)`)
 	if err := fs.Parse(args); err != nil {
 		return exitConfig
 	}
-	d, err := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults})
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "noctop sim: unexpected argument %q\n", fs.Arg(0))
+		return exitConfig
+	}
+	l, err := providers.ParseListen(*listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop sim:", err)
+		return exitConfig
+	}
+	d, err := providers.StartDemo(providers.DemoOptions{Seed: g.demoSeed, Scale: g.demoScale, Faults: g.demoFaults, Listen: l})
 	if err != nil {
 		fmt.Fprintln(stderr, "noctop sim:", err)
 		return exitFail
@@ -486,8 +332,11 @@ func runSim(g globalFlags, args []string, stdout, stderr io.Writer) int {
 	defer d.Close()
 	fmt.Fprintln(stdout, "noctop simulators running on 127.0.0.1 (ctrl+c to stop)")
 	d.Describe(stdout)
-	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer cancel()
+	fmt.Fprintln(stdout)
+	if err := d.Snippet(stdout); err != nil {
+		fmt.Fprintln(stderr, "noctop sim:", err)
+		return exitFail
+	}
 	<-ctx.Done()
 	return exitOK
 }

@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/ui"
 )
@@ -169,5 +171,53 @@ func TestExampleConfigListsEveryKeyAction(t *testing.T) {
 		if !strings.Contains(text, name) {
 			t.Errorf("config.example.toml does not mention key action %q", name)
 		}
+	}
+}
+
+// --demo replaces only the providers: the config's [ui] and [keys] still
+// apply (the operator's bindings do not vanish), its providers are neither
+// used nor checked (their secrets need not be set), and a bad key binding
+// is still a config error.
+func TestDemoKeepsUIAndKeysOfTheConfig(t *testing.T) {
+	dir := isolate(t)
+	src := "[ui]\nrefresh = \"42s\"\npool_threshold = 70.0\n[keys]\nrefresh = [\"f5\"]\n" +
+		"[[provider]]\nname = \"prod\"\nkind = \"fabric\"\nbase_url = \"https://api.equinix.com\"\ntoken_env = \"NOCTOP_TEST_UNSET\"\n"
+	path := filepath.Join(dir, "c.toml")
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []globalFlags{{demo: true, configPath: path}, {demo: true}} {
+		if g.configPath == "" {
+			// The default path: $XDG_CONFIG_HOME/noctop/config.toml.
+			def := filepath.Join(dir, "config", "noctop", "config.toml")
+			os.MkdirAll(filepath.Dir(def), 0o700)
+			if err := os.WriteFile(def, []byte(src), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		e, err := setup(g, true)
+		if err != nil {
+			t.Fatalf("%+v: %v", g, err)
+		}
+		opts := dashboardOptions(e)
+		names := []string{}
+		for _, s := range e.sources {
+			names = append(names, s.Name)
+		}
+		if e.demo == nil || len(e.sources) != 5 || slices.Contains(names, "prod") {
+			t.Errorf("%+v: sources %v", g, names)
+		}
+		if opts.Refresh != 42*time.Second || opts.PoolThreshold != 70 || !slices.Equal(opts.Keys["refresh"], []string{"f5"}) || !opts.Demo {
+			t.Errorf("%+v: options %+v", g, opts)
+		}
+		e.Close()
+	}
+	bad := strings.Replace(src, `refresh = ["f5"]`, `explode = ["x"]`, 1)
+	os.WriteFile(path, []byte(bad), 0o600)
+	if code, _, stderr := runCLI(t, "--demo", "--config", path, "get", "connections"); code != exitConfig || !strings.Contains(stderr, "keys.explode") {
+		t.Errorf("bad keys with --demo: exit %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "--demo", "--config", filepath.Join(dir, "missing.toml"), "get", "connections"); code != exitConfig {
+		t.Errorf("--demo with a missing --config file: exit %d %q", code, stderr)
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,12 +10,14 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/noctop/noctop/model/modeltest"
 	"github.com/noctop/noctop/providers"
+	"github.com/noctop/noctop/providers/config"
 )
 
 // poisoningProxy serves base's API with terminal escapes appended to every
@@ -73,16 +74,16 @@ func TestGetHostileProviders(t *testing.T) {
 	}
 	t.Cleanup(d.Close)
 	var cfg strings.Builder
-	for i, p := range d.Providers {
-		fmt.Fprintf(&cfg, "[[provider]]\nname = %q\nkind = %q\nbase_url = %q\n", p.Name, p.Kind, poisoningProxy(t, p.BaseURL))
-		if p.EntityHandle != "" {
-			fmt.Fprintf(&cfg, "entity_handle = %q\n", p.EntityHandle)
-		}
-		for name, s := range p.Secrets {
-			env := fmt.Sprintf("NOCTOP_TEST_%d_%s", i, strings.ToUpper(name))
-			t.Setenv(env, s.Value())
-			fmt.Fprintf(&cfg, "%s_env = %q\n", name, env)
-		}
+	ps := slices.Clone(d.Providers)
+	for i := range ps {
+		ps[i].BaseURL = poisoningProxy(t, ps[i].BaseURL)
+	}
+	vars, err := config.Snippet(&cfg, ps, config.EnvName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vars {
+		t.Setenv(v.Name, v.Value)
 	}
 	path := filepath.Join(dir, "hostile.toml")
 	if err := os.WriteFile(path, []byte(cfg.String()), 0o600); err != nil {

@@ -56,6 +56,10 @@ type Endpoint struct {
 	Extra    string // anything else worth one line (profile, ASN ...)
 }
 
+// ConnTypeBGPSession is the Connection.Type of a BGP session row (Packet
+// lists its sessions as connections): `noctop get bgp` selects them.
+const ConnTypeBGPSession = "bgp-session"
+
 // Connection is any point-to-point or service connection a provider exposes.
 type Connection struct {
 	Provider       string // provider instance name

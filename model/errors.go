@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -340,6 +341,43 @@ func (e *Incomplete) Merge(o *Incomplete) {
 		}
 		e.Truncated = true
 	}
+}
+
+// Losses gathers what the listings of one load could not read, so one
+// incomplete listing neither fails the others nor goes unreported. Safe
+// for concurrent use; the zero value is ready.
+type Losses struct {
+	mu sync.Mutex
+	in *Incomplete
+}
+
+// Keep records err when it is an *Incomplete (and returns nil: the
+// listing's data is good); any other error comes back unchanged.
+func (l *Losses) Keep(err error) error {
+	var in *Incomplete
+	if !errors.As(err, &in) {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.in == nil {
+		c := *in
+		l.in = &c
+	} else {
+		l.in.Merge(in)
+	}
+	return nil
+}
+
+// Err is everything recorded, merged into one *Incomplete, or nil.
+func (l *Losses) Err() error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.in == nil {
+		return nil
+	}
+	c := *l.in
+	return &c
 }
 
 // names are the kinds of items merged into e.

@@ -73,3 +73,31 @@ func TestIncompleteMerge(t *testing.T) {
 		t.Fatalf("merged four kinds: %q, %d", a.What, a.Got)
 	}
 }
+
+// Losses keeps the data of incomplete listings (Keep says nil), lets
+// real failures through, and reports everything lost at once.
+func TestLosses(t *testing.T) {
+	var l Losses
+	if l.Err() != nil {
+		t.Fatal("nothing lost, yet an error")
+	}
+	boom := errors.New("boom")
+	a := &Incomplete{Provider: "p", What: "devices", Got: 10, Dropped: 2, DropReason: "device without an id"}
+	b := &Incomplete{Provider: "p", What: "sessions", Got: 5, Truncated: true, Reason: "more than max_items (5)", Cause: ErrTooLarge}
+	if l.Keep(nil) != nil || l.Keep(a) != nil || l.Keep(fmt.Errorf("wrapped: %w", b)) != nil || l.Keep(boom) != boom {
+		t.Fatal("Keep")
+	}
+	// The every-item-failed form is an error, not a loss.
+	if err := (&Incomplete{What: "x", Dropped: 3}).Err(); l.Keep(err) == nil {
+		t.Fatal("an unreadable listing was taken for a partial one")
+	}
+	err := l.Err()
+	var in *Incomplete
+	if !errors.As(err, &in) || in.Dropped != 2 || !in.Truncated || !errors.Is(err, ErrTooLarge) ||
+		err.Error() != "p: 2 of 17 devices and sessions could not be read: device without an id; devices and sessions truncated at 15 items: more than max_items (5)" {
+		t.Fatalf("%v", err)
+	}
+	if a.What != "devices" || a.Got != 10 {
+		t.Fatal("Keep changed the error it was given")
+	}
+}

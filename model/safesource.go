@@ -54,6 +54,11 @@ func SafeSource(s Source) Source {
 			s.Peers = safePeers{s.Peers}
 		}
 	}
+	if s.Events != nil {
+		if _, done := s.Events.(safeEvents); !done {
+			s.Events = safeEvents{s.Events}
+		}
+	}
 	if s.IPAM != nil {
 		if _, done := s.IPAM.(safeIPAM); !done {
 			s.IPAM = safeIPAM{s.IPAM}
@@ -130,6 +135,17 @@ func (w safePeers) Peers(ctx context.Context, config Ref) ([]Peer, error) {
 
 // HasPeers passes PeerTargets through the wrapper.
 func (w safePeers) HasPeers(config Ref) bool { return HasPeers(w.next, config) }
+
+type safeEvents struct{ next EventSource }
+
+func (w safeEvents) Events(ctx context.Context, about Ref) ([]Event, error) {
+	es, err := w.next.Events(ctx, about)
+	out := make([]Event, len(es))
+	for i, e := range es {
+		out[i] = e.Sanitized()
+	}
+	return out, SafeError(err)
+}
 
 type safeIPAM struct{ next IPAMSource }
 

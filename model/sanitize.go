@@ -358,3 +358,10 @@ func SanitizeBlocks(bs []Block) []Block {
 	out, _ := sanitizeEach(bs, Block.sanitized)
 	return out
 }
+
+// Sanitized is e with every provider-supplied string made safe to show.
+func (e Event) Sanitized() Event {
+	e.Provider, e.ID, e.Type, e.Body = SafeText(e.Provider), SafeText(e.ID), SafeText(e.Type), SafeText(e.Body)
+	e.Ref = e.Ref.Sanitized()
+	return e
+}

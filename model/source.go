@@ -7,10 +7,9 @@ package model
 type Source struct {
 	Name string
 	Kind string
-	// ReadOnly is true when this provider's mutations are refused (its
-	// read_only in the config, or the global --read-only): the registry
-	// sets it next to the refusing runner, so the UI can say so before an
-	// operator tries.
+	// ReadOnly is true when no mutation of this provider will be sent
+	// (--read-only, the provider's read_only, or no audit log): the
+	// registry's guard refuses them, and the UI offers none.
 	ReadOnly    bool
 	Connections ConnectionSource
 	Connection  ConnectionReader
@@ -23,6 +22,7 @@ type Source struct {
 	IPAM        IPAMSource
 	Landing     LandingPortSource
 	Changes     ConnectionChangeSource // lists only what changed (incremental refresh)
+	Events      EventSource
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -39,5 +39,6 @@ func SourceOf(p Provider) Source {
 	s.IPAM, _ = p.(IPAMSource)
 	s.Landing, _ = p.(LandingPortSource)
 	s.Changes, _ = p.(ConnectionChangeSource)
+	s.Events, _ = p.(EventSource)
 	return s
 }

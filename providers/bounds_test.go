@@ -3,17 +3,28 @@ package providers
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // max_items in a provider's config bounds its listings: the demo has more
-// than 5 connections (and blocks) per provider.
+// than 5 connections (and blocks) per provider. Where one listing makes
+// the rows, they are at most the bound; where rows come from several
+// listings (Metal: interconnections and their circuits; Packet: sessions
+// and networks per project), fewer than the provider has.
 func TestMaxItemsReachesEveryProvider(t *testing.T) {
 	d := startDemo(t)
-	cfgs := d.Providers
+	full, err := Build(d.Providers, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs := slices.Clone(d.Providers)
 	for i := range cfgs {
 		cfgs[i].MaxItems = 5
 	}
@@ -22,36 +33,53 @@ func TestMaxItemsReachesEveryProvider(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := 0
-	for _, s := range srcs {
-		if s.Kind == "metal" || s.Kind == "packet" {
-			// Not yet on the bounded listing helpers with per-provider
-			// bounds (their own paging predates them): see the note on
-			// issue 7. Their paging is bounded by httpx's defaults only.
-			t.Logf("%s: max_items not applied yet", s.Name)
-			continue
-		}
-		check := func(what string, n int, err error) {
+	kinds := map[string]bool{}
+	for i, s := range srcs {
+		check := func(what string, n, all int, err error) {
 			t.Helper()
 			listed++
-			bound := 5
-			if s.Kind == "ixapi" {
-				bound = 10 // connections and network service configs, 5 each
-			}
+			kinds[s.Kind] = true
+			bound := map[string]int{"fabric": 5, "provision": 5, "ixapi": 10 /* connections and network service configs, 5 each */}[s.Kind]
+			t.Logf("%s %s: %d of %d items: %v", s.Name, what, n, all, err)
 			var in *model.Incomplete
-			if n > bound || !errors.As(err, &in) || !in.Truncated || !strings.Contains(err.Error(), "more than max_items (5)") {
-				t.Errorf("%s %s: %d items, %v", s.Name, what, n, err)
+			if (bound > 0 && n > bound) || n >= all || !errors.As(err, &in) || !in.Truncated || !strings.Contains(err.Error(), "more than max_items (5)") {
+				t.Errorf("%s %s: %d of %d items, %v", s.Name, what, n, all, err)
 			}
 		}
 		if s.Connections != nil {
 			conns, err := s.Connections.Connections(context.Background(), nil)
-			check("connections", len(conns), err)
+			all, ferr := full[i].Connections.Connections(context.Background(), nil)
+			if ferr != nil {
+				t.Fatalf("%s unbounded: %v", s.Name, ferr)
+			}
+			check("connections", len(conns), len(all), err)
 		}
 		if s.IPAM != nil {
 			blocks, err := s.IPAM.Blocks(context.Background(), model.BlockQuery{}, nil)
-			check("blocks", len(blocks), err)
+			all, ferr := full[i].IPAM.Blocks(context.Background(), model.BlockQuery{}, nil)
+			if ferr != nil {
+				t.Fatalf("%s unbounded: %v", s.Name, ferr)
+			}
+			check("blocks", len(blocks), len(all), err)
 		}
 	}
-	if listed < 3 {
-		t.Fatalf("only %d listings checked", listed)
+	if len(kinds) != len(Kinds) {
+		t.Fatalf("only %d kinds of %d checked (%d listings)", len(kinds), len(Kinds), listed)
+	}
+}
+
+// A table's timeout, max_items and listing_timeout become the Settings
+// every kind's constructor receives (the one way bounds reach a client).
+func TestSettingsFromConfig(t *testing.T) {
+	c := config.Provider{Name: "x", Timeout: config.Duration{Duration: 7 * time.Second}, MaxItems: 5000,
+		ListingTimeout: config.Duration{Duration: 30 * time.Second}}
+	s := settingsOf(c, nil)
+	if s.Timeout != 7*time.Second || s.Bounds != (httpx.Bounds{MaxItems: 5000, Deadline: 30 * time.Second}) {
+		t.Fatalf("settings %+v", s)
+	}
+	// Unset keys leave the kind's defaults in place (ProVision's own
+	// item bound, say): zero fields override nothing.
+	if b := (httpx.Bounds{MaxItems: 2_000_000}).Override(settingsOf(config.Provider{}, nil).Bounds); b.MaxItems != 2_000_000 {
+		t.Fatalf("an unset max_items replaced the kind's default: %+v", b)
 	}
 }

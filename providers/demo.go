@@ -3,16 +3,16 @@ package providers
 import (
 	"fmt"
 	"io"
+	"maps"
+	"net"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/noctop/noctop/providers/config"
-	"github.com/noctop/noctop/providers/fabric"
-	"github.com/noctop/noctop/providers/ixapi"
-	"github.com/noctop/noctop/providers/metal"
-	"github.com/noctop/noctop/providers/packet"
-	"github.com/noctop/noctop/providers/provision"
+	"github.com/noctop/noctop/providers/kind"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -27,6 +27,83 @@ type DemoOptions struct {
 	// the provider kind), before any fault is injected. Tests count
 	// requests with it; it must not read or keep the body.
 	Observe func(kind string, r *http.Request)
+	// Listen says where the simulators listen (zero: ephemeral ports).
+	Listen Listen
+}
+
+// Listen says where each simulator listens: from Base ("127.0.0.1:8001":
+// the first kind of the table on that port, the next ones counting up),
+// or per kind or demo name in By ("fabric" or "fabric-demo" →
+// "127.0.0.1:8001"; kinds not named get an ephemeral port). Only loopback
+// addresses are accepted.
+type Listen struct {
+	Base string
+	By   map[string]string
+}
+
+// ParseListen reads --listen: "HOST:PORT" (a base) or
+// "NAME=HOST:PORT,NAME=HOST:PORT" (NAME a kind or a demo name).
+func ParseListen(spec string) (Listen, error) {
+	spec = strings.TrimSpace(spec)
+	if spec == "" {
+		return Listen{}, nil
+	}
+	if !strings.Contains(spec, "=") {
+		l := Listen{Base: spec}
+		for i, k := range Kinds {
+			a, err := l.addr(i, k)
+			if err == nil {
+				err = sim.CheckListen(a)
+			}
+			if err != nil {
+				return Listen{}, fmt.Errorf("--listen: %v", err)
+			}
+		}
+		return l, nil
+	}
+	l := Listen{By: map[string]string{}}
+	for _, part := range strings.Split(spec, ",") {
+		name, addr, ok := strings.Cut(strings.TrimSpace(part), "=")
+		if !ok || name == "" || addr == "" {
+			return Listen{}, fmt.Errorf("--listen: %q is not NAME=HOST:PORT", part)
+		}
+		known := false
+		for _, k := range Kinds {
+			known = known || name == k.Name || name == k.Sim.Name
+		}
+		if !known {
+			return Listen{}, fmt.Errorf("--listen: no simulator %q (kinds: %s)", name, strings.Join(kind.Names(Kinds), ", "))
+		}
+		if _, dup := l.By[name]; dup {
+			return Listen{}, fmt.Errorf("--listen: %q given twice", name)
+		}
+		if err := sim.CheckListen(addr); err != nil {
+			return Listen{}, fmt.Errorf("--listen: %v", err)
+		}
+		l.By[name] = addr
+	}
+	return l, nil
+}
+
+// addr is where the i-th kind of the table listens.
+func (l Listen) addr(i int, k kind.Descriptor) (string, error) {
+	if l.Base != "" {
+		host, port, err := net.SplitHostPort(l.Base)
+		if err != nil {
+			return "", fmt.Errorf("%q: want HOST:PORT or NAME=HOST:PORT,...", l.Base)
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil || p < 1 || p+i > 65535 {
+			return "", fmt.Errorf("%q: want a port between 1 and %d (one per simulator, counting up)", l.Base, 65535-len(Kinds)+1)
+		}
+		return net.JoinHostPort(host, strconv.Itoa(p+i)), nil
+	}
+	for _, name := range []string{k.Name, k.Sim.Name} {
+		if a, ok := l.By[name]; ok {
+			return a, nil
+		}
+	}
+	return "127.0.0.1:0", nil
 }
 
 // Demo is the set of simulators running on 127.0.0.1 and the provider
@@ -37,61 +114,6 @@ type Demo struct {
 	World     *sim.World
 	Faults    *sim.Faults
 	servers   []*sim.Server
-}
-
-// simulator is one provider kind's part of the demo.
-type simulator struct {
-	kind  string
-	name  string
-	build func(w *sim.World) (http.Handler, sim.FaultHooks)
-	// secrets are the simulator's demo credentials (not secret).
-	secrets map[string]config.Secret
-	// entity is the ProVision organisation handle, where it applies.
-	entity string
-	// path is appended to the server URL to form the provider's base URL.
-	path string
-}
-
-func demoSimulators() []simulator {
-	return []simulator{
-		{
-			kind: "fabric", name: "fabric-demo",
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return fabric.NewSimulator(w), fabric.SimFaultHooks()
-			},
-			secrets: map[string]config.Secret{"client_id": fabric.DemoClientID, "client_secret": fabric.DemoClientSecret},
-		},
-		{
-			kind: "ixapi", name: "ix-demo", path: ixapi.SimBasePath,
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				s := ixapi.NewSimulator(w)
-				return s, s.FaultHooks()
-			},
-			secrets: map[string]config.Secret{"api_key": ixapi.DemoAPIKey, "api_secret": ixapi.DemoAPISecret},
-		},
-		{
-			kind: "metal", name: "metal-demo", path: metal.SimBasePath,
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return metal.NewSimulator(w), metal.SimFaultHooks()
-			},
-			secrets: map[string]config.Secret{"token": metal.DemoToken},
-		},
-		{
-			kind: "provision", name: "ipam-demo",
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return provision.NewSimulator(w), provision.FaultHooks()
-			},
-			secrets: map[string]config.Secret{"api_key": provision.DemoAPIKey, "secret_key": provision.DemoSecretKey},
-			entity:  provision.DemoEntityHandle,
-		},
-		{
-			kind: "packet", name: "packet-demo",
-			build: func(w *sim.World) (http.Handler, sim.FaultHooks) {
-				return packet.NewSimulator(w), packet.SimFaultHooks()
-			},
-			secrets: map[string]config.Secret{"token": packet.DemoToken},
-		},
-	}
 }
 
 // StartDemo starts every simulator. Close stops them.
@@ -106,20 +128,28 @@ func StartDemo(o DemoOptions) (*Demo, error) {
 	}
 	w := sim.NewWorld(cfg)
 	d := &Demo{World: w, Faults: sim.NewFaults(spec, uint64(w.Seed()))}
-	for _, s := range demoSimulators() {
-		h, hooks := s.build(w)
+	for i, k := range Kinds {
+		s := k.Sim
+		h, hooks := s.New(w)
 		h = d.Faults.Wrap(h, hooks)
 		if o.Observe != nil {
-			h = observe(s.kind, o.Observe, h)
+			h = observe(k.Name, o.Observe, h)
 		}
-		srv, err := sim.Start(h)
+		addr, err := o.Listen.addr(i, k)
 		if err != nil {
 			d.Close()
-			return nil, fmt.Errorf("starting the %s simulator: %w", s.kind, err)
+			return nil, err
+		}
+		srv, err := sim.StartOn(addr, h)
+		if err != nil {
+			d.Close()
+			return nil, fmt.Errorf("starting the %s simulator: %w", k.Name, err)
 		}
 		d.servers = append(d.servers, srv)
-		base := srv.URL() + s.path
-		p := config.Provider{Name: s.name, Kind: s.kind, BaseURL: base, Secrets: s.secrets, EntityHandle: s.entity}
+		p := config.Provider{Name: s.Name, Kind: k.Name, BaseURL: srv.URL() + s.BasePath, Secrets: maps.Clone(s.Secrets)}
+		if s.Config != nil {
+			p.KindConfig = s.Config()
+		}
 		p.Timeout.Duration = 15 * time.Second
 		d.Providers = append(d.Providers, p)
 	}
@@ -135,10 +165,8 @@ func observe(kind string, fn func(string, *http.Request), next http.Handler) htt
 
 func describeCreds(m map[string]config.Secret) string {
 	var parts []string
-	for _, k := range []string{"client_id", "client_secret", "token", "api_key", "api_secret", "secret_key"} {
-		if v, ok := m[k]; ok {
-			parts = append(parts, k+"="+v.Value())
-		}
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, k+"="+m[k].Value())
 	}
 	return strings.Join(parts, " ")
 }
@@ -156,12 +184,39 @@ func (d *Demo) Banner() string {
 // public constants, not secrets).
 func (d *Demo) Describe(w io.Writer) {
 	for _, p := range d.Providers {
-		fmt.Fprintf(w, "  %-14s %-10s %s\n  %-14s %-10s credentials: %s\n", p.Name, p.Kind, p.BaseURL, "", "", describeCreds(p.Secrets))
+		k, _ := kind.Find(Kinds, p.Kind)
+		fmt.Fprintf(w, "  %-14s %-10s %s\n", p.Name, p.Kind, p.BaseURL)
+		fmt.Fprintf(w, "  %-25s %s: %s\n", "", k.Title, strings.Join(k.Can, ", "))
+		fmt.Fprintf(w, "  %-25s credentials: %s\n", "", describeCreds(p.Secrets))
 	}
 	if spec := d.Faults.Spec(); !spec.IsZero() {
 		fmt.Fprintf(w, "  faults: %s\n", spec.String())
 	}
 }
+
+// Snippet writes what points another tool at the simulators: the demo
+// credentials as shell export lines (public constants, not secrets), then
+// a config.toml whose [[provider]] tables read them by *_env. Everything
+// from the line "# config.toml" on is the file.
+func (d *Demo) Snippet(w io.Writer) error {
+	var cfg strings.Builder
+	vars, err := config.Snippet(&cfg, d.Providers, config.EnvName)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString("# The demo credentials (public constants, not secrets), for your shell:\n")
+	for _, v := range vars {
+		fmt.Fprintf(&b, "export %s=%s\n", v.Name, shellQuote(v.Value))
+	}
+	b.WriteString("\n# config.toml for these simulators (noctop --config config.toml):\n")
+	b.WriteString(cfg.String())
+	_, err = io.WriteString(w, b.String())
+	return err
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
 
 // Close stops every simulator.
 func (d *Demo) Close() {

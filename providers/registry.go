@@ -1,6 +1,8 @@
-// Package providers builds provider instances from configuration (registry),
-// starts the embedded simulators for demo mode (demo), and puts the
-// cross-cutting guards around every mutation: the audit log and read-only.
+// Package providers holds the table of provider kinds (kinds.go: one
+// kind.Descriptor per provider package), builds provider instances from
+// configuration through it (registry), starts the embedded simulators for
+// demo mode and `noctop sim` (demo), and puts the cross-cutting guards
+// around every mutation: the audit log and read-only.
 package providers
 
 import (
@@ -11,6 +13,8 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/httpx"
+	"github.com/noctop/noctop/providers/kind"
 )
 
 // ErrNotImplemented marks a provider kind the config accepts but this
@@ -35,7 +39,8 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 	}
 	out := make([]model.Source, 0, len(cfgs))
 	for _, c := range cfgs {
-		p, err := construct(c, opts.Logger.With("provider", c.Name))
+		// The plain logger: every line a provider writes names it already.
+		p, err := construct(c, opts.Logger)
 		if err != nil {
 			return nil, fmt.Errorf("provider %q (%s): %w", c.Name, c.Kind, err)
 		}
@@ -45,7 +50,8 @@ func Build(cfgs []config.Provider, opts Options) ([]model.Source, error) {
 }
 
 // guard replaces the source's runner with an audited one, and with a refusing
-// one in read-only mode (refusals are audited too). The audited runner
+// one in read-only mode (refusals are audited too), and says so in
+// Source.ReadOnly, which the UI reads to offer no mutation. The audited runner
 // reconciles unknown outcomes with the source's Verifier, so every
 // mutation whose answer was lost is re-read and the verdict recorded.
 func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
@@ -53,7 +59,7 @@ func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
 	if s.Runner == nil {
 		return s
 	}
-	if readOnly || log == nil {
+	if s.ReadOnly {
 		s.Runner = audit.ReadOnly{}
 	}
 	if log != nil {
@@ -62,19 +68,29 @@ func guard(s model.Source, readOnly bool, log *audit.Log) model.Source {
 	return s
 }
 
+// construct builds c through its kind's descriptor. Secrets are read from
+// the resolved config here and nowhere else.
 func construct(c config.Provider, logger *slog.Logger) (model.Provider, error) {
-	switch c.Kind {
-	case "fabric":
-		return newFabric(c, logger)
-	case "ixapi":
-		return newIXAPI(c, logger)
-	case "metal":
-		return newMetal(c, logger)
-	case "provision":
-		return newProVision(c, logger)
-	case "packet":
-		return newPacket(c, logger)
-	default:
+	d, ok := kind.Find(Kinds, c.Kind)
+	if !ok {
 		return nil, fmt.Errorf("provider kind %q is %w", c.Kind, ErrNotImplemented)
+	}
+	return d.New(kind.Resolved{
+		Name:     c.Name,
+		BaseURL:  c.BaseURL,
+		Secrets:  c.Secrets,
+		Settings: settingsOf(c, logger),
+		Config:   c.KindConfig,
+	})
+}
+
+// settingsOf is the shared client settings a provider's table sets: the
+// per-request timeout and the bounds of one listing (max_items,
+// listing_timeout; zero fields: the kind's defaults).
+func settingsOf(c config.Provider, logger *slog.Logger) httpx.Settings {
+	return httpx.Settings{
+		Timeout: c.Timeout.Duration,
+		Logger:  logger,
+		Bounds:  httpx.Bounds{MaxItems: c.MaxItems, Deadline: c.ListingTimeout.Duration},
 	}
 }

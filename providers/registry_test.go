@@ -6,12 +6,15 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/metal"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -114,8 +117,8 @@ func TestDemoServesEveryProvider(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srcs) != len(demoSimulators()) {
-		t.Fatalf("%d sources for %d simulators", len(srcs), len(demoSimulators()))
+	if len(srcs) != len(Kinds) {
+		t.Fatalf("%d sources for %d kinds", len(srcs), len(Kinds))
 	}
 	for _, s := range srcs {
 		if s.Connections == nil {
@@ -293,14 +296,97 @@ func TestPacketFromTheDemo(t *testing.T) {
 func TestBuildMetalWithScope(t *testing.T) {
 	base := config.Provider{Name: "m", Kind: "metal", BaseURL: "https://api.equinix.com/metal/v1", Secrets: map[string]config.Secret{"token": "t0ken-abcd"}}
 	ok := base
-	ok.OrganizationID, ok.ProjectID = "0f5b5c1e-1111-4a1a-9a1a-000000000001", "0f5b5c1e-2222-4a1a-9a1a-000000000002"
+	ok.KindConfig = &metal.Config{OrganizationID: "0f5b5c1e-1111-4a1a-9a1a-000000000001", ProjectID: "0f5b5c1e-2222-4a1a-9a1a-000000000002"}
 	srcs, err := Build([]config.Provider{ok}, Options{})
 	if err != nil || len(srcs) != 1 || srcs[0].Connections == nil || srcs[0].Inventory == nil || srcs[0].Planner == nil || srcs[0].Runner == nil {
 		t.Fatalf("metal source: %v %+v", err, srcs)
 	}
 	bad := base
-	bad.OrganizationID = "acme"
+	bad.KindConfig = &metal.Config{OrganizationID: "acme"}
 	if _, err := Build([]config.Provider{bad}, Options{}); err == nil || !strings.Contains(err.Error(), "organization_id") {
 		t.Fatalf("a non-UUID organization_id: %v", err)
+	}
+}
+
+// Every log line names its provider once (the registry used to add a
+// provider attribute the clients already write: provider=x provider=x).
+func TestLogNamesTheProviderOnce(t *testing.T) {
+	d := startDemo(t)
+	var buf syncBuffer
+	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srcs, err := Build(d.Providers, Options{Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range srcs {
+		if s.Connections != nil {
+			if _, err := s.Connections.Connections(context.Background(), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) < len(srcs) {
+		t.Fatalf("only %d log lines", len(lines))
+	}
+	for _, l := range lines {
+		if n := strings.Count(l, " provider="); n != 1 {
+			t.Fatalf("%d provider attributes in %q", n, l)
+		}
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// Source.ReadOnly says what the guard enforces: global read-only, the
+// provider's read_only, or no audit log; and every source that can run
+// an action can reconcile a lost answer (Verifier), so the audit log
+// never leaves an unknown outcome unexamined.
+func TestReadOnlyIsVisibleAndEveryRunnerVerifies(t *testing.T) {
+	d := startDemo(t)
+	log, err := audit.Open(filepath.Join(t.TempDir(), "audit.log"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	cfgs := slices.Clone(d.Providers)
+	cfgs[1].ReadOnly = true
+	srcs, err := Build(cfgs, Options{Audit: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range srcs {
+		if s.ReadOnly != (i == 1) {
+			t.Errorf("%s: ReadOnly = %v", s.Name, s.ReadOnly)
+		}
+		if s.Runner != nil && s.Verifier == nil {
+			t.Errorf("%s runs actions but cannot verify a lost answer", s.Name)
+		}
+	}
+	for _, opts := range []Options{{Audit: log, ReadOnly: true}, {}} {
+		srcs, err := Build(d.Providers, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range srcs {
+			if !s.ReadOnly {
+				t.Errorf("%+v: %s is not read-only", opts, s.Name)
+			}
+		}
 	}
 }

@@ -85,7 +85,7 @@ func TestBuildWrapsEveryCapability(t *testing.T) {
 	}
 	for _, s := range srcs {
 		for name, c := range map[string]any{"Connections": s.Connections, "Connection": s.Connection, "Inventory": s.Inventory,
-			"Planner": s.Planner, "Runner": s.Runner, "Stats": s.Stats, "Peers": s.Peers, "IPAM": s.IPAM} {
+			"Planner": s.Planner, "Runner": s.Runner, "Verifier": s.Verifier, "Stats": s.Stats, "Peers": s.Peers, "IPAM": s.IPAM, "Events": s.Events} {
 			if c == nil {
 				continue
 			}
@@ -186,6 +186,17 @@ func hostileBoundary(t *testing.T, keep func(string, string) bool, wantReads boo
 					check(s.Name+" Peers", ps, err)
 				}
 			}
+		}
+		if s.Events != nil {
+			// Every event in scope, or (a provider that needs an object)
+			// the first connection's.
+			es, err := s.Events.Events(ctx, model.Ref{})
+			if err != nil && s.Connections != nil {
+				if cs, _ := s.Connections.Connections(ctx, nil); len(cs) > 0 {
+					es, err = s.Events.Events(ctx, model.Ref{Provider: s.Name, ID: cs[0].ID})
+				}
+			}
+			check(s.Name+" Events", es, err)
 		}
 		if s.IPAM != nil {
 			bs, err := s.IPAM.Blocks(ctx, model.BlockQuery{}, nil)

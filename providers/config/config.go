@@ -21,14 +21,13 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
+	"github.com/noctop/noctop/providers/kind"
 )
 
 // typeErr matches the decoder's type-mismatch errors, which carry the line
 // only inside their text.
 var typeErr = regexp.MustCompile(`^toml: line (\d+) \(last key "([^"]*)"\): (.*)$`)
-
-// Kinds lists every provider kind noctop knows, in display order.
-var Kinds = []string{"fabric", "ixapi", "metal", "packet", "provision"}
 
 // Duration is a time.Duration written as "15s" in TOML.
 type Duration struct {
@@ -55,7 +54,7 @@ type Config struct {
 	loc       *locator
 	UI        UI             `toml:"ui"`
 	RawKeys   map[string]any `toml:"keys"`
-	Providers []Provider     `toml:"provider"`
+	Providers []Provider     `toml:"-"` // decoded per kind, see providers.go
 
 	// Keys is [keys]: action = [keys...], binding in every pane; PaneKeys
 	// are the [keys.<pane>] tables, binding in that pane only. Both are
@@ -74,8 +73,11 @@ type UI struct {
 	LowLightDBM   float64  `toml:"low_light_dbm"`  // inventory: flag ports receiving less light (dBm)
 }
 
-// Provider is one [[provider]] table. Secrets appear only as *_env (an
-// environment variable name) or *_file (a path to a file holding the value).
+// Provider is one [[provider]] table: the keys every kind shares, the
+// resolved secrets, and the kind's own settings. Secrets appear in the file
+// only as NAME_env (an environment variable name) or NAME_file (a path to a
+// file holding the value), NAME being one of the kind's secrets
+// (kind.Descriptor.Credentials).
 type Provider struct {
 	Name     string   `toml:"name"`
 	Kind     string   `toml:"kind"`
@@ -89,43 +91,20 @@ type Provider struct {
 	// ListingTimeout bounds one whole listing, every page (0: 2 minutes).
 	ListingTimeout Duration `toml:"listing_timeout"`
 
-	// Scope for providers that need one (Metal organisation/project, Packet project).
-	OrganizationID string `toml:"organization_id"`
-	ProjectID      string `toml:"project_id"`
-	// EntityHandle is the ProVision organisation handle deassign and SWIP
-	// reassignments act for.
-	EntityHandle string `toml:"entity_handle"`
-
-	ClientIDEnv      string `toml:"client_id_env"`
-	ClientIDFile     string `toml:"client_id_file"`
-	ClientSecretEnv  string `toml:"client_secret_env"`
-	ClientSecretFile string `toml:"client_secret_file"`
-	TokenEnv         string `toml:"token_env"`
-	TokenFile        string `toml:"token_file"`
-	APIKeyEnv        string `toml:"api_key_env"`
-	APIKeyFile       string `toml:"api_key_file"`
-	APISecretEnv     string `toml:"api_secret_env"`
-	APISecretFile    string `toml:"api_secret_file"`
-	SecretKeyEnv     string `toml:"secret_key_env"`
-	SecretKeyFile    string `toml:"secret_key_file"`
-
 	// Secrets holds the resolved values by secret name ("client_secret" ...).
 	// Never printed: Secret.String redacts.
 	Secrets map[string]Secret `toml:"-"`
-	index   int
+	// KindConfig is the kind's own settings (what its
+	// kind.Descriptor.Config returns, filled from the table); nil when the
+	// kind has none.
+	KindConfig any `toml:"-"`
+	index      int
 }
 
-// Secret is a credential value that refuses to print itself.
-type Secret string
-
-func (Secret) String() string   { return "[REDACTED]" }
-func (Secret) GoString() string { return "[REDACTED]" }
-
-// MarshalText keeps secrets out of any encoding.
-func (Secret) MarshalText() ([]byte, error) { return []byte("[REDACTED]"), nil }
-
-// Value returns the secret itself, for the code that must send it.
-func (s Secret) Value() string { return string(s) }
+// Secret is a credential value that refuses to print itself (the same
+// type the clients take, so a resolved secret never passes through a
+// plain string on its way to them).
+type Secret = httpx.Secret
 
 // Error is a configuration problem located in the file. It is what main
 // prints before exiting with status 2.
@@ -210,13 +189,15 @@ func (c *Config) Defaults() {
 }
 
 // Load reads, decodes and validates the file at path and resolves every
-// secret reference. getenv is os.Getenv outside tests.
-func Load(path string, getenv func(string) string) (*Config, error) {
+// secret reference. getenv is os.Getenv outside tests; kinds is the table
+// of provider kinds (providers.Kinds), which says what each [[provider]]
+// table may contain.
+func Load(path string, getenv func(string) string, kinds []kind.Descriptor) (*Config, error) {
 	src, err := readRegular(path, maxConfigFile)
 	if err != nil {
 		return nil, &Error{File: path, Msg: unwrapPath(err).Error()}
 	}
-	return Parse(path, src, getenv)
+	return Parse(path, src, getenv, kinds)
 }
 
 // unwrapPath drops the path an *fs.PathError repeats (the error is
@@ -229,8 +210,23 @@ func unwrapPath(err error) error {
 	return err
 }
 
+// LoadWithoutProviders is Load for demo mode: the file's [ui] and [keys]
+// apply, its [[provider]] tables are neither read nor checked (the
+// simulators replace them, and their secrets need not be at hand).
+func LoadWithoutProviders(path string, getenv func(string) string, kinds []kind.Descriptor) (*Config, error) {
+	src, err := readRegular(path, maxConfigFile)
+	if err != nil {
+		return nil, &Error{File: path, Msg: unwrapPath(err).Error()}
+	}
+	return parseFile(path, src, getenv, kinds, false)
+}
+
 // Parse is Load on bytes already read.
-func Parse(path string, src []byte, getenv func(string) string) (*Config, error) {
+func Parse(path string, src []byte, getenv func(string) string, kinds []kind.Descriptor) (*Config, error) {
+	return parseFile(path, src, getenv, kinds, true)
+}
+
+func parseFile(path string, src []byte, getenv func(string) string, kinds []kind.Descriptor, withProviders bool) (*Config, error) {
 	// nan and inf first: in a field of another type they would only read
 	// as a type mismatch.
 	if k, v, ok := nonFinite(src); ok {
@@ -260,22 +256,33 @@ func Parse(path string, src []byte, getenv func(string) string) (*Config, error)
 	c.Path = path
 	loc := newLocator(src)
 	c.loc = loc
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
-		// Keys under [keys] are validated by the UI's keymap, not here.
-		if k[0] != "keys" {
-			line, key := loc.find(k)
-			return nil, &Error{File: path, Line: line, Key: key, Msg: "unknown key" + suggest(k)}
+	for _, k := range md.Undecoded() {
+		// Keys under [keys] are validated by the UI's keymap; provider
+		// tables are decoded per kind (providers.go).
+		if k[0] == "keys" || k[0] == "provider" {
+			continue
+		}
+		line, key := loc.find(k)
+		return nil, &Error{File: path, Line: line, Key: key, Msg: "unknown key" + suggest(k)}
+	}
+	var tables []table
+	if withProviders {
+		if tables, err = providerTables(path, src, loc); err != nil {
+			return nil, err
 		}
 	}
-	for i := range c.Providers {
+	c.Providers = make([]Provider, len(tables))
+	for i := range tables {
 		c.Providers[i].index = i
 	}
 	if err := c.splitKeys(); err != nil {
 		return nil, err
 	}
+	if err := c.decodeProviders(tables); err != nil {
+		return nil, err
+	}
 	c.Defaults()
-	if err := c.validate(path, loc, getenv); err != nil {
+	if err := c.validate(path, loc, getenv, tables, kinds); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -329,30 +336,31 @@ func (c *Config) splitKeys() error {
 }
 
 func suggest(k toml.Key) string {
-	last := k[len(k)-1]
 	var known []string
 	switch {
-	case len(k) == 2 && k[0] == "provider":
-		known = providerKeys()
 	case len(k) == 2 && k[0] == "ui":
-		known = []string{"refresh", "read_only", "audit_log", "log_file", "pool_threshold", "low_light_dbm"}
+		known = tomlKeys(UI{})
 	case len(k) == 1:
 		known = []string{"ui", "keys", "provider"}
 	}
+	return suggestFrom(k[len(k)-1], known)
+}
+
+// suggestFrom is " (did you mean ...?)" for a near miss of one of known,
+// else " (known: ...)".
+func suggestFrom(last string, known []string) string {
+	norm := func(s string) string {
+		return strings.ReplaceAll(strings.ReplaceAll(strings.ToLower(s), "-", ""), "_", "")
+	}
 	for _, s := range known {
-		if strings.EqualFold(strings.ReplaceAll(s, "_", ""), strings.ReplaceAll(strings.ReplaceAll(last, "-", ""), "_", "")) {
+		if norm(s) == norm(last) {
 			return fmt.Sprintf(" (did you mean %q?)", s)
 		}
 	}
 	if len(known) > 0 {
+		known = slices.Clone(known)
 		sort.Strings(known)
 		return " (known: " + strings.Join(known, ", ") + ")"
 	}
 	return ""
-}
-
-func providerKeys() []string {
-	return []string{"name", "kind", "base_url", "timeout", "refresh", "read_only", "max_items", "listing_timeout", "organization_id", "project_id", "entity_handle",
-		"client_id_env", "client_id_file", "client_secret_env", "client_secret_file", "token_env", "token_file",
-		"api_key_env", "api_key_file", "api_secret_env", "api_secret_file", "secret_key_env", "secret_key_file"}
 }

@@ -31,7 +31,7 @@ token_env = "IX_TOKEN"
 `
 
 func TestParseGood(t *testing.T) {
-	c, err := Parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
+	c, err := parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestParseGood(t *testing.T) {
 	if c.UI.LowLightDBM != -14 {
 		t.Errorf("default low-light threshold = %v", c.UI.LowLightDBM)
 	}
-	c, err = Parse("c.toml", []byte("[ui]\nlow_light_dbm = -18.5\n"), env(nil))
+	c, err = parse("c.toml", []byte("[ui]\nlow_light_dbm = -18.5\n"), env(nil))
 	if err != nil || c.UI.LowLightDBM != -18.5 {
 		t.Errorf("low_light_dbm = -18.5: %v, %v", c, err)
 	}
@@ -59,7 +59,7 @@ func TestParseGood(t *testing.T) {
 // [keys] binds in every pane, [keys.<pane>] in one.
 func TestParseKeyTables(t *testing.T) {
 	src := "[keys]\nrefresh = [\"r\", \"f5\"]\n\n[keys.approvals]\napprove = [\"A\"]\n\n[keys.ipam]\nassign = [\"ctrl+a\"]\n"
-	c, err := Parse("c.toml", []byte(src), env(nil))
+	c, err := Parse("c.toml", []byte(src), env(nil), testKinds)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestParseKeyTables(t *testing.T) {
 }
 
 func TestSecretsNeverPrint(t *testing.T) {
-	c, err := Parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
+	c, err := parse("c.toml", []byte(good), env(map[string]string{"EQ_ID": "id", "EQ_SECRET": "s3cr3t-value", "IX_TOKEN": "tok-abc"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +102,7 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"syntax", "[ui]\nrefresh = \n", nil, 2, []string{"c.toml:2"}},
 		{"unknown key ui", "[ui]\nrefersh = \"1s\"\n", nil, 2, []string{"ui.refersh", "unknown key"}},
-		{"unknown key provider", base + "colour = \"red\"\n", map[string]string{"T": "x"}, 6, []string{"provider.colour", "unknown key"}},
+		{"unknown key provider", base + "colour = \"red\"\n", map[string]string{"T": "x"}, 6, []string{"provider[1].colour", "unknown key for kind fabric"}},
 		{"unknown kind", "[[provider]]\nname = \"a\"\nkind = \"azure\"\nbase_url = \"https://x\"\n", nil, 3, []string{"provider[1].kind", "unknown kind \"azure\""}},
 		{"duplicate name", base + base, map[string]string{"T": "x"}, 7, []string{"duplicate provider name \"a\""}},
 		{"missing env", base, nil, 5, []string{"provider[1].token_env", "environment variable T is not set"}},
@@ -123,7 +123,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("c.toml", []byte(tc.src), env(tc.env))
+			_, err := parse("c.toml", []byte(tc.src), env(tc.env))
 			var ce *Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("want *config.Error, got %v", err)
@@ -142,7 +142,7 @@ func TestParseErrors(t *testing.T) {
 
 func TestListingBounds(t *testing.T) {
 	src := "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\ntoken_env = \"T\"\nmax_items = 5000\nlisting_timeout = \"30s\"\n"
-	c, err := Parse("c.toml", []byte(src), env(map[string]string{"T": "x"}))
+	c, err := Parse("c.toml", []byte(src), env(map[string]string{"T": "x"}), testKinds)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func TestSecretFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := "[[provider]]\nname = \"m\"\nkind = \"metal\"\nbase_url = \"https://api.equinix.com/metal/v1\"\ntoken_file = \"" + f + "\"\n"
-	c, err := Parse("c.toml", []byte(src), env(nil))
+	c, err := parse("c.toml", []byte(src), env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestSecretFile(t *testing.T) {
 	}
 	big := filepath.Join(dir, "big")
 	os.WriteFile(big, make([]byte, maxSecretFile+10), 0o600)
-	_, err = Parse("c.toml", []byte(strings.Replace(src, f, big, 1)), env(nil))
+	_, err = parse("c.toml", []byte(strings.Replace(src, f, big, 1)), env(nil))
 	if err == nil || !strings.Contains(err.Error(), "larger than") {
 		t.Errorf("oversized secret file: %v", err)
 	}
@@ -179,7 +179,7 @@ func TestExampleConfigParses(t *testing.T) {
 		t.Skip("config.example.toml not found")
 	}
 	// Every *_env in the example resolves to a dummy value.
-	_, err = Parse("config.example.toml", src, func(string) string { return "dummy" })
+	_, err = parse("config.example.toml", src, func(string) string { return "dummy" })
 	if err != nil {
 		t.Fatalf("config.example.toml does not parse: %v", err)
 	}
@@ -189,6 +189,71 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(good))
 	f.Add([]byte("[ui]\nrefresh = \"1s\"\n[[provider]]\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		_, _ = Parse("f.toml", src, func(string) string { return "v" })
+		_, _ = parse("f.toml", src, func(string) string { return "v" })
 	})
+}
+
+// What a [[provider]] table may carry depends on its kind: its own secrets
+// and settings, nothing of another kind's; errors keep file:line: key.
+func TestKindSpecificKeys(t *testing.T) {
+	metal := "[[provider]]\nname = \"m\"\nkind = \"metal\"\nbase_url = \"https://x\"\ntoken_env = \"T\"\n"
+	ipam := "[[provider]]\nname = \"p\"\nkind = \"provision\"\nbase_url = \"https://x\"\napi_key_env = \"T\"\nsecret_key_env = \"T\"\n"
+	vars := map[string]string{"T": "v4lue"}
+
+	c, err := parse("c.toml", []byte(metal+"organization_id = \"org-1\"\nproject_id = \"p-1\"\n"+ipam+"entity_handle = \"NOC-ARIN\"\n"), env(vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, ok := c.Providers[0].KindConfig.(*scopeConfig)
+	if !ok || sc.OrganizationID != "org-1" || sc.ProjectID != "p-1" {
+		t.Fatalf("metal settings %#v", c.Providers[0].KindConfig)
+	}
+	if ic, ok := c.Providers[1].KindConfig.(*ipamConfig); !ok || ic.EntityHandle != "NOC-ARIN" {
+		t.Fatalf("provision settings %#v", c.Providers[1].KindConfig)
+	}
+	if c.Providers[1].Secrets["secret_key"].Value() != "v4lue" {
+		t.Fatal("secret_key not resolved")
+	}
+
+	cases := []struct {
+		name, src string
+		want      string
+	}{
+		{"another kind's setting", metal + "entity_handle = \"X\"\n", "c.toml:6: provider[1].entity_handle: unknown key for kind metal"},
+		{"another kind's secret", metal + "api_secret_env = \"T\"\n", "c.toml:6: provider[1].api_secret_env: unknown key for kind metal"},
+		{"near miss", metal + "projectid = \"x\"\n", `provider[1].projectid: unknown key for kind metal (did you mean "project_id"?)`},
+		{"second table", metal + ipam + "organization_id = \"o\"\n", "c.toml:12: provider[2].organization_id: unknown key for kind provision"},
+		{"wrong type", metal + "project_id = 7\n", "c.toml:6: provider[1].project_id: incompatible types"},
+		{"wrong type shared key", metal + ipam + "read_only = \"yes\"\n", "c.toml:12: provider[2].read_only: incompatible types"},
+		{"secret not a string", metal + "token_file = 3\n", "provider[1].token_env: token_file must be a string"},
+		{"env and file", strings.Replace(metal, "token_env = \"T\"\n", "token_env = \"T\"\ntoken_file = \"/x\"\n", 1), "c.toml:5: provider[1].token_env: set token_env or token_file, not both"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parse("c.toml", []byte(tc.src), env(vars))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Demo mode reads [ui] and [keys] but not the providers, whose secrets
+// need not be set; the rest of the file is still checked.
+func TestLoadWithoutProviders(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.toml")
+	src := "[ui]\nrefresh = \"42s\"\n[[provider]]\nname = \"p\"\nkind = \"azure\"\ntoken_env = \"UNSET\"\n"
+	os.WriteFile(path, []byte(src), 0o600)
+	c, err := LoadWithoutProviders(path, env(nil), testKinds)
+	if err != nil || c.UI.Refresh.Duration != 42*time.Second || len(c.Providers) != 0 {
+		t.Fatalf("%v %+v", err, c)
+	}
+	if _, err := load(path, env(nil)); err == nil {
+		t.Fatal("Load accepted the unknown kind")
+	}
+	os.WriteFile(path, []byte("[ui]\nrefersh = \"1s\"\n"), 0o600)
+	if _, err := LoadWithoutProviders(path, env(nil), testKinds); err == nil || !strings.Contains(err.Error(), "c.toml:2: ui.refersh") {
+		t.Fatalf("unknown ui key: %v", err)
+	}
 }

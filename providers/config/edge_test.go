@@ -12,7 +12,7 @@ import (
 // parseErr parses src and returns the *Error it must fail with.
 func parseErr(t *testing.T, src string, vars map[string]string) *Error {
 	t.Helper()
-	_, err := Parse("c.toml", []byte(src), env(vars))
+	_, err := parse("c.toml", []byte(src), env(vars))
 	var ce *Error
 	if !errors.As(err, &ce) {
 		t.Fatalf("want a *config.Error, got %v", err)
@@ -48,7 +48,7 @@ func TestNonFiniteNumbersRefused(t *testing.T) {
 		})
 	}
 	// Finite floats still parse.
-	if _, err := Parse("c.toml", []byte("[ui]\npool_threshold = 75.5\n"+metal), env(tokenSet)); err != nil {
+	if _, err := parse("c.toml", []byte("[ui]\npool_threshold = 75.5\n"+metal), env(tokenSet)); err != nil {
 		t.Errorf("a finite threshold is refused: %v", err)
 	}
 }
@@ -69,7 +69,7 @@ func TestRefreshBelowOneSecondRefused(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Parse("c.toml", []byte(tc.src), env(tokenSet))
+			c, err := parse("c.toml", []byte(tc.src), env(tokenSet))
 			if tc.line == 0 {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -113,7 +113,7 @@ func TestPasswordInBaseURLNeverEchoed(t *testing.T) {
 	}
 	// An @ after the host (a path, a query) is not a credential.
 	src := strings.Replace(metal, "https://api.equinix.com/metal/v1", "https://api.equinix.com/v1/users/@me?who=a@b", 1)
-	if _, err := Parse("c.toml", []byte(src), env(tokenSet)); err != nil {
+	if _, err := parse("c.toml", []byte(src), env(tokenSet)); err != nil {
 		t.Errorf("an @ in the path is refused: %v", err)
 	}
 }
@@ -167,7 +167,7 @@ func TestFilesMustBeRegular(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Load(tc.path, env(tokenSet))
+			_, err := load(tc.path, env(tokenSet))
 			checkLoad(t, tc.path, err, tc.want)
 		})
 	}
@@ -195,12 +195,12 @@ func checkLoad(t *testing.T, path string, err error, want string) {
 	t.Helper()
 	if want == "" {
 		if err != nil {
-			t.Errorf("Load(%s): %v", path, err)
+			t.Errorf("load(%s): %v", path, err)
 		}
 		return
 	}
 	var ce *Error
 	if !errors.As(err, &ce) || ce.File != path || !strings.Contains(ce.Msg, want) {
-		t.Errorf("Load(%s) = %v, want a config error %q", path, err, want)
+		t.Errorf("load(%s) = %v, want a config error %q", path, err, want)
 	}
 }

@@ -39,13 +39,13 @@ func TestFIFOAndDevicesRefusedWithoutBlocking(t *testing.T) {
 	for _, c := range cases {
 		t.Run("config "+c.name, func(t *testing.T) {
 			var err error
-			within(t, func() { _, err = Load(c.path, env(tokenSet)) })
+			within(t, func() { _, err = load(c.path, env(tokenSet)) })
 			checkLoad(t, c.path, err, c.want)
 		})
 		t.Run("secret "+c.name, func(t *testing.T) {
 			var err error
 			within(t, func() {
-				_, err = Parse("c.toml", []byte(strings.Replace(metal, `token_env = "T"`, `token_file = "`+c.path+`"`, 1)), env(nil))
+				_, err = parse("c.toml", []byte(strings.Replace(metal, `token_env = "T"`, `token_file = "`+c.path+`"`, 1)), env(nil))
 			})
 			var ce *Error
 			if !errors.As(err, &ce) || ce.Line != 5 || ce.Key != "provider[1].token_file" || !strings.Contains(ce.Msg, c.want) {

@@ -3,42 +3,16 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
+
+	"github.com/noctop/noctop/providers/kind"
 )
-
-// secretRef names one credential and where the config points for it.
-type secretRef struct {
-	name      string // "client_secret"
-	env, file string
-}
-
-func (p *Provider) refs() []secretRef {
-	return []secretRef{
-		{"client_id", p.ClientIDEnv, p.ClientIDFile},
-		{"client_secret", p.ClientSecretEnv, p.ClientSecretFile},
-		{"token", p.TokenEnv, p.TokenFile},
-		{"api_key", p.APIKeyEnv, p.APIKeyFile},
-		{"api_secret", p.APISecretEnv, p.APISecretFile},
-		{"secret_key", p.SecretKeyEnv, p.SecretKeyFile},
-	}
-}
-
-// credentialSets lists, per kind, the alternative sets of secrets that
-// authenticate it; one complete set is required.
-var credentialSets = map[string][][]string{
-	"fabric":    {{"client_id", "client_secret"}, {"token"}},
-	"ixapi":     {{"api_key", "api_secret"}, {"token"}},
-	"metal":     {{"token"}},
-	"packet":    {{"token"}},
-	"provision": {{"api_key", "secret_key"}},
-}
 
 // maxSecretFile bounds a *_file read: a credential is never megabytes.
 const maxSecretFile = 64 << 10
 
-func (c *Config) validate(path string, loc *locator, getenv func(string) string) error {
+func (c *Config) validate(path string, loc *locator, getenv func(string) string, tables []table, kinds []kind.Descriptor) error {
 	fail := func(k []string, format string, args ...any) error {
 		line, key := loc.find(k)
 		return &Error{File: path, Line: line, Key: key, Msg: fmt.Sprintf(format, args...)}
@@ -63,11 +37,16 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 			return fail(at("name"), "duplicate provider name %q (also provider #%d)", p.Name, j+1)
 		}
 		seen[p.Name] = i
+		names := strings.Join(kind.Names(kinds), ", ")
 		if p.Kind == "" {
-			return fail(at(""), "provider %q has no kind (one of %s)", p.Name, strings.Join(Kinds, ", "))
+			return fail(at(""), "provider %q has no kind (one of %s)", p.Name, names)
 		}
-		if !slices.Contains(Kinds, p.Kind) {
-			return fail(at("kind"), "unknown kind %q (one of %s)", p.Kind, strings.Join(Kinds, ", "))
+		d, ok := kind.Find(kinds, p.Kind)
+		if !ok {
+			return fail(at("kind"), "unknown kind %q (one of %s)", p.Kind, names)
+		}
+		if k, msg := unknownKey(tables[i], d, loc, i); k != "" {
+			return fail(at(k), "%s", msg)
 		}
 		if p.BaseURL == "" {
 			return fail(at(""), "provider %q has no base_url", p.Name)
@@ -86,27 +65,34 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string)
 		if key, msg := p.checkBounds(); key != "" {
 			return fail(at(key), "%s", msg)
 		}
+		if p.KindConfig, err = decodeKindConfig(tables[i], d); err != nil {
+			return located(path, loc, err, i)
+		}
 		p.Secrets = map[string]Secret{}
-		for _, r := range p.refs() {
-			if r.env != "" && r.file != "" {
-				return fail(at(r.name+"_env"), "set %s_env or %s_file, not both", r.name, r.name)
+		for _, name := range d.SecretNames() {
+			env, file, err := secretRef(tables[i], name)
+			if err != nil {
+				return fail(at(name+"_env"), "%v", err)
+			}
+			if env != "" && file != "" {
+				return fail(at(name+"_env"), "set %s_env or %s_file, not both", name, name)
 			}
 			switch {
-			case r.env != "":
-				v := getenv(r.env)
+			case env != "":
+				v := getenv(env)
 				if v == "" {
-					return fail(at(r.name+"_env"), "environment variable %s is not set (provider %q needs it for %s)", r.env, p.Name, r.name)
+					return fail(at(name+"_env"), "environment variable %s is not set (provider %q needs it for %s)", env, p.Name, name)
 				}
-				p.Secrets[r.name] = Secret(v)
-			case r.file != "":
-				v, err := readSecretFile(r.file)
+				p.Secrets[name] = Secret(v)
+			case file != "":
+				v, err := readSecretFile(file)
 				if err != nil {
-					return fail(at(r.name+"_file"), "%v", err)
+					return fail(at(name+"_file"), "%v", err)
 				}
-				p.Secrets[r.name] = Secret(v)
+				p.Secrets[name] = Secret(v)
 			}
 		}
-		if err := p.checkCredentials(); err != nil {
+		if err := checkCredentials(p, d); err != nil {
 			return fail(at("kind"), "provider %q: %v", p.Name, err)
 		}
 	}
@@ -137,8 +123,9 @@ func hasUserinfo(raw string) bool {
 	return strings.Contains(authority, "@")
 }
 
-func (p *Provider) checkCredentials() error {
-	sets := credentialSets[p.Kind]
+// checkCredentials requires one complete credential set of the kind.
+func checkCredentials(p *Provider, d kind.Descriptor) error {
+	sets := d.Credentials
 	for _, set := range sets {
 		complete := true
 		for _, name := range set {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -16,7 +17,7 @@ func TestExpiredTokenIsRefreshedAfterOne401(t *testing.T) {
 	// The client believes its token is fresh (its own clock stands still),
 	// the simulator's clock moves past the token's lifetime: the API
 	// answers 401 and the client logs in again once.
-	p := env.provider(t, validateAll, WithClock(func() time.Time { return simEpoch }))
+	p := env.provider(t, validateAll, httpx.WithClock(func() time.Time { return simEpoch }))
 	if _, err := p.Connections(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func TestExpiredTokenIsRefreshedAfterOne401(t *testing.T) {
 
 func TestTokenRenewedBeforeExpiryWithoutA401(t *testing.T) {
 	env := newEnv(t, 30, sim.Timing{}, WithSimTokenTTL(10*time.Minute))
-	p := env.provider(t, validateAll, WithClock(env.clock.Now))
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
 	if _, err := p.Connections(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func TestBadSecretLocksTheAccountAfterFiveTries(t *testing.T) {
 	hc, _ := newValidatingClient(t)
 	for i := 0; i < 5; i++ {
 		// A fresh provider each time: one provider never asks twice.
-		p, _ := New("x", env.srv.URL(), Credentials{ClientID: DemoClientID, ClientSecret: "wrong"}, WithHTTPClient(hc))
+		p, _ := New("x", env.srv.URL(), Credentials{ClientID: DemoClientID, ClientSecret: "wrong"}, httpx.WithHTTPClient(hc))
 		_, err := p.Connections(ctx, nil)
 		var ae *model.APIError
 		if !errors.As(err, &ae) || ae.Status != 400 || !strings.Contains(err.Error(), "valid client id/client secret") {
@@ -76,7 +77,7 @@ func TestBadSecretLocksTheAccountAfterFiveTries(t *testing.T) {
 	if env.sim.TokenCalls() != 5 {
 		t.Fatalf("%d token calls for 5 providers x 2 listings, want 5: a refused login must not be repeated", env.sim.TokenCalls())
 	}
-	p, _ := New("x", env.srv.URL(), Credentials{ClientID: DemoClientID, ClientSecret: DemoClientSecret}, WithHTTPClient(hc))
+	p, _ := New("x", env.srv.URL(), Credentials{ClientID: DemoClientID, ClientSecret: DemoClientSecret}, httpx.WithHTTPClient(hc))
 	if _, err := p.Connections(ctx, nil); err == nil || !strings.Contains(err.Error(), "locked") {
 		t.Fatalf("correct secret after 5 failures: %v, want the account locked", err)
 	}
@@ -85,12 +86,12 @@ func TestBadSecretLocksTheAccountAfterFiveTries(t *testing.T) {
 func TestStaticTokenAndMissingToken(t *testing.T) {
 	env := newEnv(t, 10, sim.Timing{})
 	hc, _ := newValidatingClient(t)
-	p, _ := New("x", env.srv.URL(), Credentials{Token: DemoToken}, WithHTTPClient(hc))
+	p, _ := New("x", env.srv.URL(), Credentials{Token: DemoToken}, httpx.WithHTTPClient(hc))
 	if cs, err := p.Connections(ctx, nil); err != nil || len(cs) != 10 {
 		t.Fatalf("static token: %d %v", len(cs), err)
 	}
 	n := env.sim.Requests()
-	p, _ = New("x", env.srv.URL(), Credentials{Token: "not-the-token"}, WithHTTPClient(hc))
+	p, _ = New("x", env.srv.URL(), Credentials{Token: "not-the-token"}, httpx.WithHTTPClient(hc))
 	_, err := p.Connection(ctx, firstID(t, env))
 	if !errors.Is(err, model.ErrUnauthorized) || env.sim.Requests() != n+1 || env.sim.TokenCalls() != 0 {
 		t.Fatalf("bad static token: %v after %d requests; want one 401 and no retry", err, env.sim.Requests()-n)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -41,138 +40,74 @@ type Client struct {
 }
 
 type config struct {
-	name        string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	retry       *httpx.RetryPolicy
-	maxBody     int64
-	concurrency int
-	pageLimit   int
-	now         func() time.Time
-	userAgent   string
-	tokenSkew   time.Duration
-	creds       *Credentials
-	auth        httpx.Auth
-	filter      *Expression
-	bounds      httpx.Bounds
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithRetry ...
+	concurrency    int
+	pageLimit      int
+	tokenSkew      time.Duration
+	creds          *Credentials
+	filter         *Expression
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock ...)
+// and Fabric's own below.
+type Option = httpx.Option
 
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy for idempotent requests (httpx defaults
-// otherwise). Mutations and logins are never retried whatever the policy.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithConcurrency sets how many search pages are fetched at once
 // (default 8; 1 reads page by page).
-func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+func WithConcurrency(n int) Option { return own(func(c *config) { c.concurrency = n }) }
 
 // WithPageLimit sets the search page size (1..100, default 100).
-func WithPageLimit(n int) Option { return func(c *config) { c.pageLimit = n } }
-
-// WithClock replaces time.Now for token expiry and result timestamps.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithPageLimit(n int) Option { return own(func(c *config) { c.pageLimit = n }) }
 
 // WithTokenSkew sets how long before expiry a token is renewed (default 60s).
-func WithTokenSkew(d time.Duration) Option { return func(c *config) { c.tokenSkew = d } }
+func WithTokenSkew(d time.Duration) Option { return own(func(c *config) { c.tokenSkew = d }) }
 
 // WithCredentials authenticates the client (New does this for you).
-func WithCredentials(cr Credentials) Option { return func(c *config) { c.creds = &cr } }
-
-// WithAuth uses a ready-made httpx.Auth instead of Credentials.
-func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
+func WithCredentials(cr Credentials) Option { return own(func(c *config) { c.creds = &cr }) }
 
 // WithFilter restricts which connections Provider.Connections lists (the
 // search filter; default: all).
-func WithFilter(e Expression) Option { return func(c *config) { c.filter = &e } }
+func WithFilter(e Expression) Option { return own(func(c *config) { c.filter = &e }) }
 
-// WithBounds bounds one listing: connections kept, pages read, time for
-// all of them (httpx defaults: 1,000,000 items, 100,000 pages, 2 minutes).
-func WithBounds(b httpx.Bounds) Option { return func(c *config) { c.bounds = b } }
-
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:        "fabric",
-		timeout:     30 * time.Second,
-		logger:      slog.New(slog.DiscardHandler),
+		Settings:    httpx.Settings{Provider: Kind},
 		concurrency: DefaultConcurrency,
 		pageLimit:   DefaultPageLimit,
-		now:         time.Now,
-		userAgent:   "noctop (fabric v4 client)",
 		tokenSkew:   DefaultTokenSkew,
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Configure(&cfg, "noctop (fabric v4 client)", opts); err != nil {
+		return config{}, err
 	}
-	cfg.bounds = cfg.bounds.WithDefaults()
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	if cfg.pageLimit < 1 || cfg.pageLimit > 100 {
 		cfg.pageLimit = DefaultPageLimit
 	}
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
-	if cfg.httpClient == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		// Keep a connection per page in flight (the default keeps 2).
-		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
-		cfg.httpClient = &http.Client{Transport: tr}
-	}
-	return cfg
+	return cfg, nil
 }
 
 // NewClient returns a client for baseURL ("https://api.equinix.com", or a
 // simulator's URL; a path prefix is kept).
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
-	auth := cfg.auth
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var auth httpx.Auth
 	var secrets []string
 	if cfg.creds != nil {
-		a, err := newAuth(baseURL, *cfg.creds, &cfg)
-		if err != nil {
+		if auth, err = newAuth(baseURL, *cfg.creds, &cfg); err != nil {
 			return nil, err
 		}
-		auth = a
 		secrets = cfg.creds.secrets()
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithSecrets(secrets...),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-	}
-	if auth != nil {
-		hopts = append(hopts, httpx.WithAuth(auth))
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError), httpx.WithAuth(auth), httpx.WithSecrets(secrets...))
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +150,7 @@ func (c *Client) SearchConnections(ctx context.Context, req SearchRequest) (Conn
 		return ConnectionSearchResponse{}, err
 	}
 	out := ConnectionSearchResponse{Pagination: p.Pagination, Data: p.Data}
-	in := &model.Incomplete{Provider: c.cfg.name, What: "connections", Got: len(p.Data), Dropped: p.Dropped, DropReason: p.Problem}
+	in := &model.Incomplete{Provider: c.cfg.Provider, What: "connections", Got: len(p.Data), Dropped: p.Dropped, DropReason: p.Problem}
 	if p.Overfull {
 		in.Truncated, in.Cause = true, model.ErrBadResponse
 		in.Reason = fmt.Sprintf("the server sent more than the %d connections asked for in one page", limit)
@@ -250,40 +185,9 @@ func (c *Client) GetConnection(ctx context.Context, id string) (Connection, erro
 		return Connection{}, err
 	}
 	if err := out.DecodeError(); err != nil {
-		return Connection{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return Connection{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return out, nil
-}
-
-// UpdateConnection applies JSON-patch style operations
-// (PATCH /fabric/v4/connections/{id}, application/json-patch+json). Never
-// retried.
-func (c *Client) UpdateConnection(ctx context.Context, id string, ops []ConnectionChangeOperation) (Connection, error) {
-	p, err := connPath(id, "")
-	if err != nil {
-		return Connection{}, err
-	}
-	if len(ops) == 0 {
-		return Connection{}, errorf("update of %s: no operations", id)
-	}
-	var out Connection
-	_, err = c.api.Do(ctx, httpx.Request{
-		Method: http.MethodPatch, Path: p, Body: ops, Retry: httpx.RetryNever,
-		Header: http.Header{"Content-Type": {"application/json-patch+json"}},
-	}, &out)
-	return out, err
-}
-
-// ConnectionAction posts an action (approve, reject ...). Actions are not
-// idempotent: never retried.
-func (c *Client) ConnectionAction(ctx context.Context, id string, req ConnectionActionRequest) (ConnectionAction, error) {
-	p, err := connPath(id, "/actions")
-	if err != nil {
-		return ConnectionAction{}, err
-	}
-	var out ConnectionAction
-	_, err = c.api.Do(ctx, httpx.Request{Method: http.MethodPost, Path: p, Body: req, Retry: httpx.RetryNever}, &out)
-	return out, err
 }
 
 // ListMetros returns every metro, reading all pages.

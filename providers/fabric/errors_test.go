@@ -67,7 +67,7 @@ func (f *fakeAPI) provider(t *testing.T, opts ...Option) *Provider {
 		f.mu.Unlock()
 		return nil
 	}}
-	all := append([]Option{WithRetry(retry), WithHTTPClient(f.srv.Client())}, opts...)
+	all := append([]Option{httpx.WithRetry(retry), httpx.WithHTTPClient(f.srv.Client())}, opts...)
 	p, err := New("fabric-err", f.srv.URL, Credentials{ClientID: "my-client-id", ClientSecret: "my-very-secret-secret"}, all...)
 	if err != nil {
 		t.Fatal(err)
@@ -264,7 +264,7 @@ func TestErrorClassesMalformedTruncatedOversized(t *testing.T) {
 		}, nil, model.ErrBadResponse},
 		{"oversized body", func(w http.ResponseWriter) {
 			io.WriteString(w, `{"type":"EVPL_VC","name":"`+strings.Repeat("x", 100_000)+`","bandwidth":1,"aSide":{},"zSide":{}}`)
-		}, []Option{WithMaxBody(16 << 10)}, model.ErrTooLarge},
+		}, []Option{httpx.WithMaxBody(16 << 10)}, model.ErrTooLarge},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,7 +308,7 @@ func TestErrorClassesFromInjectedFaults(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer srv.Close()
-			p, _ := New("f", srv.URL(), Credentials{Token: DemoToken}, WithRetry(httpx.RetryPolicy{MaxAttempts: 2, MaxRetryAfter: time.Second, Sleep: func(context.Context, time.Duration) error { return nil }}))
+			p, _ := New("f", srv.URL(), Credentials{Token: DemoToken}, httpx.WithRetry(httpx.RetryPolicy{MaxAttempts: 2, MaxRetryAfter: time.Second, Sleep: func(context.Context, time.Duration) error { return nil }}))
 			faults.Set(spec)
 			_, err = p.Connections(ctx, nil)
 			if !tc.want(err) {

@@ -60,7 +60,7 @@ func FuzzTokenResponse(f *testing.F) {
 			return 200, []byte(`{"uuid":"abc-1","name":"c","type":"EVPL_VC","state":"ACTIVE","aSide":{},"zSide":{}}`)
 		})
 		p, err := New("fz", "https://api.example.net", Credentials{ClientID: "client-id-fuzz", ClientSecret: "client-secret-fuzz-01"},
-			WithHTTPClient(&http.Client{Transport: rt}), WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
+			httpx.WithHTTPClient(&http.Client{Transport: rt}), httpx.WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -60,7 +60,7 @@ func (e *testEnv) provider(t *testing.T, mode int, opts ...Option) *Provider {
 	default:
 		t.Cleanup(hc.CloseIdleConnections)
 	}
-	all := append([]Option{WithHTTPClient(hc), WithRetry(noSleepRetry())}, opts...)
+	all := append([]Option{httpx.WithHTTPClient(hc), httpx.WithRetry(noSleepRetry())}, opts...)
 	p, err := New("fabric-test", e.srv.URL(), Credentials{ClientID: DemoClientID, ClientSecret: DemoClientSecret}, all...)
 	if err != nil {
 		t.Fatal(err)

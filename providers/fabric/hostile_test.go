@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -121,7 +122,7 @@ func hostileProvider(t *testing.T, h http.Handler, opts ...Option) (*Provider, *
 	mux.Handle("/", h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	all := append([]Option{WithRetry(noSleepRetry())}, opts...)
+	all := append([]Option{httpx.WithRetry(noSleepRetry())}, opts...)
 	p, err := New("fab", srv.URL, Credentials{Token: "hostile-test-token"}, all...)
 	if err != nil {
 		t.Fatal(err)
@@ -211,7 +212,7 @@ func TestHostileSearchMaxItems(t *testing.T) {
 		off, lim := searchOf(r)
 		fmt.Fprintf(w, `{"pagination":{"offset":%d,"limit":%d,"total":5000},"data":[%s]}`, off, lim, connsJSON(off, min(off+lim, 5000)))
 	})
-	p, counter := hostileProvider(t, h, WithBounds(httpx.Bounds{MaxItems: 250}))
+	p, counter := hostileProvider(t, h, httpx.WithBounds(httpx.Bounds{MaxItems: 250}))
 	rows, err := p.Connections(context.Background(), nil)
 	var in *model.Incomplete
 	if !errors.As(err, &in) || len(rows) != 250 || counter.N() > 3 ||
@@ -259,7 +260,7 @@ func TestHostileSearchPeakRSS(t *testing.T) {
 func TestHostileEveryAnswerPeakRSS(t *testing.T) {
 	res, hwm := hostile.InChild(t, "TestHostileEveryAnswerPeakRSS", func() string {
 		var log strings.Builder
-		p, counter := hostileProvider(t, hostileFabric("every answer 1M {}"), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+		p, counter := hostileProvider(t, hostileFabric("every answer 1M {}"), httpx.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
 		rows, err := p.Connections(context.Background(), nil)
 		ports := strings.Contains(log.String(), "none of 1000000 ports could be read")
 		return fmt.Sprintf("rows=%d searches=%d ports-reported=%v err=%v", len(rows), counter.N(), ports, err)
@@ -267,5 +268,72 @@ func TestHostileEveryAnswerPeakRSS(t *testing.T) {
 	t.Logf("peak RSS %d MiB: %s", hwm, res)
 	if hwm > 500 || !strings.Contains(res, "rows=0 searches=1 ports-reported=true ") {
 		t.Fatalf("peak RSS %d MiB: %s", hwm, res)
+	}
+}
+
+// The ports answer pages by next links (httpx.Linked): followed within
+// the ports collection, ended by a link back, reported when ports cannot
+// be read.
+func TestListPortsFollowsNextLinks(t *testing.T) {
+	port := func(i int) string { return fmt.Sprintf(`{"uuid":"p%03d","name":"port %d","state":"ACTIVE"}`, i, i) }
+	tests := []struct {
+		name      string
+		next      func(offset int) string // "" for none
+		broken    int                     // a port without a uuid at this index (-1: none)
+		wantPorts int
+		wantReqs  int
+		wantErr   string
+		wantLog   string
+	}{
+		{name: "honest", next: func(o int) string { return fmt.Sprintf("%s?offset=%d&limit=2", PortsPath, o+2) }, broken: -1, wantPorts: 5, wantReqs: 3},
+		// Not followed, logged, and the shortfall against the total said.
+		{name: "next to another collection is not followed", next: func(int) string { return "/fabric/v4/connections?offset=2" }, broken: -1,
+			wantPorts: 2, wantReqs: 1, wantLog: "not the ports collection", wantErr: "the server reports 5 ports but its pages ended after 2"},
+		{name: "next back to the first page", next: func(int) string { return PortsPath + "?offset=0&limit=2" }, broken: -1, wantPorts: 2, wantReqs: 2,
+			wantErr: "the server answered page 2 with the same page as page 1"},
+		{name: "a port without a uuid", next: func(o int) string { return fmt.Sprintf("%s?offset=%d&limit=2", PortsPath, o+2) }, broken: 3,
+			wantPorts: 4, wantReqs: 3, wantErr: "1 of 5 ports could not be read: port without a uuid"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var log strings.Builder
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != PortsPath {
+					w.Write([]byte(`{"data":[]}`))
+					return
+				}
+				off, _ := strconv.Atoi(r.URL.Query().Get("offset"))
+				var items []string
+				for i := off; i < min(off+2, 5); i++ {
+					if i == tt.broken {
+						items = append(items, `{"name":"no uuid"}`)
+					} else {
+						items = append(items, port(i))
+					}
+				}
+				next := ""
+				if off+2 < 5 {
+					next = fmt.Sprintf(`,"next":%q`, tt.next(off))
+				}
+				fmt.Fprintf(w, `{"pagination":{"offset":%d,"limit":2,"total":5%s},"data":[%s]}`, off, next, strings.Join(items, ","))
+			})
+			counter := &hostile.Counter{H: h}
+			srv := httptest.NewServer(counter)
+			t.Cleanup(srv.Close)
+			c, err := NewClient(srv.URL, httpx.WithRetry(noSleepRetry()), httpx.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			ports, err := c.ListPorts(context.Background())
+			if len(ports) != tt.wantPorts || counter.N() != tt.wantReqs {
+				t.Fatalf("%d ports after %d requests (%v), want %d after %d", len(ports), counter.N(), err, tt.wantPorts, tt.wantReqs)
+			}
+			if tt.wantErr == "" && err != nil || tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)) {
+				t.Fatalf("err %v, want %q", err, tt.wantErr)
+			}
+			if !strings.Contains(log.String(), tt.wantLog) {
+				t.Fatalf("log %q lacks %q", log.String(), tt.wantLog)
+			}
+		})
 	}
 }

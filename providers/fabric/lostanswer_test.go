@@ -96,7 +96,7 @@ func lossyProvider(t *testing.T, h http.Handler) *Provider {
 	hc := &http.Client{Transport: &http.Transport{}} // no CheckRedirect: httpx must install its own
 	t.Cleanup(hc.CloseIdleConnections)
 	p, err := New("fabric-hostile", srv.URL, Credentials{ClientID: "client-id-0001", ClientSecret: "client-secret-0001"},
-		WithHTTPClient(hc), WithRetry(noSleepRetry()))
+		httpx.WithHTTPClient(hc), httpx.WithRetry(noSleepRetry()))
 	if err != nil {
 		t.Fatal(err)
 	}

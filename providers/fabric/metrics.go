@@ -287,7 +287,7 @@ func (c *Client) Metrics(ctx context.Context, asset MetricAsset, id, name string
 		}
 		var mr MetricsResponse
 		if err := httpx.DecodeJSON(resp.Body, &mr); err != nil {
-			return nil, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+			return nil, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 		}
 		out = append(out, mr.Data...)
 		pg := mr.Pagination
@@ -327,7 +327,7 @@ func (c *Client) stats(ctx context.Context, p string, q url.Values) (StatsRespon
 	}
 	s, err := decodeStats(resp.Body)
 	if err != nil {
-		return StatsResponse{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return StatsResponse{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return s, nil
 }

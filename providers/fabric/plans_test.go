@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
 func TestChangeBandwidthOfOurConnection(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, validateAll, WithClock(env.clock.Now))
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
 	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
 	p.refreshPorts(ctx)
 	wire := func(id string) Connection { c, _ := env.sim.Snapshot(id); return c }
@@ -87,7 +88,7 @@ func TestChangeBandwidthOfOurConnection(t *testing.T) {
 
 func TestBandwidthAndDeletionRefusals(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, validateResponses, WithClock(env.clock.Now))
+	p := env.provider(t, validateResponses, httpx.WithClock(env.clock.Now))
 	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
 	p.refreshPorts(ctx)
 	incoming, ok := findConn(cs, func(c model.Connection) bool {
@@ -132,7 +133,7 @@ func TestBandwidthAndDeletionRefusals(t *testing.T) {
 
 func TestDeleteOurConnection(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{})
-	p := env.provider(t, validateAll, WithClock(env.clock.Now))
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
 	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
 	c, ok := findConn(cs, func(c model.Connection) bool {
 		return c.HasAction(model.ActionDecommission) && c.State == model.StateActive
@@ -167,7 +168,7 @@ func TestDeleteOurConnection(t *testing.T) {
 
 func TestInventoryShowsMetroPortConnections(t *testing.T) {
 	env := newEnv(t, 300, sim.Timing{}, WithSimPortsPage(5))
-	p := env.provider(t, validateAll, WithClock(env.clock.Now))
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
 	roots := must1[[]model.Node](t)(p.Inventory(ctx, nil))
 	ports := 0
 	var conns int

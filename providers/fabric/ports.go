@@ -31,54 +31,37 @@ var (
 // ListPorts returns the account's ports (GET /fabric/v4/ports). The spec
 // gives the operation no paging parameters but answers with a pagination
 // object: when it says there is more (a next link), the link is followed
-// (on this API's origin only, and only to the ports collection), at most
-// maxPortPages pages; ports seen twice are kept once.
+// (only to the ports collection on this API, at most maxPortPages pages)
+// through httpx.Linked, within the provider's bounds. Each answer streams
+// in; ports without a uuid are counted, not kept, and ports seen twice
+// are kept once.
 func (c *Client) ListPorts(ctx context.Context) ([]Port, error) {
-	path := PortsPath
-	var out []Port
-	seen := map[string]bool{}
-	in := &model.Incomplete{Provider: c.cfg.name, What: "ports"}
-	for page := 0; page < maxPortPages; page++ {
-		var pg dataList[Port]
-		// Decoded as it arrives, at most the listing bound per page; ports
-		// without a uuid are counted, not kept.
-		_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: path}, func(body io.Reader) error {
+	uuid := func(p *Port) string { return p.UUID }
+	listing := httpx.Listing[Port]{Provider: c.cfg.Provider, What: "ports", Bounds: c.cfg.Bounds, ID: uuid}
+	listing.Bounds.MaxPages = min(listing.Bounds.MaxPages, maxPortPages)
+	return httpx.Linked(ctx, listing, PortsPath, func(ctx context.Context, link string) (httpx.Page[Port], error) {
+		var pagination *Pagination
+		body := httpx.ListBody[Port]{Key: "data", What: "port", Missing: "port without a uuid", Max: c.cfg.Bounds.MaxItems, ID: uuid,
+			Member: httpx.OptionalMember("pagination", &pagination)}
+		var page httpx.Page[Port]
+		_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: link}, func(r io.Reader) error {
 			var err error
-			pg, err = decodeDataList(body, c.cfg.bounds.MaxItems, "port", func(p *Port) string { return p.UUID })
+			page, err = body.Decode(r)
 			return err
 		})
-		if err != nil {
-			return nil, err
+		if err != nil || pagination == nil {
+			return page, err
 		}
-		in.Dropped += pg.dropped
-		if in.DropReason == "" {
-			in.DropReason = pg.problem
-		}
-		for _, p := range pg.items {
-			if seen[p.UUID] {
-				continue
+		page.Total, page.TotalKnown = pagination.Total, true
+		if pagination.Next != "" {
+			next, err := nextPortsPage(pagination.Next)
+			if err != nil {
+				c.cfg.Logger.Warn("fabric: not following the ports' next link", "provider", c.cfg.Provider, "err", err)
 			}
-			seen[p.UUID] = true
-			out = append(out, p)
+			page.Next = next
 		}
-		in.Got = len(out)
-		if pg.overfull || len(out) >= c.cfg.bounds.MaxItems {
-			in.Truncated, in.Cause = true, model.ErrTooLarge
-			in.Reason = fmt.Sprintf("more than max_items (%d) ports", c.cfg.bounds.MaxItems)
-			return out, in.Err()
-		}
-		next := pg.pagination
-		if next == nil || next.Next == "" || len(pg.items) == 0 || len(out) >= next.Total {
-			return out, in.Err()
-		}
-		np, err := nextPortsPage(next.Next)
-		if err != nil {
-			c.cfg.logger.Warn("fabric: not following the ports' next link", "provider", c.cfg.name, "err", err)
-			return out, in.Err()
-		}
-		path = np
-	}
-	return out, in.Err()
+		return page, nil
+	})
 }
 
 // nextPortsPage turns a next link into a path and query on our base URL.
@@ -127,8 +110,8 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 		return nil, err
 	}
 	p.mu.Lock()
-	p.ports, p.portsAt = ports, p.client.cfg.now()
-	fresh := p.connsAt.After(p.client.cfg.now().Add(-connectionsTTL))
+	p.ports, p.portsAt = ports, p.client.cfg.Clock()
+	fresh := p.connsAt.After(p.client.cfg.Clock().Add(-connectionsTTL))
 	p.mu.Unlock()
 	if !fresh {
 		if _, err := p.Connections(ctx, prog); err != nil {

@@ -48,7 +48,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if name == "" {
 		return nil, errorf("provider name is empty")
 	}
-	opts = append(append([]Option(nil), opts...), WithCredentials(creds), withName(name))
+	opts = append(append([]Option(nil), opts...), WithCredentials(creds), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -68,7 +68,7 @@ func (p *Provider) Client() *Client { return p.client }
 // Connections lists every connection: search pages of up to 100, sorted by
 // uuid (stable while the data changes), fetched with bounded concurrency,
 // progress reported per page, each page decoded as it arrives. The listing
-// is bounded (WithBounds); duplicates (a connection moving between pages
+// is bounded (httpx.WithBounds); duplicates (a connection moving between pages
 // during the fetch) are dropped. Connections that cannot be read and a
 // listing cut short come back as a *model.Incomplete with the rows read.
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
@@ -83,7 +83,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 	}
 	listing := httpx.Listing[Connection]{
 		Provider: p.name, What: "connections",
-		Limit: cfg.pageLimit, Concurrency: cfg.concurrency, Bounds: cfg.bounds, Progress: prog,
+		Limit: cfg.pageLimit, Concurrency: cfg.concurrency, Bounds: cfg.Bounds, Progress: prog,
 		ID: func(c *Connection) string { return c.UUID },
 	}
 	wire, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[Connection], error) {
@@ -109,7 +109,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		return nil, err
 	}
 	if incomplete != nil {
-		cfg.logger.Warn("fabric: connection listing incomplete", "provider", p.name, "err", err.Error())
+		cfg.Logger.Warn("fabric: connection listing incomplete", "provider", p.name, "err", err.Error())
 	}
 	seen := make(map[string]bool, len(wire))
 	out := make([]model.Connection, 0, len(wire))
@@ -123,7 +123,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		out = append(out, toModel(p.name, c))
 	}
 	p.mu.Lock()
-	p.conns, p.connsAt = cache, p.client.cfg.now()
+	p.conns, p.connsAt = cache, p.client.cfg.Clock()
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
 	return out, err
@@ -132,7 +132,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 func (p *Provider) portsStale() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.ports == nil || p.client.cfg.now().Sub(p.portsAt) > p.portsTTL
+	return p.ports == nil || p.client.cfg.Clock().Sub(p.portsAt) > p.portsTTL
 }
 
 // refreshPorts reloads our ports; a failure keeps the old list (ports only
@@ -144,13 +144,13 @@ func (p *Provider) refreshPorts(ctx context.Context) {
 	case errors.As(err, &partial):
 		// Ports only help to propose where an accepted connection lands:
 		// the ones read are better than none.
-		p.client.cfg.logger.Warn("fabric: port listing incomplete; using the ports read", "provider", p.name, "err", model.ErrorSummary(err))
+		p.client.cfg.Logger.Warn("fabric: port listing incomplete; using the ports read", "provider", p.name, "err", model.ErrorSummary(err))
 	case err != nil:
-		p.client.cfg.logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
+		p.client.cfg.Logger.Warn("fabric: listing ports failed; keeping the previous list", "provider", p.name, "err", model.ErrorSummary(err))
 		return
 	}
 	p.mu.Lock()
-	p.ports, p.portsAt = ports, p.client.cfg.now()
+	p.ports, p.portsAt = ports, p.client.cfg.Clock()
 	p.mu.Unlock()
 }
 
@@ -408,7 +408,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		}
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
-	res.At = p.client.cfg.now()
+	res.At = p.client.cfg.Clock()
 	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status

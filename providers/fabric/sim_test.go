@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -79,7 +80,7 @@ func TestSimulatorIsDeterministic(t *testing.T) {
 		}
 		defer srv.Close()
 		hc, _ := newValidatingClient(t)
-		p, err := New("x", srv.URL(), Credentials{Token: DemoToken}, WithHTTPClient(hc))
+		p, err := New("x", srv.URL(), Credentials{Token: DemoToken}, httpx.WithHTTPClient(hc))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -273,6 +274,12 @@ func TestRejectCreationNeedsAReasonAndEndsRejected(t *testing.T) {
 	p := env.provider(t, validateAll)
 	cs, _ := p.Connections(ctx, nil)
 	c := pendingWaiting(t, p, cs, model.ChangeCreation, nil)
+	// An approval planned before the rejection, sent after it: the API,
+	// not only Plan, refuses a second decision.
+	stale, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	req := model.ActionRequest{Kind: model.ActionReject, Target: model.Ref{ID: c.ID}}
 	a, err := p.Plan(req)
 	if err != nil {
@@ -311,7 +318,10 @@ func TestRejectCreationNeedsAReasonAndEndsRejected(t *testing.T) {
 		t.Fatalf("later: %s (%s)", got.State, got.RawState)
 	}
 	// A second decision on the same request is refused by the API.
-	_, err = p.Client().ConnectionAction(ctx, c.ID, ConnectionActionRequest{Type: ActionCreationAcceptance})
+	if _, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}}); !errors.Is(err, model.ErrUnsupported) {
+		t.Fatalf("Plan of a second decision: %v", err)
+	}
+	_, err = p.Do(ctx, stale)
 	var ae *model.APIError
 	if !errors.As(err, &ae) || ae.Status != 400 || ae.Code != "EQ-3142502" {
 		t.Fatalf("second decision: %v", err)
@@ -403,7 +413,10 @@ func TestOutgoingRequestCannotBeApproved(t *testing.T) {
 	if _, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: c.ID}}); !errors.Is(err, model.ErrUnsupported) {
 		t.Fatalf("Plan: %v", err)
 	}
-	_, err := p.Client().ConnectionAction(ctx, c.ID, ConnectionActionRequest{Type: ActionCreationAcceptance})
+	// Sent anyway (a plan built by hand), the API refuses it too.
+	forced := model.Action{HTTP: model.HTTPRequest{Method: http.MethodPost, Path: ConnPath + c.ID + "/actions",
+		Body: []byte(`{"type":"` + ActionCreationAcceptance + `"}`)}}
+	_, err := p.Do(ctx, forced)
 	if !errors.Is(err, model.ErrForbidden) || !strings.Contains(err.Error(), "EQ-3000197") {
 		t.Fatalf("API answer: %v", err)
 	}
@@ -572,7 +585,7 @@ func TestSpecValidatorCatchesInvalidRequests(t *testing.T) {
 	// invalid in 4.31, and so is a misspelt field.
 	env := newEnv(t, 20, sim.Timing{})
 	hc, log := newValidatingClientNoFail(t)
-	p, err := New("v", env.srv.URL(), Credentials{Token: DemoToken}, WithHTTPClient(hc))
+	p, err := New("v", env.srv.URL(), Credentials{Token: DemoToken}, httpx.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -594,7 +607,7 @@ func TestSpecValidatorCatchesInvalidRequests(t *testing.T) {
 	}))
 	defer bad.Close()
 	hc2, log2 := newValidatingClientNoFail(t)
-	p2, _ := New("v", bad.URL, Credentials{Token: DemoToken}, WithHTTPClient(hc2))
+	p2, _ := New("v", bad.URL, Credentials{Token: DemoToken}, httpx.WithHTTPClient(hc2))
 	_, _ = p2.Client().SearchConnections(ctx, SearchRequest{})
 	v = strings.Join(log2.Violations(), "\n")
 	if !strings.Contains(v, "vlanStag is not in the schema") {
@@ -651,10 +664,15 @@ func TestPortsMetrosValidateRename(t *testing.T) {
 	if ae := (*model.APIError)(nil); !errors.As(err, &ae) || ae.Code != "EQ-3142217" {
 		t.Fatalf("invalid key: %v", err)
 	}
+	// A JSON-patch update goes through Do like every mutation.
 	cs, _ := p.Connections(ctx, nil)
-	renamed, err := c.UpdateConnection(ctx, cs[0].ID, []ConnectionChangeOperation{{Op: "replace", Path: "/name", Value: json.RawMessage(`{"name":"renamed-by-test"}`)}})
-	if err != nil || renamed.Name != "renamed-by-test" {
-		t.Fatalf("rename: %v %q", err, renamed.Name)
+	rename := model.Action{HTTP: model.HTTPRequest{Method: http.MethodPatch, Path: ConnPath + cs[0].ID, ContentType: ContentJSONPatch,
+		Body: []byte(`[{"op":"replace","path":"/name","value":{"name":"renamed-by-test"}}]`)}}
+	if res, err := p.Do(ctx, rename); err != nil || res.Sent != 1 {
+		t.Fatalf("rename: %v %+v", err, res)
+	}
+	if renamed, err := p.Connection(ctx, cs[0].ID); err != nil || renamed.Name != "renamed-by-test" {
+		t.Fatalf("after rename: %v %q", err, renamed.Name)
 	}
 }
 

@@ -59,7 +59,7 @@ func (p *Provider) Series(ctx context.Context, q model.SeriesQuery) ([]model.Ser
 	if rng <= 0 {
 		rng = defaultRange
 	}
-	now := p.client.cfg.now()
+	now := p.client.cfg.Clock()
 	from := now.Add(-rng)
 	capacity, view := p.trafficContext(ctx, asset, id)
 	ref := model.Ref{Provider: p.name, Type: string(RefConnection), ID: id, Name: q.Target.Name}
@@ -90,7 +90,7 @@ func (p *Provider) Series(ctx context.Context, q model.SeriesQuery) ([]model.Ser
 		p.metrics.mu.Lock()
 		p.metrics.offAt = now
 		p.metrics.mu.Unlock()
-		p.client.cfg.logger.Info("fabric: the metrics API is not available; reading the deprecated stats endpoints", "provider", p.name, "err", model.ErrorSummary(metricsErr))
+		p.client.cfg.Logger.Info("fabric: the metrics API is not available; reading the deprecated stats endpoints", "provider", p.name, "err", model.ErrorSummary(metricsErr))
 	}
 	return finish(ss, ref, capacity, now, rng), nil
 }

@@ -92,7 +92,7 @@ func (f *fakeTraffic) provider(t *testing.T) *Provider {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	now := time.Date(2026, 3, 2, 9, 0, 30, 0, time.UTC)
-	p, err := New("fab", srv.URL, Credentials{Token: "static"}, WithRetry(noSleepRetry()), WithClock(func() time.Time { return now }))
+	p, err := New("fab", srv.URL, Credentials{Token: "static"}, httpx.WithRetry(noSleepRetry()), httpx.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestMetricsAndStatsAreTolerantButNotWrong(t *testing.T) {
 // read through the stats endpoints with the same numbers.
 func TestSimulatorTrafficAgainstTheSpec(t *testing.T) {
 	env := newEnv(t, 100, sim.Timing{})
-	p := env.provider(t, validateAll, WithClock(env.clock.Now))
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
 	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
 	conn, ok := findConn(cs, func(c model.Connection) bool { return c.State == model.StateActive && c.BandwidthMbps >= 1000 })
 	if !ok {
@@ -244,7 +244,7 @@ func TestSimulatorTrafficAgainstTheSpec(t *testing.T) {
 	}
 	// The same numbers through the deprecated stats endpoints.
 	env2 := newEnv(t, 100, sim.Timing{}, WithSimNoMetrics())
-	p2 := env2.provider(t, validateAll, WithClock(env2.clock.Now))
+	p2 := env2.provider(t, validateAll, httpx.WithClock(env2.clock.Now))
 	must1[[]model.Connection](t)(p2.Connections(ctx, nil))
 	viaMetrics := must1[[]model.Series](t)(p.Series(ctx, model.SeriesQuery{Target: model.Ref{Type: "port", ID: ports[0].UUID}, Range: 6 * time.Hour}))
 	viaStats := must1[[]model.Series](t)(p2.Series(ctx, model.SeriesQuery{Target: model.Ref{Type: "port", ID: ports[0].UUID}, Range: 6 * time.Hour}))
@@ -280,7 +280,7 @@ func TestSimulatorTrafficAgainstTheSpec(t *testing.T) {
 	}
 	// Invalid queries are refused (requests sent raw: the client never
 	// builds them; only the answers are validated).
-	pr := env.provider(t, validateResponses, WithClock(env.clock.Now))
+	pr := env.provider(t, validateResponses, httpx.WithClock(env.clock.Now))
 	for _, q := range []string{"name=equinix.fabric.port.bandwidth_rx.usage", "name=bogus", "name=equinix.fabric.connection.bandwidth_rx.usage&fromDateTime=yesterday"} {
 		_, err := pr.Client().api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: ConnPath + conn.ID + "/metrics?" + q}, nil)
 		if ae := (*model.APIError)(nil); !errors.As(err, &ae) || ae.Status != http.StatusBadRequest {
@@ -293,7 +293,7 @@ func TestSimulatorTrafficAgainstTheSpec(t *testing.T) {
 // connection's traffic as that week's maximum.
 func TestSimulatorBurstVisibleInAWeek(t *testing.T) {
 	env := newEnv(t, 100, sim.Timing{})
-	p := env.provider(t, noValidation, WithClock(env.clock.Now))
+	p := env.provider(t, noValidation, httpx.WithClock(env.clock.Now))
 	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
 	tr := env.world.Traffic()
 	for _, c := range cs {

@@ -86,8 +86,8 @@ func WithHeaderName(name, prefix string) TokenOption {
 	return func(t *tokenCache) { t.header, t.prefix = name, prefix }
 }
 
-// WithClock replaces time.Now (tests).
-func WithClock(now func() time.Time) TokenOption {
+// WithTokenClock replaces time.Now (tests).
+func WithTokenClock(now func() time.Time) TokenOption {
 	return func(t *tokenCache) {
 		if now != nil {
 			t.now = now

@@ -297,7 +297,7 @@ func TestCachedBearerExpiry(t *testing.T) {
 				}
 				return tok, nil
 			}
-			opts := []TokenOption{WithClock(clock.Now)}
+			opts := []TokenOption{WithTokenClock(clock.Now)}
 			if tt.skew != nil {
 				opts = append(opts, WithSkew(*tt.skew))
 			}
@@ -483,7 +483,7 @@ func TestCachedBearerRejectHold(t *testing.T) {
 			return Token{}, reply
 		}
 		return Token{Access: "fine-now"}, nil
-	}, WithClock(clock.Now), WithRejectHold(time.Minute))
+	}, WithTokenClock(clock.Now), WithRejectHold(time.Minute))
 	apply := func() error { return a.Apply(context.Background(), httptest.NewRequest("GET", "/", nil)) }
 	if err := apply(); err == nil || calls != 1 {
 		t.Fatalf("err %v calls %d", err, calls)

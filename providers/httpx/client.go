@@ -28,6 +28,7 @@ const (
 
 // Client sends requests to one provider's API. It is safe for concurrent use.
 type Client struct {
+	set      Settings // as configured; the fields below are resolved from it
 	base     *url.URL
 	provider string
 	hc       *http.Client
@@ -39,11 +40,10 @@ type Client struct {
 	decodeFn ErrorDecoder
 	header   http.Header
 	secrets  []string
-	now      func() time.Time // for Retry-After HTTP dates; tests replace it
+	now      func() time.Time // for Retry-After HTTP dates
 }
 
-// Option configures a Client.
-type Option func(*Client)
+func (c *Client) httpxSettings() *Settings { return &c.set }
 
 // New returns a client for baseURL, which may carry a path
 // ("http://127.0.0.1:9/api/v2"): request paths are appended to it.
@@ -68,24 +68,47 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 
 	c := &Client{
 		base:     u,
-		timeout:  defaultTimeout,
-		retry:    RetryPolicy{}.withDefaults(),
-		maxBody:  defaultMaxBody,
-		log:      slog.New(slog.DiscardHandler),
 		decodeFn: DecodeProblem,
 		header:   http.Header{},
-		now:      time.Now,
 	}
-	for _, o := range opts {
-		o(c)
+	if err := Apply(c, opts); err != nil {
+		return nil, err
 	}
+	s := c.set
+	c.provider = s.Provider
+	c.hc = s.HTTPClient
 	if c.hc == nil {
 		c.hc = &http.Client{Transport: defaultTransport()}
 	}
 	// Whoever built the *http.Client, the redirect policy is ours (on a
 	// copy: the caller's client is left as it was).
 	c.hc = withRedirectPolicy(c.hc)
+	c.timeout = cmpOr(s.Timeout, defaultTimeout)
+	c.retry = RetryPolicy{}.withDefaults()
+	if s.Retry != nil {
+		c.retry = s.Retry.withDefaults()
+	}
+	c.maxBody = min(cmpOr(s.MaxBody, defaultMaxBody), 1<<40) // leaves room for the cap+1 read
+	c.log = s.Logger
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
+	c.now = s.Clock
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if s.UserAgent != "" && c.header.Get("User-Agent") == "" {
+		c.header.Set("User-Agent", s.UserAgent)
+	}
 	return c, nil
+}
+
+// cmpOr is v when it is positive, else def.
+func cmpOr[T int64 | time.Duration](v, def T) T {
+	if v > 0 {
+		return v
+	}
+	return def
 }
 
 // defaultTransport allows enough idle connections per host for concurrent
@@ -102,74 +125,34 @@ func (c *Client) BaseURL() string { return c.base.String() }
 // Provider returns the label set with WithProvider.
 func (c *Client) Provider() string { return c.provider }
 
-// WithProvider sets the label put into errors and log lines ("fabric-prod").
-func WithProvider(name string) Option { return func(c *Client) { c.provider = name } }
+// Settings returns the settings the client was configured with.
+func (c *Client) Settings() Settings { return c.set }
 
-// WithHTTPClient replaces the underlying *http.Client (nil is ignored).
-// Its Timeout, if any, applies on top of the per-attempt timeout. The client
-// is copied and the redirect policy installed on the copy (see redirect.go);
-// its own CheckRedirect, if any, still runs for the redirects we allow.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *Client) {
-		if hc != nil {
-			c.hc = hc
-		}
-	}
-}
-
-// WithTimeout bounds each attempt, including reading the body (default 30s;
-// d <= 0 keeps the default).
-func WithTimeout(d time.Duration) Option {
-	return func(c *Client) {
-		if d > 0 {
-			c.timeout = d
-		}
-	}
-}
+// The options below are the Client's own (Own): a provider client sets
+// them itself when it builds its Client.
 
 // WithAuth sets how requests are authenticated.
-func WithAuth(a Auth) Option { return func(c *Client) { c.auth = a } }
-
-// WithRetry sets the retry policy; zero fields take their defaults.
-func WithRetry(p RetryPolicy) Option { return func(c *Client) { c.retry = p.withDefaults() } }
-
-// WithMaxBody caps response bodies (default 32 MiB; n <= 0 keeps the default).
-func WithMaxBody(n int64) Option {
-	return func(c *Client) {
-		if n > 0 {
-			c.maxBody = min(n, 1<<40) // leaves room for the cap+1 read
-		}
-	}
-}
-
-// WithLogger sets the logger (default: discard). Lines never carry headers or bodies.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *Client) {
-		if l != nil {
-			c.log = l
-		}
-	}
-}
+func WithAuth(a Auth) Option { return Own(func(c *Client) { c.auth = a }) }
 
 // WithErrorDecoder sets the decoder for non-2xx bodies (default DecodeProblem).
 func WithErrorDecoder(d ErrorDecoder) Option {
-	return func(c *Client) {
+	return Own(func(c *Client) {
 		if d != nil {
 			c.decodeFn = d
 		}
-	}
+	})
 }
 
-// WithHeader adds a header sent on every request (User-Agent etc.).
-// A request's own Header overrides it.
+// WithHeader adds a header sent on every request. A request's own Header
+// overrides it.
 func WithHeader(key, value string) Option {
-	return func(c *Client) { c.header.Set(key, value) }
+	return Own(func(c *Client) { c.header.Set(key, value) })
 }
 
 // WithSecrets adds strings to redact from every error and log line
 // (client secrets, passwords, API keys). Strings shorter than 4 are ignored.
 func WithSecrets(s ...string) Option {
-	return func(c *Client) { c.secrets = append(c.secrets, s...) }
+	return Own(func(c *Client) { c.secrets = append(c.secrets, s...) })
 }
 
 // Request is one API call.

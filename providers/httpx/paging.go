@@ -48,6 +48,21 @@ type Bounds struct {
 	Deadline time.Duration // the whole listing, every page (0: DefaultListingDeadline)
 }
 
+// Override is b with o's set fields in place of b's (o's unset fields
+// leave b's as they are).
+func (b Bounds) Override(o Bounds) Bounds {
+	if o.MaxItems > 0 {
+		b.MaxItems = o.MaxItems
+	}
+	if o.MaxPages > 0 {
+		b.MaxPages = o.MaxPages
+	}
+	if o.Deadline > 0 {
+		b.Deadline = o.Deadline
+	}
+	return b
+}
+
 // WithDefaults fills unset fields.
 func (b Bounds) WithDefaults() Bounds {
 	if b.MaxItems <= 0 {
@@ -77,6 +92,10 @@ type Listing[T any] struct {
 	// their ids to notice a server that ignores the offset. Without it,
 	// pages are compared by their first and last items' JSON.
 	ID func(*T) string
+	// First, when set, reads only the first items of the listing (an
+	// event log's newest): reading stops, complete, once First items are
+	// kept, and pages are read one after another.
+	First int
 }
 
 // Page is one page as a fetch function read it.
@@ -116,15 +135,7 @@ func Offsets[T any](ctx context.Context, l Listing[T], fetch func(ctx context.Co
 	r.pages++
 	n := first.count()
 	step := l.Limit
-	switch {
-	case n == 0:
-		l.Progress.SetTotal(1)
-		l.Progress.Add(1)
-		return r.finish()
-	case first.Overfull:
-		l.Progress.Add(1)
-		r.add(&first)
-		r.overfull(step)
+	if r.alone(&first, step) {
 		return r.finish()
 	}
 	if first.TotalKnown && first.Total > r.b.MaxItems {
@@ -137,7 +148,7 @@ func Offsets[T any](ctx context.Context, l Listing[T], fetch func(ctx context.Co
 	if n < step && more {
 		step = n // the server caps the page size
 	}
-	planned := trusted && !first.End && first.Total <= r.b.MaxItems
+	planned := trusted && !first.End && first.Total <= r.b.MaxItems && l.First <= 0
 	pages := 1
 	if planned {
 		pages = (first.Total + step - 1) / step
@@ -192,15 +203,7 @@ func Numbered[T any](ctx context.Context, l Listing[T], fetch func(ctx context.C
 	r.pages++
 	n := first.count()
 	perPage := l.Limit
-	switch {
-	case n == 0:
-		l.Progress.SetTotal(1)
-		l.Progress.Add(1)
-		return r.finish()
-	case first.Overfull:
-		l.Progress.Add(1)
-		r.add(&first)
-		r.overfull(perPage)
+	if r.alone(&first, perPage) {
 		return r.finish()
 	}
 	where := func(i int) string { return fmt.Sprintf("page %d", i+1) }
@@ -209,7 +212,10 @@ func Numbered[T any](ctx context.Context, l Listing[T], fetch func(ctx context.C
 		r.note = fmt.Sprintf("the server reports %d pages, more than this listing reads", last)
 		last = 0
 	}
-	if last >= 1 && !first.End {
+	if perPage > 0 && n < perPage && (last > 1 || (last == 0 && !first.End && (first.Next != "" || first.More))) {
+		perPage = n // the server caps the page size: a page of n is a full one
+	}
+	if last >= 1 && !first.End && l.First <= 0 {
 		l.Progress.SetTotal(last)
 		l.Progress.Add(1)
 		if last == 1 {
@@ -236,6 +242,123 @@ func Numbered[T any](ctx context.Context, l Listing[T], fetch func(ctx context.C
 	return r.finish()
 }
 
+// Linked reads a listing by following the server's next links (Metal's
+// meta.next): first is the first page's link, each page's Next the link
+// to the one after it ("" ends the listing), and fetch reads one link.
+// Links must be spelled the same way for the same page (resolved and
+// normalised by the provider): a next link back to a page already read
+// ends the listing, reported, without requesting it again. Pages are read
+// one after another, since each link is only known from the page before.
+//
+// Besides the shared rules, the server's own count ends the listing: a
+// next link past Page.Last, or past the page where Page.Total items have
+// been read, is not followed. A total below what was already read is not
+// trusted (the links are followed while pages are full); a total well
+// above what the pages gave is reported.
+func Linked[T any](ctx context.Context, l Listing[T], first string, fetch func(ctx context.Context, link string) (Page[T], error)) ([]T, error) {
+	r := newRun(ctx, l)
+	defer r.cancel()
+	p, err := fetch(r.ctx, first)
+	if err != nil {
+		return nil, r.failed(err)
+	}
+	r.pages++
+	l.Progress.Add(1)
+	n := p.count()
+	step := l.Limit
+	switch {
+	case n == 0:
+		return r.finish()
+	case p.Overfull:
+		r.add(&p)
+		r.overfull(step)
+		return r.finish()
+	}
+	if p.Next != "" && (step <= 0 || n < step) {
+		step = n // the server caps the page size: a page of n is a full one
+	}
+	total, trusted := p.Total, p.TotalKnown && p.Total >= n
+	switch {
+	case trusted && total > r.b.MaxItems:
+		r.note = fmt.Sprintf("the server reports %d %s, more than max_items (%d)", total, r.what(), r.b.MaxItems)
+	case p.Last > r.b.MaxPages:
+		r.note = fmt.Sprintf("the server reports %d pages, more than this listing reads", p.Last)
+	}
+	// follow takes page i's next link out of the page (links are
+	// checked here, before they are followed, so a page whose link loops
+	// is still kept) and ends the page when there is no link or the
+	// server's own count says it is the last.
+	var next string
+	follow := func(i int, pg *Page[T]) {
+		before := r.read
+		next, pg.Next = pg.Next, ""
+		if next == "" || (pg.Last > 0 && i+1 >= pg.Last) ||
+			(pg.TotalKnown && pg.Total > before && pg.Total <= before+pg.count()) {
+			pg.End = true
+		}
+	}
+	follow(0, &p)
+	links := map[string]int{first: 0}
+	where := func(i int) string { return fmt.Sprintf("page %d", i+1) }
+	err = r.sequential(p, step, where, func(ctx context.Context, i int, _ *Page[T]) (Page[T], error) {
+		if j, seen := links[next]; seen {
+			return Page[T]{}, &stopListing{cause: model.ErrBadResponse,
+				reason: fmt.Sprintf("the server's next link at %s points back to %s (its paging loops)", where(i-1), where(j))}
+		}
+		links[next] = i
+		pg, err := fetch(ctx, next)
+		if err == nil {
+			follow(i, &pg)
+		}
+		return pg, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !r.in.Truncated && !r.enough && r.note == "" && trusted && total-r.read > step {
+		r.truncate(model.ErrBadResponse, "the server reports %d %s but its pages ended after %d", total, r.what(), r.read)
+	}
+	return r.finish()
+}
+
+// Unpaged reads a listing the server answers in one response (a list no
+// API pages): fetch reads it, at most Bounds.MaxItems items (it sets
+// Page.Overfull past them, which is reported as the bound).
+func Unpaged[T any](ctx context.Context, l Listing[T], fetch func(ctx context.Context) (Page[T], error)) ([]T, error) {
+	l.Limit = l.Bounds.WithDefaults().MaxItems
+	return Numbered(ctx, l, func(ctx context.Context, _ int) (Page[T], error) {
+		p, err := fetch(ctx)
+		// The answer is the whole listing, whatever it says of pages.
+		p.End, p.Next, p.More, p.Last = true, "", false, 0
+		return p, err
+	})
+}
+
+// stopListing, returned by a page's fetch, ends a sequential listing
+// there as truncated (cause, reason), keeping what was read.
+type stopListing struct {
+	cause  error
+	reason string
+}
+
+func (s *stopListing) Error() string { return s.reason }
+
+// alone reports whether the first page ends the listing by itself (it is
+// empty, or holds more than the limit asked for), and keeps it if so.
+func (r *run[T]) alone(first *Page[T], limit int) bool {
+	switch {
+	case first.count() == 0:
+		r.l.Progress.SetTotal(1)
+	case first.Overfull:
+		r.add(first)
+		r.overfull(limit)
+	default:
+		return false
+	}
+	r.l.Progress.Add(1)
+	return true
+}
+
 // run is the state of one listing.
 type run[T any] struct {
 	l      Listing[T]
@@ -250,6 +373,7 @@ type run[T any] struct {
 	in     model.Incomplete // what is missing so far
 	note   string           // a server claim beyond the bounds, said with the result
 	capped bool             // MaxItems cut the listing
+	enough bool             // Listing.First items are kept: the listing is read
 	pages  int              // requests made
 	read   int              // items the server sent on the pages kept, readable or not
 	ended  bool             // a page before the planned last one was short
@@ -320,6 +444,10 @@ func (r *run[T]) add(p *Page[T]) bool {
 				}
 				r.seen[id] = struct{}{}
 			}
+		}
+		if r.l.First > 0 && len(r.items) >= r.l.First {
+			r.enough = true
+			return false
 		}
 		if len(r.items) >= r.b.MaxItems {
 			r.truncate(model.ErrTooLarge, "the listing has more than max_items (%d)", r.b.MaxItems)
@@ -399,6 +527,10 @@ func (r *run[T]) sequential(first Page[T], step int, where func(int) string,
 		}
 		p, err := fetch(r.ctx, i, &prev)
 		if err != nil {
+			if st := (*stopListing)(nil); errors.As(err, &st) {
+				r.truncate(st.cause, "%s", st.reason)
+				return nil
+			}
 			if r.deadline() {
 				r.truncate(context.DeadlineExceeded, "the listing took longer than %s", r.b.Deadline)
 				return nil
@@ -526,7 +658,7 @@ func (r *run[T]) parallel(first Page[T], pages, step int, where func(int) string
 // finish returns the items with what is missing.
 func (r *run[T]) finish() ([]T, error) {
 	r.in.Provider, r.in.What, r.in.Got = r.l.Provider, r.l.What, len(r.items)
-	if r.note != "" {
+	if r.note != "" && !r.enough {
 		switch {
 		case r.capped:
 			r.in.Reason = r.note // it says the same, with the server's number

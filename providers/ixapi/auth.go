@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"math"
 	"net/http"
 	"strings"
@@ -24,50 +23,28 @@ const (
 
 // Credentials authenticate against IX-API: an API key and secret
 // (exchanged at /auth/token for an access and a refresh token), or a
-// ready-made bearer Token. They never print their values.
+// ready-made bearer Token. Being httpx.Secrets, they never print their
+// values.
 type Credentials struct {
-	APIKey    string
-	APISecret string
-	Token     string
+	APIKey    httpx.Secret
+	APISecret httpx.Secret
+	Token     httpx.Secret
 }
-
-func (c Credentials) String() string {
-	switch {
-	case c.Token != "":
-		return "ixapi.Credentials{Token: [REDACTED]}"
-	case c.APIKey != "" || c.APISecret != "":
-		return "ixapi.Credentials{APIKey: [REDACTED], APISecret: [REDACTED]}"
-	}
-	return "ixapi.Credentials{}"
-}
-
-// GoString keeps %#v from printing the secrets.
-func (c Credentials) GoString() string { return c.String() }
-
-// LogValue keeps slog from printing the secrets.
-func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func (c Credentials) validate() error {
-	switch {
-	case c.Token != "":
-		return nil
-	case c.APIKey == "" && c.APISecret == "":
-		return errorf("no credentials: set an API key and secret, or a token")
-	case c.APIKey == "":
-		return errorf("API secret given without an API key")
-	case c.APISecret == "":
-		return errorf("API key given without an API secret")
+	if err := httpx.KeyPair("API key", "API secret", c.APIKey, c.APISecret, c.Token, true); err != nil {
+		return errorf("%v", err)
 	}
 	return nil
 }
 
-func (c Credentials) secrets() []string { return []string{c.APIKey, c.APISecret, c.Token} }
+func (c Credentials) secrets() []string { return httpx.Values(c.APIKey, c.APISecret, c.Token) }
 
 // newAuth returns the Auth for creds: a static bearer for a token, or a
 // CachedBearer whose fetch refreshes with the refresh token while it is
 // valid and logs in again with key and secret otherwise. The token
-// endpoints get their own httpx client that never retries: a refused login
-// must not be repeated, and anything else is left to the next request.
+// endpoints get their own login client that never retries
+// (httpx.Settings.BearerOrLogin): a refused login must not be repeated.
 //
 // Expiry: the access token's JWT "exp" claim when it has one (the
 // signature is not checked: the claim only schedules the renewal, the
@@ -77,54 +54,38 @@ func newAuth(baseURL string, creds Credentials, cfg *config) (httpx.Auth, error)
 	if err := creds.validate(); err != nil {
 		return nil, err
 	}
-	if creds.Token != "" {
-		return httpx.StaticBearer(creds.Token), nil
-	}
-	tc, err := httpx.New(baseURL,
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeTokenError),
-		httpx.WithRetry(httpx.RetryPolicy{MaxAttempts: 1}),
-		httpx.WithMaxBody(1<<20),
-		httpx.WithSecrets(creds.secrets()...),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-	)
-	if err != nil {
-		return nil, err
-	}
-	now := cfg.now
-	post := func(ctx context.Context, path string, body any) (httpx.Token, error) {
-		var at AuthToken
-		if _, err := tc.Do(ctx, httpx.Request{Method: http.MethodPost, Path: path, Body: body, Retry: httpx.RetryNever, NoAuth: true, Login: true}, &at); err != nil {
-			return httpx.Token{}, err
-		}
-		if at.AccessToken == "" {
-			return httpx.Token{}, errorf("%s answered without an access_token", path)
-		}
-		return httpx.Token{Access: at.AccessToken, Refresh: at.RefreshToken, Expiry: jwtExpiry(at.AccessToken, now())}, nil
-	}
-	fetch := func(ctx context.Context, prev httpx.Token) (httpx.Token, error) {
-		if prev.Refresh != "" && refreshUsable(prev.Refresh, now()) {
-			tok, err := post(ctx, RefreshPath, RefreshTokenRequest{RefreshToken: prev.Refresh})
-			if err == nil {
-				if tok.Refresh == "" {
-					tok.Refresh = prev.Refresh // some servers keep the refresh token
-				}
-				return tok, nil
-			}
-			// Only a refused refresh (expired or revoked) falls back to a
-			// login; an outage would just fail the login too.
-			var ae *model.APIError
-			if !errors.As(err, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusUnauthorized && ae.Status != http.StatusForbidden) {
+	return cfg.BearerOrLogin(baseURL, creds.Token, decodeTokenError, creds.secrets(), cfg.tokenSkew, func(tc *httpx.Client) httpx.TokenFunc {
+		now := cfg.Clock
+		post := func(ctx context.Context, path string, body any) (httpx.Token, error) {
+			var at AuthToken
+			if _, err := tc.Do(ctx, httpx.Request{Method: http.MethodPost, Path: path, Body: body, Retry: httpx.RetryNever, NoAuth: true, Login: true}, &at); err != nil {
 				return httpx.Token{}, err
 			}
-			cfg.logger.Info("ixapi: refresh token refused; logging in again", "provider", cfg.name)
+			if at.AccessToken == "" {
+				return httpx.Token{}, errorf("%s answered without an access_token", path)
+			}
+			return httpx.Token{Access: at.AccessToken, Refresh: at.RefreshToken, Expiry: jwtExpiry(at.AccessToken, now())}, nil
 		}
-		return post(ctx, TokenPath, AuthTokenRequest{APIKey: creds.APIKey, APISecret: creds.APISecret})
-	}
-	return httpx.CachedBearer(fetch, httpx.WithClock(now), httpx.WithSkew(cfg.tokenSkew)), nil
+		return func(ctx context.Context, prev httpx.Token) (httpx.Token, error) {
+			if prev.Refresh != "" && refreshUsable(prev.Refresh, now()) {
+				tok, err := post(ctx, RefreshPath, RefreshTokenRequest{RefreshToken: prev.Refresh})
+				if err == nil {
+					if tok.Refresh == "" {
+						tok.Refresh = prev.Refresh // some servers keep the refresh token
+					}
+					return tok, nil
+				}
+				// Only a refused refresh (expired or revoked) falls back to a
+				// login; an outage would just fail the login too.
+				var ae *model.APIError
+				if !errors.As(err, &ae) || (ae.Status != http.StatusBadRequest && ae.Status != http.StatusUnauthorized && ae.Status != http.StatusForbidden) {
+					return httpx.Token{}, err
+				}
+				cfg.Logger.Info("ixapi: refresh token refused; logging in again", "provider", cfg.Provider)
+			}
+			return post(ctx, TokenPath, AuthTokenRequest{APIKey: creds.APIKey.Value(), APISecret: creds.APISecret.Value()})
+		}
+	})
 }
 
 // refreshUsable reports whether a refresh token is worth sending: not a JWT

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 func TestJWTExpiry(t *testing.T) {
@@ -138,7 +139,7 @@ func TestRefusedRefreshFallsBackToLogin(t *testing.T) {
 			writeJSON(w, []any{})
 		}
 	})
-	p, err := New("ix", srv+SimBasePath, demoCreds, WithClock(clock), WithRetry(fastRetry))
+	p, err := New("ix", srv+SimBasePath, demoCreds, httpx.WithClock(clock), httpx.WithRetry(fastRetry))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,8 +154,8 @@ func TestRefusedRefreshFallsBackToLogin(t *testing.T) {
 
 func TestRefusedLoginIsNotRepeated(t *testing.T) {
 	e := newEnv(t, withBadRequests())
-	bad := Credentials{APIKey: DemoAPIKey, APISecret: strings.Repeat("x", 86)}
-	p, err := New("ix", e.base, bad, WithClock(e.clock.Now), WithRetry(fastRetry))
+	bad := Credentials{APIKey: DemoAPIKey, APISecret: httpx.Secret(strings.Repeat("x", 86))}
+	p, err := New("ix", e.base, bad, httpx.WithClock(e.clock.Now), httpx.WithRetry(fastRetry))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestRefusedLoginIsNotRepeated(t *testing.T) {
 		if !strings.Contains(err.Error(), "Authentication failed") || !strings.Contains(err.Error(), "noctop does not repeat a refused login") {
 			t.Errorf("message: %v", err)
 		}
-		if strings.Contains(err.Error(), bad.APISecret) || strings.Contains(err.Error(), DemoAPIKey) {
+		if strings.Contains(err.Error(), bad.APISecret.Value()) || strings.Contains(err.Error(), DemoAPIKey) {
 			t.Errorf("credentials leaked: %v", err)
 		}
 	}
@@ -176,7 +177,7 @@ func TestRefusedLoginIsNotRepeated(t *testing.T) {
 		t.Errorf("refused logins %d: a refused login must not be repeated", c.LoginsRefused)
 	}
 	// Wrong lengths: a validation problem with properties, also not repeated.
-	p2, _ := New("ix", e.base, Credentials{APIKey: "short", APISecret: "short"}, WithClock(e.clock.Now))
+	p2, _ := New("ix", e.base, Credentials{APIKey: "short", APISecret: "short"}, httpx.WithClock(e.clock.Now))
 	_, err = p2.Client().ListMetroAreas(ctx, nil, nil)
 	var ae *model.APIError
 	if !errors.As(err, &ae) || ae.Status != 400 || ae.Problem == nil || len(ae.Problem.Properties) != 2 {
@@ -186,7 +187,7 @@ func TestRefusedLoginIsNotRepeated(t *testing.T) {
 
 func TestStaticToken(t *testing.T) {
 	e := newEnv(t)
-	p, err := New("ix", e.base, Credentials{Token: DemoToken}, WithClock(e.clock.Now))
+	p, err := New("ix", e.base, Credentials{Token: DemoToken}, httpx.WithClock(e.clock.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestStaticToken(t *testing.T) {
 	if c := e.sim.Counters(); c.Logins != 0 {
 		t.Errorf("a static token needs no login: %+v", c)
 	}
-	bad, _ := New("ix", e.base, Credentials{Token: "wrong-token"}, WithClock(e.clock.Now))
+	bad, _ := New("ix", e.base, Credentials{Token: "wrong-token"}, httpx.WithClock(e.clock.Now))
 	_, err = bad.Client().ListMetroAreas(ctxT(t), nil, nil)
 	if !errors.Is(err, model.ErrUnauthorized) || strings.Contains(err.Error(), "wrong-token") {
 		t.Errorf("bad static token: %v", err)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -202,7 +203,7 @@ func TestSecondStepFailureIsReportedPlainly(t *testing.T) {
 		}
 	})))
 	t.Cleanup(srv.Close)
-	p, err := New("ix", srv.URL+SimBasePath, Credentials{Token: "static-test-token"}, WithRetry(fastRetry))
+	p, err := New("ix", srv.URL+SimBasePath, Credentials{Token: "static-test-token"}, httpx.WithRetry(fastRetry))
 	if err != nil {
 		t.Fatal(err)
 	}

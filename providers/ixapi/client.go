@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -115,140 +114,75 @@ type Client struct {
 }
 
 type config struct {
-	name        string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	retry       *httpx.RetryPolicy
-	maxBody     int64
-	concurrency int
-	pageLimit   int
-	now         func() time.Time
-	userAgent   string
-	tokenSkew   time.Duration
-	refTTL      time.Duration
-	creds       *Credentials
-	auth        httpx.Auth
-	bounds      httpx.Bounds
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithRetry ...
+	concurrency    int
+	pageLimit      int
+	tokenSkew      time.Duration
+	refTTL         time.Duration
+	creds          *Credentials
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock ...)
+// and IX-API's own below.
+type Option = httpx.Option
 
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy for reads (httpx defaults otherwise).
-// Mutations and logins are never retried whatever the policy.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithConcurrency bounds parallel requests (pages, statistics; default 4).
-func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+func WithConcurrency(n int) Option { return own(func(c *config) { c.concurrency = n }) }
 
 // WithPageLimit makes lists ask for pages of n (limit/offset). 0 (the
 // default) asks for the whole list as 2.1.0 does; an envelope sent anyway
 // is followed either way.
-func WithPageLimit(n int) Option { return func(c *config) { c.pageLimit = n } }
-
-// WithClock replaces time.Now (token expiry, staleness, timestamps).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithPageLimit(n int) Option { return own(func(c *config) { c.pageLimit = n }) }
 
 // WithTokenSkew sets how long before expiry a token is renewed (default 60s).
-func WithTokenSkew(d time.Duration) Option { return func(c *config) { c.tokenSkew = d } }
+func WithTokenSkew(d time.Duration) Option { return own(func(c *config) { c.tokenSkew = d }) }
 
 // WithReferenceTTL sets how long reference data (metro areas, facilities,
 // pops, devices, product offerings, accounts) is reused (default 10m).
-func WithReferenceTTL(d time.Duration) Option { return func(c *config) { c.refTTL = d } }
+func WithReferenceTTL(d time.Duration) Option { return own(func(c *config) { c.refTTL = d }) }
 
 // WithCredentials authenticates the client (New does this for you).
-func WithCredentials(cr Credentials) Option { return func(c *config) { c.creds = &cr } }
+func WithCredentials(cr Credentials) Option { return own(func(c *config) { c.creds = &cr }) }
 
-// WithAuth uses a ready-made httpx.Auth instead of Credentials.
-func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
-
-// WithBounds bounds one list: objects kept, pages read, time for all of
-// them (httpx defaults: 1,000,000 items, 100,000 pages, 2 minutes).
-func WithBounds(b httpx.Bounds) Option { return func(c *config) { c.bounds = b } }
-
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:        "ixapi",
-		timeout:     30 * time.Second,
-		logger:      slog.New(slog.DiscardHandler),
+		Settings:    httpx.Settings{Provider: Kind},
 		concurrency: DefaultConcurrency,
-		now:         time.Now,
-		userAgent:   "noctop (ix-api v2 client)",
 		tokenSkew:   DefaultTokenSkew,
 		refTTL:      10 * time.Minute,
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Configure(&cfg, "noctop (ix-api v2 client)", opts); err != nil {
+		return config{}, err
 	}
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
-	cfg.bounds = cfg.bounds.WithDefaults()
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	if cfg.pageLimit < 0 || cfg.pageLimit > maxPageLimit {
 		cfg.pageLimit = 0
 	}
-	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	if cfg.now == nil {
-		cfg.now = time.Now
-	}
-	return cfg
+	return cfg, nil
 }
 
 // NewClient returns a client for baseURL, which includes the API root
 // ("https://ix.example/api/v2", or a simulator's URL + SimBasePath).
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
-	auth := cfg.auth
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var auth httpx.Auth
 	var secrets []string
 	if cfg.creds != nil {
-		a, err := newAuth(baseURL, *cfg.creds, &cfg)
-		if err != nil {
+		if auth, err = newAuth(baseURL, *cfg.creds, &cfg); err != nil {
 			return nil, err
 		}
-		auth = a
 		secrets = cfg.creds.secrets()
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithSecrets(secrets...),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-		httpx.WithHeader("Accept", "application/json, application/problem+json"),
-	}
-	if auth != nil {
-		hopts = append(hopts, httpx.WithAuth(auth))
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError), httpx.WithAuth(auth), httpx.WithSecrets(secrets...))
 	if err != nil {
 		return nil, err
 	}
@@ -305,24 +239,24 @@ func getObject[T any, PT metaObject[T]](ctx context.Context, c *Client, collecti
 		// object as well as the object itself.
 		var items []json.RawMessage
 		if err := json.Unmarshal(b, &items); err != nil {
-			return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, jsonError(err))
+			return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, jsonError(err))
 		}
 		for _, raw := range items { // one at a time: a hostile list may be long
 			if v, err := decodeObject[T, PT](raw); err == nil && idOf(any(&v)) == id {
 				return v, nil
 			}
 		}
-		return zero, fmt.Errorf("%s: GET %s: %w: the answer is a list without object %s", c.cfg.name, p, model.ErrBadResponse, id)
+		return zero, fmt.Errorf("%s: GET %s: %w: the answer is a list without object %s", c.cfg.Provider, p, model.ErrBadResponse, id)
 	}
 	v, err := decodeObject[T, PT](body)
 	if err != nil {
-		return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return zero, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return v, nil
 }
 
 // listAll reads a whole list, following pages when the server paginates,
-// each answer decoded as it arrives and bounded (WithBounds). Objects that
+// each answer decoded as it arrives and bounded (httpx.WithBounds). Objects that
 // cannot be read, and a list cut short, come back as a *model.Incomplete
 // with the objects read.
 func listAll[T any, PT metaObject[T]](ctx context.Context, c *Client, path string, f Filter, prog *model.Progress) ([]T, error) {
@@ -330,7 +264,7 @@ func listAll[T any, PT metaObject[T]](ctx context.Context, c *Client, path strin
 	if err != nil {
 		return nil, err
 	}
-	bounds := c.cfg.bounds
+	bounds := c.cfg.Bounds
 	paged := c.cfg.pageLimit > 0
 	limit := c.cfg.pageLimit
 	if !paged {
@@ -339,7 +273,7 @@ func listAll[T any, PT metaObject[T]](ctx context.Context, c *Client, path strin
 		limit = bounds.MaxItems
 	}
 	listing := httpx.Listing[T]{
-		Provider: c.cfg.name, What: strings.ReplaceAll(strings.TrimPrefix(path, "/"), "-", " "),
+		Provider: c.cfg.Provider, What: strings.ReplaceAll(strings.TrimPrefix(path, "/"), "-", " "),
 		Limit: limit, Concurrency: c.cfg.concurrency, Bounds: bounds, Progress: prog,
 		ID: func(v *T) string { return idOf(any(v)) },
 	}
@@ -609,7 +543,7 @@ func (c *Client) statistics(ctx context.Context, t ObjectType, id string, q url.
 	}
 	s, err := decodeStatistics(body)
 	if err != nil {
-		return Statistics{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return Statistics{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return s, nil
 }
@@ -655,7 +589,7 @@ func (c *Client) timeseries(ctx context.Context, p string, q url.Values) (Timese
 	}
 	ts, err := decodeTimeseries(body)
 	if err != nil {
-		return Timeseries{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return Timeseries{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return ts, nil
 }
@@ -698,7 +632,7 @@ func (c *Client) PeerStatistics(ctx context.Context, nscID string, f PeerFilter)
 	}
 	out, err := decodePeerStatistics(body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return nil, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return out, nil
 }
@@ -728,7 +662,7 @@ func (c *Client) RTTStatistics(ctx context.Context, serviceID string) (RTTStatis
 	}
 	r, err := decodeRTT(body)
 	if err != nil {
-		return RTTStatistics{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, p, err)
+		return RTTStatistics{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, p, err)
 	}
 	return r, nil
 }

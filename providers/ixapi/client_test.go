@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // fakeAPI is an httptest server under /api/v2 with a static token.
@@ -20,7 +21,7 @@ func fakeAPI(t *testing.T, h http.HandlerFunc) *Client {
 	t.Helper()
 	srv := httptest.NewServer(http.StripPrefix(SimBasePath, h))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(srv.URL+SimBasePath, WithCredentials(Credentials{Token: "static-test-token"}), WithRetry(fastRetry))
+	c, err := NewClient(srv.URL+SimBasePath, WithCredentials(Credentials{Token: "static-test-token"}), httpx.WithRetry(fastRetry))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -324,7 +325,7 @@ func TestUnknownEnumValuesOverHTTP(t *testing.T) {
 
 func TestCredentialsNeverPrint(t *testing.T) {
 	c := Credentials{APIKey: "KEY-1234567890ab", APISecret: "SECRET-xyz", Token: ""}
-	for _, s := range []string{c.String(), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%s", c), fmt.Sprintf("%v", c), fmt.Sprintf("%+v", c), fmt.Sprintf("%#v", c)} {
 		if strings.Contains(s, "KEY-1234567890ab") || strings.Contains(s, "SECRET-xyz") {
 			t.Errorf("credentials printed: %s", s)
 		}

@@ -145,7 +145,7 @@ func FuzzAuthToken(f *testing.F) {
 			return 200, []byte(`{"id":"C-1","name":"c","state":"production","mode":"lag_lacp"}`)
 		})
 		p, err := New("fz", "https://ix.example.net/api/v2", Credentials{APIKey: "ix-api-key-fuzz-01", APISecret: "ix-api-secret-fuzz-01"},
-			WithHTTPClient(&http.Client{Transport: rt}), WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
+			httpx.WithHTTPClient(&http.Client{Transport: rt}), httpx.WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -246,7 +246,7 @@ var fastRetry = httpx.RetryPolicy{MaxAttempts: 3, Sleep: func(ctx context.Contex
 
 func (e *env) provider(opts ...Option) *Provider {
 	e.t.Helper()
-	opts = append([]Option{WithClock(e.clock.Now), WithRetry(fastRetry), WithTimeout(10 * time.Second)}, opts...)
+	opts = append([]Option{httpx.WithClock(e.clock.Now), httpx.WithRetry(fastRetry), httpx.WithTimeout(10 * time.Second)}, opts...)
 	p, err := New("ix-test", e.base, demoCreds, opts...)
 	if err != nil {
 		e.t.Fatal(err)

@@ -94,7 +94,7 @@ func hostileIX(t *testing.T, h http.Handler, opts ...Option) (*Provider, *hostil
 	mux.Handle("/", h)
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
-	all := append([]Option{WithRetry(fastRetryN(3))}, opts...)
+	all := append([]Option{httpx.WithRetry(fastRetryN(3))}, opts...)
 	p, err := New("ix", srv.URL+"/api/v2", Credentials{Token: "hostile-test-token"}, all...)
 	if err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func TestHostileLists(t *testing.T) {
 	}{
 		{mode: "one page of 1M {}", maxLists: 1, wantIs: model.ErrBadResponse,
 			wantErr: []string{"ix: none of 1000000 connections could be read: an object without an id"}},
-		{mode: "one page of 1M {}", opts: []Option{WithBounds(httpx.Bounds{MaxItems: 1000})}, maxLists: 1, wantIs: model.ErrTooLarge,
+		{mode: "one page of 1M {}", opts: []Option{httpx.WithBounds(httpx.Bounds{MaxItems: 1000})}, maxLists: 1, wantIs: model.ErrTooLarge,
 			wantErr: []string{"none of 1000 connections could be read", "more than max_items (1000) in one answer"}},
 		{mode: "one paged answer of 1M {}", opts: []Option{WithPageLimit(100)}, maxLists: 1, wantIs: model.ErrBadResponse,
 			wantErr: []string{"none of 100 connections could be read", "more than the 100 connections asked for in one page"}},

@@ -102,7 +102,7 @@ func lossyProvider(t *testing.T, h http.Handler) *Provider {
 	hc := &http.Client{Transport: &http.Transport{}} // no CheckRedirect of its own
 	t.Cleanup(hc.CloseIdleConnections)
 	p, err := New("ix-hostile", srv.URL+"/api/v2", Credentials{APIKey: "ix-api-key-0001", APISecret: "ix-api-secret-0001"},
-		WithHTTPClient(hc), WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
+		httpx.WithHTTPClient(hc), httpx.WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
 	if err != nil {
 		t.Fatal(err)
 	}

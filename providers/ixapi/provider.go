@@ -66,7 +66,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if name == "" {
 		return nil, errorf("provider name is empty")
 	}
-	opts = append(append([]Option(nil), opts...), WithCredentials(creds), withName(name))
+	opts = append(append([]Option(nil), opts...), WithCredentials(creds), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (p *Provider) Kind() string { return Kind }
 // Client exposes the underlying API client.
 func (p *Provider) Client() *Client { return p.client }
 
-func (p *Provider) now() time.Time { return p.client.cfg.now() }
+func (p *Provider) now() time.Time { return p.client.cfg.Clock() }
 
 // task is one list read of a refresh.
 type task func(ctx context.Context) error
@@ -172,7 +172,7 @@ func (p *Provider) refTasks(ix *index, force bool) []task {
 			v, err := c.ListAccounts(ctx, nil, nil)
 			if err != nil && !isIncomplete(err) {
 				// Accounts only give names; an API user may not see them.
-				c.cfg.logger.Warn("ixapi: listing accounts failed; showing account ids", "provider", c.cfg.name, "err", model.ErrorSummary(err))
+				c.cfg.Logger.Warn("ixapi: listing accounts failed; showing account ids", "provider", c.cfg.Provider, "err", model.ErrorSummary(err))
 				ix.accounts = map[string]Account{}
 				return nil
 			}
@@ -210,50 +210,27 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			return err
 		},
 	)
-	var ls losses
+	var ls model.Losses
 	for i, t := range tasks {
-		tasks[i] = func(ctx context.Context) error { return ls.keep(t(ctx)) }
+		tasks[i] = func(ctx context.Context) error { return ls.Keep(t(ctx)) }
 	}
 	if err := p.runAll(ctx, prog, tasks); err != nil {
 		return nil, err
 	}
 	p.loadChanges(ctx, ix)
+	lost := ls.Err()
 	p.mu.Lock()
 	p.stampChanges(ix, true)
 	p.ix = ix
-	if refreshed && ls.in == nil {
+	if refreshed && lost == nil {
 		p.refAt = p.now() // an incomplete read is not reused
 	}
 	p.mu.Unlock()
-	if ls.in != nil {
-		p.client.cfg.logger.Warn("ixapi: listing incomplete", "provider", p.name, "err", ls.in.Error())
-		return ix, ls.in
+	if lost != nil {
+		p.client.cfg.Logger.Warn("ixapi: listing incomplete", "provider", p.name, "err", lost.Error())
+		return ix, lost
 	}
 	return ix, nil
-}
-
-// losses gathers what the lists of one load could not read, so one
-// incomplete list neither fails the others nor goes unreported.
-type losses struct {
-	mu sync.Mutex
-	in *model.Incomplete
-}
-
-// keep records an *model.Incomplete and lets any other error through.
-func (l *losses) keep(err error) error {
-	var in *model.Incomplete
-	if !errors.As(err, &in) {
-		return err
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.in == nil {
-		c := *in
-		l.in = &c
-	} else {
-		l.in.Merge(in)
-	}
-	return nil
 }
 
 func isIncomplete(err error) bool {
@@ -279,7 +256,7 @@ func (p *Provider) loadChanges(ctx context.Context, ix *index) {
 			cr, err := p.client.ChangeRequest(ctx, id)
 			if err != nil {
 				if !errors.Is(err, model.ErrNotFound) {
-					p.client.cfg.logger.Warn("ixapi: reading change request failed", "provider", p.name, "service", id, "err", model.ErrorSummary(err))
+					p.client.cfg.Logger.Warn("ixapi: reading change request failed", "provider", p.name, "service", id, "err", model.ErrorSummary(err))
 				}
 				return nil
 			}

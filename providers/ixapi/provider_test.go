@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -788,7 +789,7 @@ func TestKeepsWorkingUnderFaults(t *testing.T) {
 		faults = sim.NewFaults(spec, 1)
 		return faults.Wrap(h, NewSimulator(sim.NewWorld(sim.Config{Seed: 1, Scale: 10})).FaultHooks())
 	}))
-	p := e.provider(WithRetry(fastRetryN(6)))
+	p := e.provider(httpx.WithRetry(fastRetryN(6)))
 	ctx := ctxT(t)
 	ok := 0
 	for i := 0; i < 5; i++ {

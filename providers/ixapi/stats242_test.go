@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Fixtures in the IX-API 2.4.2 shape, written by hand from
@@ -237,7 +238,7 @@ func (f *fake242) provider(t *testing.T) *Provider {
 	srv := httptest.NewServer(http.StripPrefix(SimBasePath, f))
 	t.Cleanup(srv.Close)
 	now := time.Date(2025, 3, 11, 12, 1, 0, 0, time.UTC)
-	p, err := New("ix242", srv.URL+SimBasePath, Credentials{Token: "static-test-token"}, WithRetry(fastRetry), WithClock(func() time.Time { return now }))
+	p, err := New("ix242", srv.URL+SimBasePath, Credentials{Token: "static-test-token"}, httpx.WithRetry(fastRetry), httpx.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -237,6 +237,23 @@ func checkSpeed(v string) (string, error) {
 	return s, nil
 }
 
+// parseSpeed reads "500mbps", "1gbps", "10g", or bps.
+func parseSpeed(v string) (int64, bool) {
+	v = strings.ToLower(strings.ReplaceAll(v, " ", ""))
+	num := strings.TrimRight(v, "kmgbps")
+	unit := v[len(num):]
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f <= 0 {
+		return 0, false
+	}
+	mult := map[string]float64{"": 1, "bps": 1, "k": 1e3, "kbps": 1e3, "m": 1e6, "mbps": 1e6, "g": 1e9, "gbps": 1e9}
+	x, ok := mult[unit]
+	if !ok {
+		return 0, false
+	}
+	return int64(f * x), true
+}
+
 type peering struct {
 	asn                         int64
 	subnet, metalIP, customerIP string
@@ -719,7 +736,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		return res, err
 	}
 	resp, err := p.client.send(ctx, a.HTTP)
-	res.At = p.client.cfg.now()
+	res.At = p.client.cfg.Clock()
 	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status

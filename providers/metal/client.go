@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -43,97 +41,54 @@ type Client struct {
 }
 
 type config struct {
-	name        string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	retry       *httpx.RetryPolicy
-	maxBody     int64
-	concurrency int
-	perPage     int
-	maxPages    int
-	maxItems    int
-	now         func() time.Time
-	userAgent   string
-	token       string
-	auth        httpx.Auth
-	orgID       string
-	projectID   string
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithBounds ...
+	concurrency    int
+	perPage        int
+	token          string
+	orgID          string
+	projectID      string
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock,
+// httpx.WithBounds ...) and Metal's own below.
+type Option = httpx.Option
+
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithToken authenticates with a Metal API token (X-Auth-Token).
-func WithToken(tok string) Option { return func(c *config) { c.token = tok } }
-
-// WithAuth uses a ready-made httpx.Auth instead of WithToken.
-func WithAuth(a httpx.Auth) Option { return func(c *config) { c.auth = a } }
-
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy for reads (httpx defaults otherwise).
-// Mutations are never retried whatever the policy.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func WithToken(tok string) Option { return own(func(c *config) { c.token = tok }) }
 
 // WithConcurrency sets how many per-interconnection reads run at once
 // (default 8; 1 reads one after another).
-func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+func WithConcurrency(n int) Option { return own(func(c *config) { c.concurrency = n }) }
 
 // WithPerPage sets the page size asked for (1..1000, default 100). The
 // server may cap it; paging follows what it actually returns.
-func WithPerPage(n int) Option { return func(c *config) { c.perPage = n } }
-
-// WithPageLimits bounds one listing: at most pages requests and items
-// objects (defaults 10,000 and 1,000,000). Going past either is an error
-// wrapping model.ErrTooLarge, never a silently shortened list.
-func WithPageLimits(pages, items int) Option {
-	return func(c *config) { c.maxPages, c.maxItems = pages, items }
-}
-
-// WithClock replaces time.Now for result timestamps and cache ages.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithPerPage(n int) Option { return own(func(c *config) { c.perPage = n }) }
 
 // WithOrganization scopes the Provider to one organization (config key
 // organization_id). Without it and WithProject, the Provider reads every
 // organization and project the token can see.
-func WithOrganization(id string) Option { return func(c *config) { c.orgID = strings.TrimSpace(id) } }
+func WithOrganization(id string) Option {
+	return own(func(c *config) { c.orgID = strings.TrimSpace(id) })
+}
 
 // WithProject scopes the Provider to one project (config key project_id).
 // With WithOrganization too, the organization's interconnections are
 // filtered to that project.
-func WithProject(id string) Option { return func(c *config) { c.projectID = strings.TrimSpace(id) } }
+func WithProject(id string) Option {
+	return own(func(c *config) { c.projectID = strings.TrimSpace(id) })
+}
 
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:        Kind,
-		timeout:     30 * time.Second,
-		logger:      slog.New(slog.DiscardHandler),
+		Settings:    httpx.Settings{Provider: Kind, Bounds: httpx.Bounds{MaxPages: 10_000}},
 		concurrency: DefaultConcurrency,
 		perPage:     DefaultPerPage,
-		maxPages:    10_000,
-		maxItems:    1_000_000,
-		now:         time.Now,
-		userAgent:   "noctop (equinix metal v1 client)",
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Configure(&cfg, "noctop (equinix metal v1 client)", opts); err != nil {
+		return config{}, err
 	}
 	if cfg.perPage < 1 || cfg.perPage > 1000 {
 		cfg.perPage = DefaultPerPage
@@ -141,54 +96,26 @@ func newConfig(opts []Option) config {
 	if cfg.concurrency < 1 {
 		cfg.concurrency = 1
 	}
-	if cfg.maxPages < 1 {
-		cfg.maxPages = 10_000
-	}
-	if cfg.maxItems < 1 {
-		cfg.maxItems = 1_000_000
-	}
-	if cfg.logger == nil {
-		cfg.logger = slog.New(slog.DiscardHandler)
-	}
-	if cfg.now == nil {
-		cfg.now = time.Now
-	}
-	if cfg.httpClient == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
-		cfg.httpClient = &http.Client{Transport: tr}
-	}
-	return cfg
+	// One listing reads at most this much (httpx.WithBounds, the
+	// config's max_items and listing_timeout); past it the listing is
+	// marked incomplete (*model.Incomplete), never silently short.
+	cfg.Bounds = cfg.Bounds.WithDefaults()
+	return cfg, nil
 }
 
 // NewClient returns a client for baseURL ("https://api.equinix.com/metal/v1",
 // or a simulator's URL; the path prefix is kept and requests are appended
 // to it).
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
-	auth := cfg.auth
-	if auth == nil && cfg.token != "" {
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	var auth httpx.Auth
+	if cfg.token != "" {
 		auth = httpx.HeaderToken(AuthHeader, cfg.token)
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithSecrets(cfg.token),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-	}
-	if auth != nil {
-		hopts = append(hopts, httpx.WithAuth(auth))
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError), httpx.WithAuth(auth), httpx.WithSecrets(cfg.token))
 	if err != nil {
 		return nil, err
 	}
@@ -242,33 +169,40 @@ func (c *Client) mutate(ctx context.Context, method, path string, body, out any)
 
 // --- organizations and projects ---
 
+// The collections noctop lists: where their items are, and what makes an
+// item usable (an id the API can be asked about again).
+var (
+	organizations    = list[Organization]{key: "organizations", what: "organization", id: func(o *Organization) string { return usable(o.ID) }}
+	projects         = list[Project]{key: "projects", what: "project", id: func(p *Project) string { return usable(p.ID) }}
+	interconnections = list[Interconnection]{key: "interconnections", what: "interconnection", id: func(ic *Interconnection) string { return usable(ic.ID) }}
+	ports            = list[InterconnectionPort]{key: "ports", what: "port", id: func(p *InterconnectionPort) string { return usable(portID(p)) }}
+	virtualCircuits  = list[VirtualCircuit]{key: "virtual_circuits", what: "virtual circuit", id: func(vc *VirtualCircuit) string { return vc.ID() }}
+	events           = list[Event]{key: "events", what: "event", id: func(e *Event) string { return e.ID }}
+	virtualNetworks  = list[VirtualNetwork]{key: "virtual_networks", what: "virtual network", id: func(v *VirtualNetwork) string { return usable(v.ID) }}
+	vrfs             = list[Vrf]{key: "vrfs", what: "VRF", id: func(v *Vrf) string { return usable(v.ID) }}
+)
+
+// usable is id when it is a Metal UUID, else "".
+func usable(id string) string {
+	if validID.MatchString(id) {
+		return id
+	}
+	return ""
+}
+
 // ListOrganizations returns every organization the token can see
 // (GET /organizations, paged).
 func (c *Client) ListOrganizations(ctx context.Context) ([]Organization, error) {
-	return listPaged(ctx, c, PathOrganizations, nil, nil, func(b []byte) ([]Organization, *Meta, error) {
-		var out OrganizationList
-		err := json.Unmarshal(b, &out)
-		return out.Organizations, out.Meta, err
-	})
+	return listPaged(ctx, c, PathOrganizations, nil, nil, organizations)
 }
 
 // ListProjects returns every project the token is a member of
 // (GET /projects, paged).
 func (c *Client) ListProjects(ctx context.Context) ([]Project, error) {
-	return listPaged(ctx, c, PathProjects, nil, nil, func(b []byte) ([]Project, *Meta, error) {
-		var out ProjectList
-		err := json.Unmarshal(b, &out)
-		return out.Projects, out.Meta, err
-	})
+	return listPaged(ctx, c, PathProjects, nil, nil, projects)
 }
 
 // --- interconnections ---
-
-func decodeInterconnections(b []byte) ([]Interconnection, *Meta, error) {
-	var out InterconnectionList
-	err := json.Unmarshal(b, &out)
-	return out.Interconnections, out.Meta, err
-}
 
 // ListOrganizationInterconnections returns an organization's
 // interconnections (GET /organizations/{id}/connections), those of one
@@ -285,7 +219,7 @@ func (c *Client) ListOrganizationInterconnections(ctx context.Context, orgID, pr
 		}
 		q = url.Values{"project": {projectID}}
 	}
-	return listPaged(ctx, c, path, q, p, decodeInterconnections)
+	return listPaged(ctx, c, path, q, p, interconnections)
 }
 
 // ListProjectInterconnections returns GET /projects/{id}/connections: the
@@ -296,7 +230,7 @@ func (c *Client) ListProjectInterconnections(ctx context.Context, projectID stri
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, p, decodeInterconnections)
+	return listPaged(ctx, c, path, nil, p, interconnections)
 }
 
 // GetInterconnection reads one interconnection (GET /connections/{id}).
@@ -368,8 +302,7 @@ func (c *Client) ListInterconnectionPorts(ctx context.Context, connID string) ([
 	if err != nil {
 		return nil, err
 	}
-	var out InterconnectionPortList
-	return out.Ports, c.get(ctx, path, nil, &out)
+	return listWhole(ctx, c, path, nil, ports)
 }
 
 // GetInterconnectionPort reads one port (GET /connections/{id}/ports/{id}).
@@ -391,8 +324,7 @@ func (c *Client) ListInterconnectionVirtualCircuits(ctx context.Context, connID 
 	if err != nil {
 		return nil, err
 	}
-	var out VirtualCircuitList
-	return out.VirtualCircuits, c.get(ctx, path, nil, &out)
+	return listWhole(ctx, c, path, nil, virtualCircuits)
 }
 
 // ListInterconnectionPortVirtualCircuits returns a port's virtual circuits
@@ -402,8 +334,7 @@ func (c *Client) ListInterconnectionPortVirtualCircuits(ctx context.Context, con
 	if err != nil {
 		return nil, err
 	}
-	var out VirtualCircuitList
-	return out.VirtualCircuits, c.get(ctx, path, nil, &out)
+	return listWhole(ctx, c, path, nil, virtualCircuits)
 }
 
 // CreateInterconnectionPortVirtualCircuit creates a VC on a dedicated port
@@ -462,12 +393,6 @@ func (c *Client) DeleteVirtualCircuit(ctx context.Context, id string) (VirtualCi
 
 // --- events ---
 
-func decodeEvents(b []byte) ([]Event, *Meta, error) {
-	var out EventList
-	err := json.Unmarshal(b, &out)
-	return out.Events, out.Meta, err
-}
-
 // ListInterconnectionEvents returns an interconnection's events
 // (GET /connections/{id}/events, paged).
 func (c *Client) ListInterconnectionEvents(ctx context.Context, connID string) ([]Event, error) {
@@ -475,7 +400,7 @@ func (c *Client) ListInterconnectionEvents(ctx context.Context, connID string) (
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+	return listPaged(ctx, c, path, nil, nil, events)
 }
 
 // ListInterconnectionPortEvents returns a port's events
@@ -485,7 +410,7 @@ func (c *Client) ListInterconnectionPortEvents(ctx context.Context, connID, port
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+	return listPaged(ctx, c, path, nil, nil, events)
 }
 
 // ListVirtualCircuitEvents returns a VC's events
@@ -495,7 +420,7 @@ func (c *Client) ListVirtualCircuitEvents(ctx context.Context, vcID string) ([]E
 	if err != nil {
 		return nil, err
 	}
-	return listPaged(ctx, c, path, nil, nil, decodeEvents)
+	return listPaged(ctx, c, path, nil, nil, events)
 }
 
 // --- metros, virtual networks, VRFs ---
@@ -529,8 +454,7 @@ func (c *Client) ListProjectVirtualNetworks(ctx context.Context, projectID, metr
 	if metro != "" {
 		q = url.Values{"metro": {metro}}
 	}
-	var out VirtualNetworkList
-	return out.VirtualNetworks, c.get(ctx, path, q, &out)
+	return listWhole(ctx, c, path, q, virtualNetworks)
 }
 
 // GetVrf reads the VRF a VRF VC refers to (GET /vrfs/{id}).
@@ -554,8 +478,7 @@ func (c *Client) ListProjectVrfs(ctx context.Context, projectID, metro string) (
 	if metro != "" {
 		q = url.Values{"metro": {metro}}
 	}
-	var out VrfList
-	return out.Vrfs, c.get(ctx, path, q, &out)
+	return listWhole(ctx, c, path, q, vrfs)
 }
 
 // send sends a planned request verbatim, once.

@@ -45,8 +45,11 @@
 //
 // Authentication is the X-Auth-Token header (httpx.HeaderToken); reads
 // are retried by httpx, mutations never. Paging follows meta.next within
-// the API's origin and collection, never beyond the page count meta
-// gives, and stops on an empty page (see paging.go). Error bodies
+// the API's origin and collection through httpx.Linked, bounded by the
+// provider's max_items and listing_timeout and never beyond the page
+// count meta gives; each page streams through httpx.ListBody, and an
+// item without a usable id is counted in a *model.Incomplete, not kept
+// (see paging.go). Error bodies
 // ({"errors": [...]} or {"error": "..."}) become *model.APIError with the
 // first message as Message and a hint in Details.
 //

@@ -61,7 +61,8 @@ func (p *Provider) Events(ctx context.Context, ref model.Ref) ([]model.Event, er
 			typ = RefVirtualCircuit
 		}
 	}
-	if err != nil {
+	var partial *model.Incomplete
+	if err != nil && !errors.As(err, &partial) {
 		return nil, err
 	}
 	out := make([]model.Event, 0, len(evs))
@@ -70,7 +71,7 @@ func (p *Provider) Events(ctx context.Context, ref model.Ref) ([]model.Event, er
 		out = append(out, eventToModel(p.name, e, r))
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
-	return out, nil
+	return out, err // nil, or the *model.Incomplete of what is missing
 }
 
 func eventToModel(provider string, e Event, ref model.Ref) model.Event {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -44,11 +45,19 @@ func listed(t *testing.T, p *Provider) []model.Connection {
 	return cs
 }
 
+// do sends a, checking that Verify (the reconciliation of a lost answer)
+// says "not applied" before and "applied" after.
 func do(t *testing.T, p *Provider, a model.Action) model.Result {
 	t.Helper()
+	if applied, detail, err := p.Verify(ctxT(t), a); err != nil || applied {
+		t.Fatalf("Verify before %s %s: %v %q %v", a.HTTP.Method, a.HTTP.Path, applied, detail, err)
+	}
 	res, err := p.Do(ctxT(t), a)
 	if err != nil {
 		t.Fatalf("Do %s %s: %v", a.HTTP.Method, a.HTTP.Path, err)
+	}
+	if applied, detail, err := p.Verify(ctxT(t), a); err != nil || !applied {
+		t.Fatalf("Verify after %s %s: %v %q %v", a.HTTP.Method, a.HTTP.Path, applied, detail, err)
 	}
 	return res
 }
@@ -513,7 +522,7 @@ func TestForbiddenAndUnauthorized(t *testing.T) {
 	}
 
 	// The read-only token reads, and may change nothing.
-	rop, err := New("metal-ro", e.baseURL(), DemoReadOnlyToken, WithHTTPClient(&http.Client{}))
+	rop, err := New("metal-ro", e.baseURL(), DemoReadOnlyToken, httpx.WithHTTPClient(&http.Client{}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,7 +537,7 @@ func TestForbiddenAndUnauthorized(t *testing.T) {
 		t.Fatalf("read-only token: %v", err)
 	}
 
-	bad, _ := New("metal-bad", e.baseURL(), "wrong-token-1234", WithHTTPClient(&http.Client{}))
+	bad, _ := New("metal-bad", e.baseURL(), "wrong-token-1234", httpx.WithHTTPClient(&http.Client{}))
 	_, err = bad.Connections(ctxT(t), nil)
 	if !errors.Is(err, model.ErrUnauthorized) || !strings.Contains(err.Error(), "Invalid authentication token") || strings.Contains(err.Error(), "wrong-token-1234") {
 		t.Fatalf("bad token: %v", err)
@@ -545,7 +554,7 @@ func TestSpecValidatorCatchesViolations(t *testing.T) {
 	}))
 	defer srv.Close()
 	hc, log := newValidatingClientNoFail(t)
-	c, err := NewClient(srv.URL+"/metal/v1", WithToken("t0ken-abcd"), WithHTTPClient(hc))
+	c, err := NewClient(srv.URL+"/metal/v1", WithToken("t0ken-abcd"), httpx.WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func (e *testEnv) provider(t testing.TB, mode int, opts ...Option) *Provider {
 	default:
 		t.Cleanup(hc.CloseIdleConnections)
 	}
-	all := append([]Option{WithHTTPClient(hc), WithRetry(noSleepRetry()), WithClock(e.clock.Now)}, opts...)
+	all := append([]Option{httpx.WithHTTPClient(hc), httpx.WithRetry(noSleepRetry()), httpx.WithClock(e.clock.Now)}, opts...)
 	p, err := New("metal-test", e.baseURL(), DemoToken, all...)
 	if err != nil {
 		t.Fatal(err)

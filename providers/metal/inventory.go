@@ -24,12 +24,12 @@ import (
 // suffix say what was rolled up.
 func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if ix == nil {
 		return nil, err
 	}
 	nodes := buildInventory(p.name, ix)
 	p.store(ix)
-	return nodes, nil
+	return nodes, err // nil, or the *model.Incomplete of what is missing
 }
 
 func buildInventory(provider string, ix *index) []model.Node {

@@ -3,6 +3,7 @@ package metal
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -14,121 +15,103 @@ import (
 
 // Metal pages with page/per_page and describes the result in a meta object
 // (first, previous, self, next, last as hrefs; total, current_page,
-// last_page). A listing follows meta.next, one page after the other, and
-// is bounded three ways, because a server may be wrong about itself:
+// last_page). A listing follows meta.next, one page after the other,
+// through httpx.Linked, which bounds it whatever the server says of
+// itself (items, pages, time: the provider's max_items and
+// listing_timeout; an empty, short, repeated or overfull page ends it;
+// last_page, or total, ends it even when next keeps coming; a next link
+// back to a page already read ends it, reported). Each page is decoded as
+// it streams in (httpx.ListBody): an item without a usable id is counted
+// and reported in a *model.Incomplete, never kept as an empty row.
 //
-//   - next is followed only on the API's own origin (scheme and host) and
-//     within the same collection path: the token is never sent elsewhere,
-//     and a link cannot lead to another collection or loop (a link seen
-//     twice is an error);
-//   - never more pages than meta says: last_page, or total divided by the
-//     page size the server actually used (it may cap per_page), as the
-//     latest page reports it; a next link beyond that is not followed
-//     (logged), so a wrong total cannot make a listing run away;
-//   - an empty page ends the listing, as does a page without next.
-//
-// On top of that, WithPageLimits caps pages and items (an error wrapping
-// model.ErrTooLarge). httpx.NumberedPages is not used: it pages by number
-// and cannot honour the links.
+// A next link is followed only on the API's own origin (scheme and host)
+// and within the same collection path: the token is never sent elsewhere,
+// and a link cannot lead to another collection. Such a link fails the
+// listing.
 //
 // Hrefs are relative to the host ("/metal/v1/projects?page=2"), relative
 // to the API root ("/projects?page=2"), or absolute URLs on the API's
 // origin; all three are accepted.
 
+// list describes one collection's answers: the key its items are under,
+// the noun for messages, and what identifies an item.
+type list[T any] struct {
+	key, what string // "interconnections", "interconnection"
+	id        func(*T) string
+}
+
+// plural names the items in messages ("virtual circuits").
+func (l list[T]) plural() string { return strings.ReplaceAll(l.key, "_", " ") }
+
 // listPaged reads every page of the collection at path, reporting each
 // page into p (may be nil).
-func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values, p *model.Progress,
-	decode func(body []byte) ([]T, *Meta, error)) ([]T, error) {
+func listPaged[T any](ctx context.Context, c *Client, path string, q url.Values, p *model.Progress, l list[T]) ([]T, error) {
 	query := url.Values{}
 	for k, vs := range q {
 		query[k] = append([]string(nil), vs...)
 	}
 	query.Set("page", "1")
 	query.Set("per_page", strconv.Itoa(c.cfg.perPage))
-	next := path + "?" + query.Encode()
-	seen := map[string]bool{pageKey(c.BaseURL() + next): true}
-	var (
-		all  []T
-		step int // items per full page, as served on page 1
-	)
-	for page := 1; ; page++ {
-		if page > c.cfg.maxPages {
-			return nil, fmt.Errorf("%w: %s: GET %s: paging did not end after %d pages", model.ErrTooLarge, c.cfg.name, path, c.cfg.maxPages)
+	first, err := c.nextURL(path+"?"+query.Encode(), path)
+	if err != nil {
+		return nil, err
+	}
+	listing := httpx.Listing[T]{Provider: c.cfg.Provider, What: l.plural(), Limit: c.cfg.perPage, Bounds: c.cfg.Bounds, Progress: p, ID: l.id}
+	return httpx.Linked(ctx, listing, first, func(ctx context.Context, link string) (httpx.Page[T], error) {
+		var meta *Meta
+		page, err := readList(ctx, c, link, c.cfg.perPage, l, &meta)
+		if err != nil || meta == nil {
+			return page, err
 		}
-		// Decoded by httpx (through the sink), so a garbled page is sent
-		// once more like any read, and errors say where.
-		sink := &pageSink[T]{decode: decode}
-		if _, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: next}, sink); err != nil {
-			return nil, err
+		if meta.LastPage != nil && *meta.LastPage > 0 {
+			page.Last = *meta.LastPage
 		}
-		items, meta := sink.items, sink.meta
-		p.Add(1)
-		all = append(all, items...)
-		if len(all) > c.cfg.maxItems {
-			return nil, fmt.Errorf("%w: %s: GET %s: more than %d items", model.ErrTooLarge, c.cfg.name, path, c.cfg.maxItems)
+		if meta.Total != nil && *meta.Total >= 0 {
+			page.Total, page.TotalKnown = *meta.Total, true
 		}
-		if page == 1 {
-			step = len(items)
-		}
-		if len(items) == 0 || meta == nil || meta.Next == nil || strings.TrimSpace(meta.Next.Href) == "" {
-			return all, nil
-		}
-		if bound := pagesFromMeta(meta, step); bound > 0 {
-			if page >= bound {
-				c.cfg.logger.Warn("metal: meta announces a next page beyond the pages it counts; not following it",
-					"provider", c.cfg.name, "path", path, "page", page, "pages", bound)
-				return all, nil
+		if meta.Next != nil && strings.TrimSpace(meta.Next.Href) != "" && len(page.Items)+page.Dropped > 0 {
+			if page.Next, err = c.nextURL(meta.Next.Href, path); err != nil {
+				return httpx.Page[T]{}, fmt.Errorf("%s: GET %s: %w", c.cfg.Provider, path, err)
 			}
 		}
-		u, err := c.nextURL(meta.Next.Href, path)
-		if err != nil {
-			return nil, fmt.Errorf("%s: GET %s (page %d): %w", c.cfg.name, path, page, err)
+		return page, nil
+	})
+}
+
+// listWhole reads a collection the API does not page (an
+// interconnection's ports or virtual circuits), bounded by max_items.
+func listWhole[T any](ctx context.Context, c *Client, path string, q url.Values, l list[T]) ([]T, error) {
+	listing := httpx.Listing[T]{Provider: c.cfg.Provider, What: l.plural(), Bounds: c.cfg.Bounds, ID: l.id}
+	return httpx.Unpaged(ctx, listing, func(ctx context.Context) (httpx.Page[T], error) {
+		target := path
+		if len(q) > 0 {
+			target += "?" + q.Encode()
 		}
-		if k := pageKey(u); seen[k] {
-			return nil, fmt.Errorf("%w: %s: GET %s (page %d): meta.next repeats a page already read", model.ErrBadResponse, c.cfg.name, path, page)
-		} else {
-			seen[k] = true
-		}
-		next = u
-	}
+		return readList(ctx, c, target, c.cfg.Bounds.MaxItems, l, nil)
+	})
 }
 
-// pageSink decodes one page when httpx unmarshals the body into it.
-type pageSink[T any] struct {
-	decode func(body []byte) ([]T, *Meta, error)
-	items  []T
-	meta   *Meta
+// readList GETs target (a path, or an absolute URL on the API's origin)
+// and streams the answer: at most max items, meta (when wanted) kept.
+func readList[T any](ctx context.Context, c *Client, target string, max int, l list[T], meta **Meta) (httpx.Page[T], error) {
+	var page httpx.Page[T]
+	_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: target}, func(r io.Reader) error {
+		var err error
+		page, err = decodeList(r, max, l, meta)
+		return err
+	})
+	return page, err
 }
 
-func (s *pageSink[T]) UnmarshalJSON(b []byte) error {
-	var err error
-	s.items, s.meta, err = s.decode(b)
-	return err
-}
-
-// pageKey identifies a page URL whatever the order of its query
-// parameters.
-func pageKey(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return raw
+// decodeList reads one answer of collection l from r: at most max items,
+// those without a usable id counted, not kept; meta, when wanted, into
+// *meta (a garbled meta is left out: it only costs the page count).
+func decodeList[T any](r io.Reader, max int, l list[T], meta **Meta) (httpx.Page[T], error) {
+	body := httpx.ListBody[T]{Key: l.key, What: l.what, Max: max, ID: l.id}
+	if meta != nil {
+		body.Member = httpx.OptionalMember("meta", meta)
 	}
-	return u.Path + "?" + u.Query().Encode()
-}
-
-// pagesFromMeta is how many pages meta says there are (0 when it does not
-// say): last_page, else ceil(total / step).
-func pagesFromMeta(m *Meta, step int) int {
-	if m.LastPage != nil && *m.LastPage > 0 {
-		return *m.LastPage
-	}
-	if m.Total != nil && step > 0 {
-		if *m.Total <= 0 {
-			return 1
-		}
-		return (*m.Total + step - 1) / step
-	}
-	return 0
+	return body.Decode(r)
 }
 
 // nextURL resolves a meta.next href against the base URL and returns it as
@@ -157,5 +140,6 @@ func (c *Client) nextURL(href, collection string) (string, error) {
 		return "", fmt.Errorf("%w: meta.next leaves the collection (%s)", model.ErrBadResponse, httpx.Sanitize(truncate(u.Path, 80)))
 	}
 	u.Fragment, u.RawFragment, u.User = "", "", nil
+	u.RawQuery = u.Query().Encode() // one spelling per page: a link back to one is recognised
 	return u.String(), nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured Equinix Metal account (a token, optionally
@@ -53,7 +54,7 @@ func New(name, baseURL, token string, opts ...Option) (*Provider, error) {
 	if token == "" {
 		return nil, errorf("no API token configured (token_env or token_file)")
 	}
-	opts = append(append([]Option(nil), opts...), WithToken(token), withName(name))
+	opts = append(append([]Option(nil), opts...), WithToken(token), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -228,10 +229,14 @@ type scopeListing struct {
 // and, without a configured scope, to know what to list), their
 // interconnections (paged), each interconnection's virtual circuits (and
 // ports, when the listing did not embed them), and the names of the VRFs
-// the VCs use. Progress counts requests.
+// the VCs use. Progress counts requests. Listings that came back
+// incomplete (items without a usable id, a listing cut short by a bound)
+// do not fail the load: what they read is used, and the losses come back
+// merged into one *model.Incomplete with the index.
 func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, error) {
 	cfg := p.client.cfg
-	ix := newIndex(cfg.now())
+	ix := newIndex(cfg.Clock())
+	var lost model.Losses
 
 	var (
 		orgs            []Organization
@@ -254,13 +259,13 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 	prog.Add(1)
 	wg.Wait()
 	for _, err := range []error{orgErr, projErr} {
-		switch {
+		switch err = lost.Keep(err); {
 		case err == nil:
 		case !scoped || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
 			return nil, err
 		default:
 			// A scoped token may not list them; names fall back to ids.
-			cfg.logger.Warn("metal: listing organizations or projects failed; showing ids", "provider", p.name, "err", model.ErrorSummary(err))
+			cfg.Logger.Warn("metal: listing organizations or projects failed; showing ids", "provider", p.name, "err", model.ErrorSummary(err))
 		}
 	}
 	for _, o := range orgs {
@@ -287,29 +292,17 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 	case cfg.projectID != "":
 		listings = []scopeListing{{project: cfg.projectID}}
 	default:
-		unusable := 0
+		// Every organization and project listed has a usable id (the
+		// listings count the others as lost).
 		for _, o := range orgs {
-			if validID.MatchString(o.ID) {
-				listings = append(listings, scopeListing{org: o.ID})
-			} else {
-				unusable++
-			}
+			listings = append(listings, scopeListing{org: o.ID})
 		}
 		// Projects whose organization the token cannot list (project
 		// membership only) are read project by project.
 		for _, pr := range projects {
-			if !validID.MatchString(pr.ID) {
-				unusable++
-				continue
-			}
 			if oid := orgID(pr.Organization); oid == "" || !hasOrg(orgs, oid) {
 				listings = append(listings, scopeListing{project: pr.ID})
 			}
-		}
-		if len(listings) == 0 && unusable > 0 {
-			// Every scope came back without a usable id: saying "no
-			// interconnections" would hide the loss.
-			return nil, fmt.Errorf("%w: metal: none of the %d organizations and projects the token sees has a usable id", model.ErrBadResponse, unusable)
 		}
 	}
 	done, _ := prog.Load()
@@ -323,7 +316,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 		} else {
 			results[i], err = p.client.ListProjectInterconnections(ctx, l.project, prog)
 		}
-		return err
+		return lost.Keep(err)
 	})
 	if err != nil {
 		return nil, err
@@ -331,13 +324,8 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 
 	var entries []*connEntry
 	seen := map[string]bool{}
-	unusable := 0
 	for i, list := range results {
 		for _, ic := range list {
-			if !validID.MatchString(ic.ID) {
-				unusable++
-				continue
-			}
 			if seen[ic.ID] {
 				continue // listed twice (moved between pages, or under two scopes)
 			}
@@ -351,10 +339,6 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			entries = append(entries, e)
 		}
 	}
-	if len(entries) == 0 && unusable > 0 {
-		return nil, fmt.Errorf("%w: metal: none of the %d interconnections listed has a usable id", model.ErrBadResponse, unusable)
-	}
-
 	done, _ = prog.Load()
 	prog.SetTotal(done + len(entries))
 	gone := make([]bool, len(entries))
@@ -370,7 +354,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			gone[i] = true // deleted since the listing
 			return nil
 		}
-		return err
+		return lost.Keep(err)
 	})
 	if err != nil {
 		return nil, err
@@ -381,7 +365,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 		}
 	}
 	p.loadVrfNames(ctx, ix)
-	return ix, nil
+	return ix, lost.Err()
 }
 
 func hasOrg(orgs []Organization, id string) bool {
@@ -416,7 +400,7 @@ func (p *Provider) portsOf(ctx context.Context, ic Interconnection) ([]Interconn
 // loadVrfNames reads the VRFs VRF circuits refer to by reference only
 // (cached; a failure keeps the id as the name).
 func (p *Provider) loadVrfNames(ctx context.Context, ix *index) {
-	now := p.client.cfg.now()
+	now := p.client.cfg.Clock()
 	var want []string
 	p.mu.Lock()
 	seen := map[string]bool{}
@@ -441,7 +425,7 @@ func (p *Provider) loadVrfNames(ctx context.Context, ix *index) {
 	_ = forEach(ctx, len(want), p.client.cfg.concurrency, func(ctx context.Context, i int) error {
 		v, err := p.client.GetVrf(ctx, want[i])
 		if err != nil {
-			p.client.cfg.logger.Warn("metal: reading a VRF failed; showing its id", "provider", p.name, "vrf", want[i], "err", model.ErrorSummary(err))
+			p.client.cfg.Logger.Warn("metal: reading a VRF failed; showing its id", "provider", p.name, "vrf", want[i], "err", model.ErrorSummary(err))
 			return nil
 		}
 		p.mu.Lock()
@@ -468,12 +452,15 @@ func (p *Provider) snapshot() *index {
 // circuits, as rows: each interconnection followed by its VCs.
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if ix == nil {
 		return nil, err
 	}
 	rows := p.rows(ix) // before store: once stored, re-reads may change ix
 	p.store(ix)
-	return rows, nil
+	if err != nil {
+		p.client.cfg.Logger.Warn("metal: listing incomplete", "provider", p.name, "err", model.ErrorSummary(err))
+	}
+	return rows, err // nil, or the *model.Incomplete of what is missing
 }
 
 // Connection re-reads one interconnection or virtual circuit by id (ids
@@ -484,7 +471,7 @@ func (p *Provider) Connection(ctx context.Context, id string) (model.Connection,
 	}
 	ix := p.snapshot()
 	if ix == nil {
-		ix = newIndex(p.client.cfg.now())
+		ix = newIndex(p.client.cfg.Clock())
 		p.store(ix) // keep what the re-read learns, for Plan
 	}
 	p.mu.Lock()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -169,9 +170,12 @@ func TestEventsOfEveryKind(t *testing.T) {
 
 // Under injected faults a listing either succeeds whole or fails with a
 // typed error; it is never short. A mutation is sent at most once.
+// Listings stream their pages, and a page whose JSON breaks off is not
+// asked again (httpx.DoStream), so a load of some 27 requests gets
+// through a third of the time at 5% malformed bodies: 25 tries.
 func TestFaults(t *testing.T) {
 	clk := sim.NewFakeClock(simEpoch)
-	w := sim.NewWorld(sim.Config{Seed: 7, Scale: 300, Clock: clk, Timing: sim.StillTiming()})
+	w := sim.NewWorld(sim.Config{Seed: 7, Scale: 100, Clock: clk, Timing: sim.StillTiming()})
 	s := NewSimulator(w)
 	spec, _ := sim.ParseFaults("5xx=0.15,429=0.05,malformed=0.05,truncate=0.05,retry-after=0")
 	faults := sim.NewFaults(spec, 1)
@@ -187,14 +191,14 @@ func TestFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	p, err := New("metal-faults", srv.URL()+SimBasePath, DemoToken, WithRetry(noSleepRetry()), WithClock(clk.Now))
+	p, err := New("metal-faults", srv.URL()+SimBasePath, DemoToken, httpx.WithRetry(noSleepRetry()), httpx.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
 	conns, vcs, _ := s.Stats()
 	ok, failed := 0, 0
 	var rows []model.Connection
-	for i := 0; i < 15; i++ {
+	for i := 0; i < 25; i++ {
 		cs, err := p.Connections(ctxT(t), nil)
 		if err != nil {
 			failed++
@@ -211,6 +215,7 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("a short listing under faults: %d rows, want %d", len(cs), conns+vcs)
 		}
 	}
+	t.Logf("%d listings got through, %d failed", ok, failed)
 	if ok == 0 {
 		t.Fatalf("no listing got through (%d failed)", failed)
 	}

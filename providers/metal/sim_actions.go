@@ -68,23 +68,6 @@ func integer(m map[string]json.RawMessage, k string) (int64, bool, error) {
 	return v, true, nil
 }
 
-// parseSpeed reads "500mbps", "1gbps", "10g", or bps.
-func parseSpeed(v string) (int64, bool) {
-	v = strings.ToLower(strings.ReplaceAll(v, " ", ""))
-	num := strings.TrimRight(v, "kmgbps")
-	unit := v[len(num):]
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f <= 0 {
-		return 0, false
-	}
-	mult := map[string]float64{"": 1, "bps": 1, "k": 1e3, "kbps": 1e3, "m": 1e6, "mbps": 1e6, "g": 1e9, "gbps": 1e9}
-	x, ok := mult[unit]
-	if !ok {
-		return 0, false
-	}
-	return int64(f * x), true
-}
-
 func (s *Simulator) forbidden(w http.ResponseWriter, rc *reqCtx, p *simProject) bool {
 	if rc.readOnly || (p != nil && p.readOnly) {
 		fail(w, http.StatusForbidden, "You are not authorized to perform this action")

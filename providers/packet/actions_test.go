@@ -50,7 +50,7 @@ func planIndex() *index {
 }
 
 func planProvider() *Provider {
-	p := &Provider{name: "pk", client: &Client{cfg: newConfig(nil)}}
+	p := &Provider{name: "pk", client: &Client{cfg: defaultConfig()}}
 	p.ix = planIndex()
 	return p
 }
@@ -153,7 +153,7 @@ func TestPlanRefusesWithReasons(t *testing.T) {
 			t.Errorf("%s: want %q, got %v", c.name, c.reason, err)
 		}
 	}
-	if _, err := (&Provider{name: "pk", client: &Client{cfg: newConfig(nil)}}).Plan(model.ActionRequest{Kind: model.ActionReboot}); !errors.Is(err, errNotLoaded) {
+	if _, err := (&Provider{name: "pk", client: &Client{cfg: defaultConfig()}}).Plan(model.ActionRequest{Kind: model.ActionReboot}); !errors.Is(err, errNotLoaded) {
 		t.Errorf("before a load: %v", err)
 	}
 }
@@ -212,10 +212,12 @@ func TestActionsChangeTheSimulatedWorld(t *testing.T) {
 		if err != nil {
 			t.Fatalf("plan %s: %v", kind, err)
 		}
+		verified(t, p, a, false)
 		res, err := p.Do(ctx, a)
 		if err != nil {
 			t.Fatalf("do %s %s: %v", kind, a.HTTP.Path, err)
 		}
+		verified(t, p, a, true)
 		return res
 	}
 	nodes := reload()
@@ -354,10 +356,12 @@ func TestMoveReservationInTheSimulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	verified(t, p, a, false)
 	res, err := p.Do(ctx, a)
 	if err != nil || res.Status != 200 {
 		t.Fatalf("%+v %v", res, err)
 	}
+	verified(t, p, a, true)
 	hs, err := p.client.ListHardwareReservations(ctx, to)
 	if err != nil {
 		t.Fatal(err)
@@ -368,5 +372,30 @@ func TestMoveReservationInTheSimulator(t *testing.T) {
 	}
 	if !found {
 		t.Error("the reservation is not in the target project after the move")
+	}
+}
+
+// defaultConfig is the client config with every default.
+func defaultConfig() config {
+	c, err := newConfig(nil)
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+// verified checks what Verify (the reconciliation of a lost answer) says
+// about a: applied after it was sent; before, not applied (or, for a
+// reboot of a running server, that it cannot tell).
+func verified(t *testing.T, p *Provider, a model.Action, sent bool) {
+	t.Helper()
+	applied, detail, err := p.Verify(context.Background(), a)
+	switch {
+	case sent && (err != nil || !applied):
+		t.Fatalf("Verify after %s %s: %v %q %v", a.HTTP.Method, a.HTTP.Path, applied, detail, err)
+	case !sent && applied:
+		t.Fatalf("Verify before %s %s says applied: %q", a.HTTP.Method, a.HTTP.Path, detail)
+	case !sent && err != nil && !(a.Request.Kind == model.ActionReboot && strings.Contains(err.Error(), "cannot tell")):
+		t.Fatalf("Verify before %s %s: %v", a.HTTP.Method, a.HTTP.Path, err)
 	}
 }

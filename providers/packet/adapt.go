@@ -106,7 +106,7 @@ func sessionToModel(provider string, s BGPSession, ix *index) model.Connection {
 	c := model.Connection{
 		Provider: provider, ProviderKind: Kind,
 		ID:    safe(SessionConnectionID(s.ID)),
-		Type:  "bgp-session",
+		Type:  model.ConnTypeBGPSession,
 		State: SessionState(s.Status), RawState: safe(s.Status),
 		A: model.Endpoint{Type: "device"},
 		Z: model.Endpoint{Type: "bgp-peer", Name: "Packet routers"},

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -47,83 +46,51 @@ type Client struct {
 }
 
 type config struct {
-	name        string
-	token       string
-	httpClient  *http.Client
-	timeout     time.Duration
-	logger      *slog.Logger
-	retry       *httpx.RetryPolicy
-	maxBody     int64
-	concurrency int
-	pageSize    int
-	maxEvents   int
-	now         func() time.Time
-	userAgent   string
-	projectID   string
-	orgID       string
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithRetry ...
+	token          string
+	concurrency    int
+	pageSize       int
+	maxEvents      int
+	projectID      string
+	orgID          string
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock ...)
+// and Packet's own below.
+type Option = httpx.Option
+
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithToken sets the API token (sent as X-Auth-Token).
-func WithToken(tok string) Option { return func(c *config) { c.token = tok } }
-
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy for reads (httpx defaults otherwise).
-// Mutations are never retried whatever the policy.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func WithToken(tok string) Option { return own(func(c *config) { c.token = tok }) }
 
 // WithConcurrency sets how many pages of one listing are read at once
 // (default 4; 1 reads page by page).
-func WithConcurrency(n int) Option { return func(c *config) { c.concurrency = n } }
+func WithConcurrency(n int) Option { return own(func(c *config) { c.concurrency = n }) }
 
 // WithPageSize sets per_page (1..1000, default 100).
-func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
+func WithPageSize(n int) Option { return own(func(c *config) { c.pageSize = n }) }
 
 // WithMaxEvents bounds how many events one Events call reads (default 200).
-func WithMaxEvents(n int) Option { return func(c *config) { c.maxEvents = n } }
-
-// WithClock replaces time.Now (traffic ranges, result timestamps).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithMaxEvents(n int) Option { return own(func(c *config) { c.maxEvents = n }) }
 
 // WithProjectID limits the provider to one project (config project_id).
-func WithProjectID(id string) Option { return func(c *config) { c.projectID = id } }
+func WithProjectID(id string) Option { return own(func(c *config) { c.projectID = id }) }
 
 // WithOrganizationID limits the provider to one organisation's projects
 // (config organization_id).
-func WithOrganizationID(id string) Option { return func(c *config) { c.orgID = id } }
+func WithOrganizationID(id string) Option { return own(func(c *config) { c.orgID = id }) }
 
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:        Kind,
-		timeout:     30 * time.Second,
-		logger:      slog.New(slog.DiscardHandler),
+		Settings:    httpx.Settings{Provider: Kind},
 		concurrency: DefaultConcurrency,
 		pageSize:    DefaultPageSize,
 		maxEvents:   DefaultMaxEvents,
-		now:         time.Now,
-		userAgent:   "noctop (packet client)",
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Configure(&cfg, "noctop (packet client)", opts); err != nil {
+		return config{}, err
 	}
 	if cfg.pageSize < 1 || cfg.pageSize > 1000 {
 		cfg.pageSize = DefaultPageSize
@@ -132,40 +99,28 @@ func newConfig(opts []Option) config {
 	if cfg.maxEvents < 1 {
 		cfg.maxEvents = DefaultMaxEvents
 	}
-	if cfg.httpClient == nil {
-		tr := http.DefaultTransport.(*http.Transport).Clone()
-		tr.MaxIdleConnsPerHost = cfg.concurrency + 2
-		cfg.httpClient = &http.Client{Transport: tr}
-	}
-	return cfg
+	// One listing reads at most this much (httpx.WithBounds, the config's
+	// max_items and listing_timeout); past it the listing is marked
+	// incomplete (*model.Incomplete), never silently short. An answer that
+	// is not paged is decoded up to MaxItems, not further.
+	cfg.Bounds = cfg.Bounds.WithDefaults()
+	return cfg, nil
 }
 
 // NewClient returns a client for baseURL ("https://api.packet.net", or a
 // simulator's URL; a path prefix is kept).
 func NewClient(baseURL string, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range []string{cfg.projectID, cfg.orgID} {
 		if id != "" && !validID.MatchString(id) {
 			return nil, errorf("invalid project or organization id %q", truncate(id, 60))
 		}
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithSecrets(cfg.token),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-		httpx.WithAuth(httpx.HeaderToken(TokenHeader, cfg.token)),
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError),
+		httpx.WithSecrets(cfg.token), httpx.WithAuth(httpx.HeaderToken(TokenHeader, cfg.token)))
 	if err != nil {
 		return nil, err
 	}
@@ -174,6 +129,19 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 
 // BaseURL returns the API base URL.
 func (c *Client) BaseURL() string { return c.api.BaseURL() }
+
+// The collections noctop lists: the key their items are under, and the
+// noun for messages.
+var (
+	projects             = list[Project, *Project]{key: "projects", what: "project"}
+	facilities           = list[Facility, *Facility]{key: "facilities", what: "facility"}
+	devices              = list[Device, *Device]{key: "devices", what: "device"}
+	bgpSessions          = list[BGPSession, *BGPSession]{key: "bgp_sessions", what: "BGP session"}
+	events               = list[Event, *Event]{key: "events", what: "event"}
+	hardwareReservations = list[HardwareReservation, *HardwareReservation]{key: "hardware_reservations", what: "hardware reservation"}
+	virtualNetworks      = list[VirtualNetwork, *VirtualNetwork]{key: "virtual_networks", what: "virtual network"}
+	ipReservations       = list[IPReservation, *IPReservation]{key: "ip_addresses", what: "IP reservation"}
+)
 
 // validID accepts Packet identifiers (UUIDs); anything else (slashes,
 // dots, empty) would change the request path.
@@ -204,7 +172,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, out any) er
 
 // ListProjects returns every project the token sees (GET /projects).
 func (c *Client) ListProjects(ctx context.Context, prog *model.Progress) ([]Project, error) {
-	return listAll[Project](ctx, c, "/projects", "projects", nil, prog)
+	return projects.all(ctx, c, "/projects", nil, prog)
 }
 
 // ListOrganizationProjects returns an organisation's projects
@@ -214,7 +182,7 @@ func (c *Client) ListOrganizationProjects(ctx context.Context, orgID string, pro
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Project](ctx, c, p, "projects", nil, prog)
+	return projects.all(ctx, c, p, nil, prog)
 }
 
 // GetProject reads one project (GET /projects/{id}).
@@ -229,11 +197,7 @@ func (c *Client) GetProject(ctx context.Context, id string) (Project, error) {
 
 // ListFacilities returns every facility (GET /facilities; not paged).
 func (c *Client) ListFacilities(ctx context.Context) ([]Facility, error) {
-	pg, err := c.getPage(ctx, "/facilities", "facilities", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[Facility](pg.items), nil
+	return facilities.whole(ctx, c, "/facilities", nil)
 }
 
 // ListProjectFacilities returns the facilities available to a project
@@ -243,7 +207,7 @@ func (c *Client) ListProjectFacilities(ctx context.Context, projectID string) ([
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Facility](ctx, c, p, "facilities", nil, nil)
+	return facilities.all(ctx, c, p, nil, nil)
 }
 
 // --- Devices ---
@@ -259,7 +223,7 @@ func (c *Client) ListProjectDevices(ctx context.Context, projectID string, prog 
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Device](ctx, c, p, "devices", deviceQuery(), prog)
+	return devices.all(ctx, c, p, deviceQuery(), prog)
 }
 
 // ListOrganizationDevices returns the devices of every project of an
@@ -269,7 +233,7 @@ func (c *Client) ListOrganizationDevices(ctx context.Context, orgID string, prog
 	if err != nil {
 		return nil, err
 	}
-	return listAll[Device](ctx, c, p, "devices", deviceQuery(), prog)
+	return devices.all(ctx, c, p, deviceQuery(), prog)
 }
 
 // GetDevice reads one device with its facility, plan and ports
@@ -308,11 +272,7 @@ func (c *Client) ListProjectBGPSessions(ctx context.Context, projectID string) (
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "bgp_sessions", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[BGPSession](pg.items), nil
+	return bgpSessions.whole(ctx, c, p, nil)
 }
 
 // ListDeviceBGPSessions returns a device's BGP sessions
@@ -322,11 +282,7 @@ func (c *Client) ListDeviceBGPSessions(ctx context.Context, deviceID string) ([]
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "bgp_sessions", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[BGPSession](pg.items), nil
+	return bgpSessions.whole(ctx, c, p, nil)
 }
 
 // GetBGPSession reads one session (GET /bgp/sessions/{id}).
@@ -460,7 +416,7 @@ func (c *Client) listEvents(ctx context.Context, path string, max int) ([]Event,
 	if max <= 0 {
 		max = c.cfg.maxEvents
 	}
-	return listFirst[Event](ctx, c, path, "events", nil, max)
+	return events.first(ctx, c, path, nil, max)
 }
 
 // GetEvent reads one event (GET /events/{id}).
@@ -489,7 +445,7 @@ func (c *Client) ListHardwareReservations(ctx context.Context, projectID string)
 		return nil, err
 	}
 	q := url.Values{"include": {"facility,plan,device"}}
-	return listAll[HardwareReservation](ctx, c, p, "hardware_reservations", q, nil)
+	return hardwareReservations.all(ctx, c, p, q, nil)
 }
 
 // ListVirtualNetworks returns a project's virtual networks (VLANs)
@@ -499,11 +455,7 @@ func (c *Client) ListVirtualNetworks(ctx context.Context, projectID string) ([]V
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "virtual_networks", nil)
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[VirtualNetwork](pg.items), nil
+	return virtualNetworks.whole(ctx, c, p, nil)
 }
 
 // ListIPReservations returns a project's IP reservations with their
@@ -513,11 +465,7 @@ func (c *Client) ListIPReservations(ctx context.Context, projectID string) ([]IP
 	if err != nil {
 		return nil, err
 	}
-	pg, err := c.getPage(ctx, p, "ip_addresses", url.Values{"include": {"facility"}})
-	if err != nil {
-		return nil, err
-	}
-	return decodeItems[IPReservation](pg.items), nil
+	return ipReservations.whole(ctx, c, p, url.Values{"include": {"facility"}})
 }
 
 // --- Mutations (each sent once, never retried) ---
@@ -569,7 +517,7 @@ func (c *Client) portMutation(ctx context.Context, build func() (model.HTTPReque
 	}
 	var out Port
 	if err := httpx.DecodeJSON(resp.Body, &out); err != nil {
-		return Port{}, fmt.Errorf("%s: %s %s: %w", c.cfg.name, h.Method, pathOnly(h.Path), err)
+		return Port{}, fmt.Errorf("%s: %s %s: %w", c.cfg.Provider, h.Method, pathOnly(h.Path), err)
 	}
 	return out, nil
 }
@@ -598,7 +546,7 @@ func (c *Client) MoveHardwareReservation(ctx context.Context, id, projectID stri
 	}
 	var out HardwareReservation
 	if err := httpx.DecodeJSON(resp.Body, &out); err != nil {
-		return HardwareReservation{}, fmt.Errorf("%s: %s %s: %w", c.cfg.name, h.Method, pathOnly(h.Path), err)
+		return HardwareReservation{}, fmt.Errorf("%s: %s %s: %w", c.cfg.Provider, h.Method, pathOnly(h.Path), err)
 	}
 	return out, nil
 }

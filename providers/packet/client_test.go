@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Client tests against hand-written fixtures (from packet-oas3.json and
@@ -61,7 +62,7 @@ func newFixture(t *testing.T, h func(w http.ResponseWriter, r *http.Request)) *f
 
 func (f *fixture) client(opts ...Option) *Client {
 	f.t.Helper()
-	all := append([]Option{WithToken(fixtureToken), WithRetry(noSleepRetry()), withName("pk")}, opts...)
+	all := append([]Option{WithToken(fixtureToken), httpx.WithRetry(noSleepRetry()), httpx.WithProvider("pk")}, opts...)
 	c, err := NewClient(f.srv.URL+"/api", all...)
 	if err != nil {
 		f.t.Fatal(err)
@@ -145,7 +146,7 @@ func TestRateLimitedAndBadToken(t *testing.T) {
 	if !errors.As(err, &rl) || rl.RetryAfter != 120*time.Second {
 		t.Fatalf("want *model.RateLimited{120s}, got %T %v", err, err)
 	}
-	c, err := NewClient(f.srv.URL+"/api", WithToken("wrong-token-value"), withName("pk"))
+	c, err := NewClient(f.srv.URL+"/api", WithToken("wrong-token-value"), httpx.WithProvider("pk"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -219,16 +220,17 @@ func TestPagingEdgeCases(t *testing.T) {
 		{"total only", 23, 0, func(_, _, n int) string { return fmt.Sprintf(`{"total":%d}`, n) }, 3},
 		{"server caps per_page", 23, 4, func(_, _, n int) string { return fmt.Sprintf(`{"total":%d}`, n) }, 6},
 		{"last_page (undocumented)", 23, 0, func(_, per, n int) string { return fmt.Sprintf(`{"last_page":%d}`, (n+per-1)/per) }, 3},
-		{"no meta: until an empty page", 23, 0, nil, 4},
+		// Without a page count, a page shorter than per_page is the last.
+		{"no meta: until a short page", 23, 0, nil, 3},
 		{"next links only", 23, 0, func(page, per, n int) string {
 			if page*per < n {
 				return `{"next":{"href":"/x?page=` + strconv.Itoa(page+1) + `"}}`
 			}
 			return `{}`
-		}, 4},
+		}, 3},
 		{"exactly one page", 10, 0, links, 1},
 		{"empty listing", 0, 0, func(int, int, int) string { return `{"total":0}` }, 1},
-		{"broken meta", 23, 0, func(int, int, int) string { return `"garbage"` }, 4},
+		{"broken meta", 23, 0, func(int, int, int) string { return `"garbage"` }, 3},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,9 +24,12 @@
 // (root password, userdata, customdata ...), which also have no field in
 // the wire types. Listings page with page/per_page (100 by default); the
 // last page comes from meta (see lastPageOf) and the pages are read with
-// bounded concurrency through httpx.NumberedPages; event logs read only
-// the newest pages. An element of a listing that does not decode is kept
-// and marked, never dropped. Reads are retried as httpx allows; every
+// bounded concurrency through httpx.Numbered, within the provider's
+// max_items and listing_timeout; event logs read only the newest pages.
+// Every answer streams through httpx.ListBody: an element of the wrong
+// shape that still has an id is kept and marked; one without an id is
+// counted in a *model.Incomplete, never kept as an empty row. Reads are
+// retried as httpx allows; every
 // mutation is sent once (httpx.RetryNever).
 //
 // # Where the capture is wrong or silent

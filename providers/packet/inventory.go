@@ -26,10 +26,10 @@ import (
 // Packet reports no link state for ports: a port's state is its server's.
 func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
 	ix, err := p.load(ctx, prog)
-	if err != nil {
+	if ix == nil {
 		return nil, err
 	}
-	return buildInventory(p.name, ix), nil
+	return buildInventory(p.name, ix), err // nil, or the *model.Incomplete of what is missing
 }
 
 // rollup counts what a collapsed project or facility must show.

@@ -66,7 +66,7 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 func TestConnectionsFailOnAMissingProject(t *testing.T) {
 	p := planProvider()
 	p.ix.at = time.Now()
-	p.client.cfg.now = time.Now
+	p.client.cfg.Clock = time.Now
 	p.ix.errs["sessions/p2"] = errors.New("boom")
 	if _, err := p.Connections(context.Background(), nil); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Fatalf("a project whose sessions could not be read must fail the listing, got %v", err)

@@ -3,10 +3,11 @@ package packet
 import (
 	"context"
 	"encoding/json"
-	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -14,53 +15,56 @@ import (
 
 // Packet paging: ?page=N&per_page=M (pages from 1, per_page up to 1000)
 // and a "meta" block with first/previous/self/next/last links and the
-// total. httpx.NumberedPages reads the pages once the last page number is
-// known; finding that number is Packet's business and lives here.
+// total. httpx.Numbered reads the pages, bounded whatever the server says
+// (the provider's max_items and listing_timeout; empty, short, repeated
+// and overfull pages end a listing; an absurd last page is reported, not
+// followed), concurrently once the last page number is known; finding
+// that number is Packet's business and lives here (lastPageOf). Every
+// page is decoded as it streams in (httpx.ListBody): an element of the
+// wrong shape is kept, marked, when it still has an id (the operator
+// sees a broken row instead of a missing one); one without an id is
+// counted and reported in a *model.Incomplete.
 
-// page is one decoded listing page: its items still raw, so one bad item
-// cannot fail the page (see decodeItems).
-type page struct {
-	items []json.RawMessage
-	meta  *Meta
+// list describes one collection's answers: the key its items are under
+// and the noun for messages.
+type list[T any, PT listed[T]] struct {
+	key, what string // "bgp_sessions", "BGP session"
 }
 
-// getPage reads one listing and picks out the list under key.
-func (c *Client) getPage(ctx context.Context, path, key string, q url.Values) (page, error) {
-	resp, err := c.api.Do(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: q}, nil)
-	if err != nil {
-		return page{}, err
-	}
-	pg, err := decodePage(resp.Body, key)
-	if err != nil {
-		return page{}, fmt.Errorf("%s: GET %s: %w", c.cfg.name, path, err)
-	}
-	return pg, nil
+// plural names the items in messages ("bgp sessions").
+func (l list[T, PT]) plural() string { return strings.ReplaceAll(l.key, "_", " ") }
+
+func (l list[T, PT]) listing(c *Client, prog *model.Progress) httpx.Listing[T] {
+	return httpx.Listing[T]{Provider: c.cfg.Provider, What: l.plural(), Concurrency: c.cfg.concurrency,
+		Bounds: c.cfg.Bounds, Progress: prog, ID: func(v *T) string { return PT(v).objectID() }}
 }
 
-// decodePage splits a listing body into its raw items and its meta. A
-// body without the list under key is malformed; "key": null is an empty
-// page; a broken meta only costs the page count (the caller then reads
-// until an empty page).
-func decodePage(body []byte, key string) (page, error) {
-	var env map[string]json.RawMessage
-	if err := httpx.DecodeJSON(body, &env); err != nil {
-		return page{}, err
+// decode reads one answer from r: at most max items; meta, when wanted,
+// into *meta (a garbled meta is left out: it only costs the page count).
+func (l list[T, PT]) decode(r io.Reader, max int, meta **Meta) (httpx.Page[T], error) {
+	body := httpx.ListBody[T]{Key: l.key, What: l.what, Max: max,
+		ID: func(v *T) string { return PT(v).objectID() },
+		Salvage: func(raw json.RawMessage, why *httpx.ValueError) (T, bool) {
+			v := decodeLenient[T](raw)
+			PT(&v).markUndecodable(why)
+			return v, true
+		},
 	}
-	raw, ok := env[key]
-	if !ok {
-		return page{}, fmt.Errorf("%w: no %q list in the answer", model.ErrBadResponse, key)
+	if meta != nil {
+		body.Member = httpx.OptionalMember("meta", meta)
 	}
-	var pg page
-	if err := json.Unmarshal(raw, &pg.items); err != nil {
-		return page{}, fmt.Errorf("%w: %q is not a list", model.ErrBadResponse, key)
-	}
-	if m, ok := env["meta"]; ok {
-		var meta Meta
-		if json.Unmarshal(m, &meta) == nil {
-			pg.meta = &meta
-		}
-	}
-	return pg, nil
+	return body.Decode(r)
+}
+
+// page reads one answer of the listing at path.
+func (l list[T, PT]) page(ctx context.Context, c *Client, path string, q url.Values, max int, meta **Meta) (httpx.Page[T], error) {
+	var pg httpx.Page[T]
+	_, err := c.api.DoStream(ctx, httpx.Request{Method: http.MethodGet, Path: path, Query: q}, func(r io.Reader) error {
+		var err error
+		pg, err = l.decode(r, max, meta)
+		return err
+	})
+	return pg, err
 }
 
 // pagedQuery is q plus page and per_page.
@@ -74,48 +78,45 @@ func pagedQuery(q url.Values, pageNo, perPage int) url.Values {
 	return out
 }
 
-// listAll reads every page of a listing, with bounded concurrency once
-// the page count is known, and drops duplicates (an object moving between
-// pages while they are read).
-func listAll[T any, PT listed[T]](ctx context.Context, c *Client, path, key string, q url.Values, prog *model.Progress) ([]T, error) {
-	perPage := c.cfg.pageSize
-	items, err := httpx.NumberedPages(ctx, c.cfg.concurrency, prog, func(ctx context.Context, n int) ([]json.RawMessage, int, error) {
-		pg, err := c.getPage(ctx, path, key, pagedQuery(q, n, perPage))
+// numbered reads pages of perPage through httpx.Numbered with listing.
+func (l list[T, PT]) numbered(ctx context.Context, c *Client, path string, q url.Values, perPage int, listing httpx.Listing[T]) ([]T, error) {
+	listing.Limit = perPage
+	return httpx.Numbered(ctx, listing, func(ctx context.Context, n int) (httpx.Page[T], error) {
+		var meta *Meta
+		pg, err := l.page(ctx, c, path, pagedQuery(q, n, perPage), perPage, &meta)
 		if err != nil {
-			return nil, 0, err
+			return pg, err
 		}
-		return pg.items, lastPageOf(pg.meta, n, len(pg.items), perPage), nil
+		pg.Last = lastPageOf(meta, n, len(pg.Items)+pg.Dropped, perPage)
+		if meta != nil && meta.Next != nil && meta.Next.Href != "" {
+			pg.Next = meta.Next.Href
+		}
+		return pg, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return dedupe[T, PT](decodeItems[T, PT](items)), nil
 }
 
-// listFirst reads pages one by one until it has max items or the listing
-// ends (event logs: only the newest matter).
-func listFirst[T any, PT listed[T]](ctx context.Context, c *Client, path, key string, q url.Values, max int) ([]T, error) {
-	perPage := min(c.cfg.pageSize, max)
-	var all []json.RawMessage
-	for n := 1; len(all) < max; n++ {
-		pg, err := c.getPage(ctx, path, key, pagedQuery(q, n, perPage))
-		if err != nil {
-			return nil, err
-		}
-		all = append(all, pg.items...)
-		last := lastPageOf(pg.meta, n, len(pg.items), perPage)
-		if len(pg.items) == 0 || (last > 0 && n >= last) || n >= maxListPages {
-			break
-		}
-	}
-	if len(all) > max {
-		all = all[:max]
-	}
-	return dedupe[T, PT](decodeItems[T, PT](all)), nil
+// all reads every page of a listing, with bounded concurrency once the
+// page count is known; duplicates (an object moving between pages while
+// they are read) are dropped.
+func (l list[T, PT]) all(ctx context.Context, c *Client, path string, q url.Values, prog *model.Progress) ([]T, error) {
+	return l.numbered(ctx, c, path, q, c.cfg.pageSize, l.listing(c, prog))
 }
 
-// maxListPages bounds listFirst against a server that never ends a listing.
-const maxListPages = 1000
+// first reads pages one by one until it has max items or the listing
+// ends (event logs: only the newest matter, so stopping at max is no
+// loss).
+func (l list[T, PT]) first(ctx context.Context, c *Client, path string, q url.Values, max int) ([]T, error) {
+	listing := l.listing(c, nil)
+	listing.First = max
+	return l.numbered(ctx, c, path, q, min(c.cfg.pageSize, max), listing)
+}
+
+// whole reads a listing the API does not page, bounded by max_items.
+func (l list[T, PT]) whole(ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
+	return httpx.Unpaged(ctx, l.listing(c, nil), func(ctx context.Context) (httpx.Page[T], error) {
+		return l.page(ctx, c, path, q, c.cfg.Bounds.MaxItems, nil)
+	})
+}
 
 // lastPageOf works out the number of the last page from a page's meta, in
 // order of trust: last_page (undocumented, what the API sends), the page
@@ -167,21 +168,6 @@ type listed[T any] interface {
 	objectID() string
 }
 
-// decodeItems decodes each element on its own. An element of the wrong
-// shape is kept with whatever did decode (encoding/json fills the fields
-// it can) and marked, so the operator sees a broken row instead of a
-// missing one.
-func decodeItems[T any, PT listed[T]](raws []json.RawMessage) []T {
-	out := make([]T, len(raws))
-	for i, raw := range raws {
-		if err := json.Unmarshal(raw, &out[i]); err != nil {
-			out[i] = decodeLenient[T](raw)
-			PT(&out[i]).markUndecodable(fmt.Errorf("%w: %v", model.ErrBadResponse, err))
-		}
-	}
-	return out
-}
-
 // decodeLenient decodes what it can of an object that failed as a whole:
 // encoding/json stops at the first field whose decoder fails (a garbled
 // timestamp), which can leave the id, sorted after it, unread. Each field
@@ -202,23 +188,6 @@ func decodeLenient[T any](raw json.RawMessage) T {
 	}
 	if b, err := json.Marshal(good); err == nil {
 		_ = json.Unmarshal(b, &out)
-	}
-	return out
-}
-
-// dedupe keeps the first of each id (objects without an id are kept).
-func dedupe[T any, PT listed[T]](xs []T) []T {
-	seen := make(map[string]bool, len(xs))
-	out := xs[:0]
-	for i := range xs {
-		id := PT(&xs[i]).objectID()
-		if id != "" {
-			if seen[id] {
-				continue
-			}
-			seen[id] = true
-		}
-		out = append(out, xs[i])
 	}
 	return out
 }

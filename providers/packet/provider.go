@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 )
 
 // Provider is one configured Packet account (a token, optionally scoped
@@ -58,7 +59,7 @@ func New(name, baseURL, token string, opts ...Option) (*Provider, error) {
 	if token == "" {
 		return nil, errorf("no API token configured (token_env or token_file)")
 	}
-	opts = append(append([]Option(nil), opts...), WithToken(token), withName(name))
+	opts = append(append([]Option(nil), opts...), WithToken(token), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, opts...)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ func (p *Provider) Kind() string { return Kind }
 // Client exposes the underlying API client.
 func (p *Provider) Client() *Client { return p.client }
 
-func (p *Provider) now() time.Time { return p.client.cfg.now() }
+func (p *Provider) now() time.Time { return p.client.cfg.Clock() }
 
 // index is one consistent load of everything the provider shows.
 type index struct {
@@ -98,6 +99,10 @@ type index struct {
 	// errs holds what failed per resource ("vnets/<project>"); consumers
 	// decide whether that fails them or shows as a broken part.
 	errs map[string]error
+	// lost is what the listings of this load could not read (a
+	// *model.Incomplete: items without an id, a listing cut short), nil
+	// when nothing; it goes with every use of the load.
+	lost error
 }
 
 type portLoc struct {
@@ -213,19 +218,23 @@ func (p *Provider) runAll(ctx context.Context, prog *model.Progress, tasks []tas
 
 // load reads projects and devices (any failure fails the load), then per
 // project its BGP configuration and sessions, virtual networks, hardware
-// reservations and IP reservations (failures recorded per resource).
+// reservations and IP reservations (failures recorded per resource). A
+// listing that came back incomplete fails nothing: what it read is used
+// and the losses, merged, come back as a *model.Incomplete with the index
+// (ix.lost, so a reuse of the load says it too).
 func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, error) {
 	if ix := p.cached(); ix != nil {
-		return ix, nil
+		return ix, ix.lost
 	}
 	c, cfg := p.client, p.client.cfg
 	ix := newIndex()
 	for id, f := range p.facilityTable(ctx) {
 		ix.facilities[id] = f
 	}
+	var lost model.Losses
 
 	projects, err := p.scopeProjects(ctx)
-	if err != nil {
+	if err = lost.Keep(err); err != nil {
 		return nil, err
 	}
 	slices.SortFunc(projects, func(a, b Project) int { return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.ID, b.ID)) })
@@ -242,7 +251,7 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 			mu.Lock()
 			devices = append(devices, ds...)
 			mu.Unlock()
-			return err
+			return lost.Keep(err)
 		})
 	} else {
 		for _, pr := range projects {
@@ -256,12 +265,12 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 				mu.Lock()
 				devices = append(devices, ds...)
 				mu.Unlock()
-				return err
+				return lost.Keep(err)
 			})
 		}
 	}
 	record := func(key string, err error) {
-		if err != nil {
+		if err = lost.Keep(err); err != nil {
 			mu.Lock()
 			ix.errs[key] = err
 			mu.Unlock()
@@ -316,10 +325,14 @@ func (p *Provider) load(ctx context.Context, prog *model.Progress) (*index, erro
 	ix.addDevices(devices, cfg.projectID)
 	ix.addNetworks()
 	ix.at = p.now()
+	ix.lost = lost.Err()
 	p.mu.Lock()
 	p.ix = ix
 	p.mu.Unlock()
-	return ix, nil
+	if ix.lost != nil {
+		cfg.Logger.Warn("packet: listing incomplete", "provider", p.name, "err", model.ErrorSummary(ix.lost))
+	}
+	return ix, ix.lost
 }
 
 // scopeProjects lists the projects in scope: the configured project, the
@@ -353,8 +366,14 @@ func (p *Provider) facilityTable(ctx context.Context) map[string]Facility {
 		return table
 	}
 	fs, err := p.client.ListFacilities(ctx)
-	if err != nil {
-		p.client.cfg.logger.Warn("packet: listing facilities failed; keeping the previous table", "provider", p.name, "err", model.ErrorSummary(err))
+	var partial *model.Incomplete
+	switch {
+	case errors.As(err, &partial):
+		// The table only names facilities: the ones read are better than
+		// none (the others show by id).
+		p.client.cfg.Logger.Warn("packet: facility listing incomplete; using the facilities read", "provider", p.name, "err", model.ErrorSummary(err))
+	case err != nil:
+		p.client.cfg.Logger.Warn("packet: listing facilities failed; keeping the previous table", "provider", p.name, "err", model.ErrorSummary(err))
 		return table
 	}
 	table = make(map[string]Facility, len(fs))
@@ -444,9 +463,9 @@ func (ix *index) addNetworks() {
 // project whose sessions or networks could not be read fails the listing:
 // a missing session row would look like a session that is fine.
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
-	ix, err := p.load(ctx, prog)
-	if err != nil {
-		return nil, err
+	ix, lost := p.load(ctx, prog)
+	if ix == nil {
+		return nil, lost
 	}
 	var out []model.Connection
 	for _, pr := range ix.projects {
@@ -461,7 +480,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		}
 	}
 	slices.SortFunc(out, func(a, b model.Connection) int { return strings.Compare(a.ID, b.ID) })
-	return out, nil
+	return out, lost // nil, or the *model.Incomplete of what is missing
 }
 
 // Connection re-reads one BGP session (GET /bgp/sessions/{id}) or virtual
@@ -540,7 +559,8 @@ func (p *Provider) Events(ctx context.Context, about model.Ref) ([]model.Event, 
 	default:
 		return nil, fmt.Errorf("%w: packet: events of a %s", model.ErrUnsupported, safe(about.Type))
 	}
-	if err != nil {
+	var partial *model.Incomplete
+	if err != nil && !errors.As(err, &partial) {
 		return nil, err
 	}
 	out := make([]model.Event, 0, len(evs))
@@ -548,7 +568,7 @@ func (p *Provider) Events(ctx context.Context, about model.Ref) ([]model.Event, 
 		out = append(out, eventToModel(p.name, e))
 	}
 	slices.SortStableFunc(out, func(a, b model.Event) int { return b.At.Compare(a.At) })
-	return out, nil
+	return out, err // nil, or the *model.Incomplete of what is missing
 }
 
 func (p *Provider) deviceOfPort(portID string) (string, bool) {
@@ -569,8 +589,9 @@ func (p *Provider) scopeEvents(ctx context.Context) ([]Event, error) {
 	if cfg.projectID == "" && cfg.orgID == "" {
 		return c.ListEvents(ctx, 0)
 	}
+	var lost model.Losses
 	projects, err := p.scopeProjects(ctx)
-	if err != nil {
+	if err = lost.Keep(err); err != nil {
 		return nil, err
 	}
 	var mu sync.Mutex
@@ -582,7 +603,7 @@ func (p *Provider) scopeEvents(ctx context.Context) ([]Event, error) {
 			mu.Lock()
 			all = append(all, evs...)
 			mu.Unlock()
-			return err
+			return lost.Keep(err)
 		})
 	}
 	if err := p.runAll(ctx, nil, tasks); err != nil {
@@ -592,7 +613,7 @@ func (p *Provider) scopeEvents(ctx context.Context) ([]Event, error) {
 	if len(all) > cfg.maxEvents {
 		all = all[:cfg.maxEvents]
 	}
-	return all, nil
+	return all, lost.Err()
 }
 
 // Capacity reads the capacity report (facility x plan -> level).

@@ -365,7 +365,7 @@ func TestSimulatorUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Close() })
-	p, err := New("pk", srv.URL(), DemoToken, WithRetry(httpx.RetryPolicy{MaxAttempts: 6, Sleep: func(context.Context, time.Duration) error { return nil }}))
+	p, err := New("pk", srv.URL(), DemoToken, httpx.WithRetry(httpx.RetryPolicy{MaxAttempts: 6, Sleep: func(context.Context, time.Duration) error { return nil }}))
 	if err != nil {
 		t.Fatal(err)
 	}

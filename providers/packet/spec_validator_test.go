@@ -2,6 +2,7 @@ package packet
 
 import (
 	"context"
+	"github.com/noctop/noctop/providers/httpx"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -25,7 +26,7 @@ func TestValidatorCatchesViolations(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	hc, log := newValidatingClientNoFail(t)
-	c, err := NewClient(srv.URL, WithToken(fixtureToken), WithHTTPClient(hc), WithRetry(noSleepRetry()))
+	c, err := NewClient(srv.URL, WithToken(fixtureToken), httpx.WithHTTPClient(hc), httpx.WithRetry(noSleepRetry()))
 	if err != nil {
 		t.Fatal(err)
 	}

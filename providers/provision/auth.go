@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -15,34 +14,17 @@ import (
 )
 
 // Credentials are a ProVision API key and its secret key (Admin → API).
-// They never print their values.
+// Being httpx.Secrets, they never print their values.
 type Credentials struct {
-	APIKey    string
-	SecretKey string
+	APIKey    httpx.Secret
+	SecretKey httpx.Secret
 }
-
-func (c Credentials) String() string {
-	if c.APIKey == "" && c.SecretKey == "" {
-		return "provision.Credentials{}"
-	}
-	return "provision.Credentials{APIKey: [REDACTED], SecretKey: [REDACTED]}"
-}
-
-// GoString keeps %#v from printing the secrets.
-func (c Credentials) GoString() string { return c.String() }
-
-// LogValue keeps slog from printing the secrets.
-func (c Credentials) LogValue() slog.Value { return slog.StringValue(c.String()) }
 
 func (c Credentials) validate() error {
-	switch {
-	case c.APIKey == "" && c.SecretKey == "":
-		return errorf("no credentials: set api_key_env and secret_key_env")
-	case c.APIKey == "":
-		return errorf("secret key given without an API key")
-	case c.SecretKey == "":
-		return errorf("API key given without a secret key")
-	case strings.ContainsAny(c.APIKey, "\r\n"):
+	if err := httpx.KeyPair("API key", "secret key", c.APIKey, c.SecretKey, "", false); err != nil {
+		return errorf("%v", err)
+	}
+	if strings.ContainsAny(c.APIKey.Value(), "\r\n") {
 		return errorf("the API key contains a line break (check the file or variable it comes from)")
 	}
 	return nil
@@ -81,7 +63,7 @@ func (s *Signer) Apply(_ context.Context, r *http.Request) error {
 func (*Signer) Invalidate() bool { return false }
 
 // Secrets lets httpx redact both keys from errors and logs.
-func (s *Signer) Secrets() []string { return []string{s.creds.APIKey, s.creds.SecretKey} }
+func (s *Signer) Secrets() []string { return httpx.Values(s.creds.APIKey, s.creds.SecretKey) }
 
 // SignQuery appends apiKey and hash to a raw (already encoded) query string.
 // The input must not carry apiKey or hash (see StripAuth).
@@ -90,8 +72,8 @@ func SignQuery(rawQuery string, creds Credentials) string {
 	if q != "" {
 		q += "&"
 	}
-	q += "apiKey=" + url.QueryEscape(creds.APIKey)
-	return q + "&hash=" + url.QueryEscape(Hash(q, creds.SecretKey))
+	q += "apiKey=" + url.QueryEscape(creds.APIKey.Value())
+	return q + "&hash=" + url.QueryEscape(Hash(q, creds.SecretKey.Value()))
 }
 
 // Hash is base64(HMAC-SHA256(query, secret)): the API v1 signature of a

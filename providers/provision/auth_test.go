@@ -123,7 +123,7 @@ func TestSignerIsFreshAndStripsOldAuth(t *testing.T) {
 func TestCredentialsNeverPrint(t *testing.T) {
 	c := Credentials{APIKey: "38-TMHQV8CV2XZYC2ZS", SecretKey: "6e04e5822ce90feaa8947ded46c46878"}
 	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, c)} {
-		if strings.Contains(s, c.APIKey) || strings.Contains(s, c.SecretKey) {
+		if strings.Contains(s, c.APIKey.Value()) || strings.Contains(s, c.SecretKey.Value()) {
 			t.Fatalf("credentials printed: %s", s)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -61,137 +60,74 @@ type Client struct {
 }
 
 type config struct {
-	name         string
-	httpClient   *http.Client
-	timeout      time.Duration
-	logger       *slog.Logger
-	retry        *httpx.RetryPolicy
-	maxBody      int64
-	pageSize     int
-	maxBlocks    int
-	now          func() time.Time
-	userAgent    string
-	entityHandle string
-	holdingID    int64
-	previewTTL   time.Duration
-	bounds       httpx.Bounds
+	httpx.Settings // shared options: httpx.WithTimeout, WithLogger, WithBounds ...
+	pageSize       int
+	entityHandle   string
+	holdingID      int64
+	previewTTL     time.Duration
 }
 
-// Option configures a Client or a Provider.
-type Option func(*config)
+// Option configures a Client or a Provider: the shared httpx options
+// (httpx.WithTimeout, httpx.WithLogger, httpx.WithRetry, httpx.WithClock,
+// httpx.WithBounds: MaxItems is the most blocks one listing reads, default
+// DefaultMaxBlocks; a million blocks need httpx.WithMaxBody raised too)
+// and ProVision's own below.
+type Option = httpx.Option
 
-// WithHTTPClient sets the HTTP client (transport, proxies, TLS).
-func WithHTTPClient(hc *http.Client) Option { return func(c *config) { c.httpClient = hc } }
-
-// WithTimeout sets the per-attempt timeout (default 30s).
-func WithTimeout(d time.Duration) Option { return func(c *config) { c.timeout = d } }
-
-// WithLogger sets the logger (default: discard). Lines never carry secrets.
-func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
-
-// WithRetry sets the retry policy of reads. Actions are never retried.
-func WithRetry(p httpx.RetryPolicy) Option { return func(c *config) { c.retry = &p } }
-
-// WithMaxBody caps response bodies (default 32 MiB; a million blocks need
-// more: raise it together with WithMaxBlocks).
-func WithMaxBody(n int64) Option { return func(c *config) { c.maxBody = n } }
+func own(f func(*config)) Option { return httpx.Own(f) }
 
 // WithPageSize sets selectCount for listings (default 500).
-func WithPageSize(n int) Option { return func(c *config) { c.pageSize = n } }
-
-// WithMaxBlocks bounds one listing (default 2,000,000).
-func WithMaxBlocks(n int) Option { return func(c *config) { c.maxBlocks = n } }
-
-// WithBounds bounds one listing: blocks kept (MaxItems replaces
-// WithMaxBlocks when set), pages read, time for all of them (httpx
-// defaults: 100,000 pages, 2 minutes).
-func WithBounds(b httpx.Bounds) Option { return func(c *config) { c.bounds = b } }
-
-// WithClock replaces time.Now (result timestamps, preview expiry).
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
-
-// WithUserAgent sets the User-Agent header.
-func WithUserAgent(ua string) Option { return func(c *config) { c.userAgent = ua } }
+func WithPageSize(n int) Option { return own(func(c *config) { c.pageSize = n }) }
 
 // WithEntityHandle sets the LIR's org handle used by deassign and
 // simpleReassign when the request does not name one.
-func WithEntityHandle(h string) Option { return func(c *config) { c.entityHandle = h } }
+func WithEntityHandle(h string) Option { return own(func(c *config) { c.entityHandle = h }) }
 
 // WithHoldingResource names the resource id of the holding tank. Without
 // it, a block counts as held when its resource name contains "holding"
 // (ProVision's default resource is "6connect holding").
-func WithHoldingResource(id int64) Option { return func(c *config) { c.holdingID = id } }
+func WithHoldingResource(id int64) Option { return own(func(c *config) { c.holdingID = id }) }
 
 // WithPreviewTTL sets how long a holding tank preview may be used to plan
 // the processing (default 10 minutes).
-func WithPreviewTTL(d time.Duration) Option { return func(c *config) { c.previewTTL = d } }
+func WithPreviewTTL(d time.Duration) Option { return own(func(c *config) { c.previewTTL = d }) }
 
-// withName labels errors and log lines with the provider instance name.
-func withName(n string) Option { return func(c *config) { c.name = n } }
-
-func newConfig(opts []Option) config {
+func newConfig(opts []Option) (config, error) {
 	cfg := config{
-		name:       Kind,
-		timeout:    30 * time.Second,
-		logger:     slog.New(slog.DiscardHandler),
+		Settings:   httpx.Settings{Provider: Kind, Bounds: httpx.Bounds{MaxItems: DefaultMaxBlocks}},
 		pageSize:   DefaultPageSize,
-		maxBlocks:  DefaultMaxBlocks,
-		now:        time.Now,
-		userAgent:  "noctop (provision api v1 client)",
 		previewTTL: 10 * time.Minute,
 	}
-	for _, o := range opts {
-		o(&cfg)
+	if err := httpx.Configure(&cfg, "noctop (provision api v1 client)", opts); err != nil {
+		return config{}, err
 	}
 	if cfg.pageSize < 1 || cfg.pageSize > 100_000 {
 		cfg.pageSize = DefaultPageSize
 	}
-	if cfg.maxBlocks < 1 {
-		cfg.maxBlocks = DefaultMaxBlocks
-	}
-	if cfg.bounds.MaxItems > 0 {
-		cfg.maxBlocks = cfg.bounds.MaxItems
-	}
-	cfg.bounds.MaxItems = cfg.maxBlocks
-	cfg.bounds = cfg.bounds.WithDefaults()
+	cfg.Bounds = cfg.Bounds.WithDefaults()
 	if cfg.previewTTL <= 0 {
 		cfg.previewTTL = 10 * time.Minute
 	}
-	if cfg.httpClient == nil {
-		cfg.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
-	}
-	return cfg
+	return cfg, nil
 }
 
 // NewClient returns a client for the ProVision instance at baseURL
 // ("https://ipam.example.net/6c_375"; APIPath is appended to it).
 func NewClient(baseURL string, creds Credentials, opts ...Option) (*Client, error) {
-	cfg := newConfig(opts)
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
 	signer, err := NewSigner(creds)
 	if err != nil {
 		return nil, err
 	}
-	hopts := []httpx.Option{
-		httpx.WithProvider(cfg.name),
-		httpx.WithHTTPClient(cfg.httpClient),
-		httpx.WithTimeout(cfg.timeout),
-		httpx.WithLogger(cfg.logger),
-		httpx.WithErrorDecoder(decodeError),
-		httpx.WithAuth(signer),
-		httpx.WithSecrets(creds.APIKey, creds.SecretKey),
-		httpx.WithHeader("User-Agent", cfg.userAgent),
-	}
-	if cfg.retry != nil {
-		hopts = append(hopts, httpx.WithRetry(*cfg.retry))
-	}
-	if cfg.maxBody > 0 {
-		hopts = append(hopts, httpx.WithMaxBody(cfg.maxBody))
-	}
-	api, err := httpx.New(baseURL, hopts...)
+	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError),
+		httpx.WithAuth(signer), httpx.WithSecrets(signer.Secrets()...))
 	if err != nil {
 		return nil, err
 	}
-	return &Client{api: api, cfg: cfg, secrets: []string{creds.APIKey, creds.SecretKey}}, nil
+	return &Client{api: api, cfg: cfg, secrets: signer.Secrets()}, nil
 }
 
 // BaseURL returns the instance URL.
@@ -318,7 +254,7 @@ func (c *Client) do(ctx context.Context, h model.HTTPRequest, retry httpx.RetryM
 func (c *Client) envelope(h model.HTTPRequest, resp *httpx.Response) (Envelope, error) {
 	action := actionOf(h.Path)
 	env, err := parseEnvelope(resp.Body, func(msg string) error {
-		return envelopeError(c.cfg.name, h.Method, action, resp.Status, msg, c.secrets)
+		return envelopeError(c.cfg.Provider, h.Method, action, resp.Status, msg, c.secrets)
 	})
 	if err != nil {
 		return env, c.wrapBad(h.Method, action, err)
@@ -343,7 +279,7 @@ func (c *Client) wrapBad(method, action string, err error) error {
 	if _, ok := err.(*Error); ok {
 		return err
 	}
-	return fmt.Errorf("%s: %s %s (action %s): %w", c.cfg.name, method, APIPath, action, err)
+	return fmt.Errorf("%s: %s %s (action %s): %w", c.cfg.Provider, method, APIPath, action, err)
 }
 
 // read sends a read-only action (retried like a GET, also when POSTed).
@@ -366,7 +302,7 @@ func (c *Client) GetBlocks(ctx context.Context, filter Params, offset, count int
 	if err != nil {
 		return nil, err
 	}
-	in := &model.Incomplete{Provider: c.cfg.name, What: "blocks", Got: len(page.blocks), Dropped: page.dropped, DropReason: page.problem}
+	in := &model.Incomplete{Provider: c.cfg.Provider, What: "blocks", Got: len(page.blocks), Dropped: page.dropped, DropReason: page.problem}
 	if page.overfull {
 		in.Truncated, in.Cause = true, model.ErrBadResponse
 		in.Reason = fmt.Sprintf("the server sent more than the %d blocks asked for in one page", count)
@@ -407,7 +343,7 @@ func (c *Client) streamBlocks(ctx context.Context, action string, p Params, max 
 	case page.success == nil:
 		return blocksPage{}, c.wrapBad(h.Method, action, fmt.Errorf("%w: the answer has no \"success\" field", model.ErrBadResponse))
 	case !bool(*page.success):
-		return blocksPage{}, envelopeError(c.cfg.name, h.Method, action, resp.Status, page.message, c.secrets)
+		return blocksPage{}, envelopeError(c.cfg.Provider, h.Method, action, resp.Status, page.message, c.secrets)
 	}
 	return page, nil
 }
@@ -418,7 +354,7 @@ func (c *Client) streamBlocks(ctx context.Context, action string, p Params, max 
 // error says what is missing.
 func (c *Client) EachPage(ctx context.Context, filter Params, p *model.Progress, fn func([]Block) error) (int, error) {
 	n := 0
-	listing := httpx.Listing[struct{}]{Provider: c.cfg.name, What: "blocks", Limit: c.cfg.pageSize, Bounds: c.cfg.bounds, Progress: p}
+	listing := httpx.Listing[struct{}]{Provider: c.cfg.Provider, What: "blocks", Limit: c.cfg.pageSize, Bounds: c.cfg.Bounds, Progress: p}
 	_, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[struct{}], error) {
 		page, err := c.blocksPage(ctx, filter, offset, limit)
 		if err != nil {
@@ -445,7 +381,7 @@ func (c *Client) HostUtilization(ctx context.Context, filter Params) (HostUtiliz
 	}
 	var u HostUtilization
 	if err := httpx.DecodeJSON(resp.Body, &u); err != nil {
-		return HostUtilization{}, errBadData(c.cfg.name, ActUtilization, err)
+		return HostUtilization{}, errBadData(c.cfg.Provider, ActUtilization, err)
 	}
 	return u, nil
 }
@@ -461,7 +397,7 @@ func (c *Client) MaskReport(ctx context.Context, filter Params) (MaskReport, err
 		return MaskReport{}, nil
 	}
 	if err := httpx.DecodeJSON(env.Data, &r); err != nil {
-		return nil, errBadData(c.cfg.name, ActMaskReport, err)
+		return nil, errBadData(c.cfg.Provider, ActMaskReport, err)
 	}
 	return r, nil
 }
@@ -474,15 +410,15 @@ func (c *Client) MaskReport(ctx context.Context, filter Params) (MaskReport, err
 func (c *Client) PreviewHoldingTank(ctx context.Context) ([]Block, string, error) {
 	var p Params
 	p.Set("preview", "true")
-	limit := min(c.cfg.bounds.MaxItems, MaxPreviewBlocks)
+	limit := min(c.cfg.Bounds.MaxItems, MaxPreviewBlocks)
 	page, err := c.streamBlocks(ctx, ActProcessHolding, p, limit)
 	switch {
 	case err != nil:
 		return nil, "", err
 	case page.overfull:
-		return nil, "", fmt.Errorf("%s: action %s: %w: the preview has more than %d blocks, more than one confirmation can show", c.cfg.name, ActProcessHolding, model.ErrTooLarge, limit)
+		return nil, "", fmt.Errorf("%s: action %s: %w: the preview has more than %d blocks, more than one confirmation can show", c.cfg.Provider, ActProcessHolding, model.ErrTooLarge, limit)
 	case page.dropped > 0:
-		return nil, "", errBadData(c.cfg.name, ActProcessHolding, fmt.Errorf("%d of %d blocks in the preview could not be read: %s", page.dropped, page.dropped+len(page.blocks), page.problem))
+		return nil, "", errBadData(c.cfg.Provider, ActProcessHolding, fmt.Errorf("%d of %d blocks in the preview could not be read: %s", page.dropped, page.dropped+len(page.blocks), page.problem))
 	}
 	return page.blocks, page.message, nil
 }

@@ -80,7 +80,7 @@ func TestSimulatorRejectsBadSignatures(t *testing.T) {
 		{APIKey: DemoAPIKey, SecretKey: "wrong-secret-key-000"},
 		{APIKey: "99-UNKNOWNKEY", SecretKey: DemoSecretKey},
 	} {
-		p, err := New("ipam-bad", e.srv.URL+basePath, creds, WithRetry(noSleepRetry()))
+		p, err := New("ipam-bad", e.srv.URL+basePath, creds, httpx.WithRetry(noSleepRetry()))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +88,7 @@ func TestSimulatorRejectsBadSignatures(t *testing.T) {
 		if !errors.Is(err, model.ErrUnauthorized) {
 			t.Fatalf("bad credentials: %v", err)
 		}
-		if strings.Contains(err.Error(), creds.SecretKey) || strings.Contains(err.Error(), DemoSecretKey) {
+		if strings.Contains(err.Error(), creds.SecretKey.Value()) || strings.Contains(err.Error(), DemoSecretKey) {
 			t.Fatalf("secret in error: %v", err)
 		}
 		var ae *model.APIError
@@ -207,7 +207,7 @@ func TestPagingBoundedAndDeduplicated(t *testing.T) {
 		e.sim.handleGet(w, q)
 		e.sim.engine.Unlock()
 	})
-	p := e.provider(t, WithPageSize(10), WithMaxBlocks(95))
+	p := e.provider(t, WithPageSize(10), httpx.WithBounds(httpx.Bounds{MaxItems: 95}))
 	bs, err := p.Blocks(context.Background(), model.BlockQuery{}, nil)
 	// The second page repeats the first: stop there, keep what was read,
 	// and say why.

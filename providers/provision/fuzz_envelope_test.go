@@ -70,8 +70,8 @@ func FuzzSingleQuotedEnvelope(f *testing.F) {
 
 		// The same body through the client, as a 200 or an error status.
 		c, cerr := NewClient("https://ipam.example.net", Credentials{APIKey: "pv-key-fuzz-0001", SecretKey: "pv-secret-fuzz-01"},
-			WithHTTPClient(&http.Client{Transport: memTransport(func(*http.Request) (int, []byte) { return status, body })}),
-			WithRetry(httpx.RetryPolicy{MaxAttempts: 1, Sleep: func(context.Context, time.Duration) error { return nil }}))
+			httpx.WithHTTPClient(&http.Client{Transport: memTransport(func(*http.Request) (int, []byte) { return status, body })}),
+			httpx.WithRetry(httpx.RetryPolicy{MaxAttempts: 1, Sleep: func(context.Context, time.Duration) error { return nil }}))
 		if cerr != nil {
 			t.Fatal(cerr)
 		}

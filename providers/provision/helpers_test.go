@@ -119,7 +119,7 @@ var demoCreds = Credentials{APIKey: DemoAPIKey, SecretKey: DemoSecretKey}
 
 func (e *testEnv) provider(t *testing.T, opts ...Option) *Provider {
 	t.Helper()
-	all := append([]Option{WithRetry(noSleepRetry()), WithClock(e.clock.Now), WithEntityHandle(DemoEntityHandle)}, opts...)
+	all := append([]Option{httpx.WithRetry(noSleepRetry()), httpx.WithClock(e.clock.Now), WithEntityHandle(DemoEntityHandle)}, opts...)
 	p, err := New("ipam-test", e.srv.URL+basePath, demoCreds, all...)
 	if err != nil {
 		t.Fatal(err)

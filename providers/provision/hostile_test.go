@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/internal/hostile"
 )
 
@@ -94,7 +95,7 @@ func hostilePV(t *testing.T, h http.Handler, opts ...Option) (*Provider, *hostil
 	counter := &hostile.Counter{H: h}
 	srv := httptest.NewServer(counter)
 	t.Cleanup(srv.Close)
-	all := append([]Option{WithRetry(noSleepRetry())}, opts...)
+	all := append([]Option{httpx.WithRetry(noSleepRetry())}, opts...)
 	p, err := New("pv", srv.URL, Credentials{APIKey: "hostile-key-1", SecretKey: "hostile-secret-1"}, all...)
 	if err != nil {
 		t.Fatal(err)
@@ -197,7 +198,7 @@ func TestHostileHoldingPreview(t *testing.T) {
 	if hwm > 500 || !strings.Contains(res, "blocks=0 requests=1 ") || !strings.Contains(res, "more than 100000 blocks") {
 		t.Fatalf("peak RSS %d MiB: %s", hwm, res)
 	}
-	p, _ := hostilePV(t, hostileProVision("one page of 1M {}"), WithMaxBlocks(1000))
+	p, _ := hostilePV(t, hostileProVision("one page of 1M {}"), httpx.WithBounds(httpx.Bounds{MaxItems: 1000}))
 	if _, err := p.HoldingTank(context.Background()); !errors.Is(err, model.ErrTooLarge) || !strings.Contains(err.Error(), "more than 1000 blocks") {
 		t.Fatalf("bounded preview: %v", err)
 	}

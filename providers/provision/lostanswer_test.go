@@ -93,8 +93,8 @@ func lossyProvider(t *testing.T, h http.Handler) *Provider {
 	hc := &http.Client{Transport: &http.Transport{}} // keep-alive, no CheckRedirect of its own
 	t.Cleanup(hc.CloseIdleConnections)
 	p, err := New("pv-hostile", srv.URL, Credentials{APIKey: "pv-api-key-0001", SecretKey: "pv-secret-key-0001"},
-		WithHTTPClient(hc), WithEntityHandle("ACME-1"),
-		WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
+		httpx.WithHTTPClient(hc), WithEntityHandle("ACME-1"),
+		httpx.WithRetry(httpx.RetryPolicy{Sleep: func(context.Context, time.Duration) error { return nil }}))
 	if err != nil {
 		t.Fatal(err)
 	}

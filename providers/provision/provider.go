@@ -49,7 +49,7 @@ func New(name, baseURL string, creds Credentials, opts ...Option) (*Provider, er
 	if name == "" {
 		return nil, errorf("provider name is empty")
 	}
-	opts = append(append([]Option(nil), opts...), withName(name))
+	opts = append(append([]Option(nil), opts...), httpx.WithProvider(name))
 	c, err := NewClient(baseURL, creds, opts...)
 	if err != nil {
 		return nil, err
@@ -117,7 +117,7 @@ func BlockParams(q model.BlockQuery) Params {
 }
 
 // Blocks lists every block matching q, page by page, each page decoded as
-// it arrives and the listing bounded (WithBounds). A block that does not
+// it arrives and the listing bounded (httpx.WithBounds). A block that does not
 // decode or cannot be placed (no id, no prefix) is counted and reported
 // in a *model.Incomplete returned with the blocks read, as is a listing
 // cut short. An unfiltered listing is kept for planning actions.
@@ -126,7 +126,7 @@ func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.P
 	cfg := p.client.cfg
 	filter := BlockParams(q)
 	listing := httpx.Listing[model.Block]{
-		Provider: p.name, What: "blocks", Limit: cfg.pageSize, Bounds: cfg.bounds, Progress: prog,
+		Provider: p.name, What: "blocks", Limit: cfg.pageSize, Bounds: cfg.Bounds, Progress: prog,
 		ID: func(b *model.Block) string { return strconv.FormatInt(b.ID, 10) },
 	}
 	out, err := httpx.Offsets(ctx, listing, func(ctx context.Context, offset, limit int) (httpx.Page[model.Block], error) {
@@ -153,7 +153,7 @@ func (p *Provider) Blocks(ctx context.Context, q model.BlockQuery, prog *model.P
 		return nil, err
 	}
 	if incomplete != nil {
-		cfg.logger.Warn("provision: block listing incomplete", "provider", p.name, "err", err.Error())
+		cfg.Logger.Warn("provision: block listing incomplete", "provider", p.name, "err", err.Error())
 	}
 	// A block moving between pages while we read shows up twice.
 	out = dedupe(out)
@@ -243,7 +243,7 @@ func (p *Provider) HoldingTank(ctx context.Context) (model.HoldingPreview, error
 		return hp, err
 	}
 	p.mu.Lock()
-	now := p.client.cfg.now()
+	now := p.client.cfg.Clock()
 	for fp, r := range p.previews {
 		if now.Sub(r.at) > p.client.cfg.previewTTL {
 			delete(p.previews, fp)
@@ -260,7 +260,7 @@ func (p *Provider) preview(ctx context.Context) (model.HoldingPreview, error) {
 		return model.HoldingPreview{}, err
 	}
 	ad := p.adapter()
-	hp := model.HoldingPreview{Provider: p.name, Message: clean(msg), At: p.client.cfg.now()}
+	hp := model.HoldingPreview{Provider: p.name, Message: clean(msg), At: p.client.cfg.Clock()}
 	for i := range wire {
 		b, err := ad.block(&wire[i])
 		if err != nil {
@@ -302,7 +302,7 @@ func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 		switch {
 		case fp == "" || !ok:
 			return a, errorf("preview the holding tank first: processing is planned from a preview, so what moves is what was shown")
-		case p.client.cfg.now().Sub(rec.at) > p.client.cfg.previewTTL:
+		case p.client.cfg.Clock().Sub(rec.at) > p.client.cfg.previewTTL:
 			return a, errorf("the holding tank preview is older than %s: preview again", p.client.cfg.previewTTL)
 		case rec.count == 0:
 			return a, errorf("the holding tank preview is empty: nothing would move")
@@ -580,7 +580,7 @@ func (p *Provider) Do(ctx context.Context, a model.Action) (model.Result, error)
 		}
 	}
 	resp, env, err := p.client.send(ctx, a.HTTP)
-	res.At = p.client.cfg.now()
+	res.At = p.client.cfg.Clock()
 	res.Sends = httpx.Sends(resp, err)
 	if resp != nil {
 		res.Status = resp.Status

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/providers/httpx"
 	"github.com/noctop/noctop/providers/sim"
 )
 
@@ -104,7 +105,7 @@ func TestSimulatorChurnFillsTheHoldingTank(t *testing.T) {
 	s := NewSimulator(w)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
-	p, err := New("churn", srv.URL, demoCreds, WithClock(clk.Now))
+	p, err := New("churn", srv.URL, demoCreds, httpx.WithClock(clk.Now))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +178,7 @@ func TestProviderAgainstChaos(t *testing.T) {
 	f := sim.NewFaults(spec, 1)
 	srv := httptest.NewServer(f.Wrap(NewSimulator(w), FaultHooks()))
 	defer srv.Close()
-	p, err := New("chaos", srv.URL, demoCreds, WithRetry(noSleepRetry()), WithPageSize(100))
+	p, err := New("chaos", srv.URL, demoCreds, httpx.WithRetry(noSleepRetry()), WithPageSize(100))
 	if err != nil {
 		t.Fatal(err)
 	}

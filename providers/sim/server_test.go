@@ -3,7 +3,9 @@ package sim
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -58,4 +60,42 @@ func TestServerServesAndClosesWithoutLeaks(t *testing.T) {
 		t.Fatal("second Close:", err)
 	}
 	client.CloseIdleConnections()
+}
+
+// A connection a client opened but never used does not hold Close for the
+// two seconds in-flight requests get (clients dial spare connections when
+// they page concurrently).
+func TestCloseDoesNotWaitForUnusedConnections(t *testing.T) {
+	s, err := Start(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	time.Sleep(50 * time.Millisecond) // let the server accept it
+	start := time.Now()
+	s.Close()
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("Close took %v with an unused connection open", d)
+	}
+}
+
+func TestStartOnLoopbackOnly(t *testing.T) {
+	for _, addr := range []string{"0.0.0.0:0", "192.0.2.1:0", ":0", "example.com:80", "nonsense"} {
+		if s, err := StartOn(addr, http.NotFoundHandler()); err == nil {
+			s.Close()
+			t.Errorf("StartOn(%q) accepted", addr)
+		}
+	}
+	s, err := StartOn("127.0.0.1:0", http.NotFoundHandler())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if !strings.HasPrefix(s.URL(), "http://127.0.0.1:") || strings.HasSuffix(s.URL(), ":0") {
+		t.Fatalf("URL %s", s.URL())
+	}
 }
