@@ -26,6 +26,9 @@ type lightCache struct {
 	mu     sync.Mutex
 	levels map[string]model.LightLevels
 	offAt  time.Time // when the server said it has no port statistics
+	// budget overrides lightBudget (tests on a loaded machine, where a
+	// few hundred reads can take longer than a refresh may spend).
+	budget time.Duration
 }
 
 // noteLight stores the light levels a port's statistics carried.
@@ -68,7 +71,11 @@ func (p *Provider) readLight(ctx context.Context, ports map[string]Port) {
 		return
 	}
 	slices.Sort(due)
-	ctx, cancel := context.WithTimeout(ctx, lightBudget)
+	budget := lightBudget
+	if p.light.budget > 0 {
+		budget = p.light.budget
+	}
+	ctx, cancel := context.WithTimeout(ctx, budget)
 	defer cancel()
 	var tasks []task
 	var mu sync.Mutex

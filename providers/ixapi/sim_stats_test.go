@@ -119,7 +119,9 @@ func TestSimulatorAccuracyAndLight(t *testing.T) {
 		t.Errorf("lossy port %s: accuracy %v", lossyPort, *a.Accuracy)
 	}
 	// The inventory carries light levels; the low-light port is below the
-	// default threshold, a healthy one is not.
+	// default threshold, a healthy one is not. (Every port's levels are
+	// read here: the per-refresh time budget must not decide the test.)
+	p.light.budget = 2 * time.Minute
 	roots := must[[]model.Node](t)(p.Inventory(ctx, nil))
 	var low, healthy *model.Node
 	var walk func([]model.Node)
