@@ -61,6 +61,15 @@ type Spec struct {
 	// Param is the one value the dialog asks for, re-planned as typed
 	// (a capacity, a bandwidth); nil for none.
 	Param *Param
+	// Choose, when set, reads a pick the dialog offers before it opens
+	// (the port a connection lands on); the pick and Param's value become
+	// the request's parameters through Choices.Apply.
+	Choose  *Choose
+	choices *Choices
+	// Follow re-reads the target with backoff (FollowDelays) while the
+	// re-read after the action finds it in a transitional status
+	// (Reread.Transitional), until it leaves it or noctop gives up.
+	Follow bool
 	// Facts are labelled lines above the request; FactsOf adds the ones a
 	// prepared request carries (dates of a decommission).
 	Facts   []confirm.Fact
@@ -78,6 +87,13 @@ type Spec struct {
 type Param struct {
 	Label, Placeholder string
 	Key                string // the model.Param… it sets
+	// Initial, when set, fills the input from the (prepared) request
+	// when the dialog opens, without re-planning.
+	Initial func(req model.ActionRequest) string
+	// Check, when set, vets the value before the planner sees it (a VLAN
+	// that is the current one); the dialog is re-planned when it opens,
+	// so a value that fails blocks Confirm from the start.
+	Check func(value string) error
 }
 
 // Reread is what re-reading the target found.
@@ -85,6 +101,9 @@ type Reread struct {
 	Now     string  // how the object is now, for the result line
 	Update  tea.Msg // applies the re-read to the shared data (pane.UpdateMsg)
 	Refresh bool    // refresh the provider as well (the re-read could not tell)
+	// Transitional is the object's status while it is still moving
+	// (activating, changing_vlan, deleting ...); "" once it settled.
+	Transitional string
 }
 
 func (s Spec) what() string {
@@ -150,6 +169,9 @@ type Flow struct {
 	Last    string
 	LastErr bool
 	lastSeq int64
+	// follow is the target being re-read until it settles (Spec.Follow).
+	follow    *following
+	followSeq int64
 }
 
 // New makes an idle flow.
@@ -216,6 +238,9 @@ func (f *Flow) source(spec Spec) (model.Source, string) {
 // it runs ActionPreparer.Prepare in a command and opens the dialog when
 // that returns.
 func (f *Flow) Begin(spec Spec) tea.Cmd {
+	if spec.Choose != nil {
+		return f.choose(spec)
+	}
 	src, why := f.source(spec)
 	if why != "" {
 		return pane.Toast(why, true)
@@ -313,9 +338,17 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		in := *spec.Param
 		d = confirm.New(a, spec.Target, nil, f.ctx.Styles).WithParam(in.Label, in.Placeholder,
 			func(reason, value string) (model.Action, error) {
+				if in.Check != nil {
+					if err := in.Check(strings.TrimSpace(value)); err != nil {
+						return model.Action{}, err
+					}
+				}
 				r := req
 				r.Reason = reason
 				r.Params = maps.Clone(req.Params)
+				if r.Params == nil {
+					r.Params = map[string]string{}
+				}
 				if v := strings.TrimSpace(value); v != "" {
 					r.Params[in.Key] = v
 				} else {
@@ -323,6 +356,15 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 				}
 				return planner.Plan(r)
 			})
+		if spec.choices != nil {
+			d = withChoice(d, spec, planner)
+		}
+		if in.Initial != nil {
+			d = d.WithParamValue(in.Initial(req))
+		}
+		if in.Check != nil {
+			d = d.Replanned()
+		}
 	case spec.Replan:
 		d = confirm.New(a, spec.Target, func(reason string) (model.Action, error) {
 			r := req
@@ -331,6 +373,9 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		}, f.ctx.Styles)
 	default:
 		d = confirm.New(a, spec.Target, nil, f.ctx.Styles)
+	}
+	if spec.choices != nil && spec.Param == nil {
+		d = withChoice(d, spec, planner)
 	}
 	if len(spec.Facts) > 0 {
 		d = d.WithFacts(spec.Facts...)
@@ -356,6 +401,21 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return f.prepared(msg)
+	case chosenMsg:
+		if msg.flow != f.id {
+			return nil
+		}
+		return f.chosen(msg)
+	case followMsg:
+		if msg.flow != f.id {
+			return nil
+		}
+		return f.followUpdate(msg)
+	case followedMsg:
+		if msg.flow != f.id {
+			return nil
+		}
+		return f.followUpdate(msg)
 	case expiredMsg:
 		if msg.flow == f.id && msg.seq == f.lastSeq {
 			f.ClearResult()
@@ -391,7 +451,7 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 // preparation, the end of its result line): panes pass those to Update.
 func IsResult(msg tea.Msg) bool {
 	switch msg.(type) {
-	case DoneMsg, PreparedMsg, expiredMsg:
+	case DoneMsg, PreparedMsg, expiredMsg, chosenMsg, followMsg, followedMsg:
 		return true
 	}
 	return false
@@ -482,6 +542,12 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 	}
 	if f.ctx.AuditPath != "" {
 		b.WriteString(" · audit: " + f.ctx.AuditPath)
+	}
+	if m.Err == nil || unknown != nil {
+		if cmd := f.startFollow(spec, m.Reread); cmd != nil {
+			b.WriteString(fmt.Sprintf(" · following its status (%s)", m.Reread.Transitional))
+			cmds = append(cmds, cmd)
+		}
 	}
 	f.Last = b.String()
 	cmds = append(cmds, pane.Toast(f.Last, m.Err != nil), f.expire())
