@@ -132,7 +132,9 @@ func TestChooseLoadsThenOpensWithPick(t *testing.T) {
 		t.Fatalf("after up: %s", b)
 	}
 	// Nothing to choose: the action goes on without a choice.
-	sp.Choose.Load = func(context.Context) (Choices, error) { return Choices{}, fmt.Errorf("%w: names its port", model.ErrUnsupported) }
+	sp.Choose.Load = func(context.Context) (Choices, error) {
+		return Choices{}, fmt.Errorf("%w: names its port", model.ErrUnsupported)
+	}
 	f.Update(key(tea.KeyEsc))
 	msgs = run(f.Begin(sp))
 	run(f.Update(msgs[0]))

@@ -59,24 +59,24 @@ const (
 
 // Model is the dialog.
 type Model struct {
-	action  model.Action
-	target  string
-	replan  ReplanParam
-	reason  textinput.Model
-	typed   textinput.Model // the object's name, when Action.ConfirmText is set
-	param   textinput.Model // a kind-specific input (WithParam)
-	label   string          // the param's label ("" = no param input)
-	choice  *Choice         // a pick among options (WithChoice); nil = none
+	action model.Action
+	target string
+	replan ReplanParam
+	reason textinput.Model
+	typed  textinput.Model // the object's name, when Action.ConfirmText is set
+	param  textinput.Model // a kind-specific input (WithParam)
+	label  string          // the param's label ("" = no param input)
+	choice *Choice         // a pick among options (WithChoice); nil = none
 	// replanChoice, when set, re-plans with the pick too (WithChoice).
 	replanChoice ReplanChoice
-	on      int             // the input keystrokes go to (up/down switch)
-	focus   int
-	err     string
-	planErr string
-	facts   []Fact
-	st      *styles.Styles
-	offset  int    // first request line on screen
-	shown   *shown // what View last put on screen (shared by copies)
+	on           int // the input keystrokes go to (up/down switch)
+	focus        int
+	err          string
+	planErr      string
+	facts        []Fact
+	st           *styles.Styles
+	offset       int    // first request line on screen
+	shown        *shown // what View last put on screen (shared by copies)
 }
 
 // shown records what the last View showed. Confirm depends on what the
