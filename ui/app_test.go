@@ -398,8 +398,8 @@ func TestReadOnlyBlocksMutations(t *testing.T) {
 		t.Error("header lacks READ-ONLY")
 	}
 	h.keys("?")
-	if v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(), "│", "")), " "); !strings.Contains(v, "read-only mode: approve (a), reject (x), change requests (c/C), bandwidth changes (b) and") ||
-		!strings.Contains(v, "decommission (D) are disabled (--read-only)") {
+	if v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(), "│", "")), " "); !strings.Contains(v, "read-only mode: approve (a), reject (x), change requests (c/C), bandwidth changes (b),") ||
+		!strings.Contains(v, "decommission (D) and VLAN changes (v) are disabled (--read-only)") {
 		t.Errorf("help does not explain read-only:\n%s", h.view())
 	}
 }

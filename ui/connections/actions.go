@@ -116,6 +116,18 @@ func (m *Model) spec(action string, kind model.ActionKind, c model.Connection) m
 		reader = src.Connection
 	}
 	s.Reread = rereadConnection(reader, c.Provider, c.ID)
+	switch {
+	case kind == model.ActionApprove && IsVLANCircuit(c):
+		// Approving a circuit waiting on a customer VLAN sets its VLAN.
+		return SetVLANSpec(m.ctx, action, c)
+	case kind == model.ActionApprove:
+		if ch := m.landingChoose(c); ch != nil {
+			in := landingParam
+			s.Choose, s.Param, s.Replan = ch, &in, false
+		}
+	case kind == model.ActionDecommission && IsCircuit(c):
+		s.Verb, s.Noun, s.Preparing, s.FactsOf, s.Follow = "delete", "deletion", "", nil, true
+	}
 	return s
 }
 
@@ -154,6 +166,6 @@ func rereadConnection(reader model.ConnectionReader, provider, id string) func(c
 		if model.WaitingOnUs(&c) {
 			now += ", still waiting on us"
 		}
-		return mutate.Reread{Now: "now: " + now, Update: pane.ReplaceConnection(c)}
+		return mutate.Reread{Now: "now: " + now, Update: pane.ReplaceConnection(c), Transitional: transitional(c)}
 	}
 }

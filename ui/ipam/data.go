@@ -13,7 +13,7 @@ import (
 
 // Shared-state resources of the pane (one entry per IPAM provider each).
 const (
-	ResBlocks      = "ipam-blocks"
+	ResBlocks      = pane.ResIPAMBlocks
 	ResUtilization = "ipam-utilization"
 	ResMasks       = "ipam-masks"
 	ResHolding     = "ipam-holding"
@@ -32,6 +32,10 @@ type Blocks struct {
 	// Pools are the top-level aggregates, in tree order.
 	Pools []int32
 }
+
+// Listed is the listing (pane.BlockLister: other panes read blocks
+// through it).
+func (b *Blocks) Listed() []model.Block { return b.List }
 
 // NewBlocks builds the tree of a listing.
 func NewBlocks(provider string, bs []model.Block) *Blocks {

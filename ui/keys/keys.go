@@ -41,7 +41,9 @@ type Map struct {
 	// decommissions there: DESIGN's "decommission / delete"), Fabric
 	// bandwidth changes, export of the current view, the command palette.
 	ChangeRequest, WithdrawChange, ChangeBandwidth key.Binding
-	Export, Command                                key.Binding
+	// SetVLAN changes the VLAN of a VLAN virtual circuit (Metal).
+	SetVLAN         key.Binding
+	Export, Command key.Binding
 
 	scope  Scope
 	cfg    Config
@@ -59,7 +61,7 @@ type Config struct {
 var Panes = []Scope{"connections", "approvals", "ipam", "inventory", "traffic"}
 
 // Mutating names the actions that change the world; read-only turns them off.
-var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change", "change_bandwidth"}
+var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change", "change_bandwidth", "set_vlan"}
 
 // readOnlyWhat says, per mutating action, what read-only mode disables.
 var readOnlyWhat = map[string]string{
@@ -72,6 +74,7 @@ var readOnlyWhat = map[string]string{
 	"change_request":   "filing change requests",
 	"withdraw_change":  "withdrawing change requests",
 	"change_bandwidth": "bandwidth changes",
+	"set_vlan":         "VLAN changes",
 }
 
 // ReadOnlyMessage is what pressing the key of mutating action name says
@@ -166,11 +169,12 @@ func defs() []def {
 		in(ipam, "drill", []string{"F"}, "", "drill into the fullest", func(m *Map) *key.Binding { return &m.Drill }),
 		in(ipam, "assign", []string{"A"}, "", "smart-assign…", func(m *Map) *key.Binding { return &m.Assign }),
 		in(ipam, "process_holding", []string{"P"}, "", "process holding tank…", func(m *Map) *key.Binding { return &m.ProcessHolding }),
-		in(append(slices.Clone(lists), ipam...), "delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }),
+		in(append(append(slices.Clone(lists), ipam...), inv...), "delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }),
 		in(ipam, "swip", []string{"W"}, "", "SWIP reassign…", func(m *Map) *key.Binding { return &m.Swip }),
 		in(lists, "change_request", []string{"c"}, "", "file change request…", func(m *Map) *key.Binding { return &m.ChangeRequest }),
 		in(lists, "withdraw_change", []string{"C"}, "", "withdraw change request…", func(m *Map) *key.Binding { return &m.WithdrawChange }),
 		in(lists, "change_bandwidth", []string{"b"}, "", "change bandwidth…", func(m *Map) *key.Binding { return &m.ChangeBandwidth }),
+		in(append(slices.Clone(lists), inv...), "set_vlan", []string{"v"}, "", "set VLAN…", func(m *Map) *key.Binding { return &m.SetVLAN }),
 		in(lists, "export", []string{"ctrl+s"}, "", "export view…", func(m *Map) *key.Binding { return &m.Export }),
 		root("command", []string{":"}, "", "command palette", func(m *Map) *key.Binding { return &m.Command }),
 	}

@@ -20,6 +20,32 @@ const (
 	ResInventory   = state.Inventory
 )
 
+// ResIPAMBlocks is the resource of an IPAM source's block listing
+// (registered by ui/ipam, whose value offers BlockLister).
+const ResIPAMBlocks = "ipam-blocks"
+
+// BlockLister is what an IPAM block listing in the shared data offers
+// other panes.
+type BlockLister interface{ Listed() []model.Block }
+
+// IPAMBlocks are the block listings of every IPAM source as last fetched
+// (one slice each; none before the first load). The slices are not
+// changed after a fetch, so a command may scan them.
+func (c *Context) IPAMBlocks() [][]model.Block {
+	var out [][]model.Block
+	for _, s := range c.Sources {
+		if s.IPAM == nil {
+			continue
+		}
+		if l, ok := Data[BlockLister](c, Key(s.Name, ResIPAMBlocks)); ok && l != nil {
+			if bs := l.Listed(); len(bs) > 0 {
+				out = append(out, bs)
+			}
+		}
+	}
+	return out
+}
+
 // Key is the shared-state key of one resource of provider.
 func Key(provider, resource string) state.Key {
 	return state.Key{Provider: provider, Resource: resource}

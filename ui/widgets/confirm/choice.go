@@ -175,11 +175,11 @@ func (m Model) choiceLines(inner int, add func(string)) {
 		line := "  " + model.SafeText(c.Options[i])
 		if i == c.Selected {
 			line = "▸ " + model.SafeText(c.Options[i])
+			st := s.Info
 			if m.on == fieldChoice {
-				add(s.ButtonFocused.Render(text.Truncate(line, inner)))
-			} else {
-				add(s.Info.Render(text.Truncate(line, inner)))
+				st = st.Bold(true)
 			}
+			add(st.Render(text.Truncate(line, inner)))
 			continue
 		}
 		add(line)

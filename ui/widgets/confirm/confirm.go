@@ -562,7 +562,11 @@ func (m Model) View(w, h int) string {
 		if m.shown.end {
 			lines = append(lines, s.Dim.Render(text.Truncate(pos+" · ↑↓ pgup/pgdn home/end scroll", f.inner)))
 		} else {
-			lines = append(lines, s.Warn.Render(text.Truncate(pos+" · ↓ scroll to the end to enable Confirm", f.inner)))
+			how := " · ↓ scroll to the end to enable Confirm"
+			if m.choice != nil && m.on == fieldChoice {
+				how = " · pgdn/end: scroll to the end to enable Confirm" // ↑/↓ move the pick
+			}
+			lines = append(lines, s.Warn.Render(text.Truncate(pos+how, f.inner)))
 		}
 	}
 	lines = append(lines, m.bottom(f.inner, f.compact, m.shown.end)...)
