@@ -76,13 +76,9 @@ func SetVLANSpec(ctx *pane.Context, action string, c model.Connection) mutate.Sp
 		}
 		s.Preparing = fmt.Sprintf("finding a free virtual network for %s in %s", nameOf(c), c.Provider)
 		s.Param = &mutate.Param{Label: "Metal VLAN", Placeholder: "a VLAN (2..3999) or a virtual network UUID", Key: model.ParamVNID,
-			Initial: func(r model.ActionRequest) string { return r.Params[model.ParamVLAN] },
-			Check: func(v string) error {
-				if v == "" {
-					return fmt.Errorf("type the Metal VLAN for %s", nameOf(c))
-				}
-				return nil
-			}}
+			// The proposal's VLAN, shown; the request keeps the proposed
+			// virtual network until the operator types something else.
+			Initial: func(r model.ActionRequest) string { return r.Params[model.ParamVLAN] }}
 		return s
 	}
 	if now != "" {
@@ -138,4 +134,11 @@ func transitional(c model.Connection) string {
 		return strings.ToLower(c.RawState)
 	}
 	return string(c.State)
+}
+
+// DeleteCircuitSpec is the deletion of virtual circuit c (the dialog
+// asks to type its name), for panes other than the lists (Inventory).
+func DeleteCircuitSpec(ctx *pane.Context, action string, c model.Connection) mutate.Spec {
+	m := &Model{ctx: ctx}
+	return m.spec(action, model.ActionDecommission, c)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
@@ -62,6 +63,9 @@ type Pane struct {
 	// statistics request per visible port or connection).
 	Sparklines bool
 	sparks     *sparks.Cache
+
+	// flow runs the actions on virtual circuits (circuits.go).
+	flow *mutate.Flow
 }
 
 // New builds the pane (a pane.Factory); nil when no source has an
@@ -80,6 +84,7 @@ func NewPane(ctx *pane.Context) *Pane {
 	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, keys: ctx.Keys.For(keys.Scope(pane.Inventory)),
 		input: list.NewFilter("text  kind=port  state==testing  vlan=1140  !negate")}
 	p.sparks = sparks.New(owners.Add(1), ctx.Now, ctx.Background)
+	p.flow = mutate.New(ctx)
 	return p
 }
 
@@ -100,13 +105,16 @@ func (p *Pane) SetSize(w, h int) {
 	p.dview.SetSize(p.w, max(p.h-1, 0))
 }
 
-func (p *Pane) Capturing() bool { return p.input.Opened() }
+func (p *Pane) Capturing() bool { return p.input.Opened() || p.flow.Active() }
 
-// TextFocused: the only input is the filter's.
-func (p *Pane) TextFocused() bool { return p.input.Opened() }
+// TextFocused: the filter's input, or an action dialog's.
+func (p *Pane) TextFocused() bool { return p.input.Opened() || p.flow.TextFocused() }
 
-// Busy keeps the spinner turning while sparklines load.
-func (p *Pane) Busy() bool { return p.sparks.Inflight() > 0 }
+// Busy keeps the spinner turning while sparklines load or an action runs.
+func (p *Pane) Busy() bool { return p.sparks.Inflight() > 0 || p.flow.Busy() }
+
+// Flow is the pane's mutation flow (tests).
+func (p *Pane) Flow() *mutate.Flow { return p.flow }
 
 // Rows returns the visible rows' labels (tests).
 func (p *Pane) Rows() []string {
@@ -246,6 +254,14 @@ func (p *Pane) listHeight() int { return max(p.h-2, 0) }
 
 // Update handles keys (while active), shared state changes and sparklines.
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	if mutate.IsResult(msg) {
+		return p, p.flow.Update(msg)
+	}
+	if p.flow.Active() {
+		if _, ok := msg.(state.ChangedMsg); !ok {
+			return p, p.flow.Update(msg)
+		}
+	}
 	switch msg := msg.(type) {
 	case state.ChangedMsg:
 		if msg.Key.Resource == pane.ResInventory && msg.DataChanged {
@@ -317,6 +333,8 @@ func (p *Pane) Keys() keys.Table {
 	copyID := keys.Binding{Action: "copy", Key: described(km.Copy, "copy id"), Run: p.copyID, Show: keys.Footer | keys.Help, Group: 2}
 	graph := keys.Binding{Action: "graph", Key: km.Graph, Run: p.graph, Show: keys.Footer | keys.Help, Group: 2}
 	switch {
+	case p.flow.Active():
+		return p.flow.Keys()
 	case p.input.Opened():
 		t.Scope, t.Bindings = keys.Dialog, p.input.Keys("keep filter")
 	case p.detail != nil:
@@ -330,6 +348,7 @@ func (p *Pane) Keys() keys.Table {
 		t.Bindings = append(nav, graph, copyID,
 			keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: closeDetail, Show: keys.Footer | keys.Help, Group: 1},
 			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1})
+		t.Bindings = append(t.Bindings, p.circuitKeys()...)
 	default:
 		nav := list.Nav(km, &p.cur, p.wantSparks)
 		for i := range nav {
@@ -351,6 +370,7 @@ func (p *Pane) Keys() keys.Table {
 			graph,
 			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.Footer | keys.Help, Group: 2},
 			copyID)
+		t.Bindings = append(t.Bindings, p.circuitKeys()...)
 	}
 	return t
 }
@@ -466,6 +486,9 @@ func (p *Pane) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
 	}
+	if v := p.flow.View(p.w, p.h); v != "" {
+		return v
+	}
 	if p.detail != nil {
 		return text.Block(p.detailView(), p.w, p.h)
 	}
@@ -482,6 +505,9 @@ func (p *Pane) View() string {
 	}
 	if l := p.loadingNote(); l != "" {
 		title += "  " + st.Dim.Render(l)
+	}
+	if l := p.circuitLine(); l != "" {
+		title += "  " + l
 	}
 	b.WriteString(text.Truncate(title, p.w))
 	b.WriteByte('\n')

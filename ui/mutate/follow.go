@@ -32,6 +32,7 @@ type followedMsg struct {
 type following struct {
 	seq    int64
 	what   string
+	head   string // the action's outcome line, kept in front of the follow's
 	reread func(ctx context.Context) Reread
 	delays []time.Duration
 }
@@ -46,14 +47,14 @@ func (f *Flow) Following() string {
 
 // startFollow follows spec's target when the re-read after the action
 // found it in a transitional status and the spec asks to follow.
-func (f *Flow) startFollow(spec Spec, r Reread) tea.Cmd {
+func (f *Flow) startFollow(spec Spec, r Reread, head string) tea.Cmd {
 	f.follow = nil
 	if !spec.Follow || spec.Reread == nil || r.Transitional == "" {
 		return nil
 	}
 	f.followSeq++
 	delays := FollowDelays
-	f.follow = &following{seq: f.followSeq, what: spec.Name, reread: spec.Reread, delays: delays}
+	f.follow = &following{seq: f.followSeq, what: spec.Name, head: head, reread: spec.Reread, delays: delays}
 	return f.ctx.After(delays[0], followMsg{flow: f.id, seq: f.followSeq})
 }
 
@@ -99,6 +100,9 @@ func (f *Flow) followUpdate(msg tea.Msg) tea.Cmd {
 		}
 		if r.Now != "" {
 			line += " · " + r.Now
+		}
+		if fl.head != "" {
+			line = fl.head + " · " + line
 		}
 		f.Last, f.LastErr = line, strings.Contains(r.Now, "failed")
 		cmds = append(cmds, pane.Toast(line, false), f.expire())
