@@ -279,7 +279,7 @@ func TestMetalSetVLANFromConnections(t *testing.T) {
 	}
 	// Re-read and followed until it left changing_vlan.
 	l := connList(h)
-	if !strings.Contains(l.Flow.Last, "vc-web settled after") || !strings.Contains(l.Flow.Last, "now: active") {
+	if !strings.Contains(l.Flow.Last, "✓ set the VLAN of vc-web · now: active") || !strings.Contains(l.Flow.Last, "now: active") {
 		t.Fatalf("not followed to active: %q", l.Flow.Last)
 	}
 	if c, _ := l.Selected(); c == nil || c.RawState != "active" || c.A.VLANs[0] != 1150 {
@@ -295,7 +295,7 @@ func TestMetalSetVLANGivesUpFollowing(t *testing.T) {
 	h.keys("v")
 	h.typeText("1150")
 	h.keys("end", "tab", "enter")
-	if l := connList(h).Flow.Last; !strings.Contains(l, "stopped following vc-web after 3 re-reads: still changing_vlan") {
+	if l := connList(h).Flow.Last; !strings.Contains(l, "stopped following after 3 re-reads: still changing_vlan") {
 		t.Fatalf("last %q", l)
 	}
 }
@@ -318,7 +318,7 @@ func TestMetalDeleteCircuitNeedsItsName(t *testing.T) {
 	if s := w.Sent(); len(s) != 1 || s[0].HTTP.Method != "DELETE" {
 		t.Fatalf("sent %v", s)
 	}
-	if l := connList(h).Flow.Last; !strings.Contains(l, "✓ delete vc-db") || !strings.Contains(l, "now: gone (404)") {
+	if l := connList(h).Flow.Last; !strings.Contains(l, "✓ delete vc-db · now: gone (404) · settled after") {
 		t.Fatalf("outcome %q", l)
 	}
 }
@@ -383,7 +383,7 @@ func TestMetalWaitingCircuitApprovedBySettingVLAN(t *testing.T) {
 	if s := w.Sent(); len(s) != 1 || !strings.Contains(string(s[0].HTTP.Body), vnUUID) {
 		t.Fatalf("sent %v", s)
 	}
-	if l := apprList(h).Flow.Last; !strings.Contains(l, "vc-new settled") || !strings.Contains(l, "now: active") {
+	if l := apprList(h).Flow.Last; !strings.Contains(l, "✓ set the VLAN of vc-new · now: active (active) · settled after") {
 		t.Fatalf("outcome %q", l)
 	}
 	if h.line("vc-new") != "" && strings.Contains(h.line("vc-new"), "set VLAN") {
@@ -425,7 +425,7 @@ func TestMetalSetVLANFromInventory(t *testing.T) {
 	if s := w.Sent(); len(s) != 1 || !strings.Contains(string(s[0].HTTP.Body), "1160") {
 		t.Fatalf("sent %v", s)
 	}
-	if l := ip.Flow().Last; !strings.Contains(l, "vc-web settled") {
+	if l := ip.Flow().Last; !strings.Contains(l, "✓ set the VLAN of vc-web · now: active (active) · settled after") {
 		t.Fatalf("outcome %q", l)
 	}
 	// A port is not a circuit: v says so.

@@ -544,7 +544,10 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 		b.WriteString(" · audit: " + f.ctx.AuditPath)
 	}
 	if m.Err == nil || unknown != nil {
-		head, _, _ := strings.Cut(b.String(), " · ")
+		head := "✓ " + spec.what()
+		if unknown != nil {
+			head = "? " + spec.what()
+		}
 		if cmd := f.startFollow(spec, m.Reread, head); cmd != nil {
 			b.WriteString(fmt.Sprintf(" · following its status (%s)", m.Reread.Transitional))
 			cmds = append(cmds, cmd)

@@ -90,16 +90,16 @@ func (f *Flow) followUpdate(msg tea.Msg) tea.Cmd {
 		switch {
 		case r.Transitional == "":
 			f.follow = nil
-			line = fmt.Sprintf("%s settled after %d re-read%s", fl.what, m.n+1, plural(m.n+1))
+			line = fmt.Sprintf("settled after %d re-read%s", m.n+1, plural(m.n+1))
 		case m.n+1 >= len(fl.delays):
 			f.follow = nil
-			line = fmt.Sprintf("stopped following %s after %d re-reads: still %s; the list's refresh will show when it ends", fl.what, m.n+1, r.Transitional)
+			line = fmt.Sprintf("stopped following after %d re-reads: still %s; the list's refresh will show when it ends", m.n+1, r.Transitional)
 		default:
-			line = fmt.Sprintf("following %s: still %s, re-reading in %s", fl.what, r.Transitional, fl.delays[m.n+1])
+			line = fmt.Sprintf("following: still %s, re-reading in %s", r.Transitional, fl.delays[m.n+1])
 			cmds = append(cmds, f.ctx.After(fl.delays[m.n+1], followMsg{flow: f.id, seq: fl.seq, n: m.n + 1}))
 		}
 		if r.Now != "" {
-			line += " · " + r.Now
+			line = r.Now + " · " + line
 		}
 		if fl.head != "" {
 			line = fl.head + " · " + line

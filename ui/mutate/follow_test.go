@@ -43,9 +43,9 @@ func TestFollowUntilSettledOrGiveUp(t *testing.T) {
 		want     string
 		follows  bool
 	}{
-		{"settles", []string{"changing_vlan", "changing_vlan", ""}, "Conn-1 settled after 2 re-reads", true},
+		{"settles", []string{"changing_vlan", "changing_vlan", ""}, "✓ approve Conn-1 · now:  · settled after 2 re-reads", true},
 		{"already settled", []string{""}, "✓ approve Conn-1", false},
-		{"gives up", []string{"deleting", "deleting", "deleting", "deleting", "deleting", "deleting"}, "stopped following Conn-1 after 5 re-reads: still deleting", true},
+		{"gives up", []string{"deleting", "deleting", "deleting", "deleting", "deleting", "deleting"}, "✓ approve Conn-1 · now: deleting · stopped following after 5 re-reads: still deleting", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := &stub{}
