@@ -133,8 +133,15 @@ func PortOption(p model.LandingPort) string {
 	if p.Encapsulation != "" {
 		parts = append(parts, p.Encapsulation)
 	}
-	if len(p.UsedVLANs) > 0 {
-		parts = append(parts, fmt.Sprintf("%d VLAN%s used", len(p.UsedVLANs), plural(len(p.UsedVLANs))))
+	switch n := len(p.UsedVLANs); {
+	case n > 0 && n <= 4:
+		vs := make([]string, n)
+		for i, v := range p.UsedVLANs {
+			vs[i] = strconv.Itoa(v)
+		}
+		parts = append(parts, "VLANs used "+strings.Join(vs, ","))
+	case n > 4:
+		parts = append(parts, fmt.Sprintf("%d VLANs used", n))
 	}
 	return model.SafeText(strings.Join(parts, " · "))
 }
