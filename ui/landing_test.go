@@ -38,8 +38,13 @@ func newLanding() *landing {
 
 func (l *landing) source() model.Source {
 	s := l.World.Source()
-	s.Planner, s.Landing = l, l
+	s.Planner, s.Landing, s.Inventory = l, l, l
 	return s
+}
+
+// Inventory names the metro (Fabric's metro nodes: code and name).
+func (l *landing) Inventory(context.Context, *model.Progress) ([]model.Node, error) {
+	return []model.Node{{Ref: model.Ref{Provider: "fabric-demo", Type: "metro", ID: "AM", Name: "Amsterdam"}, Kind: "metro", Label: "AM Amsterdam"}}, nil
 }
 
 func (l *landing) LandingPorts(_ context.Context, target model.Ref) ([]model.LandingPort, error) {
@@ -95,6 +100,9 @@ func (ipamStub) Blocks(context.Context, model.BlockQuery, *model.Progress) ([]mo
 	return []model.Block{
 		{ID: 1, Prefix: netip.MustParsePrefix("198.51.100.0/24"), Family: model.IPv4, Status: model.BlockAssigned, Region: "AM", RegionName: "Amsterdam", VLAN: 7, ResourceName: "Bluepeak"},
 		{ID: 2, Prefix: netip.MustParsePrefix("203.0.113.0/24"), Family: model.IPv4, Status: model.BlockAssigned, Region: "FR", VLAN: 8},
+		// A region of its own code, named after the metro's city.
+		{ID: 3, Prefix: netip.MustParsePrefix("192.0.2.0/26"), Family: model.IPv4, Status: model.BlockAssigned, Region: "AMS", RegionName: "Amsterdam", VLAN: 9},
+		{ID: 4, Prefix: netip.MustParsePrefix("192.0.2.64/26"), Family: model.IPv4, Status: model.BlockAssigned, Region: "FRA", RegionName: "Frankfurt", VLAN: 8},
 	}, nil
 }
 func (ipamStub) MaskReport(context.Context, model.MaskQuery) (model.MaskReport, error) {
@@ -178,6 +186,17 @@ func TestLandingPickerRefusesClashAndWarnsIPAM(t *testing.T) {
 	h.typeText("7")
 	if !strings.Contains(h.view(), "IPAM: VLAN 7 is carried by 198.51.100.0/24 (Bluepeak) in AM") {
 		t.Fatalf("no IPAM warning:\n%s", h.view())
+	}
+	for _, tc := range []struct{ vlan, want string }{
+		{"9", "IPAM: VLAN 9 is carried by 192.0.2.0/26 in AM"}, // by the region's name
+		{"8", ""}, // Frankfurt's, not here
+		{"7", "IPAM: VLAN 7 is carried by 198.51.100.0/24 (Bluepeak) in AM"},
+	} {
+		h.keys("backspace")
+		h.typeText(tc.vlan)
+		if w := apprList(h).Flow.Dialog().Warning(); w != tc.want && !strings.HasPrefix(w, tc.want+";") {
+			t.Errorf("VLAN %s: warning %q, want %q", tc.vlan, w, tc.want)
+		}
 	}
 	if !apprList(h).Flow.Dialog().FocusOnConfirm() {
 		t.Fatal("focus left Confirm")

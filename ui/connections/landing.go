@@ -9,6 +9,7 @@ import (
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/mutate"
+	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/widgets/confirm"
 )
 
@@ -34,6 +35,7 @@ func (m *Model) landingChoose(c model.Connection) *mutate.Choose {
 	// The IPAM listings are read here, on the Update goroutine; Load only
 	// scans the captured slices.
 	blocks := m.ctx.IPAMBlocks()
+	names := metroNames(m.ctx, c.Provider)
 	return &mutate.Choose{
 		Preparing: fmt.Sprintf("reading the ports %s could land on from %s", nameOf(c), c.Provider),
 		Load: func(ctx context.Context) (mutate.Choices, error) {
@@ -44,7 +46,7 @@ func (m *Model) landingChoose(c model.Connection) *mutate.Choose {
 			if len(ports) == 0 {
 				return mutate.Choices{}, fmt.Errorf("no port of ours can take %s", nameOf(c))
 			}
-			return landingChoices(ports, blocks), nil
+			return landingChoices(ports, blocks, names), nil
 		},
 	}
 }
@@ -53,7 +55,7 @@ func (m *Model) landingChoose(c model.Connection) *mutate.Choose {
 var landingParam = mutate.Param{Label: "VLAN", Placeholder: "VLAN on the chosen port (S:C on a QinQ port)", Key: model.ParamVLAN}
 
 // landingChoices turns the landing ports into the dialog's choice.
-func landingChoices(ports []model.LandingPort, blocks [][]model.Block) mutate.Choices {
+func landingChoices(ports []model.LandingPort, blocks [][]model.Block, names map[string]string) mutate.Choices {
 	ch := mutate.Choices{Label: "Land on our port"}
 	metro := ""
 	for i, p := range ports {
@@ -63,7 +65,7 @@ func landingChoices(ports []model.LandingPort, blocks [][]model.Block) mutate.Ch
 		}
 		metro = p.Metro
 	}
-	vlanBlocks := blocksByVLAN(blocks, metro)
+	vlanBlocks := blocksByVLAN(blocks, metro, names[metro])
 	suggested := func(i int) string {
 		if v := ports[i].SuggestedVLAN; v > 0 {
 			return strconv.Itoa(v)
@@ -148,8 +150,9 @@ func PortOption(p model.LandingPort) string {
 
 // blocksByVLAN indexes the IPAM blocks in metro that carry a VLAN: VLAN ->
 // the blocks' names (prefix and description). A block is in metro when its
-// region's code or name is the metro's code.
-func blocksByVLAN(lists [][]model.Block, metro string) map[int][]string {
+// region's code or name is the metro's code or name (IPAM regions are
+// often named after the city: "AMS Amsterdam" for Fabric's "AM").
+func blocksByVLAN(lists [][]model.Block, metro, metroName string) map[int][]string {
 	out := map[int][]string{}
 	if metro == "" {
 		return out
@@ -157,12 +160,43 @@ func blocksByVLAN(lists [][]model.Block, metro string) map[int][]string {
 	for _, bs := range lists {
 		for i := range bs {
 			b := &bs[i]
-			if b.VLAN <= 0 || !(strings.EqualFold(b.Region, metro) || strings.EqualFold(b.RegionName, metro)) {
+			if b.VLAN <= 0 || !inMetro(b, metro, metroName) {
 				continue
 			}
 			out[b.VLAN] = append(out[b.VLAN], blockName(b))
 		}
 	}
+	return out
+}
+
+func inMetro(b *model.Block, code, name string) bool {
+	for _, r := range []string{b.Region, b.RegionName} {
+		if r != "" && (strings.EqualFold(r, code) || (name != "" && strings.EqualFold(r, name))) {
+			return true
+		}
+	}
+	return false
+}
+
+// metroNames are the metro names provider's inventory gives (code ->
+// name), read on the Update goroutine.
+func metroNames(ctx *pane.Context, provider string) map[string]string {
+	out := map[string]string{}
+	nodes, _ := ctx.InventoryOf(provider)
+	var walk func(ns []model.Node, depth int)
+	walk = func(ns []model.Node, depth int) {
+		for i := range ns {
+			n := &ns[i]
+			if n.Kind == "metro" && n.Ref.ID != "" && n.Ref.Name != "" {
+				out[n.Ref.ID] = n.Ref.Name
+				continue
+			}
+			if depth < 2 {
+				walk(n.Children, depth+1)
+			}
+		}
+	}
+	walk(nodes, 0)
 	return out
 }
 
