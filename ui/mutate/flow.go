@@ -386,6 +386,9 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		}
 	}
 	f.dialog, f.src, f.spec = &d, src, spec
+	// A new action ends the following of the last one (its result line
+	// is about to be this one's); the list's refresh shows the rest.
+	f.follow = nil
 }
 
 // Update handles keys while the flow is active, and this flow's results.
