@@ -371,7 +371,11 @@ func TestMetalWaitingCircuitApprovedBySettingVLAN(t *testing.T) {
 	if l := h.line("vc-new"); !strings.Contains(l, "set VLAN") {
 		t.Fatalf("approvals row %q", l)
 	}
-	h.keys("a")
+	h.keys("enter")
+	if !strings.Contains(h.view(), "us (set the VLAN with a)") {
+		t.Errorf("the detail view does not say what to do:\n%s", h.view())
+	}
+	h.keys("esc", "a")
 	d := apprList(h).Flow.Dialog()
 	if d == nil || d.Param() != "1200" || !strings.Contains(string(d.Action().HTTP.Body), vnUUID) {
 		t.Fatalf("set-VLAN dialog: %v\n%s", d, h.view())

@@ -200,15 +200,26 @@ func (m *Model) detailKeys() []keys.Binding {
 	}, Show: keys.IfRoom | keys.Help, Group: 2})
 }
 
-// decideHint says, in the detail view, how to answer a change waiting on
-// us, with the keys of this pane.
-func (m *Model) decideHint() string {
-	return fmt.Sprintf("approve with %s, reject with %s", m.keys.Approve.Help().Key, m.keys.Reject.Help().Key)
+// decideHint says, in the detail view, how to answer a change of c
+// waiting on us, with the keys of this pane.
+func (m *Model) decideHint(c model.Connection) string {
+	approve, reject := c.HasAction(model.ActionApprove), c.HasAction(model.ActionReject)
+	switch {
+	case approve && IsVLANCircuit(c):
+		return fmt.Sprintf("set the VLAN with %s", m.keys.Approve.Help().Key)
+	case approve && reject:
+		return fmt.Sprintf("approve with %s, reject with %s", m.keys.Approve.Help().Key, m.keys.Reject.Help().Key)
+	case approve:
+		return fmt.Sprintf("approve with %s", m.keys.Approve.Help().Key)
+	case reject:
+		return fmt.Sprintf("reject with %s", m.keys.Reject.Help().Key)
+	}
+	return "see the description"
 }
 
 func (m *Model) openDetail() tea.Cmd {
 	if c, ok := m.Selected(); ok {
-		d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint())
+		d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint(*c))
 		d.SetSize(m.w, max(m.h-1, 0))
 		m.detail = &d
 	}
