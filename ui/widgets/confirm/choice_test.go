@@ -86,6 +86,19 @@ func TestChoiceMovesReplansAndFillsParam(t *testing.T) {
 	}
 }
 
+func TestTypingOnChoiceGoesToParam(t *testing.T) {
+	m, _ := landingDialog(t)
+	m, _ = keys(m, "9")
+	if m.Param() != "29" || m.Choice() != 0 || !strings.Contains(string(m.Action().HTTP.Body), `"vlan": 29`) {
+		t.Fatalf("param %q choice %d body %s", m.Param(), m.Choice(), m.Action().HTTP.Body)
+	}
+	// Now on the input: up/down scroll again, the pick stays.
+	m, _ = keys(m, "down")
+	if m.Choice() != 0 {
+		t.Fatal("down moved the pick from the input")
+	}
+}
+
 func TestChoiceWrapsAndScrollsWindow(t *testing.T) {
 	m, _ := landingDialog(t)
 	m, _ = keys(m, "up")

@@ -276,6 +276,11 @@ func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 		}
 		return m, Open, nil
 	}
+	if m.on == fieldChoice && m.label != "" && k.Type == tea.KeyRunes {
+		// Typing on the choice types into the parameter (the VLAN), as
+		// the operator means.
+		m.setOn(fieldParam)
+	}
 	if len(fs) == 0 || m.on == fieldChoice {
 		switch k.String() {
 		case "left", "right", "h", "l":
