@@ -209,7 +209,11 @@ func (f *Flow) Keys() keys.Table {
 	if f.prep != nil {
 		return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("esc", "cancel")}}
 	}
-	return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}}
+	bs := []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}
+	if f.dialog != nil && f.dialog.Choice() >= 0 {
+		bs = append([]keys.Binding{keys.Fixed("↑/↓", "pick"), keys.Fixed("ctrl+n", "next input")}, bs...)
+	}
+	return keys.Table{Scope: keys.Dialog, Bindings: bs}
 }
 
 // ClearResult drops the result line (esc).
