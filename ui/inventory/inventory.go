@@ -258,7 +258,11 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return p, p.flow.Update(msg)
 	}
 	if p.flow.Active() {
-		if _, ok := msg.(state.ChangedMsg); !ok {
+		// The open dialog takes the keys (and its input's blinks); data
+		// and sparklines still arrive underneath.
+		switch msg.(type) {
+		case state.ChangedMsg, sparks.Msg:
+		default:
 			return p, p.flow.Update(msg)
 		}
 	}
