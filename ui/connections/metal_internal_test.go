@@ -52,9 +52,9 @@ func TestLandingApply(t *testing.T) {
 	}
 	ch := landingChoices(ports, nil, nil)
 	for _, tc := range []struct {
-		pick         int
-		value        string
-		err          string
+		pick        int
+		value       string
+		err         string
 		vlan, inner string
 	}{
 		{0, "10", "", "10", ""},
