@@ -87,6 +87,14 @@ func SetVLANSpec(ctx *pane.Context, action string, c model.Connection) mutate.Sp
 		s.Request.Params[model.ParamVNID] = now
 		s.Facts = []confirm.Fact{{Label: "Now", Value: "Metal VLAN " + now + nniNote(c)}}
 	}
+	where := ""
+	if c.A.Name != "" {
+		where += " of project " + c.A.Name
+	}
+	if c.A.Metro != "" {
+		where += " in metro " + c.A.Metro
+	}
+	s.Facts = append(s.Facts, confirm.Fact{Label: "New VLAN", Value: "must be a Metro VLAN (virtual network)" + where + " that no other circuit uses"})
 	s.Param = &mutate.Param{Label: "New VLAN", Placeholder: "a VLAN (2..3999) or a virtual network UUID", Key: model.ParamVNID,
 		Check: func(v string) error {
 			switch {
