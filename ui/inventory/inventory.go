@@ -18,7 +18,6 @@ import (
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
@@ -26,7 +25,7 @@ import (
 )
 
 // Key is the state key of a provider's inventory.
-func Key(provider string) state.Key { return pane.Key(provider, pane.ResInventory) }
+func Key(provider string) model.ResourceKey { return pane.Key(provider, pane.ResInventory) }
 
 // notGraphable are node kinds that carry no traffic of their own.
 var notGraphable = map[string]bool{
@@ -89,7 +88,7 @@ func (p *Pane) Title() string { return "Inventory" }
 func (p *Pane) Badge() string { return "" }
 
 // Resources: one inventory per source that has one.
-func (p *Pane) Resources() []state.Spec { return p.ctx.InventorySpecs() }
+func (p *Pane) Resources() []model.ResourceKey { return p.ctx.InventoryKeys() }
 
 func (p *Pane) Init() tea.Cmd { return nil }
 
@@ -247,7 +246,7 @@ func (p *Pane) listHeight() int { return max(p.h-2, 0) }
 // Update handles keys (while active), shared state changes and sparklines.
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case state.ChangedMsg:
+	case pane.ChangedMsg:
 		if msg.Key.Resource == pane.ResInventory && msg.DataChanged {
 			p.rebuild()
 			return p, p.wantSparks()
