@@ -336,7 +336,7 @@ func newRow(c *model.Connection, cellsOf func(*model.Connection, *time.Location)
 		cells[j] = text.Clean(cells[j])
 	}
 	r := model.NewRow(c.Key(), cells, nums, c)
-	r.Version = c.FingerprintKey // computed once, where the data was fetched (pane.Fetched)
+	r.Version = c.FingerprintKey // computed once, by the hub when the data was fetched
 	return r
 }
 
