@@ -25,6 +25,7 @@ import (
 	"github.com/noctop/noctop/providers"
 	"github.com/noctop/noctop/providers/audit"
 	"github.com/noctop/noctop/providers/config"
+	"github.com/noctop/noctop/providers/hub"
 	"github.com/noctop/noctop/providers/kind"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/keys"
@@ -272,7 +273,12 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 	}
 	defer e.Close()
 	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
-	p := tea.NewProgram(ui.New(dashboardOptions(e), e.sources), tea.WithAltScreen())
+	// One hub for the program: the scheduler of every refresh, the action
+	// runner and the summary; the UI session reads it (a future SSH
+	// server would run one session per operator over the same hub).
+	h := hub.New(e.sources, hubOptions(e.cfg, e.logger))
+	defer h.Close()
+	p := tea.NewProgram(ui.New(dashboardOptions(e, h), e.sources), tea.WithAltScreen())
 	if _, err := p.Run(); err != nil {
 		fmt.Fprintln(stderr, "noctop:", err)
 		return exitFail
@@ -280,9 +286,10 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 	return exitOK
 }
 
-// dashboardOptions are the UI options of the dashboard for e.
-func dashboardOptions(e *env) ui.Options {
+// dashboardOptions are the UI options of the dashboard for e, reading h.
+func dashboardOptions(e *env, h model.Hub) ui.Options {
 	opts := ui.Options{
+		Hub:      h,
 		Refresh:  e.cfg.UI.Refresh.Duration,
 		ReadOnly: e.cfg.UI.ReadOnly,
 		Keys:     e.cfg.Keys,

@@ -199,7 +199,7 @@ func TestDemoKeepsUIAndKeysOfTheConfig(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", g, err)
 		}
-		opts := dashboardOptions(e)
+		opts := dashboardOptions(e, nil)
 		names := []string{}
 		for _, s := range e.sources {
 			names = append(names, s.Name)

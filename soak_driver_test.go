@@ -162,7 +162,7 @@ func (d *soakDriver) cleanUp(m ui.Model) tea.Msg {
 		return d.record(keyMsg("esc"))
 	case captureOf(m) != capNone:
 		return d.record(keyMsg("esc"))
-	case m.Store().Paused():
+	case m.Hub().Paused():
 		return d.record(keyMsg("space"))
 	case d.w < 80 || d.h < 24:
 		return d.resize(120, 40)

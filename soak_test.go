@@ -25,13 +25,13 @@ import (
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/fabric"
+	"github.com/noctop/noctop/providers/hub"
 	"github.com/noctop/noctop/providers/ixapi"
 	"github.com/noctop/noctop/providers/provision"
 	"github.com/noctop/noctop/providers/sim"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/ipam"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/traffic"
 )
 
@@ -109,12 +109,14 @@ func TestSoak(t *testing.T) {
 			ixName = s.Name
 		}
 	}
-	opts := dashboardOptions(e)
+	ho := hubOptions(e.cfg, e.logger)
+	ho.Interval, ho.MinRetry, ho.MaxBackoff = soakRefresh, time.Second, soakMaxBackoff
+	h := hub.New(srcs, ho)
+	opts := dashboardOptions(e, h)
 	opts.Refresh = soakRefresh
 	opts.Clipboard = func(string) error { return nil }
 	opts.ExportDir = t.TempDir()
 	m := ui.New(opts, srcs)
-	m.Store().MinRetry, m.Store().MaxBackoff = time.Second, soakMaxBackoff
 	for _, p := range m.Panes() {
 		switch p := p.(type) {
 		case *ipam.Pane:
@@ -146,6 +148,9 @@ func TestSoak(t *testing.T) {
 	feeder.Wait()
 
 	// Shut down as main does, then every goroutine must end.
+	statuses := hubStatuses(h)
+	obs.countFetches(statuses)
+	h.Close()
 	e.Close()
 	closed = true
 	drained, leakErr := waitNoLeaks(leakBase)
@@ -158,8 +163,8 @@ func TestSoak(t *testing.T) {
 	if os.Getenv("NOCTOP_SOAK_TOASTS") != "" {
 		t.Logf("toasts: %s", counts(obs.toasts))
 	}
-	for _, k := range m.Store().Keys() {
-		en := m.Store().Get(k)
+	for _, en := range statuses {
+		k := en.Key
 		t.Logf("  %s: loads=%d failures=%d loading=%v next=%s err=%v", k, en.Loads, en.Failures, en.Loading, en.NextAt.Sub(quitAt).Round(time.Millisecond), en.Err)
 	}
 
@@ -186,7 +191,7 @@ func TestSoak(t *testing.T) {
 		// (that provider then shows its error, with no data to keep); a
 		// long one must have loaded everything at least once.
 		mustLoad := dur >= 2*time.Minute
-		fresh, stale, failed, bad := checkFreshness(m.Store(), quitAt, mustLoad)
+		fresh, stale, failed, bad := checkFreshness(statuses, h.Paused(), quitAt, mustLoad)
 		t.Logf("resources at quit: %d fresh, %d stale with their error, %d failed with their error and never loaded", fresh, stale, failed)
 		for _, msg := range bad {
 			t.Error(msg)
@@ -303,15 +308,6 @@ type soakObserver struct {
 func (o *soakObserver) filter(tm tea.Model, msg tea.Msg) tea.Msg {
 	o.msgs++
 	switch msg := msg.(type) {
-	case state.FetchedMsg:
-		o.fetched++
-		if msg.Err != nil {
-			o.failed++
-			if o.errs == nil {
-				o.errs = map[string]int{}
-			}
-			o.errs[errClass(model.ErrorSummary(msg.Err))]++
-		}
 	case pane.ToastMsg:
 		if o.toasts == nil {
 			o.toasts = map[string]int{}
@@ -557,13 +553,41 @@ func (h *heapSampler) check() error {
 // shown) — or, unless mustLoad, failed with its error before it ever
 // loaded — and it keeps being refreshed: a fetch in flight has not run for
 // longer than soakStuck, and an idle one's next refresh is not overdue.
-func checkFreshness(st *state.Store, now time.Time, mustLoad bool) (fresh, stale, failed int, bad []string) {
-	for _, k := range st.Keys() {
-		e := st.Get(k)
+// hubStatuses are the states of the resources the UI asked the hub for
+// (the hub also holds resources nobody read: they never start).
+func hubStatuses(h *hub.Hub) []model.Status {
+	var out []model.Status
+	for _, k := range h.Keys() {
+		if st, ok := h.Status(k); ok && !st.Started.IsZero() {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// countFetches takes the fetch counts from the hub: fetches are no
+// messages any more (the hub runs them); failed counts the resources whose
+// last fetch failed, by error class.
+func (o *soakObserver) countFetches(sts []model.Status) {
+	for _, st := range sts {
+		o.fetched += st.Loads + st.Failures
+		if st.Err != nil {
+			o.failed++
+			if o.errs == nil {
+				o.errs = map[string]int{}
+			}
+			o.errs[errClass(model.ErrorSummary(st.Err))]++
+		}
+	}
+}
+
+func checkFreshness(sts []model.Status, paused bool, now time.Time, mustLoad bool) (fresh, stale, failed int, bad []string) {
+	for _, e := range sts {
+		k := e.Key
 		switch {
-		case e.Data == nil && (mustLoad || e.Err == nil):
+		case !e.HasData && (mustLoad || e.Err == nil):
 			bad = append(bad, fmt.Sprintf("%s: never loaded (last error: %v)", k, e.Err))
-		case e.Data == nil:
+		case !e.HasData:
 			failed++
 		case e.Err != nil:
 			stale++
@@ -573,7 +597,7 @@ func checkFreshness(st *state.Store, now time.Time, mustLoad bool) (fresh, stale
 		switch {
 		case e.Loading && now.Sub(e.Started) > soakStuck:
 			bad = append(bad, fmt.Sprintf("%s: its fetch has run for %s", k, now.Sub(e.Started).Round(time.Second)))
-		case !e.Loading && !st.Paused() && now.Sub(e.NextAt) > 5*time.Second:
+		case !e.Loading && !paused && now.Sub(e.NextAt) > 5*time.Second:
 			bad = append(bad, fmt.Sprintf("%s: its refresh was due %s ago and never started", k, now.Sub(e.NextAt).Round(time.Second)))
 		}
 	}

@@ -1,9 +1,12 @@
 // Package ui is noctop's Bubble Tea program: the root model routes messages,
-// lays out header, active pane, status bar and footer, and owns the shared
-// state (one entry per provider and resource) that panes read.
+// lays out header, active pane, status bar and footer. The data it shows
+// lives in a hub (model.Hub) outside the program, shared with other
+// sessions: the root wants what its panes read, and one bridge command
+// turns the hub's change notifications into messages.
 package ui
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -24,7 +27,6 @@ import (
 	"github.com/noctop/noctop/ui/ipam"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/traffic"
 )
@@ -40,7 +42,11 @@ var Panes = []pane.Factory{
 
 // Options configure the UI; main fills them from flags and the config.
 type Options struct {
-	Refresh   time.Duration       // per-provider auto-refresh interval (default 15s)
+	// Hub is the shared data: refreshes, snapshots, changes, the action
+	// runner (required; main builds one over the registry's sources, tests
+	// a fake). The program never closes it: several sessions may share it.
+	Hub       model.Hub
+	Refresh   time.Duration       // the default auto-refresh interval, as shown in help (default 15s)
 	ReadOnly  bool                // mutating keys unbound; pressing them says why
 	Demo      bool                // show a DEMO banner
 	Banner    string              // e.g. "DEMO — simulated providers on 127.0.0.1 · faults: chaos"
@@ -83,7 +89,24 @@ type toastExpiredMsg struct{ seq int }
 // Approvals pane keep moving between refreshes.
 type clockMsg struct{}
 
-func (a *app) clockTick() tea.Cmd { return a.store.After(time.Second, clockMsg{}) }
+func (a *app) clockTick() tea.Cmd { return a.ctx.After(time.Second, clockMsg{}) }
+
+// hubMsg is one wake-up of the bridge: the hub's changes since the last
+// one, coalesced per resource.
+type hubMsg struct{ changes []model.Change }
+
+// bridge waits for the hub's next changes and returns them as one
+// message; the root re-arms it after each. It starts no goroutine of its
+// own and ends (returning nil) when the program quits or the hub closes.
+func bridge(ctx context.Context, sub model.Subscription) tea.Cmd {
+	return func() tea.Msg {
+		cs, err := sub.Next(ctx)
+		if err != nil {
+			return nil
+		}
+		return hubMsg{changes: cs}
+	}
+}
 
 type counts struct{ conns, pending int }
 
@@ -94,7 +117,12 @@ type Model struct{ a *app }
 type app struct {
 	opts     Options
 	ctx      *pane.Context
-	store    *state.Store
+	hub      model.Hub
+	root     context.Context
+	stop     context.CancelFunc
+	sub      model.Subscription
+	wanted   []model.ResourceKey // what the panes read, in the hub's order
+	releases []func()            // the Wants held while the program runs
 	panes    []pane.Pane
 	active   int
 	w, h     int
@@ -114,8 +142,15 @@ type app struct {
 	globalTables map[keys.Scope]keys.Table
 }
 
-// New builds the UI for the given sources.
+// New builds the UI over opts.Hub for the given sources (nil: the hub's).
+// Nothing is fetched until Init.
 func New(opts Options, sources []model.Source) Model {
+	if opts.Hub == nil {
+		panic("ui.New: Options.Hub is nil")
+	}
+	if sources == nil {
+		sources = opts.Hub.Sources()
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -132,7 +167,8 @@ func New(opts Options, sources []model.Source) Model {
 	}
 	st := styles.New(styles.DefaultTheme())
 	a := &app{opts: opts, counts: map[string]counts{}, keyErr: err}
-	a.store = state.NewStore(opts.Refresh, opts.Now)
+	a.hub = opts.Hub
+	a.root, a.stop = context.WithCancel(context.Background())
 	a.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot), spinner.WithStyle(st.Info))
 	a.help = help.New()
 	a.help.Styles.ShortKey = st.Key
@@ -140,7 +176,7 @@ func New(opts Options, sources []model.Source) Model {
 	a.help.Styles.ShortDesc = st.Dim
 	a.help.Styles.FullDesc = st.Dim
 	a.ctx = &pane.Context{
-		Sources: sources, Store: a.store, Keys: km, Styles: st, Now: opts.Now,
+		Sources: sources, Hub: a.hub, Root: a.root, Refresh: opts.Refresh, Keys: km, Styles: st, Now: opts.Now,
 		ReadOnly: opts.ReadOnly, AuditPath: opts.AuditPath, Logger: opts.Logger,
 		Spinner:       func() string { return a.spin.View() },
 		PoolThreshold: opts.PoolThreshold,
@@ -154,15 +190,20 @@ func New(opts Options, sources []model.Source) Model {
 			continue // no configured source has what this pane shows
 		}
 		a.panes = append(a.panes, p)
-		for _, sp := range p.Resources() {
-			a.store.Register(sp)
+		for _, k := range p.Resources() {
+			if !slices.Contains(a.wanted, k) {
+				a.wanted = append(a.wanted, k)
+			}
 		}
 	}
 	return Model{a: a}
 }
 
-// Store exposes the shared state (tests).
-func (m Model) Store() *state.Store { return m.a.store }
+// Hub is the hub the UI reads (tests).
+func (m Model) Hub() model.Hub { return m.a.hub }
+
+// Context is cancelled when the program quits (tests).
+func (m Model) Context() context.Context { return m.a.root }
 
 // Panes returns the live panes in tab order (tests).
 func (m Model) Panes() []pane.Pane { return m.a.panes }
@@ -170,12 +211,32 @@ func (m Model) Panes() []pane.Pane { return m.a.panes }
 // Active is the index of the active pane.
 func (m Model) Active() int { return m.a.active }
 
-// Init starts the first fetch of every resource.
+// Init wants every resource the panes read from the hub (the hub fetches
+// what it does not hold yet) and starts the bridge.
 func (m Model) Init() tea.Cmd {
 	a := m.a
+	// Subscribe before wanting: the first loads' changes must not be missed.
+	if a.sub == nil && a.root.Err() == nil {
+		a.sub = a.hub.Subscribe()
+		for _, k := range a.wanted {
+			if release, ok := pane.Want(a.hub, k); ok {
+				a.releases = append(a.releases, release)
+			}
+		}
+	}
 	// The alt screen is requested here too, so any caller gets a restored
 	// terminal on quit (Bubble Tea leaves it on exit).
-	cmds := []tea.Cmd{tea.EnterAltScreen, a.store.StartAll(), a.startSpin(), a.clockTick()}
+	cmds := []tea.Cmd{tea.EnterAltScreen, a.startSpin(), a.clockTick()}
+	if a.sub != nil {
+		cmds = append(cmds, bridge(a.root, a.sub))
+	}
+	for _, k := range a.wanted {
+		if st, ok := a.hub.Status(k); ok && st.HasData {
+			// Another session loaded it already: the panes show it now.
+			a.recount(k.Provider)
+			cmds = append(cmds, a.broadcast(pane.ChangedMsg{Key: k, DataChanged: true}))
+		}
+	}
 	for _, p := range a.panes {
 		cmds = append(cmds, pane.Route(p.ID(), p.Init()))
 	}
@@ -208,29 +269,32 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = tea.Batch(cmd, a.startSpin())
 		}
 		return m, cmd
-	case state.FetchedMsg:
-		current, changed, next := a.store.Apply(msg)
-		if !current {
+	case hubMsg:
+		if a.quitting {
 			return m, nil
 		}
-		switch {
-		case state.Partial(msg.Err):
-			a.opts.Logger.Warn("listing incomplete", "provider", msg.Key.Provider, "resource", msg.Key.Resource, "err", msg.Err)
-		case msg.Err != nil:
-			a.opts.Logger.Warn("fetch failed", "provider", msg.Key.Provider, "resource", msg.Key.Resource, "err", msg.Err)
+		cmds := []tea.Cmd{bridge(a.root, a.sub)}
+		for _, c := range msg.changes {
+			if !slices.Contains(a.wanted, c.Key) {
+				continue // a resource no pane here reads
+			}
+			if c.DataChanged {
+				a.recount(c.Key.Provider)
+			}
+			cmds = append(cmds, a.broadcast(pane.ChangedMsg{Key: c.Key, DataChanged: c.DataChanged}))
 		}
-		if changed {
+		if a.loading() {
+			cmds = append(cmds, a.startSpin())
+		}
+		return m, tea.Batch(cmds...)
+	case pane.ChangedMsg:
+		// One change told directly (tests); the bridge's come as hubMsg.
+		if msg.DataChanged {
 			a.recount(msg.Key.Provider)
 		}
-		return m, tea.Batch(next, a.broadcast(state.ChangedMsg{Key: msg.Key, DataChanged: changed}))
-	case state.TickMsg:
-		cmd := a.store.Tick(msg)
-		if cmd == nil {
-			return m, nil
-		}
-		return m, tea.Batch(cmd, a.startSpin(), a.broadcast(state.ChangedMsg{Key: msg.Key}))
+		return m, a.broadcast(msg)
 	case spinner.TickMsg:
-		busy := a.store.Snapshot()
+		busy := a.loading()
 		if !busy && !a.busy() {
 			a.spinning = false
 			return m, nil
@@ -242,7 +306,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.toastSeq++
 		a.toast, a.toastErr = msg.Text, msg.Err
 		seq := a.toastSeq
-		return m, a.store.After(toastTTL, toastExpiredMsg{seq})
+		return m, a.ctx.After(toastTTL, toastExpiredMsg{seq})
 	case clockMsg:
 		if a.quitting {
 			return m, nil
@@ -270,14 +334,6 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case pane.RefreshMsg:
 		return m, a.refresh(msg.Provider)
-	case pane.UpdateMsg:
-		e := a.store.Get(msg.Key)
-		if e == nil || msg.Apply == nil {
-			return m, nil
-		}
-		a.store.Put(msg.Key, msg.Apply(e.Data))
-		a.recount(msg.Key.Provider)
-		return m, a.broadcast(state.ChangedMsg{Key: msg.Key, DataChanged: true})
 	}
 	if a.palette != nil {
 		// Cursor blinks and the like for the palette's input.
@@ -290,6 +346,16 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, a.deliver(a.active, msg)
 	}
 	return m, nil
+}
+
+// loading reports whether the hub fetches anything this session reads.
+func (a *app) loading() bool {
+	for _, k := range a.wanted {
+		if st, ok := a.hub.Status(k); ok && st.Loading {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *app) busy() bool {
@@ -319,7 +385,7 @@ func (a *app) deliver(i int, msg tea.Msg) tea.Cmd {
 	return pane.Route(np.ID(), cmd)
 }
 
-// broadcast sends a shared-data change (state.ChangedMsg, RefreshMsg) to
+// broadcast sends a shared-data change (pane.ChangedMsg, RefreshMsg) to
 // every pane: the only messages every pane hears.
 func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
@@ -329,23 +395,22 @@ func (a *app) broadcast(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// refresh asks the hub to fetch provider's resources ("" = all) now; a
+// fetch already in flight is not started twice (the hub queues one
+// follow-up). What changes arrives through the bridge.
 func (a *app) refresh(provider string) tea.Cmd {
-	var cmds []tea.Cmd
-	for _, k := range a.store.Keys() {
+	asked := false
+	for _, k := range a.wanted {
 		if provider == "" || k.Provider == provider {
-			cmds = append(cmds, a.store.Start(k))
+			asked = true
+			break
 		}
 	}
-	if len(cmds) == 0 {
+	if !asked {
 		return nil
 	}
-	cmds = append(cmds, a.startSpin())
-	for _, k := range a.store.Keys() {
-		if provider == "" || k.Provider == provider {
-			cmds = append(cmds, a.broadcast(state.ChangedMsg{Key: k}))
-		}
-	}
-	return tea.Batch(cmds...)
+	a.hub.Refresh(provider)
+	return a.startSpin()
 }
 
 // textFocused reports whether keystrokes are text right now: the palette,
@@ -480,12 +545,12 @@ func (a *app) buildGlobalKeys(km *keys.Map) keys.Table {
 			return tea.Batch(a.refresh(""), a.broadcast(pane.RefreshMsg{}), pane.Toast("refreshing all providers…", false))
 		}),
 		g("pause", km.Pause, func() tea.Cmd {
-			paused := !a.store.Paused()
-			cmd := a.store.SetPaused(paused)
+			paused := !a.hub.Paused()
+			a.hub.SetPaused(paused)
 			if paused {
-				return tea.Batch(cmd, pane.Toast("auto-refresh paused (space resumes; r still refreshes)", false))
+				return pane.Toast("auto-refresh paused (space resumes; r still refreshes)", false)
 			}
-			return tea.Batch(cmd, a.startSpin(), pane.Toast("auto-refresh resumed", false))
+			return tea.Batch(a.startSpin(), pane.Toast("auto-refresh resumed", false))
 		}),
 		g("help", km.Help, func() tea.Cmd { a.showHelp = true; return nil }),
 		g("quit", km.Quit, a.quit),
@@ -509,10 +574,24 @@ func (a *app) setActive(i int) {
 	a.layout()
 }
 
+// quit ends this session: its Wants are released, its subscription is
+// closed and its commands and timers end. The hub stays (its owner closes
+// it; other sessions may read it).
 func (a *app) quit() tea.Cmd {
 	a.quitting = true
-	a.store.Close()
+	a.close()
 	return tea.Quit
+}
+
+func (a *app) close() {
+	for _, release := range a.releases {
+		release()
+	}
+	a.releases = nil
+	if a.sub != nil {
+		a.sub.Close()
+	}
+	a.stop()
 }
 
 // recount updates the status bar counts of provider.
@@ -660,7 +739,7 @@ func (a *app) headerView() string {
 	if a.opts.ReadOnly {
 		marks = append(marks, st.ReadOnly.Render("READ-ONLY"))
 	}
-	if a.store.Paused() {
+	if a.hub.Paused() {
 		marks = append(marks, st.Paused.Render("PAUSED"))
 	}
 	clock := st.Dim.Render(a.opts.Now().Format("15:04:05"))
@@ -872,33 +951,37 @@ func (a *app) providerStatus(name string) statusPart {
 	st := a.ctx.Styles
 	now := a.opts.Now()
 	p := statusPart{name: name}
-	var worst, limited *state.Entry
-	var partial *state.Entry // data shown with what it lacks
+	var worst, limited *model.Status
+	var partial *model.Incomplete // what the data shown lacks
 	loading, loaded := false, false
 	pages := ""
-	for _, k := range a.store.Keys() {
+	for _, k := range a.wanted {
 		if k.Provider != name {
 			continue
 		}
-		e := a.store.Get(k)
+		e, ok := a.hub.Status(k)
+		if !ok {
+			continue
+		}
 		if e.Loading {
 			loading = true
 			if e.Total > 0 {
 				pages = fmt.Sprintf(" %d/%d", e.Done, e.Total)
 			}
 		}
-		if e.Data != nil {
+		if e.HasData {
 			loaded = true
 		}
 		if e.Err != nil && worst == nil {
-			worst = e
+			worst = &e
 		}
 		var rl *model.RateLimited
 		if e.Err != nil && asRate(e.Err, &rl) && !e.RetryAt.IsZero() && (limited == nil || e.RetryAt.After(limited.RetryAt)) {
-			limited = e
+			limited = &e
 		}
-		if e.Incomplete != nil && partial == nil {
-			partial = e
+		var in *model.Incomplete
+		if partial == nil && e.Warning != nil && asIncomplete(e.Warning, &in) {
+			partial = in
 		}
 	}
 	switch {
@@ -907,7 +990,7 @@ func (a *app) providerStatus(name string) statusPart {
 		// longer when its backoff says so.
 		resumes := "auto-refresh resumes then"
 		switch {
-		case a.store.Paused():
+		case a.hub.Paused():
 			resumes = "auto-refresh paused"
 		case limited.NextAt.Sub(limited.RetryAt) >= time.Second:
 			resumes = "auto-refresh resumes " + clockAt(limited.NextAt, now, "15:04:05")
@@ -916,13 +999,13 @@ func (a *app) providerStatus(name string) statusPart {
 		p.symbol = st.Warn.Render("◷")
 	case worst != nil && isUnauthorized(worst.Err):
 		p.health, p.symbol = st.Error.Render("✗ unauthorized"), st.Error.Render("✗")
-	case worst != nil && worst.Data != nil:
+	case worst != nil && worst.HasData:
 		p.health = st.Warn.Render(fmt.Sprintf("stale since %s: %s", clockAt(worst.FetchedAt, now, "15:04"), shortErr(worst.Err, name)))
 		p.symbol = st.Warn.Render("!")
 	case worst != nil:
 		p.health, p.symbol = st.Error.Render("✗ "+shortErr(worst.Err, name)), st.Error.Render("✗")
 	case partial != nil:
-		p.health, p.symbol = st.Warn.Render("⚠ "+shortErr(partial.Incomplete, name)), st.Warn.Render("⚠")
+		p.health, p.symbol = st.Warn.Render("⚠ "+shortErr(partial, name)), st.Warn.Render("⚠")
 	case loading && !loaded:
 		p.health, p.symbol = st.Info.Render(a.spin.View()+" loading…"+pages), st.Info.Render(a.spin.View())
 	case loading:

@@ -8,9 +8,9 @@ import (
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -45,18 +45,14 @@ func TestAsyncBuildSupersededIsDropped(t *testing.T) {
 	withAsyncBuild(t, 1)
 	w := fake.New("p1", 50, 0, 1)
 	now := func() time.Time { return fixedNow }
-	st := state.NewStore(time.Hour, now)
-	ctx := &pane.Context{Sources: []model.Source{w.Source()}, Store: st, Keys: keys.Default(),
+	fh := fakehub.New(now, w.Source())
+	ctx := &pane.Context{Sources: []model.Source{w.Source()}, Hub: fh, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: now}
 	p := connections.New(ctx).(*connections.Pane)
-	for _, sp := range p.Resources() {
-		st.Register(sp)
-	}
 	k := pane.Key("p1", pane.ResConnections)
 	deliver := func(cs []model.Connection) func() any {
-		st.Start(k)
-		st.Apply(state.FetchedMsg{Key: k, Seq: st.Get(k).Seq, Data: cs, At: fixedNow})
-		_, cmd := p.Update(state.ChangedMsg{Key: k, DataChanged: true})
+		fh.Set(k, cs)
+		_, cmd := p.Update(pane.ChangedMsg{Key: k, DataChanged: true})
 		if cmd == nil {
 			t.Fatal("no build command")
 		}

@@ -4,9 +4,9 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/pane"
 )
 
@@ -15,11 +15,16 @@ import (
 // message.
 func BenchmarkAppView100k(b *testing.B) {
 	w := fake.New("bench", 100_000, 50, 1)
-	m := ui.New(ui.Options{Now: clock}, []model.Source{w.Source()})
+	fh := fakehub.New(clock, w.Source())
+	defer fh.Close()
+	m := ui.New(ui.Options{Hub: fh, Now: clock}, nil)
 	nm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 60})
 	m = nm.(ui.Model)
-	msg := m.Store().Start(pane.Key("bench", pane.ResConnections))()
-	nm, _ = m.Update(msg)
+	k := pane.Key("bench", pane.ResConnections)
+	if err := fh.Load(k); err != nil {
+		b.Fatal(err)
+	}
+	nm, _ = m.Update(pane.ChangedMsg{Key: k, DataChanged: true})
 	m = nm.(ui.Model)
 	nm, _ = m.Update(tea.KeyMsg{Type: tea.KeyPgDown})
 	m = nm.(ui.Model)

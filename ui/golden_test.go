@@ -1,13 +1,16 @@
 package ui_test
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/pane"
 )
 
@@ -70,14 +73,20 @@ func TestGoldenHelpReadOnly(t *testing.T) {
 func TestGoldenLoading(t *testing.T) {
 	w1, w2 := goldenWorld(), fake.New("metal", 10, 0, 3)
 	// Build the model but do not run the fetches: both stay in flight.
-	m := ui.New(ui.Options{Now: clock, Demo: true}, []model.Source{w1.Source(), w2.Source()})
+	w1.ListDelay = time.Hour
+	w1.Pages = 12 // a page each 5 minutes: none arrives in the test
+	s2 := w2.Source()
+	s2.Connections = stuck{} // no pages known
+	fh := fakehub.New(clock, w1.Source(), s2)
+	t.Cleanup(fh.Close)
+	m := ui.New(ui.Options{Hub: fh, Now: clock, Demo: true}, nil)
 	m.Init() // starts both fetches (commands not run)
 	nm, _ := m.Update(sizeMsg(120, 40))
 	m = nm.(ui.Model)
-	e := m.Store().Get(pane.Key("fabric-prod", pane.ResConnections))
-	e.Progress.SetTotal(12)
-	e.Progress.Add(5)
-	nm, _ = m.Update(spinner.TickMsg{}) // snapshot progress, as the spinner tick does
+	k := pane.Key("fabric-prod", pane.ResConnections)
+	waitFor(t, func() bool { st, _ := fh.Status(k); return st.Total == 12 })
+	fh.Progress(k).Add(5)
+	nm, _ = m.Update(spinner.TickMsg{})
 	m = nm.(ui.Model)
 	golden.RequireEqual(t, []byte(m.View()))
 }
@@ -103,4 +112,12 @@ func TestGoldenTiny(t *testing.T) {
 	h := newHarness(t, demoOpts(), goldenWorld())
 	h.size(20, 5)
 	golden.RequireEqual(t, []byte(h.view()))
+}
+
+// stuck is a listing that never answers (until cancelled).
+type stuck struct{}
+
+func (stuck) Connections(ctx context.Context, _ *model.Progress) ([]model.Connection, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
 }

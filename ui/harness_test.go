@@ -16,6 +16,7 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 )
 
 func TestMain(m *testing.M) {
@@ -61,6 +62,11 @@ func newHarnessSources(t *testing.T, opts ui.Options, srcs ...model.Source) *har
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(&lockedWriter{b: h.log}, nil))
+	}
+	if opts.Hub == nil {
+		fh := fakehub.New(opts.Now, srcs...)
+		t.Cleanup(fh.Close)
+		opts.Hub = fh
 	}
 	h.m = ui.New(opts, srcs)
 	h.size(120, 40)
@@ -224,4 +230,15 @@ func (h *harness) status() string {
 		return ""
 	}
 	return lines[len(lines)-2]
+}
+
+// waitFor polls cond (what another goroutine does) for up to 10 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+		if cond() {
+			return
+		}
+	}
+	t.Fatal("condition not met in 10s")
 }

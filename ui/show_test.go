@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 )
 
 // probe is a minimal pane proving the contract: registration is one line.
@@ -17,15 +17,15 @@ type probe struct{ got []tea.Msg }
 
 type hello struct{ who string }
 
-func (p *probe) Keys() keys.Table        { return keys.Table{} }
-func (p *probe) ID() pane.ID             { return "probe" }
-func (p *probe) Title() string           { return "Probe" }
-func (p *probe) Badge() string           { return "" }
-func (p *probe) Resources() []state.Spec { return nil }
-func (p *probe) Init() tea.Cmd           { return nil }
-func (p *probe) View() string            { return "probe pane" }
-func (p *probe) SetSize(w, h int)        {}
-func (p *probe) Capturing() bool         { return false }
+func (p *probe) Keys() keys.Table               { return keys.Table{} }
+func (p *probe) ID() pane.ID                    { return "probe" }
+func (p *probe) Title() string                  { return "Probe" }
+func (p *probe) Badge() string                  { return "" }
+func (p *probe) Resources() []model.ResourceKey { return nil }
+func (p *probe) Init() tea.Cmd                  { return nil }
+func (p *probe) View() string                   { return "probe pane" }
+func (p *probe) SetSize(w, h int)               {}
+func (p *probe) Capturing() bool                { return false }
 func (p *probe) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	if h, ok := msg.(hello); ok {
 		p.got = append(p.got, h)
@@ -61,7 +61,7 @@ type echoPane struct {
 	heard []tea.Msg
 }
 
-func (p *echoPane) Resources() []state.Spec { return p.ctx.ConnectionSpecs() }
+func (p *echoPane) Resources() []model.ResourceKey { return p.ctx.ConnectionKeys() }
 
 type echoed struct{ from pane.ID }
 
@@ -112,7 +112,7 @@ func TestResultsRoutedToTheirPane(t *testing.T) {
 		t.Error("a pane saw the routing envelope")
 	}
 	// The first fetch (one resource, registered by both) told both.
-	if count[state.ChangedMsg](one.heard) == 0 || count[state.ChangedMsg](two.heard) == 0 {
+	if count[pane.ChangedMsg](one.heard) == 0 || count[pane.ChangedMsg](two.heard) == 0 {
 		t.Error("a shared-data change did not reach every pane")
 	}
 }

@@ -7,9 +7,9 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 )
 
 // A real Bubble Tea program against a fake provider: load, approve the
@@ -17,7 +17,9 @@ import (
 func TestProgramApproveAndQuit(t *testing.T) {
 	w := fake.New("fabric-demo", 200, 10, 9)
 	w.Pages = 4
-	m := ui.New(ui.Options{Now: clock, Refresh: time.Hour}, []model.Source{w.Source()})
+	fh := fakehub.New(clock, w.Source())
+	defer fh.Close()
+	m := ui.New(ui.Options{Hub: fh, Now: clock, Refresh: time.Hour}, nil)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(140, 40))
 	wait := func(s string) {
 		t.Helper()
@@ -40,7 +42,7 @@ func TestProgramApproveAndQuit(t *testing.T) {
 		t.Fatalf("calls = %+v, want one approval of %s", calls, target.ID)
 	}
 	final := tm.FinalModel(t).(ui.Model)
-	if final.Store().Context().Err() == nil {
-		t.Error("fetch context not cancelled on quit")
+	if final.Context().Err() == nil {
+		t.Error("session context not cancelled on quit")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/inventory"
 	"github.com/noctop/noctop/ui/traffic"
@@ -31,6 +32,9 @@ func statsWorld(t *testing.T) (*harness, *fake.World, *fakestats.Source) {
 	opts := demoOpts()
 	opts.Now = clock
 	opts.Logger = slog.New(slog.NewTextHandler(&lockedWriter{b: h.log}, nil))
+	fh := fakehub.New(clock, src)
+	t.Cleanup(fh.Close)
+	opts.Hub = fh
 	h.m = ui.New(opts, []model.Source{src})
 	h.size(120, 40)
 	h.exec(h.m.Init())

@@ -11,7 +11,9 @@
 // from MinRetry to MaxBackoff, never shorter than a provider's Retry-After
 // (manual refreshes wait for Retry-After too); paused, due fetches are
 // marked and run on resume; a panicking fetch is an error, not a crash;
-// Close cancels everything in flight.
+// Close cancels everything in flight. A refresh of healthy data that
+// brings back what is held (and no new error or warning) publishes
+// nothing, not even its start: idle sessions are not woken.
 package hub
 
 import (

@@ -29,6 +29,11 @@ type core struct {
 	// loading, or the provider's Retry-After had not passed); it starts
 	// as soon as it can, once, however often it was asked for.
 	again bool
+	// quiet: the fetch in flight refreshes healthy data, so its start was
+	// not published; its end is published only when something a reader
+	// shows changed (data, error, warning, rate limit). An idle screen is
+	// not woken by refreshes that bring back what it shows.
+	quiet bool
 
 	stopT    func() bool
 	timerGen uint64 // invalidates a timer that fires after being replaced
@@ -84,12 +89,15 @@ func (c *core) start() {
 	c.st.Loading, c.st.Started, c.st.Due = true, now, false
 	c.st.Done, c.st.Total = 0, 0
 	c.again = false
+	c.quiet = c.st.HasData && c.st.Err == nil
 	c.prog = &model.Progress{}
 	ctx, cancel := context.WithCancel(c.h.root)
 	c.cancel = cancel
 	c.h.wg.Add(1)
 	c.launch(ctx, c.seq, c.prog, now)
-	c.h.publish(c, false)
+	if !c.quiet {
+		c.h.publish(c, false)
+	}
 }
 
 // finished takes the bookkeeping common to every result: it reports
@@ -111,6 +119,7 @@ func (c *core) finished(seq uint64) bool {
 // settle records a result's outcome (after the data, if any, was stored),
 // publishes it and plans the next fetch.
 func (c *core) settle(err error, failed, dataChanged bool, at time.Time) {
+	before := c.st
 	if failed {
 		c.st.Err, c.st.ErrAt = err, at
 		c.st.Failures++
@@ -129,7 +138,10 @@ func (c *core) settle(err error, failed, dataChanged bool, at time.Time) {
 		c.st.RetryAt = at.Add(d)
 	}
 	c.st.NextAt = at.Add(c.delay())
-	c.h.publish(c, dataChanged)
+	if !c.quiet || dataChanged || shownChanged(before, c.st) {
+		c.h.publish(c, dataChanged)
+	}
+	c.quiet = false
 	c.next()
 }
 
@@ -180,6 +192,21 @@ func (c *core) stopTimer() {
 		c.stopT = nil
 	}
 	c.timerGen++
+}
+
+// shownChanged reports whether a reader would show b differently from a,
+// data aside: an error came or went or changed, a warning did, a rate
+// limit did.
+func shownChanged(a, b model.Status) bool {
+	return errText(a.Err) != errText(b.Err) || errText(a.Warning) != errText(b.Warning) ||
+		!a.RetryAt.Equal(b.RetryAt) || a.HasData != b.HasData
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return "!" + err.Error()
 }
 
 // want registers interest; the first one starts the refresh cycle.
@@ -266,12 +293,19 @@ type result[T any] struct {
 	incremental bool
 }
 
-func newResource[T any](key model.ResourceKey, fetch func(ctx context.Context, p *model.Progress) (T, error)) *resource[T] {
+// newResource makes a resource fetched by fetch; same (nil: never) tells
+// a result equal to the data held, which is then kept with its version
+// and published as no data change. It runs in the fetch goroutine.
+func newResource[T any](key model.ResourceKey, fetch func(ctx context.Context, p *model.Progress) (T, error), same func(a, b T) bool) *resource[T] {
 	r := &resource[T]{}
 	r.key = key
 	r.plan = func(time.Time) fetchFunc[T] {
+		prev, hasPrev := r.data, r.st.HasData // under the lock: only this fetch replaces data
 		return func(ctx context.Context, p *model.Progress) result[T] {
 			d, err := fetch(ctx, p)
+			if same != nil && hasPrev && (err == nil || model.IsPartial(err)) && same(prev, d) {
+				return result[T]{keep: true, err: err}
+			}
 			return result[T]{data: d, err: err}
 		}
 	}

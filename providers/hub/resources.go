@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"reflect"
 
 	"github.com/noctop/noctop/model"
 )
@@ -21,7 +22,7 @@ func (h *Hub) addResources(s model.Source) {
 			ns, err := src.Inventory(ctx, p)
 			fillNodeProvider(ns, name)
 			return ns, err
-		})
+		}, deepEqual[[]model.Node])
 		h.inv[name] = r
 		h.add(&r.core)
 	}
@@ -39,7 +40,7 @@ func (h *Hub) addResources(s model.Source) {
 		}
 		// The tree is built here, in the fetch goroutine, never by a reader.
 		return model.NewBlockSet(name, bs), err
-	})
+	}, sameBlocks)
 	util := newResource(key(model.ResIPAMUtilization), func(ctx context.Context, _ *model.Progress) (model.Utilizations, error) {
 		v4, err := ipam.Utilization(ctx, model.UtilQuery{Family: model.IPv4})
 		if err != nil {
@@ -50,18 +51,26 @@ func (h *Hub) addResources(s model.Source) {
 			return model.Utilizations{}, err
 		}
 		return model.Utilizations{V4: v4, V6: v6}, nil
-	})
+	}, deepEqual[model.Utilizations])
 	masks := newResource(key(model.ResIPAMMasks), func(ctx context.Context, _ *model.Progress) (model.MaskReport, error) {
 		return ipam.MaskReport(ctx, model.MaskQuery{})
-	})
+	}, deepEqual[model.MaskReport])
 	hold := newResource(key(model.ResIPAMHolding), func(ctx context.Context, _ *model.Progress) (model.HoldingPreview, error) {
 		return ipam.HoldingTank(ctx)
-	})
+	}, deepEqual[model.HoldingPreview])
 	h.blocks[name], h.util[name], h.masks[name], h.hold[name] = blocks, util, masks, hold
 	h.add(&blocks.core)
 	h.add(&util.core)
 	h.add(&masks.core)
 	h.add(&hold.core)
+}
+
+// deepEqual compares two results of a fetch (in the fetch goroutine).
+func deepEqual[T any](a, b T) bool { return reflect.DeepEqual(a, b) }
+
+// sameBlocks compares two block listings (the tree is built from them).
+func sameBlocks(a, b *model.BlockSet) bool {
+	return a != nil && b != nil && reflect.DeepEqual(a.List, b.List)
 }
 
 // fillNodeProvider names the provider on every node that lacks it.

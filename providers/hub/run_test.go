@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"slices"
 	"testing"
 	"time"
@@ -195,6 +196,17 @@ func TestRunIPAMRefreshesLoadedIPAM(t *testing.T) {
 	h.settle(t)
 	sub := h.Subscribe()
 	defer sub.Close()
+	f.set(func(f *fakeSrc) {
+		// The assignment the action makes: 10.128.0.0/9 (utilization, as
+		// the fake reports it, stays the same).
+		f.do = func(_ context.Context, a model.Action) (model.Result, error) {
+			f.mu.Lock()
+			defer f.mu.Unlock()
+			f.blocks[0].Child2 = 3
+			f.blocks = append(f.blocks, model.Block{ID: 3, Family: model.IPv4, Prefix: netip.MustParsePrefix("10.128.0.0/9"), Parent: 1, Status: model.BlockAssigned, Assigned: true})
+			return model.Result{Action: a, Status: 200, Message: "ok"}, nil
+		}
+	})
 	a := model.Action{Request: model.ActionRequest{Kind: model.ActionSmartAssign, Target: model.Ref{Provider: "ipam", Type: "block", ID: "1"}}}
 	out, err := h.Run(context.Background(), "ipam", a)
 	h.settle(t)
@@ -208,10 +220,14 @@ func TestRunIPAMRefreshesLoadedIPAM(t *testing.T) {
 	if f.count("blocks") != 2 || f.count("util") != 4 || f.count("masks") != 0 || f.count("holding") != 0 || f.count("list") != 0 {
 		t.Fatalf("fetches: blocks %d util %d masks %d holding %d list %d", f.count("blocks"), f.count("util"), f.count("masks"), f.count("holding"), f.count("list"))
 	}
-	if ch := drain(sub)[want[0]]; !ch.DataChanged {
+	changes := drain(sub)
+	if ch := changes[want[0]]; !ch.DataChanged {
 		t.Error("blocks change not published")
 	}
-	if s := bf.Snapshot(); s.Data == nil || s.Data.Tree.Len() != 2 || len(s.Data.Pools) != 1 || s.Data.List[0].Provider != "ipam" {
+	if ch, ok := changes[want[1]]; ok {
+		t.Errorf("unchanged utilization published %+v", ch)
+	}
+	if s := bf.Snapshot(); s.Data == nil || s.Data.Tree.Len() != 3 || len(s.Data.Pools) != 1 || s.Data.List[0].Provider != "ipam" {
 		t.Errorf("block set = %+v", s.Data)
 	}
 }

@@ -1,7 +1,6 @@
 package connections
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -111,11 +110,7 @@ func (m *Model) spec(action string, kind model.ActionKind, c model.Connection) m
 			s.Facts = []confirm.Fact{{Label: "Now", Value: model.FormatMbps(c.BandwidthMbps)}}
 		}
 	}
-	var reader model.ConnectionReader
-	if src, ok := m.ctx.Source(c.Provider); ok {
-		reader = src.Connection
-	}
-	s.Reread = rereadConnection(reader, c.Provider, c.ID)
+	s.Reread = rereadConnection
 	switch {
 	case kind == model.ActionApprove && IsVLANCircuit(c):
 		// Approving a circuit waiting on a customer VLAN sets its VLAN.
@@ -144,28 +139,24 @@ func decommissionFacts(req model.ActionRequest) []confirm.Fact {
 	return []confirm.Fact{{Label: "Decommission at", Value: v}, {Label: "Charged until", Value: cu}}
 }
 
-// rereadConnection re-reads one connection after an action (it runs in
-// the action's command: values only).
-func rereadConnection(reader model.ConnectionReader, provider, id string) func(ctx context.Context) mutate.Reread {
-	return func(ctx context.Context) mutate.Reread {
-		if reader == nil {
-			return mutate.Reread{Now: "provider cannot re-read one connection; refreshing", Refresh: true}
-		}
-		c, err := reader.Connection(ctx, id)
-		switch {
-		case errors.Is(err, model.ErrNotFound):
-			return mutate.Reread{Now: "now: gone (404)", Refresh: true}
-		case err != nil:
-			return mutate.Reread{Now: "re-read failed: " + model.ErrorSummary(err) + "; refreshing", Refresh: true}
-		}
-		pane.Fetched(provider, &c)
-		now := string(c.State)
-		if c.RawState != "" {
-			now += " (" + c.RawState + ")"
-		}
-		if model.WaitingOnUs(&c) {
-			now += ", still waiting on us"
-		}
-		return mutate.Reread{Now: "now: " + now, Update: pane.ReplaceConnection(c), Transitional: transitional(c)}
+// rereadConnection words the hub's re-read of the connection after an
+// action (the hub merged it into the listing, or refreshed the listing).
+func rereadConnection(out model.Outcome) mutate.Reread {
+	switch {
+	case errors.Is(out.RereadErr, model.ErrNotFound):
+		return mutate.Reread{Now: "now: gone (404)"}
+	case out.RereadErr != nil:
+		return mutate.Reread{Now: "re-read failed: " + model.ErrorSummary(out.RereadErr) + "; refreshing"}
+	case out.Reread == nil:
+		return mutate.Reread{Now: "provider cannot re-read one connection; refreshing"}
 	}
+	c := out.Reread
+	now := string(c.State)
+	if c.RawState != "" {
+		now += " (" + c.RawState + ")"
+	}
+	if model.WaitingOnUs(c) {
+		now += ", still waiting on us"
+	}
+	return mutate.Reread{Now: "now: " + now, Transitional: transitional(*c)}
 }

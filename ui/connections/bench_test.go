@@ -13,9 +13,9 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -27,27 +27,24 @@ var (
 )
 
 type fixture struct {
-	w     *fake.World
-	store *state.Store
-	p     *connections.Pane
-	key   state.Key
+	w   *fake.World
+	hub *fakehub.Hub
+	p   *connections.Pane
+	key model.ResourceKey
 }
 
 func now() time.Time { return fake.Base }
 
 // newFixture loads n connections into a Connections pane through the real
-// path: fetch command -> store.Apply -> state.ChangedMsg.
+// path: the hub's fetch -> pane.ChangedMsg.
 func newFixture(tb testing.TB, n, w, h int) *fixture {
 	tb.Helper()
 	world := fake.New("bench", n, 50, 1)
-	st := state.NewStore(time.Hour, now)
-	ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+	hub := fakehub.New(now, world.Source())
+	ctx := &pane.Context{Sources: []model.Source{world.Source()}, Hub: hub, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: now, Spinner: func() string { return "*" }}
 	p := connections.New(ctx).(*connections.Pane)
-	for _, sp := range p.Resources() {
-		st.Register(sp)
-	}
-	f := &fixture{w: world, store: st, p: p, key: pane.Key("bench", pane.ResConnections)}
+	f := &fixture{w: world, hub: hub, p: p, key: pane.Key("bench", pane.ResConnections)}
 	f.deliver(tb, f.fetch(tb))
 	p.SetSize(w, h)
 	if got := p.List().Table().Total(); got != n {
@@ -56,22 +53,19 @@ func newFixture(tb testing.TB, n, w, h int) *fixture {
 	return f
 }
 
-// fetch runs the fetch command (off the UI goroutine in the app) and
-// returns its message.
-func (f *fixture) fetch(tb testing.TB) state.FetchedMsg {
-	msg := f.store.Start(f.key)()
-	return msg.(state.FetchedMsg)
+// fetch reads the source (the hub does, off the UI goroutine in the app)
+// and returns the listing.
+func (f *fixture) fetch(tb testing.TB) []model.Connection {
+	if err := f.hub.Load(f.key); err != nil {
+		tb.Fatal(err)
+	}
+	return f.hub.Data(f.key).([]model.Connection)
 }
 
-// deliver is what Update does with a fetch result.
-func (f *fixture) deliver(tb testing.TB, m state.FetchedMsg) {
-	e := f.store.Get(f.key)
-	m.Seq = e.Seq
-	e.Loading = true
-	if cur, changed, _ := f.store.Apply(m); !cur || !changed {
-		tb.Fatal("result not applied")
-	}
-	_, cmd := f.p.Update(state.ChangedMsg{Key: f.key, DataChanged: true})
+// deliver makes cs the hub's data and tells the pane, as the bridge does.
+func (f *fixture) deliver(tb testing.TB, cs []model.Connection) {
+	f.hub.Set(f.key, cs)
+	_, cmd := f.p.Update(pane.ChangedMsg{Key: f.key, DataChanged: true})
 	f.run(cmd)
 }
 
@@ -173,7 +167,7 @@ func BenchmarkConnectionsRefresh100k(b *testing.B) {
 	l.TableView().SetCursor(l.Len() / 2)
 	sel, _ := l.Selected()
 	selKey := sel.Key()
-	base, _ := f.store.Get(f.key).Data.([]model.Connection)
+	base, _ := f.hub.Data(f.key).([]model.Connection)
 	// Pre-build the deliveries: fetching is not what this measures.
 	const variants = 4
 	var data [variants][]model.Connection
@@ -183,7 +177,7 @@ func BenchmarkConnectionsRefresh100k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		f.deliver(b, state.FetchedMsg{Key: f.key, Data: data[i%variants], At: now()})
+		f.deliver(b, data[i%variants])
 	}
 	b.StopTimer()
 	if c, _ := l.Selected(); c.Key() != selKey {
@@ -200,18 +194,14 @@ func BenchmarkConnectionsFirstLoad100k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st := state.NewStore(time.Hour, now)
-		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+		hub := fakehub.New(now, world.Source())
+		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Hub: hub, Keys: keys.Default(),
 			Styles: styles.New(styles.DefaultTheme()), Now: now}
 		p := connections.New(ctx).(*connections.Pane)
-		for _, sp := range p.Resources() {
-			st.Register(sp)
-		}
-		f := &fixture{store: st, p: p, key: pane.Key("bench", pane.ResConnections)}
-		f.store.Start(f.key)
+		f := &fixture{hub: hub, p: p, key: pane.Key("bench", pane.ResConnections)}
 		data := append([]model.Connection(nil), cs...)
 		b.StartTimer()
-		f.deliver(b, state.FetchedMsg{Key: f.key, Data: data, At: now()})
+		f.deliver(b, data)
 	}
 }
 
@@ -304,20 +294,16 @@ func BenchmarkConnectionsFirstLoadUpdate100k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st := state.NewStore(time.Hour, now)
-		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+		hub := fakehub.New(now, world.Source())
+		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Hub: hub, Keys: keys.Default(),
 			Styles: styles.New(styles.DefaultTheme()), Now: now}
 		p := connections.New(ctx).(*connections.Pane)
-		for _, sp := range p.Resources() {
-			st.Register(sp)
-		}
 		k := pane.Key("bench", pane.ResConnections)
-		st.Start(k)
 		data := append([]model.Connection(nil), cs...)
 		b.StartTimer()
-		cur, _, _ := st.Apply(state.FetchedMsg{Key: k, Seq: st.Get(k).Seq, Data: data, At: now()})
-		_, cmd := p.Update(state.ChangedMsg{Key: k, DataChanged: true})
-		if !cur || cmd == nil {
+		hub.Set(k, data)
+		_, cmd := p.Update(pane.ChangedMsg{Key: k, DataChanged: true})
+		if cmd == nil {
 			b.Fatal("expected the rows to be built in a command")
 		}
 	}
@@ -334,18 +320,14 @@ func BenchmarkConnectionsFirstLoadInstall100k(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		st := state.NewStore(time.Hour, now)
-		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+		hub := fakehub.New(now, world.Source())
+		ctx := &pane.Context{Sources: []model.Source{world.Source()}, Hub: hub, Keys: keys.Default(),
 			Styles: styles.New(styles.DefaultTheme()), Now: now}
 		p := connections.New(ctx).(*connections.Pane)
-		for _, sp := range p.Resources() {
-			st.Register(sp)
-		}
 		k := pane.Key("bench", pane.ResConnections)
-		st.Start(k)
 		data := append([]model.Connection(nil), cs...)
-		st.Apply(state.FetchedMsg{Key: k, Seq: st.Get(k).Seq, Data: data, At: now()})
-		_, cmd := p.Update(state.ChangedMsg{Key: k, DataChanged: true})
+		hub.Set(k, data)
+		_, cmd := p.Update(pane.ChangedMsg{Key: k, DataChanged: true})
 		built := cmd()
 		b.StartTimer()
 		p.Update(built)

@@ -8,7 +8,6 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
@@ -93,11 +92,12 @@ func (p *Pane) Badge() string {
 	return ""
 }
 
-func (p *Pane) Resources() []state.Spec { return p.ctx.ConnectionSpecs() }
-func (p *Pane) Init() tea.Cmd           { return nil }
-func (p *Pane) SetSize(w, h int)        { p.list.SetSize(w, h) }
-func (p *Pane) Capturing() bool         { return p.list.Capturing() }
-func (p *Pane) TextFocused() bool       { return p.list.TextFocused() }
+func (p *Pane) Resources() []model.ResourceKey { return p.ctx.ConnectionKeys() }
+
+func (p *Pane) Init() tea.Cmd     { return nil }
+func (p *Pane) SetSize(w, h int)  { p.list.SetSize(w, h) }
+func (p *Pane) Capturing() bool   { return p.list.Capturing() }
+func (p *Pane) TextFocused() bool { return p.list.TextFocused() }
 func (p *Pane) Busy() bool {
 	return p.list.Flow.Busy() || p.list.Building() || p.list.SparksInflight() > 0
 }

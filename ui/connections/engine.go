@@ -21,7 +21,6 @@ import (
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
@@ -337,7 +336,7 @@ func newRow(c *model.Connection, cellsOf func(*model.Connection, *time.Location)
 		cells[j] = text.Clean(cells[j])
 	}
 	r := model.NewRow(c.Key(), cells, nums, c)
-	r.Version = c.FingerprintKey // computed once, where the data was fetched (pane.Fetched)
+	r.Version = c.FingerprintKey // computed once, by the hub when the data was fetched
 	return r
 }
 
@@ -530,7 +529,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return cmd
 	}
 	switch msg := msg.(type) {
-	case state.ChangedMsg:
+	case pane.ChangedMsg:
 		if msg.Key.Resource == pane.ResConnections && msg.DataChanged {
 			return tea.Batch(m.Refresh(msg.Key.Provider), m.wantSparks())
 		}

@@ -13,9 +13,9 @@ import (
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/connections"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -29,21 +29,21 @@ var base = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
 
 // rig is one pane over one provider "p" whose data the test sets.
 type rig struct {
-	t     *testing.T
-	store *state.Store
-	ctx   *pane.Context
-	p     *connections.Pane
-	key   state.Key
+	t   *testing.T
+	hub *fakehub.Hub
+	ctx *pane.Context
+	p   *connections.Pane
+	key model.ResourceKey
 }
 
 func newRig(t *testing.T, factory pane.Factory) *rig {
 	t.Helper()
-	st := state.NewStore(time.Hour, func() time.Time { return base })
-	ctx := &pane.Context{Sources: []model.Source{{Name: "p", Connections: nil}}, Store: st, Keys: keys.Default(),
+	hub := fakehub.New(func() time.Time { return base })
+	ctx := &pane.Context{Sources: []model.Source{{Name: "p", Connections: nil}}, Hub: hub, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: func() time.Time { return base }}
-	r := &rig{t: t, store: st, ctx: ctx, key: pane.Key("p", pane.ResConnections)}
+	r := &rig{t: t, hub: hub, ctx: ctx, key: pane.Key("p", pane.ResConnections)}
 	r.p = factory(ctx).(*connections.Pane)
-	st.Register(state.Spec{Key: r.key}) // data arrives through load
+	hub.Define(r.key) // data arrives through load
 	r.p.SetSize(160, 30)
 	return r
 }
@@ -57,12 +57,8 @@ func (r *rig) load(cs []model.Connection) {
 		cs[i].FingerprintKey = 0
 		pane.Fetched("p", &cs[i])
 	}
-	e := r.store.Get(r.key)
-	e.Loading, e.Seq = true, e.Seq+1
-	if cur, changed, _ := r.store.Apply(state.FetchedMsg{Key: r.key, Seq: e.Seq, Data: cs, At: base}); !cur || !changed {
-		r.t.Fatal("listing not applied")
-	}
-	r.run(r.update(state.ChangedMsg{Key: r.key, DataChanged: true}))
+	r.hub.Set(r.key, cs)
+	r.run(r.update(pane.ChangedMsg{Key: r.key, DataChanged: true}))
 }
 
 func (r *rig) update(msg tea.Msg) tea.Cmd {
@@ -335,10 +331,8 @@ func TestStaleBuildIsDropped(t *testing.T) {
 		for i := range cs {
 			pane.Fetched("p", &cs[i])
 		}
-		e := r.store.Get(r.key)
-		e.Loading, e.Seq = true, e.Seq+1
-		r.store.Apply(state.FetchedMsg{Key: r.key, Seq: e.Seq, Data: cs, At: base})
-		cmd := r.update(state.ChangedMsg{Key: r.key, DataChanged: true})
+		r.hub.Set(r.key, cs)
+		cmd := r.update(pane.ChangedMsg{Key: r.key, DataChanged: true})
 		if cmd == nil || !r.p.List().Building() {
 			t.Fatal("a first load did not build in a command")
 		}

@@ -52,19 +52,15 @@ func currentVLAN(c model.Connection) string {
 
 // SetVLANSpec is the mutation of c's Metal VLAN: the approval of a circuit
 // waiting on a customer VLAN (the provider proposes a free one), or an
-// update of an active one. reader re-reads it afterwards.
+// update of an active one. The hub re-reads it afterwards.
 func SetVLANSpec(ctx *pane.Context, action string, c model.Connection) mutate.Spec {
-	var reader model.ConnectionReader
-	if src, ok := ctx.Source(c.Provider); ok {
-		reader = src.Connection
-	}
 	req := model.ActionRequest{Kind: model.ActionUpdate, Target: model.Ref{Provider: c.Provider, Type: "virtual-circuit", ID: c.ID, Name: c.Name}, Params: map[string]string{}}
 	target := fmt.Sprintf("%s · %s · %s (id %s)", c.Provider, nameOf(c), stateOf(c), c.ID)
 	if c.Z.Name != "" {
 		target += " · on " + c.Z.Label()
 	}
 	s := mutate.Spec{Request: req, Action: action, Verb: "set the VLAN of", Noun: "VLAN change", Name: nameOf(c), Target: target,
-		Reread: rereadConnection(reader, c.Provider, c.ID), Follow: true}
+		Reread: rereadConnection, Follow: true}
 	now := currentVLAN(c)
 	if c.HasAction(model.ActionApprove) {
 		// Waiting on a customer VLAN: the provider's Prepare proposes a

@@ -9,9 +9,9 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/graph"
 	"github.com/noctop/noctop/ui/widgets/sparks"
@@ -28,8 +28,8 @@ const rows = 100_000
 
 func newSparkList(b *testing.B, withSparks bool) *connections.Model {
 	world := fake.New("bench", rows, 50, 1)
-	st := state.NewStore(time.Hour, now)
-	ctx := &pane.Context{Sources: []model.Source{world.Source()}, Store: st, Keys: keys.Default(),
+	hub := fakehub.New(now, world.Source())
+	ctx := &pane.Context{Sources: []model.Source{world.Source()}, Hub: hub, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: now, Spinner: func() string { return "*" }}
 	cols := append([]connections.Column(nil), connections.Columns...)
 	cells := connections.Cells
@@ -54,13 +54,11 @@ func newSparkList(b *testing.B, withSparks bool) *connections.Model {
 		}
 	}
 	l := connections.NewModel(ctx, cfg)
-	for _, sp := range ctx.ConnectionSpecs() {
-		st.Register(sp)
-	}
 	k := pane.Key("bench", pane.ResConnections)
-	msg := st.Start(k)().(state.FetchedMsg)
-	st.Apply(msg)
-	runList(l, l.Update(state.ChangedMsg{Key: k, DataChanged: true}))
+	if err := hub.Load(k); err != nil {
+		b.Fatal(err)
+	}
+	runList(l, l.Update(pane.ChangedMsg{Key: k, DataChanged: true}))
 	l.SetSize(200, 60)
 	if l.Table().Total() != rows {
 		b.Fatalf("loaded %d rows", l.Table().Total())

@@ -3,16 +3,15 @@ package connections_test
 import (
 	"math"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/connections"
 	"github.com/noctop/noctop/ui/internal/fake"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/graph"
 )
@@ -29,14 +28,11 @@ func newSparkFixture(tb testing.TB, on bool) *fixture {
 	world := fake.New("bench", benchRows, 50, 1)
 	src := world.Source()
 	src.Stats = fakestats.New("bench", now).ModelSource().Stats
-	st := state.NewStore(time.Hour, now)
-	ctx := &pane.Context{Sources: []model.Source{src}, Store: st, Keys: keys.Default(),
+	hub := fakehub.New(now, src)
+	ctx := &pane.Context{Sources: []model.Source{src}, Hub: hub, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: now, Spinner: func() string { return "*" }}
 	p := connections.New(ctx).(*connections.Pane)
-	for _, sp := range p.Resources() {
-		st.Register(sp)
-	}
-	f := &fixture{w: world, store: st, p: p, key: pane.Key("bench", pane.ResConnections)}
+	f := &fixture{w: world, hub: hub, p: p, key: pane.Key("bench", pane.ResConnections)}
 	f.deliver(tb, f.fetch(tb))
 	p.SetSize(200, 60)
 	l := p.List()

@@ -19,7 +19,6 @@ import (
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
@@ -27,7 +26,7 @@ import (
 )
 
 // Key is the state key of a provider's inventory.
-func Key(provider string) state.Key { return pane.Key(provider, pane.ResInventory) }
+func Key(provider string) model.ResourceKey { return pane.Key(provider, pane.ResInventory) }
 
 // notGraphable are node kinds that carry no traffic of their own.
 var notGraphable = map[string]bool{
@@ -94,7 +93,7 @@ func (p *Pane) Title() string { return "Inventory" }
 func (p *Pane) Badge() string { return "" }
 
 // Resources: one inventory per source that has one.
-func (p *Pane) Resources() []state.Spec { return p.ctx.InventorySpecs() }
+func (p *Pane) Resources() []model.ResourceKey { return p.ctx.InventoryKeys() }
 
 func (p *Pane) Init() tea.Cmd { return nil }
 
@@ -261,13 +260,13 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		// The open dialog takes the keys (and its input's blinks); data
 		// and sparklines still arrive underneath.
 		switch msg.(type) {
-		case state.ChangedMsg, sparks.Msg:
+		case pane.ChangedMsg, sparks.Msg:
 		default:
 			return p, p.flow.Update(msg)
 		}
 	}
 	switch msg := msg.(type) {
-	case state.ChangedMsg:
+	case pane.ChangedMsg:
 		if msg.Key.Resource == pane.ResInventory && msg.DataChanged {
 			p.rebuild()
 			return p, p.wantSparks()

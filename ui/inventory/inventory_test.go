@@ -13,10 +13,10 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/sparks"
 )
@@ -31,10 +31,10 @@ var fixedNow = time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 func clock() time.Time { return fixedNow }
 
 type rig struct {
-	t     *testing.T
-	p     *Pane
-	src   *fakestats.Source
-	store *state.Store
+	t   *testing.T
+	p   *Pane
+	src *fakestats.Source
+	hub *fakehub.Hub
 }
 
 func newRig(t *testing.T, src *fakestats.Source) *rig {
@@ -42,16 +42,13 @@ func newRig(t *testing.T, src *fakestats.Source) *rig {
 	if src == nil {
 		src = fakestats.New("ix", clock)
 	}
-	store := state.NewStore(time.Hour, clock)
-	t.Cleanup(store.Close)
-	ctx := &pane.Context{Sources: []model.Source{src.ModelSource()}, Store: store, Keys: keys.Default(),
+	hub := fakehub.New(clock, src.ModelSource())
+	t.Cleanup(hub.Close)
+	ctx := &pane.Context{Sources: []model.Source{src.ModelSource()}, Hub: hub, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: clock, Spinner: func() string { return "*" }}
 	p := NewPane(ctx)
-	for _, sp := range p.Resources() {
-		store.Register(sp)
-	}
 	p.SetSize(120, 30)
-	r := &rig{t: t, p: p, src: src, store: store}
+	r := &rig{t: t, p: p, src: src, hub: hub}
 	r.load()
 	return r
 }
@@ -60,12 +57,8 @@ func newRig(t *testing.T, src *fakestats.Source) *rig {
 func (r *rig) load() {
 	r.t.Helper()
 	k := Key("ix")
-	msg := r.store.Start(k)().(state.FetchedMsg)
-	cur, changed, _ := r.store.Apply(msg)
-	if !cur {
-		r.t.Fatal("fetch result not current")
-	}
-	_, cmd := r.p.Update(state.ChangedMsg{Key: k, DataChanged: changed})
+	err := r.hub.Load(k) // a failed fetch is a state to show
+	_, cmd := r.p.Update(pane.ChangedMsg{Key: k, DataChanged: err == nil || model.IsPartial(err)})
 	r.run(cmd)
 }
 

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/pane"
 )
 
 // bigPane is a pane showing a 1,000,000-block IPAM.
@@ -17,8 +17,8 @@ func bigPane(tb testing.TB, expandAll bool) *testPane {
 	tp := newTestPane(t, false, newFake("big"))
 	blocks := NewBlocks("big", genBlocks(1_000_000, 3))
 	k := Key("big", ResBlocks)
-	tp.ctx.Store.Put(k, blocks)
-	tp.p.Update(state.ChangedMsg{Key: k, DataChanged: true})
+	tp.hub().Set(k, blocks)
+	tp.p.Update(pane.ChangedMsg{Key: k, DataChanged: true})
 	tp.p.SetView(ViewBlocks)
 	tp.p.SetSize(160, 50)
 	if expandAll {

@@ -2,138 +2,61 @@ package ipam
 
 import (
 	"cmp"
-	"context"
 	"slices"
-	"time"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 )
 
-// Shared-state resources of the pane (one entry per IPAM provider each).
+// Hub resources of the pane (one each per IPAM provider).
 const (
-	ResBlocks      = pane.ResIPAMBlocks
-	ResUtilization = "ipam-utilization"
-	ResMasks       = "ipam-masks"
-	ResHolding     = "ipam-holding"
+	ResBlocks      = model.ResIPAMBlocks
+	ResUtilization = model.ResIPAMUtilization
+	ResMasks       = model.ResIPAMMasks
+	ResHolding     = model.ResIPAMHolding
 )
-
-// blocksEvery is the refresh interval of block listings, which can be
-// large: they refresh no more often than this whatever the app interval.
-const blocksEvery = time.Minute
 
 // Blocks is a fetched block listing with its tree and per-pool use, built
-// in the fetch goroutine so that Update never spends time on it.
-type Blocks struct {
-	Provider string
-	List     []model.Block
-	Tree     *model.BlockTree
-	// Pools are the top-level aggregates, in tree order.
-	Pools []int32
-}
-
-// Listed is the listing (pane.BlockLister: other panes read blocks
-// through it).
-func (b *Blocks) Listed() []model.Block { return b.List }
+// by the hub in its fetch goroutine so that Update never spends time on it.
+type Blocks = model.BlockSet
 
 // NewBlocks builds the tree of a listing.
-func NewBlocks(provider string, bs []model.Block) *Blocks {
-	for i := range bs {
-		if bs[i].Provider == "" {
-			bs[i].Provider = provider
-		}
-	}
-	t := model.BuildBlockTree(bs)
-	return &Blocks{Provider: provider, List: bs, Tree: t, Pools: t.Roots()}
-}
+func NewBlocks(provider string, bs []model.Block) *Blocks { return model.NewBlockSet(provider, bs) }
 
 // Utilization holds both families' host utilization reports.
-type Utilization struct {
-	V4, V6 model.Utilization
-}
+type Utilization = model.Utilizations
 
-// Family returns the report of f.
-func (u *Utilization) Family(f model.IPFamily) model.Utilization {
-	if f == model.IPv6 {
-		return u.V6
-	}
-	return u.V4
-}
+// Key is the hub key of one of provider's IPAM resources.
+func Key(provider, resource string) model.ResourceKey { return pane.Key(provider, resource) }
 
-// Key is the state key of one of provider's IPAM resources.
-func Key(provider, resource string) state.Key { return pane.Key(provider, resource) }
-
-// Specs registers the four IPAM resources of every source that has one.
-func Specs(ctx *pane.Context) []state.Spec {
-	var out []state.Spec
+// Keys are the four IPAM resources of every source that has one.
+func Keys(ctx *pane.Context) []model.ResourceKey {
+	var out []model.ResourceKey
 	for _, s := range ctx.Sources {
 		if s.IPAM == nil {
 			continue
 		}
-		src, name := s.IPAM, s.Name
-		out = append(out,
-			state.Spec{Key: Key(name, ResBlocks), Every: max(blocksEvery, ctx.Interval()), Fetch: func(c context.Context, p *model.Progress) (any, error) {
-				bs, err := src.Blocks(c, model.BlockQuery{}, p)
-				if err != nil && !state.Partial(err) {
-					return nil, err
-				}
-				return NewBlocks(name, bs), err
-			}},
-			state.Spec{Key: Key(name, ResUtilization), Fetch: func(c context.Context, _ *model.Progress) (any, error) {
-				v4, err := src.Utilization(c, model.UtilQuery{Family: model.IPv4})
-				if err != nil {
-					return nil, err
-				}
-				v6, err := src.Utilization(c, model.UtilQuery{Family: model.IPv6})
-				if err != nil {
-					return nil, err
-				}
-				return &Utilization{V4: v4, V6: v6}, nil
-			}},
-			state.Spec{Key: Key(name, ResMasks), Fetch: func(c context.Context, _ *model.Progress) (any, error) {
-				r, err := src.MaskReport(c, model.MaskQuery{})
-				if err != nil {
-					return nil, err
-				}
-				return &r, nil
-			}},
-			state.Spec{Key: Key(name, ResHolding), Fetch: func(c context.Context, _ *model.Progress) (any, error) {
-				h, err := src.HoldingTank(c)
-				if err != nil {
-					return nil, err
-				}
-				return &h, nil
-			}},
-		)
+		for _, r := range []string{ResBlocks, ResUtilization, ResMasks, ResHolding} {
+			out = append(out, Key(s.Name, r))
+		}
 	}
 	return out
 }
 
-// The pane's reads of the shared state, typed (pane.Data is the seam).
+// The pane's reads of the hub, typed (pane/data.go is the seam).
 
 func status(ctx *pane.Context, provider, res string) (pane.Status, bool) {
 	return ctx.StatusOf(Key(provider, res))
 }
 
-func blocksOf(ctx *pane.Context, provider string) *Blocks {
-	b, _ := pane.Data[*Blocks](ctx, Key(provider, ResBlocks))
-	return b
-}
+func blocksOf(ctx *pane.Context, provider string) *Blocks { return ctx.BlocksOf(provider) }
 
-func utilOf(ctx *pane.Context, provider string) *Utilization {
-	u, _ := pane.Data[*Utilization](ctx, Key(provider, ResUtilization))
-	return u
-}
+func utilOf(ctx *pane.Context, provider string) *Utilization { return ctx.UtilizationOf(provider) }
 
-func masksOf(ctx *pane.Context, provider string) *model.MaskReport {
-	m, _ := pane.Data[*model.MaskReport](ctx, Key(provider, ResMasks))
-	return m
-}
+func masksOf(ctx *pane.Context, provider string) *model.MaskReport { return ctx.MasksOf(provider) }
 
 func holdingOf(ctx *pane.Context, provider string) *model.HoldingPreview {
-	h, _ := pane.Data[*model.HoldingPreview](ctx, Key(provider, ResHolding))
-	return h
+	return ctx.HoldingOf(provider)
 }
 
 // RegionUse is the use of one region's pools of one family.

@@ -17,10 +17,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -297,7 +297,7 @@ func newTestPane(t *testing.T, readOnly bool, srcs ...*fakeIPAM) *testPane {
 	for _, f := range srcs {
 		sources = append(sources, model.SourceOf(f))
 	}
-	ctx := &pane.Context{Sources: sources, Store: state.NewStore(15*time.Second, clock), Keys: km,
+	ctx := &pane.Context{Sources: sources, Hub: fakehub.New(clock, sources...), Keys: km,
 		Styles: styles.New(styles.DefaultTheme()), Now: clock, ReadOnly: readOnly, AuditPath: "audit.log",
 		Spinner: func() string { return "*" }}
 	pp := New(ctx)
@@ -306,9 +306,6 @@ func newTestPane(t *testing.T, readOnly bool, srcs ...*fakeIPAM) *testPane {
 	}
 	tp := &testPane{t: t, p: pp.(*Pane), ctx: ctx}
 	tp.p.Copy = func(s string) error { tp.copy = append(tp.copy, s); return nil }
-	for _, sp := range tp.p.Resources() {
-		ctx.Store.Register(sp)
-	}
 	tp.p.SetSize(120, 38)
 	tp.load()
 	return tp
@@ -317,15 +314,11 @@ func newTestPane(t *testing.T, readOnly bool, srcs ...*fakeIPAM) *testPane {
 // load fetches every resource now, as the root would, and tells the pane.
 func (tp *testPane) load() {
 	tp.t.Helper()
-	for _, k := range tp.ctx.Store.Keys() {
-		msg := tp.ctx.Store.Start(k)()
-		fm := msg.(state.FetchedMsg)
-		if fm.Err != nil {
-			tp.t.Fatalf("fetch %s: %v", k, fm.Err)
+	for _, k := range tp.p.Resources() {
+		if err := tp.hub().Load(k); err != nil {
+			tp.t.Fatalf("fetch %s: %v", k, err)
 		}
-		if cur, changed, _ := tp.ctx.Store.Apply(fm); cur {
-			tp.p.Update(state.ChangedMsg{Key: k, DataChanged: changed})
-		}
+		tp.p.Update(pane.ChangedMsg{Key: k, DataChanged: true})
 	}
 }
 
@@ -362,6 +355,11 @@ func (tp *testPane) run(cmd tea.Cmd) {
 		_, next := tp.p.Update(m)
 		tp.p.View()
 		tp.run(next)
+		if done, ok := m.(mutate.DoneMsg); ok && len(done.Outcome.Refreshed) > 0 {
+			// The hub refreshed what the action affected; the root's
+			// bridge would deliver the changes: the rig loads them.
+			tp.load()
+		}
 	default:
 		// Cursor blinks and other timers: not part of the flows tested,
 		// and feeding them back would loop forever.
@@ -458,6 +456,4 @@ func genBlocks(n int, seed uint64) []model.Block {
 	return out
 }
 
-func stateFetched(k state.Key, seq uint64, err error) state.FetchedMsg {
-	return state.FetchedMsg{Key: k, Seq: seq, Err: err, At: fixedNow}
-}
+func (tp *testPane) hub() *fakehub.Hub { return tp.ctx.Hub.(*fakehub.Hub) }

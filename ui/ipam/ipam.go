@@ -24,7 +24,6 @@ import (
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/widgets/vtable"
 )
 
@@ -191,8 +190,9 @@ func plural(n int) string {
 	return "s"
 }
 
-func (p *Pane) Resources() []state.Spec { return Specs(p.ctx) }
-func (p *Pane) Init() tea.Cmd           { return nil }
+func (p *Pane) Resources() []model.ResourceKey { return Keys(p.ctx) }
+
+func (p *Pane) Init() tea.Cmd { return nil }
 
 // Capturing is true while a text input, form or dialog is open.
 func (p *Pane) Capturing() bool { return p.filtering || p.form != nil || p.flow.Active() }
@@ -281,7 +281,7 @@ func (p *Pane) refreshData() {
 // Update handles one message.
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 	switch msg := msg.(type) {
-	case state.ChangedMsg:
+	case pane.ChangedMsg:
 		if msg.DataChanged && msg.Key.Provider == p.Provider() && isIPAMResource(msg.Key.Resource) {
 			p.refreshData()
 		}

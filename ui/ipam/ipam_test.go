@@ -354,9 +354,7 @@ func TestStaleAndErrorStates(t *testing.T) {
 	p := tp.p
 	// A failed refresh keeps the data and says it is stale.
 	k := Key("ipam", ResMasks)
-	tp.ctx.Store.Start(k)
-	e := tp.ctx.Store.Get(k)
-	tp.ctx.Store.Apply(stateFetched(k, e.Seq, errors.New("provision: GET /api/v1/api.php: 502 bad gateway")))
+	tp.hub().Fail(k, errors.New("provision: GET /api/v1/api.php: 502 bad gateway"))
 	p.SetView(ViewMasks)
 	if v := p.View(); !strings.Contains(v, "stale since 10:30:00") || !strings.Contains(v, "IPv4 by prefix length") {
 		t.Fatalf("stale masks:\n%s", v)
@@ -364,9 +362,8 @@ func TestStaleAndErrorStates(t *testing.T) {
 	// Nothing loaded yet and an error: the error is shown.
 	tp2 := newTestPane(t, false, newFake("ipam2"))
 	k2 := Key("ipam2", ResHolding)
-	tp2.ctx.Store.Get(k2).Data = nil
-	tp2.ctx.Store.Start(k2)
-	tp2.ctx.Store.Apply(stateFetched(k2, tp2.ctx.Store.Get(k2).Seq, &model.APIError{Status: 200, Code: "success=0", Message: "Invalid hash", Method: "GET", Path: "/api/v1/api.php"}))
+	tp2.hub().Drop(k2)
+	tp2.hub().Fail(k2, &model.APIError{Status: 200, Code: "success=0", Message: "Invalid hash", Method: "GET", Path: "/api/v1/api.php"})
 	tp2.p.SetView(ViewHolding)
 	if v := tp2.p.View(); !strings.Contains(v, "✗ holding tank preview") || !strings.Contains(v, "Invalid hash") {
 		t.Fatalf("error:\n%s", v)

@@ -2,8 +2,9 @@
 //
 //	key -> Spec (the pane says what and on what) -> Plan (no I/O; Prepare
 //	first when the planner needs a read) -> the confirmation dialog showing
-//	the exact request -> the source's runner (audited, read-only guarded)
-//	in a command -> re-read from the provider -> the result line.
+//	the exact request -> the hub's runner (the source's audited, read-only
+//	guarded runner, then the re-read of what it affected, published to
+//	every session) in a command -> the result line.
 //
 // Read-only is checked here before anything is planned (Context.
 // ReadOnlyReason, global or per provider) and again before sending; the
@@ -74,10 +75,11 @@ type Spec struct {
 	// prepared request carries (dates of a decommission).
 	Facts   []confirm.Fact
 	FactsOf func(req model.ActionRequest) []confirm.Fact
-	// Reread re-reads what the action changed, inside the action's
-	// command: it must only use values it captured. nil: the provider's
-	// resources are refreshed.
-	Reread func(ctx context.Context) Reread
+	// Reread words what the hub's re-read after the action found (it runs
+	// in the action's command: values only). The hub has merged the
+	// re-read into its data already, or refreshed the provider. nil: no
+	// words.
+	Reread func(out model.Outcome) Reread
 	// Done runs on the Update goroutine with the outcome (IPAM reveals the
 	// block it made); note is appended to the result line.
 	Done func(m DoneMsg) (note string, cmd tea.Cmd)
@@ -98,9 +100,7 @@ type Param struct {
 
 // Reread is what re-reading the target found.
 type Reread struct {
-	Now     string  // how the object is now, for the result line
-	Update  tea.Msg // applies the re-read to the shared data (pane.UpdateMsg)
-	Refresh bool    // refresh the provider as well (the re-read could not tell)
+	Now string // how the object is now, for the result line
 	// Transitional is the object's status while it is still moving
 	// (activating, changing_vlan, deleting ...); "" once it settled.
 	Transitional string
@@ -128,8 +128,11 @@ type DoneMsg struct {
 	Action model.Action
 	Result model.Result
 	Err    error
-	Reread Reread
-	spec   *Spec
+	// Outcome is what the hub learnt (the re-read object, what it
+	// refreshed); Reread words it.
+	Outcome model.Outcome
+	Reread  Reread
+	spec    *Spec
 }
 
 // PreparedMsg is the outcome of ActionPreparer.Prepare for one flow.
@@ -472,7 +475,8 @@ func (f *Flow) run(a model.Action) tea.Cmd {
 		return pane.Toast("read-only mode: nothing was sent", true)
 	}
 	spec := f.spec
-	id, runner, reread := f.id, f.src.Runner, spec.Reread
+	id, run, reread := f.id, f.ctx.Run, spec.Reread
+	provider := a.Request.Target.Provider
 	parent := f.ctx.Background()
 	f.running = spec.what()
 	if f.ctx.Logger != nil {
@@ -483,11 +487,10 @@ func (f *Flow) run(a model.Action) tea.Cmd {
 		ctx, cancel := context.WithTimeout(parent, Timeout)
 		defer cancel()
 		m := DoneMsg{Flow: id, Action: a, spec: &spec}
-		m.Result, m.Err = runner.Do(ctx, a)
+		m.Outcome, m.Err = run(ctx, provider, a)
+		m.Result = m.Outcome.Result
 		if reread != nil {
-			m.Reread = reread(ctx)
-		} else {
-			m.Reread.Refresh = true
+			m.Reread = reread(m.Outcome)
 		}
 		return m
 	}
@@ -532,13 +535,6 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 	}
 	if r := m.Reread; r.Now != "" {
 		b.WriteString(" · " + r.Now)
-	}
-	if m.Reread.Update != nil {
-		upd := m.Reread.Update
-		cmds = append(cmds, func() tea.Msg { return upd })
-	}
-	if m.Reread.Refresh {
-		cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: target.Provider} })
 	}
 	if spec.Done != nil {
 		note, cmd := spec.Done(m)

@@ -11,6 +11,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/styles"
@@ -39,7 +40,8 @@ func (s *stub) Do(_ context.Context, a model.Action) (model.Result, error) {
 }
 
 func newFlow(readOnly bool, s *stub) *Flow {
-	ctx := &pane.Context{Sources: []model.Source{{Name: "p", Planner: s, Runner: s, ReadOnly: readOnly}},
+	srcs := []model.Source{{Name: "p", Planner: s, Runner: s, ReadOnly: readOnly}}
+	ctx := &pane.Context{Sources: srcs, Hub: fakehub.New(time.Now, srcs...),
 		Keys: keys.Default(), Styles: styles.New(styles.DefaultTheme()), Now: time.Now, AuditPath: "a.log"}
 	return New(ctx)
 }
@@ -47,7 +49,7 @@ func newFlow(readOnly bool, s *stub) *Flow {
 func spec(reread *int, done *int) Spec {
 	return Spec{Request: model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{Provider: "p", ID: "c1"}},
 		Action: "approve", Verb: "approve", Noun: "approval", Name: "Conn-1", Target: "p · Conn-1",
-		Reread: func(context.Context) Reread { *reread++; return Reread{Now: "now: active"} },
+		Reread: func(model.Outcome) Reread { *reread++; return Reread{Now: "now: active"} },
 		Done:   func(DoneMsg) (string, tea.Cmd) { *done++; return "noted", nil }}
 }
 

@@ -55,7 +55,9 @@ func (f *Flow) startFollow(spec Spec, r Reread, head string) tea.Cmd {
 	}
 	f.followSeq++
 	delays := FollowDelays
-	f.follow = &following{seq: f.followSeq, what: spec.Name, head: head, prov: spec.provider(), reread: spec.Reread, delays: delays}
+	pctx, prov, id, word := f.ctx, spec.provider(), spec.Request.Target.ID, spec.Reread
+	reread := func(ctx context.Context) Reread { return word(pctx.RereadConnection(ctx, prov, id)) }
+	f.follow = &following{seq: f.followSeq, what: spec.Name, head: head, prov: prov, reread: reread, delays: delays}
 	return f.ctx.After(delays[0], followMsg{flow: f.id, seq: f.followSeq})
 }
 
@@ -80,24 +82,15 @@ func (f *Flow) followUpdate(msg tea.Msg) tea.Cmd {
 		}
 		var cmds []tea.Cmd
 		r := m.reread
-		if r.Update != nil {
-			upd := r.Update
-			cmds = append(cmds, func() tea.Msg { return upd })
-		}
-		if r.Refresh {
-			cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: fl.prov} })
-		}
 		var line string
 		switch {
 		case r.Transitional == "":
 			f.follow = nil
 			line = fmt.Sprintf("settled after %d re-read%s", m.n+1, plural(m.n+1))
-			if !r.Refresh {
-				// Settled: the provider's other views (its inventory tree)
-				// catch up now rather than at the next refresh.
-				prov := fl.prov
-				cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: prov} })
-			}
+			// Settled: the provider's other views (its inventory tree)
+			// catch up now rather than at the next refresh.
+			prov := fl.prov
+			cmds = append(cmds, func() tea.Msg { return pane.RefreshMsg{Provider: prov} })
 		case m.n+1 >= len(fl.delays):
 			f.follow = nil
 			line = fmt.Sprintf("stopped following after %d re-reads: still %s; the list's refresh will show when it ends", m.n+1, r.Transitional)

@@ -53,7 +53,7 @@ func TestFollowUntilSettledOrGiveUp(t *testing.T) {
 			i := 0
 			sp := spec(new(int), new(int))
 			sp.Follow = true
-			sp.Reread = func(context.Context) Reread {
+			sp.Reread = func(model.Outcome) Reread {
 				st := tc.statuses[min(i, len(tc.statuses)-1)]
 				i++
 				return Reread{Now: "now: " + st, Transitional: st}
@@ -84,7 +84,7 @@ func TestFollowNotAfterFailure(t *testing.T) {
 	f := newFlow(false, s)
 	sp := spec(new(int), new(int))
 	sp.Follow = true
-	sp.Reread = func(context.Context) Reread { return Reread{Transitional: "activating"} }
+	sp.Reread = func(model.Outcome) Reread { return Reread{Transitional: "activating"} }
 	f.Begin(sp)
 	confirmAndRun(t, f)
 	if f.follow != nil {

@@ -8,21 +8,26 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/keys"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 )
 
 // Context is what every pane shares. Panes read shared data only through
 // the accessors in data.go and change it only by returning messages
-// (UpdateMsg, RefreshMsg).
+// (RefreshMsg) or through the hub's runner (ui/mutate).
 type Context struct {
 	Sources []model.Source
-	// Store is the shared data; panes use the accessors in data.go and
-	// the helpers below, never its entries directly.
-	Store  *state.Store
-	Keys   *keys.Map
-	Styles *styles.Styles
-	Now    func() time.Time
+	// Hub is the shared data, its refresh schedule and the action runner
+	// (shared with other sessions); panes use the accessors in data.go and
+	// the helpers below.
+	Hub model.Hub
+	// Root is cancelled when the program quits: commands and timers of
+	// this session derive from it (nil: never cancelled).
+	Root context.Context
+	// Refresh is the default auto-refresh interval (15s when 0).
+	Refresh time.Duration
+	Keys    *keys.Map
+	Styles  *styles.Styles
+	Now     func() time.Time
 	// ReadOnly is the global read-only switch (--read-only or [ui]
 	// read_only); a provider's own read_only is Source.ReadOnly. Ask
 	// ReadOnlyReason, which weighs both.
@@ -71,27 +76,54 @@ func (c *Context) ReadOnlyReason(provider string) string {
 // Background is the parent context of every command a pane runs; it is
 // cancelled when the program quits.
 func (c *Context) Background() context.Context {
-	if c.Store != nil {
-		return c.Store.Context()
+	if c.Root != nil {
+		return c.Root
 	}
 	return context.Background()
 }
 
 // Interval is the default refresh interval.
 func (c *Context) Interval() time.Duration {
-	if c.Store != nil {
-		return c.Store.Interval()
+	if c.Refresh > 0 {
+		return c.Refresh
 	}
 	return 15 * time.Second
 }
 
-// After delivers msg after d, or nothing once the program quit (unlike
-// tea.Tick, whose timer outlives the program).
+// After delivers msg after d, or nothing once the program quit. Unlike
+// tea.Tick, whose goroutine sleeps out its timer after the program has
+// quit, its goroutine ends on quit: a program per SSH session, or a test,
+// must not leave timers behind.
 func (c *Context) After(d time.Duration, msg tea.Msg) tea.Cmd {
-	if c.Store != nil {
-		return c.Store.After(d, msg)
+	ctx := c.Background()
+	return func() tea.Msg {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			return msg
+		case <-ctx.Done():
+			return nil
+		}
 	}
-	return tea.Tick(d, func(time.Time) tea.Msg { return msg })
+}
+
+// Run sends a planned action through the hub's runner (audit, read-only,
+// then the re-read of what it affected, published to every session).
+func (c *Context) Run(ctx context.Context, provider string, a model.Action) (model.Outcome, error) {
+	if c.Hub == nil {
+		return model.Outcome{}, model.ErrUnsupported
+	}
+	return c.Hub.Run(ctx, provider, a)
+}
+
+// RereadConnection reads one row of provider's connection listing back
+// through the hub (merged and published to every session).
+func (c *Context) RereadConnection(ctx context.Context, provider, id string) model.Outcome {
+	if c.Hub == nil {
+		return model.Outcome{RereadErr: model.ErrUnsupported}
+	}
+	return c.Hub.RereadConnection(ctx, provider, id)
 }
 
 // Clock is the current time (the injectable Now, or the wall clock).
@@ -111,4 +143,4 @@ func (c *Context) Spin() string {
 }
 
 // Paused reports whether auto-refresh is paused (space).
-func (c *Context) Paused() bool { return c.Store != nil && c.Store.Paused() }
+func (c *Context) Paused() bool { return c.Hub != nil && c.Hub.Paused() }

@@ -1,69 +1,51 @@
 package pane
 
 import (
-	"context"
+	"errors"
 	"time"
 
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/ui/state"
 )
 
-// The seam between panes and the shared data: every read of what the root
-// fetched goes through the functions in this file, typed, so no pane
-// type-asserts stored data itself. Replacing ui/state with a data hub
-// changes this file, not the panes.
+// The seam between panes and the shared data: every read of what the hub
+// (model.Hub, shared by every UI session) holds goes through the functions
+// in this file, typed. Panes never fetch shared data themselves: they name
+// what they read (Pane.Resources), the root wants it from the hub, and the
+// hub's changes arrive as ChangedMsg.
 
 // Resource names of the data the built-in panes share (IPAM adds its own
-// in ui/ipam, read through Data).
+// in ui/ipam).
 const (
-	ResConnections = state.Connections
-	ResInventory   = state.Inventory
+	ResConnections = model.ResConnections
+	ResInventory   = model.ResInventory
 )
 
-// ResIPAMBlocks is the resource of an IPAM source's block listing
-// (registered by ui/ipam, whose value offers BlockLister).
-const ResIPAMBlocks = "ipam-blocks"
-
-// BlockLister is what an IPAM block listing in the shared data offers
-// other panes.
-type BlockLister interface{ Listed() []model.Block }
-
 // IPAMBlocks are the block listings of every IPAM source as last fetched
-// (one slice each; none before the first load). The slices are not
-// changed after a fetch, so a command may scan them.
+// (one slice each; none before the first load). The slices are shared with
+// the hub and never changed after a fetch, so a command may scan them.
 func (c *Context) IPAMBlocks() [][]model.Block {
 	var out [][]model.Block
 	for _, s := range c.Sources {
 		if s.IPAM == nil {
 			continue
 		}
-		if l, ok := Data[BlockLister](c, Key(s.Name, ResIPAMBlocks)); ok && l != nil {
-			if bs := l.Listed(); len(bs) > 0 {
-				out = append(out, bs)
-			}
+		if b := c.BlocksOf(s.Name); b != nil && len(b.List) > 0 {
+			out = append(out, b.List)
 		}
 	}
 	return out
 }
 
-// Key is the shared-state key of one resource of provider.
-func Key(provider, resource string) state.Key {
-	return state.Key{Provider: provider, Resource: resource}
+// Key is the hub key of one resource of provider.
+func Key(provider, resource string) model.ResourceKey {
+	return model.ResourceKey{Provider: provider, Resource: resource}
 }
 
-// Data is the last good data of k as a T (false before the first load, or
-// when k holds something else).
-func Data[T any](c *Context, k state.Key) (T, bool) {
-	var zero T
-	if c.Store == nil {
-		return zero, false
-	}
-	e := c.Store.Get(k)
-	if e == nil || e.Data == nil {
-		return zero, false
-	}
-	v, ok := e.Data.(T)
-	return v, ok
+// ChangedMsg tells panes that a resource of the hub changed (data, error
+// or loading); the root broadcasts it to every pane.
+type ChangedMsg struct {
+	Key         model.ResourceKey
+	DataChanged bool
 }
 
 // Status is what a pane may know about a resource besides its data: is it
@@ -84,73 +66,164 @@ type Status struct {
 // Stale reports whether the data shown is older than the last attempt.
 func (s Status) Stale() bool { return s.Err != nil && s.HasData }
 
-// StatusOf is k's status; false when no pane registered k.
-func (c *Context) StatusOf(k state.Key) (Status, bool) {
-	if c.Store == nil {
+// StatusOf is k's status; false when the hub has no such resource.
+func (c *Context) StatusOf(k model.ResourceKey) (Status, bool) {
+	if c.Hub == nil {
 		return Status{}, false
 	}
-	e := c.Store.Get(k)
-	if e == nil {
+	s, ok := c.Hub.Status(k)
+	if !ok {
 		return Status{}, false
 	}
-	return Status{Loading: e.Loading, Done: e.Done, Total: e.Total, HasData: e.Data != nil, FetchedAt: e.FetchedAt,
-		Err: e.Err, NextAt: e.NextAt, Loads: e.Loads, Incomplete: e.Incomplete}, true
+	return statusOf(s), true
+}
+
+func statusOf(s model.Status) Status {
+	out := Status{Loading: s.Loading, Done: s.Done, Total: s.Total, HasData: s.HasData, FetchedAt: s.FetchedAt,
+		Err: s.Err, NextAt: s.NextAt, Loads: s.Loads}
+	var in *model.Incomplete
+	if s.Warning != nil && errors.As(s.Warning, &in) {
+		out.Incomplete = in
+	}
+	return out
+}
+
+// snap is the data of a typed feed (false before the first load, or when
+// the provider lacks the capability).
+func snap[T any](f model.Feed[T], ok bool) (T, bool) {
+	var zero T
+	if !ok || f == nil {
+		return zero, false
+	}
+	s := f.Snapshot()
+	if !s.HasData {
+		return zero, false
+	}
+	return s.Data, true
 }
 
 // ConnectionsOf is provider's connections as last fetched (nil if none).
+// The slice is shared with the hub and other sessions: never modify it.
 func (c *Context) ConnectionsOf(provider string) []model.Connection {
-	cs, _ := Data[[]model.Connection](c, Key(provider, ResConnections))
+	if c.Hub == nil {
+		return nil
+	}
+	cs, _ := snap(c.Hub.Connections(provider))
 	return cs
 }
 
 // InventoryOf is provider's inventory as last fetched; false before the
 // first load.
 func (c *Context) InventoryOf(provider string) ([]model.Node, bool) {
-	return Data[[]model.Node](c, Key(provider, ResInventory))
+	if c.Hub == nil {
+		return nil, false
+	}
+	return snap(c.Hub.Inventory(provider))
 }
 
-// ConnectionSpecs are the connection listings of every source that has one.
-func (c *Context) ConnectionSpecs() []state.Spec {
-	var out []state.Spec
-	for _, s := range c.Sources {
-		if s.Connections == nil {
-			continue
+// BlocksOf is provider's IPAM block listing with its tree (nil before the
+// first load).
+func (c *Context) BlocksOf(provider string) *model.BlockSet {
+	if c.Hub == nil {
+		return nil
+	}
+	b, _ := snap(c.Hub.Blocks(provider))
+	return b
+}
+
+// UtilizationOf is provider's IPAM utilization (nil before the first load).
+func (c *Context) UtilizationOf(provider string) *model.Utilizations {
+	if c.Hub == nil {
+		return nil
+	}
+	if u, ok := snap(c.Hub.Utilization(provider)); ok {
+		return &u
+	}
+	return nil
+}
+
+// MasksOf is provider's IPAM mask report (nil before the first load).
+func (c *Context) MasksOf(provider string) *model.MaskReport {
+	if c.Hub == nil {
+		return nil
+	}
+	if m, ok := snap(c.Hub.Masks(provider)); ok {
+		return &m
+	}
+	return nil
+}
+
+// HoldingOf is provider's IPAM holding tank preview (nil before the first
+// load).
+func (c *Context) HoldingOf(provider string) *model.HoldingPreview {
+	if c.Hub == nil {
+		return nil
+	}
+	if h, ok := snap(c.Hub.Holding(provider)); ok {
+		return &h
+	}
+	return nil
+}
+
+// Want declares interest in k on the hub (it then refreshes k on its
+// schedule); release ends it. ok is false when the hub has no such
+// resource.
+func Want(h model.Hub, k model.ResourceKey) (release func(), ok bool) {
+	want := func(f interface{ Want() func() }, ok bool) (func(), bool) {
+		if !ok || f == nil {
+			return nil, false
 		}
-		src, name := s.Connections, s.Name
-		out = append(out, state.Spec{Key: Key(name, ResConnections), Fetch: func(ctx context.Context, p *model.Progress) (any, error) {
-			cs, err := src.Connections(ctx, p)
-			if err != nil && !state.Partial(err) {
-				return nil, err
-			}
-			// A partial listing keeps what was read, with its warning.
-			for i := range cs {
-				Fetched(name, &cs[i])
-			}
-			return cs, err
-		}})
+		return f.Want(), true
+	}
+	p := k.Provider
+	switch k.Resource {
+	case model.ResConnections:
+		f, ok := h.Connections(p)
+		return want(f, ok)
+	case model.ResInventory:
+		f, ok := h.Inventory(p)
+		return want(f, ok)
+	case model.ResIPAMBlocks:
+		f, ok := h.Blocks(p)
+		return want(f, ok)
+	case model.ResIPAMUtilization:
+		f, ok := h.Utilization(p)
+		return want(f, ok)
+	case model.ResIPAMMasks:
+		f, ok := h.Masks(p)
+		return want(f, ok)
+	case model.ResIPAMHolding:
+		f, ok := h.Holding(p)
+		return want(f, ok)
+	}
+	return nil, false
+}
+
+// ConnectionKeys are the connection listings of every source that has one.
+func (c *Context) ConnectionKeys() []model.ResourceKey {
+	var out []model.ResourceKey
+	for _, s := range c.Sources {
+		if s.Connections != nil {
+			out = append(out, Key(s.Name, ResConnections))
+		}
 	}
 	return out
 }
 
-// InventorySpecs are the inventories of every source that has one.
-func (c *Context) InventorySpecs() []state.Spec {
-	var out []state.Spec
+// InventoryKeys are the inventories of every source that has one.
+func (c *Context) InventoryKeys() []model.ResourceKey {
+	var out []model.ResourceKey
 	for _, s := range c.Sources {
-		if s.Inventory == nil {
-			continue
+		if s.Inventory != nil {
+			out = append(out, Key(s.Name, ResInventory))
 		}
-		src := s.Inventory
-		out = append(out, state.Spec{Key: Key(s.Name, ResInventory), Fetch: func(ctx context.Context, p *model.Progress) (any, error) {
-			return src.Inventory(ctx, p)
-		}})
 	}
 	return out
 }
 
-// Fetched completes a connection that just arrived from provider (a
-// listing or a re-read): its provider and its fingerprint. This is the
-// only place the UI computes a fingerprint, off the Update goroutine; the
-// list engine compares them to mark changed rows.
+// Fetched completes a connection that did not come through the hub (a
+// test's hand-made rows): its provider and its fingerprint. The hub does
+// the same for every row it fetches, off the Update goroutine.
 func Fetched(provider string, c *model.Connection) {
 	if c.Provider == "" {
 		c.Provider = provider
@@ -158,22 +231,4 @@ func Fetched(provider string, c *model.Connection) {
 	if c.FingerprintKey == 0 {
 		c.FingerprintKey = c.Fingerprint()
 	}
-}
-
-// ReplaceConnection is an UpdateMsg that swaps in c (matched by ID) in its
-// provider's connections, appending it when absent. c must have passed
-// Fetched.
-func ReplaceConnection(c model.Connection) UpdateMsg {
-	return UpdateMsg{Key: Key(c.Provider, ResConnections), Apply: func(old any) any {
-		cs, _ := old.([]model.Connection)
-		out := make([]model.Connection, len(cs), len(cs)+1)
-		copy(out, cs)
-		for i := range out {
-			if out[i].ID == c.ID {
-				out[i] = c
-				return out
-			}
-		}
-		return append(out, c)
-	}}
 }

@@ -5,7 +5,7 @@
 //
 // Routing: the root delivers key messages to the active pane only; results
 // of a pane's own commands come back to that pane only (the root tags them
-// with its ID, see Route); only changes of shared data (state.ChangedMsg,
+// with its ID, see Route); only changes of shared data (ChangedMsg,
 // RefreshMsg) are broadcast to every pane.
 //
 // Adding a pane: write a package with a constructor of type Factory and a
@@ -16,8 +16,8 @@ import (
 	"reflect"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/ui/keys"
-	"github.com/noctop/noctop/ui/state"
 )
 
 // ID names a pane. Panes are addressed by ID, never by their title.
@@ -45,9 +45,10 @@ type Pane interface {
 	Title() string
 	// Badge is a short count shown after the title ("3"), "" for none.
 	Badge() string
-	// Resources are the shared resources this pane reads; the root
-	// registers them (deduplicated) and keeps them refreshed.
-	Resources() []state.Spec
+	// Resources are the hub resources this pane reads; the root wants
+	// them from the hub (which keeps them refreshed, once for every pane
+	// and session) while the program runs.
+	Resources() []model.ResourceKey
 	Init() tea.Cmd
 	// Update receives key messages while the pane is active, the results
 	// of its own commands, and broadcasts of shared-data changes.
@@ -124,15 +125,6 @@ func Toast(text string, isErr bool) tea.Cmd {
 // fetch outside the shared state (Traffic) refetch too.
 type RefreshMsg struct{ Provider string }
 
-// UpdateMsg asks the root to replace an entry's data with Apply(old data);
-// the root then broadcasts state.ChangedMsg. Apply runs on the Update
-// goroutine and must be quick and pure. Build it with the helpers in
-// data.go (ReplaceConnection), which know the data's type.
-type UpdateMsg struct {
-	Key   state.Key
-	Apply func(old any) any
-}
-
 // ShowMsg asks the root to switch to pane Pane and deliver Msg to it (the
 // Connections pane's "g" opening the Traffic pane on the selected
 // connection). An ID without a pane produces a toast.
@@ -148,7 +140,6 @@ func Show(id ID, msg tea.Msg) tea.Cmd {
 
 func (ToastMsg) forRoot()   {}
 func (RefreshMsg) forRoot() {}
-func (UpdateMsg) forRoot()  {}
 func (ShowMsg) forRoot()    {}
 
 // Routed is a message for one pane: the root delivers Msg to pane To only.

@@ -1,6 +1,7 @@
 package traffic
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"strings"
@@ -12,10 +13,10 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/fakehub"
 	"github.com/noctop/noctop/ui/internal/fakestats"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
 )
 
@@ -47,9 +48,9 @@ func newRig(t *testing.T, srcs ...*fakestats.Source) *rig {
 	for _, s := range srcs {
 		ms = append(ms, s.ModelSource())
 	}
-	store := state.NewStore(15*time.Second, clock)
-	t.Cleanup(store.Close)
-	ctx := &pane.Context{Sources: ms, Store: store, Keys: keys.Default(), Styles: styles.New(styles.DefaultTheme()),
+	root, stop := context.WithCancel(context.Background())
+	t.Cleanup(stop)
+	ctx := &pane.Context{Sources: ms, Hub: fakehub.New(clock, ms...), Root: root, Keys: keys.Default(), Styles: styles.New(styles.DefaultTheme()),
 		Now: clock, Spinner: func() string { return "*" }}
 	p := NewPane(ctx)
 	p.after = func(d time.Duration, msg tea.Msg) tea.Cmd {

@@ -22,7 +22,6 @@ import (
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/state"
 )
 
 // Range is one selectable time range.
@@ -136,7 +135,7 @@ func (p *Pane) Title() string { return PaneTitle }
 func (p *Pane) Badge() string { return "" }
 
 // Resources: the pane fetches per target, outside the shared store.
-func (p *Pane) Resources() []state.Spec { return nil }
+func (p *Pane) Resources() []model.ResourceKey { return nil }
 
 func (p *Pane) Init() tea.Cmd { return nil }
 

@@ -283,7 +283,7 @@ func TestTickRefreshes(t *testing.T) {
 		t.Fatalf("tick did not refetch")
 	}
 	// Paused: re-armed, no fetch.
-	r.p.ctx.Store.SetPaused(true)
+	r.p.ctx.Hub.SetPaused(true)
 	r.run(func() tea.Msg { return tickMsg{view: g.vid, seq: g.seq} })
 	if len(r.srcs[0].Queries) != n+1 {
 		t.Fatalf("tick fetched while paused")
