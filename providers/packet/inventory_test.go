@@ -53,6 +53,29 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	if eth1.Label != "eth1 · not bonded · 10G · VLAN 1001" || field(eth1, "bond") != "bond0" || eth1.State != model.StateActive {
 		t.Errorf("eth1 %q %+v", eth1.Label, eth1.Fields)
 	}
+	// The actions each node offers now, as Plan would allow them.
+	acts := func(n model.Node) string {
+		var s []string
+		for _, a := range n.Actions {
+			s = append(s, string(a))
+		}
+		return strings.Join(s, ",")
+	}
+	if got, want := acts(web), "power-off,reboot"; got != want {
+		t.Errorf("active server actions %q, want %q", got, want)
+	}
+	if got := acts(prod.Children[0].Children[0]); got != "" {
+		t.Errorf("a failed server offers no power action, got %q", got)
+	}
+	if got, want := acts(bond), "bond-port,disbond-port,convert-layer2,convert-layer3,assign-vlan"; got != want {
+		t.Errorf("hybrid bond with one member out: %q, want %q", got, want)
+	}
+	if got, want := acts(eth1), "bond-port,assign-vlan,unassign-vlan"; got != want {
+		t.Errorf("unbonded eth1 on VLAN 1001: %q, want %q", got, want)
+	}
+	if got, want := acts(bond.Children[0]), "disbond-port"; got != want {
+		t.Errorf("bonded eth0: %q, want %q", got, want)
+	}
 	vnets := prod.Children[2].Children
 	if len(vnets) != 3 || vnets[0].Label != "VLAN 1001 · backend · sjc1 · 1 port" {
 		t.Errorf("virtual networks %+v", vnets)
