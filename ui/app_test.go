@@ -545,7 +545,7 @@ func TestValidateKeys(t *testing.T) {
 
 func TestReboundKeysWork(t *testing.T) {
 	w := fake.New("p1", 20, 0, 1)
-	h := newHarness(t, ui.Options{Keys: map[string][]string{"down": {"n"}, "up": {"e"}}}, w)
+	h := newHarness(t, ui.Options{Keys: map[string][]string{"down": {"n"}, "up": {"N"}}}, w)
 	l := connList(h)
 	h.keys("n", "n")
 	if l.TableView().Cursor() != 2 {

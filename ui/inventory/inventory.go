@@ -17,9 +17,11 @@ import (
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/confirm"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
 	"github.com/noctop/noctop/ui/widgets/sparks"
@@ -58,6 +60,12 @@ type Pane struct {
 	detail *item
 	dview  detail.Model
 
+	// flow is the pane's part of the one mutation path (port and power
+	// actions); events is the open events list (nil when closed).
+	flow     *mutate.Flow
+	events   *eventList
+	eventSeq int64
+
 	// Sparklines is the 24h trend column (off by default: it costs one
 	// statistics request per visible port or connection).
 	Sparklines bool
@@ -78,7 +86,7 @@ func New(ctx *pane.Context) pane.Pane {
 // NewPane is New with the concrete type.
 func NewPane(ctx *pane.Context) *Pane {
 	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, keys: ctx.Keys.For(keys.Scope(pane.Inventory)),
-		input: list.NewFilter("text  kind=port  state==testing  vlan=1140  !negate")}
+		input: list.NewFilter("text  kind=port  state==testing  vlan=1140  !negate"), flow: mutate.New(ctx)}
 	p.sparks = sparks.New(owners.Add(1), ctx.Now, ctx.Background)
 	return p
 }
@@ -98,15 +106,34 @@ func (p *Pane) SetSize(w, h int) {
 	p.input.SetWidth(max(w-30, 10))
 	p.cur.SetHeight(p.listHeight())
 	p.dview.SetSize(p.w, max(p.h-1, 0))
+	if p.events != nil {
+		p.events.cur.SetHeight(p.eventsHeight())
+		p.events.input.SetWidth(max(w-30, 10))
+	}
 }
 
-func (p *Pane) Capturing() bool { return p.input.Opened() }
+func (p *Pane) Capturing() bool {
+	return p.input.Opened() || p.flow.Active() || (p.events != nil && p.events.input.Opened())
+}
 
-// TextFocused: the only input is the filter's.
-func (p *Pane) TextFocused() bool { return p.input.Opened() }
+// TextFocused: the filter inputs, and the dialog's inputs.
+func (p *Pane) TextFocused() bool {
+	return p.input.Opened() || p.flow.TextFocused() || (p.events != nil && p.events.input.Opened())
+}
 
-// Busy keeps the spinner turning while sparklines load.
-func (p *Pane) Busy() bool { return p.sparks.Inflight() > 0 }
+// Busy keeps the spinner turning while sparklines, an action or events load.
+func (p *Pane) Busy() bool {
+	return p.sparks.Inflight() > 0 || p.flow.Busy() || (p.events != nil && p.events.loading)
+}
+
+// DialogOpen reports whether the confirmation dialog is open (tests).
+func (p *Pane) DialogOpen() bool { return p.flow.Dialog() != nil }
+
+// Dialog is the open confirmation dialog (nil when closed; tests).
+func (p *Pane) Dialog() *confirm.Model { return p.flow.Dialog() }
+
+// Result is the last action's result line ("" when none or expired).
+func (p *Pane) Result() (string, bool) { return p.flow.Last, p.flow.LastErr }
 
 // Rows returns the visible rows' labels (tests).
 func (p *Pane) Rows() []string {
@@ -242,7 +269,12 @@ func (p *Pane) reflow(sel string) {
 }
 
 // listHeight is the number of tree rows on screen (title and header above).
-func (p *Pane) listHeight() int { return max(p.h-2, 0) }
+func (p *Pane) listHeight() int {
+	if p.flow.Last != "" {
+		return max(p.h-3, 0) // the result line
+	}
+	return max(p.h-2, 0)
+}
 
 // Update handles keys (while active), shared state changes and sparklines.
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
@@ -258,12 +290,32 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			return p, p.wantSparks()
 		}
 		return p, nil
+	case eventsMsg:
+		return p, p.eventsLoaded(msg)
 	case tea.KeyMsg:
-		if p.input.Opened() {
+		switch {
+		case p.flow.Active():
+			return p, p.flow.Update(msg)
+		case p.input.Opened():
 			return p, p.filterKey(msg)
+		case p.events != nil && p.events.input.Opened():
+			return p, p.events.filterKey(msg)
 		}
 		cmd, _ := pane.Dispatch(p.Keys(), msg)
 		return p, cmd
+	}
+	switch {
+	case mutate.IsResult(msg):
+		had := p.flow.Last != ""
+		cmd := p.flow.Update(msg)
+		if had != (p.flow.Last != "") {
+			p.SetSize(p.w, p.h)
+		}
+		return p, cmd
+	case p.flow.Active():
+		return p, p.flow.Update(msg)
+	case p.events != nil && p.events.input.Opened():
+		return p, p.events.input.Update(msg)
 	}
 	return p, p.input.Update(msg)
 }
@@ -317,8 +369,12 @@ func (p *Pane) Keys() keys.Table {
 	copyID := keys.Binding{Action: "copy", Key: described(km.Copy, "copy id"), Run: p.copyID, Show: keys.Footer | keys.Help, Group: 2}
 	graph := keys.Binding{Action: "graph", Key: km.Graph, Run: p.graph, Show: keys.Footer | keys.Help, Group: 2}
 	switch {
+	case p.flow.Active():
+		return p.flow.Keys()
 	case p.input.Opened():
 		t.Scope, t.Bindings = keys.Dialog, p.input.Keys("keep filter")
+	case p.events != nil:
+		return p.eventKeys()
 	case p.detail != nil:
 		nav := list.Nav(km, &p.dview, nil)
 		for i := range nav {
@@ -329,7 +385,9 @@ func (p *Pane) Keys() keys.Table {
 		closeDetail := func() tea.Cmd { p.detail = nil; return p.wantSparks() }
 		t.Bindings = append(nav, graph, copyID,
 			keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: closeDetail, Show: keys.Footer | keys.Help, Group: 1},
-			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1})
+			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1},
+			p.eventsKey())
+		t.Bindings = append(t.Bindings, p.actionKeys()...)
 	default:
 		nav := list.Nav(km, &p.cur, p.wantSparks)
 		for i := range nav {
@@ -342,6 +400,7 @@ func (p *Pane) Keys() keys.Table {
 			keys.Binding{Action: "collapse", Key: km.Collapse, Run: func() tea.Cmd { p.collapse(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
 			keys.Binding{Action: "open", Key: km.Open, Run: p.openDetail, Show: keys.Footer | keys.Help, Group: 1},
 			keys.Binding{Action: "back", Key: km.Back, Run: func() tea.Cmd {
+				p.flow.ClearResult()
 				if p.needle != "" {
 					p.setFilter("")
 				}
@@ -350,7 +409,8 @@ func (p *Pane) Keys() keys.Table {
 			keys.Binding{Action: "filter", Key: km.Filter, Run: func() tea.Cmd { return p.input.Open(p.needle) }, Show: keys.Footer | keys.Help, Group: 1},
 			graph,
 			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.Footer | keys.Help, Group: 2},
-			copyID)
+			copyID, p.eventsKey())
+		t.Bindings = append(t.Bindings, p.actionKeys()...)
 	}
 	return t
 }
@@ -466,6 +526,12 @@ func (p *Pane) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
 	}
+	if p.flow.Active() {
+		return p.flow.View(p.w, p.h)
+	}
+	if p.events != nil {
+		return text.Block(p.eventsView(), p.w, p.h)
+	}
 	if p.detail != nil {
 		return text.Block(p.detailView(), p.w, p.h)
 	}
@@ -485,6 +551,14 @@ func (p *Pane) View() string {
 	}
 	b.WriteString(text.Truncate(title, p.w))
 	b.WriteByte('\n')
+	if p.flow.Last != "" {
+		ls := st.Good
+		if p.flow.LastErr {
+			ls = st.Error
+		}
+		b.WriteString(ls.Render(text.Truncate(text.Clean(p.flow.Last), p.w)))
+		b.WriteByte('\n')
+	}
 	if len(p.rows) == 0 {
 		b.WriteString(p.emptyView())
 		return text.Block(b.String(), p.w, p.h)

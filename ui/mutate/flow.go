@@ -78,6 +78,13 @@ type Spec struct {
 type Param struct {
 	Label, Placeholder string
 	Key                string // the model.Param… it sets
+	// Default is the value an empty input stands for (the request the
+	// dialog opens with is planned with it); "" leaves the parameter out.
+	Default string
+	// Check refuses a value before it is planned (not one of the
+	// project's virtual networks); its error blocks Confirm. nil: the
+	// planner alone decides.
+	Check func(value string) error
 }
 
 // Reread is what re-reading the target found.
@@ -316,7 +323,19 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 				r := req
 				r.Reason = reason
 				r.Params = maps.Clone(req.Params)
-				if v := strings.TrimSpace(value); v != "" {
+				if r.Params == nil {
+					r.Params = map[string]string{}
+				}
+				v := strings.TrimSpace(value)
+				if v == "" {
+					v = in.Default
+				}
+				if in.Check != nil && v != "" {
+					if err := in.Check(v); err != nil {
+						return model.Action{}, err
+					}
+				}
+				if v != "" {
 					r.Params[in.Key] = v
 				} else {
 					delete(r.Params, in.Key)

@@ -2,6 +2,7 @@ package pane
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/noctop/noctop/model"
@@ -150,4 +151,28 @@ func ReplaceConnection(c model.Connection) UpdateMsg {
 		}
 		return append(out, c)
 	}}
+}
+
+// ReplaceInventory is an UpdateMsg that swaps in provider's inventory as
+// re-read after an action (the whole listing: the provider lists no
+// single node).
+func ReplaceInventory(provider string, nodes []model.Node) UpdateMsg {
+	return UpdateMsg{Key: Key(provider, ResInventory), Apply: func(any) any { return nodes }}
+}
+
+// HasEvents reports whether provider keeps an event log the UI can read.
+func (c *Context) HasEvents(provider string) bool {
+	s, ok := c.Source(provider)
+	return ok && s.Events != nil
+}
+
+// EventsOf reads provider's events about one object (the zero Ref: every
+// event in its scope), newest first. It does I/O: call it from a command.
+// The events are not shared data: each list reads its own.
+func (c *Context) EventsOf(ctx context.Context, provider string, about model.Ref) ([]model.Event, error) {
+	s, ok := c.Source(provider)
+	if !ok || s.Events == nil {
+		return nil, fmt.Errorf("%w: %s keeps no event log", model.ErrUnsupported, model.SafeText(provider))
+	}
+	return s.Events.Events(ctx, about)
 }

@@ -1,0 +1,397 @@
+package inventory
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/text"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/widgets/confirm"
+)
+
+// Actions on inventory nodes (a server's ports and power, Packet's):
+// a key is on only where the node lists the action (model.Node.Actions),
+// off with its reason in read-only mode, and every one goes through the
+// one mutation path: plan, the dialog with the exact request, the audited
+// runner, and a re-read of the inventory.
+
+// nodeAction is one action a key asks for on the selected node.
+type nodeAction struct {
+	name string // [keys] action
+	kind model.ActionKind
+	key  func(km *keys.Map) key.Binding
+	verb string // "bond", "power off"
+	noun string // the read-only note
+}
+
+var nodeActions = []nodeAction{
+	{"bond", model.ActionBondPort, func(km *keys.Map) key.Binding { return km.Bond }, "bond", "port bonding"},
+	{"disbond", model.ActionDisbondPort, func(km *keys.Map) key.Binding { return km.Disbond }, "disbond", "port bonding"},
+	{"convert_layer2", model.ActionConvertLayer2, func(km *keys.Map) key.Binding { return km.ConvertLayer2 }, "convert to layer 2", "layer conversions"},
+	{"convert_layer3", model.ActionConvertLayer3, func(km *keys.Map) key.Binding { return km.ConvertLayer3 }, "convert to layer 3", "layer conversions"},
+	{"assign_vlan", model.ActionAssignVLAN, func(km *keys.Map) key.Binding { return km.AssignVLAN }, "assign a VLAN to", "VLAN changes"},
+	{"unassign_vlan", model.ActionUnassignVLAN, func(km *keys.Map) key.Binding { return km.UnassignVLAN }, "remove a VLAN from", "VLAN changes"},
+	{"power_on", model.ActionPowerOn, func(km *keys.Map) key.Binding { return km.PowerOn }, "power on", "power actions"},
+	{"power_off", model.ActionPowerOff, func(km *keys.Map) key.Binding { return km.PowerOff }, "power off", "power actions"},
+	{"reboot", model.ActionReboot, func(km *keys.Map) key.Binding { return km.Reboot }, "reboot", "power actions"},
+}
+
+// canAct reports whether any source could run an inventory action (the
+// bindings are left out of the table, the footer and ? otherwise).
+func (p *Pane) canAct() bool {
+	for _, s := range p.ctx.Sources {
+		if s.Inventory != nil && s.Planner != nil && s.Runner != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// selectedItem is the item under the cursor (or in the detail view).
+func (p *Pane) selectedItem() *item {
+	if p.detail != nil {
+		return p.detail
+	}
+	if p.cur.Pos() >= len(p.rows) {
+		return nil
+	}
+	return p.rows[p.cur.Pos()]
+}
+
+// actionKeys are the bindings of nodeActions for the selected node.
+func (p *Pane) actionKeys() []keys.Binding {
+	if !p.canAct() {
+		return nil
+	}
+	var out []keys.Binding
+	for _, a := range nodeActions {
+		out = append(out, keys.Binding{
+			Action: a.name, Key: a.key(p.keys), Noun: a.noun,
+			Show: keys.IfRoom | keys.Help, Group: 3, Mutates: true,
+			ReadOnly: func() string {
+				if it := p.selectedItem(); it != nil {
+					return p.ctx.ReadOnlyReason(it.source)
+				}
+				return p.ctx.ReadOnlyReason("")
+			},
+			Disabled: func() string { return p.notOffered(a) },
+			Run:      func() tea.Cmd { return p.beginAction(a) },
+		})
+	}
+	return out
+}
+
+// notOffered says why a cannot run on the selection ("" when it can).
+func (p *Pane) notOffered(a nodeAction) string {
+	it := p.selectedItem()
+	if it == nil {
+		return "nothing selected"
+	}
+	if !slices.Contains(it.node.Actions, a.kind) {
+		what := "this " + strings.ToLower(text.Clean(firstNonEmpty(it.node.Kind, "object")))
+		return fmt.Sprintf("cannot %s %s: %s does not offer it now", a.verb, what, it.source)
+	}
+	return ""
+}
+
+// server is the server item it is, or belongs to.
+func server(it *item) *item {
+	for ; it != nil; it = it.parent {
+		if t := it.node.Ref.Type; t == "device" || t == "server" {
+			return it
+		}
+	}
+	return nil
+}
+
+// project is the project item above it.
+func project(it *item) *item {
+	for ; it != nil; it = it.parent {
+		if it.node.Ref.Type == "project" {
+			return it
+		}
+	}
+	return nil
+}
+
+// nameOf words the target: "bond0 of web-01", "web-01".
+func nameOf(it *item) string {
+	n := it.node
+	name := text.Clean(firstNonEmpty(n.Ref.Name, n.Ref.ID))
+	if s := server(it); s != nil && s != it {
+		name += " of " + text.Clean(firstNonEmpty(s.node.Ref.Name, s.node.Ref.ID))
+	}
+	return name
+}
+
+// vnet is one of a project's virtual networks, as the inventory lists it.
+type vnet struct {
+	id, vlan, desc, facility string
+}
+
+// projectVNets are the virtual networks under the project of it (the
+// project's "Virtual networks" group).
+func projectVNets(it *item) []vnet {
+	pr := project(it)
+	if pr == nil {
+		return nil
+	}
+	var out []vnet
+	for _, g := range pr.children {
+		for _, c := range g.children {
+			if c.node.Ref.Type != "virtual-network" {
+				continue
+			}
+			v := vnet{id: text.Clean(c.node.Ref.ID)}
+			for _, f := range c.node.Fields {
+				switch f.Key {
+				case "vlan":
+					v.vlan = text.Clean(f.Value)
+				case "description":
+					v.desc = text.Clean(f.Value)
+				case "facility":
+					v.facility = text.Clean(f.Value)
+				}
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// portVLANs are the VLAN numbers the port carries (its "vlan" field).
+func portVLANs(n *model.Node) []string {
+	for _, f := range n.Fields {
+		if f.Key == "vlan" {
+			var out []string
+			for _, v := range strings.Split(f.Value, ",") {
+				if v = strings.TrimSpace(text.Clean(v)); v != "" {
+					out = append(out, v)
+				}
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// field is n's field key ("" when absent).
+func field(n *model.Node, k string) string {
+	for _, f := range n.Fields {
+		if f.Key == k {
+			return text.Clean(f.Value)
+		}
+	}
+	return ""
+}
+
+// vnetFact lists vs for the dialog ("1001 backend (sjc1), 1002 …").
+func vnetFact(vs []vnet, none string) confirm.Fact {
+	if len(vs) == 0 {
+		return confirm.Fact{Label: "Virtual networks", Value: none}
+	}
+	var parts []string
+	for _, v := range vs {
+		s := "VLAN " + v.vlan
+		if v.desc != "" {
+			s += " " + v.desc
+		}
+		if v.facility != "" {
+			s += " (" + v.facility + ")"
+		}
+		parts = append(parts, s)
+	}
+	return confirm.Fact{Label: "Virtual networks", Value: strings.Join(parts, ", ")}
+}
+
+// checkVNet accepts a VLAN number or id among vs.
+func checkVNet(vs []vnet, what string) func(string) error {
+	return func(v string) error {
+		for _, n := range vs {
+			if v == n.vlan || v == n.id {
+				return nil
+			}
+		}
+		var known []string
+		for _, n := range vs {
+			known = append(known, n.vlan)
+		}
+		if len(known) == 0 {
+			return fmt.Errorf("%q is not %s (there are none)", text.Clean(v), what)
+		}
+		return fmt.Errorf("%q is not %s (VLAN %s)", text.Clean(v), what, strings.Join(known, ", "))
+	}
+}
+
+// bondFacts explain bulk_enable / bulk_disable for the selected port.
+func bondFacts(it *item, bond bool) []confirm.Fact {
+	flag, verb := "bulk_disable", "leaves"
+	if bond {
+		flag, verb = "bulk_enable", "joins"
+	}
+	n := it.node
+	var fs []confirm.Fact
+	if len(it.children) > 0 { // a bond port: its members
+		var ms []string
+		for _, c := range it.children {
+			ms = append(ms, text.Clean(c.node.Ref.Name)+" bonded="+firstNonEmpty(field(c.node, "bonded"), "?"))
+		}
+		fs = append(fs, confirm.Fact{Label: flag, Value: "true: every member port of " + text.Clean(n.Ref.Name) + " " + verb + " the bond at once"},
+			confirm.Fact{Label: "Members", Value: strings.Join(ms, ", ")})
+	} else {
+		bondName := firstNonEmpty(field(n, "bond"), "its bond")
+		fs = append(fs, confirm.Fact{Label: flag, Value: "false: only " + text.Clean(n.Ref.Name) + " " + verb + " " + bondName +
+			"; select " + bondName + " to act on every member port at once (" + flag + ")"})
+	}
+	if !bond {
+		fs = append(fs, confirm.Fact{Label: "Effect", Value: "the server's traffic moves off the port at once; a disbonded port can carry its own VLANs"})
+	}
+	return fs
+}
+
+// spec builds the mutation of a on the selected item.
+func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
+	n := it.node
+	ref := n.Ref
+	if ref.Provider == "" {
+		ref.Provider = it.source
+	}
+	req := model.ActionRequest{Kind: a.kind, Target: ref, Params: map[string]string{}}
+	name := nameOf(it)
+	s := mutate.Spec{
+		Request: req, Action: a.name, Verb: a.verb, Noun: strings.ReplaceAll(a.name, "_", " "), Name: name,
+		Target: fmt.Sprintf("%s · %s (%s %s, state %s)", it.source, name, text.Clean(ref.Type), text.Clean(ref.ID), text.Clean(firstNonEmpty(n.RawState, string(n.State)))),
+	}
+	vs := projectVNets(it)
+	switch a.kind {
+	case model.ActionBondPort:
+		s.Facts = bondFacts(it, true)
+	case model.ActionDisbondPort:
+		s.Facts = bondFacts(it, false)
+	case model.ActionConvertLayer2:
+		s.Param = &mutate.Param{Label: "Virtual network", Placeholder: "VLAN number or id (empty: none yet, assign one later)",
+			Key: model.ParamVirtualNetwork, Check: checkVNet(vs, "a virtual network of this project")}
+		s.Facts = []confirm.Fact{vnetFact(vs, "none in this project: the port converts with no network"),
+			{Label: "Effect", Value: "the bond's IP addresses are removed: the server is reachable only on its VLANs"}}
+	case model.ActionConvertLayer3:
+		s.Param = &mutate.Param{Label: "Request IPs", Placeholder: "public-ipv4,private-ipv4,public-ipv6 (default: all three)", Key: model.ParamRequestIPs}
+		s.Facts = []confirm.Fact{{Label: "Effect", Value: "the bond gets IP addresses again; it must carry no VLAN"}}
+	case model.ActionAssignVLAN:
+		on := portVLANs(n)
+		var free []vnet
+		for _, v := range vs {
+			if !slices.Contains(on, v.vlan) {
+				free = append(free, v)
+			}
+		}
+		def := ""
+		if len(free) > 0 {
+			def = free[0].vlan
+		}
+		s.Param = &mutate.Param{Label: "Virtual network", Placeholder: "VLAN number or id (empty: VLAN " + def + ")",
+			Key: model.ParamVirtualNetwork, Default: def, Check: checkVNet(vs, "a virtual network of this project")}
+		s.Facts = []confirm.Fact{vnetFact(vs, "none in this project")}
+		if len(on) > 0 {
+			s.Facts = append(s.Facts, confirm.Fact{Label: "On the port", Value: "VLAN " + strings.Join(on, ", ")})
+		}
+		if def != "" {
+			s.Request.Params[model.ParamVirtualNetwork] = def
+		}
+	case model.ActionUnassignVLAN:
+		on := portVLANs(n)
+		var carried []vnet
+		for _, v := range vs {
+			if slices.Contains(on, v.vlan) {
+				carried = append(carried, v)
+			}
+		}
+		def := ""
+		if len(on) > 0 {
+			def = on[0]
+		}
+		s.Param = &mutate.Param{Label: "Virtual network", Placeholder: "VLAN number or id (empty: VLAN " + def + ")",
+			Key: model.ParamVirtualNetwork, Default: def, Check: checkVNet(carried, "a VLAN this port carries")}
+		s.Facts = []confirm.Fact{{Label: "On the port", Value: "VLAN " + strings.Join(on, ", ")}}
+		if def != "" {
+			s.Request.Params[model.ParamVirtualNetwork] = def
+		}
+	case model.ActionPowerOn, model.ActionPowerOff, model.ActionReboot:
+		s.Facts = []confirm.Fact{{Label: "Server", Value: text.Clean(it.label)}, {Label: "State", Value: text.Clean(firstNonEmpty(n.RawState, string(n.State)))}}
+		if a.kind != model.ActionPowerOn {
+			s.Facts = append(s.Facts, confirm.Fact{Label: "Confirm", Value: "type the hostname " + text.Clean(n.Ref.Name) + " exactly; Confirm stays disabled until it matches"})
+		}
+	}
+	if a.kind == model.ActionConvertLayer2 {
+		if h := server(it); h != nil {
+			s.Facts = append(s.Facts, confirm.Fact{Label: "Confirm", Value: "type the hostname " + text.Clean(h.node.Ref.Name) + " exactly (ctrl+n moves to that input)"})
+		}
+	}
+	var inv model.InventorySource
+	if src, ok := p.ctx.Source(it.source); ok {
+		inv = src.Inventory
+	}
+	s.Reread = rereadNode(inv, it.source, ref)
+	return s
+}
+
+// beginAction plans a on the selection and opens the dialog.
+func (p *Pane) beginAction(a nodeAction) tea.Cmd {
+	it := p.selectedItem()
+	if it == nil {
+		return nil
+	}
+	return p.flow.Begin(p.spec(a, it))
+}
+
+// rereadNode re-reads provider's inventory after an action (the provider
+// lists no single node) and reports how the target is now; only captured
+// values are used, inside the action's command.
+func rereadNode(inv model.InventorySource, provider string, ref model.Ref) func(ctx context.Context) mutate.Reread {
+	return func(ctx context.Context) mutate.Reread {
+		if inv == nil {
+			return mutate.Reread{Refresh: true}
+		}
+		nodes, err := inv.Inventory(ctx, nil)
+		if nodes == nil || (err != nil && !state.Partial(err)) {
+			return mutate.Reread{Now: "re-read failed: " + model.ErrorSummary(err) + " (refreshing)", Refresh: true}
+		}
+		out := mutate.Reread{Update: pane.ReplaceInventory(provider, nodes)}
+		if n := findRef(nodes, ref); n != nil {
+			now := text.Clean(n.Label)
+			if st := text.Clean(firstNonEmpty(n.RawState, string(n.State))); st != "" {
+				now += " (" + st + ")"
+			}
+			out.Now = "now " + now
+		} else {
+			out.Now = "re-read: " + text.Clean(firstNonEmpty(ref.Name, ref.ID)) + " is no longer listed"
+		}
+		return out
+	}
+}
+
+// findRef is the node of nodes with ref's type and id.
+func findRef(nodes []model.Node, ref model.Ref) *model.Node { return findRefAt(nodes, ref, 0) }
+
+func findRefAt(nodes []model.Node, ref model.Ref, depth int) *model.Node {
+	if depth >= maxDepth {
+		return nil
+	}
+	for i := range nodes {
+		n := &nodes[i]
+		if n.Ref.ID == ref.ID && n.Ref.Type == ref.Type {
+			return n
+		}
+		if f := findRefAt(n.Children, ref, depth+1); f != nil {
+			return f
+		}
+	}
+	return nil
+}

@@ -1,0 +1,357 @@
+package inventory
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
+	"github.com/noctop/noctop/ui/pane"
+	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/styles"
+)
+
+// srig drives the pane over a servers source, doing what the root does
+// with the messages its commands produce.
+type srig struct {
+	t      *testing.T
+	p      *Pane
+	s      *servers
+	store  *state.Store
+	toasts []string
+}
+
+func newServerRig(t *testing.T, globalRO, providerRO bool) *srig {
+	t.Helper()
+	// The result line's expiry fires at once; the rig drops it, so the
+	// line stays for the assertions and no command waits on a timer.
+	old := mutate.ResultTTL
+	mutate.ResultTTL = 0
+	t.Cleanup(func() { mutate.ResultTTL = old })
+	s := newServers("metal-demo")
+	store := state.NewStore(time.Hour, clock)
+	t.Cleanup(store.Close)
+	ctx := &pane.Context{Sources: []model.Source{s.Source(providerRO)}, Store: store, Keys: keys.Default(), ReadOnly: globalRO,
+		Styles: styles.New(styles.DefaultTheme()), Now: clock, Spinner: func() string { return "*" }, AuditPath: "/tmp/audit.log"}
+	p := NewPane(ctx)
+	for _, sp := range p.Resources() {
+		store.Register(sp)
+	}
+	p.SetSize(120, 30)
+	r := &srig{t: t, p: p, s: s, store: store}
+	k := Key("metal-demo")
+	msg := store.Start(k)().(state.FetchedMsg)
+	_, changed, _ := store.Apply(msg)
+	p.Update(state.ChangedMsg{Key: k, DataChanged: changed})
+	return r
+}
+
+// do runs cmd and handles what it produces: toasts are recorded, shared
+// data updates applied and broadcast, results and events delivered to the
+// pane, expiries dropped.
+func (r *srig) do(cmd tea.Cmd) {
+	r.t.Helper()
+	if cmd == nil {
+		return
+	}
+	switch m := cmd().(type) {
+	case tea.BatchMsg:
+		for _, c := range m {
+			r.do(c)
+		}
+	case pane.ToastMsg:
+		r.toasts = append(r.toasts, m.Text)
+	case pane.UpdateMsg:
+		e := r.store.Get(m.Key)
+		if e == nil {
+			r.t.Fatalf("update of an unregistered key %v", m.Key)
+		}
+		r.store.Put(m.Key, m.Apply(e.Data))
+		_, next := r.p.Update(state.ChangedMsg{Key: m.Key, DataChanged: true})
+		r.do(next)
+	case mutate.DoneMsg, eventsMsg:
+		_, next := r.p.Update(m)
+		r.do(next)
+	}
+}
+
+// press sends keys; commands run only when no input is open (an input's
+// cursor blink would wait on a timer) or when asked with do.
+func (r *srig) press(ks ...string) tea.Cmd {
+	var last tea.Cmd
+	for _, k := range ks {
+		var m tea.KeyMsg
+		switch k {
+		case "enter":
+			m = tea.KeyMsg{Type: tea.KeyEnter}
+		case "esc":
+			m = tea.KeyMsg{Type: tea.KeyEsc}
+		case "tab":
+			m = tea.KeyMsg{Type: tea.KeyTab}
+		case "down":
+			m = tea.KeyMsg{Type: tea.KeyDown}
+		case "end":
+			m = tea.KeyMsg{Type: tea.KeyEnd}
+		case "ctrl+n":
+			m = tea.KeyMsg{Type: tea.KeyCtrlN}
+		case "backspace":
+			m = tea.KeyMsg{Type: tea.KeyBackspace}
+		default:
+			m = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
+		}
+		_, last = r.p.Update(m)
+		r.p.View() // as Bubble Tea does after every Update (the dialog records what was shown)
+	}
+	return last
+}
+
+func (r *srig) typeText(s string) {
+	for _, ch := range s {
+		r.press(string(ch))
+	}
+}
+
+// goTo moves the cursor to the row labelled label, expanding on the way.
+func (r *srig) goTo(label string) {
+	r.t.Helper()
+	for range 200 {
+		if n, _, ok := r.p.Selected(); ok && strings.HasPrefix(n.Label, label) {
+			return
+		}
+		r.do(r.press("l")) // expand, or step into the first child
+		if n, _, ok := r.p.Selected(); ok && strings.HasPrefix(n.Label, label) {
+			return
+		}
+		r.do(r.press("down"))
+	}
+	r.t.Fatalf("no row %q in %v", label, r.p.Rows())
+}
+
+func (r *srig) lastToast() string {
+	if len(r.toasts) == 0 {
+		return ""
+	}
+	return r.toasts[len(r.toasts)-1]
+}
+
+// confirmDialog tabs to Confirm and presses enter, running the action and
+// what it returns.
+func (r *srig) confirmDialog() {
+	r.t.Helper()
+	d := r.p.Dialog()
+	if d == nil {
+		r.t.Fatalf("no dialog open (toasts %q)", r.toasts)
+	}
+	r.press("tab")
+	if !r.p.Dialog().FocusOnConfirm() {
+		r.t.Fatal("tab did not move focus to Confirm")
+	}
+	r.do(r.press("enter"))
+}
+
+func TestBondMemberPortThroughTheDialog(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("eth1")
+	if r.p.Keys().ShortHelp(0) == nil {
+		t.Fatal("no footer")
+	}
+	r.do(r.press("B")) // eth1 is not bonded: disbond is not offered
+	if r.p.DialogOpen() || !strings.Contains(r.lastToast(), "does not offer it now") {
+		t.Fatalf("disbond on an unbonded port: dialog %v, toast %q", r.p.DialogOpen(), r.lastToast())
+	}
+	r.do(r.press("b"))
+	if !r.p.DialogOpen() {
+		t.Fatalf("b opened no dialog; toasts %q", r.toasts)
+	}
+	v := r.p.View()
+	for _, want := range []string{"POST /ports/p-eth1/bond?bulk_enable=false", "bulk_enable", "only eth1 joins bond0", "select bond0"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, v)
+		}
+	}
+	if r.p.Dialog().FocusOnConfirm() {
+		t.Error("focus must start on Cancel")
+	}
+	r.confirmDialog()
+	if got := r.s.sentPaths(); len(got) != 1 || got[0] != "POST /ports/p-eth1/bond?bulk_enable=false" {
+		t.Fatalf("sent %q", got)
+	}
+	// Re-read, not assumed: the provider was listed again and the tree shows it.
+	if r.s.reads < 2 {
+		t.Errorf("no re-read after the action (%d reads)", r.s.reads)
+	}
+	if n, _, _ := r.p.Selected(); n == nil || !strings.HasPrefix(n.Label, "eth1 · bonded") {
+		t.Errorf("after bonding the selection shows %+v", n)
+	}
+	if res, isErr := r.p.Result(); isErr || !strings.Contains(res, "✓ bond eth1 of web-01") || !strings.Contains(res, "now eth1 · bonded") || !strings.Contains(res, "audit: /tmp/audit.log") {
+		t.Errorf("result line %q (err %v)", res, isErr)
+	}
+	if !strings.Contains(r.p.View(), "✓ bond eth1 of web-01") {
+		t.Errorf("result line not shown:\n%s", r.p.View())
+	}
+}
+
+func TestDisbondBondPortIsBulk(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("bond0")
+	r.do(r.press("B"))
+	v := r.p.View()
+	for _, want := range []string{"POST /ports/p-bond0/disbond?bulk_disable=true", "bulk_disable", "every member port of bond0 leaves", "eth0 bonded=true", "eth1 bonded=false"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, v)
+		}
+	}
+	// Cancel sends nothing.
+	r.do(r.press("esc"))
+	if r.p.DialogOpen() || len(r.s.sentPaths()) != 0 || !strings.Contains(r.lastToast(), "nothing was sent") {
+		t.Fatalf("cancel: dialog %v sent %q toast %q", r.p.DialogOpen(), r.s.sentPaths(), r.lastToast())
+	}
+	r.do(r.press("B"))
+	r.confirmDialog()
+	if got := r.s.sentPaths(); len(got) != 1 || got[0] != "POST /ports/p-bond0/disbond?bulk_disable=true" {
+		t.Fatalf("sent %q", got)
+	}
+	if r.s.bonded["p-eth0"] || r.s.bonded["p-eth1"] {
+		t.Error("the fake did not apply the disbond")
+	}
+}
+
+func TestConvertToLayer2PicksAVirtualNetwork(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("bond0")
+	r.do(r.press("L"))
+	if !r.p.DialogOpen() {
+		t.Fatalf("L opened no dialog; toasts %q", r.toasts)
+	}
+	v := r.p.View()
+	for _, want := range []string{"VLAN 1001 backend (sjc1)", "VLAN 1002 storage (sjc1)", "/ports/p-bond0/convert/layer-2", "type the hostname web-01"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, v)
+		}
+	}
+	// A VLAN the project does not have is refused before planning and
+	// blocks Confirm.
+	r.typeText("999")
+	planned := len(r.s.planned)
+	r.press("tab", "enter")
+	if !r.p.DialogOpen() || len(r.s.sentPaths()) != 0 {
+		t.Fatal("an unknown VLAN was confirmed")
+	}
+	if v := r.p.View(); !strings.Contains(v, `"999" is not a virtual network of this project (VLAN 1001, 1002)`) {
+		t.Errorf("no reason for the refused VLAN:\n%s", v)
+	}
+	if len(r.s.planned) != planned {
+		t.Errorf("the UI's check should refuse before the planner is asked")
+	}
+	r.press("tab") // back to Cancel, edit the value
+	for range 3 {
+		r.press("backspace")
+	}
+	r.typeText("1002")
+	if v := r.p.View(); !strings.Contains(v, `"vnid": "1002"`) {
+		t.Errorf("the request does not follow the typed VLAN:\n%s", v)
+	}
+	// The hostname must be typed too.
+	r.press("tab", "enter")
+	if len(r.s.sentPaths()) != 0 || !strings.Contains(r.p.View(), `type "web-01" exactly`) {
+		t.Fatalf("confirmed without the hostname: %q\n%s", r.s.sentPaths(), r.p.View())
+	}
+	r.press("tab", "ctrl+n")
+	r.typeText("web-01")
+	r.confirmDialog()
+	sent := r.s.sent
+	if len(sent) != 1 || sent[0].HTTP.Path != "/ports/p-bond0/convert/layer-2" || string(sent[0].HTTP.Body) != "{\n  \"vnid\": \"1002\"\n}" {
+		t.Fatalf("sent %+v", sent)
+	}
+	if n, _, _ := r.p.Selected(); n == nil || !strings.HasPrefix(n.Label, "bond0 · layer2-bonded") {
+		t.Errorf("after the conversion the selection shows %+v", n)
+	}
+}
+
+func TestPowerOffNeedsTheHostname(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("web-01")
+	if r.do(r.press("O")); r.p.DialogOpen() || !strings.Contains(r.lastToast(), "cannot power on this server") {
+		t.Fatalf("power on an active server: dialog %v toast %q", r.p.DialogOpen(), r.lastToast())
+	}
+	r.do(r.press("P"))
+	if !r.p.DialogOpen() {
+		t.Fatalf("P opened no dialog: %q", r.toasts)
+	}
+	v := r.p.View()
+	for _, want := range []string{"POST /devices/d-web/actions?type=power_off", "type the hostname web-01 exactly"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, v)
+		}
+	}
+	r.typeText("web-02") // wrong
+	r.press("tab", "enter")
+	if !r.p.DialogOpen() || len(r.s.sentPaths()) != 0 {
+		t.Fatalf("a wrong hostname confirmed: sent %q", r.s.sentPaths())
+	}
+	if !strings.Contains(r.p.View(), `type "web-01" exactly to confirm`) {
+		t.Errorf("no reason shown:\n%s", r.p.View())
+	}
+	r.press("tab", "backspace")
+	r.typeText("1")
+	r.confirmDialog()
+	if got := r.s.sentPaths(); len(got) != 1 || got[0] != "POST /devices/d-web/actions?type=power_off" {
+		t.Fatalf("sent %q", got)
+	}
+	if res, _ := r.p.Result(); !strings.Contains(res, "(powering_off)") {
+		t.Errorf("the re-read state is not in the result: %q", res)
+	}
+}
+
+func TestActionsOffWhenReadOnly(t *testing.T) {
+	for _, tc := range []struct {
+		name             string
+		global, provider bool
+		want             string
+	}{
+		{"global", true, false, "read-only mode: port bonding disabled (--read-only)"},
+		{"provider", false, true, "read-only: port bonding disabled (read_only = true for metal-demo)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newServerRig(t, tc.global, tc.provider)
+			r.goTo("eth1")
+			r.do(r.press("b"))
+			if r.p.DialogOpen() || r.lastToast() != tc.want {
+				t.Fatalf("dialog %v, toast %q want %q", r.p.DialogOpen(), r.lastToast(), tc.want)
+			}
+			for _, b := range r.p.Keys().ShortHelp(0) {
+				if b.Help().Key == "b" {
+					t.Error("bond is in the footer under read-only")
+				}
+			}
+			if note := r.p.Keys().Note(); !strings.Contains(note, "port bonding (b/B), layer conversions (L/I), VLAN changes (v/V) and power actions (O/P/R) are disabled") {
+				t.Errorf("? note %q", note)
+			}
+			if len(r.s.planned) != 0 || len(r.s.sentPaths()) != 0 {
+				t.Errorf("read-only planned %d, sent %q", len(r.s.planned), r.s.sentPaths())
+			}
+		})
+	}
+}
+
+func TestActionKeysFollowTheNode(t *testing.T) {
+	r := newServerRig(t, false, false)
+	footer := func() string {
+		var ks []string
+		for _, b := range r.p.Keys().ShortHelp(0) {
+			ks = append(ks, b.Help().Key)
+		}
+		return " " + strings.Join(ks, " ") + " "
+	}
+	r.goTo("eth1")
+	if f := footer(); !strings.Contains(f, " b ") || strings.Contains(f, " B ") || !strings.Contains(f, " v ") || !strings.Contains(f, " V ") {
+		t.Errorf("eth1 footer: %q", f)
+	}
+	r.goTo("db-01") // failed: no power action
+	if f := footer(); strings.Contains(f, " P ") || strings.Contains(f, " R ") || strings.Contains(f, " O ") || strings.Contains(f, " b ") {
+		t.Errorf("failed server footer: %q", f)
+	}
+}
