@@ -59,7 +59,9 @@ func (s *servers) Inventory(context.Context, *model.Progress) ([]model.Node, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.reads++
-	ref := func(typ, id, name string) model.Ref { return model.Ref{Provider: s.name, Type: typ, ID: id, Name: name} }
+	ref := func(typ, id, name string) model.Ref {
+		return model.Ref{Provider: s.name, Type: typ, ID: id, Name: name}
+	}
 	vlanOf := func(id string) string {
 		var out []string
 		for _, v := range s.vlans[id] {
