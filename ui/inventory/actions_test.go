@@ -7,6 +7,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
@@ -19,7 +20,7 @@ import (
 type srig struct {
 	t      *testing.T
 	p      *Pane
-	s      *servers
+	s      *fake.Servers
 	store  *state.Store
 	toasts []string
 }
@@ -31,7 +32,7 @@ func newServerRig(t *testing.T, globalRO, providerRO bool) *srig {
 	old := mutate.ResultTTL
 	mutate.ResultTTL = 0
 	t.Cleanup(func() { mutate.ResultTTL = old })
-	s := newServers("metal-demo")
+	s := fake.NewServers("metal-demo")
 	store := state.NewStore(time.Hour, clock)
 	t.Cleanup(store.Close)
 	ctx := &pane.Context{Sources: []model.Source{s.Source(providerRO)}, Store: store, Keys: keys.Default(), ReadOnly: globalRO,
@@ -95,6 +96,8 @@ func (r *srig) press(ks ...string) tea.Cmd {
 			m = tea.KeyMsg{Type: tea.KeyDown}
 		case "end":
 			m = tea.KeyMsg{Type: tea.KeyEnd}
+		case "home":
+			m = tea.KeyMsg{Type: tea.KeyHome}
 		case "ctrl+n":
 			m = tea.KeyMsg{Type: tea.KeyCtrlN}
 		case "backspace":
@@ -117,6 +120,7 @@ func (r *srig) typeText(s string) {
 // goTo moves the cursor to the row labelled label, expanding on the way.
 func (r *srig) goTo(label string) {
 	r.t.Helper()
+	r.do(r.press("home"))
 	for range 200 {
 		if n, _, ok := r.p.Selected(); ok && strings.HasPrefix(n.Label, label) {
 			return
@@ -176,12 +180,12 @@ func TestBondMemberPortThroughTheDialog(t *testing.T) {
 		t.Error("focus must start on Cancel")
 	}
 	r.confirmDialog()
-	if got := r.s.sentPaths(); len(got) != 1 || got[0] != "POST /ports/p-eth1/bond?bulk_enable=false" {
+	if got := r.s.SentPaths(); len(got) != 1 || got[0] != "POST /ports/p-eth1/bond?bulk_enable=false" {
 		t.Fatalf("sent %q", got)
 	}
 	// Re-read, not assumed: the provider was listed again and the tree shows it.
-	if r.s.reads < 2 {
-		t.Errorf("no re-read after the action (%d reads)", r.s.reads)
+	if r.s.Reads < 2 {
+		t.Errorf("no re-read after the action (%d reads)", r.s.Reads)
 	}
 	if n, _, _ := r.p.Selected(); n == nil || !strings.HasPrefix(n.Label, "eth1 · bonded") {
 		t.Errorf("after bonding the selection shows %+v", n)
@@ -206,15 +210,15 @@ func TestDisbondBondPortIsBulk(t *testing.T) {
 	}
 	// Cancel sends nothing.
 	r.do(r.press("esc"))
-	if r.p.DialogOpen() || len(r.s.sentPaths()) != 0 || !strings.Contains(r.lastToast(), "nothing was sent") {
-		t.Fatalf("cancel: dialog %v sent %q toast %q", r.p.DialogOpen(), r.s.sentPaths(), r.lastToast())
+	if r.p.DialogOpen() || len(r.s.SentPaths()) != 0 || !strings.Contains(r.lastToast(), "nothing was sent") {
+		t.Fatalf("cancel: dialog %v sent %q toast %q", r.p.DialogOpen(), r.s.SentPaths(), r.lastToast())
 	}
 	r.do(r.press("B"))
 	r.confirmDialog()
-	if got := r.s.sentPaths(); len(got) != 1 || got[0] != "POST /ports/p-bond0/disbond?bulk_disable=true" {
+	if got := r.s.SentPaths(); len(got) != 1 || got[0] != "POST /ports/p-bond0/disbond?bulk_disable=true" {
 		t.Fatalf("sent %q", got)
 	}
-	if r.s.bonded["p-eth0"] || r.s.bonded["p-eth1"] {
+	if r.s.Bonded["p-eth0"] || r.s.Bonded["p-eth1"] {
 		t.Error("the fake did not apply the disbond")
 	}
 }
@@ -235,15 +239,15 @@ func TestConvertToLayer2PicksAVirtualNetwork(t *testing.T) {
 	// A VLAN the project does not have is refused before planning and
 	// blocks Confirm.
 	r.typeText("999")
-	planned := len(r.s.planned)
+	planned := len(r.s.Planned)
 	r.press("tab", "enter")
-	if !r.p.DialogOpen() || len(r.s.sentPaths()) != 0 {
+	if !r.p.DialogOpen() || len(r.s.SentPaths()) != 0 {
 		t.Fatal("an unknown VLAN was confirmed")
 	}
 	if v := r.p.View(); !strings.Contains(v, `"999" is not a virtual network of this project (VLAN 1001, 1002)`) {
 		t.Errorf("no reason for the refused VLAN:\n%s", v)
 	}
-	if len(r.s.planned) != planned {
+	if len(r.s.Planned) != planned {
 		t.Errorf("the UI's check should refuse before the planner is asked")
 	}
 	r.press("tab") // back to Cancel, edit the value
@@ -256,13 +260,13 @@ func TestConvertToLayer2PicksAVirtualNetwork(t *testing.T) {
 	}
 	// The hostname must be typed too.
 	r.press("tab", "enter")
-	if len(r.s.sentPaths()) != 0 || !strings.Contains(r.p.View(), `type "web-01" exactly`) {
-		t.Fatalf("confirmed without the hostname: %q\n%s", r.s.sentPaths(), r.p.View())
+	if len(r.s.SentPaths()) != 0 || !strings.Contains(r.p.View(), `type "web-01" exactly`) {
+		t.Fatalf("confirmed without the hostname: %q\n%s", r.s.SentPaths(), r.p.View())
 	}
 	r.press("tab", "ctrl+n")
 	r.typeText("web-01")
 	r.confirmDialog()
-	sent := r.s.sent
+	sent := r.s.Sent
 	if len(sent) != 1 || sent[0].HTTP.Path != "/ports/p-bond0/convert/layer-2" || string(sent[0].HTTP.Body) != "{\n  \"vnid\": \"1002\"\n}" {
 		t.Fatalf("sent %+v", sent)
 	}
@@ -289,8 +293,8 @@ func TestPowerOffNeedsTheHostname(t *testing.T) {
 	}
 	r.typeText("web-02") // wrong
 	r.press("tab", "enter")
-	if !r.p.DialogOpen() || len(r.s.sentPaths()) != 0 {
-		t.Fatalf("a wrong hostname confirmed: sent %q", r.s.sentPaths())
+	if !r.p.DialogOpen() || len(r.s.SentPaths()) != 0 {
+		t.Fatalf("a wrong hostname confirmed: sent %q", r.s.SentPaths())
 	}
 	if !strings.Contains(r.p.View(), `type "web-01" exactly to confirm`) {
 		t.Errorf("no reason shown:\n%s", r.p.View())
@@ -298,7 +302,7 @@ func TestPowerOffNeedsTheHostname(t *testing.T) {
 	r.press("tab", "backspace")
 	r.typeText("1")
 	r.confirmDialog()
-	if got := r.s.sentPaths(); len(got) != 1 || got[0] != "POST /devices/d-web/actions?type=power_off" {
+	if got := r.s.SentPaths(); len(got) != 1 || got[0] != "POST /devices/d-web/actions?type=power_off" {
 		t.Fatalf("sent %q", got)
 	}
 	if res, _ := r.p.Result(); !strings.Contains(res, "(powering_off)") {
@@ -330,8 +334,8 @@ func TestActionsOffWhenReadOnly(t *testing.T) {
 			if note := r.p.Keys().Note(); !strings.Contains(note, "port bonding (b/B), layer conversions (L/I), VLAN changes (v/V) and power actions (O/P/R) are disabled") {
 				t.Errorf("? note %q", note)
 			}
-			if len(r.s.planned) != 0 || len(r.s.sentPaths()) != 0 {
-				t.Errorf("read-only planned %d, sent %q", len(r.s.planned), r.s.sentPaths())
+			if len(r.s.Planned) != 0 || len(r.s.SentPaths()) != 0 {
+				t.Errorf("read-only planned %d, sent %q", len(r.s.Planned), r.s.SentPaths())
 			}
 		})
 	}

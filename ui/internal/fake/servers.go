@@ -1,4 +1,6 @@
-package inventory
+// Servers: a small bare-metal provider (Packet-shaped) for the inventory
+// action and events tests.
+package fake
 
 import (
 	"context"
@@ -12,33 +14,35 @@ import (
 	"github.com/noctop/noctop/model"
 )
 
-// servers is a small bare-metal provider for the action and events tests
+// Servers is a small bare-metal provider for the action and events tests
 // (the UI never imports a provider): project › facility › server › bond
 // port › member ports, a group of virtual networks, a planner that builds
 // Packet-shaped requests and refuses what Packet refuses, a runner that
 // applies them to its world, and an event log.
-type servers struct {
+type Servers struct {
 	name string
 	mu   sync.Mutex
 	// world
 	state   map[string]string // server id -> state
-	bonded  map[string]bool   // member port id -> bonded
+	Bonded  map[string]bool   // member port id -> bonded
 	netType string            // bond0's network type
 	vlans   map[string][]int  // port id -> VLANs
 	events  []model.Event
-	// what was asked
-	planned []model.ActionRequest
-	sent    []model.Action
-	reads   int
-	evReads []model.Ref
-	evErr   error
+	// what was asked (read them under Lock, or after the commands ran)
+	Planned []model.ActionRequest
+	Sent    []model.Action
+	Reads   int
+	EvReads []model.Ref
+	EvErr   error
 }
 
-func newServers(name string) *servers {
+// NewServers makes the world: web-01 active (bond0 hybrid, eth0 bonded,
+// eth1 out of the bond on VLAN 1001), db-01 failed, spare-01 inactive.
+func NewServers(name string) *Servers {
 	at := func(m int) time.Time { return time.Date(2025, 3, 14, 9, m, 0, 0, time.UTC) }
-	return &servers{name: name,
+	return &Servers{name: name,
 		state:   map[string]string{"d-web": "active", "d-db": "failed", "d-off": "inactive"},
-		bonded:  map[string]bool{"p-eth0": true, "p-eth1": false},
+		Bonded:  map[string]bool{"p-eth0": true, "p-eth1": false},
 		netType: "hybrid",
 		vlans:   map[string][]int{"p-eth1": {1001}},
 		// Deliberately out of order: the list sorts newest first.
@@ -51,14 +55,15 @@ func newServers(name string) *servers {
 	}
 }
 
-func (s *servers) Source(readOnly bool) model.Source {
+// Source is the model.Source of the world.
+func (s *Servers) Source(readOnly bool) model.Source {
 	return model.Source{Name: s.name, Kind: "servers", ReadOnly: readOnly, Inventory: s, Planner: s, Runner: s, Events: s}
 }
 
-func (s *servers) Inventory(context.Context, *model.Progress) ([]model.Node, error) {
+func (s *Servers) Inventory(context.Context, *model.Progress) ([]model.Node, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.reads++
+	s.Reads++
 	ref := func(typ, id, name string) model.Ref {
 		return model.Ref{Provider: s.name, Type: typ, ID: id, Name: name}
 	}
@@ -70,10 +75,10 @@ func (s *servers) Inventory(context.Context, *model.Progress) ([]model.Node, err
 		return strings.Join(out, ",")
 	}
 	member := func(id, name string) model.Node {
-		fs := []model.Field{{Key: "bonded", Value: fmt.Sprint(s.bonded[id])}, {Key: "bond", Value: "bond0"}}
+		fs := []model.Field{{Key: "bonded", Value: fmt.Sprint(s.Bonded[id])}, {Key: "bond", Value: "bond0"}}
 		desc := "not bonded"
 		var acts []model.ActionKind
-		if s.bonded[id] {
+		if s.Bonded[id] {
 			desc = "bonded"
 			acts = append(acts, model.ActionDisbondPort)
 		} else {
@@ -87,10 +92,10 @@ func (s *servers) Inventory(context.Context, *model.Progress) ([]model.Node, err
 		return model.Node{Ref: ref("port", id, name), Kind: "port", Label: name + " · " + desc, State: model.StateActive, RawState: s.state["d-web"], Fields: fs, Actions: acts}
 	}
 	bondActs := []model.ActionKind{model.ActionAssignVLAN}
-	if !s.bonded["p-eth0"] || !s.bonded["p-eth1"] {
+	if !s.Bonded["p-eth0"] || !s.Bonded["p-eth1"] {
 		bondActs = append(bondActs, model.ActionBondPort)
 	}
-	if s.bonded["p-eth0"] || s.bonded["p-eth1"] {
+	if s.Bonded["p-eth0"] || s.Bonded["p-eth1"] {
 		bondActs = append(bondActs, model.ActionDisbondPort)
 	}
 	if !strings.HasPrefix(s.netType, "layer2") {
@@ -144,10 +149,10 @@ func vlanOf(v string) (int, bool) {
 	return 0, false
 }
 
-func (s *servers) Plan(req model.ActionRequest) (model.Action, error) {
+func (s *Servers) Plan(req model.ActionRequest) (model.Action, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.planned = append(s.planned, req)
+	s.Planned = append(s.Planned, req)
 	a := model.Action{Request: req, Risk: model.RiskMedium}
 	id := req.Target.ID
 	switch req.Kind {
@@ -196,18 +201,18 @@ func (s *servers) Plan(req model.ActionRequest) (model.Action, error) {
 	return a, nil
 }
 
-func (s *servers) Do(_ context.Context, a model.Action) (model.Result, error) {
+func (s *Servers) Do(_ context.Context, a model.Action) (model.Result, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.sent = append(s.sent, a)
+	s.Sent = append(s.Sent, a)
 	id := a.Request.Target.ID
 	switch a.Request.Kind {
 	case model.ActionBondPort, model.ActionDisbondPort:
 		on := a.Request.Kind == model.ActionBondPort
 		if id == "p-bond0" {
-			s.bonded["p-eth0"], s.bonded["p-eth1"] = on, on
+			s.Bonded["p-eth0"], s.Bonded["p-eth1"] = on, on
 		} else {
-			s.bonded[id] = on
+			s.Bonded[id] = on
 		}
 	case model.ActionConvertLayer2:
 		s.netType = "layer2-bonded"
@@ -220,12 +225,12 @@ func (s *servers) Do(_ context.Context, a model.Action) (model.Result, error) {
 	return model.Result{Action: a, Status: 200, Message: "accepted"}, nil
 }
 
-func (s *servers) Events(_ context.Context, about model.Ref) ([]model.Event, error) {
+func (s *Servers) Events(_ context.Context, about model.Ref) ([]model.Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.evReads = append(s.evReads, about)
-	if s.evErr != nil {
-		return nil, s.evErr
+	s.EvReads = append(s.EvReads, about)
+	if s.EvErr != nil {
+		return nil, s.EvErr
 	}
 	var out []model.Event
 	for _, e := range s.events {
@@ -236,11 +241,12 @@ func (s *servers) Events(_ context.Context, about model.Ref) ([]model.Event, err
 	return slices.Clip(out), nil
 }
 
-func (s *servers) sentPaths() []string {
+// SentPaths are "METHOD path" of every action sent.
+func (s *Servers) SentPaths() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
-	for _, a := range s.sent {
+	for _, a := range s.Sent {
 		out = append(out, a.HTTP.Method+" "+a.HTTP.Path)
 	}
 	return out
