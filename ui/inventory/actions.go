@@ -25,23 +25,24 @@ import (
 
 // nodeAction is one action a key asks for on the selected node.
 type nodeAction struct {
-	name string // [keys] action
-	kind model.ActionKind
-	key  func(km *keys.Map) key.Binding
-	verb string // "bond", "power off"
-	noun string // the read-only note
+	name  string // [keys] action
+	kind  model.ActionKind
+	key   func(km *keys.Map) key.Binding
+	verb  string // "bond", "power off"
+	noun  string // the read-only note
+	short string // the footer's label
 }
 
 var nodeActions = []nodeAction{
-	{"bond", model.ActionBondPort, func(km *keys.Map) key.Binding { return km.Bond }, "bond", "port bonding"},
-	{"disbond", model.ActionDisbondPort, func(km *keys.Map) key.Binding { return km.Disbond }, "disbond", "port bonding"},
-	{"convert_layer2", model.ActionConvertLayer2, func(km *keys.Map) key.Binding { return km.ConvertLayer2 }, "convert to layer 2", "layer conversions"},
-	{"convert_layer3", model.ActionConvertLayer3, func(km *keys.Map) key.Binding { return km.ConvertLayer3 }, "convert to layer 3", "layer conversions"},
-	{"assign_vlan", model.ActionAssignVLAN, func(km *keys.Map) key.Binding { return km.AssignVLAN }, "assign a VLAN to", "VLAN changes"},
-	{"unassign_vlan", model.ActionUnassignVLAN, func(km *keys.Map) key.Binding { return km.UnassignVLAN }, "remove a VLAN from", "VLAN changes"},
-	{"power_on", model.ActionPowerOn, func(km *keys.Map) key.Binding { return km.PowerOn }, "power on", "power actions"},
-	{"power_off", model.ActionPowerOff, func(km *keys.Map) key.Binding { return km.PowerOff }, "power off", "power actions"},
-	{"reboot", model.ActionReboot, func(km *keys.Map) key.Binding { return km.Reboot }, "reboot", "power actions"},
+	{"bond", model.ActionBondPort, func(km *keys.Map) key.Binding { return km.Bond }, "bond", "port bonding", "bond"},
+	{"disbond", model.ActionDisbondPort, func(km *keys.Map) key.Binding { return km.Disbond }, "disbond", "port bonding", "disbond"},
+	{"convert_layer2", model.ActionConvertLayer2, func(km *keys.Map) key.Binding { return km.ConvertLayer2 }, "convert to layer 2", "layer conversions", "layer 2"},
+	{"convert_layer3", model.ActionConvertLayer3, func(km *keys.Map) key.Binding { return km.ConvertLayer3 }, "convert to layer 3", "layer conversions", "layer 3"},
+	{"assign_vlan", model.ActionAssignVLAN, func(km *keys.Map) key.Binding { return km.AssignVLAN }, "assign a VLAN to", "VLAN changes", "add VLAN"},
+	{"unassign_vlan", model.ActionUnassignVLAN, func(km *keys.Map) key.Binding { return km.UnassignVLAN }, "remove a VLAN from", "VLAN changes", "remove VLAN"},
+	{"power_on", model.ActionPowerOn, func(km *keys.Map) key.Binding { return km.PowerOn }, "power on", "power actions", "power on"},
+	{"power_off", model.ActionPowerOff, func(km *keys.Map) key.Binding { return km.PowerOff }, "power off", "power actions", "power off"},
+	{"reboot", model.ActionReboot, func(km *keys.Map) key.Binding { return km.Reboot }, "reboot", "power actions", "reboot"},
 }
 
 // canAct reports whether any source could run an inventory action (the
@@ -74,8 +75,8 @@ func (p *Pane) actionKeys() []keys.Binding {
 	var out []keys.Binding
 	for _, a := range nodeActions {
 		out = append(out, keys.Binding{
-			Action: a.name, Key: a.key(p.keys), Noun: a.noun,
-			Show: keys.IfRoom | keys.Help, Group: 3, Mutates: true,
+			Action: a.name, Key: a.key(p.keys), Short: a.short, Noun: a.noun,
+			Show: keys.IfRoom | keys.Help, Group: 3, Mutates: true, // FooterOrder 0: first of the IfRoom ones
 			ReadOnly: func() string {
 				if it := p.selectedItem(); it != nil {
 					return p.ctx.ReadOnlyReason(it.source)

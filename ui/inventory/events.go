@@ -62,7 +62,7 @@ type eventsMsg struct {
 
 // eventsKey is the e binding of the tree and the detail view.
 func (p *Pane) eventsKey() keys.Binding {
-	return keys.Binding{Action: "events", Key: p.keys.Events, Run: p.openEvents, Disabled: p.noEventsReason, Show: keys.IfRoom | keys.Help, Group: 2, FooterOrder: -1}
+	return keys.Binding{Action: "events", Key: p.keys.Events, Run: p.openEvents, Disabled: p.noEventsReason, Show: keys.IfRoom | keys.Help, Group: 2, FooterOrder: 1}
 }
 
 // eventTarget is what e on the selection lists: the provider and the

@@ -389,16 +389,15 @@ func (p *Pane) Keys() keys.Table {
 			p.eventsKey())
 		t.Bindings = append(t.Bindings, p.actionKeys()...)
 	default:
-		nav := list.Nav(km, &p.cur, p.wantSparks)
-		for i := range nav {
-			if a := nav[i].Action; a == "up" || a == "down" {
-				nav[i].Show |= keys.Footer
-			}
-		}
+		// One "move" entry and short labels leave the footer room for
+		// the selected node's actions; the rest shows if room is left.
+		graph.Short = "graph"
+		copyID.Show, copyID.FooterOrder = keys.IfRoom|keys.Help, 6
+		nav := append([]keys.Binding{list.MoveHint(km)}, list.Nav(km, &p.cur, p.wantSparks)...)
 		t.Bindings = append(nav,
 			keys.Binding{Action: "expand", Key: km.Expand, Run: func() tea.Cmd { p.expand(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
-			keys.Binding{Action: "collapse", Key: km.Collapse, Run: func() tea.Cmd { p.collapse(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
-			keys.Binding{Action: "open", Key: km.Open, Run: p.openDetail, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "collapse", Key: km.Collapse, Run: func() tea.Cmd { p.collapse(); return p.wantSparks() }, Show: keys.IfRoom | keys.Help, FooterOrder: 3, Group: 1},
+			keys.Binding{Action: "open", Key: km.Open, Run: p.openDetail, Show: keys.IfRoom | keys.Help, FooterOrder: 2, Group: 1},
 			keys.Binding{Action: "back", Key: km.Back, Run: func() tea.Cmd {
 				p.flow.ClearResult()
 				if p.needle != "" {
@@ -408,7 +407,7 @@ func (p *Pane) Keys() keys.Table {
 			}, Show: keys.Help, Group: 1},
 			keys.Binding{Action: "filter", Key: km.Filter, Run: func() tea.Cmd { return p.input.Open(p.needle) }, Show: keys.Footer | keys.Help, Group: 1},
 			graph,
-			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.Footer | keys.Help, Group: 2},
+			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.IfRoom | keys.Help, FooterOrder: 5, Group: 2},
 			copyID, p.eventsKey())
 		t.Bindings = append(t.Bindings, p.actionKeys()...)
 	}
