@@ -342,15 +342,18 @@ func serverActions(d *Device) []model.ActionKind {
 // (bulk), a conversion to the other layer, and its virtual networks.
 func bondActions(b *Port, members []*Port) []model.ActionKind {
 	var out []model.ActionKind
-	bonded, unbonded := false, false
+	// A port carrying VLANs cannot join a bond (Packet answers 422):
+	// bonding is offered when every port out of the bond is free of them.
+	bonded, unbonded, blocked := false, false, false
 	for _, m := range members {
 		if m.Data.Bonded {
 			bonded = true
 		} else {
 			unbonded = true
+			blocked = blocked || len(m.VirtualNetworks) > 0
 		}
 	}
-	if unbonded || len(members) == 0 {
+	if (unbonded || len(members) == 0) && !blocked {
 		out = append(out, model.ActionBondPort)
 	}
 	if bonded || len(members) == 0 {
@@ -377,9 +380,12 @@ func memberActions(pt *Port) []model.ActionKind {
 		return nil
 	}
 	var out []model.ActionKind
-	if pt.Data.Bonded {
+	switch {
+	case pt.Data.Bonded:
 		out = append(out, model.ActionDisbondPort)
-	} else {
+	case len(pt.VirtualNetworks) > 0: // bonding waits until its VLANs are removed
+		out = append(out, model.ActionAssignVLAN)
+	default:
 		out = append(out, model.ActionBondPort, model.ActionAssignVLAN)
 	}
 	if len(pt.VirtualNetworks) > 0 {

@@ -67,10 +67,12 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	if got := acts(prod.Children[0].Children[0]); got != "" {
 		t.Errorf("a failed server offers no power action, got %q", got)
 	}
-	if got, want := acts(bond), "bond-port,disbond-port,convert-layer2,convert-layer3,assign-vlan"; got != want {
+	// eth1 is out of the bond and carries VLAN 1001: no bonding until it
+	// is removed (Packet answers 422).
+	if got, want := acts(bond), "disbond-port,convert-layer2,convert-layer3,assign-vlan"; got != want {
 		t.Errorf("hybrid bond with one member out: %q, want %q", got, want)
 	}
-	if got, want := acts(eth1), "bond-port,assign-vlan,unassign-vlan"; got != want {
+	if got, want := acts(eth1), "assign-vlan,unassign-vlan"; got != want {
 		t.Errorf("unbonded eth1 on VLAN 1001: %q, want %q", got, want)
 	}
 	if got, want := acts(bond.Children[0]), "disbond-port"; got != want {
@@ -158,5 +160,42 @@ func TestSeriesTargets(t *testing.T) {
 	}
 	if _, err := p.Series(context.Background(), model.SeriesQuery{Target: model.Ref{Type: "device", ID: "d-web"}, Peers: []string{"x"}}); !errors.Is(err, model.ErrUnsupported) {
 		t.Errorf("peers: %v", err)
+	}
+}
+
+func TestNodeActionsFollowPortAndServerState(t *testing.T) {
+	vn := []VirtualNetwork{{ID: "vn-1", VXLAN: 1001}}
+	mem := func(bonded bool, vs []VirtualNetwork) *Port {
+		return &Port{Type: PortTypePhysical, Data: PortData{Bonded: bonded}, VirtualNetworks: vs}
+	}
+	bond := func(nt string, vs []VirtualNetwork) *Port {
+		return &Port{Type: PortTypeBond, NetworkType: nt, VirtualNetworks: vs}
+	}
+	str := func(as []model.ActionKind) string {
+		var s []string
+		for _, a := range as {
+			s = append(s, string(a))
+		}
+		return strings.Join(s, ",")
+	}
+	for _, tc := range []struct {
+		name string
+		got  []model.ActionKind
+		want string
+	}{
+		{"layer3 bond, all bonded", bondActions(bond(NetworkLayer3, nil), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,convert-layer2,assign-vlan"},
+		{"hybrid bond, a member out and free", bondActions(bond(NetworkHybrid, nil), []*Port{mem(true, nil), mem(false, nil)}), "bond-port,disbond-port,convert-layer2,convert-layer3,assign-vlan"},
+		{"layer2 bond on a VLAN", bondActions(bond(NetworkLayer2Bonded, vn), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,assign-vlan,unassign-vlan"},
+		{"all members out", bondActions(bond(NetworkLayer3, nil), []*Port{mem(false, nil), mem(false, nil)}), "bond-port,convert-layer2,assign-vlan"},
+		{"bonded member", memberActions(mem(true, nil)), "disbond-port"},
+		{"free member", memberActions(mem(false, nil)), "bond-port,assign-vlan"},
+		{"member on a VLAN", memberActions(mem(false, vn)), "assign-vlan,unassign-vlan"},
+		{"active server", serverActions(&Device{State: DeviceActive}), "power-off,reboot"},
+		{"powered-off server", serverActions(&Device{State: DeviceInactive}), "power-on"},
+		{"provisioning server", serverActions(&Device{State: "provisioning"}), ""},
+	} {
+		if got := str(tc.got); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }
