@@ -256,6 +256,9 @@ func portNodes(provider string, d *Device, st model.State, ix *index) []model.No
 	for _, b := range bonds {
 		n := portNode(provider, d, b, st, ix, speed*int64(len(members[b.Name])))
 		n.Actions = bondActions(b, members[b.Name])
+		if !networkChangeable(d) {
+			n.Actions = nil
+		}
 		for _, m := range members[b.Name] {
 			n.Children = append(n.Children, portNode(provider, d, m, st, ix, speed))
 		}
@@ -322,8 +325,21 @@ func portNode(provider string, d *Device, pt *Port, st model.State, ix *index, s
 	return model.Node{
 		Ref:  model.Ref{Provider: provider, Type: "port", ID: safe(pt.ID), Name: safe(pt.Name)},
 		Kind: "port", Label: safe(joinNonEmpty(" · ", pt.Name, strings.Join(desc, " · "))),
-		State: st, RawState: safe(d.State), Fields: fields, Actions: memberActions(pt),
+		State: st, RawState: safe(d.State), Fields: fields, Actions: portActions(d, pt),
 	}
+}
+
+// networkChangeable: Packet changes a server's ports only while it is
+// active or powered off (422 otherwise).
+func networkChangeable(d *Device) bool {
+	return d.State == DeviceActive || d.State == DeviceInactive
+}
+
+func portActions(d *Device, pt *Port) []model.ActionKind {
+	if !networkChangeable(d) {
+		return nil
+	}
+	return memberActions(pt)
 }
 
 // serverActions are the power actions the server's state allows (Plan

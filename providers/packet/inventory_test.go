@@ -16,7 +16,8 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	ix.errs["ips/p1"] = errors.New("GET /projects/p1/ips: 403 forbidden")
 	// A third server, failed, in another facility, with a BGP session down.
 	ix.addDevices([]Device{{ID: "d-bad", Hostname: "bad-01", State: DeviceFailed, Facility: &Facility{ID: "fams", Code: "ams1"},
-		Project: &Href{Href: "/projects/p1"}, Plan: &Plan{Slug: "c2.medium.x86"}}}, "")
+		Project: &Href{Href: "/projects/p1"}, Plan: &Plan{Slug: "c2.medium.x86"},
+		NetworkPorts: []Port{{ID: "pb-bond0", Name: "bond0", Type: PortTypeBond, NetworkType: NetworkLayer3}, {ID: "pb-eth1", Name: "eth1", Type: PortTypePhysical, Bond: &BondRef{Name: "bond0"}}}}}, "")
 	ix.sessions["p1"] = []BGPSession{{ID: "s1", Status: "down", Device: &Href{Href: "/devices/d-web"}}, {ID: "s2", Status: "up", Device: &Href{Href: "/devices/d-web"}}}
 	ix.addNetworks()
 	nodes := buildInventory("pk", ix)
@@ -66,6 +67,14 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	}
 	if got := acts(prod.Children[0].Children[0]); got != "" {
 		t.Errorf("a failed server offers no power action, got %q", got)
+	}
+	if len(prod.Children[0].Children[0].Children) == 0 {
+		t.Fatal("the failed server lost its ports")
+	}
+	for _, pt := range append(prod.Children[0].Children[0].Children, prod.Children[0].Children[0].Children[0].Children...) {
+		if got := acts(pt); got != "" {
+			t.Errorf("a failed server's port %s offers %q: Packet changes ports only while the server is active or off", pt.Label, got)
+		}
 	}
 	// eth1 is out of the bond and carries VLAN 1001: no bonding until it
 	// is removed (Packet answers 422).
