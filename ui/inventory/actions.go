@@ -168,6 +168,27 @@ func projectVNets(it *item) []vnet {
 	return out
 }
 
+// usableVNets splits the project's virtual networks into those the
+// server of it can use (its facility, or no facility given) and the
+// others; fac is the server's facility code ("" when unknown: all usable).
+func usableVNets(it *item) (usable, others []vnet, fac string) {
+	all := projectVNets(it)
+	if s := server(it); s != nil {
+		fac = field(s.node, "facility")
+	}
+	if fac == "" {
+		return all, nil, ""
+	}
+	for _, v := range all {
+		if v.facility == "" || v.facility == fac {
+			usable = append(usable, v)
+		} else {
+			others = append(others, v)
+		}
+	}
+	return usable, others, fac
+}
+
 // portVLANs are the VLAN numbers the port carries (its "vlan" field).
 func portVLANs(n *model.Node) []string {
 	for _, f := range n.Fields {
@@ -271,7 +292,18 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 		Request: req, Action: a.name, Verb: a.verb, Noun: strings.ReplaceAll(a.name, "_", " "), Name: name,
 		Target: fmt.Sprintf("%s · %s (%s %s, state %s)", it.source, name, text.Clean(ref.Type), text.Clean(ref.ID), text.Clean(firstNonEmpty(n.RawState, string(n.State)))),
 	}
-	vs := projectVNets(it)
+	vs, others, fac := usableVNets(it)
+	vfact := func(none string) []confirm.Fact {
+		fs := []confirm.Fact{vnetFact(vs, none)}
+		if len(others) > 0 {
+			fs = append(fs, confirm.Fact{Label: "Elsewhere", Value: fmt.Sprintf("%d more in other facilities, not usable from %s", len(others), fac)})
+		}
+		return fs
+	}
+	usable := "a virtual network of this project"
+	if fac != "" {
+		usable += " in " + fac
+	}
 	switch a.kind {
 	case model.ActionBondPort:
 		s.Facts = bondFacts(it, true)
@@ -279,9 +311,9 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 		s.Facts = bondFacts(it, false)
 	case model.ActionConvertLayer2:
 		s.Param = &mutate.Param{Label: "Virtual network", Placeholder: "VLAN number or id (empty: none yet, assign one later)",
-			Key: model.ParamVirtualNetwork, Check: checkVNet(vs, "a virtual network of this project")}
-		s.Facts = []confirm.Fact{vnetFact(vs, "none in this project: the port converts with no network"),
-			{Label: "Effect", Value: "the bond's IP addresses are removed: the server is reachable only on its VLANs"}}
+			Key: model.ParamVirtualNetwork, Check: checkVNet(vs, usable)}
+		s.Facts = append(vfact("none usable here: the port converts with no network"),
+			confirm.Fact{Label: "Effect", Value: "the bond's IP addresses are removed: the server is reachable only on its VLANs"})
 	case model.ActionConvertLayer3:
 		s.Param = &mutate.Param{Label: "Request IPs", Placeholder: "public-ipv4,private-ipv4,public-ipv6 (default: all three)", Key: model.ParamRequestIPs}
 		s.Facts = []confirm.Fact{{Label: "Effect", Value: "the bond gets IP addresses again; it must carry no VLAN"}}
@@ -298,8 +330,8 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 			def = free[0].vlan
 		}
 		s.Param = &mutate.Param{Label: "Virtual network", Placeholder: "VLAN number or id (empty: VLAN " + def + ")",
-			Key: model.ParamVirtualNetwork, Default: def, Check: checkVNet(vs, "a virtual network of this project")}
-		s.Facts = []confirm.Fact{vnetFact(vs, "none in this project")}
+			Key: model.ParamVirtualNetwork, Default: def, Check: checkVNet(vs, usable)}
+		s.Facts = vfact("none usable here")
 		if len(on) > 0 {
 			s.Facts = append(s.Facts, confirm.Fact{Label: "On the port", Value: "VLAN " + strings.Join(on, ", ")})
 		}
@@ -309,9 +341,14 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 	case model.ActionUnassignVLAN:
 		on := portVLANs(n)
 		var carried []vnet
-		for _, v := range vs {
+		for _, v := range projectVNets(it) {
 			if slices.Contains(on, v.vlan) {
 				carried = append(carried, v)
+			}
+		}
+		for _, num := range on { // a VLAN the project group does not list
+			if !slices.ContainsFunc(carried, func(v vnet) bool { return v.vlan == num }) {
+				carried = append(carried, vnet{vlan: num})
 			}
 		}
 		def := ""

@@ -231,27 +231,30 @@ func TestConvertToLayer2PicksAVirtualNetwork(t *testing.T) {
 		t.Fatalf("L opened no dialog; toasts %q", r.toasts)
 	}
 	v := r.p.View()
-	for _, want := range []string{"VLAN 1001 backend (sjc1)", "VLAN 1002 storage (sjc1)", "/ports/p-bond0/convert/layer-2", "type the hostname web-01"} {
+	for _, want := range []string{"VLAN 1001 backend (sjc1), VLAN 1002 storage (sjc1)", "1 more in other facilities, not usable from sjc1", "/ports/p-bond0/convert/layer-2", "type the hostname web-01"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("dialog lacks %q:\n%s", want, v)
 		}
 	}
+	if strings.Contains(v, "VLAN 1003") {
+		t.Errorf("a virtual network of another facility is offered:\n%s", v)
+	}
 	// A VLAN the project does not have is refused before planning and
 	// blocks Confirm.
-	r.typeText("999")
+	r.typeText("1003") // the project's, but in ams1
 	planned := len(r.s.Planned)
 	r.press("tab", "enter")
 	if !r.p.DialogOpen() || len(r.s.SentPaths()) != 0 {
 		t.Fatal("an unknown VLAN was confirmed")
 	}
-	if v := r.p.View(); !strings.Contains(v, `"999" is not a virtual network of this project (VLAN 1001, 1002)`) {
+	if v := r.p.View(); !strings.Contains(v, `"1003" is not a virtual network of this project in sjc1 (VLAN 1001, 1002)`) {
 		t.Errorf("no reason for the refused VLAN:\n%s", v)
 	}
 	if len(r.s.Planned) != planned {
 		t.Errorf("the UI's check should refuse before the planner is asked")
 	}
 	r.press("tab") // back to Cancel, edit the value
-	for range 3 {
+	for range 4 {
 		r.press("backspace")
 	}
 	r.typeText("1002")

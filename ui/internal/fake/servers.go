@@ -120,18 +120,18 @@ func (s *Servers) Inventory(context.Context, *model.Progress) ([]model.Node, err
 			ms = model.StateChanging
 		}
 		return model.Node{Ref: ref("device", id, host), Kind: "server", Label: host + " · c3.small.x86", State: ms, RawState: st,
-			Fields: []model.Field{{Key: "hostname", Value: host}, {Key: "state", Value: st}}, Children: ports, Actions: acts}
+			Fields: []model.Field{{Key: "hostname", Value: host}, {Key: "state", Value: st}, {Key: "facility", Value: "sjc1"}}, Children: ports, Actions: acts}
 	}
 	bond := model.Node{Ref: ref("port", "p-bond0", "bond0"), Kind: "port", Label: "bond0 · " + s.netType + " · 20G", State: model.StateActive, RawState: s.state["d-web"],
 		Fields: []model.Field{{Key: "network type", Value: s.netType}}, Actions: bondActs,
 		Children: []model.Node{member("p-eth0", "eth0"), member("p-eth1", "eth1")}}
 	fac := model.Node{Ref: ref("facility", "f-sjc", "sjc1"), Kind: "facility", Label: "sjc1 · San Jose · 1 failed", State: model.StateFailed,
 		Children: []model.Node{server("d-web", "web-01", []model.Node{bond}), server("d-db", "db-01", nil), server("d-off", "spare-01", nil)}}
-	vn := func(id string, vlan int, desc string) model.Node {
-		return model.Node{Ref: ref("virtual-network", id, desc), Kind: "virtual-network", Label: fmt.Sprintf("VLAN %d · %s · sjc1", vlan, desc), State: model.StateActive,
-			Fields: []model.Field{{Key: "id", Value: id}, {Key: "vlan", Value: fmt.Sprint(vlan)}, {Key: "description", Value: desc}, {Key: "facility", Value: "sjc1"}}}
+	vn := func(id string, vlan int, desc, fac string) model.Node {
+		return model.Node{Ref: ref("virtual-network", id, desc), Kind: "virtual-network", Label: fmt.Sprintf("VLAN %d · %s · %s", vlan, desc, fac), State: model.StateActive,
+			Fields: []model.Field{{Key: "id", Value: id}, {Key: "vlan", Value: fmt.Sprint(vlan)}, {Key: "description", Value: desc}, {Key: "facility", Value: fac}}}
 	}
-	vnets := model.Node{Kind: "group", Label: "Virtual networks", Children: []model.Node{vn("vn-1001", 1001, "backend"), vn("vn-1002", 1002, "storage")}}
+	vnets := model.Node{Kind: "group", Label: "Virtual networks", Children: []model.Node{vn("vn-1001", 1001, "backend", "sjc1"), vn("vn-1002", 1002, "storage", "sjc1"), vn("vn-1003", 1003, "dr", "ams1")}}
 	return []model.Node{{Ref: ref("project", "pr-1", "prod"), Kind: "project", Label: "prod · 3 servers · 1 failed", State: model.StateFailed,
 		Children: []model.Node{fac, vnets}}}, nil
 }
@@ -145,6 +145,8 @@ func vlanOf(v string) (int, bool) {
 		return 1001, true
 	case "1002", "vn-1002":
 		return 1002, true
+	case "1003", "vn-1003":
+		return 1003, true
 	}
 	return 0, false
 }
