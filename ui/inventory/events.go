@@ -275,6 +275,8 @@ func (p *Pane) eventsView() string {
 		b.WriteByte('\n')
 	}
 	switch {
+	case len(ev.all) == 0 && ev.err != nil:
+		return b.String()
 	case len(ev.all) == 0 && ev.loading:
 		b.WriteString(st.Dim.Render("  Loading events…"))
 		return b.String()
