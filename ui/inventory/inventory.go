@@ -613,6 +613,11 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 	name := indent + marker + r.label
 	if len(r.children) > 0 && !(!p.filter.Empty() || p.expanded[r.key]) {
 		name += fmt.Sprintf(" (%d)", len(r.children))
+		// Rolled up here when the provider did not (its own state is
+		// not failed): a collapsed row still shows trouble inside.
+		if r.failedBelow > 0 && !failed(r.node) && r.parent != nil {
+			name += fmt.Sprintf("  ✗ %d failed inside", r.failedBelow)
+		}
 	}
 	if lo, ok := p.lowLight(r.node); ok {
 		name += fmt.Sprintf("  ⚠ low light %.1f dBm", lo)
