@@ -14,7 +14,9 @@ import (
 	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/styles"
 	"github.com/noctop/noctop/ui/widgets/confirm"
+	"github.com/noctop/noctop/ui/widgets/detail"
 )
 
 // Actions on inventory nodes (a server's ports and power, Packet's):
@@ -432,4 +434,26 @@ func findRefAt(nodes []model.Node, ref model.Ref, depth int) *model.Node {
 		}
 	}
 	return nil
+}
+
+// actionLines are the detail view's list of what the node offers now.
+func (p *Pane) actionLines(it *item) []detail.Line {
+	st := p.ctx.Styles
+	var ls []detail.Line
+	for _, a := range nodeActions {
+		if slices.Contains(it.node.Actions, a.kind) {
+			k := a.key(p.keys).Help()
+			ls = append(ls, detail.Field(k.Key, k.Desc))
+		}
+	}
+	if len(ls) == 0 || !p.canAct() {
+		return nil
+	}
+	out := append([]detail.Line{detail.Blank(), detail.Heading("Actions")}, ls...)
+	if r := p.ctx.ReadOnlyReason(it.source); r != "" {
+		out = append(out, detail.Note("off: read-only ("+r+")", styles.PaintOf(st.Warn)))
+	} else {
+		out = append(out, detail.Note("each asks for confirmation and shows the exact request", styles.PaintOf(st.Dim)))
+	}
+	return out
 }

@@ -362,3 +362,29 @@ func TestActionKeysFollowTheNode(t *testing.T) {
 		t.Errorf("failed server footer: %q", f)
 	}
 }
+
+func TestDetailListsTheNodesActions(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("web-01")
+	r.press("enter")
+	v := r.p.View()
+	for _, want := range []string{"Actions", "P", "power off…", "R", "reboot…"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("detail lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, "power on…") {
+		t.Errorf("an active server does not power on:\n%s", v)
+	}
+	// The keys work from the detail view too.
+	r.do(r.press("P"))
+	if !r.p.DialogOpen() {
+		t.Fatalf("P in the detail view: %q", r.toasts)
+	}
+	ro := newServerRig(t, true, false)
+	ro.goTo("web-01")
+	ro.press("enter")
+	if !strings.Contains(ro.p.View(), "off: read-only (--read-only)") {
+		t.Errorf("read-only detail:\n%s", ro.p.View())
+	}
+}

@@ -769,6 +769,7 @@ func (p *Pane) showDetail(it *item, reset bool) {
 	if graphable(n) {
 		ls = append(ls, detail.Blank(), detail.Note(p.keys.Graph.Help().Key+" graphs its traffic", styles.PaintOf(st.Dim)))
 	}
+	ls = append(ls, p.actionLines(it)...)
 	off := p.dview.Offset()
 	p.detail, p.dview = it, detail.NewLines(ls, st)
 	p.dview.SetSize(p.w, max(p.h-1, 0))
