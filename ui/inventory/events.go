@@ -16,6 +16,7 @@ import (
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
+	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
 )
 
@@ -51,6 +52,8 @@ type eventList struct {
 	input    list.Filter
 	needle   string
 	filter   model.Filter
+	// open is the detail view of one event (enter), nil when closed.
+	open *detail.Model
 }
 
 // eventsMsg is one read's outcome.
@@ -208,6 +211,13 @@ func (p *Pane) eventKeys() keys.Table {
 	if ev.input.Opened() {
 		return keys.Table{Scope: keys.Dialog, Bindings: ev.input.Keys("keep filter")}
 	}
+	if ev.open != nil {
+		nav := list.Nav(km, ev.open, nil)
+		closeIt := func() tea.Cmd { ev.open = nil; return nil }
+		return keys.Table{Scope: keys.Scope(pane.Inventory), Bindings: append(nav,
+			keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: closeIt, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "open", Key: described(km.Open, "close"), Run: closeIt, Show: keys.Help, Group: 1})}
+	}
 	nav := list.Nav(km, &ev.cur, nil)
 	for i := range nav {
 		if a := nav[i].Action; a == "up" || a == "down" {
@@ -223,6 +233,7 @@ func (p *Pane) eventKeys() keys.Table {
 		return nil
 	}
 	return keys.Table{Scope: keys.Scope(pane.Inventory), Bindings: append(nav,
+		keys.Binding{Action: "open", Key: described(km.Open, "whole event"), Run: p.openEvent, Show: keys.Footer | keys.Help, Group: 1},
 		keys.Binding{Action: "filter", Key: km.Filter, Run: func() tea.Cmd { return ev.input.Open(ev.needle) }, Show: keys.Footer | keys.Help, Group: 1},
 		keys.Binding{Action: "back", Key: km.Back, Short: "close", Run: back, Show: keys.Footer | keys.Help, Group: 1},
 		keys.Binding{Action: "events", Key: described(km.Events, "reload events"), Short: "reload", Run: p.loadEvents, Show: keys.Footer | keys.Help, Group: 1},
@@ -233,6 +244,25 @@ func (p *Pane) eventKeys() keys.Table {
 			return pane.Toast("no event selected", true)
 		}, Show: keys.Help, Group: 2},
 	)}
+}
+
+// openEvent shows the selected event whole (its text wrapped).
+func (p *Pane) openEvent() tea.Cmd {
+	ev := p.events
+	if ev.cur.Pos() >= len(ev.shown) {
+		return nil
+	}
+	e := ev.all[ev.shown[ev.cur.Pos()]]
+	about := text.Clean(firstNonEmpty(e.Ref.Name, e.Ref.ID))
+	if e.Ref.Type != "" {
+		about = text.Clean(e.Ref.Type) + " " + about
+	}
+	d := detail.NewLines([]detail.Line{detail.Heading("Event"),
+		detail.Field("time", eventTime(e.At)+" UTC"), detail.Field("type", text.Clean(e.Type)), detail.Field("id", text.Clean(e.ID)),
+		detail.Field("about", about), detail.Field("provider", ev.provider), detail.Blank(), detail.Field("event", text.Clean(e.Body))}, p.ctx.Styles)
+	d.SetSize(p.w, max(p.h-1, 0))
+	ev.open = &d
+	return nil
 }
 
 // eventTime is an event's time as the list shows it (UTC, to the second).
@@ -251,6 +281,10 @@ const (
 // eventsView renders the open list.
 func (p *Pane) eventsView() string {
 	ev, st := p.events, p.ctx.Styles
+	if ev.open != nil {
+		title := st.PaneTitle.Render("Events · "+text.Clean(ev.title)) + "  " + st.Dim.Render("esc back")
+		return text.Truncate(title, p.w) + "\n" + ev.open.View()
+	}
 	var b strings.Builder
 	title := st.PaneTitle.Render("Events · " + text.Clean(ev.title))
 	switch {

@@ -34,6 +34,16 @@ func TestEventsOfAServerNewestFirstFiltered(t *testing.T) {
 	if !strings.Contains(v, "bgp_session.down") || !strings.Contains(v, "2025-03-14 09:25:00") {
 		t.Errorf("view:\n%s", v)
 	}
+	// enter shows one event whole; esc goes back to the list.
+	r.press("down", "enter")
+	if v := r.p.View(); !strings.Contains(v, "port.bonded") || !strings.Contains(v, "ev-4") || !strings.Contains(v, "device d-web") {
+		t.Errorf("event detail:\n%s", v)
+	}
+	r.press("esc")
+	if open, _ := r.p.EventsOpen(); !open || !strings.Contains(r.p.View(), "TIME (UTC)") {
+		t.Fatalf("esc from the event did not return to the list:\n%s", r.p.View())
+	}
+	r.press("home")
 	// / filters; the filter language applies (type=…).
 	r.press("/")
 	if !r.p.Capturing() {

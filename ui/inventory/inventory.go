@@ -109,6 +109,9 @@ func (p *Pane) SetSize(w, h int) {
 	if p.events != nil {
 		p.events.cur.SetHeight(p.eventsHeight())
 		p.events.input.SetWidth(max(w-30, 10))
+		if p.events.open != nil {
+			p.events.open.SetSize(p.w, max(p.h-1, 0))
+		}
 	}
 }
 
