@@ -33,18 +33,29 @@ type nodeAction struct {
 	verb  string // "bond", "power off"
 	noun  string // the read-only note
 	short string // the footer's label
+	// suffix follows the target's name in messages ("convert bond0 of
+	// web-01 to layer 2").
+	suffix string
+}
+
+// plan names what is planned, for "cannot plan …" messages.
+func (a nodeAction) plan() string {
+	if a.suffix != "" {
+		return "the conversion"
+	}
+	return "the " + a.short
 }
 
 var nodeActions = []nodeAction{
-	{"bond", model.ActionBondPort, func(km *keys.Map) key.Binding { return km.Bond }, "bond", "port bonding", "bond"},
-	{"disbond", model.ActionDisbondPort, func(km *keys.Map) key.Binding { return km.Disbond }, "disbond", "port bonding", "disbond"},
-	{"convert_layer2", model.ActionConvertLayer2, func(km *keys.Map) key.Binding { return km.ConvertLayer2 }, "convert to layer 2", "layer conversions", "layer 2"},
-	{"convert_layer3", model.ActionConvertLayer3, func(km *keys.Map) key.Binding { return km.ConvertLayer3 }, "convert to layer 3", "layer conversions", "layer 3"},
-	{"assign_vlan", model.ActionAssignVLAN, func(km *keys.Map) key.Binding { return km.AssignVLAN }, "assign a VLAN to", "VLAN changes", "add VLAN"},
-	{"unassign_vlan", model.ActionUnassignVLAN, func(km *keys.Map) key.Binding { return km.UnassignVLAN }, "remove a VLAN from", "VLAN changes", "remove VLAN"},
-	{"power_on", model.ActionPowerOn, func(km *keys.Map) key.Binding { return km.PowerOn }, "power on", "power actions", "power on"},
-	{"power_off", model.ActionPowerOff, func(km *keys.Map) key.Binding { return km.PowerOff }, "power off", "power actions", "power off"},
-	{"reboot", model.ActionReboot, func(km *keys.Map) key.Binding { return km.Reboot }, "reboot", "power actions", "reboot"},
+	{"bond", model.ActionBondPort, func(km *keys.Map) key.Binding { return km.Bond }, "bond", "port bonding", "bond", ""},
+	{"disbond", model.ActionDisbondPort, func(km *keys.Map) key.Binding { return km.Disbond }, "disbond", "port bonding", "disbond", ""},
+	{"convert_layer2", model.ActionConvertLayer2, func(km *keys.Map) key.Binding { return km.ConvertLayer2 }, "convert", "layer conversions", "layer 2", " to layer 2"},
+	{"convert_layer3", model.ActionConvertLayer3, func(km *keys.Map) key.Binding { return km.ConvertLayer3 }, "convert", "layer conversions", "layer 3", " to layer 3"},
+	{"assign_vlan", model.ActionAssignVLAN, func(km *keys.Map) key.Binding { return km.AssignVLAN }, "assign a VLAN to", "VLAN changes", "add VLAN", ""},
+	{"unassign_vlan", model.ActionUnassignVLAN, func(km *keys.Map) key.Binding { return km.UnassignVLAN }, "remove a VLAN from", "VLAN changes", "remove VLAN", ""},
+	{"power_on", model.ActionPowerOn, func(km *keys.Map) key.Binding { return km.PowerOn }, "power on", "power actions", "power on", ""},
+	{"power_off", model.ActionPowerOff, func(km *keys.Map) key.Binding { return km.PowerOff }, "power off", "power actions", "power off", ""},
+	{"reboot", model.ActionReboot, func(km *keys.Map) key.Binding { return km.Reboot }, "reboot", "power actions", "reboot", ""},
 }
 
 // canAct reports whether any source could run an inventory action (the
@@ -100,7 +111,7 @@ func (p *Pane) notOffered(a nodeAction) string {
 	}
 	if !slices.Contains(it.node.Actions, a.kind) {
 		what := "this " + strings.ToLower(text.Clean(firstNonEmpty(it.node.Kind, "object")))
-		return fmt.Sprintf("cannot %s %s: %s does not offer it now", a.verb, what, it.source)
+		return fmt.Sprintf("cannot %s %s%s: %s does not offer it now", a.verb, what, a.suffix, it.source)
 	}
 	return ""
 }
@@ -291,7 +302,7 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 	req := model.ActionRequest{Kind: a.kind, Target: ref, Params: map[string]string{}}
 	name := nameOf(it)
 	s := mutate.Spec{
-		Request: req, Action: a.name, Verb: a.verb, Noun: strings.ReplaceAll(a.name, "_", " "), Name: name,
+		Request: req, Action: a.name, Verb: a.verb, Noun: a.plan(), Name: name + a.suffix,
 		Target: fmt.Sprintf("%s · %s (%s %s, state %s)", it.source, name, text.Clean(ref.Type), text.Clean(ref.ID), text.Clean(firstNonEmpty(n.RawState, string(n.State)))),
 	}
 	vs, others, fac := usableVNets(it)
