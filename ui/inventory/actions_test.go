@@ -73,7 +73,7 @@ func (r *srig) do(cmd tea.Cmd) {
 		r.store.Put(m.Key, m.Apply(e.Data))
 		_, next := r.p.Update(state.ChangedMsg{Key: m.Key, DataChanged: true})
 		r.do(next)
-	case mutate.DoneMsg, eventsMsg:
+	case mutate.DoneMsg, eventsMsg, capacityMsg:
 		_, next := r.p.Update(m)
 		r.do(next)
 	}

@@ -64,7 +64,8 @@ type Pane struct {
 	// actions); events is the open events list (nil when closed).
 	flow     *mutate.Flow
 	events   *eventList
-	eventSeq int64
+	capacity *capacityList
+	eventSeq int64 // events and capacity reads
 
 	// Sparklines is the 24h trend column (off by default: it costs one
 	// statistics request per visible port or connection).
@@ -113,20 +114,26 @@ func (p *Pane) SetSize(w, h int) {
 			p.events.open.SetSize(p.w, max(p.h-1, 0))
 		}
 	}
+	if p.capacity != nil {
+		p.capacity.cur.SetHeight(p.capacityHeight())
+		p.capacity.input.SetWidth(max(w-30, 10))
+	}
 }
 
 func (p *Pane) Capturing() bool {
-	return p.input.Opened() || p.flow.Active() || (p.events != nil && p.events.input.Opened())
+	return p.input.Opened() || p.flow.Active() || (p.events != nil && p.events.input.Opened()) ||
+		(p.capacity != nil && p.capacity.input.Opened())
 }
 
 // TextFocused: the filter inputs, and the dialog's inputs.
 func (p *Pane) TextFocused() bool {
-	return p.input.Opened() || p.flow.TextFocused() || (p.events != nil && p.events.input.Opened())
+	return p.input.Opened() || p.flow.TextFocused() || (p.events != nil && p.events.input.Opened()) ||
+		(p.capacity != nil && p.capacity.input.Opened())
 }
 
 // Busy keeps the spinner turning while sparklines, an action or events load.
 func (p *Pane) Busy() bool {
-	return p.sparks.Inflight() > 0 || p.flow.Busy() || (p.events != nil && p.events.loading)
+	return p.sparks.Inflight() > 0 || p.flow.Busy() || (p.events != nil && p.events.loading) || (p.capacity != nil && p.capacity.loading)
 }
 
 // DialogOpen reports whether the confirmation dialog is open (tests).
@@ -295,12 +302,16 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return p, nil
 	case eventsMsg:
 		return p, p.eventsLoaded(msg)
+	case capacityMsg:
+		return p, p.capacityLoaded(msg)
 	case tea.KeyMsg:
 		switch {
 		case p.flow.Active():
 			return p, p.flow.Update(msg)
 		case p.input.Opened():
 			return p, p.filterKey(msg)
+		case p.capacity != nil && p.capacity.input.Opened():
+			return p, p.capacity.filterKey(msg)
 		case p.events != nil && p.events.input.Opened():
 			return p, p.events.filterKey(msg)
 		}
@@ -317,6 +328,8 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		return p, cmd
 	case p.flow.Active():
 		return p, p.flow.Update(msg)
+	case p.capacity != nil && p.capacity.input.Opened():
+		return p, p.capacity.input.Update(msg)
 	case p.events != nil && p.events.input.Opened():
 		return p, p.events.input.Update(msg)
 	}
@@ -376,6 +389,8 @@ func (p *Pane) Keys() keys.Table {
 		return p.flow.Keys()
 	case p.input.Opened():
 		t.Scope, t.Bindings = keys.Dialog, p.input.Keys("keep filter")
+	case p.capacity != nil:
+		return p.capacityKeys()
 	case p.events != nil:
 		return p.eventKeys()
 	case p.detail != nil:
@@ -389,7 +404,7 @@ func (p *Pane) Keys() keys.Table {
 		t.Bindings = append(nav, graph, copyID,
 			keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: closeDetail, Show: keys.Footer | keys.Help, Group: 1},
 			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1},
-			p.eventsKey())
+			p.eventsKey(), p.capacityKey())
 		t.Bindings = append(t.Bindings, p.actionKeys()...)
 	default:
 		// One "move" entry and short labels leave the footer room for
@@ -411,7 +426,7 @@ func (p *Pane) Keys() keys.Table {
 			keys.Binding{Action: "filter", Key: km.Filter, Run: func() tea.Cmd { return p.input.Open(p.needle) }, Show: keys.Footer | keys.Help, Group: 1},
 			graph,
 			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.IfRoom | keys.Help, FooterOrder: 5, Group: 2},
-			copyID, p.eventsKey())
+			copyID, p.eventsKey(), p.capacityKey())
 		t.Bindings = append(t.Bindings, p.actionKeys()...)
 	}
 	return t
@@ -530,6 +545,9 @@ func (p *Pane) View() string {
 	}
 	if p.flow.Active() {
 		return p.flow.View(p.w, p.h)
+	}
+	if p.capacity != nil {
+		return text.Block(p.capacityView(), p.w, p.h)
 	}
 	if p.events != nil {
 		return text.Block(p.eventsView(), p.w, p.h)

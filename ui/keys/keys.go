@@ -45,7 +45,7 @@ type Map struct {
 
 	// Inventory: server ports and power (Packet), and the events list.
 	Bond, Disbond, ConvertLayer2, ConvertLayer3, AssignVLAN, UnassignVLAN key.Binding
-	PowerOn, PowerOff, Reboot, Events                                     key.Binding
+	PowerOn, PowerOff, Reboot, Events, Capacity                           key.Binding
 
 	scope  Scope
 	cfg    Config
@@ -197,6 +197,7 @@ func defs() []def {
 		in(inv, "power_off", []string{"P"}, "", "power off…", func(m *Map) *key.Binding { return &m.PowerOff }),
 		in(inv, "reboot", []string{"R"}, "", "reboot…", func(m *Map) *key.Binding { return &m.Reboot }),
 		in(inv, "events", []string{"e"}, "", "events", func(m *Map) *key.Binding { return &m.Events }),
+		in(inv, "capacity", []string{"c"}, "", "capacity", func(m *Map) *key.Binding { return &m.Capacity }),
 	}
 	for i := 0; i < 9; i++ {
 		i := i

@@ -176,3 +176,19 @@ func (c *Context) EventsOf(ctx context.Context, provider string, about model.Ref
 	}
 	return s.Events.Events(ctx, about)
 }
+
+// HasCapacity reports whether provider reports deployable capacity.
+func (c *Context) HasCapacity(provider string) bool {
+	s, ok := c.Source(provider)
+	return ok && s.Capacity != nil
+}
+
+// CapacityOf reads provider's capacity report (location × plan → level).
+// It does I/O: call it from a command.
+func (c *Context) CapacityOf(ctx context.Context, provider string) ([]model.Capacity, error) {
+	s, ok := c.Source(provider)
+	if !ok || s.Capacity == nil {
+		return nil, fmt.Errorf("%w: %s reports no capacity", model.ErrUnsupported, model.SafeText(provider))
+	}
+	return s.Capacity.Capacity(ctx)
+}

@@ -34,6 +34,7 @@ type Servers struct {
 	Reads   int
 	EvReads []model.Ref
 	EvErr   error
+	CapErr  error
 }
 
 // NewServers makes the world: web-01 active (bond0 hybrid, eth0 bonded,
@@ -57,7 +58,7 @@ func NewServers(name string) *Servers {
 
 // Source is the model.Source of the world.
 func (s *Servers) Source(readOnly bool) model.Source {
-	return model.Source{Name: s.name, Kind: "servers", ReadOnly: readOnly, Inventory: s, Planner: s, Runner: s, Events: s}
+	return model.Source{Name: s.name, Kind: "servers", ReadOnly: readOnly, Inventory: s, Planner: s, Runner: s, Events: s, Capacity: s}
 }
 
 func (s *Servers) Inventory(context.Context, *model.Progress) ([]model.Node, error) {
@@ -252,4 +253,19 @@ func (s *Servers) SentPaths() []string {
 		out = append(out, a.HTTP.Method+" "+a.HTTP.Path)
 	}
 	return out
+}
+
+// Capacity is a small report, out of order (the table sorts it).
+func (s *Servers) Capacity(context.Context) ([]model.Capacity, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.CapErr != nil {
+		return nil, s.CapErr
+	}
+	return []model.Capacity{
+		{Provider: s.name, Location: "sjc1", Plan: "m3.large.x86", Level: "limited", Available: 2, Total: -1},
+		{Provider: s.name, Location: "ams1", Plan: "c3.small.x86", Level: "unavailable", Available: 0, Total: 20},
+		{Provider: s.name, Location: "sjc1", Plan: "c3.small.x86", Level: "normal", Available: 12, Total: 40},
+		{Provider: s.name, Location: "sjc1", Plan: "s3.xlarge.x86", Level: "\x1b[5mnormal", Available: -1, Total: -1},
+	}, nil
 }
