@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -18,11 +19,12 @@ import (
 // srig drives the pane over a servers source, doing what the root does
 // with the messages its commands produce.
 type srig struct {
-	t      *testing.T
-	p      *Pane
-	s      *fake.Servers
-	store  *state.Store
-	toasts []string
+	t         *testing.T
+	p         *Pane
+	s         *fake.Servers
+	store     *state.Store
+	toasts    []string
+	refreshes []string
 }
 
 func newServerRig(t *testing.T, globalRO, providerRO bool) *srig {
@@ -65,6 +67,8 @@ func (r *srig) do(cmd tea.Cmd) {
 		}
 	case pane.ToastMsg:
 		r.toasts = append(r.toasts, m.Text)
+	case pane.RefreshMsg:
+		r.refreshes = append(r.refreshes, m.Provider)
 	case pane.UpdateMsg:
 		e := r.store.Get(m.Key)
 		if e == nil {
@@ -386,5 +390,48 @@ func TestDetailListsTheNodesActions(t *testing.T) {
 	ro.press("enter")
 	if !strings.Contains(ro.p.View(), "off: read-only (--read-only)") {
 		t.Errorf("read-only detail:\n%s", ro.p.View())
+	}
+}
+
+func TestConvertToLayer3AsksWhichAddresses(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("bond0")
+	r.do(r.press("I"))
+	if !r.p.DialogOpen() {
+		t.Fatalf("I opened no dialog: %q", r.toasts)
+	}
+	v := r.p.View()
+	for _, want := range []string{"/ports/p-bond0/convert/layer-3", "Request IPs", "public-ipv4,private-ipv4,public-ipv6 (default: all three)", "must carry no VLAN"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("dialog lacks %q:\n%s", want, v)
+		}
+	}
+	r.typeText("public-ipv4")
+	if got := r.p.Dialog().Action().Request.Params[model.ParamRequestIPs]; got != "public-ipv4" {
+		t.Errorf("typed addresses planned as %q", got)
+	}
+}
+
+// A re-read that fails is said, and the provider is refreshed instead:
+// the outcome is never assumed.
+func TestFailedRereadRefreshes(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.goTo("eth0")
+	r.do(r.press("B"))
+	r.s.InvErr = errors.New("HTTP 502: bad gateway")
+	r.confirmDialog()
+	if len(r.s.SentPaths()) != 1 {
+		t.Fatalf("sent %q", r.s.SentPaths())
+	}
+	res, _ := r.p.Result()
+	if !strings.Contains(res, "re-read failed") || !strings.Contains(res, "bad gateway") {
+		t.Errorf("result %q", res)
+	}
+	if len(r.refreshes) != 1 || r.refreshes[0] != "metal-demo" {
+		t.Errorf("refreshes %q", r.refreshes)
+	}
+	// The tree still shows what was last read, not an assumed outcome.
+	if n, _, _ := r.p.Selected(); n == nil || !strings.HasPrefix(n.Label, "eth0 · bonded") {
+		t.Errorf("selection %+v", n)
 	}
 }

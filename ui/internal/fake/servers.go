@@ -35,6 +35,7 @@ type Servers struct {
 	EvReads []model.Ref
 	EvErr   error
 	CapErr  error
+	InvErr  error // the next listings fail with it
 }
 
 // NewServers makes the world: web-01 active (bond0 hybrid, eth0 bonded,
@@ -65,6 +66,9 @@ func (s *Servers) Inventory(context.Context, *model.Progress) ([]model.Node, err
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.Reads++
+	if s.InvErr != nil {
+		return nil, s.InvErr
+	}
 	ref := func(typ, id, name string) model.Ref {
 		return model.Ref{Provider: s.name, Type: typ, ID: id, Name: name}
 	}
