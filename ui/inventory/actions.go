@@ -58,9 +58,13 @@ var nodeActions = []nodeAction{
 	{"reboot", model.ActionReboot, func(km *keys.Map) key.Binding { return km.Reboot }, "reboot", "power actions", "reboot", ""},
 }
 
-// canAct reports whether any source could run an inventory action (the
-// bindings are left out of the table, the footer and ? otherwise).
+// canAct reports whether some node offers an action and its source could
+// run one (the bindings are left out of the table, the footer and ?
+// otherwise).
 func (p *Pane) canAct() bool {
+	if !p.anyActions {
+		return false
+	}
 	for _, s := range p.ctx.Sources {
 		if s.Inventory != nil && s.Planner != nil && s.Runner != nil {
 			return true
@@ -467,4 +471,17 @@ func (p *Pane) actionLines(it *item) []detail.Line {
 		out = append(out, detail.Note("each asks for confirmation and shows the exact request", styles.PaintOf(st.Dim)))
 	}
 	return out
+}
+
+// offersActions reports whether it or a node below it lists an action.
+func offersActions(it *item) bool {
+	if len(it.node.Actions) > 0 {
+		return true
+	}
+	for _, c := range it.children {
+		if offersActions(c) {
+			return true
+		}
+	}
+	return false
 }

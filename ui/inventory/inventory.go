@@ -65,6 +65,9 @@ type Pane struct {
 	flow     *mutate.Flow
 	events   *eventList
 	capacity *capacityList
+	// anyActions: some node offers an action (the action keys are in the
+	// table, the footer and ? only then).
+	anyActions bool
 	eventSeq int64 // events and capacity reads
 
 	// Sparklines is the 24h trend column (off by default: it costs one
@@ -196,6 +199,7 @@ func (p *Pane) GraphTarget() (pane.GraphTarget, bool) {
 func (p *Pane) rebuild() {
 	sel := p.selectedKey()
 	p.roots = p.roots[:0]
+	p.anyActions = false
 	for _, s := range p.ctx.Sources {
 		if _, registered := p.ctx.StatusOf(Key(s.Name)); !registered {
 			continue
@@ -212,6 +216,7 @@ func (p *Pane) rebuild() {
 			}
 		}
 		p.roots = append(p.roots, root)
+		p.anyActions = p.anyActions || offersActions(root)
 	}
 	if p.detail != nil {
 		if p.detail = p.find(p.detail.key); p.detail != nil {

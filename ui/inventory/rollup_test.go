@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/noctop/noctop/model"
+	"github.com/noctop/noctop/ui/internal/fake"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/state"
@@ -37,7 +38,8 @@ func TestCollapsedRowsRollUpFailures(t *testing.T) {
 	}
 	store := state.NewStore(time.Hour, clock)
 	t.Cleanup(store.Close)
-	ctx := &pane.Context{Sources: []model.Source{{Name: "ix", Kind: "ixapi", Inventory: tree}}, Store: store, Keys: keys.Default(),
+	planner := fake.NewServers("ix") // it can act, but no node offers an action
+	ctx := &pane.Context{Sources: []model.Source{{Name: "ix", Kind: "ixapi", Inventory: tree, Planner: planner, Runner: planner}}, Store: store, Keys: keys.Default(),
 		Styles: styles.New(styles.DefaultTheme()), Now: clock}
 	p := NewPane(ctx)
 	for _, sp := range p.Resources() {
@@ -56,6 +58,11 @@ func TestCollapsedRowsRollUpFailures(t *testing.T) {
 		}
 		t.Fatalf("no row %q:\n%s", label, p.View())
 		return ""
+	}
+	for _, b := range p.Keys().Bindings {
+		if b.Action == "bond" || b.Action == "power_off" {
+			t.Errorf("%s is in the table of an inventory where no node offers it", b.Action)
+		}
 	}
 	if l := line("FR2"); !strings.Contains(l, "FR2 (1)  ✗ 2 failed inside") {
 		t.Errorf("FR2 (a port down, a port failed, collapsed): %q", l)
