@@ -68,7 +68,7 @@ type Pane struct {
 	// anyActions: some node offers an action (the action keys are in the
 	// table, the footer and ? only then).
 	anyActions bool
-	eventSeq int64 // events and capacity reads
+	eventSeq   int64 // events and capacity reads
 
 	// Sparklines is the 24h trend column (off by default: it costs one
 	// statistics request per visible port or connection).
