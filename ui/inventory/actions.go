@@ -381,13 +381,13 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 	case model.ActionPowerOn, model.ActionPowerOff, model.ActionReboot:
 		s.Facts = []confirm.Fact{{Label: "Server", Value: text.Clean(it.label)}, {Label: "State", Value: text.Clean(firstNonEmpty(n.RawState, string(n.State)))}}
 		if a.kind != model.ActionPowerOn {
-			s.Facts = append(s.Facts, confirm.Fact{Label: "Confirm", Value: "type the hostname " + text.Clean(n.Ref.Name) + " exactly; Confirm stays disabled until it matches"})
+			s.Facts = append(s.Facts, confirm.Fact{Label: "Confirm", Value: "stays disabled until the server's name is typed exactly below"})
 		}
 	}
 	if a.kind == model.ActionConvertLayer2 {
-		if h := server(it); h != nil {
-			s.Facts = append(s.Facts, confirm.Fact{Label: "Confirm", Value: "type the hostname " + text.Clean(h.node.Ref.Name) + " exactly (ctrl+n moves to that input)"})
-		}
+		// The name to type is the planner's (Action.ConfirmText), shown by
+		// the dialog itself.
+		s.Facts = append(s.Facts, confirm.Fact{Label: "Confirm", Value: "stays disabled until the server's name is typed exactly below (ctrl+n moves to that input)"})
 	}
 	var inv model.InventorySource
 	if src, ok := p.ctx.Source(it.source); ok {

@@ -235,7 +235,7 @@ func TestConvertToLayer2PicksAVirtualNetwork(t *testing.T) {
 		t.Fatalf("L opened no dialog; toasts %q", r.toasts)
 	}
 	v := r.p.View()
-	for _, want := range []string{"VLAN 1001 backend (sjc1), VLAN 1002 storage (sjc1)", "1 more in other facilities, not usable from sjc1", "/ports/p-bond0/convert/layer-2", "type the hostname web-01"} {
+	for _, want := range []string{"VLAN 1001 backend (sjc1), VLAN 1002 storage (sjc1)", "1 more in other facilities, not usable from sjc1", "/ports/p-bond0/convert/layer-2", "Type web-01 to confirm", "ctrl+n moves to that input"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("dialog lacks %q:\n%s", want, v)
 		}
@@ -293,7 +293,7 @@ func TestPowerOffNeedsTheHostname(t *testing.T) {
 		t.Fatalf("P opened no dialog: %q", r.toasts)
 	}
 	v := r.p.View()
-	for _, want := range []string{"POST /devices/d-web/actions?type=power_off", "type the hostname web-01 exactly"} {
+	for _, want := range []string{"POST /devices/d-web/actions?type=power_off", "Type web-01 to confirm", "stays disabled until the server's name is typed"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("dialog lacks %q:\n%s", want, v)
 		}
