@@ -235,7 +235,7 @@ func TestConvertToLayer2PicksAVirtualNetwork(t *testing.T) {
 		t.Fatalf("L opened no dialog; toasts %q", r.toasts)
 	}
 	v := r.p.View()
-	for _, want := range []string{"VLAN 1001 backend (sjc1), VLAN 1002 storage (sjc1)", "1 more in other facilities, not usable from sjc1", "/ports/p-bond0/convert/layer-2", "Type web-01 to confirm", "ctrl+n moves to that input"} {
+	for _, want := range []string{"VLAN 1001 backend (sjc1), VLAN 1002 storage (sjc1)", "1 more in other facilities, not usable from sjc1", "/ports/p-bond0/convert/layer-2", "Type web-01 to confirm", "(ctrl+n moves"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("dialog lacks %q:\n%s", want, v)
 		}
