@@ -45,6 +45,10 @@ type Map struct {
 	SetVLAN         key.Binding
 	Export, Command key.Binding
 
+	// Inventory: server ports and power (Packet), and the events list.
+	Bond, Disbond, ConvertLayer2, ConvertLayer3, AssignVLAN, UnassignVLAN key.Binding
+	PowerOn, PowerOff, Reboot, Events, Capacity                           key.Binding
+
 	scope  Scope
 	cfg    Config
 	scopes map[Scope]*Map // every scope's map, shared by all of them
@@ -61,7 +65,8 @@ type Config struct {
 var Panes = []Scope{"connections", "approvals", "ipam", "inventory", "traffic"}
 
 // Mutating names the actions that change the world; read-only turns them off.
-var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change", "change_bandwidth", "set_vlan"}
+var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change", "change_bandwidth", "set_vlan",
+	"bond", "disbond", "convert_layer2", "convert_layer3", "assign_vlan", "unassign_vlan", "power_on", "power_off", "reboot"}
 
 // readOnlyWhat says, per mutating action, what read-only mode disables.
 var readOnlyWhat = map[string]string{
@@ -75,6 +80,15 @@ var readOnlyWhat = map[string]string{
 	"withdraw_change":  "withdrawing change requests",
 	"change_bandwidth": "bandwidth changes",
 	"set_vlan":         "VLAN changes",
+	"bond":             "port bonding",
+	"disbond":          "port disbonding",
+	"convert_layer2":   "layer-2 conversion",
+	"convert_layer3":   "layer-3 conversion",
+	"assign_vlan":      "VLAN assignment",
+	"unassign_vlan":    "VLAN removal",
+	"power_on":         "power on",
+	"power_off":        "power off",
+	"reboot":           "reboot",
 }
 
 // ReadOnlyMessage is what pressing the key of mutating action name says
@@ -177,6 +191,17 @@ func defs() []def {
 		in(append(slices.Clone(lists), inv...), "set_vlan", []string{"v"}, "", "set VLAN…", func(m *Map) *key.Binding { return &m.SetVLAN }),
 		in(lists, "export", []string{"ctrl+s"}, "", "export view…", func(m *Map) *key.Binding { return &m.Export }),
 		root("command", []string{":"}, "", "command palette", func(m *Map) *key.Binding { return &m.Command }),
+		in(inv, "bond", []string{"b"}, "", "bond port…", func(m *Map) *key.Binding { return &m.Bond }),
+		in(inv, "disbond", []string{"B"}, "", "disbond port…", func(m *Map) *key.Binding { return &m.Disbond }),
+		in(inv, "convert_layer2", []string{"L"}, "", "to layer 2…", func(m *Map) *key.Binding { return &m.ConvertLayer2 }),
+		in(inv, "convert_layer3", []string{"I"}, "", "to layer 3 (IPs)…", func(m *Map) *key.Binding { return &m.ConvertLayer3 }),
+		in(inv, "assign_vlan", []string{"n"}, "", "assign VLAN…", func(m *Map) *key.Binding { return &m.AssignVLAN }),
+		in(inv, "unassign_vlan", []string{"N"}, "", "remove VLAN…", func(m *Map) *key.Binding { return &m.UnassignVLAN }),
+		in(inv, "power_on", []string{"O"}, "", "power on…", func(m *Map) *key.Binding { return &m.PowerOn }),
+		in(inv, "power_off", []string{"P"}, "", "power off…", func(m *Map) *key.Binding { return &m.PowerOff }),
+		in(inv, "reboot", []string{"R"}, "", "reboot…", func(m *Map) *key.Binding { return &m.Reboot }),
+		in(inv, "events", []string{"e"}, "", "events", func(m *Map) *key.Binding { return &m.Events }),
+		in(inv, "capacity", []string{"c"}, "", "capacity", func(m *Map) *key.Binding { return &m.Capacity }),
 	}
 	for i := 0; i < 9; i++ {
 		i := i

@@ -92,9 +92,14 @@ type Param struct {
 	// Initial, when set, fills the input from the (prepared) request
 	// when the dialog opens, without re-planning.
 	Initial func(req model.ActionRequest) string
-	// Check, when set, vets the value before the planner sees it (a VLAN
-	// that is the current one); the dialog is re-planned when it opens,
-	// so a value that fails blocks Confirm from the start.
+	// Default is the value an empty input stands for (the request the
+	// dialog opens with is planned with it); "" leaves the parameter out.
+	Default string
+	// Check, when set, vets the value (Default for an empty input) before
+	// the planner sees it (a VLAN that is the current one, a virtual
+	// network the project lacks); its error blocks Confirm. The dialog is
+	// re-planned when it opens, so a value that fails blocks Confirm from
+	// the start. nil: the planner alone decides.
 	Check func(value string) error
 }
 
@@ -345,8 +350,12 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		in := *spec.Param
 		d = confirm.New(a, spec.Target, nil, f.ctx.Styles).WithParam(in.Label, in.Placeholder,
 			func(reason, value string) (model.Action, error) {
+				v := strings.TrimSpace(value)
+				if v == "" {
+					v = in.Default
+				}
 				if in.Check != nil {
-					if err := in.Check(strings.TrimSpace(value)); err != nil {
+					if err := in.Check(v); err != nil {
 						return model.Action{}, err
 					}
 				}
@@ -356,7 +365,7 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 				if r.Params == nil {
 					r.Params = map[string]string{}
 				}
-				if v := strings.TrimSpace(value); v != "" {
+				if v != "" {
 					r.Params[in.Key] = v
 				} else {
 					delete(r.Params, in.Key)

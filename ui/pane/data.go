@@ -1,7 +1,9 @@
 package pane
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/noctop/noctop/model"
@@ -231,4 +233,37 @@ func Fetched(provider string, c *model.Connection) {
 	if c.FingerprintKey == 0 {
 		c.FingerprintKey = c.Fingerprint()
 	}
+}
+
+// HasEvents reports whether provider keeps an event log the UI can read.
+func (c *Context) HasEvents(provider string) bool {
+	s, ok := c.Source(provider)
+	return ok && s.Events != nil
+}
+
+// EventsOf reads provider's events about one object (the zero Ref: every
+// event in its scope), newest first. It does I/O: call it from a command.
+// The events are not shared data: each list reads its own.
+func (c *Context) EventsOf(ctx context.Context, provider string, about model.Ref) ([]model.Event, error) {
+	s, ok := c.Source(provider)
+	if !ok || s.Events == nil {
+		return nil, fmt.Errorf("%w: %s keeps no event log", model.ErrUnsupported, model.SafeText(provider))
+	}
+	return s.Events.Events(ctx, about)
+}
+
+// HasCapacity reports whether provider reports deployable capacity.
+func (c *Context) HasCapacity(provider string) bool {
+	s, ok := c.Source(provider)
+	return ok && s.Capacity != nil
+}
+
+// CapacityOf reads provider's capacity report (location × plan → level).
+// It does I/O: call it from a command.
+func (c *Context) CapacityOf(ctx context.Context, provider string) ([]model.Capacity, error) {
+	s, ok := c.Source(provider)
+	if !ok || s.Capacity == nil {
+		return nil, fmt.Errorf("%w: %s reports no capacity", model.ErrUnsupported, model.SafeText(provider))
+	}
+	return s.Capacity.Capacity(ctx)
 }
