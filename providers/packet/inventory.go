@@ -336,10 +336,36 @@ func networkChangeable(d *Device) bool {
 }
 
 func portActions(d *Device, pt *Port) []model.ActionKind {
-	if !networkChangeable(d) {
+	if !networkChangeable(d) || pt.IsBond() {
 		return nil
 	}
-	return memberActions(pt)
+	out := memberActions(pt)
+	if pt.Data.Bonded && pt.Bond != nil && lastBondedOfL3(d, pt) {
+		out = slices.DeleteFunc(out, func(a model.ActionKind) bool { return a == model.ActionDisbondPort })
+	}
+	return out
+}
+
+// carriesIPs reports whether a bond port is in a layer-3 mode (layer3,
+// hybrid): it holds the server's addresses.
+func carriesIPs(b *Port) bool {
+	return b.NetworkType != "" && !strings.HasPrefix(b.NetworkType, "layer2")
+}
+
+// lastBondedOfL3 reports whether pt is the only bonded member of a bond
+// that carries the server's addresses.
+func lastBondedOfL3(d *Device, pt *Port) bool {
+	l3, others := false, 0
+	for i := range d.NetworkPorts {
+		x := &d.NetworkPorts[i]
+		switch {
+		case x.IsBond() && x.Name == pt.Bond.Name:
+			l3 = carriesIPs(x)
+		case (x.ID != pt.ID || x.Name != pt.Name) && !x.IsBond() && x.Bond != nil && x.Bond.Name == pt.Bond.Name && x.Data.Bonded:
+			others++
+		}
+	}
+	return l3 && others == 0
 }
 
 // serverActions are the power actions the server's state allows (Plan
@@ -372,7 +398,9 @@ func bondActions(b *Port, members []*Port) []model.ActionKind {
 	if (unbonded || len(members) == 0) && !blocked {
 		out = append(out, model.ActionBondPort)
 	}
-	if bonded || len(members) == 0 {
+	// A bond that carries the server's addresses (layer 3, hybrid) keeps
+	// at least one bonded port: Packet refuses to disbond all of them.
+	if (bonded || len(members) == 0) && !carriesIPs(b) {
 		out = append(out, model.ActionDisbondPort)
 	}
 	vlans := len(b.VirtualNetworks) > 0

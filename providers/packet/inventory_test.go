@@ -78,13 +78,15 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	}
 	// eth1 is out of the bond and carries VLAN 1001: no bonding until it
 	// is removed (Packet answers 422).
-	if got, want := acts(bond), "disbond-port,convert-layer2,convert-layer3,assign-vlan"; got != want {
+	if got, want := acts(bond), "convert-layer2,convert-layer3,assign-vlan"; got != want {
 		t.Errorf("hybrid bond with one member out: %q, want %q", got, want)
 	}
 	if got, want := acts(eth1), "assign-vlan,unassign-vlan"; got != want {
 		t.Errorf("unbonded eth1 on VLAN 1001: %q, want %q", got, want)
 	}
-	if got, want := acts(bond.Children[0]), "disbond-port"; got != want {
+	// eth0 is the last bonded port of a hybrid bond: it stays (Packet
+	// refuses to leave a layer-3 bond without one).
+	if got, want := acts(bond.Children[0]), ""; got != want {
 		t.Errorf("bonded eth0: %q, want %q", got, want)
 	}
 	vnets := prod.Children[2].Children
@@ -180,6 +182,11 @@ func TestNodeActionsFollowPortAndServerState(t *testing.T) {
 	bond := func(nt string, vs []VirtualNetwork) *Port {
 		return &Port{Type: PortTypeBond, NetworkType: nt, VirtualNetworks: vs}
 	}
+	server := func(nt string, eth0, eth1 bool) *Device {
+		return &Device{State: DeviceActive, NetworkPorts: []Port{{Name: "bond0", Type: PortTypeBond, NetworkType: nt},
+			{Name: "eth0", Type: PortTypePhysical, Bond: &BondRef{Name: "bond0"}, Data: PortData{Bonded: eth0}},
+			{Name: "eth1", Type: PortTypePhysical, Bond: &BondRef{Name: "bond0"}, Data: PortData{Bonded: eth1}}}}
+	}
 	str := func(as []model.ActionKind) string {
 		var s []string
 		for _, a := range as {
@@ -192,11 +199,16 @@ func TestNodeActionsFollowPortAndServerState(t *testing.T) {
 		got  []model.ActionKind
 		want string
 	}{
-		{"layer3 bond, all bonded", bondActions(bond(NetworkLayer3, nil), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,convert-layer2,assign-vlan"},
-		{"hybrid bond, a member out and free", bondActions(bond(NetworkHybrid, nil), []*Port{mem(true, nil), mem(false, nil)}), "bond-port,disbond-port,convert-layer2,convert-layer3,assign-vlan"},
+		// A layer-3 (or hybrid) bond keeps a bonded port: no bulk disbond.
+		{"layer3 bond, all bonded", bondActions(bond(NetworkLayer3, nil), []*Port{mem(true, nil), mem(true, nil)}), "convert-layer2,assign-vlan"},
+		{"hybrid bond, a member out and free", bondActions(bond(NetworkHybrid, nil), []*Port{mem(true, nil), mem(false, nil)}), "bond-port,convert-layer2,convert-layer3,assign-vlan"},
+		{"layer2 bond, all bonded", bondActions(bond(NetworkLayer2Bonded, nil), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,convert-layer3,assign-vlan"},
 		{"layer2 bond on a VLAN", bondActions(bond(NetworkLayer2Bonded, vn), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,assign-vlan,unassign-vlan"},
 		{"all members out", bondActions(bond(NetworkLayer3, nil), []*Port{mem(false, nil), mem(false, nil)}), "bond-port,convert-layer2,assign-vlan"},
 		{"bonded member", memberActions(mem(true, nil)), "disbond-port"},
+		{"one of two bonded on layer 3", portActions(server(NetworkLayer3, true, true), &server(NetworkLayer3, true, true).NetworkPorts[1]), "disbond-port"},
+		{"the last bonded on layer 3", portActions(server(NetworkHybrid, true, false), &server(NetworkHybrid, true, false).NetworkPorts[1]), ""},
+		{"the last bonded on layer 2", portActions(server(NetworkLayer2Bonded, true, false), &server(NetworkLayer2Bonded, true, false).NetworkPorts[1]), "disbond-port"},
 		{"free member", memberActions(mem(false, nil)), "bond-port,assign-vlan"},
 		{"member on a VLAN", memberActions(mem(false, vn)), "assign-vlan,unassign-vlan"},
 		{"active server", serverActions(&Device{State: DeviceActive}), "power-off,reboot"},
