@@ -18,6 +18,7 @@ import (
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers"
 	"github.com/noctop/noctop/providers/audit"
+	"github.com/noctop/noctop/providers/hub"
 	"github.com/noctop/noctop/providers/packet"
 	"github.com/noctop/noctop/providers/sim"
 	"github.com/noctop/noctop/ui"
@@ -59,7 +60,9 @@ func TestEndToEndPacketDisbondAndPowerOff(t *testing.T) {
 	}
 	host, portID := activeBondedServer(t, pk)
 
-	m := ui.New(ui.Options{Now: clock.Now, Refresh: time.Hour, AuditPath: auditPath}, srcs)
+	h := hub.New(srcs, hub.Options{Interval: time.Hour})
+	defer h.Close()
+	m := ui.New(ui.Options{Hub: h, Now: clock.Now, Refresh: time.Hour, AuditPath: auditPath}, srcs)
 	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(230, 45))
 	wait := func(what string, ok func(string) bool) {
 		t.Helper()
