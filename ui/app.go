@@ -973,15 +973,15 @@ func (a *app) providerStatus(name string) statusPart {
 			loaded = true
 		}
 		if e.Err != nil && worst == nil {
-			worst = &e
+			w := e // copied only when kept: a healthy bar allocates nothing
+			worst = &w
 		}
-		var rl *model.RateLimited
-		if e.Err != nil && asRate(e.Err, &rl) && !e.RetryAt.IsZero() && (limited == nil || e.RetryAt.After(limited.RetryAt)) {
-			limited = &e
+		if e.Err != nil && isRate(e.Err) && !e.RetryAt.IsZero() && (limited == nil || e.RetryAt.After(limited.RetryAt)) {
+			l := e
+			limited = &l
 		}
-		var in *model.Incomplete
-		if partial == nil && e.Warning != nil && asIncomplete(e.Warning, &in) {
-			partial = in
+		if partial == nil && e.Warning != nil {
+			partial = pane.IncompleteOf(e.Warning)
 		}
 	}
 	switch {

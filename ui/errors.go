@@ -6,9 +6,12 @@ import (
 	"github.com/noctop/noctop/model"
 )
 
-func asRate(err error, rl **model.RateLimited) bool { return errors.As(err, rl) }
+// isRate reports whether err is (or wraps) a *model.RateLimited.
+func isRate(err error) bool {
+	var rl *model.RateLimited
+	return errors.As(err, &rl)
+}
 
 func isUnauthorized(err error) bool {
 	return errors.Is(err, model.ErrUnauthorized) || errors.Is(err, model.ErrForbidden)
 }
-func asIncomplete(err error, in **model.Incomplete) bool { return errors.As(err, in) }

@@ -48,6 +48,17 @@ type Context struct {
 	// ExportDir is where the export key writes files ("" = the current
 	// directory).
 	ExportDir string
+
+	// copies holds the values the pointer accessors of data.go return,
+	// one per resource and data version, so that a View reading them
+	// allocates nothing and the same data is the same pointer. Like every
+	// accessor, they are for the Update goroutine (Update, View, keys).
+	copies map[model.ResourceKey]versioned
+}
+
+type versioned struct {
+	version uint64
+	ptr     any
 }
 
 // Source returns the source named name, or false.

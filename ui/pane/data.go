@@ -83,11 +83,22 @@ func (c *Context) StatusOf(k model.ResourceKey) (Status, bool) {
 func statusOf(s model.Status) Status {
 	out := Status{Loading: s.Loading, Done: s.Done, Total: s.Total, HasData: s.HasData, FetchedAt: s.FetchedAt,
 		Err: s.Err, NextAt: s.NextAt, Loads: s.Loads}
-	var in *model.Incomplete
-	if s.Warning != nil && errors.As(s.Warning, &in) {
-		out.Incomplete = in
+	if s.Warning != nil {
+		out.Incomplete = IncompleteOf(s.Warning)
 	}
 	return out
+}
+
+// IncompleteOf is the *model.Incomplete err is or wraps (nil if none).
+func IncompleteOf(err error) *model.Incomplete {
+	if err == nil {
+		return nil // no errors.As: its target would be allocated per call
+	}
+	var in *model.Incomplete
+	if errors.As(err, &in) {
+		return in
+	}
+	return nil
 }
 
 // snap is the data of a typed feed (false before the first load, or when
@@ -138,10 +149,8 @@ func (c *Context) UtilizationOf(provider string) *model.Utilizations {
 	if c.Hub == nil {
 		return nil
 	}
-	if u, ok := snap(c.Hub.Utilization(provider)); ok {
-		return &u
-	}
-	return nil
+	f, ok := c.Hub.Utilization(provider)
+	return pointerTo(c, f, ok)
 }
 
 // MasksOf is provider's IPAM mask report (nil before the first load).
@@ -149,10 +158,8 @@ func (c *Context) MasksOf(provider string) *model.MaskReport {
 	if c.Hub == nil {
 		return nil
 	}
-	if m, ok := snap(c.Hub.Masks(provider)); ok {
-		return &m
-	}
-	return nil
+	f, ok := c.Hub.Masks(provider)
+	return pointerTo(c, f, ok)
 }
 
 // HoldingOf is provider's IPAM holding tank preview (nil before the first
@@ -161,10 +168,34 @@ func (c *Context) HoldingOf(provider string) *model.HoldingPreview {
 	if c.Hub == nil {
 		return nil
 	}
-	if h, ok := snap(c.Hub.Holding(provider)); ok {
-		return &h
+	f, ok := c.Hub.Holding(provider)
+	return pointerTo(c, f, ok)
+}
+
+// pointerTo is a pointer to a copy of f's data, made once per data version
+// (nil before the first load): the same data is the same pointer. Readers
+// must not modify it.
+func pointerTo[T any](c *Context, f model.Feed[T], ok bool) *T {
+	if !ok || f == nil {
+		return nil
 	}
-	return nil
+	s := f.Snapshot()
+	if !s.HasData {
+		return nil
+	}
+	k := f.Key()
+	if v, ok := c.copies[k]; ok && v.version == s.Version {
+		if p, ok := v.ptr.(*T); ok {
+			return p
+		}
+	}
+	d := s.Data // only a new version is copied to the heap
+	p := &d
+	if c.copies == nil {
+		c.copies = map[model.ResourceKey]versioned{}
+	}
+	c.copies[k] = versioned{version: s.Version, ptr: p}
+	return p
 }
 
 // Want declares interest in k on the hub (it then refreshes k on its

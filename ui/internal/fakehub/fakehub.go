@@ -53,6 +53,7 @@ type res struct {
 	again  bool
 	prog   *model.Progress
 	cancel context.CancelFunc
+	feed   any // the model.Feed[T] handed out (made once: no allocation per read)
 }
 
 var _ model.Hub = (*Hub)(nil)
@@ -361,12 +362,16 @@ func (f feed[T]) Want() func() {
 func feedOf[T any](h *Hub, provider, res string) (model.Feed[T], bool) {
 	k := model.ResourceKey{Provider: provider, Resource: res}
 	h.mu.Lock()
-	_, ok := h.res[k]
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	r, ok := h.res[k]
 	if !ok {
 		return nil, false
 	}
-	return feed[T]{h, k}, true
+	if r.feed == nil {
+		r.feed = model.Feed[T](feed[T]{h, k})
+	}
+	f, ok := r.feed.(model.Feed[T])
+	return f, ok
 }
 
 func (h *Hub) Connections(p string) (model.Feed[[]model.Connection], bool) {
