@@ -89,7 +89,7 @@ func (p *Provider) ConnectionChanges(ctx context.Context, since time.Time, prog 
 	}
 	p.mu.Lock()
 	for _, c := range wire {
-		p.conns[c.UUID] = c
+		p.keep(c)
 	}
 	p.mu.Unlock()
 	in.Got = len(out)

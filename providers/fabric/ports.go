@@ -120,9 +120,7 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 	}
 	p.mu.Lock()
 	conns := make([]Connection, 0, len(p.conns))
-	for _, c := range p.conns {
-		conns = append(conns, c)
-	}
+	p.eachConn(func(c Connection) { conns = append(conns, c) })
 	p.mu.Unlock()
 	return buildInventory(p.name, ports, conns), nil
 }
@@ -283,9 +281,9 @@ func (p *Provider) usedVLANs() map[string]map[int]bool {
 		}
 		used[port][v] = true
 	}
-	for _, c := range p.conns {
+	p.eachConn(func(c Connection) {
 		if st := c.State; st == "DEPROVISIONED" || st == "CANCELLED" {
-			continue // their tags are free again
+			return // their tags are free again
 		}
 		for _, s := range []ConnectionSide{c.ASide, c.ZSide} {
 			ap := s.AccessPoint
@@ -299,7 +297,7 @@ func (p *Provider) usedVLANs() map[string]map[int]bool {
 				mark(ap.Port.UUID, v)
 			}
 		}
-	}
+	})
 	for k := range p.claimed {
 		if port, v, ok := strings.Cut(k, "/"); ok {
 			n, _ := strconv.Atoi(v)
@@ -356,7 +354,7 @@ func (p *Provider) LandingPorts(ctx context.Context, target model.Ref) ([]model.
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c, ok := p.conns[target.ID]
+	c, ok := p.conn(target.ID)
 	if !ok {
 		return nil, errorf("connection %q is not loaded: refresh the list first", truncate(target.ID, 60))
 	}
