@@ -227,10 +227,12 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 }
 
 // hubOptions are the hub's settings from the config: the default refresh
-// interval, each provider's own (its refresh key), the logger. The
+// interval, each provider's own (its refresh key), the full resync of
+// listings refreshed by changes, the logger. The
 // dashboard's hub takes the same.
 func hubOptions(cfg *config.Config, logger *slog.Logger) hub.Options {
-	o := hub.Options{Interval: cfg.UI.Refresh.Duration, ProviderInterval: map[string]time.Duration{}, Logger: logger}
+	o := hub.Options{Interval: cfg.UI.Refresh.Duration, FullResync: cfg.UI.FullResync.Duration,
+		ProviderInterval: map[string]time.Duration{}, Logger: logger}
 	for _, p := range cfg.Providers {
 		if p.Refresh.Duration > 0 {
 			o.ProviderInterval[p.Name] = p.Refresh.Duration

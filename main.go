@@ -278,13 +278,20 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 	// server would run one session per operator over the same hub).
 	h := hub.New(e.sources, hubOptions(e.cfg, e.logger))
 	defer h.Close()
-	p := tea.NewProgram(ui.New(dashboardOptions(e, h), e.sources), tea.WithAltScreen())
+	// Bubble Tea v1 flushes the view on a fixed ticker whether or not it
+	// changed; that ticker is most of what an idle dashboard costs
+	// (measured: 60 fps 0.93 %, 30 fps 0.47 %, 15 fps 0.29 % of a core).
+	// 20 fps keeps a keystroke on screen within 50 ms.
+	p := tea.NewProgram(ui.New(dashboardOptions(e, h), e.sources), tea.WithAltScreen(), tea.WithFPS(dashboardFPS))
 	if _, err := p.Run(); err != nil {
 		fmt.Fprintln(stderr, "noctop:", err)
 		return exitFail
 	}
 	return exitOK
 }
+
+// dashboardFPS is the dashboard's frame rate.
+const dashboardFPS = 20
 
 // dashboardOptions are the UI options of the dashboard for e, reading h.
 func dashboardOptions(e *env, h model.Hub) ui.Options {
@@ -299,6 +306,7 @@ func dashboardOptions(e *env, h model.Hub) ui.Options {
 
 		PoolThreshold: e.cfg.UI.PoolThreshold,
 		LowLightDBM:   e.cfg.UI.LowLightDBM,
+		ClockSeconds:  e.cfg.UI.ClockSeconds,
 	}
 	if e.audit != nil {
 		opts.AuditPath = e.audit.Path()

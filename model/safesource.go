@@ -1,6 +1,9 @@
 package model
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // SafeSource wraps every capability of s so that what it returns (data
 // and errors) has passed the Sanitized methods, whatever the provider
@@ -54,6 +57,11 @@ func SafeSource(s Source) Source {
 			s.Peers = safePeers{s.Peers}
 		}
 	}
+	if s.Changes != nil {
+		if _, done := s.Changes.(safeChanges); !done {
+			s.Changes = safeChanges{s.Changes}
+		}
+	}
 	if s.Events != nil {
 		if _, done := s.Events.(safeEvents); !done {
 			s.Events = safeEvents{s.Events}
@@ -88,6 +96,13 @@ type safeConnections struct{ next ConnectionSource }
 
 func (w safeConnections) Connections(ctx context.Context, p *Progress) ([]Connection, error) {
 	cs, err := w.next.Connections(ctx, p)
+	return SanitizeConnections(cs), SafeError(err)
+}
+
+type safeChanges struct{ next ConnectionChangeSource }
+
+func (w safeChanges) ConnectionChanges(ctx context.Context, since time.Time, p *Progress) ([]Connection, error) {
+	cs, err := w.next.ConnectionChanges(ctx, since, p)
 	return SanitizeConnections(cs), SafeError(err)
 }
 

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/model/modeltest"
@@ -187,6 +188,9 @@ func hostileValue[T any]() T {
 func (rawSource) Connections(context.Context, *model.Progress) ([]model.Connection, error) {
 	return []model.Connection{hostileValue[model.Connection]()}, errHostile
 }
+func (rawSource) ConnectionChanges(context.Context, time.Time, *model.Progress) ([]model.Connection, error) {
+	return []model.Connection{hostileValue[model.Connection]()}, errHostile
+}
 func (rawSource) Connection(context.Context, string) (model.Connection, error) {
 	return hostileValue[model.Connection](), errHostile
 }
@@ -236,7 +240,7 @@ func (rawSource) Capacity(context.Context) ([]model.Capacity, error) {
 // planner is still a preparer.
 func TestSafeSource(t *testing.T) {
 	raw := &rawSource{}
-	s := model.SafeSource(model.Source{Name: "p", Connections: raw, Connection: raw, Inventory: raw, Planner: raw, Runner: raw,
+	s := model.SafeSource(model.Source{Name: "p", Connections: raw, Changes: raw, Connection: raw, Inventory: raw, Planner: raw, Runner: raw,
 		Verifier: raw, Stats: raw, Peers: raw, IPAM: raw, Events: raw, Capacity: raw})
 	if again := model.SafeSource(s); again != s {
 		t.Error("SafeSource wrapped a wrapped source again")
@@ -253,6 +257,8 @@ func TestSafeSource(t *testing.T) {
 	}
 	cs, err := s.Connections.Connections(ctx, nil)
 	check("Connections", cs, err)
+	ch, err := s.Changes.ConnectionChanges(ctx, time.Time{}, nil)
+	check("ConnectionChanges", ch, err)
 	c, err := s.Connection.Connection(ctx, "x")
 	check("Connection", c, err)
 	ns, err := s.Inventory.Inventory(ctx, nil)

@@ -68,6 +68,9 @@ type Options struct {
 	Clipboard func(string) error
 	// ExportDir is where the export key writes ("" = current directory).
 	ExportDir string
+	// ClockSeconds shows seconds in the header clock ([ui] clock_seconds);
+	// without them the clock wakes the program once a minute.
+	ClockSeconds bool
 }
 
 // ValidateKeys checks the [keys] tables for config loading: unknown
@@ -85,11 +88,12 @@ const toastTTL = 6 * time.Second
 
 type toastExpiredMsg struct{ seq int }
 
-// clockMsg re-renders once a second so the header clock and the ages in the
-// Approvals pane keep moving between refreshes.
-type clockMsg struct{}
-
-func (a *app) clockTick() tea.Cmd { return a.ctx.After(time.Second, clockMsg{}) }
+// clockMsg re-renders at the next boundary of what the screen shows in
+// time: the header clock's minute (or second, with ClockSeconds), or the
+// second while the active pane counts seconds (the ages in Approvals).
+// Nothing else wakes an idle dashboard. seq drops a tick superseded by a
+// change of pace (a pane that counts seconds became active).
+type clockMsg struct{ seq int }
 
 // hubMsg is one wake-up of the bridge: the hub's changes since the last
 // one, coalesced per resource.
@@ -106,6 +110,52 @@ func bridge(ctx context.Context, sub model.Subscription) tea.Cmd {
 		}
 		return hubMsg{changes: cs}
 	}
+}
+
+// secondsCounter is a pane whose view counts seconds while it is shown.
+type secondsCounter interface{ CountsSeconds() bool }
+
+// clockPace is how often the screen's times change now.
+func (a *app) clockPace() time.Duration {
+	if a.opts.ClockSeconds {
+		return time.Second
+	}
+	if a.active < len(a.panes) {
+		if c, ok := a.panes[a.active].(secondsCounter); ok && c.CountsSeconds() {
+			return time.Second
+		}
+	}
+	return time.Minute
+}
+
+// clockDelay is the wait from now to the next multiple of pace (the
+// moment the shown time changes), never less than a millisecond.
+func clockDelay(now time.Time, pace time.Duration) time.Duration {
+	d := now.Truncate(pace).Add(pace).Sub(now)
+	return max(d, time.Millisecond)
+}
+
+// clockTick schedules the next clock tick at the current pace.
+func (a *app) clockTick() tea.Cmd {
+	a.clockSeq++
+	a.clockEvery = a.clockPace()
+	return a.ctx.After(clockDelay(a.opts.Now(), a.clockEvery), clockMsg{a.clockSeq})
+}
+
+// repace restarts the clock when the pace changed (after a pane switch).
+func (a *app) repace() tea.Cmd {
+	if a.quitting || a.clockPace() == a.clockEvery {
+		return nil
+	}
+	return a.clockTick()
+}
+
+// clockText is the header clock.
+func (a *app) clockText() string {
+	if a.opts.ClockSeconds {
+		return a.opts.Now().Format("15:04:05")
+	}
+	return a.opts.Now().Format("15:04")
 }
 
 type counts struct{ conns, pending int }
@@ -128,16 +178,20 @@ type app struct {
 	w, h     int
 	spin     spinner.Model
 	spinning bool
-	help     help.Model
-	showHelp bool
-	toast    string
-	toastErr bool
-	toastSeq int
-	counts   map[string]counts
-	keyErr   error
-	quitting bool
-	palette  *palette // the command palette, while open
-	history  []string // lines run in the palette, oldest first
+	// clockSeq numbers clock ticks (a superseded one is dropped);
+	// clockEvery is the pace of the pending one.
+	clockSeq   int
+	clockEvery time.Duration
+	help       help.Model
+	showHelp   bool
+	toast      string
+	toastErr   bool
+	toastSeq   int
+	counts     map[string]counts
+	keyErr     error
+	quitting   bool
+	palette    *palette // the command palette, while open
+	history    []string // lines run in the palette, oldest first
 	// globalTables caches the root's binding table per key scope.
 	globalTables map[keys.Scope]keys.Table
 }
@@ -268,7 +322,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// An action started: keep the spinner turning while it runs.
 			cmd = tea.Batch(cmd, a.startSpin())
 		}
-		return m, cmd
+		return m, tea.Batch(cmd, a.repace())
 	case hubMsg:
 		if a.quitting {
 			return m, nil
@@ -308,7 +362,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		seq := a.toastSeq
 		return m, a.ctx.After(toastTTL, toastExpiredMsg{seq})
 	case clockMsg:
-		if a.quitting {
+		if a.quitting || msg.seq != a.clockSeq {
 			return m, nil
 		}
 		return m, a.clockTick()
@@ -324,9 +378,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		a.setActive(i)
 		if msg.Msg == nil {
-			return m, nil
+			return m, a.repace()
 		}
-		return m, a.deliver(i, msg.Msg)
+		return m, tea.Batch(a.deliver(i, msg.Msg), a.repace())
 	case pane.Routed:
 		if i := a.index(msg.To); i >= 0 {
 			return m, a.deliver(i, msg.Msg)
@@ -742,7 +796,7 @@ func (a *app) headerView() string {
 	if a.hub.Paused() {
 		marks = append(marks, st.Paused.Render("PAUSED"))
 	}
-	clock := st.Dim.Render(a.opts.Now().Format("15:04:05"))
+	clock := st.Dim.Render(a.clockText())
 	banner := ""
 	if a.opts.Demo {
 		banner = a.opts.Banner

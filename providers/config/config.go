@@ -71,6 +71,10 @@ type UI struct {
 	LogFile       string   `toml:"log_file"`       // default: $XDG_STATE_HOME/noctop/noctop.log
 	PoolThreshold float64  `toml:"pool_threshold"` // IPAM: highlight pools above this percentage
 	LowLightDBM   float64  `toml:"low_light_dbm"`  // inventory: flag ports receiving less light (dBm)
+	ClockSeconds  bool     `toml:"clock_seconds"`  // header clock with seconds (wakes the dashboard every second)
+	// FullResync is how often a connection listing refreshed by changes
+	// only (Fabric) is still listed whole, to catch deletions (hub default 10m).
+	FullResync Duration `toml:"full_resync"`
 }
 
 // Provider is one [[provider]] table: the keys every kind shares, the

@@ -112,6 +112,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing creds", "[[provider]]\nname = \"a\"\nkind = \"fabric\"\nbase_url = \"https://x\"\nclient_id_env = \"I\"\n", map[string]string{"I": "x"}, 3, []string{"needs credentials", "client_secret_env"}},
 		{"no name", "[[provider]]\nkind = \"fabric\"\n", nil, 1, []string{"no name"}},
 		{"threshold", "[ui]\npool_threshold = 120.0\n", nil, 2, []string{"pool_threshold"}},
+		{"full resync too often", "[ui]\nrefresh = \"5s\"\nfull_resync = \"20s\"\n", nil, 3, []string{"ui.full_resync", "at least a minute"}},
 		{"light above zero", "[ui]\nlow_light_dbm = 3.0\n", nil, 2, []string{"low_light_dbm", "between -40 and 0"}},
 		{"light far too low", "[ui]\nrefresh = \"5s\"\nlow_light_dbm = -60.0\n", nil, 3, []string{"low_light_dbm"}},
 		{"keys not a list", "[keys]\nrefresh = \"r\"\n", nil, 2, []string{"keys.refresh", "want a list of key names"}},

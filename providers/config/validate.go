@@ -23,6 +23,9 @@ func (c *Config) validate(path string, loc *locator, getenv func(string) string,
 	if err := checkRefresh(c.UI.Refresh); err != "" {
 		return fail([]string{"ui", "refresh"}, "%s", err)
 	}
+	if d := c.UI.FullResync; d.set && d.Duration < time.Minute {
+		return fail([]string{"ui", "full_resync"}, "%s is too short: a full listing must be at least a minute apart (it catches deletions; changes come in between)", d.Duration)
+	}
 	if v := c.UI.LowLightDBM; v < -40 || v >= 0 {
 		return fail([]string{"ui", "low_light_dbm"}, "must be a receive level in dBm between -40 and 0 (exclusive), got %v", v)
 	}

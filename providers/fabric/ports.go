@@ -119,20 +119,26 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 		}
 	}
 	p.mu.Lock()
-	conns := make([]Connection, 0, len(p.conns))
-	for _, c := range p.conns {
-		conns = append(conns, c)
-	}
+	conns := make([]connFacts, 0, len(p.conns))
+	p.eachFacts(func(f connFacts) { conns = append(conns, f) })
 	p.mu.Unlock()
-	return buildInventory(p.name, ports, conns), nil
+	return buildInventoryFacts(p.name, ports, conns), nil
 }
 
 func buildInventory(provider string, ports []Port, conns []Connection) []model.Node {
-	onPort := map[string][]Connection{}
+	fs := make([]connFacts, 0, len(conns))
 	for _, c := range conns {
-		for _, side := range []ConnectionSide{c.ASide, c.ZSide} {
-			if ap := side.AccessPoint; ap != nil && ap.Port != nil && ap.Port.UUID != "" {
-				onPort[ap.Port.UUID] = append(onPort[ap.Port.UUID], c)
+		fs = append(fs, factsOf(c, toModel(provider, c)))
+	}
+	return buildInventoryFacts(provider, ports, fs)
+}
+
+func buildInventoryFacts(provider string, ports []Port, conns []connFacts) []model.Node {
+	onPort := map[string][]connFacts{}
+	for _, c := range conns {
+		for _, side := range c.sides {
+			if side.port != "" {
+				onPort[side.port] = append(onPort[side.port], c)
 			}
 		}
 	}
@@ -205,31 +211,30 @@ func portNode(provider string, pt Port) model.Node {
 }
 
 // connNode is a connection as it appears under one of our ports.
-func connNode(provider string, c Connection, portUUID string) model.Node {
-	m := toModel(provider, c)
+func connNode(provider string, c connFacts, portUUID string) model.Node {
 	vlans := ""
-	for _, side := range []ConnectionSide{c.ASide, c.ZSide} {
-		if ap := side.AccessPoint; ap != nil && ap.Port != nil && ap.Port.UUID == portUUID {
-			vlans = vlanText(ap.LinkProtocol)
+	for _, side := range c.sides {
+		if side.port != "" && side.port == portUUID {
+			vlans = vlanText(side.lp)
 		}
 	}
-	label := model.SafeText(m.Name) + " · " + model.FormatMbps(m.BandwidthMbps)
+	label := model.SafeText(c.name) + " · " + model.FormatMbps(c.bandwidth)
 	if vlans != "" {
 		label += " · vlan " + vlans
 	}
 	n := model.Node{
-		Ref:   model.Ref{Provider: provider, Type: RefConnection, ID: c.UUID, Name: model.SafeText(m.Name)},
+		Ref:   model.Ref{Provider: provider, Type: RefConnection, ID: c.uuid, Name: model.SafeText(c.name)},
 		Kind:  "connection",
 		Label: label,
-		State: m.State, RawState: model.SafeText(m.RawState),
+		State: c.mstate, RawState: model.SafeText(c.rawState),
 		Fields: []model.Field{
-			{Key: "uuid", Value: c.UUID}, {Key: "type", Value: model.SafeText(c.Type)}, {Key: "direction", Value: model.SafeText(c.Direction)},
-			{Key: "bandwidth", Value: model.FormatMbps(m.BandwidthMbps)}, {Key: "vlan", Value: vlans},
-			{Key: "a side", Value: model.SafeText(m.A.Name)}, {Key: "z side", Value: model.SafeText(m.Z.Name)},
+			{Key: "uuid", Value: c.uuid}, {Key: "type", Value: model.SafeText(c.typ)}, {Key: "direction", Value: model.SafeText(c.direction)},
+			{Key: "bandwidth", Value: model.FormatMbps(c.bandwidth)}, {Key: "vlan", Value: vlans},
+			{Key: "a side", Value: model.SafeText(c.aName)}, {Key: "z side", Value: model.SafeText(c.zName)},
 		},
 	}
-	if m.Pending != nil {
-		n.Fields = append(n.Fields, model.Field{Key: "pending", Value: model.SafeText(m.Pending.Description)})
+	if c.pending != "" {
+		n.Fields = append(n.Fields, model.Field{Key: "pending", Value: model.SafeText(c.pending)})
 	}
 	return n
 }
@@ -283,23 +288,22 @@ func (p *Provider) usedVLANs() map[string]map[int]bool {
 		}
 		used[port][v] = true
 	}
-	for _, c := range p.conns {
-		if st := c.State; st == "DEPROVISIONED" || st == "CANCELLED" {
-			continue // their tags are free again
+	p.eachFacts(func(c connFacts) {
+		if st := c.state; st == "DEPROVISIONED" || st == "CANCELLED" {
+			return // their tags are free again
 		}
-		for _, s := range []ConnectionSide{c.ASide, c.ZSide} {
-			ap := s.AccessPoint
-			if ap == nil || ap.Port == nil || ap.Port.UUID == "" || ap.LinkProtocol == nil {
+		for _, s := range c.sides {
+			if s.port == "" || s.lp == nil {
 				continue
 			}
-			lp := ap.LinkProtocol
-			mark(ap.Port.UUID, lp.VlanTag)
-			mark(ap.Port.UUID, lp.VlanSTag)
+			lp := s.lp
+			mark(s.port, lp.VlanTag)
+			mark(s.port, lp.VlanSTag)
 			for v := lp.VlanTagMin; v > 0 && v <= lp.VlanTagMax && v <= 4094; v++ {
-				mark(ap.Port.UUID, v)
+				mark(s.port, v)
 			}
 		}
-	}
+	})
 	for k := range p.claimed {
 		if port, v, ok := strings.Cut(k, "/"); ok {
 			n, _ := strconv.Atoi(v)
@@ -356,7 +360,7 @@ func (p *Provider) LandingPorts(ctx context.Context, target model.Ref) ([]model.
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	c, ok := p.conns[target.ID]
+	c, ok := p.conn(target.ID)
 	if !ok {
 		return nil, errorf("connection %q is not loaded: refresh the list first", truncate(target.ID, 60))
 	}

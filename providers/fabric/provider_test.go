@@ -23,7 +23,7 @@ func planProvider(t *testing.T, fixtures ...string) *Provider {
 	}
 	for _, f := range fixtures {
 		c := loadFixture(t, f)
-		p.conns[c.UUID] = c
+		p.keep(c)
 	}
 	enc := func(s string) *PortEncapsulation { return &PortEncapsulation{Type: s} }
 	am := &SimplifiedLocation{MetroCode: "AM"}
@@ -53,7 +53,7 @@ func TestPlanChoosesPortAndLowestFreeVLAN(t *testing.T) {
 	// Another connection already uses VLANs 2 and 3 on the big port.
 	for i, v := range []int{2, 3} {
 		id := fmt.Sprintf("0d4c7e2a-9999-4a0b-9c3d-00000000000%d", i)
-		p.conns[id] = Connection{UUID: id, ZSide: ConnectionSide{AccessPoint: &AccessPoint{Port: &SimplifiedPort{UUID: "port-am-big"}, LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: v}}}}
+		p.keep(Connection{UUID: id, ZSide: ConnectionSide{AccessPoint: &AccessPoint{Port: &SimplifiedPort{UUID: "port-am-big"}, LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: v}}}})
 	}
 	a, err := p.Plan(model.ActionRequest{Kind: model.ActionApprove, Target: model.Ref{ID: spID}})
 	if err != nil {
@@ -110,8 +110,8 @@ func TestPlanParamsOverrideAndAreChecked(t *testing.T) {
 	}
 	// Refused: bad VLANs, an inner tag on DOT1Q, a port elsewhere, down, or
 	// not ours, and a VLAN already used on the port.
-	p.conns["0d4c7e2a-9999-4a0b-9c3d-000000000001"] = Connection{UUID: "0d4c7e2a-9999-4a0b-9c3d-000000000001", State: "ACTIVE",
-		ZSide: ConnectionSide{AccessPoint: &AccessPoint{Port: &SimplifiedPort{UUID: "port-am-small"}, LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: 555}}}}
+	p.keep(Connection{UUID: "0d4c7e2a-9999-4a0b-9c3d-000000000001", State: "ACTIVE",
+		ZSide: ConnectionSide{AccessPoint: &AccessPoint{Port: &SimplifiedPort{UUID: "port-am-small"}, LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: 555}}}})
 	for _, bad := range []struct {
 		params map[string]string
 		want   string
@@ -148,7 +148,7 @@ func TestLandingPorts(t *testing.T) {
 	p.portsAt = time.Now().Add(time.Hour) // fresh: no refresh from the (absent) server
 	for i, v := range []int{2, 3, 7} {
 		id := fmt.Sprintf("0d4c7e2a-9999-4a0b-9c3d-00000000000%d", i)
-		p.conns[id] = Connection{UUID: id, State: "ACTIVE", ZSide: ConnectionSide{AccessPoint: &AccessPoint{Port: &SimplifiedPort{UUID: "port-am-big"}, LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: v}}}}
+		p.keep(Connection{UUID: id, State: "ACTIVE", ZSide: ConnectionSide{AccessPoint: &AccessPoint{Port: &SimplifiedPort{UUID: "port-am-big"}, LinkProtocol: &LinkProtocol{Type: "DOT1Q", VlanTag: v}}}})
 	}
 	lps, err := p.LandingPorts(ctx, model.Ref{ID: spID})
 	if err != nil {

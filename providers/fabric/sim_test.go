@@ -181,7 +181,8 @@ func pendingWaiting(t *testing.T, p *Provider, cs []model.Connection, kind model
 		}
 		if needsData != nil {
 			p.mu.Lock()
-			nz := needsZSide(p.conns[c.ID])
+			wc, _ := p.conn(c.ID)
+			nz := needsZSide(wc)
 			p.mu.Unlock()
 			if nz != *needsData {
 				continue

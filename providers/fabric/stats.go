@@ -131,7 +131,7 @@ func (p *Provider) trafficContext(ctx context.Context, asset MetricAsset, id str
 		return 0, ""
 	}
 	p.mu.Lock()
-	c, ok := p.conns[id]
+	c, ok := p.conn(id)
 	p.mu.Unlock()
 	if !ok {
 		var err error

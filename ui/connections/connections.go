@@ -64,6 +64,10 @@ type Pane struct {
 	list  *Model
 }
 
+// CountsSeconds reports whether the view changes every second while shown
+// (the Approvals ages): the root then ticks its clock each second.
+func (p *Pane) CountsSeconds() bool { return p.list.cfg.Dynamic != nil }
+
 // New builds the Connections pane (a pane.Factory): every connection, with
 // the optional 24h trend column.
 func New(ctx *pane.Context) pane.Pane {
