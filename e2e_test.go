@@ -62,7 +62,9 @@ func TestEndToEndApproveAgainstSimulator(t *testing.T) {
 	wait := func(what string, ok func(string) bool) {
 		t.Helper()
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ok(string(b)) },
-			teatest.WithDuration(15*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
+			// Generous: under -race on a loaded CI machine a refresh of all
+			// five demo providers has taken more than 15 s.
+			teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
 	}
 	contains := func(s string) func(string) bool { return func(b string) bool { return strings.Contains(b, s) } }
 	keys := func(s string) { tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }

@@ -161,6 +161,11 @@ type Hub interface {
 	// read-only) exactly once, then re-reads what it affected and publishes
 	// the change. The error is the action's; the re-read's is in Outcome.
 	Run(ctx context.Context, provider string, a Action) (Outcome, error)
+	// RereadConnection reads one row of provider's connection listing back
+	// (a connection, a virtual circuit), merges it and publishes the
+	// change, as Run does after an action; following an object that is
+	// still moving uses it. On failure the listing is refreshed instead.
+	RereadConnection(ctx context.Context, provider, id string) Outcome
 
 	Summary() Summary
 }
@@ -304,4 +309,11 @@ func (u Utilizations) Family(f IPFamily) Utilization {
 		return u.V6
 	}
 	return u.V4
+}
+
+// RereadsAsRow reports whether an action on a target of this type is
+// re-read as one row of the connection listing afterwards (the rows are
+// connections and, for some providers, their virtual circuits).
+func RereadsAsRow(targetType string) bool {
+	return targetType == "connection" || targetType == "virtual-circuit"
 }

@@ -18,4 +18,8 @@ type Node struct {
 	Children []Node
 	// Light holds a port's optical levels when the provider reports them.
 	Light *LightLevels
+	// Actions are the actions the provider offers on this node now (bond,
+	// power off ...): the UI binds their keys only where they are listed.
+	// The planner still has the final word.
+	Actions []ActionKind
 }

@@ -64,7 +64,24 @@ func SafeSource(s Source) Source {
 			s.IPAM = safeIPAM{s.IPAM}
 		}
 	}
+	if s.Capacity != nil {
+		if _, done := s.Capacity.(safeCapacity); !done {
+			s.Capacity = safeCapacity{s.Capacity}
+		}
+	}
 	return s
+}
+
+type safeCapacity struct{ next CapacitySource }
+
+func (w safeCapacity) Capacity(ctx context.Context) ([]Capacity, error) {
+	cs, err := w.next.Capacity(ctx)
+	out := make([]Capacity, len(cs))
+	for i, c := range cs {
+		c.Provider, c.Location, c.Plan, c.Level = SafeText(c.Provider), SafeText(c.Location), SafeText(c.Plan), SafeText(c.Level)
+		out[i] = c
+	}
+	return out, SafeError(err)
 }
 
 type safeConnections struct{ next ConnectionSource }

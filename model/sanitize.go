@@ -171,6 +171,9 @@ func (n Node) sanitized() (Node, bool) {
 	}); ch {
 		n.Fields, s.changed = out, true
 	}
+	if out, ch := sanitizeEach(n.Actions, safeKind); ch {
+		n.Actions, s.changed = out, true
+	}
 	if out, ch := sanitizeEach(n.Children, Node.sanitized); ch {
 		n.Children, s.changed = out, true
 	}

@@ -224,6 +224,12 @@ func (rawSource) MaskReport(context.Context, model.MaskQuery) (model.MaskReport,
 func (rawSource) HoldingTank(context.Context) (model.HoldingPreview, error) {
 	return hostileValue[model.HoldingPreview](), errHostile
 }
+func (rawSource) Events(context.Context, model.Ref) ([]model.Event, error) {
+	return []model.Event{hostileValue[model.Event]()}, errHostile
+}
+func (rawSource) Capacity(context.Context) ([]model.Capacity, error) {
+	return []model.Capacity{hostileValue[model.Capacity]()}, errHostile
+}
 
 // TestSafeSource calls every capability of a wrapped hostile source and
 // checks every value and error that comes out is clean, and that the
@@ -231,7 +237,7 @@ func (rawSource) HoldingTank(context.Context) (model.HoldingPreview, error) {
 func TestSafeSource(t *testing.T) {
 	raw := &rawSource{}
 	s := model.SafeSource(model.Source{Name: "p", Connections: raw, Connection: raw, Inventory: raw, Planner: raw, Runner: raw,
-		Verifier: raw, Stats: raw, Peers: raw, IPAM: raw})
+		Verifier: raw, Stats: raw, Peers: raw, IPAM: raw, Events: raw, Capacity: raw})
 	if again := model.SafeSource(s); again != s {
 		t.Error("SafeSource wrapped a wrapped source again")
 	}
@@ -278,6 +284,10 @@ func TestSafeSource(t *testing.T) {
 	check("MaskReport", mr, err)
 	hp, err := s.IPAM.HoldingTank(ctx)
 	check("HoldingTank", hp, err)
+	es, err := s.Events.Events(ctx, model.Ref{})
+	check("Events", es, err)
+	cp, err := s.Capacity.Capacity(ctx)
+	check("Capacity", cp, err)
 
 	plain := model.SafeSource(model.Source{Planner: planOnly{}})
 	if _, ok := plain.Planner.(model.ActionPreparer); ok {

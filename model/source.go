@@ -23,6 +23,7 @@ type Source struct {
 	Landing     LandingPortSource
 	Changes     ConnectionChangeSource // lists only what changed (incremental refresh)
 	Events      EventSource
+	Capacity    CapacitySource // deployable capacity per location and plan (Packet)
 }
 
 // SourceOf discovers p's capabilities by type assertion.
@@ -40,5 +41,6 @@ func SourceOf(p Provider) Source {
 	s.Landing, _ = p.(LandingPortSource)
 	s.Changes, _ = p.(ConnectionChangeSource)
 	s.Events, _ = p.(EventSource)
+	s.Capacity, _ = p.(CapacitySource)
 	return s
 }

@@ -380,8 +380,8 @@ func TestReadOnlyBlocksMutations(t *testing.T) {
 		t.Error("header lacks READ-ONLY")
 	}
 	h.keys("?")
-	if v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(), "│", "")), " "); !strings.Contains(v, "read-only mode: approve (a), reject (x), change requests (c/C), bandwidth changes (b) and") ||
-		!strings.Contains(v, "decommission (D) are disabled (--read-only)") {
+	if v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(), "│", "")), " "); !strings.Contains(v, "read-only mode: approve (a), reject (x), change requests (c/C), bandwidth changes (b),") ||
+		!strings.Contains(v, "decommission (D) and VLAN changes (v) are disabled (--read-only)") {
 		t.Errorf("help does not explain read-only:\n%s", h.view())
 	}
 }
@@ -503,7 +503,7 @@ func TestQuitCancelsFetches(t *testing.T) {
 }
 
 func TestValidateKeys(t *testing.T) {
-	if err := ui.ValidateKeys(map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}, nil); err != nil {
+	if err := ui.ValidateKeys(map[string][]string{"down": {"z"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}, nil); err != nil {
 		t.Fatalf("valid table rejected: %v", err)
 	}
 	bad := []map[string][]string{
@@ -525,18 +525,18 @@ func TestValidateKeys(t *testing.T) {
 
 func TestReboundKeysWork(t *testing.T) {
 	w := fake.New("p1", 20, 0, 1)
-	h := newHarness(t, ui.Options{Keys: map[string][]string{"down": {"n"}, "up": {"e"}}}, w)
+	h := newHarness(t, ui.Options{Keys: map[string][]string{"down": {"z"}, "up": {"Z"}}}, w)
 	l := connList(h)
-	h.keys("n", "n")
+	h.keys("z", "z")
 	if l.TableView().Cursor() != 2 {
 		t.Fatalf("rebound down: cursor %d", l.TableView().Cursor())
 	}
 	h.keys("j")
 	if l.TableView().Cursor() != 2 {
-		t.Fatal("j still moves after rebinding down to n")
+		t.Fatal("j still moves after rebinding down to z")
 	}
 	h.keys("?")
-	if !strings.Contains(h.view(), "n") || !strings.Contains(h.view(), "down") {
+	if !strings.Contains(h.view(), "z") || !strings.Contains(h.view(), "down") {
 		t.Error("help does not show the rebound key")
 	}
 }

@@ -61,7 +61,7 @@ func (h *Hub) Run(ctx context.Context, provider string, a model.Action) (model.O
 		defer rcancel()
 	}
 	switch {
-	case a.Request.Target.Type == "connection" && src.Connections != nil:
+	case model.RereadsAsRow(a.Request.Target.Type) && src.Connections != nil:
 		h.rereadConnection(rctx, src, a.Request.Target.ID, &out)
 	case isIPAMAction(a):
 		out.Refreshed = h.refreshWhere(provider, isIPAM)
@@ -80,6 +80,22 @@ func (h *Hub) do(ctx context.Context, r model.ActionRunner, a model.Action) (res
 		}
 	}()
 	return r.Do(ctx, a)
+}
+
+// RereadConnection implements model.Hub.
+func (h *Hub) RereadConnection(ctx context.Context, provider, id string) model.Outcome {
+	var out model.Outcome
+	src, ok := h.source(provider)
+	if !ok {
+		out.RereadErr = fmt.Errorf("%w %q", ErrUnknownProvider, provider)
+		return out
+	}
+	if src.Connections == nil {
+		out.RereadErr = model.ErrUnsupported
+		return out
+	}
+	h.rereadConnection(ctx, src, id, &out)
+	return out
 }
 
 // rereadConnection reads the target back and merges it, or refreshes the

@@ -20,6 +20,12 @@ func (p *Provider) Events(ctx context.Context, ref model.Ref) ([]model.Event, er
 		return nil, fmt.Errorf("%w: metal: invalid id %q (want a UUID)", model.ErrNotFound, truncate(ref.ID, 60))
 	}
 	typ := ref.Type
+	switch typ {
+	case RefOrganization, RefProject, RefServiceToken:
+		// Not tried as a VC and an interconnection: the API has no such
+		// log, and two 404s would read as "the object does not exist".
+		return nil, fmt.Errorf("%w: metal keeps events per interconnection, port and virtual circuit, not per %s", model.ErrUnsupported, typ)
+	}
 	var portConn string
 	p.mu.Lock()
 	if ix := p.ix; ix != nil {

@@ -166,6 +166,12 @@ func TestEventsOfEveryKind(t *testing.T) {
 	if _, err := p.Events(ctxT(t), model.Ref{Type: RefVirtualCircuit, ID: uuidA}); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("events of a missing VC: %v", err)
 	}
+	// Projects and organizations keep no log: said so, not two 404s.
+	for _, typ := range []string{RefProject, RefOrganization} {
+		if _, err := p.Events(ctxT(t), model.Ref{Type: typ, ID: uuidA}); !errors.Is(err, model.ErrUnsupported) || errors.Is(err, model.ErrNotFound) {
+			t.Errorf("events of a %s: %v", typ, err)
+		}
+	}
 }
 
 // Under injected faults a listing either succeeds whole or fails with a

@@ -199,7 +199,7 @@ func serverNode(provider string, d *Device, ix *index) (model.Node, rollup) {
 	return model.Node{
 		Ref:  model.Ref{Provider: provider, Type: "device", ID: safe(d.ID), Name: safe(d.Hostname)},
 		Kind: "server", Label: safe(label), State: st, RawState: safe(d.State),
-		Fields: fields, Children: ports,
+		Fields: fields, Children: ports, Actions: serverActions(d),
 	}, r
 }
 
@@ -255,6 +255,10 @@ func portNodes(provider string, d *Device, st model.State, ix *index) []model.No
 	placed := map[string]bool{}
 	for _, b := range bonds {
 		n := portNode(provider, d, b, st, ix, speed*int64(len(members[b.Name])))
+		n.Actions = bondActions(b, members[b.Name])
+		if !networkChangeable(d) {
+			n.Actions = nil
+		}
 		for _, m := range members[b.Name] {
 			n.Children = append(n.Children, portNode(provider, d, m, st, ix, speed))
 		}
@@ -321,8 +325,117 @@ func portNode(provider string, d *Device, pt *Port, st model.State, ix *index, s
 	return model.Node{
 		Ref:  model.Ref{Provider: provider, Type: "port", ID: safe(pt.ID), Name: safe(pt.Name)},
 		Kind: "port", Label: safe(joinNonEmpty(" · ", pt.Name, strings.Join(desc, " · "))),
-		State: st, RawState: safe(d.State), Fields: fields,
+		State: st, RawState: safe(d.State), Fields: fields, Actions: portActions(d, pt),
 	}
+}
+
+// networkChangeable: Packet changes a server's ports only while it is
+// active or powered off (422 otherwise).
+func networkChangeable(d *Device) bool {
+	return d.State == DeviceActive || d.State == DeviceInactive
+}
+
+func portActions(d *Device, pt *Port) []model.ActionKind {
+	if !networkChangeable(d) || pt.IsBond() {
+		return nil
+	}
+	out := memberActions(pt)
+	if pt.Data.Bonded && pt.Bond != nil && lastBondedOfL3(d, pt) {
+		out = slices.DeleteFunc(out, func(a model.ActionKind) bool { return a == model.ActionDisbondPort })
+	}
+	return out
+}
+
+// carriesIPs reports whether a bond port is in a layer-3 mode (layer3,
+// hybrid): it holds the server's addresses.
+func carriesIPs(b *Port) bool {
+	return b.NetworkType != "" && !strings.HasPrefix(b.NetworkType, "layer2")
+}
+
+// lastBondedOfL3 reports whether pt is the only bonded member of a bond
+// that carries the server's addresses.
+func lastBondedOfL3(d *Device, pt *Port) bool {
+	l3, others := false, 0
+	for i := range d.NetworkPorts {
+		x := &d.NetworkPorts[i]
+		switch {
+		case x.IsBond() && x.Name == pt.Bond.Name:
+			l3 = carriesIPs(x)
+		case (x.ID != pt.ID || x.Name != pt.Name) && !x.IsBond() && x.Bond != nil && x.Bond.Name == pt.Bond.Name && x.Data.Bonded:
+			others++
+		}
+	}
+	return l3 && others == 0
+}
+
+// serverActions are the power actions the server's state allows (Plan
+// refuses the others with the same rule).
+func serverActions(d *Device) []model.ActionKind {
+	switch d.State {
+	case DeviceActive:
+		return []model.ActionKind{model.ActionPowerOff, model.ActionReboot}
+	case DeviceInactive:
+		return []model.ActionKind{model.ActionPowerOn}
+	}
+	return nil
+}
+
+// bondActions are what a bond port offers: bond or disbond its members
+// (bulk), a conversion to the other layer, and its virtual networks.
+func bondActions(b *Port, members []*Port) []model.ActionKind {
+	var out []model.ActionKind
+	// A port carrying VLANs cannot join a bond (Packet answers 422):
+	// bonding is offered when every port out of the bond is free of them.
+	bonded, unbonded, blocked := false, false, false
+	for _, m := range members {
+		if m.Data.Bonded {
+			bonded = true
+		} else {
+			unbonded = true
+			blocked = blocked || len(m.VirtualNetworks) > 0
+		}
+	}
+	if (unbonded || len(members) == 0) && !blocked {
+		out = append(out, model.ActionBondPort)
+	}
+	// A bond that carries the server's addresses (layer 3, hybrid) keeps
+	// at least one bonded port: Packet refuses to disbond all of them.
+	if (bonded || len(members) == 0) && !carriesIPs(b) {
+		out = append(out, model.ActionDisbondPort)
+	}
+	vlans := len(b.VirtualNetworks) > 0
+	if !strings.HasPrefix(b.NetworkType, "layer2") {
+		out = append(out, model.ActionConvertLayer2)
+	}
+	if b.NetworkType != NetworkLayer3 && !vlans {
+		out = append(out, model.ActionConvertLayer3)
+	}
+	out = append(out, model.ActionAssignVLAN)
+	if vlans {
+		out = append(out, model.ActionUnassignVLAN)
+	}
+	return out
+}
+
+// memberActions are what a physical port offers (a bond port's list
+// replaces this one): bond or disbond it, and VLANs once out of its bond.
+func memberActions(pt *Port) []model.ActionKind {
+	if pt.IsBond() {
+		return nil
+	}
+	var out []model.ActionKind
+	switch {
+	case pt.Data.Bonded:
+		out = append(out, model.ActionDisbondPort)
+	case len(pt.VirtualNetworks) > 0: // bonding waits until its VLANs are removed
+		out = append(out, model.ActionAssignVLAN)
+	default:
+		out = append(out, model.ActionBondPort, model.ActionAssignVLAN)
+	}
+	if len(pt.VirtualNetworks) > 0 {
+		out = append(out, model.ActionUnassignVLAN)
+	}
+	return out
 }
 
 // portVLANs are the VLAN numbers of the networks on a port, sorted.

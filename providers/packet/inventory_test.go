@@ -16,7 +16,8 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	ix.errs["ips/p1"] = errors.New("GET /projects/p1/ips: 403 forbidden")
 	// A third server, failed, in another facility, with a BGP session down.
 	ix.addDevices([]Device{{ID: "d-bad", Hostname: "bad-01", State: DeviceFailed, Facility: &Facility{ID: "fams", Code: "ams1"},
-		Project: &Href{Href: "/projects/p1"}, Plan: &Plan{Slug: "c2.medium.x86"}}}, "")
+		Project: &Href{Href: "/projects/p1"}, Plan: &Plan{Slug: "c2.medium.x86"},
+		NetworkPorts: []Port{{ID: "pb-bond0", Name: "bond0", Type: PortTypeBond, NetworkType: NetworkLayer3}, {ID: "pb-eth1", Name: "eth1", Type: PortTypePhysical, Bond: &BondRef{Name: "bond0"}}}}}, "")
 	ix.sessions["p1"] = []BGPSession{{ID: "s1", Status: "down", Device: &Href{Href: "/devices/d-web"}}, {ID: "s2", Status: "up", Device: &Href{Href: "/devices/d-web"}}}
 	ix.addNetworks()
 	nodes := buildInventory("pk", ix)
@@ -52,6 +53,41 @@ func TestInventoryTreeAndRollUp(t *testing.T) {
 	eth1 := bond.Children[1]
 	if eth1.Label != "eth1 · not bonded · 10G · VLAN 1001" || field(eth1, "bond") != "bond0" || eth1.State != model.StateActive {
 		t.Errorf("eth1 %q %+v", eth1.Label, eth1.Fields)
+	}
+	// The actions each node offers now, as Plan would allow them.
+	acts := func(n model.Node) string {
+		var s []string
+		for _, a := range n.Actions {
+			s = append(s, string(a))
+		}
+		return strings.Join(s, ",")
+	}
+	if got, want := acts(web), "power-off,reboot"; got != want {
+		t.Errorf("active server actions %q, want %q", got, want)
+	}
+	if got := acts(prod.Children[0].Children[0]); got != "" {
+		t.Errorf("a failed server offers no power action, got %q", got)
+	}
+	if len(prod.Children[0].Children[0].Children) == 0 {
+		t.Fatal("the failed server lost its ports")
+	}
+	for _, pt := range append(prod.Children[0].Children[0].Children, prod.Children[0].Children[0].Children[0].Children...) {
+		if got := acts(pt); got != "" {
+			t.Errorf("a failed server's port %s offers %q: Packet changes ports only while the server is active or off", pt.Label, got)
+		}
+	}
+	// eth1 is out of the bond and carries VLAN 1001: no bonding until it
+	// is removed (Packet answers 422).
+	if got, want := acts(bond), "convert-layer2,convert-layer3,assign-vlan"; got != want {
+		t.Errorf("hybrid bond with one member out: %q, want %q", got, want)
+	}
+	if got, want := acts(eth1), "assign-vlan,unassign-vlan"; got != want {
+		t.Errorf("unbonded eth1 on VLAN 1001: %q, want %q", got, want)
+	}
+	// eth0 is the last bonded port of a hybrid bond: it stays (Packet
+	// refuses to leave a layer-3 bond without one).
+	if got, want := acts(bond.Children[0]), ""; got != want {
+		t.Errorf("bonded eth0: %q, want %q", got, want)
 	}
 	vnets := prod.Children[2].Children
 	if len(vnets) != 3 || vnets[0].Label != "VLAN 1001 · backend · sjc1 · 1 port" {
@@ -135,5 +171,52 @@ func TestSeriesTargets(t *testing.T) {
 	}
 	if _, err := p.Series(context.Background(), model.SeriesQuery{Target: model.Ref{Type: "device", ID: "d-web"}, Peers: []string{"x"}}); !errors.Is(err, model.ErrUnsupported) {
 		t.Errorf("peers: %v", err)
+	}
+}
+
+func TestNodeActionsFollowPortAndServerState(t *testing.T) {
+	vn := []VirtualNetwork{{ID: "vn-1", VXLAN: 1001}}
+	mem := func(bonded bool, vs []VirtualNetwork) *Port {
+		return &Port{Type: PortTypePhysical, Data: PortData{Bonded: bonded}, VirtualNetworks: vs}
+	}
+	bond := func(nt string, vs []VirtualNetwork) *Port {
+		return &Port{Type: PortTypeBond, NetworkType: nt, VirtualNetworks: vs}
+	}
+	server := func(nt string, eth0, eth1 bool) *Device {
+		return &Device{State: DeviceActive, NetworkPorts: []Port{{Name: "bond0", Type: PortTypeBond, NetworkType: nt},
+			{Name: "eth0", Type: PortTypePhysical, Bond: &BondRef{Name: "bond0"}, Data: PortData{Bonded: eth0}},
+			{Name: "eth1", Type: PortTypePhysical, Bond: &BondRef{Name: "bond0"}, Data: PortData{Bonded: eth1}}}}
+	}
+	str := func(as []model.ActionKind) string {
+		var s []string
+		for _, a := range as {
+			s = append(s, string(a))
+		}
+		return strings.Join(s, ",")
+	}
+	for _, tc := range []struct {
+		name string
+		got  []model.ActionKind
+		want string
+	}{
+		// A layer-3 (or hybrid) bond keeps a bonded port: no bulk disbond.
+		{"layer3 bond, all bonded", bondActions(bond(NetworkLayer3, nil), []*Port{mem(true, nil), mem(true, nil)}), "convert-layer2,assign-vlan"},
+		{"hybrid bond, a member out and free", bondActions(bond(NetworkHybrid, nil), []*Port{mem(true, nil), mem(false, nil)}), "bond-port,convert-layer2,convert-layer3,assign-vlan"},
+		{"layer2 bond, all bonded", bondActions(bond(NetworkLayer2Bonded, nil), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,convert-layer3,assign-vlan"},
+		{"layer2 bond on a VLAN", bondActions(bond(NetworkLayer2Bonded, vn), []*Port{mem(true, nil), mem(true, nil)}), "disbond-port,assign-vlan,unassign-vlan"},
+		{"all members out", bondActions(bond(NetworkLayer3, nil), []*Port{mem(false, nil), mem(false, nil)}), "bond-port,convert-layer2,assign-vlan"},
+		{"bonded member", memberActions(mem(true, nil)), "disbond-port"},
+		{"one of two bonded on layer 3", portActions(server(NetworkLayer3, true, true), &server(NetworkLayer3, true, true).NetworkPorts[1]), "disbond-port"},
+		{"the last bonded on layer 3", portActions(server(NetworkHybrid, true, false), &server(NetworkHybrid, true, false).NetworkPorts[1]), ""},
+		{"the last bonded on layer 2", portActions(server(NetworkLayer2Bonded, true, false), &server(NetworkLayer2Bonded, true, false).NetworkPorts[1]), "disbond-port"},
+		{"free member", memberActions(mem(false, nil)), "bond-port,assign-vlan"},
+		{"member on a VLAN", memberActions(mem(false, vn)), "assign-vlan,unassign-vlan"},
+		{"active server", serverActions(&Device{State: DeviceActive}), "power-off,reboot"},
+		{"powered-off server", serverActions(&Device{State: DeviceInactive}), "power-on"},
+		{"provisioning server", serverActions(&Device{State: "provisioning"}), ""},
+	} {
+		if got := str(tc.got); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

@@ -111,6 +111,18 @@ func (m *Model) spec(action string, kind model.ActionKind, c model.Connection) m
 		}
 	}
 	s.Reread = rereadConnection
+	switch {
+	case kind == model.ActionApprove && IsVLANCircuit(c):
+		// Approving a circuit waiting on a customer VLAN sets its VLAN.
+		return SetVLANSpec(m.ctx, action, c)
+	case kind == model.ActionApprove:
+		if ch := m.landingChoose(c); ch != nil {
+			in := landingParam
+			s.Choose, s.Param, s.Replan = ch, &in, false
+		}
+	case kind == model.ActionDecommission && IsCircuit(c):
+		s.Verb, s.Noun, s.Preparing, s.FactsOf, s.Follow = "delete", "deletion", "", nil, true
+	}
 	return s
 }
 
@@ -146,5 +158,5 @@ func rereadConnection(out model.Outcome) mutate.Reread {
 	if model.WaitingOnUs(c) {
 		now += ", still waiting on us"
 	}
-	return mutate.Reread{Now: "now: " + now}
+	return mutate.Reread{Now: "now: " + now, Transitional: transitional(*c)}
 }

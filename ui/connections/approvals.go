@@ -52,6 +52,9 @@ func ApprovalCells(readOnly func(provider string) string) func(c *model.Connecti
 		if readOnly == nil || readOnly(c.Provider) == "" {
 			if c.HasAction(model.ActionApprove) {
 				can = "approve"
+				if IsVLANCircuit(*c) {
+					can = "set VLAN" // what approving it does
+				}
 			}
 			if c.HasAction(model.ActionReject) {
 				if can != "" {

@@ -405,7 +405,7 @@ func (m *Model) install(sel string) {
 			if sl := p.byID[m.detail.Conn().ID]; sl != nil && sl.row != nil && sl.row.Key == key {
 				r := sl.row
 				if c, ok := r.Item.(*model.Connection); ok && r.Version != m.detail.Conn().FingerprintKey {
-					d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint())
+					d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint(*c))
 					d.SetSize(m.w, max(m.h-1, 0))
 					m.detail = &d
 				}

@@ -24,15 +24,20 @@ type action struct {
 	key         func(km *keys.Map) key.Binding
 	help, short string // ? overlay and footer descriptions
 	noun        string // in the read-only note
+	// notOffered and run, when set, replace NotOffered(kind) and begin
+	// (an action that is not one kind: setting a VLAN approves or updates).
+	notOffered func(c model.Connection) string
+	run        func(m *Model, action string, c model.Connection) tea.Cmd
 }
 
 var actions = []action{
-	{"approve", model.ActionApprove, func(km *keys.Map) key.Binding { return km.Approve }, "approve", "approve", "approve"},
-	{"reject", model.ActionReject, func(km *keys.Map) key.Binding { return km.Reject }, "reject", "reject", "reject"},
-	{"change_request", model.ActionFileChangeRequest, func(km *keys.Map) key.Binding { return km.ChangeRequest }, "change request…", "change…", "change requests"},
-	{"withdraw_change", model.ActionWithdrawChangeRequest, func(km *keys.Map) key.Binding { return km.WithdrawChange }, "withdraw change…", "withdraw…", "change requests"},
-	{"change_bandwidth", model.ActionChangeBandwidth, func(km *keys.Map) key.Binding { return km.ChangeBandwidth }, "change bandwidth…", "bandwidth…", "bandwidth changes"},
-	{"delete", model.ActionDecommission, func(km *keys.Map) key.Binding { return km.Delete }, "decommission…", "decommission…", "decommission"},
+	{"approve", model.ActionApprove, func(km *keys.Map) key.Binding { return km.Approve }, "approve", "approve", "approve", nil, nil},
+	{"reject", model.ActionReject, func(km *keys.Map) key.Binding { return km.Reject }, "reject", "reject", "reject", nil, nil},
+	{"change_request", model.ActionFileChangeRequest, func(km *keys.Map) key.Binding { return km.ChangeRequest }, "change request…", "change…", "change requests", nil, nil},
+	{"withdraw_change", model.ActionWithdrawChangeRequest, func(km *keys.Map) key.Binding { return km.WithdrawChange }, "withdraw change…", "withdraw…", "change requests", nil, nil},
+	{"change_bandwidth", model.ActionChangeBandwidth, func(km *keys.Map) key.Binding { return km.ChangeBandwidth }, "change bandwidth…", "bandwidth…", "bandwidth changes", nil, nil},
+	{"delete", model.ActionDecommission, func(km *keys.Map) key.Binding { return km.Delete }, "decommission…", "decommission…", "decommission", nil, nil},
+	{"set_vlan", model.ActionUpdate, func(km *keys.Map) key.Binding { return km.SetVLAN }, "set VLAN…", "vlan…", "VLAN changes", SetVLANNotOffered, (*Model).beginSetVLAN},
 }
 
 // described copies b with another help description.
@@ -107,13 +112,20 @@ func (m *Model) actionKeys(sel func() (*model.Connection, bool)) []keys.Binding 
 				if !ok {
 					return "nothing selected: the list is empty"
 				}
+				if a.notOffered != nil {
+					return a.notOffered(*c)
+				}
 				return NotOffered(a.kind, *c)
 			},
 			Run: func() tea.Cmd {
-				if c, ok := sel(); ok {
-					return m.begin(a.name, a.kind, *c)
+				c, ok := sel()
+				switch {
+				case !ok:
+					return nil
+				case a.run != nil:
+					return a.run(m, a.name, *c)
 				}
-				return nil
+				return m.begin(a.name, a.kind, *c)
 			},
 		})
 	}
@@ -188,15 +200,26 @@ func (m *Model) detailKeys() []keys.Binding {
 	}, Show: keys.IfRoom | keys.Help, Group: 2})
 }
 
-// decideHint says, in the detail view, how to answer a change waiting on
-// us, with the keys of this pane.
-func (m *Model) decideHint() string {
-	return fmt.Sprintf("approve with %s, reject with %s", m.keys.Approve.Help().Key, m.keys.Reject.Help().Key)
+// decideHint says, in the detail view, how to answer a change of c
+// waiting on us, with the keys of this pane.
+func (m *Model) decideHint(c model.Connection) string {
+	approve, reject := c.HasAction(model.ActionApprove), c.HasAction(model.ActionReject)
+	switch {
+	case approve && IsVLANCircuit(c):
+		return fmt.Sprintf("set the VLAN with %s", m.keys.Approve.Help().Key)
+	case approve && reject:
+		return fmt.Sprintf("approve with %s, reject with %s", m.keys.Approve.Help().Key, m.keys.Reject.Help().Key)
+	case approve:
+		return fmt.Sprintf("approve with %s", m.keys.Approve.Help().Key)
+	case reject:
+		return fmt.Sprintf("reject with %s", m.keys.Reject.Help().Key)
+	}
+	return "see the description"
 }
 
 func (m *Model) openDetail() tea.Cmd {
 	if c, ok := m.Selected(); ok {
-		d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint())
+		d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint(*c))
 		d.SetSize(m.w, max(m.h-1, 0))
 		m.detail = &d
 	}

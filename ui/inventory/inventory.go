@@ -17,8 +17,10 @@ import (
 	"github.com/noctop/noctop/ui/internal/errtext"
 	"github.com/noctop/noctop/ui/internal/text"
 	"github.com/noctop/noctop/ui/keys"
+	"github.com/noctop/noctop/ui/mutate"
 	"github.com/noctop/noctop/ui/pane"
 	"github.com/noctop/noctop/ui/styles"
+	"github.com/noctop/noctop/ui/widgets/confirm"
 	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
 	"github.com/noctop/noctop/ui/widgets/sparks"
@@ -57,6 +59,19 @@ type Pane struct {
 	detail *item
 	dview  detail.Model
 
+	// flow is the pane's part of the one mutation path (port and power
+	// actions, virtual circuits: circuits.go); events is the open events list (nil when closed).
+	flow     *mutate.Flow
+	events   *eventList
+	capacity *capacityList
+	// anyActions: some node offers an action (the action keys are in the
+	// table, the footer and ? only then).
+	anyActions bool
+	// watch is the node whose re-read after an action the result line
+	// waits for (nil when none).
+	watch    *rereadWatch
+	eventSeq int64 // events and capacity reads
+
 	// Sparklines is the 24h trend column (off by default: it costs one
 	// statistics request per visible port or connection).
 	Sparklines bool
@@ -77,7 +92,7 @@ func New(ctx *pane.Context) pane.Pane {
 // NewPane is New with the concrete type.
 func NewPane(ctx *pane.Context) *Pane {
 	p := &Pane{ctx: ctx, expanded: map[string]bool{}, seen: map[string]bool{}, keys: ctx.Keys.For(keys.Scope(pane.Inventory)),
-		input: list.NewFilter("text  kind=port  state==testing  vlan=1140  !negate")}
+		input: list.NewFilter("text  kind=port  state==testing  vlan=1140  !negate"), flow: mutate.New(ctx)}
 	p.sparks = sparks.New(owners.Add(1), ctx.Now, ctx.Background)
 	return p
 }
@@ -97,15 +112,46 @@ func (p *Pane) SetSize(w, h int) {
 	p.input.SetWidth(max(w-30, 10))
 	p.cur.SetHeight(p.listHeight())
 	p.dview.SetSize(p.w, max(p.h-1, 0))
+	if p.events != nil {
+		p.events.cur.SetHeight(p.eventsHeight())
+		p.events.input.SetWidth(max(w-30, 10))
+		if p.events.open != nil {
+			p.events.open.SetSize(p.w, max(p.h-1, 0))
+		}
+	}
+	if p.capacity != nil {
+		p.capacity.cur.SetHeight(p.capacityHeight())
+		p.capacity.input.SetWidth(max(w-30, 10))
+	}
 }
 
-func (p *Pane) Capturing() bool { return p.input.Opened() }
+func (p *Pane) Capturing() bool {
+	return p.input.Opened() || p.flow.Active() || (p.events != nil && p.events.input.Opened()) ||
+		(p.capacity != nil && p.capacity.input.Opened())
+}
 
-// TextFocused: the only input is the filter's.
-func (p *Pane) TextFocused() bool { return p.input.Opened() }
+// TextFocused: the filter inputs, and the dialog's inputs.
+func (p *Pane) TextFocused() bool {
+	return p.input.Opened() || p.flow.TextFocused() || (p.events != nil && p.events.input.Opened()) ||
+		(p.capacity != nil && p.capacity.input.Opened())
+}
 
-// Busy keeps the spinner turning while sparklines load.
-func (p *Pane) Busy() bool { return p.sparks.Inflight() > 0 }
+// Busy keeps the spinner turning while sparklines, an action or events load.
+func (p *Pane) Busy() bool {
+	return p.sparks.Inflight() > 0 || p.flow.Busy() || (p.events != nil && p.events.loading) || (p.capacity != nil && p.capacity.loading)
+}
+
+// Flow is the pane's mutation flow (tests).
+func (p *Pane) Flow() *mutate.Flow { return p.flow }
+
+// DialogOpen reports whether the confirmation dialog is open (tests).
+func (p *Pane) DialogOpen() bool { return p.flow.Dialog() != nil }
+
+// Dialog is the open confirmation dialog (nil when closed; tests).
+func (p *Pane) Dialog() *confirm.Model { return p.flow.Dialog() }
+
+// Result is the last action's result line ("" when none or expired).
+func (p *Pane) Result() (string, bool) { return p.flow.Last, p.flow.LastErr }
 
 // Rows returns the visible rows' labels (tests).
 func (p *Pane) Rows() []string {
@@ -158,6 +204,7 @@ func (p *Pane) GraphTarget() (pane.GraphTarget, bool) {
 func (p *Pane) rebuild() {
 	sel := p.selectedKey()
 	p.roots = p.roots[:0]
+	p.anyActions = false
 	for _, s := range p.ctx.Sources {
 		if _, registered := p.ctx.StatusOf(Key(s.Name)); !registered {
 			continue
@@ -174,6 +221,7 @@ func (p *Pane) rebuild() {
 			}
 		}
 		p.roots = append(p.roots, root)
+		p.anyActions = p.anyActions || offersActions(root)
 	}
 	if p.detail != nil {
 		if p.detail = p.find(p.detail.key); p.detail != nil {
@@ -241,12 +289,32 @@ func (p *Pane) reflow(sel string) {
 }
 
 // listHeight is the number of tree rows on screen (title and header above).
-func (p *Pane) listHeight() int { return max(p.h-2, 0) }
+func (p *Pane) listHeight() int {
+	if p.flow.Last != "" {
+		return max(p.h-3, 0) // the result line
+	}
+	return max(p.h-2, 0)
+}
 
 // Update handles keys (while active), shared state changes and sparklines.
 func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
+	if mutate.IsResult(msg) {
+		return p, p.flow.Update(msg)
+	}
+	if p.flow.Active() {
+		// The open dialog takes the keys (and its input's blinks); data
+		// and sparklines still arrive underneath.
+		switch msg.(type) {
+		case pane.ChangedMsg, sparks.Msg:
+		default:
+			return p, p.flow.Update(msg)
+		}
+	}
 	switch msg := msg.(type) {
 	case pane.ChangedMsg:
+		if msg.Key.Resource == pane.ResInventory {
+			p.watchReread(msg.Key.Provider, msg.DataChanged)
+		}
 		if msg.Key.Resource == pane.ResInventory && msg.DataChanged {
 			p.rebuild()
 			return p, p.wantSparks()
@@ -257,12 +325,38 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			return p, p.wantSparks()
 		}
 		return p, nil
+	case eventsMsg:
+		return p, p.eventsLoaded(msg)
+	case capacityMsg:
+		return p, p.capacityLoaded(msg)
 	case tea.KeyMsg:
-		if p.input.Opened() {
+		switch {
+		case p.flow.Active():
+			return p, p.flow.Update(msg)
+		case p.input.Opened():
 			return p, p.filterKey(msg)
+		case p.capacity != nil && p.capacity.input.Opened():
+			return p, p.capacity.filterKey(msg)
+		case p.events != nil && p.events.input.Opened():
+			return p, p.events.filterKey(msg)
 		}
 		cmd, _ := pane.Dispatch(p.Keys(), msg)
 		return p, cmd
+	}
+	switch {
+	case mutate.IsResult(msg):
+		had := p.flow.Last != ""
+		cmd := p.flow.Update(msg)
+		if had != (p.flow.Last != "") {
+			p.SetSize(p.w, p.h)
+		}
+		return p, cmd
+	case p.flow.Active():
+		return p, p.flow.Update(msg)
+	case p.capacity != nil && p.capacity.input.Opened():
+		return p, p.capacity.input.Update(msg)
+	case p.events != nil && p.events.input.Opened():
+		return p, p.events.input.Update(msg)
 	}
 	return p, p.input.Update(msg)
 }
@@ -316,8 +410,14 @@ func (p *Pane) Keys() keys.Table {
 	copyID := keys.Binding{Action: "copy", Key: described(km.Copy, "copy id"), Run: p.copyID, Show: keys.Footer | keys.Help, Group: 2}
 	graph := keys.Binding{Action: "graph", Key: km.Graph, Run: p.graph, Show: keys.Footer | keys.Help, Group: 2}
 	switch {
+	case p.flow.Active():
+		return p.flow.Keys()
 	case p.input.Opened():
 		t.Scope, t.Bindings = keys.Dialog, p.input.Keys("keep filter")
+	case p.capacity != nil:
+		return p.capacityKeys()
+	case p.events != nil:
+		return p.eventKeys()
 	case p.detail != nil:
 		nav := list.Nav(km, &p.dview, nil)
 		for i := range nav {
@@ -328,19 +428,22 @@ func (p *Pane) Keys() keys.Table {
 		closeDetail := func() tea.Cmd { p.detail = nil; return p.wantSparks() }
 		t.Bindings = append(nav, graph, copyID,
 			keys.Binding{Action: "back", Key: km.Back, Short: "back", Run: closeDetail, Show: keys.Footer | keys.Help, Group: 1},
-			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1})
+			keys.Binding{Action: "open", Key: described(km.Open, "close details"), Run: closeDetail, Show: keys.Help, Group: 1},
+			p.eventsKey(), p.capacityKey())
+		t.Bindings = append(t.Bindings, p.actionKeys()...)
+		t.Bindings = append(t.Bindings, p.circuitKeys()...)
 	default:
-		nav := list.Nav(km, &p.cur, p.wantSparks)
-		for i := range nav {
-			if a := nav[i].Action; a == "up" || a == "down" {
-				nav[i].Show |= keys.Footer
-			}
-		}
+		// One "move" entry and short labels leave the footer room for
+		// the selected node's actions; the rest shows if room is left.
+		graph.Short = "graph"
+		copyID.Show, copyID.FooterOrder = keys.IfRoom|keys.Help, 6
+		nav := append([]keys.Binding{list.MoveHint(km)}, list.Nav(km, &p.cur, p.wantSparks)...)
 		t.Bindings = append(nav,
 			keys.Binding{Action: "expand", Key: km.Expand, Run: func() tea.Cmd { p.expand(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
-			keys.Binding{Action: "collapse", Key: km.Collapse, Run: func() tea.Cmd { p.collapse(); return p.wantSparks() }, Show: keys.Footer | keys.Help, Group: 1},
-			keys.Binding{Action: "open", Key: km.Open, Run: p.openDetail, Show: keys.Footer | keys.Help, Group: 1},
+			keys.Binding{Action: "collapse", Key: km.Collapse, Run: func() tea.Cmd { p.collapse(); return p.wantSparks() }, Show: keys.IfRoom | keys.Help, FooterOrder: 3, Group: 1},
+			keys.Binding{Action: "open", Key: km.Open, Run: p.openDetail, Show: keys.IfRoom | keys.Help, FooterOrder: 2, Group: 1},
 			keys.Binding{Action: "back", Key: km.Back, Run: func() tea.Cmd {
+				p.flow.ClearResult()
 				if p.needle != "" {
 					p.setFilter("")
 				}
@@ -348,8 +451,10 @@ func (p *Pane) Keys() keys.Table {
 			}, Show: keys.Help, Group: 1},
 			keys.Binding{Action: "filter", Key: km.Filter, Run: func() tea.Cmd { return p.input.Open(p.needle) }, Show: keys.Footer | keys.Help, Group: 1},
 			graph,
-			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.Footer | keys.Help, Group: 2},
-			copyID)
+			keys.Binding{Action: "sparklines", Key: km.Sparklines, Run: p.toggleSparks, Show: keys.IfRoom | keys.Help, FooterOrder: 5, Group: 2},
+			copyID, p.eventsKey(), p.capacityKey())
+		t.Bindings = append(t.Bindings, p.actionKeys()...)
+		t.Bindings = append(t.Bindings, p.circuitKeys()...)
 	}
 	return t
 }
@@ -465,6 +570,15 @@ func (p *Pane) View() string {
 	if p.w <= 0 || p.h <= 0 {
 		return ""
 	}
+	if v := p.flow.View(p.w, p.h); v != "" {
+		return v
+	}
+	if p.capacity != nil {
+		return text.Block(p.capacityView(), p.w, p.h)
+	}
+	if p.events != nil {
+		return text.Block(p.eventsView(), p.w, p.h)
+	}
 	if p.detail != nil {
 		return text.Block(p.detailView(), p.w, p.h)
 	}
@@ -482,8 +596,19 @@ func (p *Pane) View() string {
 	if l := p.loadingNote(); l != "" {
 		title += "  " + st.Dim.Render(l)
 	}
+	if l := p.circuitLine(); l != "" {
+		title += "  " + l
+	}
 	b.WriteString(text.Truncate(title, p.w))
 	b.WriteByte('\n')
+	if p.flow.Last != "" {
+		ls := st.Good
+		if p.flow.LastErr {
+			ls = st.Error
+		}
+		b.WriteString(ls.Render(text.Truncate(text.Clean(p.flow.Last), p.w)))
+		b.WriteByte('\n')
+	}
 	if len(p.rows) == 0 {
 		b.WriteString(p.emptyView())
 		return text.Block(b.String(), p.w, p.h)
@@ -539,6 +664,11 @@ func (p *Pane) row(r *item, selected bool, lw, kw, stw, sw int) string {
 	name := indent + marker + r.label
 	if len(r.children) > 0 && !(!p.filter.Empty() || p.expanded[r.key]) {
 		name += fmt.Sprintf(" (%d)", len(r.children))
+		// Rolled up here when the provider did not (its own state is
+		// not failed): a collapsed row still shows trouble inside.
+		if r.failedBelow > 0 && !failed(r.node) && r.parent != nil {
+			name += fmt.Sprintf("  ✗ %d failed inside", r.failedBelow)
+		}
 	}
 	if lo, ok := p.lowLight(r.node); ok {
 		name += fmt.Sprintf("  ⚠ low light %.1f dBm", lo)
@@ -690,6 +820,7 @@ func (p *Pane) showDetail(it *item, reset bool) {
 	if graphable(n) {
 		ls = append(ls, detail.Blank(), detail.Note(p.keys.Graph.Help().Key+" graphs its traffic", styles.PaintOf(st.Dim)))
 	}
+	ls = append(ls, p.actionLines(it)...)
 	off := p.dview.Offset()
 	p.detail, p.dview = it, detail.NewLines(ls, st)
 	p.dview.SetSize(p.w, max(p.h-1, 0))

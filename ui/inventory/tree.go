@@ -17,6 +17,27 @@ type item struct {
 	children []*item
 	row      *model.Row // what the filter matches against (FilterColumns)
 	label    string     // cleaned label
+	// failedBelow counts the descendants in a failed state: a collapsed
+	// row whose provider does not roll its state up says so.
+	failedBelow int
+}
+
+// failed reports whether n itself is in a failed state.
+func failed(n *model.Node) bool {
+	return n.State == model.StateFailed || strings.EqualFold(n.RawState, "down")
+}
+
+// rollUp fills failedBelow, bottom-up.
+func rollUp(it *item) int {
+	n := 0
+	for _, c := range it.children {
+		n += rollUp(c)
+		if failed(c.node) {
+			n++
+		}
+	}
+	it.failedBelow = n
+	return n
 }
 
 // build turns one provider's nodes into items under a provider root.
@@ -53,6 +74,7 @@ func build(source, kind string, nodes []model.Node) *item {
 		}
 	}
 	add(root, nodes)
+	rollUp(root)
 	return root
 }
 

@@ -41,7 +41,13 @@ type Map struct {
 	// decommissions there: DESIGN's "decommission / delete"), Fabric
 	// bandwidth changes, export of the current view, the command palette.
 	ChangeRequest, WithdrawChange, ChangeBandwidth key.Binding
-	Export, Command                                key.Binding
+	// SetVLAN changes the VLAN of a VLAN virtual circuit (Metal).
+	SetVLAN         key.Binding
+	Export, Command key.Binding
+
+	// Inventory: server ports and power (Packet), and the events list.
+	Bond, Disbond, ConvertLayer2, ConvertLayer3, AssignVLAN, UnassignVLAN key.Binding
+	PowerOn, PowerOff, Reboot, Events, Capacity                           key.Binding
 
 	scope  Scope
 	cfg    Config
@@ -59,7 +65,8 @@ type Config struct {
 var Panes = []Scope{"connections", "approvals", "ipam", "inventory", "traffic"}
 
 // Mutating names the actions that change the world; read-only turns them off.
-var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change", "change_bandwidth"}
+var Mutating = []string{"approve", "reject", "assign", "process_holding", "delete", "swip", "change_request", "withdraw_change", "change_bandwidth", "set_vlan",
+	"bond", "disbond", "convert_layer2", "convert_layer3", "assign_vlan", "unassign_vlan", "power_on", "power_off", "reboot"}
 
 // readOnlyWhat says, per mutating action, what read-only mode disables.
 var readOnlyWhat = map[string]string{
@@ -72,6 +79,16 @@ var readOnlyWhat = map[string]string{
 	"change_request":   "filing change requests",
 	"withdraw_change":  "withdrawing change requests",
 	"change_bandwidth": "bandwidth changes",
+	"set_vlan":         "VLAN changes",
+	"bond":             "port bonding",
+	"disbond":          "port disbonding",
+	"convert_layer2":   "layer-2 conversion",
+	"convert_layer3":   "layer-3 conversion",
+	"assign_vlan":      "VLAN assignment",
+	"unassign_vlan":    "VLAN removal",
+	"power_on":         "power on",
+	"power_off":        "power off",
+	"reboot":           "reboot",
 }
 
 // ReadOnlyMessage is what pressing the key of mutating action name says
@@ -166,13 +183,25 @@ func defs() []def {
 		in(ipam, "drill", []string{"F"}, "", "drill into the fullest", func(m *Map) *key.Binding { return &m.Drill }),
 		in(ipam, "assign", []string{"A"}, "", "smart-assign…", func(m *Map) *key.Binding { return &m.Assign }),
 		in(ipam, "process_holding", []string{"P"}, "", "process holding tank…", func(m *Map) *key.Binding { return &m.ProcessHolding }),
-		in(append(slices.Clone(lists), ipam...), "delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }),
+		in(append(append(slices.Clone(lists), ipam...), inv...), "delete", []string{"D"}, "", "delete / deassign…", func(m *Map) *key.Binding { return &m.Delete }),
 		in(ipam, "swip", []string{"W"}, "", "SWIP reassign…", func(m *Map) *key.Binding { return &m.Swip }),
 		in(lists, "change_request", []string{"c"}, "", "file change request…", func(m *Map) *key.Binding { return &m.ChangeRequest }),
 		in(lists, "withdraw_change", []string{"C"}, "", "withdraw change request…", func(m *Map) *key.Binding { return &m.WithdrawChange }),
 		in(lists, "change_bandwidth", []string{"b"}, "", "change bandwidth…", func(m *Map) *key.Binding { return &m.ChangeBandwidth }),
+		in(append(slices.Clone(lists), inv...), "set_vlan", []string{"v"}, "", "set VLAN…", func(m *Map) *key.Binding { return &m.SetVLAN }),
 		in(lists, "export", []string{"ctrl+s"}, "", "export view…", func(m *Map) *key.Binding { return &m.Export }),
 		root("command", []string{":"}, "", "command palette", func(m *Map) *key.Binding { return &m.Command }),
+		in(inv, "bond", []string{"b"}, "", "bond port…", func(m *Map) *key.Binding { return &m.Bond }),
+		in(inv, "disbond", []string{"B"}, "", "disbond port…", func(m *Map) *key.Binding { return &m.Disbond }),
+		in(inv, "convert_layer2", []string{"L"}, "", "to layer 2…", func(m *Map) *key.Binding { return &m.ConvertLayer2 }),
+		in(inv, "convert_layer3", []string{"I"}, "", "to layer 3 (IPs)…", func(m *Map) *key.Binding { return &m.ConvertLayer3 }),
+		in(inv, "assign_vlan", []string{"n"}, "", "assign VLAN…", func(m *Map) *key.Binding { return &m.AssignVLAN }),
+		in(inv, "unassign_vlan", []string{"N"}, "", "remove VLAN…", func(m *Map) *key.Binding { return &m.UnassignVLAN }),
+		in(inv, "power_on", []string{"O"}, "", "power on…", func(m *Map) *key.Binding { return &m.PowerOn }),
+		in(inv, "power_off", []string{"P"}, "", "power off…", func(m *Map) *key.Binding { return &m.PowerOff }),
+		in(inv, "reboot", []string{"R"}, "", "reboot…", func(m *Map) *key.Binding { return &m.Reboot }),
+		in(inv, "events", []string{"e"}, "", "events", func(m *Map) *key.Binding { return &m.Events }),
+		in(inv, "capacity", []string{"c"}, "", "capacity", func(m *Map) *key.Binding { return &m.Capacity }),
 	}
 	for i := 0; i < 9; i++ {
 		i := i

@@ -68,18 +68,18 @@ func TestPerPaneBindings(t *testing.T) {
 		t.Errorf("help label = %+v", h)
 	}
 	// [keys] binds every pane; a pane table wins in its pane.
-	m, err = New(Config{All: map[string][]string{"down": {"n"}}, Panes: map[string]map[string][]string{"traffic": {"down": {"J"}}}})
+	m, err = New(Config{All: map[string][]string{"down": {"z"}}, Panes: map[string]map[string][]string{"traffic": {"down": {"J"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !key.Matches(press("n"), m.For("ipam").Down) || !key.Matches(press("J"), m.For("traffic").Down) || key.Matches(press("n"), m.For("traffic").Down) {
+	if !key.Matches(press("z"), m.For("ipam").Down) || !key.Matches(press("J"), m.For("traffic").Down) || key.Matches(press("z"), m.For("traffic").Down) {
 		t.Error("[keys] then [keys.traffic] not applied in that order")
 	}
 }
 
 func TestValidate(t *testing.T) {
 	ok := []Config{
-		{All: map[string][]string{"down": {"n"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}},
+		{All: map[string][]string{"down": {"z"}, "refresh": {"ctrl+r", "f5"}, "pause": {"space"}}},
 		// approve and assign are never in one pane.
 		{All: map[string][]string{"approve": {"A"}}},
 		{All: map[string][]string{"swip": {"a"}}},

@@ -62,6 +62,15 @@ type Spec struct {
 	// Param is the one value the dialog asks for, re-planned as typed
 	// (a capacity, a bandwidth); nil for none.
 	Param *Param
+	// Choose, when set, reads a pick the dialog offers before it opens
+	// (the port a connection lands on); the pick and Param's value become
+	// the request's parameters through Choices.Apply.
+	Choose  *Choose
+	choices *Choices
+	// Follow re-reads the target with backoff (FollowDelays) while the
+	// re-read after the action finds it in a transitional status
+	// (Reread.Transitional), until it leaves it or noctop gives up.
+	Follow bool
 	// Facts are labelled lines above the request; FactsOf adds the ones a
 	// prepared request carries (dates of a decommission).
 	Facts   []confirm.Fact
@@ -80,11 +89,26 @@ type Spec struct {
 type Param struct {
 	Label, Placeholder string
 	Key                string // the model.Param… it sets
+	// Initial, when set, fills the input from the (prepared) request
+	// when the dialog opens, without re-planning.
+	Initial func(req model.ActionRequest) string
+	// Default is the value an empty input stands for (the request the
+	// dialog opens with is planned with it); "" leaves the parameter out.
+	Default string
+	// Check, when set, vets the value (Default for an empty input) before
+	// the planner sees it (a VLAN that is the current one, a virtual
+	// network the project lacks); its error blocks Confirm. The dialog is
+	// re-planned when it opens, so a value that fails blocks Confirm from
+	// the start. nil: the planner alone decides.
+	Check func(value string) error
 }
 
 // Reread is what re-reading the target found.
 type Reread struct {
 	Now string // how the object is now, for the result line
+	// Transitional is the object's status while it is still moving
+	// (activating, changing_vlan, deleting ...); "" once it settled.
+	Transitional string
 }
 
 func (s Spec) what() string {
@@ -153,6 +177,9 @@ type Flow struct {
 	Last    string
 	LastErr bool
 	lastSeq int64
+	// follow is the target being re-read until it settles (Spec.Follow).
+	follow    *following
+	followSeq int64
 }
 
 // New makes an idle flow.
@@ -190,7 +217,11 @@ func (f *Flow) Keys() keys.Table {
 	if f.prep != nil {
 		return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("esc", "cancel")}}
 	}
-	return keys.Table{Scope: keys.Dialog, Bindings: []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}}
+	bs := []keys.Binding{keys.Fixed("tab", "switch button"), keys.Fixed("enter", "choose"), keys.Fixed("esc", "cancel")}
+	if f.dialog != nil && f.dialog.Choice() >= 0 {
+		bs = append([]keys.Binding{keys.Fixed("↑/↓", "pick"), keys.Fixed("ctrl+n", "next input")}, bs...)
+	}
+	return keys.Table{Scope: keys.Dialog, Bindings: bs}
 }
 
 // ClearResult drops the result line (esc).
@@ -219,6 +250,9 @@ func (f *Flow) source(spec Spec) (model.Source, string) {
 // it runs ActionPreparer.Prepare in a command and opens the dialog when
 // that returns.
 func (f *Flow) Begin(spec Spec) tea.Cmd {
+	if spec.Choose != nil {
+		return f.choose(spec)
+	}
 	src, why := f.source(spec)
 	if why != "" {
 		return pane.Toast(why, true)
@@ -316,16 +350,37 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		in := *spec.Param
 		d = confirm.New(a, spec.Target, nil, f.ctx.Styles).WithParam(in.Label, in.Placeholder,
 			func(reason, value string) (model.Action, error) {
+				v := strings.TrimSpace(value)
+				if v == "" {
+					v = in.Default
+				}
+				if in.Check != nil {
+					if err := in.Check(v); err != nil {
+						return model.Action{}, err
+					}
+				}
 				r := req
 				r.Reason = reason
 				r.Params = maps.Clone(req.Params)
-				if v := strings.TrimSpace(value); v != "" {
+				if r.Params == nil {
+					r.Params = map[string]string{}
+				}
+				if v != "" {
 					r.Params[in.Key] = v
 				} else {
 					delete(r.Params, in.Key)
 				}
 				return planner.Plan(r)
 			})
+		if spec.choices != nil {
+			d = withChoice(d, spec, planner)
+		}
+		if in.Initial != nil {
+			d = d.WithParamValue(in.Initial(req))
+		}
+		if in.Check != nil {
+			d = d.Replanned()
+		}
 	case spec.Replan:
 		d = confirm.New(a, spec.Target, func(reason string) (model.Action, error) {
 			r := req
@@ -334,6 +389,9 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		}, f.ctx.Styles)
 	default:
 		d = confirm.New(a, spec.Target, nil, f.ctx.Styles)
+	}
+	if spec.choices != nil && spec.Param == nil {
+		d = withChoice(d, spec, planner)
 	}
 	if len(spec.Facts) > 0 {
 		d = d.WithFacts(spec.Facts...)
@@ -344,6 +402,9 @@ func (f *Flow) open(a model.Action, src model.Source, spec Spec) {
 		}
 	}
 	f.dialog, f.src, f.spec = &d, src, spec
+	// A new action ends the following of the last one (its result line
+	// is about to be this one's); the list's refresh shows the rest.
+	f.follow = nil
 }
 
 // Update handles keys while the flow is active, and this flow's results.
@@ -359,6 +420,21 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		return f.prepared(msg)
+	case chosenMsg:
+		if msg.flow != f.id {
+			return nil
+		}
+		return f.chosen(msg)
+	case followMsg:
+		if msg.flow != f.id {
+			return nil
+		}
+		return f.followUpdate(msg)
+	case followedMsg:
+		if msg.flow != f.id {
+			return nil
+		}
+		return f.followUpdate(msg)
 	case expiredMsg:
 		if msg.flow == f.id && msg.seq == f.lastSeq {
 			f.ClearResult()
@@ -394,7 +470,7 @@ func (f *Flow) Update(msg tea.Msg) tea.Cmd {
 // preparation, the end of its result line): panes pass those to Update.
 func IsResult(msg tea.Msg) bool {
 	switch msg.(type) {
-	case DoneMsg, PreparedMsg, expiredMsg:
+	case DoneMsg, PreparedMsg, expiredMsg, chosenMsg, followMsg, followedMsg:
 		return true
 	}
 	return false
@@ -478,6 +554,16 @@ func (f *Flow) done(m DoneMsg) tea.Cmd {
 	}
 	if f.ctx.AuditPath != "" {
 		b.WriteString(" · audit: " + f.ctx.AuditPath)
+	}
+	if m.Err == nil || unknown != nil {
+		head := "✓ " + spec.what()
+		if unknown != nil {
+			head = "? " + spec.what()
+		}
+		if cmd := f.startFollow(spec, m.Reread, head); cmd != nil {
+			b.WriteString(fmt.Sprintf(" · following its status (%s)", m.Reread.Transitional))
+			cmds = append(cmds, cmd)
+		}
 	}
 	f.Last = b.String()
 	cmds = append(cmds, pane.Toast(f.Last, m.Err != nil), f.expire())

@@ -155,3 +155,53 @@ func TestFailureIsReportedAndStillReread(t *testing.T) {
 		t.Errorf("read-only refusal: %q", f.Last)
 	}
 }
+
+// A Param's Default stands for an empty input (the dialog opens with it
+// planned), and its Check refuses a value before the planner sees it.
+func TestParamDefaultAndCheck(t *testing.T) {
+	s := &stub{}
+	f := newFlow(false, s)
+	var rr, dd int
+	sp := spec(&rr, &dd)
+	sp.Request.Params = map[string]string{"vnet": "1001"}
+	sp.Param = &Param{Label: "VLAN", Key: "vnet", Default: "1001", Check: func(v string) error {
+		if v != "1001" && v != "1002" {
+			return errors.New("not a VLAN of this project")
+		}
+		return nil
+	}}
+	f.Begin(sp)
+	if f.Dialog() == nil {
+		t.Fatal("no dialog")
+	}
+	typ := func(r rune) { f.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}) }
+	last := func() model.ActionRequest { return s.planned[len(s.planned)-1] }
+	for _, r := range "1002" {
+		typ(r)
+	}
+	if got := f.Dialog().Action().Request.Params["vnet"]; got != "1002" || last().Params["vnet"] != "1002" {
+		t.Fatalf("typed 1002: dialog plans %q", got)
+	}
+	n := len(s.planned)
+	typ('9') // 10029: refused by Check, the planner is not asked
+	if len(s.planned) != n {
+		t.Error("the planner saw a value Check refuses")
+	}
+	f.Dialog().View(100, 30)
+	f.Update(key(tea.KeyTab))
+	f.Update(key(tea.KeyEnter))
+	if !f.Active() || len(s.sent) != 0 || !strings.Contains(f.Dialog().View(100, 30), "not a VLAN of this project") {
+		t.Fatalf("a refused value was confirmable:\n%s", f.Dialog().View(100, 30))
+	}
+	// Erased: the default is planned again, not an empty parameter.
+	for range 5 {
+		f.Update(key(tea.KeyBackspace))
+	}
+	if got := last().Params["vnet"]; got != "1001" {
+		t.Errorf("empty input planned %q, want the default", got)
+	}
+	run(f.Update(key(tea.KeyEnter)))
+	if len(s.sent) != 1 || s.sent[0].Request.Params["vnet"] != "1001" {
+		t.Fatalf("sent %+v", s.sent)
+	}
+}

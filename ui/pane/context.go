@@ -128,6 +128,15 @@ func (c *Context) Run(ctx context.Context, provider string, a model.Action) (mod
 	return c.Hub.Run(ctx, provider, a)
 }
 
+// RereadConnection reads one row of provider's connection listing back
+// through the hub (merged and published to every session).
+func (c *Context) RereadConnection(ctx context.Context, provider, id string) model.Outcome {
+	if c.Hub == nil {
+		return model.Outcome{RereadErr: model.ErrUnsupported}
+	}
+	return c.Hub.RereadConnection(ctx, provider, id)
+}
+
 // Clock is the current time (the injectable Now, or the wall clock).
 func (c *Context) Clock() time.Time {
 	if c.Now != nil {

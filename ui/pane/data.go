@@ -1,7 +1,9 @@
 package pane
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/noctop/noctop/model"
@@ -19,6 +21,22 @@ const (
 	ResConnections = model.ResConnections
 	ResInventory   = model.ResInventory
 )
+
+// IPAMBlocks are the block listings of every IPAM source as last fetched
+// (one slice each; none before the first load). The slices are shared with
+// the hub and never changed after a fetch, so a command may scan them.
+func (c *Context) IPAMBlocks() [][]model.Block {
+	var out [][]model.Block
+	for _, s := range c.Sources {
+		if s.IPAM == nil {
+			continue
+		}
+		if b := c.BlocksOf(s.Name); b != nil && len(b.List) > 0 {
+			out = append(out, b.List)
+		}
+	}
+	return out
+}
 
 // Key is the hub key of one resource of provider.
 func Key(provider, resource string) model.ResourceKey {
@@ -246,4 +264,37 @@ func Fetched(provider string, c *model.Connection) {
 	if c.FingerprintKey == 0 {
 		c.FingerprintKey = c.Fingerprint()
 	}
+}
+
+// HasEvents reports whether provider keeps an event log the UI can read.
+func (c *Context) HasEvents(provider string) bool {
+	s, ok := c.Source(provider)
+	return ok && s.Events != nil
+}
+
+// EventsOf reads provider's events about one object (the zero Ref: every
+// event in its scope), newest first. It does I/O: call it from a command.
+// The events are not shared data: each list reads its own.
+func (c *Context) EventsOf(ctx context.Context, provider string, about model.Ref) ([]model.Event, error) {
+	s, ok := c.Source(provider)
+	if !ok || s.Events == nil {
+		return nil, fmt.Errorf("%w: %s keeps no event log", model.ErrUnsupported, model.SafeText(provider))
+	}
+	return s.Events.Events(ctx, about)
+}
+
+// HasCapacity reports whether provider reports deployable capacity.
+func (c *Context) HasCapacity(provider string) bool {
+	s, ok := c.Source(provider)
+	return ok && s.Capacity != nil
+}
+
+// CapacityOf reads provider's capacity report (location × plan → level).
+// It does I/O: call it from a command.
+func (c *Context) CapacityOf(ctx context.Context, provider string) ([]model.Capacity, error) {
+	s, ok := c.Source(provider)
+	if !ok || s.Capacity == nil {
+		return nil, fmt.Errorf("%w: %s reports no capacity", model.ErrUnsupported, model.SafeText(provider))
+	}
+	return s.Capacity.Capacity(ctx)
 }

@@ -163,6 +163,9 @@ func (p *Pane) applySeries(m seriesMsg) tea.Cmd {
 
 func (p *Pane) scheduleTick(g *graphView) tea.Cmd {
 	d := p.Interval
+	if g.series == nil && errors.Is(g.err, model.ErrUnsupported) {
+		return nil // asking again cannot help (a port the provider does not measure); r still does
+	}
 	if g.err != nil {
 		d = min(d, 15*time.Second) // retry sooner; the provider's own backoff still applies
 	}

@@ -1,6 +1,7 @@
 package traffic
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -409,7 +410,11 @@ func (p *Pane) graphScreen(g *graphView) (string, bool) {
 		return b.String(), false
 	case g.series == nil && g.err != nil:
 		b.WriteString("\n" + st.Error.Render(text.Truncate("  ✗ "+errtext.Long(g.err, g.target.Source), p.w)))
-		b.WriteString("\n" + st.Dim.Render(text.Truncate("    retrying automatically · r refreshes everything", p.w)))
+		again := "    retrying automatically · r refreshes everything"
+		if errors.Is(g.err, model.ErrUnsupported) {
+			again = "    not retried: the provider cannot graph this object"
+		}
+		b.WriteString("\n" + st.Dim.Render(text.Truncate(again, p.w)))
 		return b.String(), false
 	case g.series == nil:
 		return b.String(), false

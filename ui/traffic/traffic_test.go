@@ -2,6 +2,7 @@ package traffic
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -121,6 +122,23 @@ func TestErrorsShownNeverPanic(t *testing.T) {
 	r.run(r.p.Refresh())
 	if !r.has("STALE") || !r.has("refresh failed: connection reset by peer") || !r.has("━━ in") {
 		t.Fatalf("stale data not marked:\n%s", r.view())
+	}
+}
+
+// An object the provider does not measure (a Packet member port) is said
+// so once, not asked again every 15 seconds.
+func TestUnsupportedIsNotRetried(t *testing.T) {
+	src := fakestats.New("ix", clock)
+	r := newRig(t, src)
+	src.SetErr(fmt.Errorf("%w: packet reports traffic per server: graph the server or its bond, not eth0", model.ErrUnsupported))
+	r.open(portTarget())
+	if !r.has("graph the server or its bond") || !r.has("not retried") || r.has("retrying automatically") {
+		t.Fatalf("unsupported not explained:\n%s", r.view())
+	}
+	for _, tm := range r.timers {
+		if _, ok := tm.msg.(tickMsg); ok {
+			t.Errorf("a retry was armed for an unsupported graph (%v)", tm.d)
+		}
 	}
 }
 

@@ -443,37 +443,9 @@ func (h *Hub) Run(ctx context.Context, provider string, a model.Action) (model.O
 	}
 	res, err := src.Runner.Do(ctx, a)
 	out := model.Outcome{Result: res}
-	k := model.ResourceKey{Provider: provider, Resource: model.ResConnections}
-	if a.Request.Target.Type == "connection" && src.Connections != nil {
-		if src.Connection == nil {
-			h.RefreshKey(k)
-			out.Refreshed = []model.ResourceKey{k}
-			return out, err
-		}
-		c, rerr := src.Connection.Connection(ctx, a.Request.Target.ID)
-		if rerr != nil {
-			out.RereadErr = rerr
-			h.RefreshKey(k)
-			out.Refreshed = []model.ResourceKey{k}
-			return out, err
-		}
-		normalise(provider, src.Kind, &c)
-		out.Reread = &c
-		h.mu.Lock()
-		if r := h.res[k]; r != nil && r.st.HasData {
-			cs, _ := r.data.([]model.Connection)
-			next := slices.Clone(cs)
-			i := slices.IndexFunc(next, func(x model.Connection) bool { return x.ID == c.ID })
-			if i >= 0 {
-				next[i] = c
-			} else {
-				next = append(next, c)
-			}
-			r.data = next
-			r.st.Version++
-			h.publish(r, true)
-		}
-		h.mu.Unlock()
+	if model.RereadsAsRow(a.Request.Target.Type) && src.Connections != nil {
+		o := h.reread(ctx, src, a.Request.Target.ID)
+		out.Reread, out.RereadErr, out.Refreshed = o.Reread, o.RereadErr, o.Refreshed
 		return out, err
 	}
 	h.mu.Lock()
@@ -485,6 +457,53 @@ func (h *Hub) Run(ctx context.Context, provider string, a model.Action) (model.O
 	}
 	h.mu.Unlock()
 	return out, err
+}
+
+// RereadConnection implements model.Hub.
+func (h *Hub) RereadConnection(ctx context.Context, provider, id string) model.Outcome {
+	for _, s := range h.srcs {
+		if s.Name == provider && s.Connections != nil {
+			return h.reread(ctx, s, id)
+		}
+	}
+	return model.Outcome{RereadErr: model.ErrUnsupported}
+}
+
+// reread reads one row back and merges it, or refreshes the listing.
+func (h *Hub) reread(ctx context.Context, src model.Source, id string) model.Outcome {
+	var out model.Outcome
+	provider := src.Name
+	k := model.ResourceKey{Provider: provider, Resource: model.ResConnections}
+	if src.Connection == nil {
+		h.RefreshKey(k)
+		out.Refreshed = []model.ResourceKey{k}
+		return out
+	}
+	c, rerr := src.Connection.Connection(ctx, id)
+	if rerr != nil {
+		out.RereadErr = rerr
+		h.RefreshKey(k)
+		out.Refreshed = []model.ResourceKey{k}
+		return out
+	}
+	normalise(provider, src.Kind, &c)
+	out.Reread = &c
+	h.mu.Lock()
+	if r := h.res[k]; r != nil && r.st.HasData {
+		cs, _ := r.data.([]model.Connection)
+		next := slices.Clone(cs)
+		i := slices.IndexFunc(next, func(x model.Connection) bool { return x.ID == c.ID })
+		if i >= 0 {
+			next[i] = c
+		} else {
+			next = append(next, c)
+		}
+		r.data = next
+		r.st.Version++
+		h.publish(r, true)
+	}
+	h.mu.Unlock()
+	return out
 }
 
 // Summary counts connections per provider (health is left to the real hub).

@@ -40,6 +40,7 @@ const (
 	fieldParam = iota
 	fieldReason
 	fieldTyped
+	fieldChoice // walked first (see fields)
 )
 
 // Outcome is what a key press did to the dialog.
@@ -58,21 +59,24 @@ const (
 
 // Model is the dialog.
 type Model struct {
-	action  model.Action
-	target  string
-	replan  ReplanParam
-	reason  textinput.Model
-	typed   textinput.Model // the object's name, when Action.ConfirmText is set
-	param   textinput.Model // a kind-specific input (WithParam)
-	label   string          // the param's label ("" = no param input)
-	on      int             // the input keystrokes go to (up/down switch)
-	focus   int
-	err     string
-	planErr string
-	facts   []Fact
-	st      *styles.Styles
-	offset  int    // first request line on screen
-	shown   *shown // what View last put on screen (shared by copies)
+	action model.Action
+	target string
+	replan ReplanParam
+	reason textinput.Model
+	typed  textinput.Model // the object's name, when Action.ConfirmText is set
+	param  textinput.Model // a kind-specific input (WithParam)
+	label  string          // the param's label ("" = no param input)
+	choice *Choice         // a pick among options (WithChoice); nil = none
+	// replanChoice, when set, re-plans with the pick too (WithChoice).
+	replanChoice ReplanChoice
+	on           int // the input keystrokes go to (up/down switch)
+	focus        int
+	err          string
+	planErr      string
+	facts        []Fact
+	st           *styles.Styles
+	offset       int    // first request line on screen
+	shown        *shown // what View last put on screen (shared by copies)
 }
 
 // shown records what the last View showed. Confirm depends on what the
@@ -133,6 +137,9 @@ func (m Model) Param() string { return m.param.Value() }
 // fields lists the inputs this dialog has, in order.
 func (m Model) fields() []int {
 	var f []int
+	if m.choice != nil {
+		f = append(f, fieldChoice)
+	}
 	if m.label != "" {
 		f = append(f, fieldParam)
 	}
@@ -158,6 +165,9 @@ func (m *Model) setOn(f int) tea.Cmd {
 	m.param.Blur()
 	m.reason.Blur()
 	m.typed.Blur()
+	if f == fieldChoice {
+		return nil
+	}
 	return m.input(f).Focus()
 }
 
@@ -207,11 +217,14 @@ func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 	fs := m.fields()
 	if !ok {
 		var cmd tea.Cmd
-		if len(fs) > 0 {
+		if len(fs) > 0 && m.on != fieldChoice {
 			in := m.input(m.on)
 			*in, cmd = in.Update(msg)
 		}
 		return m, Open, cmd
+	}
+	if m.choiceKey(k) {
+		return m, Open, nil
 	}
 	if m.scrollKey(k, len(fs) == 0) {
 		if m.err == errNotSeen {
@@ -263,7 +276,12 @@ func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 		}
 		return m, Open, nil
 	}
-	if len(fs) == 0 {
+	if m.on == fieldChoice && m.label != "" && k.Type == tea.KeyRunes {
+		// Typing on the choice types into the parameter (the VLAN), as
+		// the operator means.
+		m.setOn(fieldParam)
+	}
+	if len(fs) == 0 || m.on == fieldChoice {
 		switch k.String() {
 		case "left", "right", "h", "l":
 			m.focus = 1 - m.focus
@@ -278,16 +296,12 @@ func (m Model) Update(msg tea.Msg) (Model, Outcome, tea.Cmd) {
 		return m, Open, cmd
 	}
 	m.err = ""
-	if m.on != fieldTyped && m.replan != nil {
+	if m.on != fieldTyped && (m.replan != nil || m.replanChoice != nil) {
 		// The name typed to confirm is not part of the request.
 		old := m.frame(m.shown.w, m.shown.h)
 		atEnd := m.clamp(old, m.offset) >= maxOffset(old)
-		a, err := m.replan(m.reason.Value(), m.param.Value())
-		if err != nil {
-			m.planErr = model.ErrorSummary(err)
-		} else {
-			m.planErr = ""
-			m.action = a
+		m.replanNow()
+		if m.planErr == "" {
 			if atEnd {
 				// Follow the end as the request grows with what is typed,
 				// so the part being changed stays in view.
@@ -469,6 +483,10 @@ func (m Model) bottom(inner int, compact, enabled bool) []string {
 			add("")
 		}
 	}
+	if m.choice != nil {
+		gap()
+		m.choiceLines(inner, add)
+	}
 	if m.label != "" {
 		gap()
 		lw := max(9, text.Width(m.label)+2)
@@ -490,6 +508,11 @@ func (m Model) bottom(inner int, compact, enabled bool) []string {
 	}
 	if len(m.fields()) > 1 && !compact {
 		add(s.Dim.Render("ctrl+n/ctrl+p switch between the inputs"))
+	}
+	if w := m.Warning(); w != "" {
+		for _, l := range wrapWords("⚠ "+model.SafeText(w), inner) {
+			add(s.Warn.Render(l))
+		}
 	}
 	if m.planErr != "" {
 		// The request above is the last valid plan; Confirm refuses until
@@ -544,7 +567,11 @@ func (m Model) View(w, h int) string {
 		if m.shown.end {
 			lines = append(lines, s.Dim.Render(text.Truncate(pos+" · ↑↓ pgup/pgdn home/end scroll", f.inner)))
 		} else {
-			lines = append(lines, s.Warn.Render(text.Truncate(pos+" · ↓ scroll to the end to enable Confirm", f.inner)))
+			how := " · ↓ scroll to the end to enable Confirm"
+			if m.choice != nil && m.on == fieldChoice {
+				how = " · pgdn/end: scroll to the end to enable Confirm" // ↑/↓ move the pick
+			}
+			lines = append(lines, s.Warn.Render(text.Truncate(pos+how, f.inner)))
 		}
 	}
 	lines = append(lines, m.bottom(f.inner, f.compact, m.shown.end)...)
