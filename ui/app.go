@@ -649,15 +649,12 @@ func (a *app) close() {
 }
 
 // recount updates the status bar counts of provider.
+// The hub counted them when the listing arrived (model.Summary), so no
+// pass over the rows runs on the Update goroutine.
 func (a *app) recount(provider string) {
-	cs := a.ctx.ConnectionsOf(provider)
-	c := counts{conns: len(cs)}
-	for i := range cs {
-		if model.WaitingOnUs(&cs[i]) {
-			c.pending++
-		}
+	if p, ok := a.hub.Summary().Provider(provider); ok && p.HasConnections {
+		a.counts[provider] = counts{conns: p.Connections, pending: p.WaitingOnUs}
 	}
-	a.counts[provider] = c
 }
 
 // Layout: header, pane, status bar, footer; fewer lines on tiny terminals.
