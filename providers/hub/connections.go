@@ -22,9 +22,13 @@ type connResource struct {
 
 	index  map[string]int // connection id -> position in data; never mutated once stored
 	counts connCounts
-	// lastFull is the start of the last complete full listing; since the
-	// start of the last complete fetch of either kind.
+	// lastFull is the start of the last complete full listing (the hub's
+	// clock). since is where the next change listing starts: the newest
+	// update time in the data (the provider's clock, so a client clock
+	// that runs ahead of the server's cannot skip changes), or, with no
+	// times in the data, the start of the last complete fetch.
 	lastFull, since time.Time
+	sinceMarked     bool // since is a time from the data (the provider's clock)
 	// patches are re-reads merged while a fetch was in flight: that
 	// fetch may carry the state from before the action, so they are
 	// merged again over its result.
@@ -62,6 +66,7 @@ func (r *connResource) planFetch(now time.Time) fetchFunc[[]model.Connection] {
 			return result[[]model.Connection]{err: err, apply: r.applyFailed}
 		}
 		r.normalise(cs)
+		mark := newestUpdate(cs)
 		complete := err == nil
 		var out []model.Connection
 		var idx map[string]int
@@ -84,7 +89,7 @@ func (r *connResource) planFetch(now time.Time) fetchFunc[[]model.Connection] {
 		}
 		return result[[]model.Connection]{err: err, incremental: incremental,
 			apply: func(bool) bool {
-				return r.store(out, idx, counts, changed, complete, incremental, started)
+				return r.store(out, idx, counts, changed, complete, incremental, started, mark)
 			}}
 	}
 }
@@ -96,7 +101,7 @@ func (r *connResource) applyFailed(bool) bool {
 }
 
 // store puts a fetched listing in place (under the lock).
-func (r *connResource) store(out []model.Connection, idx map[string]int, counts connCounts, changed, complete, incremental bool, started time.Time) bool {
+func (r *connResource) store(out []model.Connection, idx map[string]int, counts connCounts, changed, complete, incremental bool, started, mark time.Time) bool {
 	if changed {
 		if len(r.patches) > 0 {
 			// out is this fetch's own slice (changed), so it may be patched.
@@ -107,7 +112,17 @@ func (r *connResource) store(out []model.Connection, idx map[string]int, counts 
 	}
 	r.patches = nil
 	if complete {
-		r.since = started
+		switch {
+		case !incremental:
+			r.since, r.sinceMarked = started, !mark.IsZero()
+			if r.sinceMarked {
+				r.since = mark
+			}
+		case r.sinceMarked && mark.After(r.since):
+			r.since = mark // changes only move the mark forward
+		case !r.sinceMarked:
+			r.since = started
+		}
 		if !incremental {
 			r.lastFull = started
 		}
@@ -116,6 +131,17 @@ func (r *connResource) store(out []model.Connection, idx map[string]int, counts 
 		r.st.NextFullAt = r.lastFull.Add(r.h.opts.FullResync)
 	}
 	return changed
+}
+
+// newestUpdate is the latest Updated of cs (zero when none carries one).
+func newestUpdate(cs []model.Connection) time.Time {
+	var t time.Time
+	for i := range cs {
+		if cs[i].Updated.After(t) {
+			t = cs[i].Updated
+		}
+	}
+	return t
 }
 
 // normalise names the provider and computes the fingerprint of every row

@@ -280,3 +280,41 @@ func TestWaitingOnUs(t *testing.T) {
 		}
 	}
 }
+
+// The provider's clock is not ours: a server 13 days behind stamps every
+// change before the hub's own time, so asking for changes since the
+// hub's last fetch would miss them all. The change listing starts at the
+// newest update time the data carries (minus the overlap), and moves
+// forward only with the changes it lists.
+func TestIncrementalSinceIsTheProvidersClock(t *testing.T) {
+	behind := t0.Add(-13 * 24 * time.Hour)
+	stamped := func(c model.Connection, at time.Time) model.Connection { c.Updated = at; return c }
+	f := newFake("p", 0)
+	f.set(func(f *fakeSrc) {
+		f.conns = []model.Connection{stamped(conn("c0", model.StateActive), behind), stamped(conn("c1", model.StateProvisioning), behind.Add(-time.Hour))}
+	})
+	opts := Options{Interval: time.Minute, FullResync: time.Hour, ChangeOverlap: 10 * time.Second}
+	h := newHub(t, opts, f.incremental())
+	feed := h.connFeed(t, "p")
+	defer feed.Want()()
+	h.settle(t)
+
+	// c1 becomes active on the server, stamped by the server's clock.
+	f.set(func(f *fakeSrc) {
+		f.changed = []model.Connection{stamped(conn("c1", model.StateActive), behind.Add(time.Minute))}
+	})
+	h.advance(t, time.Minute)
+	if s := feed.Snapshot(); !s.Incremental || s.Data[1].State != model.StateActive {
+		t.Fatalf("the change was missed: incremental %v, c1 %s", s.Incremental, s.Data[1].State)
+	}
+	// Nothing newer: the mark stays at the newest change seen.
+	f.set(func(f *fakeSrc) { f.changed = nil })
+	h.advance(t, time.Minute)
+	f.mu.Lock()
+	sinces := slices.Clone(f.sinces)
+	f.mu.Unlock()
+	want := []time.Time{behind.Add(-10 * time.Second), behind.Add(time.Minute - 10*time.Second)}
+	if !slices.EqualFunc(sinces, want, time.Time.Equal) {
+		t.Errorf("since = %v, want %v", sinces, want)
+	}
+}
