@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -55,6 +56,7 @@ type globalFlags struct {
 	demoScale   int
 	demoFaults  string
 	demoSeed    int64
+	cpuProfile  string
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
@@ -65,6 +67,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "disable every mutation (approve, reject, assign, delete ...)")
 	fs.StringVar(&g.logPath, "log", g.logPath, "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
 	fs.BoolVar(&g.showVersion, "version", g.showVersion, "print the version and exit")
+	fs.StringVar(&g.cpuProfile, "cpuprofile", g.cpuProfile, "write a CPU profile of the dashboard to FILE (where an idle or busy dashboard spends its time; go tool pprof reads it)")
 	fs.IntVar(&g.demoScale, "demo-scale", g.demoScale, "demo: number of simulated Fabric connections (default a few hundred)")
 	fs.StringVar(&g.demoFaults, "demo-faults", g.demoFaults, `demo: inject faults, e.g. "chaos" or "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"`)
 	fs.Int64Var(&g.demoSeed, "demo-seed", g.demoSeed, "demo: seed of the simulated world (0: the default world)")
@@ -272,6 +275,14 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		return reportSetupError(stderr, err)
 	}
 	defer e.Close()
+	if g.cpuProfile != "" {
+		stop, err := startCPUProfile(g.cpuProfile)
+		if err != nil {
+			fmt.Fprintln(stderr, "noctop:", err)
+			return exitFail
+		}
+		defer stop()
+	}
 	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
 	// One hub for the program: the scheduler of every refresh, the action
 	// runner and the summary; the UI session reads it (a future SSH
@@ -354,4 +365,17 @@ func runSim(ctx context.Context, g globalFlags, args []string, stdout, stderr io
 	}
 	<-ctx.Done()
 	return exitOK
+}
+
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -91,6 +91,12 @@ func (p *Provider) ConnectionChanges(ctx context.Context, since time.Time, prog 
 	for _, c := range wire {
 		p.keep(c)
 	}
+	if !in.Truncated && !p.connsAt.IsZero() {
+		// The cache holds a full listing and every change since: as
+		// current as a new listing, but for deletions (the hub's full
+		// resync lists those).
+		p.currentAt = cfg.Clock()
+	}
 	p.mu.Unlock()
 	in.Got = len(out)
 	return out, in.Err()

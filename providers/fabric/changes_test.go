@@ -308,3 +308,30 @@ func TestConnectionChangesAgainstTheSimulator(t *testing.T) {
 		t.Fatalf("%d pages read for %d changes", done, len(cs))
 	}
 }
+
+// The inventory reuses the connections a full listing read and the
+// change listings kept current: at 100k a re-listing per inventory
+// refresh undid the incremental refresh (every 15 s, 1,000 pages).
+func TestInventoryReusesConnectionsKeptCurrentByChanges(t *testing.T) {
+	env := newEnv(t, 400, sim.Timing{})
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
+	must1[[]model.Connection](t)(p.Connections(ctx, nil))
+	pagesOf := func() int {
+		var prog model.Progress
+		must1[[]model.Node](t)(p.Inventory(ctx, &prog))
+		done, _ := prog.Load()
+		return done
+	}
+	if n := pagesOf(); n != 0 {
+		t.Fatalf("inventory right after a listing read %d pages", n)
+	}
+	env.clock.Advance(2 * connectionsTTL)
+	must1[[]model.Connection](t)(p.ConnectionChanges(ctx, env.clock.Now().Add(-time.Minute), nil))
+	if n := pagesOf(); n != 0 {
+		t.Fatalf("inventory after a complete change listing read %d pages of connections again", n)
+	}
+	env.clock.Advance(2 * connectionsTTL)
+	if n := pagesOf(); n == 0 {
+		t.Fatal("inventory with neither listing for two minutes did not list the connections")
+	}
+}

@@ -101,8 +101,8 @@ func portState(s string) model.State {
 const connectionsTTL = time.Minute
 
 // Inventory is metro › port › the connections on it (either side), from
-// a fresh port listing and the connections of the last listing (read
-// again when older than a minute). Connections on none of our known ports
+// a fresh port listing and the connections of the last listing, kept
+// current by change listings (read again when neither ran in a minute). Connections on none of our known ports
 // are not shown here (they are in the Connections pane).
 func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model.Node, error) {
 	ports, err := p.client.ListPorts(ctx)
@@ -111,7 +111,7 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 	}
 	p.mu.Lock()
 	p.ports, p.portsAt = ports, p.client.cfg.Clock()
-	fresh := p.connsAt.After(p.client.cfg.Clock().Add(-connectionsTTL))
+	fresh := !p.connsAt.IsZero() && p.currentAt.After(p.client.cfg.Clock().Add(-connectionsTTL))
 	p.mu.Unlock()
 	if !fresh {
 		if _, err := p.Connections(ctx, prog); err != nil {

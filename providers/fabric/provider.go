@@ -30,13 +30,17 @@ type Provider struct {
 	// and the VLANs-in-use scan read of every connection, so that neither
 	// decodes them all. Not a second decoded copy (measured at 100k: 6.4
 	// -> 3.6 KB a connection). Plan decodes the one it needs (see conn).
-	conns    map[string]cachedConn
-	connsAt  time.Time       // when conns was last listed in full
-	claimed  map[string]bool // "port/vlan" sent in acceptances since the last full listing
-	ports    []Port          // our ports, for choosing where to land an acceptance
-	portsAt  time.Time
-	portsTTL time.Duration
-	metrics  metricsState // whether the server has the metrics API
+	conns   map[string]cachedConn
+	connsAt time.Time // when conns was last listed in full
+	// currentAt is when conns was last brought up to date: a full
+	// listing, or a complete change listing merged over one (the hub's
+	// incremental refresh), so the inventory does not list 100k again.
+	currentAt time.Time
+	claimed   map[string]bool // "port/vlan" sent in acceptances since the last full listing
+	ports     []Port          // our ports, for choosing where to land an acceptance
+	portsAt   time.Time
+	portsTTL  time.Duration
+	metrics   metricsState // whether the server has the metrics API
 }
 
 var (
@@ -131,6 +135,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 	}
 	p.mu.Lock()
 	p.conns, p.connsAt = cache, p.client.cfg.Clock()
+	p.currentAt = p.connsAt
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
 	return out, err
