@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -333,5 +334,61 @@ func TestInventoryReusesConnectionsKeptCurrentByChanges(t *testing.T) {
 	env.clock.Advance(2 * connectionsTTL)
 	if n := pagesOf(); n == 0 {
 		t.Fatal("inventory with neither listing for two minutes did not list the connections")
+	}
+}
+
+// An inventory with nothing changed is the very slice of the last one
+// (the hub and the sanitiser compare it in O(1)); a change builds anew;
+// an inventory asked while the connections are being listed waits for
+// that listing instead of starting its own.
+func TestInventoryUnchangedIsTheSameSlice(t *testing.T) {
+	env := newEnv(t, 400, sim.Timing{})
+	p := env.provider(t, validateAll, httpx.WithClock(env.clock.Now))
+	var listings atomic.Int32
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var prog model.Progress
+			if _, err := p.Inventory(ctx, &prog); err != nil {
+				t.Error(err)
+			}
+			if done, _ := prog.Load(); done > 0 {
+				listings.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := listings.Load(); n != 1 {
+		t.Fatalf("two inventories at once listed the connections %d times, want once", n)
+	}
+	a := must1[[]model.Node](t)(p.Inventory(ctx, nil))
+	b := must1[[]model.Node](t)(p.Inventory(ctx, nil))
+	if len(a) == 0 || &a[0] != &b[0] {
+		t.Fatal("an unchanged inventory was built again")
+	}
+	var target model.Connection
+	for _, c := range must1[[]model.Connection](t)(p.Connections(ctx, nil)) {
+		if c.HasAction(model.ActionChangeBandwidth) && c.BandwidthMbps < 5000 {
+			target = c
+			break
+		}
+	}
+	c := must1[[]model.Node](t)(p.Inventory(ctx, nil))
+	if &c[0] == &b[0] {
+		t.Fatal("the inventory after a new listing is the old slice")
+	}
+	env.clock.Advance(time.Minute)
+	act := must1[model.Action](t)(p.Plan(model.ActionRequest{Kind: model.ActionChangeBandwidth, Target: model.Ref{ID: target.ID}}))
+	if _, err := p.Do(ctx, act); err != nil {
+		t.Fatal(err)
+	}
+	cs := must1[[]model.Connection](t)(p.ConnectionChanges(ctx, env.clock.Now().Add(-time.Minute), nil))
+	if len(cs) == 0 {
+		t.Fatal("no change listed")
+	}
+	if d := must1[[]model.Node](t)(p.Inventory(ctx, nil)); &d[0] == &c[0] {
+		t.Fatal("the inventory after a change is the old slice")
 	}
 }

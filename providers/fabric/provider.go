@@ -36,11 +36,23 @@ type Provider struct {
 	// listing, or a complete change listing merged over one (the hub's
 	// incremental refresh), so the inventory does not list 100k again.
 	currentAt time.Time
-	claimed   map[string]bool // "port/vlan" sent in acceptances since the last full listing
-	ports     []Port          // our ports, for choosing where to land an acceptance
-	portsAt   time.Time
-	portsTTL  time.Duration
-	metrics   metricsState // whether the server has the metrics API
+	// listing is the full connection listing in flight (nil when none):
+	// the inventory waits for it rather than listing 100k a second time.
+	listing *inflightListing
+	// gen counts changes to conns; inv is the inventory built at a gen
+	// from a port listing, returned again (the same slice) while neither
+	// changed.
+	gen uint64
+	inv struct {
+		gen   uint64
+		ports []Port
+		nodes []model.Node
+	}
+	claimed  map[string]bool // "port/vlan" sent in acceptances since the last full listing
+	ports    []Port          // our ports, for choosing where to land an acceptance
+	portsAt  time.Time
+	portsTTL time.Duration
+	metrics  metricsState // whether the server has the metrics API
 }
 
 var (
@@ -82,6 +94,35 @@ func (p *Provider) Client() *Client { return p.client }
 // during the fetch) are dropped. Connections that cannot be read and a
 // listing cut short come back as a *model.Incomplete with the rows read.
 func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]model.Connection, error) {
+	p.mu.Lock()
+	l := p.claimListing()
+	p.mu.Unlock()
+	return p.list(ctx, prog, l)
+}
+
+// claimListing registers a listing in flight, or returns nil when one
+// runs already (the Connections pane's own listing then runs as well: it
+// needs the rows). Called with p.mu held.
+func (p *Provider) claimListing() *inflightListing {
+	if p.listing != nil {
+		return nil
+	}
+	p.listing = &inflightListing{done: make(chan struct{})}
+	return p.listing
+}
+
+// list lists every connection; l, when not nil, is completed with the
+// outcome for those waiting on it.
+func (p *Provider) list(ctx context.Context, prog *model.Progress, l *inflightListing) (_ []model.Connection, err error) {
+	if l != nil {
+		defer func() {
+			p.mu.Lock()
+			p.listing = nil
+			p.mu.Unlock()
+			l.err = err
+			close(l.done)
+		}()
+	}
 	cfg := p.client.cfg
 	var portsDone chan struct{}
 	if p.portsStale() {
@@ -136,6 +177,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 	p.mu.Lock()
 	p.conns, p.connsAt = cache, p.client.cfg.Clock()
 	p.currentAt = p.connsAt
+	p.gen++
 	p.claimed = nil // the listing now shows what the API did with them
 	p.mu.Unlock()
 	return out, err
@@ -552,6 +594,7 @@ func factsOf(c Connection, m model.Connection) connFacts {
 
 // keep puts c in the planning cache. Called with p.mu held.
 func (p *Provider) keep(c Connection) {
+	p.gen++
 	if raw := planningRaw(c); raw != nil {
 		p.conns[c.UUID] = cachedConn{raw: raw, facts: factsOf(c, toModel(p.name, c))}
 	}
@@ -574,5 +617,31 @@ func (p *Provider) conn(id string) (Connection, bool) {
 func (p *Provider) eachFacts(f func(connFacts)) {
 	for _, cc := range p.conns {
 		f(cc.facts)
+	}
+}
+
+// inflightListing is a full connection listing others may wait for.
+type inflightListing struct {
+	done chan struct{}
+	err  error // set before done is closed
+}
+
+// awaitListing brings the connection cache up to date: it waits for the
+// listing in flight, or lists.
+func (p *Provider) awaitListing(ctx context.Context, prog *model.Progress) error {
+	p.mu.Lock()
+	l := p.listing
+	if l == nil {
+		l = p.claimListing()
+		p.mu.Unlock()
+		_, err := p.list(ctx, prog, l)
+		return err
+	}
+	p.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.err
+	case <-ctx.Done():
+		return ctx.Err()
 	}
 }
