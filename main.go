@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -57,6 +58,7 @@ type globalFlags struct {
 	demoFaults  string
 	demoSeed    int64
 	cpuProfile  string
+	memProfile  string
 }
 
 func (g *globalFlags) register(fs *flag.FlagSet) {
@@ -67,6 +69,7 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "disable every mutation (approve, reject, assign, delete ...)")
 	fs.StringVar(&g.logPath, "log", g.logPath, "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
 	fs.BoolVar(&g.showVersion, "version", g.showVersion, "print the version and exit")
+	fs.StringVar(&g.memProfile, "memprofile", g.memProfile, "write a heap profile of the dashboard to FILE when it quits (what its memory holds; go tool pprof reads it)")
 	fs.StringVar(&g.cpuProfile, "cpuprofile", g.cpuProfile, "write a CPU profile of the dashboard to FILE (where an idle or busy dashboard spends its time; go tool pprof reads it)")
 	fs.IntVar(&g.demoScale, "demo-scale", g.demoScale, "demo: number of simulated Fabric connections (default a few hundred)")
 	fs.StringVar(&g.demoFaults, "demo-faults", g.demoFaults, `demo: inject faults, e.g. "chaos" or "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"`)
@@ -283,6 +286,9 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		}
 		defer stop()
 	}
+	if g.memProfile != "" {
+		defer writeHeapProfile(g.memProfile, stderr)
+	}
 	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
 	// One hub for the program: the scheduler of every refresh, the action
 	// runner and the summary; the UI session reads it (a future SSH
@@ -378,4 +384,19 @@ func startCPUProfile(path string) (stop func(), err error) {
 		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
+// writeHeapProfile writes what the heap holds now into path.
+func writeHeapProfile(path string, stderr io.Writer) {
+	f, err := os.Create(path)
+	if err == nil {
+		runtime.GC()
+		err = pprof.WriteHeapProfile(f)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop: heap profile:", err)
+	}
 }
