@@ -25,11 +25,10 @@ type Provider struct {
 
 	mu sync.Mutex
 	// conns is each connection last seen, for planning (no I/O in Plan):
-	// the JSON object it was decoded from, which is kept anyway
-	// (model.Connection.Raw shares it), and the few facts the inventory
-	// and the VLANs-in-use scan read of every connection, so that neither
-	// decodes them all. Not a second decoded copy (measured at 100k: 6.4
-	// -> 3.6 KB a connection). Plan decodes the one it needs (see conn).
+	// the fields a plan reads (planningCopy; the raw JSON is not kept,
+	// neither here nor in the listed model values: measured at 100k, 3.9
+	// -> see the commit), and the few facts the inventory and the
+	// VLANs-in-use scan read of every connection.
 	conns    map[string]cachedConn
 	connsAt  time.Time       // when conns was last listed in full
 	claimed  map[string]bool // "port/vlan" sent in acceptances since the last full listing
@@ -126,7 +125,8 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		}
 		seen[c.UUID] = true
 		m := toModel(p.name, c)
-		cache[c.UUID] = cachedConn{raw: planningRaw(c), facts: factsOf(c, m)}
+		m.Raw = nil // the detail view re-reads the one it shows
+		cache[c.UUID] = cachedConn{plan: planningCopy(c), facts: factsOf(c, m)}
 		out = append(out, m)
 	}
 	p.mu.Lock()
@@ -494,22 +494,28 @@ func actionChange(t string) model.ChangeKind {
 	return ""
 }
 
-// planningRaw is what the planning cache keeps of c: the object as
-// received (a connection built in code is encoded).
-func planningRaw(c Connection) json.RawMessage {
-	if c.raw != nil {
-		return c.raw
+// planningCopy is what the planning cache keeps of c: the fields Plan,
+// LandingPorts and the traffic context read (identity, state, pending
+// change, bandwidth, direction, and of each side its service token and
+// the access point's type, account, location, port and link protocol).
+// The pointers it keeps are c's own (decoded once, shared with nothing
+// that changes them); what it drops (the raw JSON, order, notifications,
+// project, additional info, profiles, routers, devices …) is garbage.
+func planningCopy(c Connection) Connection {
+	side := func(s ConnectionSide) ConnectionSide {
+		out := ConnectionSide{ServiceToken: s.ServiceToken}
+		if ap := s.AccessPoint; ap != nil {
+			out.AccessPoint = &AccessPoint{Type: ap.Type, Account: ap.Account, Location: ap.Location, Port: ap.Port, LinkProtocol: ap.LinkProtocol}
+		}
+		return out
 	}
-	b, err := json.Marshal(c)
-	if err != nil {
-		return nil
-	}
-	return b
+	return Connection{Type: c.Type, UUID: c.UUID, Name: c.Name, State: c.State, Change: c.Change, Operation: c.Operation,
+		ChangeLog: c.ChangeLog, Bandwidth: c.Bandwidth, Direction: c.Direction, ASide: side(c.ASide), ZSide: side(c.ZSide)}
 }
 
 // cachedConn is one connection in the planning cache.
 type cachedConn struct {
-	raw   json.RawMessage
+	plan  Connection // planningCopy
 	facts connFacts
 }
 
@@ -547,21 +553,14 @@ func factsOf(c Connection, m model.Connection) connFacts {
 
 // keep puts c in the planning cache. Called with p.mu held.
 func (p *Provider) keep(c Connection) {
-	if raw := planningRaw(c); raw != nil {
-		p.conns[c.UUID] = cachedConn{raw: raw, facts: factsOf(c, toModel(p.name, c))}
-	}
+	p.conns[c.UUID] = cachedConn{plan: planningCopy(c), facts: factsOf(c, toModel(p.name, c))}
 }
 
-// conn decodes connection id from the planning cache. Called with p.mu
-// held.
+// conn is connection id from the planning cache (its planningCopy).
+// Called with p.mu held.
 func (p *Provider) conn(id string) (Connection, bool) {
 	cc, ok := p.conns[id]
-	if !ok {
-		return Connection{}, false
-	}
-	var c Connection
-	_ = c.UnmarshalJSON(cc.raw) // never fails; a bad object keeps its uuid
-	return c, true
+	return cc.plan, ok
 }
 
 // eachFacts calls f with the facts of every cached connection. Called
