@@ -25,7 +25,7 @@ type Provider struct {
 
 	mu sync.Mutex
 	// conns is each connection last seen, for planning (no I/O in Plan):
-	// the fields a plan reads (planningCopy; the raw JSON is not kept,
+	// the fields a plan reads (planConn; the raw JSON is not kept,
 	// neither here nor in the listed model values: measured at 100k, 3.9
 	// -> see the commit), and the few facts the inventory and the
 	// VLANs-in-use scan read of every connection.
@@ -126,7 +126,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		seen[c.UUID] = true
 		m := toModel(p.name, c)
 		m.Raw = nil // the detail view re-reads the one it shows
-		cache[c.UUID] = cachedConn{plan: planningCopy(c), facts: factsOf(c, m)}
+		cache[c.UUID] = cachedConn{plan: planOf(c), facts: factsOf(c, m)}
 		out = append(out, m)
 	}
 	p.mu.Lock()
@@ -189,9 +189,10 @@ const (
 // Connection call.
 func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 	p.mu.Lock()
-	c, ok := p.conn(req.Target.ID)
+	cc, ok := p.conns[req.Target.ID]
 	ports := p.ports
 	p.mu.Unlock()
+	c := cc.connection()
 	if !ok {
 		return model.Action{}, errorf("connection %q is not loaded: refresh the list first", truncate(req.Target.ID, 60))
 	}
@@ -199,7 +200,7 @@ func (p *Provider) Plan(req model.ActionRequest) (model.Action, error) {
 	case model.ActionChangeBandwidth:
 		return p.planBandwidth(req, c, ports)
 	case model.ActionDecommission:
-		return planDelete(req, c)
+		return planDelete(req, c, cc.facts.aName, cc.facts.zName)
 	}
 	name := firstNonEmpty(c.Name, c.UUID)
 	pend := pendingOf(c)
@@ -494,28 +495,102 @@ func actionChange(t string) model.ChangeKind {
 	return ""
 }
 
-// planningCopy is what the planning cache keeps of c: the fields Plan,
-// LandingPorts and the traffic context read (identity, state, pending
-// change, bandwidth, direction, and of each side its service token and
-// the access point's type, account, location, port and link protocol).
-// The pointers it keeps are c's own (decoded once, shared with nothing
-// that changes them); what it drops (the raw JSON, order, notifications,
-// project, additional info, profiles, routers, devices …) is garbage.
-func planningCopy(c Connection) Connection {
-	side := func(s ConnectionSide) ConnectionSide {
-		out := ConnectionSide{ServiceToken: s.ServiceToken}
-		if ap := s.AccessPoint; ap != nil {
-			out.AccessPoint = &AccessPoint{Type: ap.Type, Account: ap.Account, Location: ap.Location, Port: ap.Port, LinkProtocol: ap.LinkProtocol}
+// planConn is what the planning cache keeps of a connection besides its
+// facts: the few values Plan, LandingPorts and the traffic context read
+// (the pending change, operation statuses and changelog times, and of
+// each side whether it has a service token and its access point's type,
+// account, metro, port and link protocol), flat, so that no decoded
+// sub-object (nor the raw JSON) stays alive per connection. connection
+// rebuilds the wire struct they read (at plan time only).
+type planConn struct {
+	name                 string  // as the API spells it (facts.name is sanitised)
+	change               *Change // only while in progress (pending or being applied)
+	eqx, prov            string  // operation.equinixStatus, providerStatus
+	clUpdated, clCreated string  // changeLog.updatedDateTime, createdDateTime
+	sides                [2]planSide
+}
+
+type planSide struct {
+	token, ap, hasLoc, hasPort bool
+	apType, org, account       string
+	metro, port                string
+	lp                         *LinkProtocol
+}
+
+func planOf(c Connection) planConn {
+	pc := planConn{name: c.Name}
+	if ch := c.Change; ch != nil {
+		switch ch.Status {
+		case "COMPLETED", "REJECTED", "FAILED", "":
+			// done: neither pendingOf nor editable looks at it
+		default:
+			pc.change = ch
 		}
-		return out
 	}
-	return Connection{Type: c.Type, UUID: c.UUID, Name: c.Name, State: c.State, Change: c.Change, Operation: c.Operation,
-		ChangeLog: c.ChangeLog, Bandwidth: c.Bandwidth, Direction: c.Direction, ASide: side(c.ASide), ZSide: side(c.ZSide)}
+	if op := c.Operation; op != nil {
+		pc.eqx, pc.prov = op.EquinixStatus, op.ProviderStatus
+	}
+	if cl := c.ChangeLog; cl != nil {
+		pc.clUpdated, pc.clCreated = cl.UpdatedDateTime, cl.CreatedDateTime
+	}
+	for i, side := range []ConnectionSide{c.ASide, c.ZSide} {
+		ps := &pc.sides[i]
+		ps.token = side.ServiceToken != nil
+		ap := side.AccessPoint
+		if ap == nil {
+			continue
+		}
+		ps.ap, ps.apType, ps.lp = true, ap.Type, ap.LinkProtocol
+		if ap.Account != nil {
+			ps.org, ps.account = ap.Account.OrganizationName, ap.Account.AccountName
+		}
+		if ap.Location != nil {
+			ps.hasLoc, ps.metro = true, ap.Location.MetroCode
+		}
+		if ap.Port != nil {
+			ps.hasPort, ps.port = true, ap.Port.UUID
+		}
+	}
+	return pc
+}
+
+// connection rebuilds the wire connection a plan reads.
+func (cc cachedConn) connection() Connection {
+	f, pc := cc.facts, cc.plan
+	c := Connection{Type: f.typ, UUID: f.uuid, Name: pc.name, State: f.state, Direction: f.direction,
+		Bandwidth: f.bandwidth, Change: pc.change}
+	if pc.eqx != "" || pc.prov != "" {
+		c.Operation = &ConnectionOperation{EquinixStatus: pc.eqx, ProviderStatus: pc.prov}
+	}
+	if pc.clUpdated != "" || pc.clCreated != "" {
+		c.ChangeLog = &Changelog{UpdatedDateTime: pc.clUpdated, CreatedDateTime: pc.clCreated}
+	}
+	for i, side := range []*ConnectionSide{&c.ASide, &c.ZSide} {
+		ps := pc.sides[i]
+		if ps.token {
+			side.ServiceToken = &ServiceToken{}
+		}
+		if !ps.ap {
+			continue
+		}
+		ap := &AccessPoint{Type: ps.apType, LinkProtocol: ps.lp}
+		if ps.org != "" || ps.account != "" {
+			ap.Account = &SimplifiedAccount{OrganizationName: ps.org, AccountName: ps.account}
+		}
+		if ps.hasLoc {
+			ap.Location = &SimplifiedLocation{MetroCode: ps.metro}
+		}
+		if ps.hasPort {
+			ap.Port = &SimplifiedPort{UUID: ps.port}
+		}
+		side.AccessPoint = ap
+	}
+	return c
 }
 
 // cachedConn is one connection in the planning cache.
 type cachedConn struct {
-	plan  Connection // planningCopy
+	plan  planConn
 	facts connFacts
 }
 
@@ -553,14 +628,17 @@ func factsOf(c Connection, m model.Connection) connFacts {
 
 // keep puts c in the planning cache. Called with p.mu held.
 func (p *Provider) keep(c Connection) {
-	p.conns[c.UUID] = cachedConn{plan: planningCopy(c), facts: factsOf(c, toModel(p.name, c))}
+	p.conns[c.UUID] = cachedConn{plan: planOf(c), facts: factsOf(c, toModel(p.name, c))}
 }
 
-// conn is connection id from the planning cache (its planningCopy).
-// Called with p.mu held.
+// conn is connection id from the planning cache (rebuilt from its
+// planConn and facts). Called with p.mu held.
 func (p *Provider) conn(id string) (Connection, bool) {
 	cc, ok := p.conns[id]
-	return cc.plan, ok
+	if !ok {
+		return Connection{}, false
+	}
+	return cc.connection(), true
 }
 
 // eachFacts calls f with the facts of every cached connection. Called
