@@ -3,6 +3,7 @@ package fabric
 import (
 	"reflect"
 	"testing"
+	"unsafe"
 
 	"github.com/noctop/noctop/model"
 	"github.com/noctop/noctop/providers/httpx"
@@ -67,4 +68,31 @@ func TestPlanningCacheReadsAsTheWholeConnection(t *testing.T) {
 		t.Fatalf("world too plain: %d pending (%d updates), %d creations needing our side, %d of ours editable", pending, update, zside, ownEditable)
 	}
 	t.Logf("%d connections: %d pending (%d updates), %d creations needing our side, %d of ours editable", len(cs), pending, update, zside, ownEditable)
+}
+
+// A listing keeps one copy of each repeated string (metro, type, state,
+// account …), shared by every connection spelling it.
+func TestListingInternsRepeatedStrings(t *testing.T) {
+	env := newEnv(t, 500, sim.Timing{})
+	p := env.provider(t, validateAll)
+	cs := must1[[]model.Connection](t)(p.Connections(ctx, nil))
+	first := map[string]*byte{}
+	shared := 0
+	for _, c := range cs {
+		for _, s := range []string{c.Type, c.RawState, c.Status, c.A.Metro, c.Z.Metro, c.A.Account, c.Z.Account, c.A.Type, c.Z.Type} {
+			if s == "" {
+				continue
+			}
+			if ptr, ok := first[s]; !ok {
+				first[s] = unsafe.StringData(s)
+			} else if ptr != unsafe.StringData(s) {
+				t.Fatalf("%s: %q is a copy of its own", c.ID, s)
+			} else {
+				shared++
+			}
+		}
+	}
+	if shared == 0 {
+		t.Fatal("no repeated strings in the listing")
+	}
 }

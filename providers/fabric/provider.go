@@ -119,6 +119,7 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 	seen := make(map[string]bool, len(wire))
 	out := make([]model.Connection, 0, len(wire))
 	cache := make(map[string]cachedConn, len(wire))
+	in := interner{}
 	for _, c := range wire {
 		if seen[c.UUID] {
 			continue
@@ -126,7 +127,8 @@ func (p *Provider) Connections(ctx context.Context, prog *model.Progress) ([]mod
 		seen[c.UUID] = true
 		m := toModel(p.name, c)
 		m.Raw = nil // the detail view re-reads the one it shows
-		cache[c.UUID] = cachedConn{plan: planOf(c), facts: factsOf(c, m)}
+		in.conn(&m)
+		cache[c.UUID] = cachedConn{plan: planOf(c, in), facts: factsOf(c, m, in)}
 		out = append(out, m)
 	}
 	p.mu.Lock()
@@ -517,7 +519,7 @@ type planSide struct {
 	lp                         *LinkProtocol
 }
 
-func planOf(c Connection) planConn {
+func planOf(c Connection, in interner) planConn {
 	pc := planConn{name: c.Name}
 	if ch := c.Change; ch != nil {
 		switch ch.Status {
@@ -528,9 +530,10 @@ func planOf(c Connection) planConn {
 		}
 	}
 	if op := c.Operation; op != nil {
-		pc.eqx, pc.prov = op.EquinixStatus, op.ProviderStatus
+		pc.eqx, pc.prov = in.str(op.EquinixStatus), in.str(op.ProviderStatus)
 	}
-	if cl := c.ChangeLog; cl != nil {
+	if cl := c.ChangeLog; cl != nil && pendingOf(c) != nil {
+		// Only a pending change's time (when its own is missing) reads them.
 		pc.clUpdated, pc.clCreated = cl.UpdatedDateTime, cl.CreatedDateTime
 	}
 	for i, side := range []ConnectionSide{c.ASide, c.ZSide} {
@@ -540,12 +543,12 @@ func planOf(c Connection) planConn {
 		if ap == nil {
 			continue
 		}
-		ps.ap, ps.apType, ps.lp = true, ap.Type, ap.LinkProtocol
+		ps.ap, ps.apType, ps.lp = true, in.str(ap.Type), ap.LinkProtocol
 		if ap.Account != nil {
-			ps.org, ps.account = ap.Account.OrganizationName, ap.Account.AccountName
+			ps.org, ps.account = in.str(ap.Account.OrganizationName), in.str(ap.Account.AccountName)
 		}
 		if ap.Location != nil {
-			ps.hasLoc, ps.metro = true, ap.Location.MetroCode
+			ps.hasLoc, ps.metro = true, in.str(ap.Location.MetroCode)
 		}
 		if ap.Port != nil {
 			ps.hasPort, ps.port = true, ap.Port.UUID
@@ -611,8 +614,8 @@ type sideFacts struct {
 	lp   *LinkProtocol
 }
 
-func factsOf(c Connection, m model.Connection) connFacts {
-	f := connFacts{uuid: c.UUID, typ: c.Type, direction: c.Direction, state: c.State,
+func factsOf(c Connection, m model.Connection, in interner) connFacts {
+	f := connFacts{uuid: c.UUID, typ: in.str(c.Type), direction: in.str(c.Direction), state: in.str(c.State),
 		name: m.Name, rawState: m.RawState, aName: m.A.Name, zName: m.Z.Name,
 		mstate: m.State, bandwidth: m.BandwidthMbps}
 	if m.Pending != nil {
@@ -628,7 +631,7 @@ func factsOf(c Connection, m model.Connection) connFacts {
 
 // keep puts c in the planning cache. Called with p.mu held.
 func (p *Provider) keep(c Connection) {
-	p.conns[c.UUID] = cachedConn{plan: planOf(c), facts: factsOf(c, toModel(p.name, c))}
+	p.conns[c.UUID] = cachedConn{plan: planOf(c, nil), facts: factsOf(c, toModel(p.name, c), nil)}
 }
 
 // conn is connection id from the planning cache (rebuilt from its
