@@ -505,18 +505,19 @@ func actionChange(t string) model.ChangeKind {
 // sub-object (nor the raw JSON) stays alive per connection. connection
 // rebuilds the wire struct they read (at plan time only).
 type planConn struct {
-	name                 string  // as the API spells it (facts.name is sanitised)
-	change               *Change // only while in progress (pending or being applied)
-	eqx, prov            string  // operation.equinixStatus, providerStatus
-	clUpdated, clCreated string  // changeLog.updatedDateTime, createdDateTime
-	sides                [2]planSide
+	name      string     // as the API spells it (facts.name is sanitised)
+	change    *Change    // only while in progress (pending or being applied)
+	eqx, prov string     // operation.equinixStatus, providerStatus
+	changeLog *[2]string // changeLog.updatedDateTime, createdDateTime: pending connections only
+	sides     [2]planSide
 }
 
+// planSide is one side; its port uuid and link protocol are in the
+// facts (sideFacts).
 type planSide struct {
 	token, ap, hasLoc, hasPort bool
 	apType, org, account       string
-	metro, port                string
-	lp                         *LinkProtocol
+	metro                      string
 }
 
 func planOf(c Connection, in interner) planConn {
@@ -534,7 +535,7 @@ func planOf(c Connection, in interner) planConn {
 	}
 	if cl := c.ChangeLog; cl != nil && pendingOf(c) != nil {
 		// Only a pending change's time (when its own is missing) reads them.
-		pc.clUpdated, pc.clCreated = cl.UpdatedDateTime, cl.CreatedDateTime
+		pc.changeLog = &[2]string{cl.UpdatedDateTime, cl.CreatedDateTime}
 	}
 	for i, side := range []ConnectionSide{c.ASide, c.ZSide} {
 		ps := &pc.sides[i]
@@ -543,16 +544,14 @@ func planOf(c Connection, in interner) planConn {
 		if ap == nil {
 			continue
 		}
-		ps.ap, ps.apType, ps.lp = true, in.str(ap.Type), ap.LinkProtocol
+		ps.ap, ps.apType = true, in.str(ap.Type)
 		if ap.Account != nil {
 			ps.org, ps.account = in.str(ap.Account.OrganizationName), in.str(ap.Account.AccountName)
 		}
 		if ap.Location != nil {
 			ps.hasLoc, ps.metro = true, in.str(ap.Location.MetroCode)
 		}
-		if ap.Port != nil {
-			ps.hasPort, ps.port = true, ap.Port.UUID
-		}
+		ps.hasPort = ap.Port != nil
 	}
 	return pc
 }
@@ -565,8 +564,8 @@ func (cc cachedConn) connection() Connection {
 	if pc.eqx != "" || pc.prov != "" {
 		c.Operation = &ConnectionOperation{EquinixStatus: pc.eqx, ProviderStatus: pc.prov}
 	}
-	if pc.clUpdated != "" || pc.clCreated != "" {
-		c.ChangeLog = &Changelog{UpdatedDateTime: pc.clUpdated, CreatedDateTime: pc.clCreated}
+	if cl := pc.changeLog; cl != nil {
+		c.ChangeLog = &Changelog{UpdatedDateTime: cl[0], CreatedDateTime: cl[1]}
 	}
 	for i, side := range []*ConnectionSide{&c.ASide, &c.ZSide} {
 		ps := pc.sides[i]
@@ -576,7 +575,7 @@ func (cc cachedConn) connection() Connection {
 		if !ps.ap {
 			continue
 		}
-		ap := &AccessPoint{Type: ps.apType, LinkProtocol: ps.lp}
+		ap := &AccessPoint{Type: ps.apType, LinkProtocol: f.sides[i].lp}
 		if ps.org != "" || ps.account != "" {
 			ap.Account = &SimplifiedAccount{OrganizationName: ps.org, AccountName: ps.account}
 		}
@@ -584,7 +583,7 @@ func (cc cachedConn) connection() Connection {
 			ap.Location = &SimplifiedLocation{MetroCode: ps.metro}
 		}
 		if ps.hasPort {
-			ap.Port = &SimplifiedPort{UUID: ps.port}
+			ap.Port = &SimplifiedPort{UUID: f.sides[i].port}
 		}
 		side.AccessPoint = ap
 	}
@@ -610,8 +609,8 @@ type connFacts struct {
 }
 
 type sideFacts struct {
-	port string // our port's uuid, if the side is on a port
-	lp   *LinkProtocol
+	port string        // our port's uuid, if the side is on a port
+	lp   *LinkProtocol // the side's, with or without a port (planning reads both)
 }
 
 func factsOf(c Connection, m model.Connection, in interner) connFacts {
@@ -622,8 +621,12 @@ func factsOf(c Connection, m model.Connection, in interner) connFacts {
 		f.pending = m.Pending.Description
 	}
 	for i, side := range []ConnectionSide{c.ASide, c.ZSide} {
-		if ap := side.AccessPoint; ap != nil && ap.Port != nil && ap.Port.UUID != "" {
-			f.sides[i] = sideFacts{port: ap.Port.UUID, lp: ap.LinkProtocol}
+		if ap := side.AccessPoint; ap != nil {
+			// lp of a side without a port: planning reads it (requesterVLAN).
+			f.sides[i].lp = ap.LinkProtocol
+			if ap.Port != nil {
+				f.sides[i].port = ap.Port.UUID
+			}
 		}
 	}
 	return f
