@@ -855,6 +855,7 @@ type statusPart struct {
 	conns   string // styled " · 300 conns", "" when not known
 	pending string // styled " · 34 pending"
 	pendN   int
+	resync  string   // styled " · full resync in 4m" (incremental listings), "" otherwise
 	notes   []string // styled notes from panes (IPAM pools over threshold …)
 }
 
@@ -864,6 +865,7 @@ type statusForm struct {
 	conns    bool // "· 300 conns"
 	zero     bool // "· 0 pending" (else only when some are pending)
 	longPend bool // "· 10 pending" (else "10p")
+	resync   bool // "· full resync in 4m"
 	notes    bool // notes from panes
 	truncate bool // names cut to nameW cells
 }
@@ -871,8 +873,8 @@ type statusForm struct {
 // statusForms, roomiest first: the bar uses the first that fits every
 // provider, then truncates names.
 var statusForms = []statusForm{
-	{health: true, conns: true, zero: true, longPend: true, notes: true},
-	{health: true, zero: true, longPend: true, notes: true},
+	{health: true, conns: true, zero: true, longPend: true, resync: true, notes: true},
+	{health: true, zero: true, longPend: true, resync: true, notes: true},
 	{health: true, longPend: true, notes: true},
 	{longPend: true, notes: true},
 	{notes: true},
@@ -903,6 +905,9 @@ func (p statusPart) render(f statusForm, st *styles.Styles, nameW int) string {
 		out += p.pending
 	case p.pendN > 0:
 		out += st.Warn.Render(fmt.Sprintf(" %dp", p.pendN))
+	}
+	if f.resync {
+		out += p.resync
 	}
 	if f.notes {
 		for _, n := range p.notes {
@@ -1079,6 +1084,11 @@ func (a *app) providerStatus(name string) statusPart {
 			p.pending = st.Dim.Render(" · 0 pending")
 		}
 	}
+	// A listing refreshed incrementally (only what changed) says when it
+	// is next fetched whole: deletions show only then.
+	if s, ok := a.ctx.StatusOf(pane.Key(name, pane.ResConnections)); ok && s.HasData && !s.NextFullAt.IsZero() && slices.Contains(a.wanted, pane.Key(name, pane.ResConnections)) {
+		p.resync = st.Dim.Render(" · full resync " + untilText(s.NextFullAt.Sub(now)))
+	}
 	// A provider that refuses mutations on its own (read_only in its
 	// config) says so; the global switch is in the header.
 	if src.ReadOnly && !a.opts.ReadOnly {
@@ -1093,6 +1103,23 @@ func (a *app) providerStatus(name string) statusPart {
 		}
 	}
 	return p
+}
+
+// untilText words how long until something is due, in whole minutes
+// (rounded up: the status bar redraws once a minute): "in 4m", "in 1h05m",
+// "in <1m", "due".
+func untilText(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "due"
+	case d < time.Minute:
+		return "in <1m"
+	}
+	m := int((d + time.Minute - 1) / time.Minute)
+	if m < 60 {
+		return fmt.Sprintf("in %dm", m)
+	}
+	return fmt.Sprintf("in %dh%02dm", m/60, m%60)
 }
 
 func shortErr(err error, provider string) string {

@@ -277,6 +277,34 @@ func toModel(provider string, c Connection) model.Connection {
 	return m.Sanitized()
 }
 
+// interner keeps one copy of each string seen during one listing: 100,000
+// connections spell a few metros, types, states, accounts, profiles and
+// ports, and each would otherwise keep its own decoded copy alive. It is
+// a plain map dropped with the listing (unique.Make's global map costs
+// more per distinct string than the copies it saves). A nil interner
+// returns its argument.
+type interner map[string]string
+
+func (in interner) str(s string) string {
+	if in == nil || s == "" {
+		return s
+	}
+	if v, ok := in[s]; ok {
+		return v
+	}
+	in[s] = s
+	return s
+}
+
+// conn interns the strings of m that repeat across connections.
+func (in interner) conn(m *model.Connection) {
+	m.Type, m.RawState, m.Status = in.str(m.Type), in.str(m.RawState), in.str(m.Status)
+	for _, e := range []*model.Endpoint{&m.A, &m.Z} {
+		e.Type, e.Metro, e.Account = in.str(e.Type), in.str(e.Metro), in.str(e.Account)
+		e.Name, e.PortName, e.Extra = in.str(e.Name), in.str(e.PortName), in.str(e.Extra)
+	}
+}
+
 // endpoint describes one side.
 func endpoint(s ConnectionSide) model.Endpoint {
 	var e model.Endpoint

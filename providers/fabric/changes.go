@@ -85,7 +85,9 @@ func (p *Provider) ConnectionChanges(ctx context.Context, since time.Time, prog 
 	}
 	out := make([]model.Connection, 0, len(wire))
 	for _, c := range wire {
-		out = append(out, toModel(p.name, c))
+		m := toModel(p.name, c)
+		m.Raw = nil // as in Connections: the detail view re-reads the one it shows
+		out = append(out, m)
 	}
 	p.mu.Lock()
 	for _, c := range wire {

@@ -146,9 +146,9 @@ func bandwidthList() string {
 	return strings.Join(s, ", ")
 }
 
-// planDelete plans the deletion of one of our connections; the operator
-// must type its name.
-func planDelete(req model.ActionRequest, c Connection) (model.Action, error) {
+// planDelete plans the deletion of one of our connections (its sides
+// named aName and zName, as listed); the operator must type its name.
+func planDelete(req model.ActionRequest, c Connection, aName, zName string) (model.Action, error) {
 	name := model.SafeText(firstNonEmpty(c.Name, c.UUID))
 	if ok, why := ours(c); !ok {
 		return model.Action{}, fmt.Errorf("%w: fabric: cannot delete %s: %s", model.ErrUnsupported, name, why)
@@ -161,10 +161,9 @@ func planDelete(req model.ActionRequest, c Connection) (model.Action, error) {
 	if err != nil {
 		return model.Action{}, err
 	}
-	m := toModel("", c)
 	return model.Action{
 		Request:     req,
-		Title:       fmt.Sprintf("Delete connection %s (%s, %s → %s): it is torn down", name, model.FormatMbps(c.Bandwidth), model.SafeText(m.A.Name), model.SafeText(m.Z.Name)),
+		Title:       fmt.Sprintf("Delete connection %s (%s, %s → %s): it is torn down", name, model.FormatMbps(c.Bandwidth), model.SafeText(aName), model.SafeText(zName)),
 		Risk:        model.RiskHigh,
 		ConfirmText: name,
 		HTTP:        model.HTTPRequest{Method: http.MethodDelete, Path: path},

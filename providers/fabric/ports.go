@@ -141,7 +141,7 @@ func (p *Provider) Inventory(ctx context.Context, prog *model.Progress) ([]model
 func buildInventory(provider string, ports []Port, conns []Connection) []model.Node {
 	fs := make([]connFacts, 0, len(conns))
 	for _, c := range conns {
-		fs = append(fs, factsOf(c, toModel(provider, c)))
+		fs = append(fs, factsOf(c, toModel(provider, c), nil))
 	}
 	return buildInventoryFacts(provider, ports, fs)
 }

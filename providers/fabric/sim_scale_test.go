@@ -221,7 +221,7 @@ func act(t *testing.T, env *testEnv, p *Provider, r *rand.Rand) string {
 				t.Logf("%s %s: %v", kind, c.Name, err)
 			}
 			return string(kind)
-		case c.State == model.StateActive && c.Pending == nil && strings.Contains(string(c.Raw), `"direction":"OUTGOING"`):
+		case c.State == model.StateActive && c.Pending == nil && direction(p, c.ID) == dirOutgoing:
 			path := ConnPath + c.ID
 			if r.IntN(2) == 0 {
 				raw(t, env, http.MethodPatch, path, `[{"op":"replace","path":"/bandwidth","value":{"bandwidth":`+fmt.Sprint([]int{50, 100, 200}[r.IntN(3)])+`}}]`)
@@ -362,4 +362,11 @@ func TestPagesRenderWhileTheWorldChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// direction is connection id's direction as the provider last saw it.
+func direction(p *Provider, id string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.conns[id].facts.direction
 }

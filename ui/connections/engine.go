@@ -101,6 +101,9 @@ type Model struct {
 	// "!fabric-x") would strand it somewhere arbitrary.
 	filterAnchor string
 	detail       *detail.Model
+	raw          rawRead // the detail view's read of its API object (rawread.go)
+	rawSeq       int     // reads started
+	rawCmd       tea.Cmd // a re-read the last install started, for Update to return
 	Flow         *mutate.Flow
 	w, h         int
 	loc          *time.Location
@@ -405,9 +408,9 @@ func (m *Model) install(sel string) {
 			if sl := p.byID[m.detail.Conn().ID]; sl != nil && sl.row != nil && sl.row.Key == key {
 				r := sl.row
 				if c, ok := r.Item.(*model.Connection); ok && r.Version != m.detail.Conn().FingerprintKey {
-					d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint(*c))
-					d.SetSize(m.w, max(m.h-1, 0))
-					m.detail = &d
+					// It changed: the API object read for it is old too.
+					m.rawCmd = m.readRaw(*c)
+					m.detail = m.detailOf(*c)
 				}
 			}
 		}
@@ -537,8 +540,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case builtMsg:
 		if msg.owner == m {
 			m.installBuilt(msg)
-			return m.wantSparks()
+			reread := m.rawCmd
+			m.rawCmd = nil
+			return tea.Batch(m.wantSparks(), reread)
 		}
+		return nil
+	case rawReadMsg:
+		m.rawArrived(msg)
 		return nil
 	case sparks.Msg:
 		if m.sparks != nil && m.sparks.Apply(msg) {

@@ -9,7 +9,6 @@ import (
 	"github.com/noctop/noctop/ui/internal/clipboard"
 	"github.com/noctop/noctop/ui/keys"
 	"github.com/noctop/noctop/ui/pane"
-	"github.com/noctop/noctop/ui/widgets/detail"
 	"github.com/noctop/noctop/ui/widgets/list"
 )
 
@@ -219,9 +218,10 @@ func (m *Model) decideHint(c model.Connection) string {
 
 func (m *Model) openDetail() tea.Cmd {
 	if c, ok := m.Selected(); ok {
-		d := detail.NewWithHint(*c, m.now(), m.ctx.Styles, m.decideHint(*c))
-		d.SetSize(m.w, max(m.h-1, 0))
-		m.detail = &d
+		m.raw = rawRead{}
+		cmd := m.readRaw(*c)
+		m.detail = m.detailOf(*c)
+		return cmd
 	}
 	return nil
 }

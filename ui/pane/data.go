@@ -60,6 +60,10 @@ type Status struct {
 	Err         error // the last fetch's error; nil after a success
 	NextAt      time.Time
 	Loads       int // successful loads so far
+	// NextFullAt is when the next full resync of a listing refreshed
+	// incrementally (only changes since the last fetch) is due; zero for
+	// resources always fetched whole.
+	NextFullAt time.Time
 	// Incomplete says what the data lacks (a listing cut short, items
 	// that could not be read); nil when it is whole.
 	Incomplete *model.Incomplete
@@ -82,7 +86,7 @@ func (c *Context) StatusOf(k model.ResourceKey) (Status, bool) {
 
 func statusOf(s model.Status) Status {
 	out := Status{Loading: s.Loading, Done: s.Done, Total: s.Total, HasData: s.HasData, FetchedAt: s.FetchedAt,
-		Err: s.Err, NextAt: s.NextAt, Loads: s.Loads}
+		Err: s.Err, NextAt: s.NextAt, Loads: s.Loads, NextFullAt: s.NextFullAt}
 	if s.Warning != nil {
 		out.Incomplete = IncompleteOf(s.Warning)
 	}

@@ -32,6 +32,10 @@ type World struct {
 	// ListDelay slows Connections (honouring ctx); Pages reports progress.
 	ListDelay time.Duration
 	Pages     int
+	// ListWithoutRaw lists connections without their raw objects (as
+	// Fabric does: the detail view reads the one it shows); Connection
+	// still returns them whole.
+	ListWithoutRaw bool
 
 	ListCalls int
 	ReadCalls int
@@ -231,7 +235,7 @@ func (w *World) Snapshot() []model.Connection {
 func (w *World) Connections(ctx context.Context, p *model.Progress) ([]model.Connection, error) {
 	w.mu.Lock()
 	w.ListCalls++
-	err, warn, delay, pages := w.ListErr, w.ListWarn, w.ListDelay, max(w.Pages, 1)
+	err, warn, delay, pages, noRaw := w.ListErr, w.ListWarn, w.ListDelay, max(w.Pages, 1), w.ListWithoutRaw
 	w.mu.Unlock()
 	p.SetTotal(pages)
 	for i := 0; i < pages; i++ {
@@ -247,7 +251,13 @@ func (w *World) Connections(ctx context.Context, p *model.Progress) ([]model.Con
 	if err != nil {
 		return nil, err
 	}
-	return w.Snapshot(), warn
+	cs := w.Snapshot()
+	if noRaw {
+		for i := range cs {
+			cs[i].Raw = nil
+		}
+	}
+	return cs, warn
 }
 
 // Connection implements model.ConnectionReader.

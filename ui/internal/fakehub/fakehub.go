@@ -655,6 +655,20 @@ func (h *Hub) Fail(k model.ResourceKey, err error) {
 	h.settle(k, r, data, err, h.now())
 }
 
+// SetIncremental marks k as refreshed incrementally (as the real hub does
+// for a provider that lists changes), with its next full resync at next
+// (zero: none planned), and publishes the change of status.
+func (h *Hub) SetIncremental(k model.ResourceKey, next time.Time) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	r := h.res[k]
+	if r == nil {
+		return
+	}
+	r.st.Incremental, r.st.NextFullAt = !next.IsZero(), next
+	h.publish(r, false)
+}
+
 // Drop forgets k's data (as if never loaded).
 func (h *Hub) Drop(k model.ResourceKey) {
 	h.mu.Lock()

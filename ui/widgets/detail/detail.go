@@ -63,8 +63,15 @@ func New(c model.Connection, now time.Time, st *styles.Styles) Model {
 // NewWithHint is New with a hint on how to answer a change waiting on us
 // ("approve with a, reject with x", from the pane's keys).
 func NewWithHint(c model.Connection, now time.Time, st *styles.Styles, decide string) Model {
+	return NewWithNote(c, now, st, decide, "")
+}
+
+// NewWithNote is NewWithHint for a connection whose API object is not at
+// hand (c.Raw is empty): rawNote says why in the API fields section
+// ("reading …", "could not read …"); "" says the provider returned none.
+func NewWithNote(c model.Connection, now time.Time, st *styles.Styles, decide, rawNote string) Model {
 	m := Model{conn: c, st: st}
-	m.src = build(c, now, st, decide)
+	m.src = build(c, now, st, decide, rawNote)
 	m.rewrap()
 	return m
 }
@@ -179,7 +186,7 @@ func (m Model) Offset() int { return m.offset }
 // Lines renders the summary and the flattened API object, one string per
 // logical line (unwrapped).
 func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
-	src := build(c, now, st, "")
+	src := build(c, now, st, "", "")
 	out := make([]string, len(src))
 	for i, l := range src {
 		out[i] = l.String()
@@ -190,7 +197,7 @@ func Lines(c model.Connection, now time.Time, st *styles.Styles) []string {
 // build lays out the view. Every provider string goes through
 // model.SafeText here, whatever the adapter did: one miss upstream must not
 // reach the terminal.
-func build(c model.Connection, now time.Time, st *styles.Styles, decide string) []line {
+func build(c model.Connection, now time.Time, st *styles.Styles, decide, rawNote string) []line {
 	var out []line
 	const labelW = 16
 	sec := func(s string) { out = append(out, line{prefix: st.PaneTitle.Render(model.SafeText(s))}) }
@@ -273,7 +280,10 @@ func build(c model.Connection, now time.Time, st *styles.Styles, decide string) 
 	raw := Flatten(c.Raw)
 	if len(raw) == 0 {
 		sec("API fields")
-		out = append(out, line{prefix: "  " + st.Dim.Render("(the provider returned no raw object)")})
+		if rawNote == "" {
+			rawNote = "the provider returned no raw object"
+		}
+		out = append(out, line{prefix: "  " + st.Dim.Render("("+model.SafeText(rawNote)+")")})
 		return out
 	}
 	sec(fmt.Sprintf("API fields (%d lines, as returned)", len(raw)))
