@@ -85,11 +85,11 @@ func TestBuildWrapsEveryCapability(t *testing.T) {
 	}
 	for _, s := range srcs {
 		for name, c := range map[string]any{"Connections": s.Connections, "Connection": s.Connection, "Inventory": s.Inventory,
-			"Planner": s.Planner, "Runner": s.Runner, "Verifier": s.Verifier, "Stats": s.Stats, "Peers": s.Peers, "IPAM": s.IPAM, "Events": s.Events} {
+			"Planner": s.Planner, "Runner": s.Runner, "Verifier": s.Verifier, "Stats": s.Stats, "Peers": s.Peers, "IPAM": s.IPAM, "Events": s.Events, "Changes": s.Changes, "Capacity": s.Capacity} {
 			if c == nil {
 				continue
 			}
-			if typ := fmt.Sprintf("%T", c); !strings.HasPrefix(typ, "model.safe") {
+			if typ := strings.TrimPrefix(fmt.Sprintf("%T", c), "*"); !strings.HasPrefix(typ, "model.safe") {
 				t.Errorf("%s.%s is %s, not wrapped by model.SafeSource", s.Name, name, typ)
 			}
 		}
