@@ -3,22 +3,14 @@ package main
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/providers"
-	"github.com/noctop/noctop/providers/audit"
-	"github.com/noctop/noctop/providers/hub"
-	"github.com/noctop/noctop/providers/sim"
-	"github.com/noctop/noctop/ui"
 	"github.com/noctop/noctop/ui/mutate"
 )
 
@@ -29,33 +21,12 @@ import (
 // Inventory, a third is deleted from Connections by typing its name; each
 // is re-read and followed until it settles as the simulated world moves.
 func TestEndToEndMetalCircuits(t *testing.T) {
-	lipgloss.SetColorProfile(termenv.Ascii)
 	old := mutate.FollowDelays
 	mutate.FollowDelays = []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 16 * time.Second}
 	defer func() { mutate.FollowDelays = old }()
-	clock := sim.NewFakeClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	still := sim.StillTiming()
-	d, err := providers.StartDemo(providers.DemoOptions{Clock: clock, Timing: &still})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	auditPath := filepath.Join(t.TempDir(), "audit.log")
-	al, err := audit.Open(auditPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer al.Close()
-	srcs, err := providers.Build(d.Providers, providers.Options{Audit: al})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var met model.Source
-	for _, s := range srcs {
-		if s.Kind == "metal" {
-			met = s
-		}
-	}
+	e := startE2EDemo(t)
+	clock, auditPath := e.clock, e.auditPath
+	met := e.source("metal")
 	conns, err := met.Connections.Connections(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -85,17 +56,8 @@ func TestEndToEndMetalCircuits(t *testing.T) {
 	}
 	newVLAN := prop.Params[model.ParamVLAN]
 
-	h := hub.New(srcs, hub.Options{Interval: time.Hour})
-	defer h.Close()
-	m := ui.New(ui.Options{Hub: h, Now: clock.Now, Refresh: time.Hour, AuditPath: auditPath}, srcs)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(200, 50))
-	wait := func(what string, ok func(string) bool) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ok(string(b)) },
-			teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
-	}
-	contains := func(s string) func(string) bool { return func(b string) bool { return strings.Contains(b, s) } }
-	keys := func(s string) { tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
+	tm, wait, keys := e.program(t, 200, 50)
+	contains := screenHas
 	key := func(k tea.KeyType) { tm.Send(tea.KeyMsg{Type: k}) }
 	// settle advances the simulated world past provisioning while the
 	// dialog's circuit is followed, until the line says it settled.

@@ -4,24 +4,16 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/providers"
-	"github.com/noctop/noctop/providers/audit"
-	"github.com/noctop/noctop/providers/hub"
 	"github.com/noctop/noctop/providers/packet"
-	"github.com/noctop/noctop/providers/sim"
-	"github.com/noctop/noctop/ui"
 )
 
 // The Packet server actions end to end: the simulator on loopback, the
@@ -31,55 +23,16 @@ import (
 // server off by typing its hostname; the audit log has both, and the
 // provider agrees.
 func TestEndToEndPacketDisbondAndPowerOff(t *testing.T) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	clock := sim.NewFakeClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	still := sim.StillTiming()
-	d, err := providers.StartDemo(providers.DemoOptions{Clock: clock, Timing: &still})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	auditPath := filepath.Join(t.TempDir(), "audit.log")
-	al, err := audit.Open(auditPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer al.Close()
-	srcs, err := providers.Build(d.Providers, providers.Options{Audit: al})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pk model.Source
-	for _, s := range srcs {
-		if s.Kind == "packet" {
-			pk = s
-		}
-	}
+	e := startE2EDemo(t)
+	auditPath := e.auditPath
+	pk := e.source("packet")
 	if pk.Inventory == nil {
 		t.Fatal("the demo has no packet provider")
 	}
 	host, portID := activeBondedServer(t, pk)
 
-	h := hub.New(srcs, hub.Options{Interval: time.Hour})
-	defer h.Close()
-	m := ui.New(ui.Options{Hub: h, Now: clock.Now, Refresh: time.Hour, AuditPath: auditPath}, srcs)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(230, 45))
-	wait := func(what string, ok func(string) bool) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ok(string(b)) },
-			teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
-	}
-	contains := func(s ...string) func(string) bool {
-		return func(b string) bool {
-			for _, x := range s {
-				if !strings.Contains(b, x) {
-					return false
-				}
-			}
-			return true
-		}
-	}
-	keys := func(s string) { tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
+	tm, wait, keys := e.program(t, 230, 45)
+	contains := screenHas
 	send := func(k tea.KeyType) { tm.Send(tea.KeyMsg{Type: k}) }
 
 	wait("connections loaded", contains("Connections ("))

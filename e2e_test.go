@@ -4,23 +4,15 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/muesli/termenv"
 
 	"github.com/noctop/noctop/model"
-	"github.com/noctop/noctop/providers"
-	"github.com/noctop/noctop/providers/audit"
-	"github.com/noctop/noctop/providers/hub"
-	"github.com/noctop/noctop/providers/sim"
-	"github.com/noctop/noctop/ui"
 )
 
 // The whole stack, end to end: simulators on loopback, real clients over
@@ -29,45 +21,13 @@ import (
 // dialog; the provider's answer (never assumed) shows the new state, and
 // once the simulated world has provisioned it, a refresh shows it active.
 func TestEndToEndApproveAgainstSimulator(t *testing.T) {
-	lipgloss.SetColorProfile(termenv.Ascii)
-	clock := sim.NewFakeClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
-	still := sim.StillTiming()
-	d, err := providers.StartDemo(providers.DemoOptions{Clock: clock, Timing: &still})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	auditPath := filepath.Join(t.TempDir(), "audit.log")
-	al, err := audit.Open(auditPath, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer al.Close()
-	srcs, err := providers.Build(d.Providers, providers.Options{Audit: al})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fab model.Source
-	for _, s := range srcs {
-		if s.Kind == "fabric" {
-			fab = s
-		}
-	}
+	e := startE2EDemo(t)
+	clock, auditPath := e.clock, e.auditPath
+	fab := e.source("fabric")
 	target := oldestWaitingCreation(t, fab)
 
-	h := hub.New(srcs, hub.Options{Interval: time.Hour})
-	defer h.Close()
-	m := ui.New(ui.Options{Hub: h, Now: clock.Now, Refresh: time.Hour, AuditPath: auditPath}, srcs)
-	tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(230, 45))
-	wait := func(what string, ok func(string) bool) {
-		t.Helper()
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return ok(string(b)) },
-			// Generous: under -race on a loaded CI machine a refresh of all
-			// five demo providers has taken more than 15 s.
-			teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(25*time.Millisecond))
-	}
-	contains := func(s string) func(string) bool { return func(b string) bool { return strings.Contains(b, s) } }
-	keys := func(s string) { tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)}) }
+	tm, wait, keys := e.program(t, 230, 45)
+	contains := screenHas
 
 	wait("connections loaded", contains("Connections ("))
 	keys("2")
