@@ -45,6 +45,21 @@ type Client struct {
 
 func (c *Client) httpxSettings() *Settings { return &c.set }
 
+// NewWithLogin is New for a provider that logs in with credentials of
+// its own (a token endpoint): login, nil when the client has none, returns
+// the Auth and the secrets every log line and error must redact.
+func NewWithLogin(baseURL string, s Settings, decode ErrorDecoder, login func() (Auth, []string, error)) (*Client, error) {
+	var auth Auth
+	var secrets []string
+	if login != nil {
+		var err error
+		if auth, secrets, err = login(); err != nil {
+			return nil, err
+		}
+	}
+	return New(baseURL, WithSettings(s), WithErrorDecoder(decode), WithAuth(auth), WithSecrets(secrets...))
+}
+
 // New returns a client for baseURL, which may carry a path
 // ("http://127.0.0.1:9/api/v2"): request paths are appended to it.
 func New(baseURL string, opts ...Option) (*Client, error) {

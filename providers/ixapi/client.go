@@ -174,15 +174,14 @@ func NewClient(baseURL string, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	var auth httpx.Auth
-	var secrets []string
-	if cfg.creds != nil {
-		if auth, err = newAuth(baseURL, *cfg.creds, &cfg); err != nil {
-			return nil, err
+	var login func() (httpx.Auth, []string, error)
+	if creds := cfg.creds; creds != nil {
+		login = func() (httpx.Auth, []string, error) {
+			auth, err := newAuth(baseURL, *creds, &cfg)
+			return auth, creds.secrets(), err
 		}
-		secrets = cfg.creds.secrets()
 	}
-	api, err := httpx.New(baseURL, httpx.WithSettings(cfg.Settings), httpx.WithErrorDecoder(decodeError), httpx.WithAuth(auth), httpx.WithSecrets(secrets...))
+	api, err := httpx.NewWithLogin(baseURL, cfg.Settings, decodeError, login)
 	if err != nil {
 		return nil, err
 	}
