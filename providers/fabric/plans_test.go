@@ -200,8 +200,9 @@ func TestInventoryShowsMetroPortConnections(t *testing.T) {
 			}
 		}
 	}
-	// 12 + 300/25 ports, read five at a time through the next links.
-	if ports != 24 || conns < 100 || !qinq {
+	// A pair in every metro + 300/25 ports, read five at a time through
+	// the next links.
+	if want := 2*len(sim.Metros()) + 300/25; ports != want || conns < 100 || !qinq {
 		t.Errorf("%d ports, %d connections on them, QinQ %v", ports, conns, qinq)
 	}
 	if n := strings.Count(strings.Join(env.log.Seen(), "\n"), "GET /fabric/v4/ports 200"); n != 1 {

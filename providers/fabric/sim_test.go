@@ -646,7 +646,7 @@ func TestPortsMetrosValidateRename(t *testing.T) {
 	p := env.provider(t, validateAll)
 	c := p.Client()
 	ports, err := c.ListPorts(ctx)
-	if err != nil || len(ports) != 12+100/25 {
+	if err != nil || len(ports) != 2*len(sim.Metros())+100/25 {
 		t.Fatalf("ports: %d %v", len(ports), err)
 	}
 	for _, pt := range ports {

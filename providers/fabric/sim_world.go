@@ -136,14 +136,17 @@ var purposeWords = []string{"transit", "backup", "cloud", "dr", "core", "edge", 
 func (s *Simulator) build() {
 	w := s.world
 	s.self = w.Self()
-	nPorts := 12 + w.Scale()/25
+	s.metros = sim.Metros()
+	// A redundant pair (primary, secondary) in every metro, as real
+	// estates have, so an acceptance can land on either; more pairs with
+	// scale.
+	nPorts := 2*len(s.metros) + w.Scale()/25
 	if nPorts > 4000 {
 		nPorts = 4000
 	}
-	s.metros = sim.Metros()
 	s.shareParts()
 	for i := 0; i < nPorts; i++ {
-		s.addPort(i, s.metros[i%len(s.metros)])
+		s.addPort(i, s.metros[(i/2)%len(s.metros)])
 	}
 	for _, m := range s.metros {
 		if len(s.portsByMetro[m.Code]) > 0 {
