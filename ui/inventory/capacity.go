@@ -37,12 +37,7 @@ type capacityList struct {
 	loading  bool
 	err      error
 	all      []model.Capacity
-	rows     []*model.Row
-	shown    []int
-	cur      list.Cursor
-	input    list.Filter
-	needle   string
-	filter   model.Filter
+	filtered // rows: all, as the filter sees them
 }
 
 type capacityMsg struct {
@@ -85,7 +80,7 @@ func (p *Pane) openCapacity() tea.Cmd {
 		return pane.Toast(why, true)
 	}
 	it := p.selectedItem()
-	c := &capacityList{provider: it.source, input: list.NewFilter("text  level=limited  plan=c3  !negate")}
+	c := &capacityList{provider: it.source, filtered: filtered{columns: CapacityColumns, input: list.NewFilter("text  level=limited  plan=c3  !negate")}}
 	c.input.SetWidth(max(p.w-30, 10))
 	if fac := capacityFacility(it); fac != "" {
 		c.setFilter("location==" + fac)
@@ -144,38 +139,6 @@ func available(x model.Capacity) string {
 		return strconv.Itoa(x.Available) + " of " + strconv.Itoa(x.Total)
 	}
 	return strconv.Itoa(x.Available)
-}
-
-func (c *capacityList) apply() {
-	c.shown = c.shown[:0]
-	for i, r := range c.rows {
-		if c.filter.Empty() || c.filter.Match(r) {
-			c.shown = append(c.shown, i)
-		}
-	}
-	c.cur.SetLen(len(c.shown))
-}
-
-func (c *capacityList) setFilter(q string) {
-	c.needle = q
-	c.filter = model.ParseFilter(q, CapacityColumns)
-	c.apply()
-	c.cur.Set(0)
-}
-
-func (c *capacityList) filterKey(msg tea.KeyMsg) tea.Cmd {
-	out, q, cmd := c.input.Key(msg)
-	switch out {
-	case list.Kept:
-		return nil
-	case list.Cleared:
-		c.setFilter("")
-		return nil
-	}
-	if q != c.needle {
-		c.setFilter(q)
-	}
-	return cmd
 }
 
 // CapacityOpen reports whether the capacity table is open and what it

@@ -45,12 +45,7 @@ type eventList struct {
 	loading  bool
 	err      error
 	all      []model.Event
-	rows     []*model.Row // all, as the filter sees them (Item: index into all)
-	shown    []int        // indices into all, in order
-	cur      list.Cursor
-	input    list.Filter
-	needle   string
-	filter   model.Filter
+	filtered // rows: all, as the filter sees them (Item: index into all)
 	// open is the detail view of one event (enter), nil when closed.
 	open *detail.Model
 }
@@ -102,7 +97,7 @@ func (p *Pane) openEvents() tea.Cmd {
 	if why != "" {
 		return pane.Toast(why, true)
 	}
-	ev := &eventList{provider: prov, about: ref, title: title, input: list.NewFilter("text  type=port  !negate")}
+	ev := &eventList{provider: prov, about: ref, title: title, filtered: filtered{columns: EventColumns, input: list.NewFilter("text  type=port  !negate")}}
 	ev.input.SetWidth(max(p.w-30, 10))
 	ev.cur.SetHeight(p.eventsHeight())
 	p.events = ev
@@ -149,39 +144,6 @@ func (p *Pane) eventsLoaded(m eventsMsg) tea.Cmd {
 	}
 	ev.apply()
 	return nil
-}
-
-// apply recomputes the shown events from the filter.
-func (ev *eventList) apply() {
-	ev.shown = ev.shown[:0]
-	for i, r := range ev.rows {
-		if ev.filter.Empty() || ev.filter.Match(r) {
-			ev.shown = append(ev.shown, i)
-		}
-	}
-	ev.cur.SetLen(len(ev.shown))
-}
-
-func (ev *eventList) setFilter(q string) {
-	ev.needle = q
-	ev.filter = model.ParseFilter(q, EventColumns)
-	ev.apply()
-	ev.cur.Set(0)
-}
-
-func (ev *eventList) filterKey(msg tea.KeyMsg) tea.Cmd {
-	out, q, cmd := ev.input.Key(msg)
-	switch out {
-	case list.Kept:
-		return nil
-	case list.Cleared:
-		ev.setFilter("")
-		return nil
-	}
-	if q != ev.needle {
-		ev.setFilter(q)
-	}
-	return cmd
 }
 
 // EventsOpen reports whether the events list is open, and what it shows
