@@ -271,7 +271,7 @@ func (h *Hub) Close() {
 	h.mu.Unlock()
 	h.stop()
 	for s := range subs {
-		s.shut()
+		s.Shut()
 	}
 	done := make(chan struct{})
 	go func() { h.wg.Wait(); close(done) }()

@@ -43,7 +43,7 @@ func TestSlowSubscriberDoesNotBlock(t *testing.T) {
 	if heard < 200 {
 		t.Errorf("the reading subscriber heard %d changes over 200 refreshes", heard)
 	}
-	if n := len(slow.(*subscription).pending); n > len(h.Keys()) {
+	if n := slow.(*subscription).Waiting(); n > len(h.Keys()) {
 		t.Fatalf("slow subscriber holds %d changes for %d resources", n, len(h.Keys()))
 	}
 	got := drain(slow)

@@ -544,26 +544,25 @@ func (h *Hub) Close() {
 	h.mu.Unlock()
 	h.stop()
 	for s := range subs {
-		s.shut()
+		s.Shut()
 	}
 	h.wg.Wait()
 }
 
 // sub is a coalescing subscription, like the real hub's.
+// sub is one reader's queue of changes (coalesced per resource, as the
+// real hub's).
 type sub struct {
-	h       *Hub
-	mu      sync.Mutex
-	pending map[int]model.Change
-	c       chan struct{}
-	closed  bool
+	*model.ChangeQueue
+	h *Hub
 }
 
 func (h *Hub) Subscribe() model.Subscription {
-	s := &sub{h: h, pending: map[int]model.Change{}, c: make(chan struct{}, 1)}
+	s := &sub{ChangeQueue: model.NewChangeQueue(), h: h}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
-		s.shut()
+		s.Shut()
 		return s
 	}
 	h.subs[s] = struct{}{}
@@ -571,55 +570,9 @@ func (h *Hub) Subscribe() model.Subscription {
 }
 
 func (h *Hub) publish(r *res, dataChanged bool) {
-	ch := model.Change{Key: r.st.Key, DataChanged: dataChanged, Version: r.st.Version}
-	ch.Key = h.order[r.idx]
+	ch := model.Change{Key: h.order[r.idx], DataChanged: dataChanged, Version: r.st.Version}
 	for s := range h.subs {
-		s.mu.Lock()
-		if !s.closed {
-			if old, ok := s.pending[r.idx]; ok {
-				ch.DataChanged = ch.DataChanged || old.DataChanged
-			}
-			s.pending[r.idx] = ch
-			select {
-			case s.c <- struct{}{}:
-			default:
-			}
-		}
-		s.mu.Unlock()
-	}
-}
-
-func (s *sub) C() <-chan struct{} { return s.c }
-
-func (s *sub) Changes() []model.Change {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	idx := make([]int, 0, len(s.pending))
-	for i := range s.pending {
-		idx = append(idx, i)
-	}
-	slices.Sort(idx)
-	out := make([]model.Change, 0, len(idx))
-	for _, i := range idx {
-		out = append(out, s.pending[i])
-	}
-	clear(s.pending)
-	return out
-}
-
-func (s *sub) Next(ctx context.Context) ([]model.Change, error) {
-	for {
-		if cs := s.Changes(); len(cs) > 0 {
-			return cs, nil
-		}
-		select {
-		case _, ok := <-s.c:
-			if !ok {
-				return nil, model.ErrClosed
-			}
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		}
+		s.Add(r.idx, ch)
 	}
 }
 
@@ -627,17 +580,7 @@ func (s *sub) Close() {
 	s.h.mu.Lock()
 	delete(s.h.subs, s)
 	s.h.mu.Unlock()
-	s.shut()
-}
-
-func (s *sub) shut() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if !s.closed {
-		s.closed = true
-		clear(s.pending)
-		close(s.c)
-	}
+	s.Shut()
 }
 
 // Fail records err as the result of a fetch of k (the data stays, now
