@@ -194,6 +194,12 @@ func runGet(g globalFlags, args []string, stdout, stderr io.Writer) int {
 		return reportSetupError(stderr, err)
 	}
 	defer e.Close()
+	stop, err := startProfiles(g, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop get:", err)
+		return exitFail
+	}
+	defer stop()
 	srcs, err := pickSources(e.sources, *provider, res.offers)
 	if err != nil {
 		fmt.Fprintln(stderr, "noctop get:", err)

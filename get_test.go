@@ -378,3 +378,25 @@ func TestHubOptionsHonourProviderRefresh(t *testing.T) {
 		}
 	}
 }
+
+// --cpuprofile and --memprofile work for get as for the dashboard (a
+// profile of a large listing is how its cost is found); a profile that
+// cannot be written stops get with exit 1 before anything is fetched.
+func TestGetWritesProfiles(t *testing.T) {
+	isolate(t)
+	dir := t.TempDir()
+	cpu, heap := filepath.Join(dir, "cpu.prof"), filepath.Join(dir, "heap.prof")
+	var out, errb bytes.Buffer
+	if code := run([]string{"get", "connections", "-o", "json", "--cpuprofile", cpu, "--memprofile", heap}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	for _, p := range []string{cpu, heap} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("profile %s not written: %v", p, err)
+		}
+	}
+	errb.Reset()
+	if code := run([]string{"get", "connections", "--cpuprofile", filepath.Join(dir, "missing", "cpu.prof")}, &out, &errb); code != exitFail || !strings.Contains(errb.String(), "cpu profile") {
+		t.Fatalf("unwritable profile: exit %d, %q", code, errb.String())
+	}
+}

@@ -69,8 +69,8 @@ func (g *globalFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&g.readOnly, "read-only", g.readOnly, "disable every mutation (approve, reject, assign, delete ...)")
 	fs.StringVar(&g.logPath, "log", g.logPath, "write the log to FILE (default $XDG_STATE_HOME/noctop/noctop.log)")
 	fs.BoolVar(&g.showVersion, "version", g.showVersion, "print the version and exit")
-	fs.StringVar(&g.memProfile, "memprofile", g.memProfile, "write a heap profile of the dashboard to FILE when it quits (what its memory holds; go tool pprof reads it)")
-	fs.StringVar(&g.cpuProfile, "cpuprofile", g.cpuProfile, "write a CPU profile of the dashboard to FILE (where an idle or busy dashboard spends its time; go tool pprof reads it)")
+	fs.StringVar(&g.memProfile, "memprofile", g.memProfile, "write a heap profile of the dashboard or of noctop get to FILE when it ends (what its memory holds; go tool pprof reads it)")
+	fs.StringVar(&g.cpuProfile, "cpuprofile", g.cpuProfile, "write a CPU profile of the dashboard or of noctop get to FILE (where the time goes; go tool pprof reads it)")
 	fs.IntVar(&g.demoScale, "demo-scale", g.demoScale, "demo: number of simulated Fabric connections (default a few hundred)")
 	fs.StringVar(&g.demoFaults, "demo-faults", g.demoFaults, `demo: inject faults, e.g. "chaos" or "latency=50ms-400ms,5xx=0.05,429=0.03,malformed=0.02,truncate=0.02,stall=0.01"`)
 	fs.Int64Var(&g.demoSeed, "demo-seed", g.demoSeed, "demo: seed of the simulated world (0: the default world)")
@@ -278,17 +278,12 @@ func runDashboard(g globalFlags, stderr io.Writer) int {
 		return reportSetupError(stderr, err)
 	}
 	defer e.Close()
-	if g.cpuProfile != "" {
-		stop, err := startCPUProfile(g.cpuProfile)
-		if err != nil {
-			fmt.Fprintln(stderr, "noctop:", err)
-			return exitFail
-		}
-		defer stop()
+	stop, err := startProfiles(g, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "noctop:", err)
+		return exitFail
 	}
-	if g.memProfile != "" {
-		defer writeHeapProfile(g.memProfile, stderr)
-	}
+	defer stop()
 	e.logger.Info("noctop starting", "version", version, "demo", e.demo != nil, "providers", len(e.sources), "read_only", e.cfg.UI.ReadOnly)
 	// One hub for the program: the scheduler of every refresh, the action
 	// runner and the summary; the UI session reads it (a future SSH
@@ -371,6 +366,24 @@ func runSim(ctx context.Context, g globalFlags, args []string, stdout, stderr io
 	}
 	<-ctx.Done()
 	return exitOK
+}
+
+// startProfiles starts what --cpuprofile and --memprofile ask for; stop
+// ends the CPU profile and writes the heap profile (the dashboard and
+// `noctop get` both honour them).
+func startProfiles(g globalFlags, stderr io.Writer) (stop func(), err error) {
+	stopCPU := func() {}
+	if g.cpuProfile != "" {
+		if stopCPU, err = startCPUProfile(g.cpuProfile); err != nil {
+			return nil, err
+		}
+	}
+	return func() {
+		stopCPU()
+		if g.memProfile != "" {
+			writeHeapProfile(g.memProfile, stderr)
+		}
+	}, nil
 }
 
 // startCPUProfile profiles the process into path until stop is called.
