@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -392,7 +393,11 @@ func (p *Pane) spec(a nodeAction, it *item) mutate.Spec {
 	provider := it.source
 	s.Done = func(m mutate.DoneMsg) (string, tea.Cmd) {
 		if m.Err == nil || errors.Is(m.Err, model.ErrOutcomeUnknown) {
-			p.watch = &rereadWatch{provider: provider, ref: ref}
+			p.watchSeq++
+			p.watch = &rereadWatch{provider: provider, ref: ref, seq: p.watchSeq}
+			// A re-read that brings back the same tree publishes no
+			// change: the pane asks the hub when it has ended.
+			return "", p.ctx.After(rereadPoll, rereadCheckMsg{seq: p.watchSeq})
 		}
 		return "", nil
 	}
@@ -428,19 +433,50 @@ const rereadPending = "re-reading the inventory…"
 type rereadWatch struct {
 	provider string
 	ref      model.Ref
+	seq      int64
+	checks   int
+}
+
+// rereadPoll is how often the pane asks whether the re-read ended, up to
+// rereadChecks times (a minute).
+var (
+	rereadPoll   = 500 * time.Millisecond
+	rereadChecks = 120
+)
+
+// rereadCheckMsg asks whether watch seq's re-read has ended.
+type rereadCheckMsg struct{ seq int64 }
+
+// checkReread handles a rereadCheckMsg: the line is completed once the
+// re-read ended, asked again while it runs, and given up after a minute.
+func (p *Pane) checkReread(m rereadCheckMsg) tea.Cmd {
+	w := p.watch
+	if w == nil || w.seq != m.seq {
+		return nil
+	}
+	if p.watchReread(w.provider, false) {
+		return nil
+	}
+	if w.checks++; w.checks < rereadChecks {
+		return p.ctx.After(rereadPoll, m)
+	}
+	p.watch = nil
+	p.flow.Last = strings.Replace(p.flow.Last, rereadPending, "the re-read is still running (the tree shows it when it ends)", 1)
+	return nil
 }
 
 // watchReread puts how the watched node is now into the result line once
-// provider's inventory has been re-read (called on its changes), or says
-// the re-read failed (the tree keeps what was last read).
-func (p *Pane) watchReread(provider string, dataChanged bool) {
+// provider's inventory has been re-read (called on its changes and by
+// checkReread), or says the re-read failed (the tree keeps what was last
+// read). It reports whether the watch ended.
+func (p *Pane) watchReread(provider string, dataChanged bool) bool {
 	w := p.watch
 	if w == nil || w.provider != provider {
-		return
+		return w == nil
 	}
 	st, _ := p.ctx.StatusOf(Key(provider))
 	if st.Loading {
-		return
+		return false
 	}
 	p.watch = nil
 	nodes, ok := p.ctx.InventoryOf(provider)
@@ -462,6 +498,7 @@ func (p *Pane) watchReread(provider string, dataChanged bool) {
 	if strings.Contains(p.flow.Last, rereadPending) {
 		p.flow.Last = strings.Replace(p.flow.Last, rereadPending, now, 1)
 	}
+	return true
 }
 
 // findRef is the node of nodes with ref's type and id.

@@ -20,11 +20,15 @@ import (
 // srig drives the pane over a servers source, doing what the root does
 // with the messages its commands produce.
 type srig struct {
-	t         *testing.T
-	p         *Pane
-	s         *fake.Servers
-	hub       *fakehub.Hub
-	sub       model.Subscription
+	t   *testing.T
+	p   *Pane
+	s   *fake.Servers
+	hub *fakehub.Hub
+	sub model.Subscription
+	// noAwait: after an action, only the pane's own checks tell it the
+	// re-read ended (as when the re-read brings back the same tree and
+	// the hub publishes nothing).
+	noAwait   bool
 	toasts    []string
 	refreshes []string
 }
@@ -35,7 +39,9 @@ func newServerRig(t *testing.T, globalRO, providerRO bool) *srig {
 	// line stays for the assertions and no command waits on a timer.
 	old := mutate.ResultTTL
 	mutate.ResultTTL = 0
-	t.Cleanup(func() { mutate.ResultTTL = old })
+	oldPoll := rereadPoll
+	rereadPoll = time.Millisecond
+	t.Cleanup(func() { mutate.ResultTTL, rereadPoll = old, oldPoll })
 	s := fake.NewServers("metal-demo")
 	src := s.Source(providerRO)
 	hub := fakehub.New(clock, src)
@@ -75,9 +81,12 @@ func (r *srig) do(cmd tea.Cmd) {
 	case mutate.DoneMsg:
 		_, next := r.p.Update(m)
 		r.do(next)
-		if len(m.Outcome.Refreshed) > 0 {
+		if len(m.Outcome.Refreshed) > 0 && !r.noAwait {
 			r.awaitRefetch()
 		}
+	case rereadCheckMsg:
+		_, next := r.p.Update(m)
+		r.do(next)
 	case eventsMsg, capacityMsg:
 		_, next := r.p.Update(m)
 		r.do(next)
@@ -453,5 +462,27 @@ func TestFailedRereadRefreshes(t *testing.T) {
 	// The tree still shows what was last read, not an assumed outcome.
 	if n, _, _ := r.p.Selected(); n == nil || !strings.HasPrefix(n.Label, "eth0 · bonded") {
 		t.Errorf("selection %+v", n)
+	}
+}
+
+// A re-read that brings back the same tree publishes no change; the pane
+// asks the hub until the re-read ended and then says how the node is
+// (a reboot changes nothing the inventory shows).
+func TestRereadWithoutChangeStillEnds(t *testing.T) {
+	r := newServerRig(t, false, false)
+	r.noAwait = true
+	r.goTo("web-01")
+	r.do(r.press("R"))
+	if !r.p.DialogOpen() {
+		t.Fatalf("R opened no dialog: %q", r.toasts)
+	}
+	r.typeText("web-01")
+	r.confirmDialog()
+	if got := r.s.SentPaths(); len(got) != 1 || !strings.Contains(got[0], "type=reboot") {
+		t.Fatalf("sent %q", got)
+	}
+	res, _ := r.p.Result()
+	if strings.Contains(res, rereadPending) || !strings.Contains(res, "now web-01") {
+		t.Fatalf("result %q: the re-read never ended", res)
 	}
 }

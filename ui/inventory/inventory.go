@@ -70,6 +70,7 @@ type Pane struct {
 	// watch is the node whose re-read after an action the result line
 	// waits for (nil when none).
 	watch    *rereadWatch
+	watchSeq int64 // numbers the watches (a late check of an earlier one is dropped)
 	eventSeq int64 // events and capacity reads
 
 	// Sparklines is the 24h trend column (off by default: it costs one
@@ -305,7 +306,7 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 		// The open dialog takes the keys (and its input's blinks); data
 		// and sparklines still arrive underneath.
 		switch msg.(type) {
-		case pane.ChangedMsg, sparks.Msg:
+		case pane.ChangedMsg, sparks.Msg, rereadCheckMsg:
 		default:
 			return p, p.flow.Update(msg)
 		}
@@ -325,6 +326,8 @@ func (p *Pane) Update(msg tea.Msg) (pane.Pane, tea.Cmd) {
 			return p, p.wantSparks()
 		}
 		return p, nil
+	case rereadCheckMsg:
+		return p, p.checkReread(msg)
 	case eventsMsg:
 		return p, p.eventsLoaded(msg)
 	case capacityMsg:
